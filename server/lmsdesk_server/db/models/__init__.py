@@ -1,0 +1,59 @@
+"""Every table of the authoritative schema (DESIGN.md section 3), imported so that
+`Base.metadata` is complete for Alembic."""
+
+from lmsdesk_server.db.models.accounts import RefreshToken, User, UserRole
+from lmsdesk_server.db.models.catalog import (
+    Category,
+    Course,
+    CourseSection,
+    CourseTag,
+    CourseTagMap,
+    Lesson,
+    LessonPrerequisite,
+    LessonResource,
+    MediaAsset,
+    Quiz,
+    QuizQuestion,
+)
+from lmsdesk_server.db.models.commerce import Order, PaymentEvent
+from lmsdesk_server.db.models.learning import (
+    Certificate,
+    CourseRating,
+    Enrollment,
+    LessonProgress,
+    QuizAttempt,
+    WishlistItem,
+)
+from lmsdesk_server.db.models.moderation import DraftConflict, ModerationReview
+from lmsdesk_server.db.models.sync import Device, MutationResult, PartitionClock, SyncTombstone
+
+__all__ = [
+    "Category",
+    "Certificate",
+    "Course",
+    "CourseRating",
+    "CourseSection",
+    "CourseTag",
+    "CourseTagMap",
+    "Device",
+    "DraftConflict",
+    "Enrollment",
+    "Lesson",
+    "LessonPrerequisite",
+    "LessonProgress",
+    "LessonResource",
+    "MediaAsset",
+    "ModerationReview",
+    "MutationResult",
+    "Order",
+    "PartitionClock",
+    "PaymentEvent",
+    "Quiz",
+    "QuizAttempt",
+    "QuizQuestion",
+    "RefreshToken",
+    "SyncTombstone",
+    "User",
+    "UserRole",
+    "WishlistItem",
+]

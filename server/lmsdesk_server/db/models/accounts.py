@@ -1,0 +1,60 @@
+"""Users, their roles, and refresh tokens."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lmsdesk.contracts.common import Role
+from lmsdesk_server.db.base import Base, now_default, status_enum, uuid_pk
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        # Case-insensitive uniqueness: Student@Example.com and student@example.com are one account.
+        Index("uq_users_email_lower", func.lower(text("email")), unique=True),
+        CheckConstraint("length(email) BETWEEN 3 AND 320", name="email_length"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    email: Mapped[str] = mapped_column(String(320))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(server_default="true")
+    email_verified_at: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = now_default()
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(status_enum(Role, "role"), primary_key=True)
+
+
+class RefreshToken(Base):
+    """An opaque refresh token, stored as its SHA-256 only. Rotation links each token to the one
+    that replaced it; all tokens of one sign-in share a family, revoked whole on reuse."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    family_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    device_name: Mapped[str] = mapped_column(String(200), server_default="")
+    created_at: Mapped[datetime] = now_default()
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    replaced_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("refresh_tokens.id", ondelete="SET NULL"), index=True
+    )

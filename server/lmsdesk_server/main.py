@@ -1,0 +1,26 @@
+"""The FastAPI application. Built around a ServerContext so tests and the CLI share one path."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from lmsdesk import __version__
+from lmsdesk.contracts import API_PREFIX
+from lmsdesk_server.api import auth, health
+from lmsdesk_server.context import ServerContext
+from lmsdesk_server.errors import install_error_handlers
+
+
+def create_app(context: ServerContext) -> FastAPI:
+    app = FastAPI(
+        title="LMSDesk server",
+        version=__version__,
+        docs_url=f"{API_PREFIX}/docs",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        redoc_url=None,
+    )
+    app.state.context = context
+    install_error_handlers(app)
+    app.include_router(health.router, prefix=API_PREFIX)
+    app.include_router(auth.router, prefix=API_PREFIX)
+    return app

@@ -1,0 +1,35 @@
+"""All SQL about refresh tokens."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from lmsdesk_server.db.models import RefreshToken
+
+
+class RefreshTokenRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, token: RefreshToken) -> RefreshToken:
+        self._session.add(token)
+        self._session.flush()
+        return token
+
+    def by_hash_for_update(self, token_hash: str) -> RefreshToken | None:
+        # FOR UPDATE: two refreshes racing with one token are serialised, so exactly one rotates
+        # it and the other sees it rotated.
+        stmt = select(RefreshToken).where(RefreshToken.token_hash == token_hash).with_for_update()
+        return self._session.scalars(stmt).one_or_none()
+
+    def revoke_family(self, family_id: uuid.UUID, at: datetime) -> int:
+        stmt = (
+            update(RefreshToken)
+            .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+        return self._session.execute(stmt).rowcount  # type: ignore[attr-defined,no-any-return]

@@ -1,0 +1,92 @@
+"""Every status and kind that crosses the wire. Each status column has a state machine; the
+allowed transitions live beside the service that changes it, the values live here, once."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CourseStatus(StrEnum):
+    DRAFT = "draft"
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    ARCHIVED = "archived"
+
+
+class CourseLevel(StrEnum):
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+    ALL_LEVELS = "all_levels"
+
+
+class LessonType(StrEnum):
+    VIDEO = "video"
+    TEXT = "text"
+    QUIZ = "quiz"
+
+
+class ResourceKind(StrEnum):
+    PDF = "pdf"
+    LINK = "link"
+    FILE = "file"
+
+
+class MediaStatus(StrEnum):
+    UPLOADING = "uploading"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class QuestionType(StrEnum):
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    TRUE_FALSE = "true_false"
+    SHORT_ANSWER = "short_answer"
+
+
+class ReviewDecision(StrEnum):
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class EnrollmentStatus(StrEnum):
+    ACTIVE = "active"
+    # A disputed payment suspends access until the dispute closes (DESIGN.md section 6).
+    SUSPENDED = "suspended"
+    REFUNDED = "refunded"
+    REVOKED = "revoked"
+
+
+class EnrollmentSource(StrEnum):
+    PURCHASE = "purchase"
+    FREE = "free"
+    ADMIN_GRANT = "admin_grant"
+
+
+class PaymentProvider(StrEnum):
+    STRIPE = "stripe"
+    TEST = "test"
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    REFUNDED = "refunded"
+
+
+class ProgressStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
+class MutationStatus(StrEnum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    MERGED = "merged"
+    CONFLICT = "conflict"
+    REJECTED = "rejected"

@@ -1,0 +1,54 @@
+"""Row factories for server tests: the smallest valid row, overridable field by field."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts.common import Role
+from lmsdesk_server.db.models import Course, User, UserRole
+from lmsdesk_server.repositories.partitions import bump_partition
+from lmsdesk_server.security.passwords import hash_password
+
+DEFAULT_PASSWORD = "correct horse battery"
+
+
+def make_user(
+    session: Session,
+    *,
+    email: str | None = None,
+    password: str = DEFAULT_PASSWORD,
+    roles: tuple[Role, ...] = (Role.STUDENT,),
+    **fields: Any,
+) -> User:
+    user = User(
+        email=email or f"user-{uuid.uuid4().hex[:8]}@example.com",
+        password_hash=hash_password(password),
+        full_name=fields.pop("full_name", "Test User"),
+        **fields,
+    )
+    session.add(user)
+    session.flush()
+    for role in roles:
+        session.add(UserRole(user_id=user.id, role=role))
+    session.flush()
+    return user
+
+
+def make_course(session: Session, *, instructor: User, **fields: Any) -> Course:
+    course_id = fields.pop("id", uuid.uuid4())
+    partition = f"draft:{course_id}"
+    course = Course(
+        id=course_id,
+        instructor_id=instructor.id,
+        title=fields.pop("title", "A course"),
+        slug=fields.pop("slug", f"course-{course_id.hex[:10]}"),
+        sync_partition=partition,
+        sync_version=bump_partition(session, partition),
+        **fields,
+    )
+    session.add(course)
+    session.flush()
+    return course

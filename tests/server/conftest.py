@@ -1,0 +1,106 @@
+"""Real PostgreSQL for server tests: one embedded server per test session, migrated once; every
+test runs inside a transaction that is rolled back (Polar's tests/fixtures/database.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from lmsdesk_server.config import ServerSettings
+from lmsdesk_server.context import ServerContext
+from lmsdesk_server.db.embedded import EmbeddedPostgres
+from lmsdesk_server.db.migrate import upgrade_to_head
+from lmsdesk_server.main import create_app
+from lmsdesk_server.security.rate_limit import LoginThrottle
+from lmsdesk_server.security.tokens import AccessTokens
+
+TEST_JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789"
+
+
+class PostgresForTests:
+    def __init__(self, root: Path) -> None:
+        self._embedded = EmbeddedPostgres(root)
+        self.url = self._embedded.start()
+
+    def fresh_database(self, name: str) -> str:
+        admin = self.url.replace("postgresql+psycopg://", "postgresql://").replace(
+            "/lmsdesk?", "/postgres?"
+        )
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url.replace("/lmsdesk?", f"/{name}?")
+
+    def stop(self) -> None:
+        self._embedded.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresForTests]:
+    server = PostgresForTests(tmp_path_factory.mktemp("pg"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def migrated_engine(postgres: PostgresForTests) -> Iterator[Engine]:
+    url = postgres.fresh_database("lmsdesk_test")
+    upgrade_to_head(url)
+    engine = create_engine(url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(migrated_engine: Engine) -> Iterator[Connection]:
+    with migrated_engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        outer.rollback()
+
+
+@pytest.fixture
+def session_factory(connection: Connection) -> sessionmaker[Session]:
+    # Each request's commit releases a savepoint; the outer transaction is rolled back at the end.
+    return sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    with session_factory() as s:
+        yield s
+
+
+@pytest.fixture
+def context(
+    migrated_engine: Engine, session_factory: sessionmaker[Session], tmp_path: Path
+) -> ServerContext:
+    settings = ServerSettings(
+        database_url=migrated_engine.url.render_as_string(hide_password=False),
+        server_data_dir=tmp_path / "server-data",
+        jwt_secret=SecretStr(TEST_JWT_SECRET),
+    )
+    return ServerContext(
+        settings=settings,
+        engine=migrated_engine,
+        session_factory=session_factory,
+        access_tokens=AccessTokens(TEST_JWT_SECRET, timedelta(minutes=15)),
+        throttle=LoginThrottle(max_failures=5, window_seconds=300),
+        webhook_secret="whsec_test",
+    )
+
+
+@pytest.fixture
+def client(context: ServerContext) -> Iterator[TestClient]:
+    with TestClient(create_app(context)) as test_client:
+        yield test_client
