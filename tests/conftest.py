@@ -1,4 +1,5 @@
-"""Shared by every test: offscreen Qt before any Qt import, and no stray keyring backend."""
+"""Shared by every test: offscreen Qt before any Qt import, a private runtime dir, an in-memory
+keyring (nothing reaches the machine's real keyring), and one PostgreSQL per session."""
 
 from __future__ import annotations
 
@@ -10,3 +11,38 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("XDG_RUNTIME_DIR", f"/tmp/lmsdesk-test-runtime-{os.getuid()}")
 os.makedirs(os.environ["XDG_RUNTIME_DIR"], exist_ok=True)
 os.chmod(os.environ["XDG_RUNTIME_DIR"], 0o700)
+
+from collections.abc import Iterator  # noqa: E402 - after the environment above
+
+import keyring  # noqa: E402
+import pytest  # noqa: E402
+
+from tests.fakes import MemoryKeyring  # noqa: E402
+from tests.support.live_server import LiveServer  # noqa: E402
+from tests.support.postgres import PostgresForTests  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresForTests]:
+    server = PostgresForTests(tmp_path_factory.mktemp("pg"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    postgres: PostgresForTests, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    server = LiveServer(postgres, tmp_path_factory.mktemp("live-server"))
+    server.start()
+    yield server
+    server.stop()

@@ -69,7 +69,7 @@ def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
     return 0
 
 
-def _exit_quietly(signum: int, _frame: object) -> None:
+def _exit_quietly(_signum: int, _frame: object) -> None:
     raise SystemExit(0)
 
 

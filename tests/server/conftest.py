@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
@@ -16,38 +15,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lmsdesk_server.config import ServerSettings
 from lmsdesk_server.context import ServerContext
-from lmsdesk_server.db.embedded import EmbeddedPostgres
 from lmsdesk_server.db.migrate import upgrade_to_head
 from lmsdesk_server.main import create_app
 from lmsdesk_server.security.rate_limit import LoginThrottle
 from lmsdesk_server.security.tokens import AccessTokens
+from tests.support.postgres import PostgresForTests
 
 TEST_JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789"
-
-
-class PostgresForTests:
-    def __init__(self, root: Path) -> None:
-        self._embedded = EmbeddedPostgres(root)
-        self.url = self._embedded.start()
-
-    def fresh_database(self, name: str) -> str:
-        admin = self.url.replace("postgresql+psycopg://", "postgresql://").replace(
-            "/lmsdesk?", "/postgres?"
-        )
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return self.url.replace("/lmsdesk?", f"/{name}?")
-
-    def stop(self) -> None:
-        self._embedded.stop()
-
-
-@pytest.fixture(scope="session")
-def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresForTests]:
-    server = PostgresForTests(tmp_path_factory.mktemp("pg"))
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from lmsdesk_server.db.base import Base
 from lmsdesk_server.db.migrate import alembic_config, downgrade_to_base, upgrade_to_head
-from tests.server.conftest import PostgresForTests
+from tests.support.postgres import PostgresForTests
 
 DESIGN_TABLES = {
     "users", "user_roles", "refresh_tokens", "categories", "courses", "course_tags",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, Response, status
 
 from lmsdesk.contracts.auth import (
@@ -17,7 +19,9 @@ from lmsdesk_server.api.deps import AccountServiceDep, CurrentActor
 
 router = APIRouter(tags=["accounts"])
 
-_errors = {code: {"model": ErrorResponse} for code in (401, 403, 409, 422, 429)}
+_errors: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 409, 422, 429)
+}
 
 
 @router.post("/auth/register", response_model=Me, status_code=201, responses=_errors)

@@ -131,7 +131,8 @@ def test_register_refuses_a_duplicate_email_in_any_case(
         ({"email": "not-an-email", "password": "long enough pw", "full_name": "X"}, "email"),
         ({"email": "a@example.com", "password": "short", "full_name": "X"}, "password"),
         ({"email": "a@example.com", "password": "long enough pw", "full_name": "  "}, "full_name"),
-        ({"email": "a@example.com", "password": "long enough pw", "full_name": "X", "roles": ["admin"]}, "roles"),
+        ({"email": "a@example.com", "password": "long enough pw", "full_name": "X",
+          "roles": ["admin"]}, "roles"),
     ],
 )  # fmt: skip
 def test_register_refuses_bad_input_and_changes_nothing(

@@ -1,0 +1,5 @@
+import sys
+
+from lmsdesk.app import main
+
+sys.exit(main())

@@ -1,0 +1,102 @@
+"""`lmsdesk`: the composition root. The only place concrete collaborators are built."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lmsdesk import __version__
+from lmsdesk.config import ClientSettings
+
+if TYPE_CHECKING:
+    import httpx
+    from PySide6.QtWidgets import QApplication
+
+    from lmsdesk.sync.token_store import TokenStore
+    from lmsdesk.ui.main_window import MainWindow
+    from lmsdesk.ui.session_controller import SessionController
+    from lmsdesk.ui.tasks import TaskManager
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="lmsdesk", description="LMSDesk, learning offline.")
+    parser.add_argument("--version", action="version", version=f"lmsdesk {__version__}")
+    parser.add_argument("--server", help="server URL to offer at sign-in (LMSDESK_SERVER_URL)")
+    return parser.parse_args(argv)
+
+
+@dataclass
+class Application:
+    """Everything the running client is made of, for the entry point and for tests."""
+
+    qt_app: QApplication
+    window: MainWindow
+    controller: SessionController
+    tasks: TaskManager
+    http: httpx.Client
+
+    def shutdown(self) -> None:
+        self.tasks.shutdown()
+        self.http.close()
+
+
+def build(
+    settings: ClientSettings, *, token_store_factory: Callable[[], TokenStore] | None = None
+) -> Application:
+    # Qt and the rest are imported here, not at module level, so `lmsdesk --version` is instant.
+    from PySide6.QtWidgets import QApplication
+
+    from lmsdesk.services.session import SessionService
+    from lmsdesk.sync.api_client import ApiClient, new_http_client
+    from lmsdesk.sync.token_store import default_token_store
+    from lmsdesk.ui.main_window import MainWindow
+    from lmsdesk.ui.session_controller import SessionController
+    from lmsdesk.ui.tasks import TaskManager
+    from lmsdesk.ui.theme import apply_theme
+
+    existing = QApplication.instance()
+    qt_app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    qt_app.setApplicationName("LMSDesk")
+    qt_app.setApplicationVersion(__version__)
+    apply_theme(qt_app)
+
+    http = new_http_client()
+    tokens = token_store_factory or (lambda: default_token_store(settings.data_dir / "credentials"))
+    service = SessionService(
+        data_dir=settings.data_dir,
+        api_for=lambda url: ApiClient(url, http),
+        token_store=tokens,
+    )
+    tasks = TaskManager()
+    window = MainWindow(server_url=settings.server_url)
+    controller = SessionController(
+        service=service, tasks=tasks, window=window, default_server_url=settings.server_url
+    )
+    return Application(qt_app=qt_app, window=window, controller=controller, tasks=tasks, http=http)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    overrides = {"server_url": args.server} if args.server else {}
+    settings = ClientSettings(**overrides)
+    app = build(settings)
+    app.window.show()
+    app.controller.start()
+    try:
+        code = app.qt_app.exec()
+    finally:
+        app.shutdown()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

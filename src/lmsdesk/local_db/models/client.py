@@ -1,0 +1,117 @@
+"""Tables only the client has (DESIGN.md section 4): account, replica, outbox, sync state,
+downloads, settings."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, CheckConstraint, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lmsdesk.local_db.models.base import LocalBase, status_enum
+
+
+class Account(LocalBase):
+    """Who this store belongs to: lets an offline start show the last account's data."""
+
+    __tablename__ = "account"
+    __table_args__ = (CheckConstraint("singleton = 1", name="one_row"),)
+
+    singleton: Mapped[int] = mapped_column(primary_key=True, default=1)
+    user_id: Mapped[uuid.UUID]
+    email: Mapped[str] = mapped_column(String(320))
+    full_name: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[list[Any]]
+    server_url: Mapped[str] = mapped_column(String(2048))
+    signed_in_at: Mapped[datetime]
+    last_online_at: Mapped[datetime | None]
+
+
+class Replica(LocalBase):
+    """This installation's identity in the sync protocol (DESIGN.md section 5)."""
+
+    __tablename__ = "replica"
+    __table_args__ = (CheckConstraint("singleton = 1", name="one_row"),)
+
+    singleton: Mapped[int] = mapped_column(primary_key=True, default=1)
+    device_id: Mapped[uuid.UUID]
+    # Also kept in a side file; if they disagree the store was restored or copied.
+    replica_epoch: Mapped[str] = mapped_column(String(64))
+    next_seq: Mapped[int] = mapped_column(BigInteger, default=1)
+    last_hlc: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class OutboxState(enum.StrEnum):
+    PENDING = "pending"
+    # Sent, answered with a stored result the user should see (e.g. rejected); kept until read.
+    FAILED = "failed"
+
+
+class OutboxItem(LocalBase):
+    """A local change waiting for the server, written in the same transaction as the change."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_coalesce_key", "coalesce_key"),)
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    mutation_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    args: Mapped[dict[str, Any]]
+    # Unsent rows with the same key are replaced, so an hour of position saves is one row.
+    coalesce_key: Mapped[str | None] = mapped_column(String(200))
+    hlc: Mapped[int] = mapped_column(BigInteger)
+    description: Mapped[str] = mapped_column(String(300), default="")
+    state: Mapped[OutboxState] = mapped_column(
+        status_enum(OutboxState, "outbox_state"), default=OutboxState.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class SyncState(LocalBase):
+    """The cursor and health of one sync scope."""
+
+    __tablename__ = "sync_state"
+
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
+    cursor: Mapped[str | None] = mapped_column(Text)
+    last_success_at: Mapped[datetime | None]
+    last_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class DownloadState(enum.StrEnum):
+    QUEUED = "queued"
+    DOWNLOADING = "downloading"
+    PAUSED = "paused"
+    VERIFYING = "verifying"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Download(LocalBase):
+    __tablename__ = "downloads"
+
+    asset_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    course_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    relative_path: Mapped[str] = mapped_column(String(500))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    bytes_done: Mapped[int] = mapped_column(BigInteger, default=0)
+    sha256: Mapped[str] = mapped_column(String(64))
+    state: Mapped[DownloadState] = mapped_column(
+        status_enum(DownloadState, "download_state"), default=DownloadState.QUEUED
+    )
+    error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+
+
+class Setting(LocalBase):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    value: Mapped[dict[str, Any]]

@@ -1,0 +1,246 @@
+"""Signing in and out, silently resuming at start-up, and working offline from the last account.
+
+Every method blocks (network, keyring, SQLite): the UI calls them through its background lanes.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import platform
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from lmsdesk.contracts.auth import Me
+from lmsdesk.contracts.common import Role
+from lmsdesk.local_db.accounts import (
+    LastAccount,
+    StoredAccount,
+    ensure_replica,
+    load_account,
+    read_last_account,
+    save_account,
+    write_last_account,
+)
+from lmsdesk.local_db.engine import LocalStore
+from lmsdesk.local_db.migrate import upgrade_store
+from lmsdesk.sync.api_client import ApiClient, ApiRejected, ServerUnreachable
+from lmsdesk.sync.auth_session import AuthSession, SessionEnded
+from lmsdesk.sync.token_store import TokenStore
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AccountProfile:
+    user_id: uuid.UUID
+    email: str
+    full_name: str
+    roles: frozenset[Role]
+    server_url: str
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+
+@dataclass(frozen=True)
+class SessionSnapshot:
+    """What the window shows about the session; never holds a token."""
+
+    profile: AccountProfile
+    online: bool
+    token_storage: str
+    os_keyring: bool
+    last_online_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RememberedAccount:
+    server_url: str
+    email: str
+
+
+class SignInFailed(Exception):
+    """Sign-in did not work; `message` is written for the user."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def normalise_server_url(raw: str) -> str:
+    text = raw.strip()
+    if not text:
+        raise SignInFailed("Enter the server address.", field="server")
+    if "://" not in text:
+        text = f"http://{text}"
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SignInFailed(f"'{raw.strip()}' is not a server address.", field="server")
+    return text.rstrip("/")
+
+
+def _account_key(server_url: str, user_id: uuid.UUID) -> str:
+    return f"{server_url}|{user_id}"
+
+
+class SessionService:
+    def __init__(
+        self,
+        *,
+        data_dir: Path,
+        api_for: Callable[[str], ApiClient],
+        token_store: Callable[[], TokenStore],
+        device_name: str | None = None,
+    ) -> None:
+        self._data_dir = data_dir
+        self._api_for = api_for
+        self._token_store = functools.cache(token_store)  # probed once, on a worker thread
+        self._device_name = device_name or platform.node() or "LMSDesk"
+        self._auth: AuthSession | None = None
+        self._store: LocalStore | None = None
+        self.current: SessionSnapshot | None = None
+
+    @property
+    def _pointer(self) -> Path:
+        return self._data_dir / "last_account.json"
+
+    @property
+    def store(self) -> LocalStore | None:
+        return self._store
+
+    # ------------------------------------------------------------------ use cases
+    def remembered_account(self) -> RememberedAccount | None:
+        last = read_last_account(self._pointer)
+        return RememberedAccount(last.server_url, last.email) if last else None
+
+    def sign_in(self, server: str, email: str, password: str) -> SessionSnapshot:
+        server_url = normalise_server_url(server)
+        if not email.strip():
+            raise SignInFailed("Enter your email address.", field="email")
+        if not password:
+            raise SignInFailed("Enter your password.", field="password")
+        api = self._api_for(server_url)
+        try:
+            pair = api.login(email.strip(), password, device_name=self._device_name)
+            me = api.me(pair.access_token)
+        except ServerUnreachable as exc:
+            raise SignInFailed(
+                f"Cannot reach the server at {server_url}. Check the address and your "
+                "connection, then try again.",
+                field="server",
+            ) from exc
+        except ApiRejected as exc:
+            field = "password" if exc.code == "invalid_credentials" else None
+            raise SignInFailed(exc.message, field=field) from exc
+        self._close()
+        auth = AuthSession(api, self._token_store(), _account_key(server_url, me.id))
+        auth.start(pair)
+        return self._open(auth, server_url, me, online=True)
+
+    def resume(self) -> SessionSnapshot | None:
+        """Silent sign-in with the stored refresh token. Offline, opens the last account's local
+        data. None when the user has to sign in (never signed in, signed out, session ended)."""
+        last = read_last_account(self._pointer)
+        if last is None:
+            return None
+        api = self._api_for(last.server_url)
+        auth = AuthSession(api, self._token_store(), _account_key(last.server_url, last.user_id))
+        if not auth.has_stored_sign_in():
+            return None
+        try:
+            auth.refresh()
+            me = auth.call(api.me)
+        except SessionEnded:
+            return None
+        except ServerUnreachable:
+            return self._open_offline(auth, last)
+        return self._open(auth, last.server_url, me, online=True)
+
+    def check_connection(self) -> SessionSnapshot | None:
+        """Re-test the server; after an offline start, completes the silent sign-in."""
+        if self._auth is None or self.current is None:
+            return self.current
+        try:
+            me = self._auth.call(self._auth.api.me)
+        except ServerUnreachable:
+            self.current = replace(self.current, online=False)
+            return self.current
+        except SessionEnded:
+            self.sign_out()
+            return None
+        return self._open(self._auth, self.current.profile.server_url, me, online=True)
+
+    def sign_out(self) -> None:
+        if self._auth is not None:
+            self._auth.end()
+        self._close()
+
+    # ------------------------------------------------------------------ helpers
+    def _store_for(self, server_url: str, user_id: uuid.UUID) -> LocalStore:
+        server_tag = hashlib.sha256(server_url.encode()).hexdigest()[:8]
+        folder = self._data_dir / "accounts" / f"{user_id}-{server_tag}"
+        store = LocalStore(folder / "lmsdesk.sqlite3")
+        upgrade_store(store.engine)
+        with store.transaction() as session:
+            ensure_replica(session, folder / "replica_epoch")
+        return store
+
+    def _open(self, auth: AuthSession, server_url: str, me: Me, *, online: bool) -> SessionSnapshot:
+        if self._store is None:
+            self._store = self._store_for(server_url, me.id)
+        now = datetime.now(UTC)
+        stored = StoredAccount(
+            user_id=me.id,
+            email=me.email,
+            full_name=me.full_name,
+            roles=tuple(role.value for role in me.roles),
+            server_url=server_url,
+            last_online_at=now,
+        )
+        with self._store.transaction() as session:
+            save_account(session, stored)
+        write_last_account(self._pointer, LastAccount(server_url, me.email, me.id))
+        self._auth = auth
+        return self._remember(stored, online=online)
+
+    def _open_offline(self, auth: AuthSession, last: LastAccount) -> SessionSnapshot | None:
+        store = self._store_for(last.server_url, last.user_id)
+        with store.reading() as session:
+            stored = load_account(session)
+        if stored is None:
+            store.close()
+            return None
+        self._store = store
+        self._auth = auth
+        return self._remember(stored, online=False)
+
+    def _remember(self, stored: StoredAccount, *, online: bool) -> SessionSnapshot:
+        tokens = self._token_store()
+        self.current = SessionSnapshot(
+            profile=AccountProfile(
+                user_id=stored.user_id,
+                email=stored.email,
+                full_name=stored.full_name,
+                roles=frozenset(Role(r) for r in stored.roles),
+                server_url=stored.server_url,
+            ),
+            online=online,
+            token_storage=tokens.description,
+            os_keyring=tokens.is_os_keyring,
+            last_online_at=stored.last_online_at,
+        )
+        return self.current
+
+    def _close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+        self._store = None
+        self._auth = None
+        self.current = None

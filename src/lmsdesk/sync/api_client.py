@@ -1,0 +1,112 @@
+"""The HTTP client for the LMSDesk API: the only module that imports httpx. It speaks in contract
+models and raises ServerUnreachable or ApiRejected, never an httpx exception."""
+
+from __future__ import annotations
+
+import logging
+from typing import TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from lmsdesk.contracts import API_PREFIX
+from lmsdesk.contracts.auth import LoginRequest, LogoutRequest, Me, RefreshRequest, TokenPair
+from lmsdesk.contracts.common import ErrorResponse, Health
+
+_log = logging.getLogger(__name__)
+
+Model = TypeVar("Model", bound=BaseModel)
+
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+
+
+class ApiFailure(Exception):
+    """Base of every failure talking to the server."""
+
+
+class ServerUnreachable(ApiFailure):
+    """No answer (offline, DNS, refused, timed out) or a gateway/maintenance answer: retry later."""
+
+
+class ApiRejected(ApiFailure):
+    """The server answered and said no; `message` is written for the user."""
+
+    def __init__(self, status_code: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.code = code
+        self.message = message
+
+
+def new_http_client() -> httpx.Client:
+    """One per application: it pools connections and is safe to share between threads."""
+    return httpx.Client(timeout=DEFAULT_TIMEOUT, headers={"User-Agent": "LMSDesk"})
+
+
+class ApiClient:
+    def __init__(self, base_url: str, http: httpx.Client) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = http
+
+    # ------------------------------------------------------------------ endpoints
+    def health(self) -> Health:
+        return self._parse(self._request("GET", "/health"), Health)
+
+    def login(self, email: str, password: str, *, device_name: str) -> TokenPair:
+        body = LoginRequest(email=email, password=password, device_name=device_name)
+        return self._parse(self._request("POST", "/auth/login", json=body), TokenPair)
+
+    def refresh(self, refresh_token: str) -> TokenPair:
+        body = RefreshRequest(refresh_token=refresh_token)
+        return self._parse(self._request("POST", "/auth/refresh", json=body), TokenPair)
+
+    def logout(self, refresh_token: str) -> None:
+        self._request("POST", "/auth/logout", json=LogoutRequest(refresh_token=refresh_token))
+
+    def me(self, access_token: str) -> Me:
+        return self._parse(self._request("GET", "/me", token=access_token), Me)
+
+    # ------------------------------------------------------------------ plumbing
+    def _request(
+        self, method: str, path: str, *, json: BaseModel | None = None, token: str | None = None
+    ) -> httpx.Response:
+        """Send one request; answers only with a 2xx response, raises ApiFailure otherwise."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        payload = json.model_dump(mode="json") if json is not None else None
+        url = f"{self.base_url}{API_PREFIX}{path}"
+        try:
+            response = self._http.request(method, url, json=payload, headers=headers)
+        except httpx.TransportError as exc:
+            _log.info("%s %s: server unreachable (%s)", method, path, type(exc).__name__)
+            raise ServerUnreachable(f"Cannot reach the server at {self.base_url}.") from exc
+        except httpx.InvalidURL as exc:
+            raise ApiRejected(
+                0, "invalid_url", f"'{self.base_url}' is not a valid address."
+            ) from exc
+        if response.status_code in (502, 503, 504):
+            raise ServerUnreachable(f"The server at {self.base_url} is not available right now.")
+        if response.is_error:
+            raise self._rejection(response)
+        return response
+
+    def _parse(self, response: httpx.Response, response_model: type[Model]) -> Model:
+        try:
+            return response_model.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise ApiRejected(
+                response.status_code,
+                "bad_response",
+                f"The server at {self.base_url} answered in a form this app does not understand.",
+            ) from exc
+
+    def _rejection(self, response: httpx.Response) -> ApiRejected:
+        try:
+            error = ErrorResponse.model_validate_json(response.content).error
+            return ApiRejected(response.status_code, error.code, error.message)
+        except ValidationError:
+            return ApiRejected(
+                response.status_code,
+                "http_error",
+                f"The server answered HTTP {response.status_code}. Is {self.base_url} an "
+                "LMSDesk server?",
+            )

@@ -1,0 +1,193 @@
+"""The main window: navigation on the left, the page on the right, and a status bar with the
+server, the connection and the signed-in user. It shows state; controllers change it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressBar,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lmsdesk.contracts.common import Role
+from lmsdesk.services.session import SessionSnapshot
+from lmsdesk.ui.pages import (
+    AccountPage,
+    authoring_page,
+    catalog_page,
+    moderation_page,
+    my_learning_page,
+)
+from lmsdesk.ui.theme import MUTED, OK
+
+# Which role a page needs; None: every signed-in user.
+NAVIGATION: list[tuple[str, Role | None]] = [
+    ("Catalog", None),
+    ("My learning", None),
+    ("Authoring", Role.INSTRUCTOR),
+    ("Moderation", Role.ADMIN),
+    ("Account", None),
+]
+
+
+class MainWindow(QMainWindow):
+    sign_in_requested = Signal()
+    sign_out_requested = Signal()
+    check_connection_requested = Signal()
+    closing = Signal()
+
+    def __init__(self, *, server_url: str) -> None:
+        super().__init__()
+        self.setWindowTitle("LMSDesk")
+        self.resize(1100, 720)
+        self.setMinimumSize(760, 480)
+
+        self.account_page = AccountPage()
+        self.account_page.sign_in_requested.connect(self.sign_in_requested)
+        self.account_page.sign_out_requested.connect(self.sign_out_requested)
+        pages = [catalog_page(), my_learning_page(), authoring_page(), moderation_page(),
+                 self.account_page]  # fmt: skip
+        self.pages = QStackedWidget()
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(200)
+        for page, (title, _role) in zip(pages, NAVIGATION, strict=True):
+            self.pages.addWidget(page)
+            self.navigation.addItem(QListWidgetItem(title))
+        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+
+        self.offline_banner = self._offline_banner()
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        right.addWidget(self.offline_banner)
+        right.addWidget(self.pages, 1)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addWidget(self.navigation)
+        body.addLayout(right, 1)
+        central = QWidget()
+        central.setLayout(body)
+        self.setCentralWidget(central)
+
+        self.server_label = QLabel(server_url)
+        self.connection_label = QLabel()
+        self.user_label = QLabel()
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setFixedSize(90, 10)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        for label in (self.server_label, self.connection_label, self.user_label):
+            label.setContentsMargins(6, 0, 6, 0)
+        status = self.statusBar()
+        status.addWidget(self.server_label)
+        status.addWidget(self.connection_label)
+        status.addPermanentWidget(self.busy)
+        status.addPermanentWidget(self.user_label)
+        self._shortcuts()
+        self._signed_in = False
+        self.show_starting()
+
+    # ------------------------------------------------------------------ building
+    def _offline_banner(self) -> QFrame:
+        banner = QFrame()
+        banner.setObjectName("offlineBanner")
+        layout = QHBoxLayout(banner)
+        layout.setContentsMargins(16, 6, 16, 6)
+        self.offline_text = QLabel()
+        self.offline_text.setWordWrap(True)
+        layout.addWidget(self.offline_text, 1)
+        banner.hide()
+        return banner
+
+    def _shortcuts(self) -> None:
+        for index in range(len(NAVIGATION)):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
+            shortcut.activated.connect(lambda i=index: self.go_to(i))
+        QShortcut(QKeySequence("F5"), self).activated.connect(self.check_connection_requested)
+        QShortcut(QKeySequence.StandardKey.Quit, self).activated.connect(self.close)
+
+    # ------------------------------------------------------------------ state
+    def go_to(self, index: int) -> None:
+        item = self.navigation.item(index)
+        if item is not None and not item.isHidden():
+            self.navigation.setCurrentRow(index)
+
+    def go_to_page(self, title: str) -> None:
+        self.go_to([t for t, _ in NAVIGATION].index(title))
+
+    def visible_pages(self) -> list[str]:
+        return [
+            self.navigation.item(i).text()
+            for i in range(self.navigation.count())
+            if not self.navigation.item(i).isHidden()
+        ]
+
+    def show_starting(self) -> None:
+        self._set_navigation(roles=None)
+        self.connection_label.setText("Connecting…")
+        self.user_label.setText("")
+
+    def show_session(self, snapshot: SessionSnapshot) -> None:
+        profile = snapshot.profile
+        roles = ", ".join(sorted(r.value for r in profile.roles))
+        self._set_navigation(roles=profile.roles)
+        self.server_label.setText(profile.server_url)
+        self.user_label.setText(f"{profile.full_name} ({roles})")
+        self.account_page.show_account(
+            name=profile.full_name, email=profile.email, roles=roles, server=profile.server_url,
+            online=snapshot.online, storage=snapshot.token_storage,
+            storage_is_os_keyring=snapshot.os_keyring,
+        )  # fmt: skip
+        self.set_online(snapshot.online, last_online=snapshot.last_online_at)
+        if not self._signed_in or self.navigation.currentItem().isHidden():
+            self.go_to(0)
+        self._signed_in = True
+
+    def show_signed_out(self) -> None:
+        self._signed_in = False
+        self._set_navigation(roles=None)
+        self.user_label.setText("Not signed in")
+        self.connection_label.setText("")
+        self.offline_banner.hide()
+        self.account_page.show_signed_out()
+        self.go_to_page("Account")
+
+    def set_online(self, online: bool, *, last_online: datetime | None = None) -> None:
+        if online:
+            self.connection_label.setText(f"<span style='color:{OK}'>● Online</span>")
+            self.offline_banner.hide()
+            return
+        self.connection_label.setText(f"<span style='color:{MUTED}'>○ Offline</span>")
+        local = last_online.astimezone() if last_online else None
+        since = f" Last connected {local:%Y-%m-%d %H:%M}." if local else ""
+        self.offline_text.setText(
+            "You are offline: LMSDesk is working from this computer's copy. "
+            f"Your changes are kept and sync when the server is reachable again.{since}"
+        )
+        self.offline_banner.show()
+
+    def set_busy(self, running: int) -> None:
+        self.busy.setVisible(running > 0)
+
+    def _set_navigation(self, *, roles: frozenset[Role] | None) -> None:
+        for index, (_title, needed) in enumerate(NAVIGATION):
+            visible = roles is not None and (needed is None or needed in roles)
+            self.navigation.item(index).setHidden(not visible and _title != "Account")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closing.emit()
+        super().closeEvent(event)

@@ -1,0 +1,142 @@
+"""The pages behind the navigation. Catalog, My learning, Authoring and Moderation fill in as
+their issues land; until then each says plainly what will appear there."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lmsdesk.ui.theme import MUTED, OK
+
+
+def _heading(title: str, subtitle: str) -> QVBoxLayout:
+    layout = QVBoxLayout()
+    layout.setSpacing(2)
+    heading = QLabel(title)
+    heading.setObjectName("pageTitle")
+    sub = QLabel(subtitle)
+    sub.setObjectName("pageSubtitle")
+    sub.setWordWrap(True)
+    layout.addWidget(heading)
+    layout.addWidget(sub)
+    return layout
+
+
+class Page(QWidget):
+    def __init__(self, title: str, subtitle: str, empty_state: str) -> None:
+        super().__init__()
+        self.title = title
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.addLayout(_heading(title, subtitle))
+        layout.addSpacing(24)
+        self.empty_state = QLabel(empty_state)
+        self.empty_state.setObjectName("emptyState")
+        self.empty_state.setWordWrap(True)
+        self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.empty_state, 1)
+
+
+def catalog_page() -> Page:
+    return Page("Catalog", "Courses you can take, browsable offline from the last sync.",
+                "The catalog appears here after the first sync with the server.")  # fmt: skip
+
+
+def my_learning_page() -> Page:
+    return Page("My learning", "Your courses, with where you left off.",
+                "Courses you enrol in appear here, ready to learn offline.")  # fmt: skip
+
+
+def authoring_page() -> Page:
+    return Page("Authoring", "Draft courses, offline if you like, and submit them for review.",
+                "Your courses and drafts appear here.")  # fmt: skip
+
+
+def moderation_page() -> Page:
+    return Page("Moderation", "Courses waiting for review, oldest first.",
+                "Submitted courses appear here for review.")  # fmt: skip
+
+
+class AccountPage(QWidget):
+    sign_out_requested = Signal()
+    sign_in_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = "Account"
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.addLayout(_heading("Account", "Who is signed in on this computer."))
+        layout.addSpacing(16)
+
+        card = QFrame()
+        card.setObjectName("card")
+        form = QFormLayout(card)
+        form.setContentsMargins(18, 16, 18, 16)
+        form.setVerticalSpacing(10)
+        self.name = QLabel()
+        self.email = QLabel()
+        self.roles = QLabel()
+        self.server = QLabel()
+        self.connection = QLabel()
+        self.token_storage = QLabel()
+        self.token_storage.setWordWrap(True)
+        for label, widget in (("Name", self.name), ("Email", self.email), ("Roles", self.roles),
+                              ("Server", self.server), ("Connection", self.connection),
+                              ("Sign-in kept in", self.token_storage)):  # fmt: skip
+            widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(f"{label}:", widget)
+        self.card = card
+        layout.addWidget(card)
+
+        self.signed_out_note = QLabel("You are not signed in.")
+        self.signed_out_note.setObjectName("emptyState")
+        layout.addWidget(self.signed_out_note)
+
+        buttons = QHBoxLayout()
+        self.sign_out_button = QPushButton("Sign out")
+        self.sign_out_button.clicked.connect(self.sign_out_requested)
+        self.sign_in_button = QPushButton("Sign in…")
+        self.sign_in_button.setObjectName("primary")
+        self.sign_in_button.clicked.connect(self.sign_in_requested)
+        buttons.addWidget(self.sign_out_button)
+        buttons.addWidget(self.sign_in_button)
+        buttons.addStretch(1)
+        layout.addSpacing(12)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        self.show_signed_out()
+
+    def show_account(
+        self, *, name: str, email: str, roles: str, server: str, online: bool, storage: str,
+        storage_is_os_keyring: bool,
+    ) -> None:  # fmt: skip
+        self.name.setText(name)
+        self.email.setText(email)
+        self.roles.setText(roles)
+        self.server.setText(server)
+        self.connection.setText(
+            f"<span style='color:{OK}'>● Online</span>" if online
+            else f"<span style='color:{MUTED}'>○ Offline: working from this computer's copy</span>"
+        )  # fmt: skip
+        self.token_storage.setText(storage)
+        self.token_storage.setObjectName("" if storage_is_os_keyring else "warningText")
+        self.token_storage.style().polish(self.token_storage)
+        self.card.show()
+        self.signed_out_note.hide()
+        self.sign_out_button.show()
+        self.sign_in_button.hide()
+
+    def show_signed_out(self) -> None:
+        self.card.hide()
+        self.signed_out_note.show()
+        self.sign_out_button.hide()
+        self.sign_in_button.show()

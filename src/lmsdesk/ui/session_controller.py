@@ -1,0 +1,149 @@
+"""Start-up, sign-in, sign-out and connection checks: SessionService ops run on the database
+lane; this controller moves their results into the window and the sign-in dialog."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from lmsdesk.services.session import (
+    RememberedAccount,
+    SessionService,
+    SessionSnapshot,
+    SignInFailed,
+)
+from lmsdesk.ui.main_window import MainWindow
+from lmsdesk.ui.sign_in_dialog import SignInDialog
+from lmsdesk.ui.tasks import TaskManager
+
+_log = logging.getLogger(__name__)
+
+CONNECTION_CHECK_MS = 30_000
+
+
+class SessionController(QObject):
+    signed_in = Signal(object)  # SessionSnapshot
+    signed_out = Signal()
+    #: The sign-in dialog was opened (tests and the first-run flow wait for it).
+    sign_in_shown = Signal(object)
+
+    def __init__(
+        self,
+        *,
+        service: SessionService,
+        tasks: TaskManager,
+        window: MainWindow,
+        default_server_url: str,
+    ) -> None:
+        super().__init__(window)
+        self._service = service
+        self._tasks = tasks
+        self._window = window
+        self._default_server_url = default_server_url
+        self.dialog: SignInDialog | None = None
+        self.snapshot: SessionSnapshot | None = None
+
+        window.sign_in_requested.connect(self.show_sign_in)
+        window.sign_out_requested.connect(self.sign_out)
+        window.check_connection_requested.connect(self.check_connection)
+        tasks.busy_changed.connect(window.set_busy)
+        self._timer = QTimer(self)
+        self._timer.setInterval(CONNECTION_CHECK_MS)
+        self._timer.timeout.connect(self.check_connection)
+
+    # ------------------------------------------------------------------ start-up
+    def start(self) -> None:
+        def resume() -> tuple[SessionSnapshot | None, RememberedAccount | None]:
+            return self._service.resume(), self._service.remembered_account()
+
+        self._tasks.run(resume, on_success=self._resumed, on_failure=self._resume_failed)
+
+    def _resumed(self, result: tuple[SessionSnapshot | None, RememberedAccount | None]) -> None:
+        snapshot, remembered = result
+        if snapshot is None:
+            self._window.show_signed_out()
+            self._open_dialog(remembered)
+            return
+        self._enter(snapshot)
+
+    def _resume_failed(self, error: BaseException) -> None:
+        _log.error("could not open the last account", exc_info=error)
+        self._window.show_signed_out()
+        self._open_dialog(None)
+
+    # ------------------------------------------------------------------ sign-in
+    def show_sign_in(self) -> None:
+        self._tasks.run(self._service.remembered_account, on_success=self._open_dialog)
+
+    def _open_dialog(self, remembered: RememberedAccount | None) -> None:
+        if self.dialog is not None:
+            self.dialog.raise_()
+            return
+        dialog = SignInDialog(
+            self._window,
+            server_url=remembered.server_url if remembered else self._default_server_url,
+            email=remembered.email if remembered else "",
+        )
+        dialog.submitted.connect(self._sign_in)
+        dialog.finished.connect(self._dialog_closed)
+        self.dialog = dialog
+        dialog.open()
+        self.sign_in_shown.emit(dialog)
+
+    def _dialog_closed(self) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        self.dialog = None
+
+    def _sign_in(self, server: str, email: str, password: str) -> None:
+        def failed(error: BaseException) -> None:
+            if self.dialog is None:
+                return
+            if isinstance(error, SignInFailed):
+                self.dialog.show_error(error.message, error.field)
+            else:
+                _log.error("sign-in failed unexpectedly", exc_info=error)
+                self.dialog.show_error(f"Sign-in failed: {error}")
+
+        def succeeded(snapshot: SessionSnapshot) -> None:
+            if self.dialog is not None:
+                self.dialog.accept()
+            self._enter(snapshot)
+
+        self._tasks.run(
+            lambda: self._service.sign_in(server, email, password),
+            on_success=succeeded,
+            on_failure=failed,
+        )
+
+    def _enter(self, snapshot: SessionSnapshot) -> None:
+        self.snapshot = snapshot
+        self._window.show_session(snapshot)
+        self._timer.start()
+        self.signed_in.emit(snapshot)
+
+    # ------------------------------------------------------------------ afterwards
+    def check_connection(self) -> None:
+        if self.snapshot is None:
+            return
+        self._tasks.run(self._service.check_connection, on_success=self._connection_checked)
+
+    def _connection_checked(self, snapshot: SessionSnapshot | None) -> None:
+        if snapshot is None:  # the server ended the session
+            self._left()
+            self._open_dialog(None)
+            return
+        if self.snapshot is None or snapshot != self.snapshot:
+            self.snapshot = snapshot
+            self._window.show_session(snapshot)
+
+    def sign_out(self) -> None:
+        self._timer.stop()
+        self._tasks.run(self._service.sign_out, on_success=lambda _none: self._left())
+
+    def _left(self) -> None:
+        self.snapshot = None
+        self._timer.stop()
+        self._window.show_signed_out()
+        self.signed_out.emit()

@@ -1,0 +1,41 @@
+"""The application's look: Fusion with a calm light palette and a few style rules."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+ACCENT = "#2f6fde"
+DANGER = "#b3261e"
+OK = "#1e7d32"
+MUTED = "#5f6368"
+
+STYLE_SHEET = f"""
+QListWidget#navigation {{
+    background: #f3f5f9; border: none; border-right: 1px solid #dde1e8;
+    font-size: 14px; padding-top: 8px; outline: 0;
+}}
+QListWidget#navigation::item {{ padding: 9px 14px; border-radius: 6px; margin: 2px 8px; }}
+QListWidget#navigation::item:selected {{ background: {ACCENT}; color: white; }}
+QListWidget#navigation::item:hover:!selected {{ background: #e4e9f2; }}
+QLabel#pageTitle {{ font-size: 22px; font-weight: 600; }}
+QLabel#pageSubtitle, QLabel#emptyState {{ color: {MUTED}; font-size: 13px; }}
+QLabel#dialogTitle {{ font-size: 18px; font-weight: 600; }}
+QLabel#errorText {{ color: {DANGER}; }}
+QLabel#warningText {{ color: #8a5300; }}
+QFrame#offlineBanner {{ background: #fff4d6; border-bottom: 1px solid #f0d88a; }}
+QFrame#card {{ background: white; border: 1px solid #dde1e8; border-radius: 8px; }}
+QPushButton#primary {{
+    background: {ACCENT}; color: white; border: none; border-radius: 5px; padding: 6px 16px;
+}}
+QPushButton#primary:disabled {{ background: #9db7e8; }}
+"""
+
+
+def apply_theme(app: QApplication) -> None:
+    app.setStyle("Fusion")
+    palette = app.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor("#fbfcfe"))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
+    app.setPalette(palette)
+    app.setStyleSheet(STYLE_SHEET)

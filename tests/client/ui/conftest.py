@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from lmsdesk.app import Application, build
+from lmsdesk.config import ClientSettings
+from lmsdesk.sync.token_store import KeyringTokenStore
+from tests.fakes import MemoryKeyring
+
+AppFactory = Callable[..., Application]
+
+
+@pytest.fixture
+def start_app(qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring) -> Iterator[AppFactory]:
+    """Start the client as `lmsdesk` does; call again for the next start on the same machine."""
+    started: list[Application] = []
+
+    def start(server_url: str) -> Application:
+        settings = ClientSettings(data_dir=tmp_path / "client-data", server_url=server_url)
+        app = build(settings, token_store_factory=lambda: KeyringTokenStore(memory_keyring))
+        qtbot.addWidget(app.window)
+        app.window.show()
+        app.controller.start()
+        started.append(app)
+        return app
+
+    yield start
+    for app in started:
+        app.window.close()
+        app.shutdown()

@@ -1,0 +1,173 @@
+"""The main window and the sign-in dialog, driven as a user would, against the real server."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from lmsdesk.app import Application
+from lmsdesk.contracts.common import Role
+from lmsdesk.ui.sign_in_dialog import SignInDialog
+from tests.client.ui.conftest import AppFactory
+from tests.fakes import MemoryKeyring
+from tests.support.live_server import PASSWORD, LiveServer, dead_url
+from tests.support.network import CuttableLink
+
+
+def _first_dialog(qtbot: QtBot, app: Application) -> SignInDialog:
+    qtbot.waitUntil(lambda: app.controller.dialog is not None, timeout=10_000)
+    dialog = app.controller.dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    return dialog
+
+
+def _submit(qtbot: QtBot, dialog: SignInDialog, *, server: str, email: str, password: str) -> None:
+    dialog.server.setText(server)
+    dialog.email.setText(email)
+    dialog.password.setText(password)
+    qtbot.keyClick(dialog.password, "\r")  # Enter signs in
+
+
+def sign_in(qtbot: QtBot, app: Application, server: str, email: str) -> None:
+    dialog = _first_dialog(qtbot, app)
+    with qtbot.waitSignal(app.controller.signed_in, timeout=15_000):
+        _submit(qtbot, dialog, server=server, email=email, password=PASSWORD)
+
+
+def test_first_start_asks_to_sign_in_then_shows_the_user(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer
+) -> None:
+    email = live_server.create_user(Role.STUDENT, name="Sam Student")
+    app = start_app(live_server.url)
+    dialog = _first_dialog(qtbot, app)
+    assert dialog.server.text() == live_server.url
+
+    with qtbot.waitSignal(app.controller.signed_in, timeout=15_000):
+        _submit(qtbot, dialog, server=live_server.url, email=email, password=PASSWORD)
+
+    window = app.window
+    assert not dialog.isVisible()
+    assert window.user_label.text() == "Sam Student (student)"
+    assert "Online" in window.connection_label.text()
+    assert window.server_label.text() == live_server.url
+    assert window.pages.currentWidget().title == "Catalog"  # type: ignore[attr-defined]
+
+
+def test_wrong_password_keeps_the_dialog_open_with_a_message(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, memory_keyring: MemoryKeyring
+) -> None:
+    email = live_server.create_user(Role.STUDENT)
+    app = start_app(live_server.url)
+    dialog = _first_dialog(qtbot, app)
+    _submit(qtbot, dialog, server=live_server.url, email=email, password="wrong password")
+
+    qtbot.waitUntil(dialog.error.isVisible, timeout=10_000)
+    assert "email or password is not correct" in dialog.error.text()
+    assert dialog.isVisible()
+    assert dialog.sign_in_button.isEnabled()  # ready for another try
+    assert dialog.password.hasFocus() or dialog.password.selectedText() == "wrong password"
+    assert memory_keyring.passwords == {}
+    assert app.window.user_label.text() == "Not signed in"
+
+
+def test_unreachable_server_is_said_plainly(qtbot: QtBot, start_app: AppFactory) -> None:
+    nowhere = dead_url()
+    app = start_app(nowhere)
+    dialog = _first_dialog(qtbot, app)
+    _submit(qtbot, dialog, server=nowhere, email="a@example.com", password="whatever")
+    qtbot.waitUntil(dialog.error.isVisible, timeout=10_000)
+    assert f"Cannot reach the server at {nowhere}" in dialog.error.text()
+
+
+@pytest.mark.parametrize(
+    ("roles", "pages"),
+    [
+        ((Role.STUDENT,), ["Catalog", "My learning", "Account"]),
+        ((Role.INSTRUCTOR,), ["Catalog", "My learning", "Authoring", "Account"]),
+        ((Role.ADMIN,), ["Catalog", "My learning", "Moderation", "Account"]),
+        ((Role.STUDENT, Role.INSTRUCTOR, Role.ADMIN),
+         ["Catalog", "My learning", "Authoring", "Moderation", "Account"]),
+    ],
+)  # fmt: skip
+def test_navigation_follows_roles(
+    qtbot: QtBot,
+    start_app: AppFactory,
+    live_server: LiveServer,
+    roles: tuple[Role, ...],
+    pages: list[str],
+) -> None:
+    app = start_app(live_server.url)
+    sign_in(qtbot, app, live_server.url, live_server.create_user(*roles))
+    assert app.window.visible_pages() == pages
+    # Ctrl+3 is Authoring; a student has none, so the page must not open.
+    app.window.go_to(2)
+    expected = "Authoring" if Role.INSTRUCTOR in roles else "Catalog"
+    assert app.window.pages.currentWidget().title == expected  # type: ignore[attr-defined]
+
+
+def test_sign_out_forgets_the_sign_in(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, memory_keyring: MemoryKeyring
+) -> None:
+    app = start_app(live_server.url)
+    sign_in(qtbot, app, live_server.url, live_server.create_user(Role.STUDENT))
+    assert len(memory_keyring.passwords) == 1
+
+    app.window.go_to_page("Account")
+    with qtbot.waitSignal(app.controller.signed_out, timeout=10_000):
+        qtbot.mouseClick(app.window.account_page.sign_out_button, Qt.MouseButton.LeftButton)
+    assert memory_keyring.passwords == {}
+    assert app.window.user_label.text() == "Not signed in"
+    assert app.window.visible_pages() == ["Account"]
+    assert app.window.account_page.sign_in_button.isVisible()
+
+    # The next start asks again, with the email filled in.
+    again = start_app(live_server.url)
+    dialog = _first_dialog(qtbot, again)
+    assert dialog.email.text() != ""
+
+
+def test_next_start_signs_in_silently(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer
+) -> None:
+    email = live_server.create_user(Role.INSTRUCTOR, name="Ines")
+    first = start_app(live_server.url)
+    sign_in(qtbot, first, live_server.url, email)
+    first.window.close()
+    first.shutdown()
+
+    second = start_app(live_server.url)
+    with qtbot.assertNotEmitted(second.controller.sign_in_shown, wait=0):
+        qtbot.waitSignal(second.controller.signed_in, timeout=15_000).wait()
+    assert second.window.user_label.text() == "Ines (instructor)"
+    assert second.controller.dialog is None
+
+
+def test_offline_start_shows_the_last_account_and_says_so(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer
+) -> None:
+    link = CuttableLink(int(live_server.url.rsplit(":", 1)[1]))
+    try:
+        first = start_app(link.url)
+        sign_in(qtbot, first, link.url, live_server.create_user(Role.STUDENT, name="Olive"))
+        first.window.close()
+        first.shutdown()
+
+        link.cut()  # the laptop is on a plane
+        second = start_app(link.url)
+        with qtbot.waitSignal(second.controller.signed_in, timeout=15_000) as signal:
+            pass
+        assert not signal.args[0].online
+        window = second.window
+        assert window.user_label.text() == "Olive (student)"
+        assert "Offline" in window.connection_label.text()
+        assert window.offline_banner.isVisible()
+        assert "working from this computer's copy" in window.offline_text.text()
+
+        link.restore()  # back on the ground: F5 (or the 30 s timer) notices
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+        qtbot.waitUntil(lambda: "Online" in window.connection_label.text(), timeout=10_000)
+        assert not window.offline_banner.isVisible()
+    finally:
+        link.close()

@@ -1,0 +1,80 @@
+"""The real server on 127.0.0.1 (uvicorn in a thread) for client tests that talk HTTP."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import uvicorn
+from pydantic import SecretStr
+
+from lmsdesk.contracts.common import Role
+from lmsdesk_server.config import ServerSettings
+from lmsdesk_server.context import ServerContext
+from lmsdesk_server.db.engine import transaction
+from lmsdesk_server.db.migrate import upgrade_to_head
+from lmsdesk_server.main import create_app
+from lmsdesk_server.services.accounts import AccountService
+from tests.support.postgres import PostgresForTests
+
+PASSWORD = "correct horse battery"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def dead_url() -> str:
+    """An address where nothing listens: what an offline laptop sees."""
+    return f"http://127.0.0.1:{free_port()}"
+
+
+class LiveServer:
+    def __init__(self, postgres: PostgresForTests, data_dir: Path) -> None:
+        url = postgres.fresh_database("lmsdesk_live")
+        upgrade_to_head(url)
+        settings = ServerSettings(
+            database_url=url,
+            server_data_dir=data_dir,
+            jwt_secret=SecretStr("live-server-test-secret-0123456789abcdef"),
+            # Many tests sign in with wrong passwords from the same address.
+            login_attempts_per_window=10_000,
+        )
+        self.context = ServerContext.build(settings, url)
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        config = uvicorn.Config(
+            create_app(self.context), host="127.0.0.1", port=port, log_level="warning"
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + 20
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise TimeoutError("uvicorn did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(10)
+        self.context.engine.dispose()
+
+    def create_user(self, *roles: Role, password: str = PASSWORD, name: str = "Test User") -> str:
+        email = f"{'-'.join(r.value for r in roles) or 'user'}-{uuid.uuid4().hex[:8]}@example.com"
+        with transaction(self.context.session_factory) as session:
+            AccountService(
+                session,
+                access_tokens=self.context.access_tokens,
+                refresh_lifetime=self.context.refresh_lifetime,
+                throttle=self.context.throttle,
+            ).create_user(email=email, password=password, full_name=name, roles=set(roles))
+        return email

@@ -1,0 +1,86 @@
+"""A loopback TCP proxy whose link can be cut and restored: the laptop losing its network."""
+
+from __future__ import annotations
+
+import contextlib
+import selectors
+import socket
+import threading
+
+
+class CuttableLink:
+    def __init__(self, target_port: int) -> None:
+        self._target = ("127.0.0.1", target_port)
+        self._listener = socket.socket()
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(64)
+        self.port: int = self._listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._up = threading.Event()
+        self._up.set()
+        self._closing = threading.Event()
+        self._sockets: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def cut(self) -> None:
+        """Refuse new connections and reset the open ones."""
+        self._up.clear()
+        with self._lock:
+            for sock in list(self._sockets):
+                with contextlib.suppress(OSError):
+                    sock.close()
+            self._sockets.clear()
+
+    def restore(self) -> None:
+        self._up.set()
+
+    def close(self) -> None:
+        self._closing.set()
+        self.cut()
+        self._listener.close()
+        self._thread.join(5)
+
+    def _accept(self) -> None:
+        self._listener.settimeout(0.1)
+        while not self._closing.is_set():
+            try:
+                client, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            if not self._up.is_set():
+                client.close()  # offline: the connection is refused
+                continue
+            threading.Thread(target=self._pipe, args=(client,), daemon=True).start()
+
+    def _pipe(self, client: socket.socket) -> None:
+        try:
+            upstream = socket.create_connection(self._target, timeout=5)
+        except OSError:
+            client.close()
+            return
+        with self._lock:
+            self._sockets.update((client, upstream))
+        selector = selectors.DefaultSelector()
+        selector.register(client, selectors.EVENT_READ, upstream)
+        selector.register(upstream, selectors.EVENT_READ, client)
+        try:
+            while self._up.is_set():
+                for key, _ in selector.select(timeout=0.2):
+                    data = key.fileobj.recv(65536)  # type: ignore[union-attr]
+                    if not data:
+                        return
+                    key.data.sendall(data)
+        except OSError:
+            return
+        finally:
+            selector.close()
+            for sock in (client, upstream):
+                with contextlib.suppress(OSError):
+                    sock.close()
+            with self._lock:
+                self._sockets.difference_update((client, upstream))
