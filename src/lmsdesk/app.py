@@ -81,14 +81,28 @@ def build(
     return Application(qt_app=qt_app, window=window, controller=controller, tasks=tasks, http=http)
 
 
+def _quit_on_signals(app: Application) -> None:
+    """SIGTERM (session logout, `kill`) and Ctrl+C quit through Qt, so queued writes finish.
+    Python runs signal handlers only when it gets control; the timer gives it control."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.qt_app.quit())
+    heartbeat = QTimer(app.qt_app)
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(250)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     overrides = {"server_url": args.server} if args.server else {}
     settings = ClientSettings(**overrides)
     app = build(settings)
+    _quit_on_signals(app)
     app.window.show()
     app.controller.start()
     try:

@@ -114,9 +114,10 @@ class MainWindow(QMainWindow):
         return banner
 
     def _shortcuts(self) -> None:
-        for index in range(len(NAVIGATION)):
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
-            shortcut.activated.connect(lambda i=index: self.go_to(i))
+        # Ctrl+N opens the Nth page the user can see (a student's third page is Account).
+        for position in range(len(NAVIGATION)):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{position + 1}"), self)
+            shortcut.activated.connect(lambda p=position: self.go_to_visible(p))
         QShortcut(QKeySequence("F5"), self).activated.connect(self.check_connection_requested)
         QShortcut(QKeySequence.StandardKey.Quit, self).activated.connect(self.close)
 
@@ -125,6 +126,13 @@ class MainWindow(QMainWindow):
         item = self.navigation.item(index)
         if item is not None and not item.isHidden():
             self.navigation.setCurrentRow(index)
+
+    def go_to_visible(self, position: int) -> None:
+        visible = [
+            i for i in range(self.navigation.count()) if not self.navigation.item(i).isHidden()
+        ]
+        if position < len(visible):
+            self.navigation.setCurrentRow(visible[position])
 
     def go_to_page(self, title: str) -> None:
         self.go_to([t for t, _ in NAVIGATION].index(title))
