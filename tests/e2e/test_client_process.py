@@ -17,22 +17,15 @@ from tests.support.live_server import LiveServer
 pytestmark = pytest.mark.e2e
 
 
-def test_version_prints_and_exits() -> None:
+@pytest.mark.parametrize(("module", "program"), [("lmsdesk", "lmsdesk"),
+                                                ("lmsdesk_server", "lmsdesk-server")])  # fmt: skip
+def test_version_prints_and_exits(module: str, program: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "lmsdesk", "--version"],
+        [sys.executable, "-m", module, "--version"],
         capture_output=True, text=True, timeout=30, check=False,
     )  # fmt: skip
     assert done.returncode == 0
-    assert done.stdout.strip() == f"lmsdesk {__version__}"
-
-
-def test_server_version_prints_and_exits() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "lmsdesk_server", "--version"],
-        capture_output=True, text=True, timeout=30, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0
-    assert done.stdout.strip() == f"lmsdesk-server {__version__}"
+    assert done.stdout.strip() == f"{program} {__version__}"
 
 
 def test_client_starts_and_quits_cleanly_on_sigterm(

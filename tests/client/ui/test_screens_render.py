@@ -16,7 +16,11 @@ from pytestqt.qtbot import QtBot
 
 from lmsdesk.contracts.common import Role
 from tests.client.ui.conftest import AppFactory
-from tests.client.ui.test_sign_in_flow import _first_dialog, sign_in
+from tests.client.ui.test_sign_in_flow import (
+    _first_dialog,
+    sign_in,
+    start_offline_after_sign_in,
+)
 from tests.support.live_server import LiveServer, dead_url
 from tests.support.network import CuttableLink
 
@@ -62,13 +66,7 @@ def test_render_offline_window(
 ) -> None:
     link = CuttableLink(int(live_server.url.rsplit(":", 1)[1]))
     try:
-        first = start_app(link.url)
-        sign_in(qtbot, first, link.url, live_server.create_user(Role.STUDENT, name="Olive"))
-        first.window.close()
-        first.shutdown()
-        link.cut()
-        second = start_app(link.url)
-        qtbot.waitSignal(second.controller.signed_in, timeout=15_000).wait()
+        second = start_offline_after_sign_in(qtbot, start_app, live_server, link)
         second.window.resize(1100, 720)
         _save(second.window, shots / "main-window-offline.png")
     finally:

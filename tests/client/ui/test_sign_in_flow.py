@@ -151,22 +151,28 @@ def test_next_start_signs_in_silently(
     assert second.controller.dialog is None
 
 
+def start_offline_after_sign_in(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
+) -> Application:
+    """Sign in once, quit, cut the network, start again: the laptop on a plane."""
+    first = start_app(link.url)
+    sign_in(qtbot, first, link.url, live_server.create_user(Role.STUDENT, name="Olive"))
+    first.window.close()
+    first.shutdown()
+    link.cut()
+    second = start_app(link.url)
+    with qtbot.waitSignal(second.controller.signed_in, timeout=15_000) as signal:
+        pass
+    assert not signal.args[0].online
+    return second
+
+
 def test_offline_start_shows_the_last_account_and_says_so(
     qtbot: QtBot, start_app: AppFactory, live_server: LiveServer
 ) -> None:
     link = CuttableLink(int(live_server.url.rsplit(":", 1)[1]))
     try:
-        first = start_app(link.url)
-        sign_in(qtbot, first, link.url, live_server.create_user(Role.STUDENT, name="Olive"))
-        first.window.close()
-        first.shutdown()
-
-        link.cut()  # the laptop is on a plane
-        second = start_app(link.url)
-        with qtbot.waitSignal(second.controller.signed_in, timeout=15_000) as signal:
-            pass
-        assert not signal.args[0].online
-        window = second.window
+        window = start_offline_after_sign_in(qtbot, start_app, live_server, link).window
         assert window.user_label.text() == "Olive (student)"
         assert "Offline" in window.connection_label.text()
         assert window.offline_banner.isVisible()
