@@ -13,6 +13,7 @@ from lmsdesk_server.db.engine import make_engine, make_session_factory
 from lmsdesk_server.secrets_store import load_or_create_secret
 from lmsdesk_server.security.rate_limit import LoginThrottle
 from lmsdesk_server.security.tokens import AccessTokens
+from lmsdesk_server.services.sync_cursor import CursorCodec, cursor_key
 
 
 @dataclass
@@ -23,6 +24,7 @@ class ServerContext:
     access_tokens: AccessTokens
     throttle: LoginThrottle
     webhook_secret: str
+    cursor_codec: CursorCodec
 
     @property
     def refresh_lifetime(self) -> timedelta:
@@ -54,4 +56,5 @@ class ServerContext:
                 window_seconds=settings.login_window_seconds,
             ),
             webhook_secret=webhook_secret,
+            cursor_codec=CursorCodec(cursor_key(jwt_secret)),
         )

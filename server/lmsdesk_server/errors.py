@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lmsdesk.contracts.common import ErrorDetail, ErrorResponse
@@ -87,6 +88,15 @@ def install_error_handlers(app: FastAPI) -> None:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         headers = dict(exc.headers) if exc.headers else None
         return _render(exc.status_code, code, str(exc.detail), headers=headers)
+
+    @app.exception_handler(OperationalError)
+    async def _transient(request: Request, exc: OperationalError) -> JSONResponse:
+        # The database went away or timed out: a bad moment, not bad input. Clients retry.
+        _log.warning("database unavailable on %s: %s", request.url.path, exc.orig)
+        return _render(
+            503, "database_unavailable", "The server's database is not available. Try again.",
+            headers={"Retry-After": "5"},
+        )  # fmt: skip
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

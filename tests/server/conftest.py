@@ -19,6 +19,7 @@ from lmsdesk_server.db.migrate import upgrade_to_head
 from lmsdesk_server.main import create_app
 from lmsdesk_server.security.rate_limit import LoginThrottle
 from lmsdesk_server.security.tokens import AccessTokens
+from lmsdesk_server.services.sync_cursor import CursorCodec, cursor_key
 from tests.support.postgres import PostgresForTests
 
 TEST_JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789"
@@ -71,6 +72,7 @@ def context(
         access_tokens=AccessTokens(TEST_JWT_SECRET, timedelta(minutes=15)),
         throttle=LoginThrottle(max_failures=5, window_seconds=300),
         webhook_secret="whsec_test",
+        cursor_codec=CursorCodec(cursor_key(TEST_JWT_SECRET)),
     )
 
 

@@ -1,9 +1,22 @@
-"""Partition clocks: the version every synced write is stamped with (DESIGN.md section 5)."""
+"""Partition clocks and stamping: the version every synced write carries (DESIGN.md section 5).
+
+Published course content of every course shares the `catalog` clock, so a cursor stays a few
+entries long however many courses exist (a no-op sync must fit in 4 KB); which courses a user
+receives in full travels in the cursor as a list of course ids.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import text
+import uuid
+from typing import Any
+
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
+
+from lmsdesk_server.db.models import PartitionClock, SyncTombstone
+
+CATALOG_PARTITION = "catalog"
+MODERATION_PARTITION = "moderation"
 
 _BUMP = text(
     "INSERT INTO partition_clocks (partition, version) VALUES (:partition, 1) "
@@ -21,17 +34,47 @@ def bump_partition(session: Session, partition: str) -> int:
     return int(session.execute(_BUMP, {"partition": partition}).scalar_one())
 
 
-def course_partition(course_id: object) -> str:
-    return f"course:{course_id}"
+def stamp(session: Session, row: Any, partition: str) -> None:
+    """Mark a row written in this transaction: its partition and that partition's new version."""
+    # No autoflush: a pending row must not be flushed before it has its version.
+    with session.no_autoflush:
+        version = bump_partition(session, partition)
+    row.sync_partition = partition
+    row.sync_version = version
 
 
-def user_partition(user_id: object) -> str:
+def write_tombstone(session: Session, partition: str, table: str, row_id: str) -> None:
+    session.add(
+        SyncTombstone(
+            partition=partition,
+            table_name=table,
+            row_id=row_id,
+            version=bump_partition(session, partition),
+        )
+    )
+
+
+def clocks(session: Session, partitions: list[str]) -> dict[str, tuple[int, int]]:
+    """partition -> (version, tombstones purged through), for the partitions that have a clock."""
+    rows = session.execute(
+        select(
+            PartitionClock.partition,
+            PartitionClock.version,
+            PartitionClock.tombstones_purged_through,
+        ).where(PartitionClock.partition.in_(partitions))
+    )
+    return {p: (v, purged) for p, v, purged in rows}
+
+
+def user_partition(user_id: uuid.UUID | str) -> str:
     return f"user:{user_id}"
 
 
-def draft_partition(course_id: object) -> str:
+def draft_partition(course_id: uuid.UUID | str) -> str:
     return f"draft:{course_id}"
 
 
-CATALOG_PARTITION = "catalog"
-MODERATION_PARTITION = "moderation"
+def course_partition(course_id: uuid.UUID | str) -> str:
+    """The name a course's full content is added and revoked under (its rows use the catalog
+    clock)."""
+    return f"course:{course_id}"

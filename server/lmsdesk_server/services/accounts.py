@@ -34,6 +34,9 @@ class Actor:
     def has(self, role: Role) -> bool:
         return role in self.roles
 
+    def has_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
 
 def _unauthorized(code: str, message: str, *, keep_changes: bool = False) -> ApiError:
     return ApiError(

@@ -28,12 +28,7 @@ from lmsdesk_server.db.models import (
     QuizQuestion,
     User,
 )
-from lmsdesk_server.repositories.partitions import (
-    CATALOG_PARTITION,
-    bump_partition,
-    course_partition,
-    draft_partition,
-)
+from lmsdesk_server.repositories.partitions import CATALOG_PARTITION, draft_partition, stamp
 from lmsdesk_server.repositories.users import UserRepository
 from lmsdesk_server.security.passwords import hash_password
 from lmsdesk_server.services.demo_content import (
@@ -83,8 +78,7 @@ class DemoSeeder:
 
     # ---------------------------------------------------------------- pieces
     def _stamp(self, row: Any, partition: str) -> None:
-        row.sync_partition = partition
-        row.sync_version = bump_partition(self._session, partition)
+        stamp(self._session, row, partition)
 
     def _user(self, spec: dict[str, Any]) -> User:
         users = UserRepository(self._session)
@@ -162,9 +156,7 @@ class DemoSeeder:
             return
         status = CourseStatus(spec["status"])
         partition = (
-            course_partition(course_id)
-            if status is CourseStatus.APPROVED
-            else draft_partition(course_id)
+            CATALOG_PARTITION if status is CourseStatus.APPROVED else draft_partition(course_id)
         )
         now = datetime.now(UTC)
         course = Course(

@@ -62,7 +62,7 @@ def ensure_replica(session: Session, epoch_file: Path) -> uuid.UUID:
     row = session.scalars(select(Replica)).one_or_none()
     if row is not None and side == row.replica_epoch:
         return row.device_id
-    epoch = secrets.token_hex(16)
+    epoch = str(secrets.randbits(31) or 1)
     if row is None:
         row = Replica(singleton=1, device_id=uuid.uuid4(), replica_epoch=epoch, next_seq=1)
         session.add(row)

@@ -6,7 +6,16 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Double, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Double,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -65,6 +74,12 @@ class LessonProgress(Synced, Base):
     time_spent_seconds: Mapped[float] = mapped_column(Double, server_default="0")
     completed_at: Mapped[datetime | None]
     client_updated_at: Mapped[datetime | None]
+    # The resume position is a last-writer-wins register ordered by (HLC, device id).
+    position_hlc: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    position_device_id: Mapped[uuid.UUID | None]
+    # Completion only grows within a generation; "reset progress" starts the next generation, and
+    # writes made for an older generation are ignored, so a late sync cannot undo a reset.
+    reset_generation: Mapped[int] = mapped_column(server_default="0")
 
 
 class QuizAttempt(Synced, Base):

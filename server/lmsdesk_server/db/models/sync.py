@@ -21,6 +21,8 @@ class PartitionClock(Base):
 
     partition: Mapped[str] = mapped_column(String(80), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger)
+    # Tombstones at or below this version were purged: an older cursor resets the partition.
+    tombstones_purged_through: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class SyncTombstone(Base):

@@ -1,0 +1,44 @@
+"""All SQL about devices and stored mutation results."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from lmsdesk_server.db.models import Device, MutationResult
+
+
+class DeviceRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def lock(self, device_id: uuid.UUID, user_id: uuid.UUID, epoch: int, now: datetime) -> Device:
+        """The device row, created on first contact and locked for this push: two pushes from
+        one device never interleave."""
+        self._session.execute(
+            insert(Device)
+            .values(device_id=device_id, user_id=user_id, epoch=epoch, last_seq=0, last_seen_at=now)
+            .on_conflict_do_nothing()
+        )
+        stmt = select(Device).where(Device.device_id == device_id).with_for_update()
+        return self._session.scalars(stmt).one()
+
+    def stored_results(
+        self, device_id: uuid.UUID, seqs: Iterable[int]
+    ) -> dict[int, MutationResult]:
+        stmt = select(MutationResult).where(
+            MutationResult.device_id == device_id, MutationResult.seq.in_(list(seqs))
+        )
+        return {r.seq: r for r in self._session.scalars(stmt)}
+
+    def result_for_mutation(self, mutation_id: uuid.UUID) -> MutationResult | None:
+        stmt = select(MutationResult).where(MutationResult.mutation_id == mutation_id)
+        return self._session.scalars(stmt).one_or_none()
+
+    def add_result(self, result: MutationResult) -> None:
+        self._session.add(result)

@@ -1,0 +1,93 @@
+"""All SQL about what students do: enrollments, progress, attempts, wishlist, ratings."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts.enums import CourseStatus, EnrollmentStatus
+from lmsdesk_server.db.models import (
+    Course,
+    CourseRating,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    Quiz,
+    QuizAttempt,
+    QuizQuestion,
+    WishlistItem,
+)
+
+
+class LearningRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def lesson(self, lesson_id: uuid.UUID) -> Lesson | None:
+        return self._session.get(Lesson, lesson_id)
+
+    def course(self, course_id: uuid.UUID) -> Course | None:
+        return self._session.get(Course, course_id)
+
+    def has_active_enrollment(self, student_id: uuid.UUID, course_id: uuid.UUID) -> bool:
+        stmt = select(Enrollment.id).where(
+            Enrollment.student_id == student_id,
+            Enrollment.course_id == course_id,
+            Enrollment.status == EnrollmentStatus.ACTIVE,
+        )
+        return self._session.scalar(stmt) is not None
+
+    def entitled_course_ids(self, user_id: uuid.UUID, *, is_admin: bool) -> set[str]:
+        """Courses whose full content this user receives: active enrollments, own courses,
+        and for admins every published course (they review and support them)."""
+        enrolled = select(Enrollment.course_id).where(
+            Enrollment.student_id == user_id, Enrollment.status == EnrollmentStatus.ACTIVE
+        )
+        owned = select(Course.id).where(Course.instructor_id == user_id)
+        ids = set(self._session.scalars(enrolled)) | set(self._session.scalars(owned))
+        if is_admin:
+            ids |= set(
+                self._session.scalars(
+                    select(Course.id).where(
+                        Course.status.in_([CourseStatus.APPROVED, CourseStatus.ARCHIVED])
+                    )
+                )
+            )
+        return {str(i) for i in ids}
+
+    def progress_for_update(
+        self, student_id: uuid.UUID, lesson_id: uuid.UUID
+    ) -> LessonProgress | None:
+        stmt = (
+            select(LessonProgress)
+            .where(LessonProgress.student_id == student_id, LessonProgress.lesson_id == lesson_id)
+            .with_for_update()
+        )
+        return self._session.scalars(stmt).one_or_none()
+
+    def quiz(self, quiz_id: uuid.UUID) -> Quiz | None:
+        return self._session.get(Quiz, quiz_id)
+
+    def questions(self, quiz_id: uuid.UUID) -> list[QuizQuestion]:
+        stmt = select(QuizQuestion).where(QuizQuestion.quiz_id == quiz_id)
+        return list(self._session.scalars(stmt.order_by(QuizQuestion.position)))
+
+    def attempt(self, attempt_id: uuid.UUID) -> QuizAttempt | None:
+        return self._session.get(QuizAttempt, attempt_id)
+
+    def next_attempt_number(self, student_id: uuid.UUID, quiz_id: uuid.UUID) -> int:
+        stmt = select(func.coalesce(func.max(QuizAttempt.attempt_number), 0)).where(
+            QuizAttempt.student_id == student_id, QuizAttempt.quiz_id == quiz_id
+        )
+        return int(self._session.scalar(stmt) or 0) + 1
+
+    def wishlist_item(self, student_id: uuid.UUID, course_id: uuid.UUID) -> WishlistItem | None:
+        return self._session.get(WishlistItem, (student_id, course_id))
+
+    def rating(self, student_id: uuid.UUID, course_id: uuid.UUID) -> CourseRating | None:
+        stmt = select(CourseRating).where(
+            CourseRating.student_id == student_id, CourseRating.course_id == course_id
+        )
+        return self._session.scalars(stmt).one_or_none()

@@ -1,0 +1,39 @@
+"""What every sync mutation handler receives, and how it says no."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from lmsdesk_server.services.accounts import Actor
+
+
+class MutationRejected(Exception):
+    """A business rule said no. Stored as the mutation's result; the queue moves on."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class MutationMerged(Exception):
+    """The change was folded into newer state and had no effect of its own (e.g. a completion
+    made before a reset). Stored as `merged` with the current row."""
+
+    def __init__(self, reason: str, row: dict[str, object] | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.row = row
+
+
+@dataclass(frozen=True)
+class MutationContext:
+    session: Session
+    actor: Actor
+    device_id: uuid.UUID
+    #: The mutation's hybrid logical clock, already clamped to the server's clock.
+    hlc: int
+    now: datetime

@@ -1,0 +1,45 @@
+"""The registry of sync mutations: adding one is one contract plus one line here.
+
+Names carry a version. When a mutation's arguments change, register `name@2` beside `name@1`
+and keep the old handler (upcasting its arguments) for as long as clients may still queue it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from lmsdesk.contracts.sync import (
+    AddTimeArgs,
+    CompleteLessonArgs,
+    ResetProgressArgs,
+    SetPositionArgs,
+    SetRatingArgs,
+    SubmitQuizAttemptArgs,
+    WishlistArgs,
+)
+from lmsdesk_server.services import progress, quiz_attempts, wishlist_ratings
+from lmsdesk_server.services.mutation_base import MutationContext
+
+Handler = Callable[[MutationContext, Any], dict[str, object] | None]
+
+
+@dataclass(frozen=True)
+class MutationSpec:
+    args: type[BaseModel]
+    handler: Handler
+
+
+REGISTRY: dict[str, MutationSpec] = {
+    "progress.set_position@1": MutationSpec(SetPositionArgs, progress.set_position),
+    "progress.complete@1": MutationSpec(CompleteLessonArgs, progress.complete),
+    "progress.add_time@1": MutationSpec(AddTimeArgs, progress.add_time),
+    "progress.reset@1": MutationSpec(ResetProgressArgs, progress.reset),
+    "quiz_attempt.submit@1": MutationSpec(SubmitQuizAttemptArgs, quiz_attempts.submit),
+    "wishlist.add@1": MutationSpec(WishlistArgs, wishlist_ratings.add_to_wishlist),
+    "wishlist.remove@1": MutationSpec(WishlistArgs, wishlist_ratings.remove_from_wishlist),
+    "rating.set@1": MutationSpec(SetRatingArgs, wishlist_ratings.set_rating),
+}

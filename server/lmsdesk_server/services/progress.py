@@ -1,0 +1,127 @@
+"""Lesson progress and its conflict rules (DESIGN.md section 5).
+
+- Resume position: last writer wins, ordered by (HLC, device id).
+- Furthest position: a max register; it drives "percent watched".
+- Completion: grows only, within a reset generation; "reset progress" starts the next one, and
+  writes made for an older generation are merged away, so a late sync never undoes a reset.
+- Time spent: added once per mutation (the push's sequence numbers make that exactly once).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from lmsdesk.contracts.enums import ProgressStatus
+from lmsdesk.contracts.sync import (
+    AddTimeArgs,
+    CompleteLessonArgs,
+    ResetProgressArgs,
+    SetPositionArgs,
+)
+from lmsdesk_server.db.models import Lesson, LessonProgress
+from lmsdesk_server.repositories.learning import LearningRepository
+from lmsdesk_server.repositories.partitions import stamp, user_partition
+from lmsdesk_server.services.accounts import Actor
+from lmsdesk_server.services.mutation_base import MutationContext, MutationMerged, MutationRejected
+from lmsdesk_server.services.serialize import row_dict
+
+RowDict = dict[str, object]
+
+
+def learnable_lesson(repo: LearningRepository, actor: Actor, lesson_id: uuid.UUID) -> Lesson:
+    """The lesson, if this user may learn it: preview, active enrollment, own course, admin."""
+    lesson = repo.lesson(lesson_id)
+    if lesson is None:
+        raise MutationRejected("That lesson no longer exists.")
+    if lesson.is_preview or repo.has_active_enrollment(actor.id, lesson.course_id):
+        return lesson
+    course = repo.course(lesson.course_id)
+    if course is not None and (course.instructor_id == actor.id or actor.has_admin()):
+        return lesson
+    raise MutationRejected("You are not enrolled in this course.")
+
+
+def _row(ctx: MutationContext, lesson_id: uuid.UUID) -> LessonProgress:
+    repo = LearningRepository(ctx.session)
+    learnable_lesson(repo, ctx.actor, lesson_id)
+    row = repo.progress_for_update(ctx.actor.id, lesson_id)
+    if row is None:
+        row = LessonProgress(
+            student_id=ctx.actor.id,
+            lesson_id=lesson_id,
+            status=ProgressStatus.NOT_STARTED,
+            last_position_seconds=0.0,
+            furthest_position_seconds=0.0,
+            time_spent_seconds=0.0,
+            position_hlc=0,
+            reset_generation=0,
+        )
+        ctx.session.add(row)
+    return row
+
+
+def _save(ctx: MutationContext, row: LessonProgress) -> RowDict:
+    row.client_updated_at = ctx.now
+    stamp(ctx.session, row, user_partition(ctx.actor.id))
+    ctx.session.flush()
+    return row_dict(row)
+
+
+def _stale_generation(row: LessonProgress, generation: int) -> bool:
+    return generation < row.reset_generation
+
+
+def _write_position(ctx: MutationContext, row: LessonProgress, seconds: float) -> None:
+    """The LWW register: the write with the greater (HLC, device id) holds the position."""
+    incoming = (ctx.hlc, str(ctx.device_id))
+    current = (row.position_hlc or 0, str(row.position_device_id or ""))
+    if incoming > current:
+        row.last_position_seconds = seconds
+        row.position_hlc = ctx.hlc
+        row.position_device_id = ctx.device_id
+
+
+def set_position(ctx: MutationContext, args: SetPositionArgs) -> RowDict:
+    row = _row(ctx, args.lesson_id)
+    _write_position(ctx, row, args.position_seconds)
+    if not _stale_generation(row, args.reset_generation):
+        row.furthest_position_seconds = max(
+            row.furthest_position_seconds or 0.0, args.position_seconds
+        )
+        if row.status is ProgressStatus.NOT_STARTED:
+            row.status = ProgressStatus.IN_PROGRESS
+    return _save(ctx, row)
+
+
+def complete(ctx: MutationContext, args: CompleteLessonArgs) -> RowDict:
+    row = _row(ctx, args.lesson_id)
+    if _stale_generation(row, args.reset_generation):
+        raise MutationMerged("Completed before the progress was reset.", row_dict(row))
+    if row.status is not ProgressStatus.COMPLETED:
+        row.status = ProgressStatus.COMPLETED
+        row.completed_at = min(args.completed_at, ctx.now)
+    return _save(ctx, row)
+
+
+def add_time(ctx: MutationContext, args: AddTimeArgs) -> RowDict:
+    row = _row(ctx, args.lesson_id)
+    if _stale_generation(row, args.reset_generation):
+        raise MutationMerged("Time spent before the progress was reset.", row_dict(row))
+    row.time_spent_seconds = (row.time_spent_seconds or 0.0) + args.seconds
+    if row.status is ProgressStatus.NOT_STARTED:
+        row.status = ProgressStatus.IN_PROGRESS
+    return _save(ctx, row)
+
+
+def reset(ctx: MutationContext, args: ResetProgressArgs) -> RowDict:
+    row = _row(ctx, args.lesson_id)
+    if args.reset_generation != row.reset_generation:
+        # Another device already reset this generation: at most one reset per generation.
+        raise MutationMerged("This progress was already reset.", row_dict(row))
+    row.reset_generation += 1
+    row.status = ProgressStatus.NOT_STARTED
+    row.completed_at = None
+    row.furthest_position_seconds = 0.0
+    row.time_spent_seconds = 0.0
+    _write_position(ctx, row, 0.0)
+    return _save(ctx, row)

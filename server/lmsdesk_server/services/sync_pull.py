@@ -1,0 +1,153 @@
+"""POST /sync/pull: the changes a user may see since their cursor, a page at a time.
+
+Pages end on version boundaries (a transaction's writes arrive together; one transaction larger
+than the page still comes whole). A partition the cursor has not seen arrives whole; one the user
+lost is named in `revoked`; one whose tombstones were purged past the cursor is `reset` and sent
+whole again. No-op pulls read only the partition clocks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts.sync import PartitionChanges, PullRequest, PullResponse, Tombstone
+from lmsdesk_server.repositories.learning import LearningRepository
+from lmsdesk_server.repositories.partitions import (
+    CATALOG_PARTITION,
+    MODERATION_PARTITION,
+    clocks,
+    course_partition,
+    draft_partition,
+    user_partition,
+)
+from lmsdesk_server.repositories.sync_feed import SyncFeedRepository
+from lmsdesk_server.services.accounts import Actor
+from lmsdesk_server.services.serialize import json_value
+from lmsdesk_server.services.sync_cursor import Cursor, CursorCodec
+from lmsdesk_server.services.sync_push import server_hlc
+from lmsdesk_server.services.sync_tables import COURSE, PREVIEW, SYNCED_TABLES, SyncedTable
+
+
+@dataclass
+class _Page:
+    limit: int
+    entitled: set[str]
+    archived: set[str]
+    changes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    tombstones: list[Tombstone] = field(default_factory=list)
+    size: int = 0
+
+    def add_rows(self, table: SyncedTable, partition: str, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            shown = self._project(table, partition, row)
+            if shown is None:
+                continue
+            if isinstance(shown, dict):
+                self.changes.setdefault(table.name, []).append(shown)
+            else:  # hidden from this user: make sure their copy goes
+                key = ":".join(str(row[k]) for k in table.key)
+                self.tombstones.append(Tombstone(table=table.name, row_id=key, partition=partition))
+            self.size += 1
+
+    def _project(
+        self, table: SyncedTable, partition: str, row: dict[str, Any]
+    ) -> dict[str, Any] | object | None:
+        course = row.pop(COURSE, None)
+        preview = bool(row.pop(PREVIEW, False))
+        if partition == CATALOG_PARTITION and course is not None:
+            course = str(course)
+            full = course in self.entitled or preview
+            if course in self.archived and course not in self.entitled:
+                return _HIDDEN  # an archived course stays only with its students
+            if table.full_only and not full:
+                return None
+            if not full:
+                for column in table.blanked:
+                    row[column] = ""
+        return {key: json_value(value) for key, value in row.items()}
+
+
+_HIDDEN = object()
+
+
+def visible_partitions(session: Session, actor: Actor) -> list[str]:
+    """Every partition this user may read, in the order they are served."""
+    is_admin = actor.has_admin()
+    drafts = SyncFeedRepository(session).draft_course_ids(actor.id, is_admin=is_admin)
+    partitions = [user_partition(actor.id), CATALOG_PARTITION]
+    partitions += [draft_partition(course) for course in drafts]
+    if is_admin:
+        partitions.append(MODERATION_PARTITION)
+    return partitions
+
+
+def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCodec) -> PullResponse:
+    feed = SyncFeedRepository(session)
+    previous = codec.decode(request.cursor, actor.id) or Cursor(user_id=actor.id)
+    partitions = visible_partitions(session, actor)
+    entitled = LearningRepository(session).entitled_course_ids(actor.id, is_admin=actor.has_admin())
+    page = _Page(limit=request.limit, entitled=entitled, archived=feed.archived_course_ids())
+    report = PartitionChanges()
+    catalog_seen = previous.versions.get(CATALOG_PARTITION, 0)
+
+    # Courses bought or lost since the cursor: re-send what was already delivered of them, in
+    # full or as a summary. Later catalog versions arrive below, already projected the new way.
+    for course in sorted(entitled - previous.full_courses):
+        report.added.append(course_partition(course))
+        _send_course(feed, page, course, catalog_seen)
+    for course in sorted(previous.full_courses - entitled):
+        report.revoked.append(course_partition(course))
+        _send_course(feed, page, course, catalog_seen)
+
+    next_versions: dict[str, int] = {}
+    for gone in sorted(set(previous.versions) - set(partitions)):
+        report.revoked.append(gone)
+    current = clocks(session, partitions)
+    has_more = False
+    for partition in partitions:
+        seen = previous.versions.get(partition, 0)
+        version, purged = current.get(partition, (0, 0))
+        if 0 < seen < purged:
+            report.reset.append(partition)
+            seen = 0
+        elif seen == 0 and version > 0 and previous.versions:
+            report.added.append(partition)
+        if has_more or version <= seen:
+            next_versions[partition] = seen
+            continue
+        budget = max(page.limit - page.size, 1)
+        boundary = feed.version_at(partition, seen, budget - 1)
+        through = version if boundary is None else boundary
+        for table in SYNCED_TABLES:
+            page.add_rows(table, partition, feed.rows_between(table, partition, seen, through))
+        for tomb in feed.tombstones_between(partition, seen, through):
+            page.tombstones.append(
+                Tombstone(table=tomb.table_name, row_id=tomb.row_id, partition=partition)
+            )
+            page.size += 1
+        next_versions[partition] = through
+        has_more = through < version
+
+    cursor = Cursor(user_id=actor.id, versions=next_versions, full_courses=entitled)
+    return PullResponse(
+        changes=page.changes,
+        tombstones=page.tombstones,
+        cursor=codec.encode(cursor),
+        has_more=has_more,
+        partitions=report,
+        server_time=datetime.now(UTC),
+        server_hlc=server_hlc(),
+    )
+
+
+def _send_course(feed: SyncFeedRepository, page: _Page, course: str, through: int) -> None:
+    if through <= 0:
+        return
+    for table in SYNCED_TABLES:
+        page.add_rows(
+            table, CATALOG_PARTITION, feed.course_rows(table, CATALOG_PARTITION, course, through)
+        )

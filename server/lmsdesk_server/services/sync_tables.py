@@ -1,0 +1,129 @@
+"""Which tables sync, and how a row is shown to someone who has not bought its course.
+
+Published content of every course lives in the `catalog` partition. Anyone signed in receives
+a summary of it (course, sections, lesson titles); lesson bodies, quizzes and resources only
+reach users entitled to the course (active enrollment, its instructor, admins) or for preview
+lessons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, literal, null, select
+from sqlalchemy.orm import DeclarativeBase
+
+from lmsdesk_server.db.models import (
+    Category,
+    Certificate,
+    Course,
+    CourseRating,
+    CourseSection,
+    CourseTag,
+    CourseTagMap,
+    DraftConflict,
+    Enrollment,
+    Lesson,
+    LessonPrerequisite,
+    LessonProgress,
+    LessonResource,
+    MediaAsset,
+    ModerationReview,
+    Order,
+    Quiz,
+    QuizAttempt,
+    QuizQuestion,
+    User,
+    WishlistItem,
+)
+from lmsdesk_server.services.serialize import NEVER_SENT
+
+Query = Select[tuple[object, ...]]
+Projection = Callable[[Query], Query]
+
+COURSE = "_course"  # the owning course id, added to content rows for the projection
+PREVIEW = "_preview"  # whether the row belongs to a preview lesson
+
+
+@dataclass(frozen=True)
+class SyncedTable:
+    name: str
+    model: type[DeclarativeBase]
+    key: tuple[str, ...]
+    #: Rows a non-entitled user never receives (unless part of a preview lesson).
+    full_only: bool = False
+    #: Columns emptied for a non-entitled user (unless the row is a preview lesson).
+    blanked: tuple[str, ...] = ()
+    #: Adds the owning course id and preview flag (joins) to the base select.
+    projection: Projection | None = None
+
+    def select(self) -> Query:
+        columns = [c for c in self.model.__table__.columns if c.key not in NEVER_SENT]
+        stmt = select(*columns)
+        if self.projection is None:
+            return stmt.add_columns(null().label(COURSE), literal(False).label(PREVIEW))
+        return self.projection(stmt)
+
+
+def _own_course(model: Any) -> Projection:
+    return lambda stmt: stmt.add_columns(
+        model.course_id.label(COURSE), literal(False).label(PREVIEW)
+    )
+
+
+def _courses(stmt: Query) -> Query:
+    return stmt.add_columns(
+        User.full_name.label("instructor_name"),
+        Course.id.label(COURSE),
+        literal(False).label(PREVIEW),
+    ).join(User, User.id == Course.instructor_id)
+
+
+def _lessons(stmt: Query) -> Query:
+    return stmt.add_columns(Lesson.course_id.label(COURSE), Lesson.is_preview.label(PREVIEW))
+
+
+def _via_lesson(fk: object) -> Projection:
+    return lambda stmt: stmt.add_columns(
+        Lesson.course_id.label(COURSE), Lesson.is_preview.label(PREVIEW)
+    ).join(Lesson, Lesson.id == fk)
+
+
+def _questions(stmt: Query) -> Query:
+    return (
+        stmt.add_columns(Lesson.course_id.label(COURSE), Lesson.is_preview.label(PREVIEW))
+        .join(Quiz, Quiz.id == QuizQuestion.quiz_id)
+        .join(Lesson, Lesson.id == Quiz.lesson_id)
+    )
+
+
+SYNCED_TABLES: list[SyncedTable] = [
+    SyncedTable("categories", Category, ("id",)),
+    SyncedTable("course_tags", CourseTag, ("id",)),
+    SyncedTable("media_assets", MediaAsset, ("id",)),
+    SyncedTable("courses", Course, ("id",), projection=_courses),
+    SyncedTable("course_tag_map", CourseTagMap, ("course_id", "tag_id"),
+                projection=_own_course(CourseTagMap)),
+    SyncedTable("course_sections", CourseSection, ("id",), projection=_own_course(CourseSection)),
+    SyncedTable("lessons", Lesson, ("id",), blanked=("content",), projection=_lessons),
+    SyncedTable("lesson_prerequisites", LessonPrerequisite,
+                ("lesson_id", "prerequisite_lesson_id"),
+                projection=_via_lesson(LessonPrerequisite.lesson_id)),
+    SyncedTable("lesson_resources", LessonResource, ("id",), full_only=True,
+                projection=_via_lesson(LessonResource.lesson_id)),
+    SyncedTable("quizzes", Quiz, ("id",), full_only=True, projection=_via_lesson(Quiz.lesson_id)),
+    SyncedTable("quiz_questions", QuizQuestion, ("id",), full_only=True, projection=_questions),
+    SyncedTable("course_ratings", CourseRating, ("id",), projection=_own_course(CourseRating)),
+    SyncedTable("enrollments", Enrollment, ("id",)),
+    SyncedTable("orders", Order, ("id",)),
+    SyncedTable("lesson_progress", LessonProgress, ("id",)),
+    SyncedTable("quiz_attempts", QuizAttempt, ("id",)),
+    SyncedTable("certificates", Certificate, ("id",)),
+    SyncedTable("wishlist_items", WishlistItem, ("student_id", "course_id")),
+    SyncedTable("moderation_reviews", ModerationReview, ("id",)),
+    SyncedTable("draft_conflicts", DraftConflict, ("id",), projection=_own_course(DraftConflict)),
+]  # fmt: skip
+
+BY_NAME = {table.name: table for table in SYNCED_TABLES}

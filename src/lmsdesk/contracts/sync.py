@@ -1,0 +1,138 @@
+"""The sync protocol (DESIGN.md section 5): push, pull and the mutations' arguments.
+
+A mutation's name carries its version (`progress.set_position@1`); the server keeps handlers for
+older versions, so queued outbox rows survive an app upgrade.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import Field, StringConstraints
+
+from lmsdesk.contracts.common import WireModel
+from lmsdesk.contracts.enums import MutationStatus
+
+#: The sync protocol this build speaks; the server answers 426 below its minimum.
+PROTOCOL_VERSION = 1
+
+MutationName = Annotated[
+    str, StringConstraints(pattern=r"^[a-z_]+\.[a-z_]+@[0-9]+$", max_length=80)
+]
+
+
+class Mutation(WireModel):
+    seq: Annotated[int, Field(ge=1)]
+    mutation_id: uuid.UUID
+    name: MutationName
+    args: dict[str, Any]
+    #: Hybrid logical clock of the change on its device (see lmsdesk.contracts.hlc).
+    hlc: Annotated[int, Field(ge=0)]
+
+
+class PushRequest(WireModel):
+    device_id: uuid.UUID
+    #: The replica epoch of the sending store (diagnostics; a copied store takes a new device id).
+    epoch: Annotated[int, Field(ge=0, lt=2**31)]
+    protocol: int
+    mutations: Annotated[list[Mutation], Field(max_length=2000)]
+
+
+class MutationResult(WireModel):
+    seq: int
+    status: MutationStatus
+    reason: str | None = None
+    row: dict[str, Any] | None = None
+
+
+class PushResponse(WireModel):
+    acked_through: int
+    results: list[MutationResult]
+    server_hlc: int
+
+
+class PullRequest(WireModel):
+    device_id: uuid.UUID
+    protocol: int
+    cursor: Annotated[str | None, Field(max_length=16_384)] = None
+    limit: Annotated[int, Field(ge=1, le=20_000)] = 5_000
+
+
+class Tombstone(WireModel):
+    table: str
+    row_id: str
+    partition: str
+
+
+class PartitionChanges(WireModel):
+    #: Partitions that became visible (a new enrollment, a course approved): sent whole.
+    added: list[str] = Field(default_factory=list)
+    #: No longer visible (a refund, a draft published): the client removes them, progress kept.
+    revoked: list[str] = Field(default_factory=list)
+    #: The cursor was too old for these: the client drops them and they are sent whole again.
+    reset: list[str] = Field(default_factory=list)
+
+
+class PullResponse(WireModel):
+    changes: dict[str, list[dict[str, Any]]]
+    tombstones: list[Tombstone]
+    cursor: str
+    has_more: bool
+    partitions: PartitionChanges
+    server_time: datetime
+    server_hlc: int
+
+
+class UpgradeRequired(WireModel):
+    min_protocol: int
+    message: str
+
+
+# ---------------------------------------------------------------------------- mutation arguments
+Seconds = Annotated[float, Field(ge=0, le=7 * 24 * 3600)]
+
+
+class SetPositionArgs(WireModel):
+    lesson_id: uuid.UUID
+    position_seconds: Seconds
+    reset_generation: Annotated[int, Field(ge=0)] = 0
+
+
+class CompleteLessonArgs(WireModel):
+    lesson_id: uuid.UUID
+    completed_at: datetime
+    reset_generation: Annotated[int, Field(ge=0)] = 0
+
+
+class AddTimeArgs(WireModel):
+    lesson_id: uuid.UUID
+    seconds: Annotated[float, Field(gt=0, le=24 * 3600)]
+    reset_generation: Annotated[int, Field(ge=0)] = 0
+
+
+class ResetProgressArgs(WireModel):
+    lesson_id: uuid.UUID
+    #: The generation being reset; the server moves to generation + 1 (at most once per value).
+    reset_generation: Annotated[int, Field(ge=0)]
+
+
+class SubmitQuizAttemptArgs(WireModel):
+    attempt_id: uuid.UUID
+    quiz_id: uuid.UUID
+    started_at: datetime
+    submitted_at: datetime
+    #: question id -> answer (index, list of indexes, bool, or text, by question type)
+    answers: dict[str, Any]
+
+
+class WishlistArgs(WireModel):
+    course_id: uuid.UUID
+
+
+class SetRatingArgs(WireModel):
+    course_id: uuid.UUID
+    rating: Annotated[int, Field(ge=1, le=5)]
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    body: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] = ""

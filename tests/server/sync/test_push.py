@@ -1,0 +1,123 @@
+"""Push: exactly once, in order, never jammed by one bad mutation."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lmsdesk_server.db.models import LessonProgress, MutationResult, User
+from tests.server.sync.conftest import DeviceFactory
+from tests.server.sync.helpers import API, FREE, FREE_TEXT, FREE_VIDEO, PAID_TEXT, enroll
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+def _progress(session: Session, student: User, lesson: uuid.UUID) -> LessonProgress:
+    session.expire_all()
+    return session.scalars(
+        select(LessonProgress).where(
+            LessonProgress.student_id == student.id, LessonProgress.lesson_id == lesson
+        )
+    ).one()
+
+
+def test_push_needs_a_signed_in_user(client: TestClient) -> None:
+    response = client.post(f"{API}/sync/push", json={})
+    assert response.status_code == 401
+
+
+def test_a_client_too_old_gets_426_with_the_minimum(
+    client: TestClient, student: User, device_for: DeviceFactory
+) -> None:
+    device = device_for(student)
+    response = client.post(
+        f"{API}/sync/push",
+        json={"device_id": str(device.device_id), "epoch": 1, "protocol": 0, "mutations": []},
+        headers={"Authorization": f"Bearer {device.token}"},
+    )
+    assert response.status_code == 426
+    error = response.json()["error"]
+    assert error["code"] == "upgrade_required"
+    assert error["details"] == {"min_protocol": 1}
+    assert "update" in error["message"]
+
+
+def test_a_mutation_applies_once_however_often_it_is_sent(
+    session: Session, student: User, device_for: DeviceFactory
+) -> None:
+    enroll(session, student, FREE)
+    device = device_for(student)
+    add_time = device.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=30)
+    first = device.push(add_time)
+    assert first["results"][0]["status"] == "applied"
+    assert first["acked_through"] == 1
+    for _ in range(3):  # the connection dropped before the answer arrived: sent again
+        again = device.push(add_time)
+        assert again["results"][0]["status"] == "duplicate"
+        assert again["results"][0]["row"]["time_spent_seconds"] == 30
+    assert _progress(session, student, FREE_TEXT).time_spent_seconds == 30
+    stored = session.scalar(select(func.count()).select_from(MutationResult))
+    assert stored == 1
+
+
+def test_a_rejected_mutation_does_not_block_the_ones_behind_it(
+    session: Session, student: User, device_for: DeviceFactory
+) -> None:
+    enroll(session, student, FREE)
+    device = device_for(student)
+    not_enrolled = device.mutation("progress.add_time@1", lesson_id=PAID_TEXT, seconds=5)
+    unknown = device.mutation("enrollment.create@1", course_id=FREE)
+    malformed = device.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=-3)
+    fine = device.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=7)
+    body = device.push(not_enrolled, unknown, malformed, fine)
+    statuses = [r["status"] for r in body["results"]]
+    assert statuses == ["rejected", "rejected", "rejected", "applied"]
+    assert "not enrolled" in body["results"][0]["reason"]
+    assert "does not know" in body["results"][1]["reason"]  # enrollments are server-only
+    assert "seconds" in body["results"][2]["reason"]
+    assert body["acked_through"] == 4
+    assert _progress(session, student, FREE_TEXT).time_spent_seconds == 7
+
+
+def test_sequence_numbers_may_skip_but_never_go_back(
+    session: Session, student: User, device_for: DeviceFactory
+) -> None:
+    enroll(session, student, FREE)
+    device = device_for(student)
+    one = device.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=1)
+    device.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=99)  # coalesced away
+    three = device.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=2)
+    assert [r["status"] for r in device.push(one, three)["results"]] == ["applied", "applied"]
+    assert _progress(session, student, FREE_TEXT).time_spent_seconds == 3
+
+
+def test_a_copied_store_replaying_under_a_new_device_id_is_a_duplicate(
+    session: Session, student: User, device_for: DeviceFactory
+) -> None:
+    enroll(session, student, FREE)
+    original = device_for(student)
+    mutation = original.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=10)
+    original.push(mutation)
+    copy = device_for(student)  # same outbox row, new device id
+    assert copy.push(mutation)["results"][0]["status"] == "duplicate"
+    assert _progress(session, student, FREE_TEXT).time_spent_seconds == 10
+
+
+def test_a_device_id_cannot_be_borrowed_by_another_account(
+    session: Session, student: User, device_for: DeviceFactory, client: TestClient
+) -> None:
+    from tests.factories import make_user
+
+    mine = device_for(student)
+    mine.push(mine.mutation("progress.set_position@1", lesson_id=FREE_VIDEO, position_seconds=1))
+    thief = device_for(make_user(session))
+    response = client.post(
+        f"{API}/sync/push",
+        json={"device_id": str(mine.device_id), "epoch": 1, "protocol": 1, "mutations": []},
+        headers={"Authorization": f"Bearer {thief.token}"},
+    )
+    assert response.status_code == 403
