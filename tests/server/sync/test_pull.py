@@ -1,0 +1,192 @@
+"""Pull: who sees what, whole partitions, revocation, pages, tombstones, resets."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts.common import Role
+from lmsdesk.contracts.enums import EnrollmentStatus
+from lmsdesk_server.db.models import Lesson, PartitionClock, User
+from lmsdesk_server.repositories.partitions import CATALOG_PARTITION, stamp, user_partition
+from lmsdesk_server.security.passwords import hash_password
+from lmsdesk_server.services.demo_seed import demo_id
+from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.server.sync.conftest import DeviceFactory
+from tests.server.sync.helpers import (
+    API,
+    DRAFT,
+    FREE,
+    FREE_QUIZ,
+    FREE_TEXT,
+    FREE_VIDEO,
+    PAID,
+    PAID_QUIZ,
+    PAID_TEXT,
+    PENDING,
+    enroll,
+    rows,
+)
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+def test_pull_needs_a_signed_in_user(client: TestClient) -> None:
+    assert client.post(f"{API}/sync/pull", json={}).status_code == 401
+
+
+def test_a_new_student_sees_catalog_summaries_only(
+    student: User, device_for: DeviceFactory
+) -> None:
+    pages = device_for(student).pull_all()
+    courses = rows(pages, "courses")
+    assert set(courses) == {str(FREE), str(PAID)}  # no drafts, nothing pending
+    assert courses[str(FREE)]["instructor_name"] == "Ines Instructor"
+    assert "search_vector" not in courses[str(FREE)]
+    lessons = rows(pages, "lessons")
+    assert lessons[str(PAID_TEXT)]["content"] == ""  # bought content stays on the server
+    assert lessons[str(FREE_TEXT)]["content"] == ""  # even free courses need an enrollment
+    assert str(FREE_VIDEO) in lessons  # titles and the curriculum are visible
+    assert rows(pages, "quizzes") == {}
+    assert rows(pages, "quiz_questions") == {}
+    assert "storage_key" not in next(iter(rows(pages, "media_assets").values()))
+
+
+def test_enrolling_delivers_the_course_whole_and_losing_it_takes_it_back(
+    session: Session, student: User, device_for: DeviceFactory
+) -> None:
+    device = device_for(student)
+    device.pull_all()
+    enrollment = enroll(session, student, PAID)
+
+    bought = device.pull_all()
+    assert f"course:{PAID}" in bought[0]["partitions"]["added"]
+    assert rows(bought, "lessons")[str(PAID_TEXT)]["content"].startswith("# SQLite")
+    assert str(PAID_QUIZ) in rows(bought, "quizzes")
+    questions = rows(bought, "quiz_questions")
+    assert questions
+    assert all("correct_answer" in q for q in questions.values())  # graded offline
+    assert rows(bought, "enrollments")[str(enrollment.id)]["status"] == "active"
+
+    # A refund: the enrollment is revoked; the course goes back to a summary.
+    enrollment.status = EnrollmentStatus.REFUNDED
+    stamp(session, enrollment, user_partition(student.id))
+    session.flush()
+    refunded = device.pull_all()
+    assert f"course:{PAID}" in refunded[0]["partitions"]["revoked"]
+    assert rows(refunded, "lessons")[str(PAID_TEXT)]["content"] == ""
+    assert rows(refunded, "enrollments")[str(enrollment.id)]["status"] == "refunded"
+
+
+def test_a_preview_lesson_is_readable_without_buying(
+    session: Session, student: User, device_for: DeviceFactory
+) -> None:
+    lesson = session.get(Lesson, FREE_TEXT)
+    assert lesson is not None
+    lesson.is_preview = True
+    stamp(session, lesson, CATALOG_PARTITION)
+    session.flush()
+    pages = device_for(student).pull_all()
+    assert rows(pages, "lessons")[str(FREE_TEXT)]["content"].startswith("# How offline")
+
+
+def test_drafts_reach_only_their_instructor_and_pending_ones_the_admins(
+    session: Session, device_for: DeviceFactory
+) -> None:
+    instructor = session.get(User, demo_id("instructor@example.com"))
+    assert instructor is not None
+    admin = make_user(session, roles=(Role.ADMIN,))
+    other_instructor = make_user(session, roles=(Role.INSTRUCTOR,))
+
+    def course_ids(user: User) -> set[str]:
+        return set(rows(device_for(user).pull_all(), "courses"))
+
+    instructor.password_hash = hash_password(DEFAULT_PASSWORD)
+    session.flush()
+    assert course_ids(instructor) == {str(FREE), str(PAID), str(PENDING), str(DRAFT)}
+    assert course_ids(admin) == {str(FREE), str(PAID), str(PENDING)}
+    assert course_ids(other_instructor) == {str(FREE), str(PAID)}
+
+
+def test_pages_end_on_version_boundaries_and_add_up_to_everything(
+    session: Session, student: User, device_for: DeviceFactory
+) -> None:
+    enroll(session, student, FREE)
+    whole = device_for(student).pull_all(limit=20_000)
+    assert len(whole) == 1
+    paged = device_for(student).pull_all(limit=7)
+    assert len(paged) > 3
+    assert all(p["has_more"] for p in paged[:-1])
+    assert not paged[-1]["has_more"]
+    for table in ("courses", "lessons", "quiz_questions", "enrollments", "categories"):
+        assert rows(paged, table) == rows(whole, table), table
+
+
+def test_a_no_op_pull_is_small_and_changes_nothing(
+    student: User, device_for: DeviceFactory, client: TestClient
+) -> None:
+    device = device_for(student)
+    device.pull_all()
+    cursor = device.cursor
+    response = client.post(
+        f"{API}/sync/pull",
+        json={"device_id": str(device.device_id), "protocol": 1, "cursor": cursor},
+        headers={"Authorization": f"Bearer {device.token}"},
+    )
+    body = response.json()
+    assert body["changes"] == {}
+    assert body["tombstones"] == []
+    assert body["has_more"] is False
+    assert len(response.content) < 2048
+
+
+def test_a_deletion_arrives_as_a_tombstone(student: User, device_for: DeviceFactory) -> None:
+    device = device_for(student)
+    device.push(device.mutation("wishlist.add@1", course_id=PAID))
+    assert rows(device.pull_all(), "wishlist_items")
+    device.push(device.mutation("wishlist.remove@1", course_id=PAID))
+    tombstones = [t for page in device.pull_all() for t in page["tombstones"]]
+    assert tombstones == [
+        {"table": "wishlist_items", "row_id": f"{student.id}:{PAID}",
+         "partition": f"user:{student.id}"}
+    ]  # fmt: skip
+
+
+def test_a_cursor_older_than_the_tombstone_horizon_resets_only_that_partition(
+    session: Session, student: User, device_for: DeviceFactory
+) -> None:
+    enroll(session, student, FREE)
+    device = device_for(student)
+    device.pull_all()
+    device.push(device.mutation("wishlist.add@1", course_id=PAID))
+    session.execute(
+        update(PartitionClock)
+        .where(PartitionClock.partition == user_partition(student.id))
+        .values(tombstones_purged_through=10_000)
+    )
+    pages = device.pull_all()
+    assert pages[0]["partitions"]["reset"] == [f"user:{student.id}"]
+    assert rows(pages, "enrollments")  # the whole partition again...
+    assert rows(pages, "courses") == {}  # ...and nothing of the others
+
+
+def test_a_forged_or_foreign_cursor_is_ignored(
+    session: Session, student: User, device_for: DeviceFactory
+) -> None:
+    device = device_for(student)
+    device.pull_all()
+    other = device_for(make_user(session))
+    other.cursor = device.cursor  # someone else's cursor
+    assert rows(other.pull_all(), "courses")  # treated as none: everything is sent
+    device.cursor = device.cursor[:-3] + "abc"  # tampered
+    assert rows(device.pull_all(), "courses")
+
+
+def test_quizzes_of_a_free_course_arrive_with_its_enrollment(
+    session: Session, student: User, device_for: DeviceFactory
+) -> None:
+    device = device_for(student)
+    enroll(session, student, FREE)
+    assert str(FREE_QUIZ) in rows(device.pull_all(), "quizzes")
