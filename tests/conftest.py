@@ -43,6 +43,7 @@ def live_server(
     postgres: PostgresForTests, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
     server = LiveServer(postgres, tmp_path_factory.mktemp("live-server"))
+    server.seed_demo()
     server.start()
     yield server
     server.stop()

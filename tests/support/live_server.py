@@ -68,6 +68,46 @@ class LiveServer:
         self._thread.join(10)
         self.context.engine.dispose()
 
+    def seed_demo(self) -> None:
+        from lmsdesk_server.resources import resources_dir
+        from lmsdesk_server.services.demo_seed import DemoSeeder
+
+        with transaction(self.context.session_factory) as session:
+            DemoSeeder(
+                session, resources=resources_dir(), media_dir=self.context.settings.media_dir
+            ).run()
+
+    def enroll(self, email: str, course_id: uuid.UUID) -> uuid.UUID:
+        """What a completed payment or a free enrolment does on the server."""
+        from lmsdesk.contracts.enums import EnrollmentSource, EnrollmentStatus
+        from lmsdesk_server.db.models import Enrollment
+        from lmsdesk_server.repositories.partitions import stamp, user_partition
+        from lmsdesk_server.repositories.users import UserRepository
+
+        with transaction(self.context.session_factory) as session:
+            user = UserRepository(session).by_email(email)
+            assert user is not None
+            enrollment = Enrollment(
+                student_id=user.id, course_id=course_id, status=EnrollmentStatus.ACTIVE,
+                source=EnrollmentSource.FREE,
+            )  # fmt: skip
+            session.add(enrollment)
+            stamp(session, enrollment, user_partition(user.id))
+            session.flush()
+            return enrollment.id
+
+    def set_enrollment_status(self, enrollment_id: uuid.UUID, status: str) -> None:
+        """A refund or a revocation, as the payment webhook would record it."""
+        from lmsdesk.contracts.enums import EnrollmentStatus
+        from lmsdesk_server.db.models import Enrollment
+        from lmsdesk_server.repositories.partitions import stamp, user_partition
+
+        with transaction(self.context.session_factory) as session:
+            enrollment = session.get(Enrollment, enrollment_id)
+            assert enrollment is not None
+            enrollment.status = EnrollmentStatus(status)
+            stamp(session, enrollment, user_partition(enrollment.student_id))
+
     def create_user(self, *roles: Role, password: str = PASSWORD, name: str = "Test User") -> str:
         email = f"{'-'.join(r.value for r in roles) or 'user'}-{uuid.uuid4().hex[:8]}@example.com"
         with transaction(self.context.session_factory) as session:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 
 from lmsdesk.contracts.enums import ProgressStatus
+from lmsdesk.contracts.ids import progress_id
 from lmsdesk.contracts.sync import (
     AddTimeArgs,
     CompleteLessonArgs,
@@ -47,6 +48,7 @@ def _row(ctx: MutationContext, lesson_id: uuid.UUID) -> LessonProgress:
     row = repo.progress_for_update(ctx.actor.id, lesson_id)
     if row is None:
         row = LessonProgress(
+            id=progress_id(ctx.actor.id, lesson_id),
             student_id=ctx.actor.id,
             lesson_id=lesson_id,
             status=ProgressStatus.NOT_STARTED,

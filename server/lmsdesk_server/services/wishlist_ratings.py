@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lmsdesk.contracts.enums import CourseStatus
+from lmsdesk.contracts.ids import rating_id
 from lmsdesk.contracts.sync import SetRatingArgs, WishlistArgs
 from lmsdesk_server.db.models import CourseRating, WishlistItem
 from lmsdesk_server.repositories.learning import LearningRepository
@@ -52,6 +53,7 @@ def set_rating(ctx: MutationContext, args: SetRatingArgs) -> dict[str, object]:
     rating = repo.rating(ctx.actor.id, args.course_id)
     if rating is None:
         rating = CourseRating(
+            id=rating_id(ctx.actor.id, args.course_id),
             course_id=args.course_id, student_id=ctx.actor.id, created_at=ctx.now,
             rating=args.rating,
         )  # fmt: skip

@@ -31,6 +31,7 @@ from lmsdesk.local_db.engine import LocalStore
 from lmsdesk.local_db.migrate import upgrade_store
 from lmsdesk.sync.api_client import ApiClient, ApiRejected, ServerUnreachable
 from lmsdesk.sync.auth_session import AuthSession, SessionEnded
+from lmsdesk.sync.engine import SyncEngine
 from lmsdesk.sync.token_store import TokenStore
 
 _log = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ class SessionService:
         self._device_name = device_name or platform.node() or "LMSDesk"
         self._auth: AuthSession | None = None
         self._store: LocalStore | None = None
+        self._engine: SyncEngine | None = None
         self.current: SessionSnapshot | None = None
 
     @property
@@ -114,6 +116,15 @@ class SessionService:
     @property
     def store(self) -> LocalStore | None:
         return self._store
+
+    @property
+    def sync_engine(self) -> SyncEngine | None:
+        """The signed-in account's sync engine (None when signed out)."""
+        if self._store is None or self._auth is None or self.current is None:
+            return None
+        if self._engine is None:
+            self._engine = SyncEngine(self._store, self._auth, self.current.profile.user_id)
+        return self._engine
 
     # ------------------------------------------------------------------ use cases
     def remembered_account(self) -> RememberedAccount | None:
@@ -243,4 +254,5 @@ class SessionService:
             self._store.close()
         self._store = None
         self._auth = None
+        self._engine = None
         self.current = None

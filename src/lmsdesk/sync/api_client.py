@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from lmsdesk.contracts import API_PREFIX
 from lmsdesk.contracts.auth import LoginRequest, LogoutRequest, Me, RefreshRequest, TokenPair
 from lmsdesk.contracts.common import ErrorResponse, Health
+from lmsdesk.contracts.sync import PullRequest, PullResponse, PushRequest, PushResponse
 
 _log = logging.getLogger(__name__)
 
@@ -65,6 +66,14 @@ class ApiClient:
 
     def me(self, access_token: str) -> Me:
         return self._parse(self._request("GET", "/me", token=access_token), Me)
+
+    def push(self, access_token: str, body: PushRequest) -> PushResponse:
+        response = self._request("POST", "/sync/push", json=body, token=access_token)
+        return self._parse(response, PushResponse)
+
+    def pull(self, access_token: str, body: PullRequest) -> PullResponse:
+        response = self._request("POST", "/sync/pull", json=body, token=access_token)
+        return self._parse(response, PullResponse)
 
     # ------------------------------------------------------------------ plumbing
     def _request(

@@ -51,6 +51,7 @@ class SessionController(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(CONNECTION_CHECK_MS)
         self._timer.timeout.connect(self.check_connection)
+        window.closing.connect(self._timer.stop)
 
     # ------------------------------------------------------------------ start-up
     def start(self) -> None:

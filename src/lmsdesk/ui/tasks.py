@@ -38,6 +38,7 @@ class TaskManager(QObject):
             Lane.IO: ThreadPoolExecutor(max_workers=2, thread_name_prefix="lmsdesk-io"),
         }
         self._running = 0
+        self._closed = False
         self._deliver.connect(self._on_deliver)
 
     def run(
@@ -47,7 +48,11 @@ class TaskManager(QObject):
         on_success: Callable[[T], None],
         on_failure: Callable[[BaseException], None] | None = None,
         lane: Lane = Lane.DATABASE,
-    ) -> Future[T]:
+    ) -> Future[T] | None:
+        if self._closed:
+            # The app is quitting: late timers and clicks have nothing left to run on.
+            _log.debug("op submitted after shutdown ignored: %r", op)
+            return None
         self._running += 1
         self.busy_changed.emit(self._running)
         future = self._lanes[lane].submit(op)
@@ -78,5 +83,6 @@ class TaskManager(QObject):
 
     def shutdown(self) -> None:
         """Wait for queued work (e.g. a final position save) before the app exits."""
+        self._closed = True
         for executor in self._lanes.values():
             executor.shutdown(wait=True, cancel_futures=False)

@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Double, String, Text
+from sqlalchemy import JSON, BigInteger, Double, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lmsdesk.contracts.enums import (
@@ -186,6 +186,8 @@ class LessonProgress(Mirrored, LocalBase):
     time_spent_seconds: Mapped[float] = mapped_column(Double, default=0)
     completed_at: Mapped[datetime | None]
     client_updated_at: Mapped[datetime | None]
+    position_hlc: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    reset_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class QuizAttempt(Mirrored, LocalBase):

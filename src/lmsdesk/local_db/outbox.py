@@ -1,0 +1,155 @@
+"""The outbox: local changes waiting for the server, written in the same transaction as the
+change itself, so a crash keeps both or neither.
+
+Coalescing only touches rows never handed to the network: a row that may already have reached
+the server is never changed, so an effect can never be counted twice.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts import hlc as hlc_rules
+from lmsdesk.local_db.models.client import OutboxItem, OutboxState, Replica
+
+
+class Coalesce(enum.Enum):
+    NONE = "none"
+    #: The newest value replaces the unsent older one (a resume position).
+    REPLACE = "replace"
+    #: The amounts add up into one mutation (time spent).
+    SUM_SECONDS = "sum_seconds"
+
+
+@dataclass(frozen=True)
+class QueuedMutation:
+    seq: int
+    mutation_id: uuid.UUID
+    name: str
+    args: dict[str, Any]
+    hlc: int
+    description: str
+    state: OutboxState
+    attempts: int
+    last_error: str | None
+
+
+def _replica(session: Session) -> Replica:
+    return session.scalars(select(Replica)).one()
+
+
+def next_hlc(session: Session) -> int:
+    replica = _replica(session)
+    replica.last_hlc = hlc_rules.next_hlc(replica.last_hlc)
+    return replica.last_hlc
+
+
+def observe_server_hlc(session: Session, server_hlc: int) -> None:
+    """Fold in the server's clock so this device's next writes order after what it has seen."""
+    replica = _replica(session)
+    replica.last_hlc = max(replica.last_hlc, server_hlc)
+
+
+def device_identity(session: Session) -> tuple[uuid.UUID, int]:
+    replica = _replica(session)
+    return replica.device_id, int(replica.replica_epoch)
+
+
+def enqueue(
+    session: Session,
+    *,
+    name: str,
+    args: dict[str, Any],
+    hlc: int,
+    description: str,
+    coalesce_key: str | None = None,
+    coalesce: Coalesce = Coalesce.NONE,
+) -> int:
+    """Queue a mutation; returns its sequence number."""
+    if coalesce_key is not None and coalesce is not Coalesce.NONE:
+        unsent = session.scalars(
+            select(OutboxItem).where(
+                OutboxItem.coalesce_key == coalesce_key,
+                OutboxItem.state == OutboxState.PENDING,
+                OutboxItem.attempts == 0,
+            )
+        ).one_or_none()
+        if unsent is not None:
+            if coalesce is Coalesce.SUM_SECONDS:
+                args = {**args, "seconds": args["seconds"] + unsent.args["seconds"]}
+            session.delete(unsent)
+            session.flush()
+    replica = _replica(session)
+    seq = replica.next_seq
+    replica.next_seq = seq + 1
+    session.add(
+        OutboxItem(
+            seq=seq, mutation_id=uuid.uuid4(), name=name, args=args, coalesce_key=coalesce_key,
+            hlc=hlc, description=description, state=OutboxState.PENDING, attempts=0,
+            created_at=datetime.now(UTC),
+        )
+    )  # fmt: skip
+    return seq
+
+
+def _as_queued(row: OutboxItem) -> QueuedMutation:
+    return QueuedMutation(
+        seq=row.seq, mutation_id=row.mutation_id, name=row.name, args=dict(row.args),
+        hlc=row.hlc, description=row.description, state=row.state, attempts=row.attempts,
+        last_error=row.last_error,
+    )  # fmt: skip
+
+
+def pending(session: Session, *, limit: int | None = None) -> list[QueuedMutation]:
+    stmt = (
+        select(OutboxItem)
+        .where(OutboxItem.state == OutboxState.PENDING)
+        .order_by(OutboxItem.seq)
+        .limit(limit)
+    )
+    return [_as_queued(row) for row in session.scalars(stmt)]
+
+
+def failed(session: Session) -> list[QueuedMutation]:
+    stmt = select(OutboxItem).where(OutboxItem.state == OutboxState.FAILED).order_by(OutboxItem.seq)
+    return [_as_queued(row) for row in session.scalars(stmt)]
+
+
+def mark_sending(session: Session, seqs: list[int]) -> None:
+    """Before a batch goes out: from now on these rows may be on the server."""
+    session.execute(
+        update(OutboxItem).where(OutboxItem.seq.in_(seqs)).values(attempts=OutboxItem.attempts + 1)
+    )
+
+
+def settle(session: Session, seqs: list[int]) -> None:
+    """The server stored results for these: they are done."""
+    if seqs:
+        session.execute(delete(OutboxItem).where(OutboxItem.seq.in_(seqs)))
+
+
+def fail(session: Session, seq: int, reason: str) -> None:
+    """Refused by the server: kept (out of the queue) so the user can see why."""
+    session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.seq == seq)
+        .values(state=OutboxState.FAILED, last_error=reason)
+    )
+
+
+def dismiss_failed(session: Session) -> None:
+    session.execute(delete(OutboxItem).where(OutboxItem.state == OutboxState.FAILED))
+
+
+def counts(session: Session) -> tuple[int, int]:
+    """(pending, failed)"""
+    rows = session.execute(select(OutboxItem.state, func.count()).group_by(OutboxItem.state))
+    by_state = {state: int(n) for state, n in rows}
+    return by_state.get(OutboxState.PENDING, 0), by_state.get(OutboxState.FAILED, 0)

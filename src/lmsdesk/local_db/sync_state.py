@@ -1,0 +1,51 @@
+"""The pull cursor and the health of the last sync, stored with the data they describe."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from lmsdesk.local_db.models.client import SyncState
+
+PULL_SCOPE = "pull"
+
+
+@dataclass(frozen=True)
+class SyncHealth:
+    last_success_at: datetime | None
+    last_attempt_at: datetime | None
+    last_error: str | None
+
+
+def _row(session: Session) -> SyncState:
+    row = session.get(SyncState, PULL_SCOPE)
+    if row is None:
+        row = SyncState(scope=PULL_SCOPE)
+        session.add(row)
+    return row
+
+
+def cursor(session: Session) -> str | None:
+    row = session.get(SyncState, PULL_SCOPE)
+    return row.cursor if row else None
+
+
+def save_cursor(session: Session, value: str) -> None:
+    _row(session).cursor = value
+
+
+def record_attempt(session: Session, at: datetime, *, error: str | None) -> None:
+    row = _row(session)
+    row.last_attempt_at = at
+    row.last_error = error
+    if error is None:
+        row.last_success_at = at
+
+
+def health(session: Session) -> SyncHealth:
+    row = session.get(SyncState, PULL_SCOPE)
+    if row is None:
+        return SyncHealth(None, None, None)
+    return SyncHealth(row.last_success_at, row.last_attempt_at, row.last_error)
