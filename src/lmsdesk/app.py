@@ -16,9 +16,11 @@ if TYPE_CHECKING:
     import httpx
     from PySide6.QtWidgets import QApplication
 
+    from lmsdesk.services.session import SessionService
     from lmsdesk.sync.token_store import TokenStore
     from lmsdesk.ui.main_window import MainWindow
     from lmsdesk.ui.session_controller import SessionController
+    from lmsdesk.ui.sync_controller import SyncController
     from lmsdesk.ui.tasks import TaskManager
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -38,6 +40,8 @@ class Application:
     qt_app: QApplication
     window: MainWindow
     controller: SessionController
+    session: SessionService
+    sync: SyncController
     tasks: TaskManager
     http: httpx.Client
 
@@ -53,10 +57,13 @@ def build(
     from PySide6.QtWidgets import QApplication
 
     from lmsdesk.services.session import SessionService
+    from lmsdesk.services.sync_overview import SyncService
     from lmsdesk.sync.api_client import ApiClient, new_http_client
     from lmsdesk.sync.token_store import default_token_store
     from lmsdesk.ui.main_window import MainWindow
     from lmsdesk.ui.session_controller import SessionController
+    from lmsdesk.ui.sync_controller import SyncController
+    from lmsdesk.ui.sync_presenter import SyncPresenter
     from lmsdesk.ui.tasks import TaskManager
     from lmsdesk.ui.theme import apply_theme
 
@@ -78,7 +85,23 @@ def build(
     controller = SessionController(
         service=service, tasks=tasks, window=window, default_server_url=settings.server_url
     )
-    return Application(qt_app=qt_app, window=window, controller=controller, tasks=tasks, http=http)
+    sync_service = SyncService(service)
+    sync = SyncController(service=sync_service, tasks=tasks, parent=window)
+    SyncPresenter(window=window, controller=sync, service=sync_service, tasks=tasks)
+    controller.signed_in.connect(lambda _snapshot: sync.start())
+    controller.signed_out.connect(sync.stop)
+    controller.reconnected.connect(sync.sync_now)
+    window.check_connection_requested.connect(sync.sync_now)
+    window.closing.connect(sync.stop)
+    return Application(
+        qt_app=qt_app,
+        window=window,
+        controller=controller,
+        session=service,
+        sync=sync,
+        tasks=tasks,
+        http=http,
+    )
 
 
 def _quit_on_signals(app: Application) -> None:

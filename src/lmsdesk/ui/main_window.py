@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +30,7 @@ from lmsdesk.ui.pages import (
     moderation_page,
     my_learning_page,
 )
-from lmsdesk.ui.theme import MUTED, OK
+from lmsdesk.ui.theme import DANGER, MUTED, OK
 
 # Which role a page needs; None: every signed-in user.
 NAVIGATION: list[tuple[str, Role | None]] = [
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
     sign_in_requested = Signal()
     sign_out_requested = Signal()
     check_connection_requested = Signal()
+    sync_panel_requested = Signal()
     closing = Signal()
 
     def __init__(self, *, server_url: str) -> None:
@@ -85,6 +87,11 @@ class MainWindow(QMainWindow):
         self.server_label = QLabel(server_url)
         self.connection_label = QLabel()
         self.user_label = QLabel()
+        self.sync_button = QToolButton()
+        self.sync_button.setAutoRaise(True)
+        self.sync_button.setToolTip("Sync status and waiting changes (Ctrl+Shift+S)")
+        self.sync_button.clicked.connect(self.sync_panel_requested)
+        self.sync_button.hide()
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setFixedSize(90, 10)
@@ -95,6 +102,7 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         status.addWidget(self.server_label)
         status.addWidget(self.connection_label)
+        status.addWidget(self.sync_button)
         status.addPermanentWidget(self.busy)
         status.addPermanentWidget(self.user_label)
         self._shortcuts()
@@ -119,6 +127,7 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{position + 1}"), self)
             shortcut.activated.connect(lambda p=position: self.go_to_visible(p))
         QShortcut(QKeySequence("F5"), self).activated.connect(self.check_connection_requested)
+        QShortcut(QKeySequence("Ctrl+Shift+S"), self).activated.connect(self.sync_panel_requested)
         QShortcut(QKeySequence.StandardKey.Quit, self).activated.connect(self.close)
 
     # ------------------------------------------------------------------ state
@@ -170,6 +179,7 @@ class MainWindow(QMainWindow):
         self._set_navigation(roles=None)
         self.user_label.setText("Not signed in")
         self.connection_label.setText("")
+        self.sync_button.hide()
         self.offline_banner.hide()
         self.account_page.show_signed_out()
         self.go_to_page("Account")
@@ -187,6 +197,11 @@ class MainWindow(QMainWindow):
             f"Your changes are kept and sync when the server is reachable again.{since}"
         )
         self.offline_banner.show()
+
+    def show_sync(self, text: str, *, warning: bool = False) -> None:
+        self.sync_button.setText(text)
+        self.sync_button.setStyleSheet(f"color: {DANGER};" if warning else "")
+        self.sync_button.show()
 
     def set_busy(self, running: int) -> None:
         self.busy.setVisible(running > 0)

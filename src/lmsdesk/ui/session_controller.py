@@ -25,6 +25,8 @@ CONNECTION_CHECK_MS = 30_000
 class SessionController(QObject):
     signed_in = Signal(object)  # SessionSnapshot
     signed_out = Signal()
+    #: The server answers again after being unreachable.
+    reconnected = Signal()
     #: The sign-in dialog was opened (tests and the first-run flow wait for it).
     sign_in_shown = Signal(object)
 
@@ -135,9 +137,12 @@ class SessionController(QObject):
             self._left()
             self._open_dialog(None)
             return
+        came_back = snapshot.online and self.snapshot is not None and not self.snapshot.online
         if self.snapshot is None or snapshot != self.snapshot:
             self.snapshot = snapshot
             self._window.show_session(snapshot)
+        if came_back:
+            self.reconnected.emit()
 
     def sign_out(self) -> None:
         self._timer.stop()

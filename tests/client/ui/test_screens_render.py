@@ -79,3 +79,40 @@ def test_render_signed_out_window(qtbot: QtBot, start_app: AppFactory, shots: Pa
     dialog.reject()
     app.window.resize(1100, 720)
     _save(app.window, shots / "main-window-signed-out.png")
+
+
+def test_render_sync_panel_with_waiting_and_refused_changes(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, shots: Path
+) -> None:
+    from lmsdesk.contracts.sync import SetPositionArgs, SetRatingArgs
+    from lmsdesk.ui.sync_panel import SyncPanel
+    from lmsdesk_server.services.demo_seed import demo_id
+
+    link = CuttableLink(int(live_server.url.rsplit(":", 1)[1]))
+    try:
+        email = live_server.create_user(Role.STUDENT, name="Sam Student")
+        live_server.enroll(email, demo_id("course:offline-first-basics"))
+        app = start_app(link.url)
+        with qtbot.waitSignal(app.sync.finished, timeout=30_000):
+            sign_in(qtbot, app, link.url, email)
+        engine = app.session.sync_engine
+        assert engine is not None
+        engine.record("rating.set@1", SetRatingArgs(course_id=demo_id("course:practical-sqlite"),
+                                                    rating=5))  # fmt: skip
+        with qtbot.waitSignal(app.sync.finished, timeout=20_000):
+            app.sync.sync_now()
+        link.cut()
+        engine.record("progress.set_position@1", SetPositionArgs(
+            lesson_id=demo_id("offline-first-basics:video"), position_seconds=12))  # fmt: skip
+        with qtbot.waitSignal(app.sync.finished, timeout=20_000):
+            app.sync.sync_now()
+        app.window.resize(1100, 720)
+        _save(app.window, shots / "main-window-sync-offline.png")
+        app.window.sync_panel_requested.emit()
+        qtbot.waitUntil(lambda: app.window.findChild(SyncPanel) is not None)
+        panel = app.window.findChild(SyncPanel)
+        assert panel is not None
+        qtbot.waitUntil(lambda: panel.failed.count() == 1, timeout=10_000)
+        _save(panel, shots / "sync-panel.png")
+    finally:
+        link.close()

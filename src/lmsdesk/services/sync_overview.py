@@ -1,0 +1,53 @@
+"""What the sync panel shows, and the actions it offers. Blocking: call on the database lane."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from lmsdesk.local_db import outbox, sync_state
+from lmsdesk.services.session import SessionService
+from lmsdesk.sync.engine import Progress, SyncOutcome, SyncStatus
+
+
+@dataclass(frozen=True)
+class QueuedChange:
+    description: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class SyncOverview:
+    last_success_at: datetime | None
+    last_error: str | None
+    pending: tuple[QueuedChange, ...]
+    failed: tuple[QueuedChange, ...]
+
+
+class SyncService:
+    def __init__(self, session: SessionService) -> None:
+        self._session = session
+
+    def sync(self, progress: Progress | None = None) -> SyncOutcome:
+        engine = self._session.sync_engine
+        if engine is None:
+            return SyncOutcome(status=SyncStatus.SIGNED_OUT)
+        return engine.sync(progress)
+
+    def overview(self) -> SyncOverview | None:
+        store = self._session.store
+        if store is None:
+            return None
+        with store.reading() as session:
+            health = sync_state.health(session)
+            pending = tuple(QueuedChange(m.description) for m in outbox.pending(session))
+            failed = tuple(
+                QueuedChange(m.description, m.last_error) for m in outbox.failed(session)
+            )
+        return SyncOverview(health.last_success_at, health.last_error, pending, failed)
+
+    def dismiss_failed(self) -> None:
+        store = self._session.store
+        if store is not None:
+            with store.transaction() as session:
+                outbox.dismiss_failed(session)

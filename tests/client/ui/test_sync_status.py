@@ -1,0 +1,121 @@
+"""The status bar and the sync panel tell the truth about sync: synced, offline with changes
+waiting, refused changes with their reasons."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from lmsdesk.app import Application
+from lmsdesk.contracts.common import Role
+from lmsdesk.contracts.sync import SetPositionArgs, SetRatingArgs
+from lmsdesk.sync.engine import SyncOutcome, SyncStatus
+from lmsdesk.ui.sync_panel import SyncPanel
+from lmsdesk.ui.sync_presenter import describe
+from lmsdesk_server.services.demo_seed import demo_id
+from tests.client.ui.conftest import AppFactory
+from tests.client.ui.test_sign_in_flow import sign_in
+from tests.support.live_server import LiveServer
+from tests.support.network import CuttableLink
+
+FREE = demo_id("course:offline-first-basics")
+PAID = demo_id("course:practical-sqlite")
+VIDEO = demo_id("offline-first-basics:video")
+
+
+@pytest.mark.parametrize(
+    ("outcome", "text", "warning"),
+    [
+        (SyncOutcome(SyncStatus.IDLE), "✓ Synced 14:05", False),
+        (SyncOutcome(SyncStatus.IDLE, pending=1), "✓ Synced 14:05 · 1 change waiting", False),
+        (SyncOutcome(SyncStatus.IDLE, failed=2), "✓ Synced 14:05 · 2 changes refused", True),
+        (SyncOutcome(SyncStatus.OFFLINE, pending=3), "3 changes waiting", False),
+        (SyncOutcome(SyncStatus.OFFLINE), "Nothing waiting", False),
+        (SyncOutcome(SyncStatus.ERROR, message="boom"), "Sync failed: boom", True),
+        (SyncOutcome(SyncStatus.UPGRADE_REQUIRED), "Update LMSDesk to sync", True),
+    ],
+)
+def test_each_sync_state_reads_plainly(outcome: SyncOutcome, text: str, warning: bool) -> None:
+    assert describe(outcome, at=datetime(2026, 1, 1, 14, 5)) == (text, warning)
+
+
+def _synced(qtbot: QtBot, app: Application) -> SyncOutcome:
+    with qtbot.waitSignal(app.sync.finished, timeout=20_000) as finished:
+        app.sync.sync_now()
+    outcome: SyncOutcome = finished.args[0]
+    return outcome
+
+
+@pytest.fixture
+def link(live_server: LiveServer) -> CuttableLink:
+    cuttable = CuttableLink(int(live_server.url.rsplit(":", 1)[1]))
+    yield cuttable  # type: ignore[misc]
+    cuttable.close()
+
+
+def _signed_in(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
+) -> Application:
+    email = live_server.create_user(Role.STUDENT, name="Sam")
+    live_server.enroll(email, FREE)
+    app = start_app(link.url)
+    with qtbot.waitSignal(app.sync.finished, timeout=30_000):  # the first sync after sign-in
+        sign_in(qtbot, app, link.url, email)
+    return app
+
+
+def test_offline_changes_wait_and_go_out_on_reconnect(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
+) -> None:
+    app = _signed_in(qtbot, start_app, live_server, link)
+    assert app.window.sync_button.text().startswith("✓ Synced")
+    engine = app.session.sync_engine
+    assert engine is not None
+
+    link.cut()
+    engine.record("progress.set_position@1", SetPositionArgs(lesson_id=VIDEO, position_seconds=8))
+    outcome = _synced(qtbot, app)
+    assert outcome.status is SyncStatus.OFFLINE
+    assert app.window.sync_button.text() == "1 change waiting"
+    assert "Offline" in app.window.connection_label.text()
+
+    app.window.sync_panel_requested.emit()
+    presenter_panel = _panel(qtbot, app)
+    items = [presenter_panel.pending.item(i).text() for i in range(presenter_panel.pending.count())]
+    assert items == ["Position in 'Welcome (video)' in 'Offline-First Apps: The Basics'"]
+
+    link.restore()
+    assert _synced(qtbot, app).status is SyncStatus.IDLE
+    assert app.window.sync_button.text().startswith("✓ Synced")
+    qtbot.waitUntil(lambda: presenter_panel.pending.item(0).text().startswith("Nothing waiting"))
+    assert "Online" in app.window.connection_label.text()
+
+
+def _panel(qtbot: QtBot, app: Application) -> SyncPanel:
+    qtbot.waitUntil(lambda: app.window.findChild(SyncPanel) is not None)
+    panel = app.window.findChild(SyncPanel)
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.pending_title.text() != "", timeout=10_000)
+    return panel
+
+
+def test_a_refused_change_is_shown_with_its_reason(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
+) -> None:
+    app = _signed_in(qtbot, start_app, live_server, link)
+    engine = app.session.sync_engine
+    assert engine is not None
+    engine.record("rating.set@1", SetRatingArgs(course_id=PAID, rating=4))
+    _synced(qtbot, app)
+    assert app.window.sync_button.text().endswith("· 1 change refused")
+
+    app.window.sync_panel_requested.emit()
+    panel = _panel(qtbot, app)
+    qtbot.waitUntil(lambda: panel.failed.count() == 1, timeout=10_000)
+    assert panel.failed.item(0).text() == (
+        "Rating of 'Practical SQLite': Only students enrolled in a course can rate it."
+    )
+    panel.dismiss_button.click()
+    qtbot.waitUntil(lambda: panel.failed.count() == 0, timeout=10_000)
