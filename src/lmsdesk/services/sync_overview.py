@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +28,12 @@ class SyncOverview:
 class SyncService:
     def __init__(self, session: SessionService) -> None:
         self._session = session
+
+    def on_local_change(self, listener: Callable[[], None]) -> None:
+        """Hear about every change recorded for the signed-in account (to sync soon after)."""
+        engine = self._session.sync_engine
+        if engine is not None:
+            engine.on_local_change = listener
 
     def sync(self, progress: Progress | None = None) -> SyncOutcome:
         engine = self._session.sync_engine

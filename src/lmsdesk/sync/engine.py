@@ -75,6 +75,8 @@ class SyncEngine:
         self._user_id = user_id
         self._push_batch = push_batch
         self._page_limit = page_limit
+        #: Called (on the recording thread) after each local change commits.
+        self.on_local_change: Callable[[], None] = lambda: None
 
     # ------------------------------------------------------------------ local changes
     def record(self, name: str, args: BaseModel) -> int:
@@ -84,11 +86,13 @@ class SyncEngine:
             hlc = outbox.next_hlc(session)
             spec.apply(LocalContext(session, self._user_id, hlc, datetime.now(UTC)), args)
             session.flush()
-            return outbox.enqueue(
+            seq = outbox.enqueue(
                 session, name=name, args=args.model_dump(mode="json"), hlc=hlc,
                 description=spec.describe(session, args), coalesce_key=spec.coalesce_key(args),
                 coalesce=spec.coalesce,
             )  # fmt: skip
+        self.on_local_change()
+        return seq
 
     # ------------------------------------------------------------------ sync
     def sync(self, progress: Progress | None = None) -> SyncOutcome:

@@ -28,6 +28,8 @@ class SyncController(QObject):
     #: (phase, done, total or None), emitted from the worker while a sync runs.
     progress = Signal(str, object, object)
     started = Signal()
+    #: Emitted from any thread when a change was recorded; queued to the UI thread.
+    changed_locally = Signal()
 
     def __init__(self, *, service: SyncService, tasks: TaskManager, parent: QObject) -> None:
         super().__init__(parent)
@@ -43,12 +45,14 @@ class SyncController(QObject):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self.sync_now)
+        self.changed_locally.connect(self.local_change)
 
     @property
     def running(self) -> bool:
         return self._running
 
     def start(self) -> None:
+        self._service.on_local_change(self.changed_locally.emit)
         self._period.start()
         self.sync_now()
 

@@ -119,3 +119,15 @@ def test_a_refused_change_is_shown_with_its_reason(
     )
     panel.dismiss_button.click()
     qtbot.waitUntil(lambda: panel.failed.count() == 0, timeout=10_000)
+
+
+def test_a_local_change_is_synced_shortly_after_without_asking(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
+) -> None:
+    app = _signed_in(qtbot, start_app, live_server, link)
+    engine = app.session.sync_engine
+    assert engine is not None
+    with qtbot.waitSignal(app.sync.finished, timeout=10_000) as finished:
+        engine.record("progress.set_position@1",
+                      SetPositionArgs(lesson_id=VIDEO, position_seconds=3))  # fmt: skip
+    assert finished.args[0].pushed == 1
