@@ -40,5 +40,5 @@ class DeviceRepository:
         stmt = select(MutationResult).where(MutationResult.mutation_id == mutation_id)
         return self._session.scalars(stmt).one_or_none()
 
-    def add_result(self, result: MutationResult) -> None:
-        self._session.add(result)
+    def add_results(self, results: list[MutationResult]) -> None:
+        self._session.add_all(results)

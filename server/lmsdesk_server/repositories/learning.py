@@ -25,6 +25,10 @@ class LearningRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
+    @property
+    def session(self) -> Session:
+        return self._session
+
     def lesson(self, lesson_id: uuid.UUID) -> Lesson | None:
         return self._session.get(Lesson, lesson_id)
 
@@ -56,6 +60,18 @@ class LearningRepository:
                 )
             )
         return {str(i) for i in ids}
+
+    def enrollments_changed_since(
+        self, student_id: uuid.UUID, version: int
+    ) -> list[tuple[str, bool]]:
+        """(course id, active now) for this student's enrollments written after `version`."""
+        stmt = select(Enrollment.course_id, Enrollment.status).where(
+            Enrollment.student_id == student_id, Enrollment.sync_version > version
+        )
+        return [
+            (str(course), status is EnrollmentStatus.ACTIVE)
+            for course, status in self._session.execute(stmt)
+        ]
 
     def progress_for_update(
         self, student_id: uuid.UUID, lesson_id: uuid.UUID

@@ -34,11 +34,29 @@ def bump_partition(session: Session, partition: str) -> int:
     return int(session.execute(_BUMP, {"partition": partition}).scalar_one())
 
 
+_PINNED = "lmsdesk.pinned_versions"
+
+
+def pin_partition(session: Session, partition: str) -> int:
+    """Bump a partition once for the rest of this transaction: every row stamped into it until
+    `unpin_partitions` shares the version (a push batch is one transaction, so one version).
+    Call outside any savepoint, so a rolled-back savepoint cannot undo the bump."""
+    version = bump_partition(session, partition)
+    session.info.setdefault(_PINNED, {})[partition] = version
+    return version
+
+
+def unpin_partitions(session: Session) -> None:
+    session.info.pop(_PINNED, None)
+
+
 def stamp(session: Session, row: Any, partition: str) -> None:
     """Mark a row written in this transaction: its partition and that partition's new version."""
-    # No autoflush: a pending row must not be flushed before it has its version.
-    with session.no_autoflush:
-        version = bump_partition(session, partition)
+    version = session.info.get(_PINNED, {}).get(partition)
+    if version is None:
+        # No autoflush: a pending row must not be flushed before it has its version.
+        with session.no_autoflush:
+            version = bump_partition(session, partition)
     row.sync_partition = partition
     row.sync_version = version
 

@@ -30,7 +30,22 @@ RowDict = dict[str, object]
 
 
 def learnable_lesson(repo: LearningRepository, actor: Actor, lesson_id: uuid.UUID) -> Lesson:
-    """The lesson, if this user may learn it: preview, active enrollment, own course, admin."""
+    """The lesson, if this user may learn it: preview, active enrollment, own course, admin.
+    Decisions are remembered for the session (a push batch asks about the same lessons often)."""
+    cache: dict[uuid.UUID, Lesson | str] = repo.session.info.setdefault("lmsdesk.learnable", {})
+    known = cache.get(lesson_id)
+    if known is None:
+        try:
+            known = _decide_learnable(repo, actor, lesson_id)
+        except MutationRejected as exc:
+            known = exc.reason
+        cache[lesson_id] = known
+    if isinstance(known, str):
+        raise MutationRejected(known)
+    return known
+
+
+def _decide_learnable(repo: LearningRepository, actor: Actor, lesson_id: uuid.UUID) -> Lesson:
     lesson = repo.lesson(lesson_id)
     if lesson is None:
         raise MutationRejected("That lesson no longer exists.")

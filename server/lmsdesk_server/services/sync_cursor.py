@@ -1,8 +1,9 @@
 """The pull cursor: opaque to the client, signed by the server.
 
-It holds the version reached in each partition and the courses delivered in full, so the server
-keeps no per-device pull state and a client that crashes before saving a page simply presents
-its previous cursor again.
+It holds the version reached in each partition, the user-partition version at which the courses
+owned in full were last reconciled, and whether they were reconciled as an admin. It stays a few
+hundred bytes however many courses a user owns, the server keeps no per-device pull state, and
+a client that crashes before saving a page simply presents its previous cursor again.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from dataclasses import dataclass, field
 class Cursor:
     user_id: uuid.UUID | None = None
     versions: dict[str, int] = field(default_factory=dict)
-    full_courses: set[str] = field(default_factory=set)
+    #: Enrollment changes at or below this user-partition version are already reflected.
+    entitlements_through: int = 0
+    #: Admins receive every course in full; a change of role re-sends the catalog.
+    as_admin: bool = False
 
 
 class CursorCodec:
@@ -28,7 +32,12 @@ class CursorCodec:
 
     def encode(self, cursor: Cursor) -> str:
         body = json.dumps(
-            {"u": str(cursor.user_id), "p": cursor.versions, "f": sorted(cursor.full_courses)},
+            {
+                "u": str(cursor.user_id),
+                "p": cursor.versions,
+                "e": cursor.entitlements_through,
+                "a": cursor.as_admin,
+            },
             separators=(",", ":"),
         ).encode()
         payload = base64.urlsafe_b64encode(body).rstrip(b"=")
@@ -46,7 +55,8 @@ class CursorCodec:
             cursor = Cursor(
                 user_id=uuid.UUID(data["u"]),
                 versions={str(k): int(v) for k, v in data["p"].items()},
-                full_courses={str(c) for c in data["f"]},
+                entitlements_through=int(data["e"]),
+                as_admin=bool(data["a"]),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None

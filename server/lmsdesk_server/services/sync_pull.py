@@ -87,29 +87,28 @@ def visible_partitions(session: Session, actor: Actor) -> list[str]:
 
 def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCodec) -> PullResponse:
     feed = SyncFeedRepository(session)
+    learning = LearningRepository(session)
     previous = codec.decode(request.cursor, actor.id) or Cursor(user_id=actor.id)
     partitions = visible_partitions(session, actor)
-    entitled = LearningRepository(session).entitled_course_ids(actor.id, is_admin=actor.has_admin())
+    is_admin = actor.has_admin()
+    entitled = learning.entitled_course_ids(actor.id, is_admin=is_admin)
     page = _Page(limit=request.limit, entitled=entitled, archived=feed.archived_course_ids())
     report = PartitionChanges()
-    catalog_seen = previous.versions.get(CATALOG_PARTITION, 0)
-
-    # Courses bought or lost since the cursor: re-send what was already delivered of them, in
-    # full or as a summary. Later catalog versions arrive below, already projected the new way.
-    for course in sorted(entitled - previous.full_courses):
-        report.added.append(course_partition(course))
-        _send_course(feed, page, course, catalog_seen)
-    for course in sorted(previous.full_courses - entitled):
-        report.revoked.append(course_partition(course))
-        _send_course(feed, page, course, catalog_seen)
+    current = clocks(session, partitions)
+    user_version = current.get(user_partition(actor.id), (0, 0))[0]
+    versions = dict(previous.versions)
+    if previous.as_admin != is_admin and versions.get(CATALOG_PARTITION, 0) > 0:
+        # Becoming (or ceasing to be) an admin changes which courses come in full: start over.
+        report.reset.append(CATALOG_PARTITION)
+        versions[CATALOG_PARTITION] = 0
+    _reconcile_courses(feed, learning, page, report, actor, previous, versions)
 
     next_versions: dict[str, int] = {}
     for gone in sorted(set(previous.versions) - set(partitions)):
         report.revoked.append(gone)
-    current = clocks(session, partitions)
     has_more = False
     for partition in partitions:
-        seen = previous.versions.get(partition, 0)
+        seen = versions.get(partition, 0)
         version, purged = current.get(partition, (0, 0))
         if 0 < seen < purged:
             report.reset.append(partition)
@@ -132,7 +131,10 @@ def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCode
         next_versions[partition] = through
         has_more = through < version
 
-    cursor = Cursor(user_id=actor.id, versions=next_versions, full_courses=entitled)
+    cursor = Cursor(
+        user_id=actor.id, versions=next_versions, entitlements_through=user_version,
+        as_admin=is_admin,
+    )  # fmt: skip
     return PullResponse(
         changes=page.changes,
         tombstones=page.tombstones,
@@ -142,6 +144,28 @@ def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCode
         server_time=datetime.now(UTC),
         server_hlc=server_hlc(),
     )
+
+
+def _reconcile_courses(
+    feed: SyncFeedRepository,
+    learning: LearningRepository,
+    page: _Page,
+    report: PartitionChanges,
+    actor: Actor,
+    previous: Cursor,
+    versions: dict[str, int],
+) -> None:
+    """Courses bought or lost since the cursor: re-send what was already delivered of them, in
+    full or as a summary. Later catalog versions arrive below, already projected the new way.
+    Re-sending a course the client already had in full is harmless; skipping one is not."""
+    catalog_seen = versions.get(CATALOG_PARTITION, 0)
+    changed = learning.enrollments_changed_since(actor.id, previous.entitlements_through)
+    for course, _active in sorted(changed):
+        if course in page.entitled:
+            report.added.append(course_partition(course))
+        else:
+            report.revoked.append(course_partition(course))
+        _send_course(feed, page, course, catalog_seen)
 
 
 def _send_course(feed: SyncFeedRepository, page: _Page, course: str, through: int) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
@@ -23,6 +24,7 @@ from lmsdesk.contracts.sync import Mutation, MutationResult, PushRequest, PushRe
 from lmsdesk_server.db.models import MutationResult as StoredResult
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.repositories.devices import DeviceRepository
+from lmsdesk_server.repositories.partitions import pin_partition, unpin_partitions, user_partition
 from lmsdesk_server.services.accounts import Actor
 from lmsdesk_server.services.mutation_base import MutationContext, MutationMerged, MutationRejected
 from lmsdesk_server.services.mutations import REGISTRY
@@ -42,29 +44,37 @@ def push(session: Session, actor: Actor, request: PushRequest) -> PushResponse:
         raise ApiError(403, "device_taken", "This device id belongs to another account.")
     device.last_seen_at = now
     mutations = sorted(request.mutations, key=lambda m: m.seq)
+    # One version of the user's partition for the whole batch, bumped outside the savepoints.
+    pin_partition(session, user_partition(actor.id))
     stored = devices.stored_results(
         device.device_id, [m.seq for m in mutations if m.seq <= device.last_seq]
     )
     results: list[MutationResult] = []
+    to_store: list[StoredResult] = []
+    seen_ids: set[uuid.UUID] = set()
     for mutation in mutations:
         if mutation.seq <= device.last_seq:
             results.append(_duplicate(mutation, stored.get(mutation.seq)))
             continue
         replayed = devices.result_for_mutation(mutation.mutation_id)
-        if replayed is not None:  # the same change from a copied store under a new device id
+        if replayed is not None or mutation.mutation_id in seen_ids:
+            # The same change again, e.g. from a copied store under a new device id.
             results.append(_duplicate(mutation, replayed))
         else:
             result = _apply(session, actor, device.device_id, mutation, now)
-            devices.add_result(
+            to_store.append(
                 StoredResult(
                     device_id=device.device_id, seq=mutation.seq,
                     mutation_id=mutation.mutation_id, status=result.status,
                     result={"reason": result.reason, "row": result.row}, applied_at=now,
                 )
             )  # fmt: skip
+            seen_ids.add(mutation.mutation_id)
             results.append(result)
         device.last_seq = mutation.seq
+    devices.add_results(to_store)
     session.flush()
+    unpin_partitions(session)
     return PushResponse(acked_through=device.last_seq, results=results, server_hlc=server_hlc())
 
 

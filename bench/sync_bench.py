@@ -1,0 +1,272 @@
+"""Sync benchmark (DESIGN.md section 8): a real server on 127.0.0.1 with embedded PostgreSQL and
+the real client sync engine.
+
+    python bench/sync_bench.py [--courses N] [--lessons-per-course M] [--json]
+
+Prints, in one run: the initial pull of N x M lessons into an empty store against a raw sqlite3
+executemany of the same rows (the baseline), a no-op sync (requests, bytes, p50), the push of
+10,000 progress mutations, and pending position mutations per lesson after an hour of playback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "server")]
+
+from lmsdesk.contracts.sync import SetPositionArgs  # noqa: E402
+from lmsdesk.local_db.engine import LocalStore  # noqa: E402
+from lmsdesk.local_db.migrate import upgrade_store  # noqa: E402
+from lmsdesk.local_db.models.client import OutboxItem  # noqa: E402
+from lmsdesk.services.session import SessionService  # noqa: E402
+from lmsdesk.sync.api_client import ApiClient  # noqa: E402
+from lmsdesk.sync.token_store import PrivateFileTokenStore  # noqa: E402
+from lmsdesk_server.db.embedded import EmbeddedPostgres  # noqa: E402
+from lmsdesk_server.db.migrate import upgrade_to_head  # noqa: E402
+from lmsdesk_server.security.passwords import hash_password  # noqa: E402
+
+PASSWORD = "bench password 123"
+EMAIL = "bench-student@example.com"
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def build_catalog(url: str, courses: int, lessons: int) -> list[uuid.UUID]:
+    """Courses approved one transaction (one catalog version) each, as publishing makes them."""
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    instructor, student = uuid.uuid4(), uuid.uuid4()
+    course_ids = [uuid.uuid4() for _ in range(courses)]
+    body = "Lorem ipsum dolor sit amet, " * 10
+    with psycopg.connect(dsn) as conn, conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO users (id, email, password_hash, full_name) VALUES (%s, %s, %s, %s)",
+            [(instructor, "bench-teacher@example.com", hash_password(PASSWORD), "Teacher"),
+             (student, EMAIL, hash_password(PASSWORD), "Bench Student")],
+        )  # fmt: skip
+        cur.execute("INSERT INTO user_roles VALUES (%s, 'instructor'), (%s, 'student')",
+                    (instructor, student))  # fmt: skip
+        version = 0
+        sections, lesson_rows, course_rows = [], [], []
+        for index, course in enumerate(course_ids):
+            version += 1
+            course_rows.append((course, instructor, f"Course {index}", f"course-{index}",
+                                body, "approved", version))  # fmt: skip
+            section_ids = [uuid.uuid4() for _ in range(5)]
+            for s_index, section in enumerate(section_ids):
+                sections.append((section, course, f"Section {s_index}", f"a{s_index}", version))
+            for l_index in range(lessons):
+                lesson_rows.append((uuid.uuid4(), course, section_ids[l_index % 5],
+                                    f"Lesson {l_index}", "text", f"a{l_index:04d}", body,
+                                    version))  # fmt: skip
+        cur.executemany(
+            "INSERT INTO courses (id, instructor_id, title, slug, description, status, "
+            "published_at, sync_partition, sync_version) "
+            "VALUES (%s, %s, %s, %s, %s, %s, now(), 'catalog', %s)", course_rows,
+        )  # fmt: skip
+        cur.executemany(
+            "INSERT INTO course_sections (id, course_id, title, position, sync_partition, "
+            "sync_version) VALUES (%s, %s, %s, %s, 'catalog', %s)", sections,
+        )  # fmt: skip
+        with cur.copy(
+            "COPY lessons (id, course_id, section_id, title, lesson_type, position, content, "
+            "sync_version, sync_partition) FROM STDIN"
+        ) as copy:
+            for row in lesson_rows:
+                copy.write_row((*row, "catalog"))
+        cur.execute("INSERT INTO partition_clocks (partition, version) VALUES ('catalog', %s)",
+                    (version,))  # fmt: skip
+        # Enrolled in the first courses, so pushed progress is accepted.
+        enrolled = course_ids[: max(1, 10_000 // max(lessons, 1) + 1)]
+        for course in enrolled:
+            cur.execute(
+                "INSERT INTO partition_clocks (partition, version) VALUES (%s, 1) "
+                "ON CONFLICT (partition) DO UPDATE SET version = partition_clocks.version + 1 "
+                "RETURNING version", (f"user:{student}",),
+            )  # fmt: skip
+            (v,) = cur.fetchone()  # type: ignore[misc]
+            cur.execute(
+                "INSERT INTO enrollments (id, student_id, course_id, status, source, "
+                "sync_partition, sync_version) VALUES (%s, %s, %s, 'active', 'free', %s, %s)",
+                (uuid.uuid4(), student, course, f"user:{student}", v),
+            )
+        conn.commit()
+        cur.execute("SELECT id FROM lessons WHERE course_id = ANY(%s) LIMIT 10000", (enrolled,))
+        return [row[0] for row in cur.fetchall()]
+
+
+class Counting:
+    """Counts requests and bytes on the client's one httpx.Client."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.bytes = 0
+        self.client = httpx.Client(
+            timeout=120, event_hooks={"request": [self._request], "response": [self._response]}
+        )
+
+    def _request(self, request: httpx.Request) -> None:
+        self.requests += 1
+        self.bytes += len(request.content or b"") + sum(
+            len(k) + len(v) for k, v in request.headers.raw
+        )
+
+    def _response(self, response: httpx.Response) -> None:
+        response.read()
+        self.bytes += len(response.content) + sum(len(k) + len(v) for k, v in response.headers.raw)
+
+
+def raw_insert_seconds(store: LocalStore, work: Path) -> float:
+    """The baseline: the same rows, inserted with sqlite3 executemany in one transaction."""
+    copy = work / "raw.sqlite3"
+    baseline = LocalStore(copy)
+    upgrade_store(baseline.engine)
+    baseline.close()
+    source = sqlite3.connect(store.path)
+    tables = {}
+    for table in ("courses", "course_sections", "lessons"):
+        cursor = source.execute(f"SELECT * FROM {table}")
+        columns = [d[0] for d in cursor.description]
+        tables[table] = (columns, cursor.fetchall())
+    source.close()
+    target = sqlite3.connect(copy)
+    target.execute("PRAGMA journal_mode=WAL")
+    target.execute("PRAGMA synchronous=NORMAL")
+    started = time.perf_counter()
+    with target:
+        for table, (columns, rows) in tables.items():
+            marks = ", ".join("?" for _ in columns)
+            target.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+    elapsed = time.perf_counter() - started
+    target.close()
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--courses", type=int, default=1000)
+    parser.add_argument("--lessons-per-course", type=int, default=100)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="lmsdesk-bench-"))
+    figures: dict[str, Any] = {
+        "courses": args.courses,
+        "lessons": args.courses * args.lessons_per_course,
+    }
+    embedded = EmbeddedPostgres(work / "server")
+    url = embedded.start()
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        upgrade_to_head(url)
+        say(f"building {args.courses} x {args.lessons_per_course} lessons ...")
+        lesson_ids = build_catalog(url, args.courses, args.lessons_per_course)
+        port = 18000 + os.getpid() % 1000
+        env = {
+            **os.environ,
+            "LMSDESK_DATABASE_URL": url,
+            "LMSDESK_SERVER_DATA_DIR": str(work / "server"),
+        }
+        server = subprocess.Popen(
+            [sys.executable, "-m", "lmsdesk_server", "serve", "--port", str(port)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+
+        counting = Counting()
+        service = SessionService(
+            data_dir=work / "client", api_for=lambda u: ApiClient(u, counting.client),
+            token_store=lambda: PrivateFileTokenStore(work / "tokens"),
+        )  # fmt: skip
+        service.sign_in(base, EMAIL, PASSWORD)
+        engine = service.sync_engine
+        assert engine is not None
+        assert service.store is not None
+
+        say("initial pull ...")
+        started = time.perf_counter()
+        outcome = engine.sync()
+        figures["initial_pull_seconds"] = round(time.perf_counter() - started, 3)
+        figures["initial_pull_rows"] = outcome.pulled_rows
+        figures["initial_pull_pages"] = outcome.pages
+        figures["raw_insert_seconds"] = round(raw_insert_seconds(service.store, work), 3)
+        figures["initial_pull_ratio"] = round(
+            figures["initial_pull_seconds"] / figures["raw_insert_seconds"], 2
+        )
+
+        say("no-op syncs ...")
+        samples = []
+        for _ in range(30):
+            counting.requests = counting.bytes = 0
+            started = time.perf_counter()
+            engine.sync()
+            samples.append((time.perf_counter() - started) * 1000)
+        figures["noop_requests"] = counting.requests
+        figures["noop_bytes"] = counting.bytes
+        figures["noop_p50_ms"] = round(statistics.median(samples), 2)
+
+        say("push of 10,000 progress mutations ...")
+        for index, lesson in enumerate(lesson_ids[:10_000]):
+            position = SetPositionArgs(lesson_id=lesson, position_seconds=float(index % 600))
+            engine.record("progress.set_position@1", position)
+        started = time.perf_counter()
+        pushed, rejected = engine._push_all(lambda *_: None)
+        elapsed = time.perf_counter() - started
+        figures["push_mutations"] = pushed
+        figures["push_rejected"] = rejected
+        figures["push_mutations_per_s"] = round(pushed / elapsed, 1)
+
+        say("an hour of playback, saving every 5 s ...")
+        lesson = lesson_ids[0]
+        for second in range(0, 3600, 5):
+            position = SetPositionArgs(lesson_id=lesson, position_seconds=float(second))
+            engine.record("progress.set_position@1", position)
+        with service.store.reading() as session:
+            pending = (
+                session.query(OutboxItem)
+                .filter(OutboxItem.name == "progress.set_position@1")
+                .count()
+            )
+        figures["pending_position_mutations_per_lesson"] = pending
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(30)
+        embedded.stop()
+
+    goals = {
+        "initial_pull_ratio": "<= 1.5", "noop_requests": "<= 2", "noop_bytes": "<= 4096",
+        "noop_p50_ms": "< 20", "push_mutations_per_s": ">= 5000",
+        "pending_position_mutations_per_lesson": "<= 1",
+    }  # fmt: skip
+    for key, value in figures.items():
+        print(f"{key:40} {value:>12}   {goals.get(key, '')}")
+    if args.json:
+        print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
