@@ -45,9 +45,9 @@ def _replica(session: Session) -> Replica:
     return session.scalars(select(Replica)).one()
 
 
-def next_hlc(session: Session) -> int:
+def next_hlc(session: Session, now_ms: int | None = None) -> int:
     replica = _replica(session)
-    replica.last_hlc = hlc_rules.next_hlc(replica.last_hlc)
+    replica.last_hlc = hlc_rules.next_hlc(replica.last_hlc, now_ms)
     return replica.last_hlc
 
 

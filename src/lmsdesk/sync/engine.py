@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import functools
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,12 +70,15 @@ class SyncEngine:
         *,
         push_batch: int = 500,
         page_limit: int = 5000,
+        clock_ms: Callable[[], int] | None = None,
     ) -> None:
         self._store = store
         self._auth = auth
         self._user_id = user_id
         self._push_batch = push_batch
         self._page_limit = page_limit
+        #: This device's wall clock in milliseconds (injected to test clock skew).
+        self._clock_ms = clock_ms or (lambda: int(time.time() * 1000))
         #: Called (on the recording thread) after each local change commits.
         self.on_local_change: Callable[[], None] = lambda: None
 
@@ -83,7 +87,7 @@ class SyncEngine:
         """A local change and its outbox row, in one transaction. Returns the sequence number."""
         spec = LOCAL_MUTATIONS[name]
         with self._store.transaction() as session:
-            hlc = outbox.next_hlc(session)
+            hlc = outbox.next_hlc(session, self._clock_ms())
             spec.apply(LocalContext(session, self._user_id, hlc, datetime.now(UTC)), args)
             session.flush()
             seq = outbox.enqueue(
