@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import signal
 import threading
-import time
 from pathlib import Path
 
 import httpx
@@ -17,13 +16,14 @@ from lmsdesk.local_db import outbox
 from lmsdesk.local_db.models.mirror import LessonProgress
 from lmsdesk.services.session import SessionService
 from lmsdesk.sync.api_client import ApiClient
-from lmsdesk.sync.engine import SyncEngine, SyncOutcome, SyncStatus
+from lmsdesk.sync.engine import SyncEngine, SyncStatus
 from lmsdesk.sync.token_store import PrivateFileTokenStore
 from lmsdesk_server.services.demo_seed import demo_id
 from tests.e2e.server_process import ServerProcess
 
 pytestmark = pytest.mark.e2e
 PREVIEW_VIDEO = demo_id("offline-first-basics:video")  # learnable without an enrollment
+TOTAL = 3000
 
 
 def test_server_killed_mid_push_then_restarted(tmp_path: Path) -> None:
@@ -41,23 +41,27 @@ def test_server_killed_mid_push_then_restarted(tmp_path: Path) -> None:
         assert service.current is not None
         engine = SyncEngine(service.store, service._auth, service.current.profile.user_id,
                             push_batch=20)  # fmt: skip
-        # 600 separate one-second changes (queued without a coalescing key), so a batch
+        # TOTAL separate one-second changes (queued without a coalescing key), so a batch
         # applied twice would show in the total.
         with service.store.transaction() as session:
-            for _ in range(600):
+            for _ in range(TOTAL):
                 outbox.enqueue(
                     session, name="progress.add_time@1", hlc=outbox.next_hlc(session),
                     args=AddTimeArgs(lesson_id=PREVIEW_VIDEO, seconds=1).model_dump(mode="json"),
                     description="Time spent",
                 )  # fmt: skip
-        outcome: list[SyncOutcome] = []
-        worker = threading.Thread(target=lambda: outcome.append(engine.sync()))
-        worker.start()
-        time.sleep(0.6)  # some batches are through, one is in flight
-        server.stop(signal.SIGKILL)
-        worker.join(60)
-        assert outcome[0].status is SyncStatus.OFFLINE
-        assert 0 < outcome[0].pending < 600  # part went through before the server died
+        killed = threading.Event()
+
+        def kill_soon(phase: str, done: int, _total: int | None) -> None:
+            # After 200 are through, kill the server a moment later: mid-batch or between.
+            if phase == "push" and done >= 200 and not killed.is_set():
+                killed.set()
+                threading.Timer(0.005, server.stop, args=(signal.SIGKILL,)).start()
+
+        outcome = engine.sync(kill_soon)
+        assert killed.is_set()
+        assert outcome.status is SyncStatus.OFFLINE
+        assert 0 < outcome.pending < TOTAL  # part went through before the server died
 
         server.start()
         final = engine.sync()
@@ -67,6 +71,6 @@ def test_server_killed_mid_push_then_restarted(tmp_path: Path) -> None:
             row = session.scalars(
                 select(LessonProgress).where(LessonProgress.lesson_id == PREVIEW_VIDEO)
             ).one()
-        assert row.time_spent_seconds == 600  # every second exactly once
+        assert row.time_spent_seconds == TOTAL  # every second exactly once
         service.sign_out()
     server.stop()

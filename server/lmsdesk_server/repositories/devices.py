@@ -36,9 +36,13 @@ class DeviceRepository:
         )
         return {r.seq: r for r in self._session.scalars(stmt)}
 
-    def result_for_mutation(self, mutation_id: uuid.UUID) -> MutationResult | None:
-        stmt = select(MutationResult).where(MutationResult.mutation_id == mutation_id)
-        return self._session.scalars(stmt).one_or_none()
+    def results_for_mutations(
+        self, mutation_ids: list[uuid.UUID]
+    ) -> dict[uuid.UUID, MutationResult]:
+        if not mutation_ids:
+            return {}
+        stmt = select(MutationResult).where(MutationResult.mutation_id.in_(mutation_ids))
+        return {r.mutation_id: r for r in self._session.scalars(stmt)}
 
     def add_results(self, results: list[MutationResult]) -> None:
         self._session.add_all(results)

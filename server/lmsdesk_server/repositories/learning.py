@@ -73,6 +73,35 @@ class LearningRepository:
             for course, status in self._session.execute(stmt)
         ]
 
+    def lessons(self, lesson_ids: list[uuid.UUID]) -> list[Lesson]:
+        return list(self._session.scalars(select(Lesson).where(Lesson.id.in_(lesson_ids))))
+
+    def active_enrollment_courses(
+        self, student_id: uuid.UUID, course_ids: list[uuid.UUID]
+    ) -> set[uuid.UUID]:
+        stmt = select(Enrollment.course_id).where(
+            Enrollment.student_id == student_id,
+            Enrollment.course_id.in_(course_ids),
+            Enrollment.status == EnrollmentStatus.ACTIVE,
+        )
+        return set(self._session.scalars(stmt))
+
+    def owners(self, course_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+        stmt = select(Course.id, Course.instructor_id).where(Course.id.in_(course_ids))
+        return {row[0]: row[1] for row in self._session.execute(stmt)}
+
+    def progress_rows_for_update(
+        self, student_id: uuid.UUID, lesson_ids: list[uuid.UUID]
+    ) -> list[LessonProgress]:
+        stmt = (
+            select(LessonProgress)
+            .where(
+                LessonProgress.student_id == student_id, LessonProgress.lesson_id.in_(lesson_ids)
+            )
+            .with_for_update()
+        )
+        return list(self._session.scalars(stmt))
+
     def progress_for_update(
         self, student_id: uuid.UUID, lesson_id: uuid.UUID
     ) -> LessonProgress | None:

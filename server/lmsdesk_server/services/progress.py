@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy.orm import Session
+
 from lmsdesk.contracts.enums import ProgressStatus
 from lmsdesk.contracts.ids import progress_id
 from lmsdesk.contracts.sync import (
@@ -28,11 +30,46 @@ from lmsdesk_server.services.serialize import row_dict
 
 RowDict = dict[str, object]
 
+_LEARNABLE = "lmsdesk.learnable"
+_ROWS = "lmsdesk.progress_rows"
+
+
+def prefetch(session: Session, actor: Actor, lesson_ids: set[uuid.UUID]) -> None:
+    """Load, in three queries, what a batch of progress mutations will ask about: the lessons,
+    whether each may be learned, and the (locked) progress rows. Handlers then run without SQL."""
+    if not lesson_ids:
+        return
+    repo = LearningRepository(session)
+    ids = sorted(lesson_ids)
+    lessons = {lesson.id: lesson for lesson in repo.lessons(ids)}
+    courses = sorted({lesson.course_id for lesson in lessons.values()})
+    enrolled = repo.active_enrollment_courses(actor.id, courses)
+    owners = repo.owners(courses)
+    decided: dict[uuid.UUID, Lesson | str] = session.info.setdefault(_LEARNABLE, {})
+    for lesson_id in ids:
+        lesson = lessons.get(lesson_id)
+        if lesson is None:
+            decided[lesson_id] = "That lesson no longer exists."
+        elif (lesson.is_preview or lesson.course_id in enrolled
+              or owners.get(lesson.course_id) == actor.id or actor.has_admin()):  # fmt: skip
+            decided[lesson_id] = lesson
+        else:
+            decided[lesson_id] = "You are not enrolled in this course."
+    rows: dict[uuid.UUID, LessonProgress | None] = session.info.setdefault(_ROWS, {})
+    rows.update(dict.fromkeys(ids))
+    for row in repo.progress_rows_for_update(actor.id, ids):
+        rows[row.lesson_id] = row
+
+
+def forget_prefetched(session: Session) -> None:
+    session.info.pop(_LEARNABLE, None)
+    session.info.pop(_ROWS, None)
+
 
 def learnable_lesson(repo: LearningRepository, actor: Actor, lesson_id: uuid.UUID) -> Lesson:
     """The lesson, if this user may learn it: preview, active enrollment, own course, admin.
     Decisions are remembered for the session (a push batch asks about the same lessons often)."""
-    cache: dict[uuid.UUID, Lesson | str] = repo.session.info.setdefault("lmsdesk.learnable", {})
+    cache: dict[uuid.UUID, Lesson | str] = repo.session.info.setdefault(_LEARNABLE, {})
     known = cache.get(lesson_id)
     if known is None:
         try:
@@ -60,7 +97,12 @@ def _decide_learnable(repo: LearningRepository, actor: Actor, lesson_id: uuid.UU
 def _row(ctx: MutationContext, lesson_id: uuid.UUID) -> LessonProgress:
     repo = LearningRepository(ctx.session)
     learnable_lesson(repo, ctx.actor, lesson_id)
-    row = repo.progress_for_update(ctx.actor.id, lesson_id)
+    known: dict[uuid.UUID, LessonProgress | None] = ctx.session.info.setdefault(_ROWS, {})
+    row = (
+        known[lesson_id]
+        if lesson_id in known
+        else repo.progress_for_update(ctx.actor.id, lesson_id)
+    )
     if row is None:
         row = LessonProgress(
             id=progress_id(ctx.actor.id, lesson_id),
@@ -74,13 +116,14 @@ def _row(ctx: MutationContext, lesson_id: uuid.UUID) -> LessonProgress:
             reset_generation=0,
         )
         ctx.session.add(row)
+    known[lesson_id] = row
     return row
 
 
 def _save(ctx: MutationContext, row: LessonProgress) -> RowDict:
+    # No flush: the push writes a whole batch at once (or flushes per mutation in careful mode).
     row.client_updated_at = ctx.now
     stamp(ctx.session, row, user_partition(ctx.actor.id))
-    ctx.session.flush()
     return row_dict(row)
 
 
@@ -102,9 +145,7 @@ def set_position(ctx: MutationContext, args: SetPositionArgs) -> RowDict:
     row = _row(ctx, args.lesson_id)
     _write_position(ctx, row, args.position_seconds)
     if not _stale_generation(row, args.reset_generation):
-        row.furthest_position_seconds = max(
-            row.furthest_position_seconds or 0.0, args.position_seconds
-        )
+        row.furthest_position_seconds = max(row.furthest_position_seconds or 0.0, args.furthest)
         if row.status is ProgressStatus.NOT_STARTED:
             row.status = ProgressStatus.IN_PROGRESS
     return _save(ctx, row)

@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
 from sqlalchemy.exc import DataError, IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from lmsdesk.contracts import hlc as hlc_rules
 from lmsdesk.contracts.enums import MutationStatus
@@ -25,6 +26,7 @@ from lmsdesk_server.db.models import MutationResult as StoredResult
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.repositories.devices import DeviceRepository
 from lmsdesk_server.repositories.partitions import pin_partition, unpin_partitions, user_partition
+from lmsdesk_server.services import progress
 from lmsdesk_server.services.accounts import Actor
 from lmsdesk_server.services.mutation_base import MutationContext, MutationMerged, MutationRejected
 from lmsdesk_server.services.mutations import REGISTRY
@@ -34,6 +36,10 @@ _log = logging.getLogger(__name__)
 
 def server_hlc() -> int:
     return hlc_rules.wall_clock_hlc()
+
+
+class _RedoCarefully(Exception):
+    """The fast pass met something that needs a savepoint per mutation."""
 
 
 def push(session: Session, actor: Actor, request: PushRequest) -> PushResponse:
@@ -46,36 +52,82 @@ def push(session: Session, actor: Actor, request: PushRequest) -> PushResponse:
     mutations = sorted(request.mutations, key=lambda m: m.seq)
     # One version of the user's partition for the whole batch, bumped outside the savepoints.
     pin_partition(session, user_partition(actor.id))
-    stored = devices.stored_results(
-        device.device_id, [m.seq for m in mutations if m.seq <= device.last_seq]
-    )
-    results: list[MutationResult] = []
-    to_store: list[StoredResult] = []
-    seen_ids: set[uuid.UUID] = set()
-    for mutation in mutations:
-        if mutation.seq <= device.last_seq:
-            results.append(_duplicate(mutation, stored.get(mutation.seq)))
-            continue
-        replayed = devices.result_for_mutation(mutation.mutation_id)
-        if replayed is not None or mutation.mutation_id in seen_ids:
-            # The same change again, e.g. from a copied store under a new device id.
-            results.append(_duplicate(mutation, replayed))
-        else:
-            result = _apply(session, actor, device.device_id, mutation, now)
-            to_store.append(
-                StoredResult(
-                    device_id=device.device_id, seq=mutation.seq,
-                    mutation_id=mutation.mutation_id, status=result.status,
-                    result={"reason": result.reason, "row": result.row}, applied_at=now,
-                )
-            )  # fmt: skip
-            seen_ids.add(mutation.mutation_id)
-            results.append(result)
-        device.last_seq = mutation.seq
+    seen = device.last_seq
+    fresh = [m for m in mutations if m.seq > seen]
+    batch = _Batch(
+        session=session, actor=actor, device_id=device.device_id, now=now,
+        last_seq=device.last_seq,
+        stored=devices.stored_results(device.device_id, [m.seq for m in mutations
+                                                         if m.seq <= seen]),
+        replayed=devices.results_for_mutations([m.mutation_id for m in fresh]),
+    )  # fmt: skip
+    _prefetch(session, actor, fresh)
+    try:
+        # Fast pass: no SQL per mutation, one flush for the batch.
+        with session.begin_nested():
+            results, to_store = batch.run(mutations, careful=False)
+            session.flush()
+    except (_RedoCarefully, IntegrityError, DataError):
+        # Something needs rolling back on its own: redo with a savepoint per mutation.
+        progress.forget_prefetched(session)
+        _prefetch(session, actor, fresh)
+        results, to_store = batch.run(mutations, careful=True)
+    device.last_seq = max([device.last_seq, *(m.seq for m in mutations)])
     devices.add_results(to_store)
     session.flush()
     unpin_partitions(session)
+    progress.forget_prefetched(session)
     return PushResponse(acked_through=device.last_seq, results=results, server_hlc=server_hlc())
+
+
+def _prefetch(session: Session, actor: Actor, mutations: list[Mutation]) -> None:
+    lesson_ids = set()
+    for mutation in mutations:
+        if mutation.name.startswith("progress."):
+            try:
+                lesson_ids.add(uuid.UUID(str(mutation.args.get("lesson_id"))))
+            except ValueError:
+                continue  # the handler rejects it with a clear reason
+    progress.prefetch(session, actor, lesson_ids)
+
+
+@dataclass
+class _Batch:
+    session: Session
+    actor: Actor
+    device_id: uuid.UUID
+    now: datetime
+    last_seq: int
+    stored: dict[int, StoredResult]
+    replayed: dict[uuid.UUID, StoredResult]
+
+    def run(
+        self, mutations: list[Mutation], *, careful: bool
+    ) -> tuple[list[MutationResult], list[StoredResult]]:
+        results: list[MutationResult] = []
+        to_store: list[StoredResult] = []
+        seen: set[uuid.UUID] = set()
+        for mutation in mutations:
+            if mutation.seq <= self.last_seq:
+                results.append(_duplicate(mutation, self.stored.get(mutation.seq)))
+                continue
+            replayed = self.replayed.get(mutation.mutation_id)
+            if replayed is not None or mutation.mutation_id in seen:
+                # The same change again, e.g. from a copied store under a new device id.
+                results.append(_duplicate(mutation, replayed))
+                continue
+            result = _apply(self.session, self.actor, self.device_id, mutation, self.now,
+                            careful=careful)  # fmt: skip
+            to_store.append(
+                StoredResult(
+                    device_id=self.device_id, seq=mutation.seq,
+                    mutation_id=mutation.mutation_id, status=result.status,
+                    result={"reason": result.reason, "row": result.row}, applied_at=self.now,
+                )
+            )  # fmt: skip
+            seen.add(mutation.mutation_id)
+            results.append(result)
+        return results, to_store
 
 
 def _duplicate(mutation: Mutation, stored: StoredResult | None) -> MutationResult:
@@ -87,7 +139,13 @@ def _duplicate(mutation: Mutation, stored: StoredResult | None) -> MutationResul
 
 
 def _apply(
-    session: Session, actor: Actor, device_id: object, mutation: Mutation, now: datetime
+    session: Session,
+    actor: Actor,
+    device_id: uuid.UUID,
+    mutation: Mutation,
+    now: datetime,
+    *,
+    careful: bool,
 ) -> MutationResult:
     spec = REGISTRY.get(mutation.name)
     if spec is None:
@@ -99,27 +157,45 @@ def _apply(
         where = ".".join(str(p) for p in first["loc"])
         return _rejected(mutation, f"{where}: {first['msg']}" if where else first["msg"])
     context = MutationContext(
-        session=session, actor=actor, device_id=device_id,  # type: ignore[arg-type]
+        session=session, actor=actor, device_id=device_id,
         hlc=hlc_rules.clamp_to_server(mutation.hlc, int(time.time() * 1000)), now=now,
     )  # fmt: skip
+    if not careful:
+        try:
+            row = spec.handler(context, args)
+        except (MutationRejected, MutationMerged) as exc:
+            # Handlers decide before they write, but only a savepoint makes that certain.
+            raise _RedoCarefully from exc
+        return MutationResult(seq=mutation.seq, status=MutationStatus.APPLIED, row=row)
     savepoint = session.begin_nested()
     try:
         row = spec.handler(context, args)
     except MutationRejected as exc:
-        savepoint.rollback()
+        _roll_back(session, savepoint)
         return _rejected(mutation, exc.reason)
     except MutationMerged as exc:
-        savepoint.rollback()
+        _roll_back(session, savepoint)
         return MutationResult(
             seq=mutation.seq, status=MutationStatus.MERGED, reason=exc.reason, row=exc.row
         )
     except (IntegrityError, DataError) as exc:
         # Bad data, not a bad moment: retrying cannot help, so it is a result, not a 5xx.
-        savepoint.rollback()
+        _roll_back(session, savepoint)
         _log.warning("mutation %s refused by the database: %s", mutation.name, exc.orig)
         return _rejected(mutation, "The server could not store this change.")
-    savepoint.commit()
+    try:
+        savepoint.commit()  # flushes this mutation's writes inside its own savepoint
+    except (IntegrityError, DataError) as exc:
+        _roll_back(session, savepoint)
+        _log.warning("mutation %s refused by the database: %s", mutation.name, exc.orig)
+        return _rejected(mutation, "The server could not store this change.")
     return MutationResult(seq=mutation.seq, status=MutationStatus.APPLIED, row=row)
+
+
+def _roll_back(session: Session, savepoint: SessionTransaction) -> None:
+    savepoint.rollback()
+    # Rows prefetched or created before may have been expunged or expired: load them again.
+    progress.forget_prefetched(session)
 
 
 def _rejected(mutation: Mutation, reason: str) -> MutationResult:

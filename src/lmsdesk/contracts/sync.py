@@ -97,7 +97,14 @@ Seconds = Annotated[float, Field(ge=0, le=7 * 24 * 3600)]
 class SetPositionArgs(WireModel):
     lesson_id: uuid.UUID
     position_seconds: Seconds
+    #: The furthest point reached since the last position sent (saves coalesced into this one
+    #: may have gone further than where the student stopped).
+    furthest_seconds: Seconds | None = None
     reset_generation: Annotated[int, Field(ge=0)] = 0
+
+    @property
+    def furthest(self) -> float:
+        return max(self.position_seconds, self.furthest_seconds or 0.0)
 
 
 class CompleteLessonArgs(WireModel):

@@ -22,7 +22,8 @@ from lmsdesk.local_db.models.client import OutboxItem, OutboxState, Replica
 
 class Coalesce(enum.Enum):
     NONE = "none"
-    #: The newest value replaces the unsent older one (a resume position).
+    #: The newest value replaces the unsent older one (a resume position), keeping the furthest
+    #: position any of them reached.
     REPLACE = "replace"
     #: The amounts add up into one mutation (time spent).
     SUM_SECONDS = "sum_seconds"
@@ -84,6 +85,15 @@ def enqueue(
         if unsent is not None:
             if coalesce is Coalesce.SUM_SECONDS:
                 args = {**args, "seconds": args["seconds"] + unsent.args["seconds"]}
+            elif "position_seconds" in args:
+                old, new = unsent.args, args
+                reached = max(
+                    new["position_seconds"],
+                    new.get("furthest_seconds") or 0,
+                    old["position_seconds"],
+                    old.get("furthest_seconds") or 0,
+                )
+                args = {**args, "furthest_seconds": reached}
             session.delete(unsent)
             session.flush()
     replica = _replica(session)

@@ -102,7 +102,7 @@ def _set_position(ctx: LocalContext, args: SetPositionArgs) -> None:
         row.last_position_seconds = args.position_seconds
         row.position_hlc = ctx.hlc
     if args.reset_generation >= row.reset_generation:
-        row.furthest_position_seconds = max(row.furthest_position_seconds, args.position_seconds)
+        row.furthest_position_seconds = max(row.furthest_position_seconds, args.furthest)
         if row.status is ProgressStatus.NOT_STARTED:
             row.status = ProgressStatus.IN_PROGRESS
 

@@ -232,3 +232,23 @@ def test_a_refund_removes_the_course_content_but_keeps_progress(
     kept = laptop.progress(PAID_TEXT)
     assert kept is not None
     assert kept.status is ProgressStatus.COMPLETED
+
+
+def test_coalesced_positions_keep_the_furthest_point_reached(
+    laptops: Callable[[str], Laptop], student: str, live_server: LiveServer, link: CuttableLink
+) -> None:
+    """Found by the property test: watching to 0:25 then seeking back to 0:03 while offline
+    coalesces into one save at 0:03, which must still carry the 0:25 reached."""
+    live_server.enroll(student, FREE)
+    laptop = laptops("laptop")
+    engine = laptop.sign_in(student)
+    engine.sync()
+    link.cut()
+    for position in (10, 25, 3):
+        engine.record("progress.set_position@1",
+                      SetPositionArgs(lesson_id=VIDEO, position_seconds=position))  # fmt: skip
+    link.restore()
+    assert engine.sync().pushed == 1
+    row = laptop.progress(VIDEO)
+    assert row is not None
+    assert (row.last_position_seconds, row.furthest_position_seconds) == (3, 25)
