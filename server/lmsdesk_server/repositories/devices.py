@@ -44,5 +44,7 @@ class DeviceRepository:
         stmt = select(MutationResult).where(MutationResult.mutation_id.in_(mutation_ids))
         return {r.mutation_id: r for r in self._session.scalars(stmt)}
 
-    def add_results(self, results: list[MutationResult]) -> None:
-        self._session.add_all(results)
+    def add_results(self, results: list[dict[str, object]]) -> None:
+        """One executemany for the batch (results are never read back in this transaction)."""
+        if results:
+            self._session.execute(insert(MutationResult), results)

@@ -103,9 +103,9 @@ class _Batch:
 
     def run(
         self, mutations: list[Mutation], *, careful: bool
-    ) -> tuple[list[MutationResult], list[StoredResult]]:
+    ) -> tuple[list[MutationResult], list[dict[str, object]]]:
         results: list[MutationResult] = []
-        to_store: list[StoredResult] = []
+        to_store: list[dict[str, object]] = []
         seen: set[uuid.UUID] = set()
         for mutation in mutations:
             if mutation.seq <= self.last_seq:
@@ -119,11 +119,9 @@ class _Batch:
             result = _apply(self.session, self.actor, self.device_id, mutation, self.now,
                             careful=careful)  # fmt: skip
             to_store.append(
-                StoredResult(
-                    device_id=self.device_id, seq=mutation.seq,
-                    mutation_id=mutation.mutation_id, status=result.status,
-                    result={"reason": result.reason, "row": result.row}, applied_at=self.now,
-                )
+                {"device_id": self.device_id, "seq": mutation.seq,
+                 "mutation_id": mutation.mutation_id, "status": result.status,
+                 "result": {"reason": result.reason, "row": result.row}, "applied_at": self.now}
             )  # fmt: skip
             seen.add(mutation.mutation_id)
             results.append(result)

@@ -68,7 +68,7 @@ class SyncEngine:
         auth: AuthSession,
         user_id: uuid.UUID,
         *,
-        push_batch: int = 500,
+        push_batch: int = 1000,
         page_limit: int = 5000,
         clock_ms: Callable[[], int] | None = None,
     ) -> None:
