@@ -50,16 +50,17 @@ def test_server_killed_mid_push_then_restarted(tmp_path: Path) -> None:
                     args=AddTimeArgs(lesson_id=PREVIEW_VIDEO, seconds=1).model_dump(mode="json"),
                     description="Time spent",
                 )  # fmt: skip
-        killed = threading.Event()
+        killers: list[threading.Timer] = []
 
         def kill_soon(phase: str, done: int, _total: int | None) -> None:
             # After 200 are through, kill the server a moment later: mid-batch or between.
-            if phase == "push" and done >= 200 and not killed.is_set():
-                killed.set()
-                threading.Timer(0.005, server.stop, args=(signal.SIGKILL,)).start()
+            if phase == "push" and done >= 200 and not killers:
+                killers.append(threading.Timer(0.005, server.stop, args=(signal.SIGKILL,)))
+                killers[0].start()
 
         outcome = engine.sync(kill_soon)
-        assert killed.is_set()
+        assert killers
+        killers[0].join(30)  # the server is gone before it is started again
         assert outcome.status is SyncStatus.OFFLINE
         assert 0 < outcome.pending < TOTAL  # part went through before the server died
 
