@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts import hlc
 from lmsdesk.contracts.enums import EnrollmentSource, EnrollmentStatus
 from lmsdesk.contracts.sync import PROTOCOL_VERSION
-from lmsdesk_server.db.models import Enrollment, User
+from lmsdesk_server.db.models import Enrollment, LessonProgress, User
 from lmsdesk_server.repositories.partitions import stamp, user_partition
 from lmsdesk_server.resources import resources_dir
 from lmsdesk_server.services.demo_seed import DemoSeeder, demo_id
@@ -100,6 +101,16 @@ class Device:
         while pages[-1]["has_more"]:
             pages.append(self.pull(limit))
         return pages
+
+
+def progress(session: Session, student: User, lesson: uuid.UUID) -> LessonProgress:
+    """The server's progress row, read fresh (requests committed through other sessions)."""
+    session.expire_all()
+    return session.scalars(
+        select(LessonProgress).where(
+            LessonProgress.student_id == student.id, LessonProgress.lesson_id == lesson
+        )
+    ).one()
 
 
 def rows(pages: list[dict[str, Any]], table: str) -> dict[str, dict[str, Any]]:

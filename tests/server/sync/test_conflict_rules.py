@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.enums import ProgressStatus
-from lmsdesk_server.db.models import LessonProgress, QuizAttempt, User
+from lmsdesk_server.db.models import QuizAttempt, User
 from tests.server.sync.conftest import DeviceFactory
 from tests.server.sync.helpers import (
     FREE,
@@ -20,19 +20,11 @@ from tests.server.sync.helpers import (
     FREE_VIDEO,
     demo_id,
     enroll,
+    progress,
 )
 
 pytestmark = pytest.mark.usefixtures("seeded")
 DAY_MS = 24 * 3600 * 1000
-
-
-def progress(session: Session, student: User, lesson: uuid.UUID) -> LessonProgress:
-    session.expire_all()
-    return session.scalars(
-        select(LessonProgress).where(
-            LessonProgress.student_id == student.id, LessonProgress.lesson_id == lesson
-        )
-    ).one()
 
 
 @pytest.fixture

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lmsdesk_server.db.models import LessonProgress, MutationResult, User
+from lmsdesk_server.db.models import MutationResult, User
 from tests.server.sync.conftest import DeviceFactory
-from tests.server.sync.helpers import API, FREE, FREE_TEXT, FREE_VIDEO, PAID_TEXT, enroll
+from tests.server.sync.helpers import API, FREE, FREE_TEXT, FREE_VIDEO, PAID_TEXT, enroll, progress
 
 pytestmark = pytest.mark.usefixtures("seeded")
-
-
-def _progress(session: Session, student: User, lesson: uuid.UUID) -> LessonProgress:
-    session.expire_all()
-    return session.scalars(
-        select(LessonProgress).where(
-            LessonProgress.student_id == student.id, LessonProgress.lesson_id == lesson
-        )
-    ).one()
 
 
 def test_push_needs_a_signed_in_user(client: TestClient) -> None:
@@ -59,7 +48,7 @@ def test_a_mutation_applies_once_however_often_it_is_sent(
         again = device.push(add_time)
         assert again["results"][0]["status"] == "duplicate"
         assert again["results"][0]["row"]["time_spent_seconds"] == 30
-    assert _progress(session, student, FREE_TEXT).time_spent_seconds == 30
+    assert progress(session, student, FREE_TEXT).time_spent_seconds == 30
     stored = session.scalar(select(func.count()).select_from(MutationResult))
     assert stored == 1
 
@@ -80,7 +69,7 @@ def test_a_rejected_mutation_does_not_block_the_ones_behind_it(
     assert "does not know" in body["results"][1]["reason"]  # enrollments are server-only
     assert "seconds" in body["results"][2]["reason"]
     assert body["acked_through"] == 4
-    assert _progress(session, student, FREE_TEXT).time_spent_seconds == 7
+    assert progress(session, student, FREE_TEXT).time_spent_seconds == 7
 
 
 def test_sequence_numbers_may_skip_but_never_go_back(
@@ -92,7 +81,7 @@ def test_sequence_numbers_may_skip_but_never_go_back(
     device.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=99)  # coalesced away
     three = device.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=2)
     assert [r["status"] for r in device.push(one, three)["results"]] == ["applied", "applied"]
-    assert _progress(session, student, FREE_TEXT).time_spent_seconds == 3
+    assert progress(session, student, FREE_TEXT).time_spent_seconds == 3
 
 
 def test_a_copied_store_replaying_under_a_new_device_id_is_a_duplicate(
@@ -104,7 +93,7 @@ def test_a_copied_store_replaying_under_a_new_device_id_is_a_duplicate(
     original.push(mutation)
     copy = device_for(student)  # same outbox row, new device id
     assert copy.push(mutation)["results"][0]["status"] == "duplicate"
-    assert _progress(session, student, FREE_TEXT).time_spent_seconds == 10
+    assert progress(session, student, FREE_TEXT).time_spent_seconds == 10
 
 
 def test_a_device_id_cannot_be_borrowed_by_another_account(
