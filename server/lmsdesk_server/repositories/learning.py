@@ -13,7 +13,6 @@ from lmsdesk_server.db.models import (
     CourseRating,
     Enrollment,
     Lesson,
-    LessonProgress,
     Quiz,
     QuizAttempt,
     QuizQuestion,
@@ -89,28 +88,6 @@ class LearningRepository:
     def owners(self, course_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
         stmt = select(Course.id, Course.instructor_id).where(Course.id.in_(course_ids))
         return {row[0]: row[1] for row in self._session.execute(stmt)}
-
-    def progress_rows_for_update(
-        self, student_id: uuid.UUID, lesson_ids: list[uuid.UUID]
-    ) -> list[LessonProgress]:
-        stmt = (
-            select(LessonProgress)
-            .where(
-                LessonProgress.student_id == student_id, LessonProgress.lesson_id.in_(lesson_ids)
-            )
-            .with_for_update()
-        )
-        return list(self._session.scalars(stmt))
-
-    def progress_for_update(
-        self, student_id: uuid.UUID, lesson_id: uuid.UUID
-    ) -> LessonProgress | None:
-        stmt = (
-            select(LessonProgress)
-            .where(LessonProgress.student_id == student_id, LessonProgress.lesson_id == lesson_id)
-            .with_for_update()
-        )
-        return self._session.scalars(stmt).one_or_none()
 
     def quiz(self, quiz_id: uuid.UUID) -> Quiz | None:
         return self._session.get(Quiz, quiz_id)

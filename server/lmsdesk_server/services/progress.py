@@ -21,17 +21,20 @@ from lmsdesk.contracts.sync import (
     ResetProgressArgs,
     SetPositionArgs,
 )
-from lmsdesk_server.db.models import Lesson, LessonProgress
+from lmsdesk_server.db.models import Lesson
+from lmsdesk_server.repositories import progress_rows
 from lmsdesk_server.repositories.learning import LearningRepository
 from lmsdesk_server.repositories.partitions import stamp, user_partition
+from lmsdesk_server.repositories.progress_rows import ProgressState
 from lmsdesk_server.services.accounts import Actor
 from lmsdesk_server.services.mutation_base import MutationContext, MutationMerged, MutationRejected
-from lmsdesk_server.services.serialize import row_dict
+from lmsdesk_server.services.serialize import NEVER_SENT, json_value
 
 RowDict = dict[str, object]
 
 _LEARNABLE = "lmsdesk.learnable"
 _ROWS = "lmsdesk.progress_rows"
+_DIRTY = "lmsdesk.progress_dirty"
 
 
 def prefetch(session: Session, actor: Actor, lesson_ids: set[uuid.UUID]) -> None:
@@ -55,15 +58,23 @@ def prefetch(session: Session, actor: Actor, lesson_ids: set[uuid.UUID]) -> None
             decided[lesson_id] = lesson
         else:
             decided[lesson_id] = "You are not enrolled in this course."
-    rows: dict[uuid.UUID, LessonProgress | None] = session.info.setdefault(_ROWS, {})
+    rows: dict[uuid.UUID, ProgressState | None] = session.info.setdefault(_ROWS, {})
     rows.update(dict.fromkeys(ids))
-    for row in repo.progress_rows_for_update(actor.id, ids):
+    for row in progress_rows.load_for_update(session, actor.id, ids):
         rows[row.lesson_id] = row
 
 
+def write_changed(session: Session) -> None:
+    """Write the progress rows this transaction changed (one statement for all of them)."""
+    dirty: dict[uuid.UUID, ProgressState] = session.info.pop(_DIRTY, {})
+    progress_rows.write(session, list(dirty.values()))
+
+
 def forget_prefetched(session: Session) -> None:
+    """After a rollback: what was loaded or changed in memory no longer matches the database."""
     session.info.pop(_LEARNABLE, None)
     session.info.pop(_ROWS, None)
+    session.info.pop(_DIRTY, None)
 
 
 def learnable_lesson(repo: LearningRepository, actor: Actor, lesson_id: uuid.UUID) -> Lesson:
@@ -94,44 +105,48 @@ def _decide_learnable(repo: LearningRepository, actor: Actor, lesson_id: uuid.UU
     raise MutationRejected("You are not enrolled in this course.")
 
 
-def _row(ctx: MutationContext, lesson_id: uuid.UUID) -> LessonProgress:
+def _row(ctx: MutationContext, lesson_id: uuid.UUID) -> ProgressState:
     repo = LearningRepository(ctx.session)
     learnable_lesson(repo, ctx.actor, lesson_id)
-    known: dict[uuid.UUID, LessonProgress | None] = ctx.session.info.setdefault(_ROWS, {})
-    row = (
-        known[lesson_id]
-        if lesson_id in known
-        else repo.progress_for_update(ctx.actor.id, lesson_id)
-    )
+    known: dict[uuid.UUID, ProgressState | None] = ctx.session.info.setdefault(_ROWS, {})
+    if lesson_id in known:
+        row = known[lesson_id]
+    else:
+        loaded = progress_rows.load_for_update(ctx.session, ctx.actor.id, [lesson_id])
+        row = loaded[0] if loaded else None
     if row is None:
-        row = LessonProgress(
-            id=progress_id(ctx.actor.id, lesson_id),
-            student_id=ctx.actor.id,
-            lesson_id=lesson_id,
-            status=ProgressStatus.NOT_STARTED,
-            last_position_seconds=0.0,
-            furthest_position_seconds=0.0,
-            time_spent_seconds=0.0,
-            position_hlc=0,
-            reset_generation=0,
+        row = ProgressState(
+            id=progress_id(ctx.actor.id, lesson_id), student_id=ctx.actor.id, lesson_id=lesson_id
         )
-        ctx.session.add(row)
     known[lesson_id] = row
     return row
 
 
-def _save(ctx: MutationContext, row: LessonProgress) -> RowDict:
-    # No flush: the push writes a whole batch at once (or flushes per mutation in careful mode).
+def generation_of(ctx: MutationContext, lesson_id: uuid.UUID) -> int:
+    return _row(ctx, lesson_id).reset_generation
+
+
+def state_dict(row: ProgressState) -> RowDict:
+    return {
+        name: json_value(getattr(row, name))
+        for name in ProgressState.__slots__
+        if name not in NEVER_SENT
+    }
+
+
+def _save(ctx: MutationContext, row: ProgressState) -> RowDict:
+    # Not written yet: the push writes the batch's rows in one statement (write_changed).
     row.client_updated_at = ctx.now
     stamp(ctx.session, row, user_partition(ctx.actor.id))
-    return row_dict(row)
+    ctx.session.info.setdefault(_DIRTY, {})[row.id] = row
+    return state_dict(row)
 
 
-def _stale_generation(row: LessonProgress, generation: int) -> bool:
+def _stale_generation(row: ProgressState, generation: int) -> bool:
     return generation < row.reset_generation
 
 
-def _write_position(ctx: MutationContext, row: LessonProgress, seconds: float) -> None:
+def _write_position(ctx: MutationContext, row: ProgressState, seconds: float) -> None:
     """The LWW register: the write with the greater (HLC, device id) holds the position."""
     incoming = (ctx.hlc, str(ctx.device_id))
     current = (row.position_hlc or 0, str(row.position_device_id or ""))
@@ -154,7 +169,7 @@ def set_position(ctx: MutationContext, args: SetPositionArgs) -> RowDict:
 def complete(ctx: MutationContext, args: CompleteLessonArgs) -> RowDict:
     row = _row(ctx, args.lesson_id)
     if _stale_generation(row, args.reset_generation):
-        raise MutationMerged("Completed before the progress was reset.", row_dict(row))
+        raise MutationMerged("Completed before the progress was reset.", state_dict(row))
     if row.status is not ProgressStatus.COMPLETED:
         row.status = ProgressStatus.COMPLETED
         row.completed_at = min(args.completed_at, ctx.now)
@@ -164,7 +179,7 @@ def complete(ctx: MutationContext, args: CompleteLessonArgs) -> RowDict:
 def add_time(ctx: MutationContext, args: AddTimeArgs) -> RowDict:
     row = _row(ctx, args.lesson_id)
     if _stale_generation(row, args.reset_generation):
-        raise MutationMerged("Time spent before the progress was reset.", row_dict(row))
+        raise MutationMerged("Time spent before the progress was reset.", state_dict(row))
     row.time_spent_seconds = (row.time_spent_seconds or 0.0) + args.seconds
     if row.status is ProgressStatus.NOT_STARTED:
         row.status = ProgressStatus.IN_PROGRESS
@@ -175,7 +190,7 @@ def reset(ctx: MutationContext, args: ResetProgressArgs) -> RowDict:
     row = _row(ctx, args.lesson_id)
     if args.reset_generation != row.reset_generation:
         # Another device already reset this generation: at most one reset per generation.
-        raise MutationMerged("This progress was already reset.", row_dict(row))
+        raise MutationMerged("This progress was already reset.", state_dict(row))
     row.reset_generation += 1
     row.status = ProgressStatus.NOT_STARTED
     row.completed_at = None

@@ -49,8 +49,7 @@ def submit(ctx: MutationContext, args: SubmitQuizAttemptArgs) -> dict[str, objec
     ctx.session.flush()
     if result.passed:
         # The passing score completes the quiz lesson (in the current reset generation).
-        current = repo.progress_for_update(ctx.actor.id, lesson.id)
-        generation = current.reset_generation if current else 0
+        generation = progress.generation_of(ctx, lesson.id)
         progress.complete(
             ctx,
             CompleteLessonArgs(

@@ -66,6 +66,7 @@ def push(session: Session, actor: Actor, request: PushRequest) -> PushResponse:
         # Fast pass: no SQL per mutation, one flush for the batch.
         with session.begin_nested():
             results, to_store = batch.run(mutations, careful=False)
+            progress.write_changed(session)
             session.flush()
     except (_RedoCarefully, IntegrityError, DataError):
         # Something needs rolling back on its own: redo with a savepoint per mutation.
@@ -182,6 +183,7 @@ def _apply(
         _log.warning("mutation %s refused by the database: %s", mutation.name, exc.orig)
         return _rejected(mutation, "The server could not store this change.")
     try:
+        progress.write_changed(session)
         savepoint.commit()  # flushes this mutation's writes inside its own savepoint
     except (IntegrityError, DataError) as exc:
         _roll_back(session, savepoint)
