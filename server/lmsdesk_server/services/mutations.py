@@ -31,13 +31,16 @@ Handler = Callable[[MutationContext, Any], dict[str, object] | None]
 class MutationSpec:
     args: type[BaseModel]
     handler: Handler
+    #: Echo the written row in the result. Progress rows reach the client through the pull
+    #: anyway; echoing thousands of them per push only cost serialisation and storage.
+    echo_row: bool = True
 
 
 REGISTRY: dict[str, MutationSpec] = {
-    "progress.set_position@1": MutationSpec(SetPositionArgs, progress.set_position),
-    "progress.complete@1": MutationSpec(CompleteLessonArgs, progress.complete),
-    "progress.add_time@1": MutationSpec(AddTimeArgs, progress.add_time),
-    "progress.reset@1": MutationSpec(ResetProgressArgs, progress.reset),
+    "progress.set_position@1": MutationSpec(SetPositionArgs, progress.set_position, echo_row=False),
+    "progress.complete@1": MutationSpec(CompleteLessonArgs, progress.complete, echo_row=False),
+    "progress.add_time@1": MutationSpec(AddTimeArgs, progress.add_time, echo_row=False),
+    "progress.reset@1": MutationSpec(ResetProgressArgs, progress.reset, echo_row=False),
     "quiz_attempt.submit@1": MutationSpec(SubmitQuizAttemptArgs, quiz_attempts.submit),
     "wishlist.add@1": MutationSpec(WishlistArgs, wishlist_ratings.add_to_wishlist),
     "wishlist.remove@1": MutationSpec(WishlistArgs, wishlist_ratings.remove_from_wishlist),

@@ -29,7 +29,7 @@ from lmsdesk_server.repositories.partitions import pin_partition, unpin_partitio
 from lmsdesk_server.services import progress
 from lmsdesk_server.services.accounts import Actor
 from lmsdesk_server.services.mutation_base import MutationContext, MutationMerged, MutationRejected
-from lmsdesk_server.services.mutations import REGISTRY
+from lmsdesk_server.services.mutations import REGISTRY, MutationSpec
 
 _log = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ def _apply(
         except (MutationRejected, MutationMerged) as exc:
             # Handlers decide before they write, but only a savepoint makes that certain.
             raise _RedoCarefully from exc
-        return MutationResult(seq=mutation.seq, status=MutationStatus.APPLIED, row=row)
+        return _applied(spec, mutation, row)
     savepoint = session.begin_nested()
     try:
         row = spec.handler(context, args)
@@ -189,7 +189,15 @@ def _apply(
         _roll_back(session, savepoint)
         _log.warning("mutation %s refused by the database: %s", mutation.name, exc.orig)
         return _rejected(mutation, "The server could not store this change.")
-    return MutationResult(seq=mutation.seq, status=MutationStatus.APPLIED, row=row)
+    return _applied(spec, mutation, row)
+
+
+def _applied(
+    spec: MutationSpec, mutation: Mutation, row: dict[str, object] | None
+) -> MutationResult:
+    return MutationResult(
+        seq=mutation.seq, status=MutationStatus.APPLIED, row=row if spec.echo_row else None
+    )
 
 
 def _roll_back(session: Session, savepoint: SessionTransaction) -> None:

@@ -47,7 +47,6 @@ def test_a_mutation_applies_once_however_often_it_is_sent(
     for _ in range(3):  # the connection dropped before the answer arrived: sent again
         again = device.push(add_time)
         assert again["results"][0]["status"] == "duplicate"
-        assert again["results"][0]["row"]["time_spent_seconds"] == 30
     assert progress(session, student, FREE_TEXT).time_spent_seconds == 30
     stored = session.scalar(select(func.count()).select_from(MutationResult))
     assert stored == 1
