@@ -1,0 +1,41 @@
+"""The REST door to the sync mutations: the same registered handler, run for one request.
+
+One rule, two doors (DESIGN.md section 5a): a REST call and a synced mutation of the same name
+run the same handler; REST answers with HTTP status codes where sync stores a result.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts import hlc as hlc_rules
+from lmsdesk_server.errors import ApiError
+from lmsdesk_server.services import progress
+from lmsdesk_server.services.accounts import Actor
+from lmsdesk_server.services.mutation_base import MutationContext, MutationMerged, MutationRejected
+from lmsdesk_server.services.mutations import REGISTRY
+
+_REST_DEVICE = uuid.UUID("00000000-0000-0000-0000-00000000feed")
+
+
+def run(session: Session, actor: Actor, name: str, args: BaseModel) -> dict[str, Any] | None:
+    spec = REGISTRY[name]
+    context = MutationContext(
+        session=session, actor=actor,
+        # Online writes are ordered by the server's own clock.
+        device_id=uuid.uuid5(_REST_DEVICE, str(actor.id)), hlc=hlc_rules.wall_clock_hlc(),
+        now=datetime.now(UTC),
+    )  # fmt: skip
+    try:
+        row = spec.handler(context, args)
+    except MutationRejected as exc:
+        raise ApiError(403, "refused", exc.reason) from exc
+    except MutationMerged as exc:
+        return exc.row
+    progress.write_changed(session)
+    return row
