@@ -56,6 +56,7 @@ def build(
     # Qt and the rest are imported here, not at module level, so `lmsdesk --version` is instant.
     from PySide6.QtWidgets import QApplication
 
+    from lmsdesk.services.catalog import CatalogService
     from lmsdesk.services.session import SessionService
     from lmsdesk.services.sync_overview import SyncService
     from lmsdesk.sync.api_client import ApiClient, new_http_client
@@ -93,6 +94,13 @@ def build(
     controller.reconnected.connect(sync.sync_now)
     window.check_connection_requested.connect(sync.sync_now)
     window.closing.connect(sync.stop)
+    catalog = CatalogService(service)
+
+    def refresh_courses(*_: object) -> None:
+        tasks.run(catalog.courses, on_success=window.show_courses)
+
+    controller.signed_in.connect(refresh_courses)  # offline start: what the store already has
+    sync.finished.connect(refresh_courses)
     return Application(
         qt_app=qt_app,
         window=window,

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from lmsdesk.contracts.common import Role
+from lmsdesk.services.catalog import CourseSummary
 from lmsdesk.services.session import SessionSnapshot
 from lmsdesk.ui.pages import (
     AccountPage,
@@ -58,7 +59,9 @@ class MainWindow(QMainWindow):
         self.account_page = AccountPage()
         self.account_page.sign_in_requested.connect(self.sign_in_requested)
         self.account_page.sign_out_requested.connect(self.sign_out_requested)
-        pages = [catalog_page(), my_learning_page(), authoring_page(), moderation_page(),
+        self.catalog_page = catalog_page()
+        self.my_learning_page = my_learning_page()
+        pages = [self.catalog_page, self.my_learning_page, authoring_page(), moderation_page(),
                  self.account_page]  # fmt: skip
         self.pages = QStackedWidget()
         self.navigation = QListWidget()
@@ -180,6 +183,7 @@ class MainWindow(QMainWindow):
         self.user_label.setText("Not signed in")
         self.connection_label.setText("")
         self.sync_button.hide()
+        self.show_courses([])
         self.offline_banner.hide()
         self.account_page.show_signed_out()
         self.go_to_page("Account")
@@ -202,6 +206,14 @@ class MainWindow(QMainWindow):
         self.sync_button.setText(text)
         self.sync_button.setStyleSheet(f"color: {DANGER};" if warning else "")
         self.sync_button.show()
+
+    def show_courses(self, courses: list[CourseSummary]) -> None:
+        def line(course: CourseSummary) -> str:
+            by = f" · {course.instructor}" if course.instructor else ""
+            return f"{course.title}  —  {course.price_text}{by}\n{course.subtitle}"
+
+        self.catalog_page.show_lines([line(c) for c in courses])
+        self.my_learning_page.show_lines([line(c) for c in courses if c.enrolled])
 
     def set_busy(self, running: int) -> None:
         self.busy.setVisible(running > 0)

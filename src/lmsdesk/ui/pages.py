@@ -9,6 +9,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -37,17 +39,29 @@ class Page(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
         layout.addLayout(_heading(title, subtitle))
-        layout.addSpacing(24)
+        layout.addSpacing(16)
+        self.items = QListWidget()
+        self.items.setObjectName("courseList")
+        self.items.hide()
+        layout.addWidget(self.items, 1)
         self.empty_state = QLabel(empty_state)
         self.empty_state.setObjectName("emptyState")
         self.empty_state.setWordWrap(True)
         self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.empty_state, 1)
 
+    def show_lines(self, lines: list[str]) -> None:
+        """Rows of text (two lines each), or the empty state when there are none."""
+        self.items.clear()
+        for line in lines:
+            self.items.addItem(QListWidgetItem(line))
+        self.items.setVisible(bool(lines))
+        self.empty_state.setVisible(not lines)
+
 
 def catalog_page() -> Page:
     return Page("Catalog", "Courses you can take, browsable offline from the last sync.",
-                "The catalog appears here after the first sync with the server.")  # fmt: skip
+                "No courses on this computer yet: they arrive with the first sync.")  # fmt: skip
 
 
 def my_learning_page() -> Page:

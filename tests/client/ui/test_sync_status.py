@@ -131,3 +131,29 @@ def test_a_local_change_is_synced_shortly_after_without_asking(
         engine.record("progress.set_position@1",
                       SetPositionArgs(lesson_id=VIDEO, position_seconds=3))  # fmt: skip
     assert finished.args[0].pushed == 1
+
+
+def _lines(page: object) -> list[str]:
+    items = page.items  # type: ignore[attr-defined]
+    return [items.item(i).text().splitlines()[0] for i in range(items.count())]
+
+
+def test_synced_courses_are_listed_and_stay_listed_offline(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
+) -> None:
+    app = _signed_in(qtbot, start_app, live_server, link)  # enrolled in the free course
+    qtbot.waitUntil(lambda: app.window.catalog_page.items.count() == 2, timeout=10_000)
+    assert _lines(app.window.catalog_page) == [
+        "Offline-First Apps: The Basics  —  Free · Ines Instructor",
+        "Practical SQLite  —  19.99 USD · Ines Instructor",
+    ]
+    assert _lines(app.window.my_learning_page) == [
+        "Offline-First Apps: The Basics  —  Free · Ines Instructor"
+    ]
+    app.window.close()
+    app.shutdown()
+
+    link.cut()
+    offline = start_app(link.url)
+    qtbot.waitUntil(lambda: offline.window.catalog_page.items.count() == 2, timeout=15_000)
+    assert not offline.window.catalog_page.empty_state.isVisible()
