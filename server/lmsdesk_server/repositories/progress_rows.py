@@ -8,7 +8,7 @@ INSERT ... ON CONFLICT DO UPDATE (executemany).
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -60,5 +60,8 @@ def load_for_update(
 
 def write(session: Session, states: list[ProgressState]) -> None:
     if states:
-        rows: list[dict[str, Any]] = [asdict(state) for state in states]
+        # Shallow on purpose: dataclasses.asdict deep-copies every value, which cost a third of
+        # a large push.
+        names = ProgressState.__slots__
+        rows: list[dict[str, Any]] = [{n: getattr(state, n) for n in names} for state in states]
         session.execute(_UPSERT, rows)

@@ -122,7 +122,9 @@ class _Batch:
             to_store.append(
                 {"device_id": self.device_id, "seq": mutation.seq,
                  "mutation_id": mutation.mutation_id, "status": result.status,
-                 "result": {"reason": result.reason, "row": result.row}, "applied_at": self.now}
+                 "result": ({"reason": result.reason, "row": result.row}
+                            if result.reason or result.row else None),
+                 "applied_at": self.now}
             )  # fmt: skip
             seen.add(mutation.mutation_id)
             results.append(result)
