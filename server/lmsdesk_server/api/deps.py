@@ -9,7 +9,6 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from lmsdesk.contracts.common import Role
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.security.tokens import InvalidAccessToken
@@ -80,12 +79,3 @@ def get_actor(
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]
-
-
-def require_role(role: Role) -> object:
-    def _check(actor: CurrentActor) -> Actor:
-        if not actor.has(role):
-            raise ApiError(403, "forbidden", f"This needs the {role.value} role.")
-        return actor
-
-    return Depends(_check)

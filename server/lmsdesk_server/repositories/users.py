@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -42,7 +42,3 @@ class UserRepository:
         if rows:
             stmt = insert(UserRole).values(rows).on_conflict_do_nothing()
             self._session.execute(stmt)
-
-    def set_roles(self, user_id: uuid.UUID, roles: Iterable[Role]) -> None:
-        self._session.execute(delete(UserRole).where(UserRole.user_id == user_id))
-        self.grant_roles(user_id, roles)

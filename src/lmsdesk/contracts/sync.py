@@ -85,11 +85,6 @@ class PullResponse(WireModel):
     server_hlc: int
 
 
-class UpgradeRequired(WireModel):
-    min_protocol: int
-    message: str
-
-
 # ---------------------------------------------------------------------------- mutation arguments
 Seconds = Annotated[float, Field(ge=0, le=7 * 24 * 3600)]
 
