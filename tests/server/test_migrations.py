@@ -18,6 +18,8 @@ DESIGN_TABLES = {
     "course_ratings", "wishlist_items", "partition_clocks", "sync_tombstones", "devices",
     "mutation_results", "draft_conflicts",
 }  # fmt: skip
+# Beyond DESIGN.md section 3: the webhook audit trail and the test payment provider's sessions.
+EXTRA_TABLES = {"webhook_deliveries", "test_checkout_sessions"}
 
 
 def _tables(url: str) -> set[str]:
@@ -35,8 +37,8 @@ def test_upgrade_creates_every_design_table_then_downgrade_empties(
     assert _tables(url) == set()
 
     upgrade_to_head(url)
-    assert _tables(url) == DESIGN_TABLES | {"alembic_version"}
-    assert set(Base.metadata.tables) == DESIGN_TABLES
+    assert _tables(url) == DESIGN_TABLES | EXTRA_TABLES | {"alembic_version"}
+    assert set(Base.metadata.tables) == DESIGN_TABLES | EXTRA_TABLES
 
     downgrade_to_base(url)
     assert _tables(url) == {"alembic_version"}

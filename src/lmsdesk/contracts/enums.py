@@ -75,6 +75,8 @@ class OrderStatus(StrEnum):
     COMPLETED = "completed"
     FAILED = "failed"
     EXPIRED = "expired"
+    # The student cancelled the checkout (the provider's session was expired on their request).
+    CANCELLED = "cancelled"
     REFUNDED = "refunded"
 
 

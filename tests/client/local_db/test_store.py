@@ -106,3 +106,37 @@ def test_last_account_pointer_survives_garbage(tmp_path: Path) -> None:
     last = LastAccount("http://127.0.0.1:8765", "a@example.com", uuid.uuid4())
     write_last_account(pointer, last)
     assert read_last_account(pointer) == last
+
+
+def _insert_order(store: LocalStore, status: str) -> None:
+    with store.transaction() as s:
+        s.execute(
+            text(
+                "INSERT INTO orders (id, student_id, course_id, amount_cents, currency, provider, "
+                "status, created_at, sync_partition, sync_version) VALUES "
+                "(:id, :sid, :cid, 1999, 'USD', 'test', :status, '2026-11-23T00:00:00+00:00', "
+                "'user:x', 1)"
+            ),
+            {"id": uuid.uuid4().hex, "sid": uuid.uuid4().hex, "cid": uuid.uuid4().hex,
+             "status": status},
+        )  # fmt: skip
+
+
+def test_a_mirrored_order_may_be_cancelled_but_not_anything_else(store: LocalStore) -> None:
+    _insert_order(store, "cancelled")
+    with pytest.raises(Exception, match="CHECK constraint failed"):
+        _insert_order(store, "abandoned")
+
+
+def test_downgrade_turns_cancelled_orders_into_expired_ones(store: LocalStore) -> None:
+    from alembic import command
+
+    _insert_order(store, "cancelled")
+    with store.engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002")
+    with store.reading() as session:
+        assert session.execute(text("SELECT status FROM orders")).scalar() == "expired"
+    upgrade_store(store.engine)
+    _insert_order(store, "cancelled")

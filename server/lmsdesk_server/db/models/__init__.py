@@ -15,7 +15,12 @@ from lmsdesk_server.db.models.catalog import (
     Quiz,
     QuizQuestion,
 )
-from lmsdesk_server.db.models.commerce import Order, PaymentEvent
+from lmsdesk_server.db.models.commerce import (
+    Order,
+    PaymentEvent,
+    TestCheckoutSession,
+    WebhookDelivery,
+)
 from lmsdesk_server.db.models.learning import (
     Certificate,
     CourseRating,
@@ -53,7 +58,9 @@ __all__ = [
     "QuizQuestion",
     "RefreshToken",
     "SyncTombstone",
+    "TestCheckoutSession",
     "User",
     "UserRole",
+    "WebhookDelivery",
     "WishlistItem",
 ]

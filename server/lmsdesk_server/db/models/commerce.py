@@ -1,17 +1,39 @@
-"""Orders (never deleted) and the webhook ledger."""
+"""Orders (never deleted), the webhook ledger, the audit trail of every webhook delivery, and the
+sessions of the built-in test payment provider."""
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lmsdesk.contracts.enums import OrderStatus, PaymentProvider
 from lmsdesk_server.db.base import Base, Synced, now_default, status_enum, sync_index, uuid_pk
+
+
+class DeliveryOutcome(enum.StrEnum):
+    """What became of one request to the payment webhook (server-side audit only; written
+    once, never changed)."""
+
+    PROCESSED = "processed"
+    DUPLICATE = "duplicate"
+    IGNORED = "ignored"
+    REJECTED = "rejected"
+    FAILED = "failed"
 
 
 class Order(Synced, Base):
@@ -53,7 +75,59 @@ class PaymentEvent(Base):
     )
     event_id: Mapped[str] = mapped_column(String(255))
     event_type: Mapped[str] = mapped_column(String(120))
+    # The payment a charge or dispute event concerns: a refund that arrives before its order knows
+    # its payment intent is found here when the order is fulfilled (DESIGN.md section 6).
+    payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    # Stripe's `created` of the event (seconds), for reading the ledger in the order of events.
+    event_created: Mapped[int] = mapped_column(BigInteger, server_default="0")
     payload: Mapped[Any] = mapped_column(JSONB)
     received_at: Mapped[datetime] = now_default()
     processed_at: Mapped[datetime | None]
     processing_error: Mapped[str | None] = mapped_column(Text)
+
+
+class WebhookDelivery(Base):
+    """One row per request to the webhook endpoint, valid or not: the audit trail. The body of an
+    unverified request is not kept (only its size and hash): it is attacker-controlled."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    provider: Mapped[PaymentProvider] = mapped_column(
+        status_enum(PaymentProvider, "payment_provider")
+    )
+    received_at: Mapped[datetime] = now_default()
+    signature_valid: Mapped[bool] = mapped_column(Boolean)
+    event_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    event_type: Mapped[str | None] = mapped_column(String(120))
+    outcome: Mapped[DeliveryOutcome] = mapped_column(
+        status_enum(DeliveryOutcome, "delivery_outcome")
+    )
+    detail: Mapped[str] = mapped_column(Text, server_default="")
+    body_size: Mapped[int]
+    body_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class TestCheckoutSession(Base):
+    """A checkout session of the built-in test provider, shaped like Stripe's: what the provider
+    itself knows (the webhook re-reads it on fulfilment, as it re-reads a Stripe session)."""
+
+    __tablename__ = "test_checkout_sessions"
+    # Stripe's session states: open -> complete | expired; payment unpaid -> paid.
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'complete', 'expired')", name="session_status"),
+        CheckConstraint("payment_status IN ('unpaid', 'paid')", name="payment_status"),
+    )
+    __test__ = False  # not a pytest test class, despite the name
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id"), unique=True)
+    client_reference_id: Mapped[str] = mapped_column(String(255))
+    amount_total: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16), server_default="open")
+    payment_status: Mapped[str] = mapped_column(String(24), server_default="unpaid")
+    payment_intent: Mapped[str | None] = mapped_column(String(255))
+    metadata_: Mapped[Any] = mapped_column("metadata", JSONB)
+    created_at: Mapped[datetime] = now_default()
+    expires_at: Mapped[datetime]
