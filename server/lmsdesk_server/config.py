@@ -27,6 +27,8 @@ class ServerSettings(BaseSettings):
     jwt_secret: SecretStr | None = None
     stripe_secret_key: SecretStr | None = None
     stripe_webhook_secret: SecretStr | None = None
+    # Where the stripe library sends API calls; only tests change it (to a fake on 127.0.0.1).
+    stripe_api_base: str | None = None
 
     access_token_minutes: int = 15
     refresh_token_days: int = 30

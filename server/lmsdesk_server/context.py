@@ -10,6 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lmsdesk_server.config import ServerSettings
 from lmsdesk_server.db.engine import make_engine, make_session_factory
+from lmsdesk_server.payments.provider import PaymentProvider
+from lmsdesk_server.payments.stripe_provider import StripeProvider
+from lmsdesk_server.payments.test_provider import TestProvider
 from lmsdesk_server.secrets_store import load_or_create_secret
 from lmsdesk_server.security.rate_limit import LoginThrottle
 from lmsdesk_server.security.tokens import AccessTokens
@@ -25,6 +28,7 @@ class ServerContext:
     throttle: LoginThrottle
     webhook_secret: str
     cursor_codec: CursorCodec
+    payments: PaymentProvider
 
     @property
     def refresh_lifetime(self) -> timedelta:
@@ -44,10 +48,27 @@ class ServerContext:
             else "whsec_" + load_or_create_secret(data_dir, "stripe_webhook_secret")
         )
         engine = make_engine(database_url)
+        session_factory = make_session_factory(engine)
+        payments: PaymentProvider
+        if settings.stripe_secret_key:
+            if not settings.stripe_webhook_secret:
+                # Stripe signs with the secret of the endpoint it shows in its dashboard; a
+                # generated one would make every real webhook fail verification.
+                raise ValueError(
+                    "LMSDESK_STRIPE_SECRET_KEY is set but LMSDESK_STRIPE_WEBHOOK_SECRET is not: "
+                    "copy the endpoint's signing secret (whsec_...) from the Stripe dashboard."
+                )
+            payments = StripeProvider(
+                settings.stripe_secret_key.get_secret_value(), api_base=settings.stripe_api_base
+            )
+        else:
+            payments = TestProvider(
+                session_factory, public_url=settings.public_url, webhook_secret=webhook_secret
+            )
         return cls(
             settings=settings,
             engine=engine,
-            session_factory=make_session_factory(engine),
+            session_factory=session_factory,
             access_tokens=AccessTokens(
                 jwt_secret, timedelta(minutes=settings.access_token_minutes)
             ),
@@ -57,4 +78,5 @@ class ServerContext:
             ),
             webhook_secret=webhook_secret,
             cursor_codec=CursorCodec(cursor_key(jwt_secret)),
+            payments=payments,
         )

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from lmsdesk import __version__
 from lmsdesk.contracts import API_PREFIX
-from lmsdesk_server.api import auth, health, learning, sync
+from lmsdesk_server.api import auth, checkout_pages, commerce, health, learning, sync, webhooks
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.errors import install_error_handlers
 
@@ -25,4 +25,7 @@ def create_app(context: ServerContext) -> FastAPI:
     app.include_router(auth.router, prefix=API_PREFIX)
     app.include_router(sync.router, prefix=API_PREFIX)
     app.include_router(learning.router, prefix=API_PREFIX)
+    app.include_router(commerce.router, prefix=API_PREFIX)
+    app.include_router(webhooks.router, prefix=API_PREFIX)
+    app.include_router(checkout_pages.router)
     return app

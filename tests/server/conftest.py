@@ -17,12 +17,16 @@ from lmsdesk_server.config import ServerSettings
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.db.migrate import upgrade_to_head
 from lmsdesk_server.main import create_app
+from lmsdesk_server.payments.provider import ProviderUnavailable
+from lmsdesk_server.payments.test_provider import TestProvider
 from lmsdesk_server.security.rate_limit import LoginThrottle
 from lmsdesk_server.security.tokens import AccessTokens
+from lmsdesk_server.services.payment_webhooks import PaymentWebhooks
 from lmsdesk_server.services.sync_cursor import CursorCodec, cursor_key
 from tests.support.postgres import PostgresForTests
 
 TEST_JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789"
+TEST_WEBHOOK_SECRET = "whsec_test_0123456789abcdef"
 
 
 @pytest.fixture(scope="session")
@@ -65,15 +69,29 @@ def context(
         server_data_dir=tmp_path / "server-data",
         jwt_secret=SecretStr(TEST_JWT_SECRET),
     )
+    provider = TestProvider(
+        session_factory, public_url="http://testserver", webhook_secret=TEST_WEBHOOK_SECRET,
+        deliver=lambda body, signature: _deliver_inline(provider, body, signature),
+    )  # fmt: skip
     return ServerContext(
         settings=settings,
         engine=migrated_engine,
         session_factory=session_factory,
         access_tokens=AccessTokens(TEST_JWT_SECRET, timedelta(minutes=15)),
         throttle=LoginThrottle(max_failures=5, window_seconds=300),
-        webhook_secret="whsec_test",
+        webhook_secret=TEST_WEBHOOK_SECRET,
         cursor_codec=CursorCodec(cursor_key(TEST_JWT_SECRET)),
+        payments=provider,
     )
+
+
+def _deliver_inline(provider: TestProvider, body: bytes, signature: str) -> None:
+    """The test provider's webhook delivery, without HTTP: the same service the endpoint runs."""
+    answer = PaymentWebhooks(provider.session_factory, provider, TEST_WEBHOOK_SECRET).receive(
+        body, signature
+    )
+    if answer.status_code != 200:
+        raise ProviderUnavailable(f"webhook answered {answer.status_code}: {answer.detail}")
 
 
 @pytest.fixture

@@ -39,7 +39,10 @@ class LiveServer:
     def __init__(self, postgres: PostgresForTests, data_dir: Path) -> None:
         url = postgres.fresh_database("lmsdesk_live")
         upgrade_to_head(url)
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
         settings = ServerSettings(
+            public_url=self.url,
             database_url=url,
             server_data_dir=data_dir,
             jwt_secret=SecretStr("live-server-test-secret-0123456789abcdef"),
@@ -47,8 +50,6 @@ class LiveServer:
             login_attempts_per_window=10_000,
         )
         self.context = ServerContext.build(settings, url)
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
         config = uvicorn.Config(
             create_app(self.context), host="127.0.0.1", port=port, log_level="warning"
         )

@@ -1,0 +1,133 @@
+"""The pages a student's browser sees: the test provider's checkout page, and the success and
+cancel pages both providers return to (plain pages on our server, never a custom URL scheme)."""
+
+from __future__ import annotations
+
+import uuid
+from html import escape
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from lmsdesk.contracts.enums import OrderStatus
+from lmsdesk_server.api.commerce import CheckoutDep
+from lmsdesk_server.api.deps import ContextDep
+from lmsdesk_server.errors import ApiError
+from lmsdesk_server.payments.test_provider import TestProvider
+
+router = APIRouter(include_in_schema=False)
+
+_STYLE = """
+body { font-family: system-ui, 'DejaVu Sans', sans-serif; background: #f4f5f7; color: #1f2933;
+       margin: 0; display: flex; min-height: 100vh; align-items: center; justify-content: center; }
+main { background: #fff; border-radius: 12px; box-shadow: 0 2px 12px rgba(0,0,0,.08);
+       padding: 32px 40px; width: 420px; }
+h1 { font-size: 22px; margin: 0 0 8px; }
+.badge { display: inline-block; font-size: 12px; background: #fff4ce; color: #7a5b00;
+         border-radius: 4px; padding: 2px 8px; margin-bottom: 16px; }
+.price { font-size: 32px; font-weight: 600; margin: 16px 0 24px; }
+p { line-height: 1.5; }
+form { display: inline; }
+button { font-size: 16px; border-radius: 6px; padding: 10px 22px; cursor: pointer; border: 0; }
+button.pay { background: #2563eb; color: #fff; margin-right: 12px; }
+button.cancel { background: #e5e7eb; color: #1f2933; }
+"""
+
+
+def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
+    html = (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)}"
+        f" - LMSDesk</title><style>{_STYLE}</style></head><body><main>{body}</main></body></html>"
+    )
+    return HTMLResponse(html, status_code=status_code)
+
+
+def _money(cents: int, currency: str) -> str:
+    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency.upper())
+    amount = f"{cents / 100:,.2f}"
+    return f"{symbol}{amount}" if symbol else f"{amount} {currency.upper()}"
+
+
+def _test_provider(context: ContextDep) -> TestProvider:
+    if not isinstance(context.payments, TestProvider):
+        raise HTTPException(404)
+    return context.payments
+
+
+@router.get("/checkout/test/{session_id}", response_class=HTMLResponse)
+def test_checkout_page(session_id: str, context: ContextDep) -> HTMLResponse:
+    view = _test_provider(context).page(session_id)
+    if view is None:
+        return _page("Checkout", "<h1>No such checkout</h1><p>This link is not valid.</p>", 404)
+    if view.status == "complete":
+        return _page("Checkout", "<h1>Already paid</h1><p>Return to LMSDesk.</p>")
+    if view.status == "expired":
+        return _page(
+            "Checkout",
+            "<h1>This checkout has closed</h1><p>It was cancelled or timed out; nothing was "
+            "charged. Start again from LMSDesk.</p>",
+        )
+    sid = escape(session_id)
+    return _page(
+        "Checkout",
+        f"<span class='badge'>Test payment: no real money moves</span>"
+        f"<h1>{escape(view.course_title)}</h1>"
+        f"<div class='price' id='price'>{escape(_money(view.amount_cents, view.currency))}</div>"
+        f"<form method='post' action='/checkout/test/{sid}/pay'>"
+        f"<button class='pay' id='pay' type='submit'>Pay</button></form>"
+        f"<form method='post' action='/checkout/test/{sid}/cancel'>"
+        f"<button class='cancel' id='cancel' type='submit'>Cancel</button></form>",
+    )
+
+
+@router.post("/checkout/test/{session_id}/pay")
+def test_checkout_pay(session_id: str, context: ContextDep) -> RedirectResponse:
+    provider = _test_provider(context)
+    view = provider.page(session_id)
+    if view is None:
+        raise HTTPException(404)
+    provider.pay(session_id)
+    return RedirectResponse(f"/checkout/success?order={view.order_id}", status_code=303)
+
+
+@router.post("/checkout/test/{session_id}/cancel")
+def test_checkout_cancel(session_id: str, context: ContextDep) -> RedirectResponse:
+    view = _test_provider(context).page(session_id)
+    if view is None:
+        raise HTTPException(404)
+    return RedirectResponse(f"/checkout/cancel?order={view.order_id}", status_code=303)
+
+
+@router.get("/checkout/success", response_class=HTMLResponse)
+def success_page(order: uuid.UUID, checkout: CheckoutDep) -> HTMLResponse:
+    try:
+        view = checkout.order(order)
+    except ApiError:
+        return _page("Payment", "<h1>No such order</h1>", 404)
+    if view.status is OrderStatus.COMPLETED:
+        return _page(
+            "Payment received",
+            f"<h1>Payment received</h1><p>Thank you. <b>{escape(view.course_title)}</b> is "
+            "yours: return to LMSDesk, where it is waiting in My learning.</p>",
+        )
+    return _page(
+        "Payment",
+        "<h1>Confirming your payment</h1><p>Return to LMSDesk: the course appears there as "
+        "soon as the payment is confirmed, usually within seconds.</p>",
+    )
+
+
+@router.get("/checkout/cancel", response_class=HTMLResponse)
+def cancel_page(order: uuid.UUID, checkout: CheckoutDep) -> HTMLResponse:
+    # Stripe returns here by GET when the student leaves its page; cancelling is idempotent and
+    # only ever closes a still-open checkout.
+    try:
+        view = checkout.cancel(order)
+    except ApiError:
+        return _page("Checkout", "<h1>No such order</h1>", 404)
+    if view.status is OrderStatus.COMPLETED:
+        return _page("Checkout", "<h1>Already paid</h1><p>Return to LMSDesk.</p>")
+    return _page(
+        "Checkout cancelled",
+        "<h1>Checkout cancelled</h1><p>Nothing was charged. Return to LMSDesk.</p>",
+    )

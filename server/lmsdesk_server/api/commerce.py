@@ -1,0 +1,56 @@
+"""Checkout, orders and enrollments (DESIGN.md sections 5a and 6)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, status
+
+from lmsdesk.contracts.commerce import CheckoutSession, CourseRef, EnrollmentView, OrderView
+from lmsdesk.contracts.common import ErrorResponse
+from lmsdesk_server.api.deps import ContextDep, CurrentActor
+from lmsdesk_server.services.checkout import CheckoutService
+
+router = APIRouter(tags=["commerce"])
+_errors: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse} for code in (401, 402, 403, 404, 409, 422, 502)
+}
+
+
+def get_checkout(context: ContextDep) -> CheckoutService:
+    return CheckoutService(context.session_factory, context.payments, context.settings.public_url)
+
+
+CheckoutDep = Annotated[CheckoutService, Depends(get_checkout)]
+
+
+@router.post("/checkout/sessions", status_code=status.HTTP_201_CREATED, responses=_errors)
+def create_checkout_session(body: CourseRef, actor: CurrentActor,
+                            checkout: CheckoutDep) -> CheckoutSession:  # fmt: skip
+    return checkout.start(actor, body.course_id)
+
+
+@router.get("/orders", responses=_errors)
+def list_orders(actor: CurrentActor, checkout: CheckoutDep) -> list[OrderView]:
+    return checkout.orders(actor)
+
+
+@router.get("/orders/{order_id}", responses=_errors)
+def get_order(order_id: uuid.UUID, actor: CurrentActor, checkout: CheckoutDep) -> OrderView:
+    return checkout.order(order_id, actor)
+
+
+@router.post("/orders/{order_id}/cancel", responses=_errors)
+def cancel_order(order_id: uuid.UUID, actor: CurrentActor, checkout: CheckoutDep) -> OrderView:
+    return checkout.cancel(order_id, actor)
+
+
+@router.post("/enrollments/free", status_code=status.HTTP_201_CREATED, responses=_errors)
+def enroll_free(body: CourseRef, actor: CurrentActor, checkout: CheckoutDep) -> EnrollmentView:
+    return checkout.enroll_free(actor, body.course_id)
+
+
+@router.get("/enrollments", responses=_errors)
+def list_enrollments(actor: CurrentActor, checkout: CheckoutDep) -> list[EnrollmentView]:
+    return checkout.enrollments(actor)

@@ -1,0 +1,33 @@
+"""POST /webhooks/stripe: the raw body goes to the verifier untouched (never parsed first)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from lmsdesk.contracts.common import ErrorDetail, ErrorResponse
+from lmsdesk_server.api.deps import ContextDep
+from lmsdesk_server.services.payment_webhooks import MAX_BODY_BYTES, PaymentWebhooks
+
+router = APIRouter(tags=["webhooks"])
+
+
+@router.post("/webhooks/stripe", include_in_schema=False)
+async def stripe_webhook(request: Request, context: ContextDep) -> JSONResponse:
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            break  # the service refuses it; do not read an unbounded body into memory
+    webhooks = PaymentWebhooks(context.session_factory, context.payments, context.webhook_secret)
+    # The service does blocking database and provider I/O: keep it off the event loop.
+    answer = await run_in_threadpool(
+        webhooks.receive, bytes(body), request.headers.get("stripe-signature")
+    )
+    if answer.status_code >= 400:
+        error = ErrorDetail(code=f"webhook_{answer.outcome.value}", message=answer.detail)
+        return JSONResponse(
+            ErrorResponse(error=error).model_dump(mode="json"), status_code=answer.status_code
+        )
+    return JSONResponse({"received": True, "outcome": answer.outcome.value})

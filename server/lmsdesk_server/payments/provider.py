@@ -1,0 +1,91 @@
+"""The one interface both payment providers implement (DESIGN.md section 6)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from lmsdesk.contracts.enums import PaymentProvider as ProviderName
+
+# Stripe keeps a session open for 24 h by default; a desktop purchase is done in minutes.
+CHECKOUT_MINUTES = 30
+
+
+class ProviderUnavailable(Exception):
+    """The provider could not be reached or refused the request; the caller answers 502/503."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutRequest:
+    order_id: uuid.UUID
+    student_id: uuid.UUID
+    student_email: str
+    course_id: uuid.UUID
+    course_title: str
+    course_version: int
+    amount_cents: int
+    currency: str
+    success_url: str
+    cancel_url: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedSession:
+    session_id: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSnapshot:
+    """What the provider says about a checkout session now (re-read on fulfilment: the webhook
+    payload is never trusted for the amount or the payment state)."""
+
+    session_id: str
+    status: str  # open, complete, expired
+    payment_status: str  # paid, unpaid, no_payment_required
+    amount_total: int | None
+    currency: str | None  # upper case, as orders store it
+    payment_intent: str | None
+    client_reference_id: str | None
+    metadata: dict[str, str]
+    livemode: bool
+
+    @property
+    def paid(self) -> bool:
+        return self.payment_status in ("paid", "no_payment_required")
+
+    @classmethod
+    def from_stripe(cls, obj: dict[str, Any]) -> SessionSnapshot:
+        payment_intent = obj.get("payment_intent")
+        if isinstance(payment_intent, dict):  # expanded
+            payment_intent = payment_intent.get("id")
+        currency = obj.get("currency")
+        return cls(
+            session_id=str(obj["id"]),
+            status=str(obj.get("status") or ""),
+            payment_status=str(obj.get("payment_status") or ""),
+            amount_total=obj.get("amount_total"),
+            currency=currency.upper() if isinstance(currency, str) else None,
+            payment_intent=payment_intent,
+            client_reference_id=obj.get("client_reference_id"),
+            metadata={str(k): str(v) for k, v in (obj.get("metadata") or {}).items()},
+            livemode=bool(obj.get("livemode")),
+        )
+
+
+class PaymentProvider(Protocol):
+    name: ProviderName
+    # Events are accepted only when their `livemode` equals this.
+    livemode: bool
+
+    def create_session(self, request: CheckoutRequest) -> CreatedSession: ...
+
+    def retrieve_session(self, session_id: str) -> SessionSnapshot: ...
+
+    def expire_session(self, session_id: str) -> SessionSnapshot:
+        """Close an open session so it can no longer be paid. Returns the session's state after
+        the attempt: `complete` means the payment won the race and the order must be fulfilled."""
+        ...

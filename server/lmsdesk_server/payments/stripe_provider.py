@@ -1,0 +1,91 @@
+"""Stripe Checkout through the official library (DESIGN.md section 6)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import stripe
+
+from lmsdesk.contracts.enums import PaymentProvider as ProviderName
+from lmsdesk_server.payments.provider import (
+    CheckoutRequest,
+    CreatedSession,
+    ProviderUnavailable,
+    SessionSnapshot,
+)
+
+_log = logging.getLogger(__name__)
+
+
+class StripeProvider:
+    name = ProviderName.STRIPE
+
+    def __init__(self, secret_key: str, *, api_base: str | None = None) -> None:
+        # Live keys start sk_live_ (or rk_live_ when restricted); events must then be live too.
+        self.livemode = "_live_" in secret_key
+        self._client = stripe.StripeClient(
+            secret_key,
+            # The library's own default client (requests, a dependency of stripe). Its httpx
+            # client uploads with httpx's deprecated `data=<bytes>`.
+            base_addresses={"api": api_base} if api_base else None,
+            max_network_retries=2,
+        )
+
+    def create_session(self, request: CheckoutRequest) -> CreatedSession:
+        metadata = {
+            "order_id": str(request.order_id),
+            "student_id": str(request.student_id),
+            "course_id": str(request.course_id),
+            "course_version": str(request.course_version),
+        }
+        params: dict[str, Any] = {
+            "mode": "payment",
+            "line_items": [
+                {
+                    "quantity": 1,
+                    "price_data": {
+                        "currency": request.currency.lower(),
+                        "unit_amount": request.amount_cents,
+                        "product_data": {"name": request.course_title},
+                    },
+                }
+            ],
+            "client_reference_id": str(request.student_id),
+            "customer_email": request.student_email,
+            "metadata": metadata,
+            # Charge and dispute events then name the order too (their object is the charge).
+            "payment_intent_data": {"metadata": metadata},
+            "success_url": request.success_url,
+            "cancel_url": request.cancel_url,
+            "expires_at": int(request.expires_at.timestamp()),
+        }
+        try:
+            session = self._client.v1.checkout.sessions.create(
+                params,  # type: ignore[arg-type]  # a plain dict of the documented params
+                # One key per order: a retried request cannot create a second session.
+                options={"idempotency_key": f"lmsdesk-checkout-{request.order_id}"},
+            )
+        except stripe.StripeError as exc:
+            _log.warning("Stripe refused to create a checkout session: %s", exc.user_message)
+            raise ProviderUnavailable("Stripe could not start the checkout.") from exc
+        if not session.url:
+            raise ProviderUnavailable("Stripe returned a checkout session without a URL.")
+        return CreatedSession(session_id=session.id, url=session.url)
+
+    def retrieve_session(self, session_id: str) -> SessionSnapshot:
+        try:
+            session = self._client.v1.checkout.sessions.retrieve(session_id)
+        except stripe.StripeError as exc:
+            raise ProviderUnavailable("Stripe could not be asked about the checkout.") from exc
+        return SessionSnapshot.from_stripe(session.to_dict())
+
+    def expire_session(self, session_id: str) -> SessionSnapshot:
+        try:
+            session = self._client.v1.checkout.sessions.expire(session_id)
+        except stripe.InvalidRequestError:
+            # Only an open session can be expired: it was paid or expired meanwhile.
+            return self.retrieve_session(session_id)
+        except stripe.StripeError as exc:
+            raise ProviderUnavailable("Stripe could not cancel the checkout.") from exc
+        return SessionSnapshot.from_stripe(session.to_dict())

@@ -1,0 +1,196 @@
+"""The built-in test provider (DESIGN.md section 6): the default when no Stripe key is set.
+
+It keeps its checkout sessions in its own table, serves a checkout page on our server, and when
+the student pays or cancels it posts a Stripe-shaped event, signed exactly as Stripe signs, to our
+own webhook endpoint, so the one webhook path is exercised in demos and tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from lmsdesk.contracts import API_PREFIX
+from lmsdesk.contracts.enums import PaymentProvider as ProviderName
+from lmsdesk_server.db.engine import transaction
+from lmsdesk_server.db.models import Course, Order, TestCheckoutSession
+from lmsdesk_server.payments import stripe_events
+from lmsdesk_server.payments.provider import (
+    CheckoutRequest,
+    CreatedSession,
+    ProviderUnavailable,
+    SessionSnapshot,
+)
+
+_log = logging.getLogger(__name__)
+
+# (raw body, Stripe-Signature header) -> None; raises when the webhook did not answer 2xx.
+Deliver = Callable[[bytes, str], None]
+
+
+def http_deliverer(webhook_url: str, *, attempts: int = 3) -> Deliver:
+    """Post to our own webhook as Stripe would, retrying a failed delivery as Stripe does."""
+
+    def deliver(body: bytes, signature: str) -> None:
+        headers = {"Content-Type": "application/json", "Stripe-Signature": signature}
+        for attempt in range(attempts):
+            try:
+                response = httpx.post(webhook_url, content=body, headers=headers, timeout=30)
+            except httpx.HTTPError as exc:
+                _log.warning("Test webhook delivery failed: %s", exc)
+            else:
+                if response.is_success:
+                    return
+                _log.warning("Test webhook delivery answered HTTP %s", response.status_code)
+            time.sleep(0.5 * 2**attempt)
+        raise ProviderUnavailable("The payment confirmation could not be delivered.")
+
+    return deliver
+
+
+@dataclass(frozen=True, slots=True)
+class PageView:
+    """What the test checkout page shows."""
+
+    session_id: str
+    course_title: str
+    amount_cents: int
+    currency: str
+    status: str
+    order_id: str
+
+
+class TestProvider:
+    __test__ = False  # not a pytest test class, despite the name
+    name = ProviderName.TEST
+    livemode = False
+
+    def __init__(self, session_factory: sessionmaker[Session], *, public_url: str,
+                 webhook_secret: str, deliver: Deliver | None = None) -> None:  # fmt: skip
+        self._sessions = session_factory
+        self._public_url = public_url.rstrip("/")
+        self._secret = webhook_secret
+        self._deliver = deliver or http_deliverer(f"{self._public_url}{API_PREFIX}/webhooks/stripe")
+
+    @property
+    def session_factory(self) -> sessionmaker[Session]:
+        return self._sessions
+
+    # ------------------------------------------------------------ the provider interface
+
+    def create_session(self, request: CheckoutRequest) -> CreatedSession:
+        session_id = stripe_events.new_id("cs")
+        with transaction(self._sessions) as db:
+            db.add(
+                TestCheckoutSession(
+                    id=session_id,
+                    order_id=request.order_id,
+                    client_reference_id=str(request.student_id),
+                    amount_total=request.amount_cents,
+                    currency=request.currency,
+                    metadata_={
+                        "order_id": str(request.order_id),
+                        "student_id": str(request.student_id),
+                        "course_id": str(request.course_id),
+                        "course_version": str(request.course_version),
+                    },
+                    expires_at=request.expires_at,
+                )
+            )
+        return CreatedSession(
+            session_id=session_id, url=f"{self._public_url}/checkout/test/{session_id}"
+        )
+
+    def retrieve_session(self, session_id: str) -> SessionSnapshot:
+        with transaction(self._sessions) as db:
+            row = db.get(TestCheckoutSession, session_id)
+            if row is None:
+                raise ProviderUnavailable(f"No such test checkout session: {session_id}")
+            return SessionSnapshot.from_stripe(self._stripe_object(row))
+
+    def expire_session(self, session_id: str) -> SessionSnapshot:
+        """Cancel (or time out) an open session and tell the webhook, as Stripe does."""
+        with transaction(self._sessions) as db:
+            row = self._locked(db, session_id)
+            changed = row.status == "open"
+            if changed:
+                row.status = "expired"
+            obj = self._stripe_object(row)
+        if changed:
+            self._send(stripe_events.SESSION_EXPIRED, obj)
+        return SessionSnapshot.from_stripe(obj)
+
+    # ------------------------------------------------------------ the checkout page's actions
+
+    def page(self, session_id: str) -> PageView | None:
+        with transaction(self._sessions) as db:
+            found = db.execute(
+                select(TestCheckoutSession, Course.title)
+                .join(Order, Order.id == TestCheckoutSession.order_id)
+                .join(Course, Course.id == Order.course_id)
+                .where(TestCheckoutSession.id == session_id)
+            ).first()
+            if found is None:
+                return None
+            row, title = found
+            expire = row.status == "open" and row.expires_at <= datetime.now(UTC)
+            view = PageView(session_id, title, row.amount_total, row.currency, row.status,
+                            str(row.order_id))  # fmt: skip
+        if expire:
+            self.expire_session(session_id)
+            view = PageView(view.session_id, view.course_title, view.amount_cents, view.currency,
+                            "expired", view.order_id)  # fmt: skip
+        return view
+
+    def pay(self, session_id: str) -> str:
+        """The student pressed Pay: the session completes and the webhook hears of it. Returns the
+        session's status afterwards (paying twice, or after expiry, delivers nothing)."""
+        with transaction(self._sessions) as db:
+            row = self._locked(db, session_id)
+            if row.status != "open":
+                return row.status
+            if row.expires_at <= datetime.now(UTC):
+                row.status = "expired"
+                obj, event_type = self._stripe_object(row), stripe_events.SESSION_EXPIRED
+            else:
+                row.status, row.payment_status = "complete", "paid"
+                row.payment_intent = stripe_events.new_id("pi")
+                obj, event_type = self._stripe_object(row), stripe_events.SESSION_COMPLETED
+            status = row.status
+        self._send(event_type, obj)
+        return status
+
+    # ------------------------------------------------------------ helpers
+
+    def _send(self, event_type: str, obj: dict[str, Any]) -> None:
+        body = stripe_events.encode(stripe_events.event(event_type, obj))
+        self._deliver(body, stripe_events.signature_header(body, self._secret))
+
+    @staticmethod
+    def _locked(db: Session, session_id: str) -> TestCheckoutSession:
+        row = db.get(TestCheckoutSession, session_id, with_for_update=True)
+        if row is None:
+            raise ProviderUnavailable(f"No such test checkout session: {session_id}")
+        return row
+
+    @staticmethod
+    def _stripe_object(row: TestCheckoutSession) -> dict[str, Any]:
+        return stripe_events.checkout_session(
+            session_id=row.id,
+            amount_total=row.amount_total,
+            currency=row.currency,
+            status=row.status,
+            payment_status=row.payment_status,
+            payment_intent=row.payment_intent,
+            client_reference_id=row.client_reference_id,
+            metadata=dict(row.metadata_),
+            expires_at=int(row.expires_at.timestamp()),
+        )

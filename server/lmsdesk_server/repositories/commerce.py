@@ -1,0 +1,115 @@
+"""All SQL about orders, enrollments and the webhook ledger."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts.enums import OrderStatus, PaymentProvider
+from lmsdesk_server.db.models import Course, Enrollment, Order, PaymentEvent, WebhookDelivery
+from lmsdesk_server.payments.stripe_events import CHARGE_EVENTS
+
+
+class CommerceRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def course(self, course_id: uuid.UUID) -> Course | None:
+        return self._session.get(Course, course_id)
+
+    def order(self, order_id: uuid.UUID, *, lock: bool = False) -> Order | None:
+        return self._session.get(Order, order_id, with_for_update=lock)
+
+    def order_by_payment_intent(self, payment_intent: str, *, lock: bool = False) -> Order | None:
+        stmt = select(Order).where(Order.provider_payment_intent_id == payment_intent)
+        if lock:
+            stmt = stmt.with_for_update()
+        return self._session.scalar(stmt)
+
+    def open_order(self, student_id: uuid.UUID, course_id: uuid.UUID) -> Order | None:
+        """The student's newest pending order for this course, if any."""
+        stmt = (
+            select(Order)
+            .where(
+                Order.student_id == student_id,
+                Order.course_id == course_id,
+                Order.status == OrderStatus.PENDING,
+            )
+            .order_by(Order.created_at.desc())
+            .limit(1)
+            .with_for_update()
+        )
+        return self._session.scalar(stmt)
+
+    def orders_of(self, student_id: uuid.UUID) -> Sequence[tuple[Order, str]]:
+        stmt = (
+            select(Order, Course.title)
+            .join(Course, Course.id == Order.course_id)
+            .where(Order.student_id == student_id)
+            .order_by(Order.created_at.desc(), Order.id)
+        )
+        return [(o, t) for o, t in self._session.execute(stmt)]
+
+    def enrollment(self, student_id: uuid.UUID, course_id: uuid.UUID, *,
+                   lock: bool = False) -> Enrollment | None:  # fmt: skip
+        stmt = select(Enrollment).where(
+            Enrollment.student_id == student_id, Enrollment.course_id == course_id
+        )
+        if lock:
+            stmt = stmt.with_for_update()
+        return self._session.scalar(stmt)
+
+    def enrollment_of_order(self, order_id: uuid.UUID) -> Enrollment | None:
+        return self._session.scalar(
+            select(Enrollment).where(Enrollment.order_id == order_id).with_for_update()
+        )
+
+    def enrollments_of(self, student_id: uuid.UUID) -> Sequence[tuple[Enrollment, str]]:
+        stmt = (
+            select(Enrollment, Course.title)
+            .join(Course, Course.id == Enrollment.course_id)
+            .where(Enrollment.student_id == student_id)
+            .order_by(Enrollment.enrolled_at.desc(), Enrollment.id)
+        )
+        return [(e, t) for e, t in self._session.execute(stmt)]
+
+    def record_event(self, *, provider: PaymentProvider, event_id: str, event_type: str,
+                     event_created: int, payment_intent_id: str | None,
+                     payload: object) -> PaymentEvent | None:  # fmt: skip
+        """Insert into the ledger; None when this event id was recorded before (a duplicate).
+        The insert waits on a concurrent delivery of the same event until that one commits."""
+        stmt = (
+            insert(PaymentEvent)
+            .values(
+                id=uuid.uuid4(),
+                provider=provider,
+                event_id=event_id,
+                event_type=event_type,
+                event_created=event_created,
+                payment_intent_id=payment_intent_id,
+                payload=payload,
+            )
+            .on_conflict_do_nothing(index_elements=["provider", "event_id"])
+            .returning(PaymentEvent.id)
+        )
+        new_id = self._session.execute(stmt).scalar()
+        return None if new_id is None else self._session.get(PaymentEvent, new_id)
+
+    def charge_events(self, payment_intent: str) -> Sequence[PaymentEvent]:
+        """Every refund and dispute event recorded for this payment, oldest first."""
+        stmt = (
+            select(PaymentEvent)
+            .where(
+                PaymentEvent.payment_intent_id == payment_intent,
+                PaymentEvent.event_type.in_(CHARGE_EVENTS),
+            )
+            .order_by(PaymentEvent.event_created, PaymentEvent.received_at)
+        )
+        return list(self._session.scalars(stmt))
+
+    def add_delivery(self, delivery: WebhookDelivery) -> None:
+        self._session.add(delivery)

@@ -1,0 +1,243 @@
+"""Starting, cancelling and reading purchases; free enrollment (DESIGN.md section 6).
+
+Calls to the payment provider happen between transactions, never inside one: the order is
+committed as pending first, so a provider failure leaves a failed order, not a lost one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from lmsdesk.contracts.commerce import CheckoutSession, EnrollmentView, OrderView
+from lmsdesk.contracts.common import Role
+from lmsdesk.contracts.enums import CourseStatus, EnrollmentSource
+from lmsdesk.contracts.enums import EnrollmentStatus as E
+from lmsdesk.contracts.enums import OrderStatus as O
+from lmsdesk_server.db.engine import transaction
+from lmsdesk_server.db.models import Course, Enrollment, Order
+from lmsdesk_server.errors import ApiError
+from lmsdesk_server.payments.provider import (
+    CHECKOUT_MINUTES,
+    CheckoutRequest,
+    PaymentProvider,
+    ProviderUnavailable,
+)
+from lmsdesk_server.repositories.commerce import CommerceRepository
+from lmsdesk_server.repositories.partitions import stamp, user_partition
+from lmsdesk_server.services.accounts import Actor
+from lmsdesk_server.services.commerce_states import move_enrollment, move_order
+from lmsdesk_server.services.fulfilment import Fulfilment, FulfilmentProblem
+
+# A pending order this long past its session's expiry is asked about directly (a missed webhook).
+_RECONCILE_AFTER = timedelta(minutes=CHECKOUT_MINUTES + 5)
+
+
+def _money(cents: int, currency: str) -> str:
+    return f"{cents / 100:.2f} {currency}"
+
+
+class CheckoutService:
+    def __init__(self, session_factory: sessionmaker[Session], provider: PaymentProvider,
+                 public_url: str) -> None:  # fmt: skip
+        self._sessions = session_factory
+        self._provider = provider
+        self._public_url = public_url.rstrip("/")
+
+    # ------------------------------------------------------------ buying
+
+    def start(self, actor: Actor, course_id: uuid.UUID) -> CheckoutSession:
+        _require_student(actor)
+        expires_at = datetime.now(UTC) + timedelta(minutes=CHECKOUT_MINUTES)
+        with transaction(self._sessions) as db:
+            repo = CommerceRepository(db)
+            course = _catalog_course(repo, course_id)
+            if course.price_cents == 0:
+                raise ApiError(409, "free_course", "This course is free: enroll without paying.")
+            _refuse_if_enrolled(repo, actor.id, course_id)
+            # The price comes from the database, never from the client.
+            order = Order(
+                id=uuid.uuid4(), student_id=actor.id, course_id=course.id,
+                amount_cents=course.price_cents, currency=course.currency,
+                provider=self._provider.name, status=O.PENDING,
+            )  # fmt: skip
+            db.add(order)
+            stamp(db, order, user_partition(actor.id))
+            request = CheckoutRequest(
+                order_id=order.id, student_id=actor.id, student_email=actor.email,
+                course_id=course.id, course_title=course.title, course_version=course.version,
+                amount_cents=course.price_cents, currency=course.currency,
+                success_url=f"{self._public_url}/checkout/success?order={order.id}",
+                cancel_url=f"{self._public_url}/checkout/cancel?order={order.id}",
+                expires_at=expires_at,
+            )  # fmt: skip
+        try:
+            created = self._provider.create_session(request)
+        except ProviderUnavailable as exc:
+            with transaction(self._sessions) as db:
+                failed = CommerceRepository(db).order(request.order_id, lock=True)
+                assert failed is not None
+                move_order(failed, O.FAILED)
+            message = f"{exc} Nothing was charged; try again in a moment."
+            # keep_changes: the failed order was committed above and stays recorded.
+            raise ApiError(502, "payment_provider_unavailable", message, keep_changes=True) from exc
+        with transaction(self._sessions) as db:
+            pending = CommerceRepository(db).order(request.order_id, lock=True)
+            assert pending is not None
+            pending.provider_session_id = created.session_id
+        return CheckoutSession(order_id=request.order_id, session_id=created.session_id,
+                               url=created.url, expires_at=expires_at)  # fmt: skip
+
+    def cancel(self, order_id: uuid.UUID, actor: Actor | None = None) -> OrderView:
+        """The student gave up: the order is cancelled and its session closed at the provider.
+        `actor` is None when the provider's cancel page asks (the order id is the capability)."""
+        with transaction(self._sessions) as db:
+            order = self._own_order(CommerceRepository(db), order_id, actor, lock=True)
+            cancelled = order.status is O.PENDING
+            if cancelled:
+                move_order(order, O.CANCELLED)
+            session_id = order.provider_session_id
+        if cancelled and session_id:
+            # If the student paid meanwhile, the session is complete and the completion webhook
+            # fulfils the order anyway (payment wins over cancel). Unreachable, the provider
+            # lets the session expire by itself within CHECKOUT_MINUTES.
+            with contextlib.suppress(ProviderUnavailable):
+                self._provider.expire_session(session_id)
+        return self.order(order_id, actor)
+
+    # ------------------------------------------------------------ reading
+
+    def order(self, order_id: uuid.UUID, actor: Actor | None = None) -> OrderView:
+        with transaction(self._sessions) as db:
+            repo = CommerceRepository(db)
+            order = self._own_order(repo, order_id, actor)
+            stale = (
+                order.status is O.PENDING
+                and order.created_at < datetime.now(UTC) - _RECONCILE_AFTER
+            )
+        if stale and order.provider_session_id:
+            self._reconcile(order.provider_session_id)
+        with transaction(self._sessions) as db:
+            repo = CommerceRepository(db)
+            order = self._own_order(repo, order_id, actor)
+            course = repo.course(order.course_id)
+            return _order_view(repo, order, course.title if course else "")
+
+    def orders(self, actor: Actor) -> list[OrderView]:
+        with transaction(self._sessions) as db:
+            repo = CommerceRepository(db)
+            return [_order_view(repo, o, title) for o, title in repo.orders_of(actor.id)]
+
+    def enrollments(self, actor: Actor) -> list[EnrollmentView]:
+        with transaction(self._sessions) as db:
+            rows = CommerceRepository(db).enrollments_of(actor.id)
+            return [_enrollment_view(e, title) for e, title in rows]
+
+    # ------------------------------------------------------------ free courses
+
+    def enroll_free(self, actor: Actor, course_id: uuid.UUID) -> EnrollmentView:
+        _require_student(actor)
+        with transaction(self._sessions) as db:
+            repo = CommerceRepository(db)
+            course = _catalog_course(repo, course_id)
+            if course.price_cents > 0:
+                raise ApiError(
+                    402, "payment_required",
+                    f"This course costs {_money(course.price_cents, course.currency)}: "
+                    "buy it through checkout.",
+                )  # fmt: skip
+            enrollment = repo.enrollment(actor.id, course_id, lock=True)
+            if enrollment is None:
+                enrollment = Enrollment(
+                    student_id=actor.id, course_id=course_id, status=E.ACTIVE,
+                    source=EnrollmentSource.FREE, price_paid_cents=0, currency=course.currency,
+                    enrolled_at=datetime.now(UTC),
+                )  # fmt: skip
+                db.add(enrollment)
+                stamp(db, enrollment, user_partition(actor.id))
+                db.flush()
+            elif enrollment.status in (E.REFUNDED, E.REVOKED):
+                enrollment.source, enrollment.order_id = EnrollmentSource.FREE, None
+                move_enrollment(enrollment, E.ACTIVE)
+            elif enrollment.status is E.SUSPENDED:
+                raise _suspended()
+            return _enrollment_view(enrollment, course.title)
+
+    # ------------------------------------------------------------ helpers
+
+    def _reconcile(self, session_id: str) -> None:
+        """Ask the provider about a pending order whose webhook never came (checklist item 8)."""
+        try:
+            snapshot = self._provider.retrieve_session(session_id)
+        except ProviderUnavailable:
+            return
+        with transaction(self._sessions) as db:
+            repo = CommerceRepository(db)
+            if snapshot.status == "complete":
+                # A refused fulfilment: the webhook's ledger keeps the reason when it arrives.
+                with contextlib.suppress(FulfilmentProblem):
+                    Fulfilment(db).fulfil(snapshot)
+            elif snapshot.status == "expired":
+                order = repo.order(uuid.UUID(snapshot.metadata["order_id"]), lock=True)
+                if order is not None and order.status is O.PENDING:
+                    move_order(order, O.EXPIRED)
+
+    @staticmethod
+    def _own_order(repo: CommerceRepository, order_id: uuid.UUID, actor: Actor | None, *,
+                   lock: bool = False) -> Order:  # fmt: skip
+        order = repo.order(order_id, lock=lock)
+        if order is None or (actor is not None and order.student_id != actor.id):
+            # Someone else's order is as absent as a missing one.
+            raise ApiError(404, "order_not_found", "No such order.")
+        return order
+
+
+def _require_student(actor: Actor) -> None:
+    if not actor.has(Role.STUDENT):
+        raise ApiError(403, "students_only", "Only a student account can buy or enroll.")
+
+
+def _suspended() -> ApiError:
+    return ApiError(
+        409, "enrollment_suspended", "Your access to this course is suspended by a payment dispute."
+    )
+
+
+def _catalog_course(repo: CommerceRepository, course_id: uuid.UUID) -> Course:
+    course = repo.course(course_id)
+    if course is None or course.status is not CourseStatus.APPROVED or course.deleted_at:
+        raise ApiError(404, "course_not_found", "That course is not in the catalog.")
+    return course
+
+
+def _refuse_if_enrolled(repo: CommerceRepository, student_id: uuid.UUID,
+                        course_id: uuid.UUID) -> None:  # fmt: skip
+    enrollment = repo.enrollment(student_id, course_id)
+    if enrollment is not None and enrollment.status is E.ACTIVE:
+        raise ApiError(409, "already_enrolled", "You are already enrolled in this course.")
+    if enrollment is not None and enrollment.status is E.SUSPENDED:
+        raise _suspended()
+
+
+def _order_view(repo: CommerceRepository, order: Order, title: str) -> OrderView:
+    enrollment = repo.enrollment(order.student_id, order.course_id)
+    return OrderView(
+        id=order.id, course_id=order.course_id, course_title=title,
+        amount_cents=order.amount_cents, currency=order.currency, provider=order.provider,
+        status=order.status, created_at=order.created_at, completed_at=order.completed_at,
+        refunded_at=order.refunded_at,
+        enrollment_active=enrollment is not None and enrollment.status is E.ACTIVE
+        and order.status is O.COMPLETED,
+    )  # fmt: skip
+
+
+def _enrollment_view(enrollment: Enrollment, title: str) -> EnrollmentView:
+    return EnrollmentView(
+        id=enrollment.id, course_id=enrollment.course_id, course_title=title,
+        status=enrollment.status, source=enrollment.source, order_id=enrollment.order_id,
+        price_paid_cents=enrollment.price_paid_cents, currency=enrollment.currency,
+        enrolled_at=enrollment.enrolled_at, revoked_at=enrollment.revoked_at,
+    )  # fmt: skip

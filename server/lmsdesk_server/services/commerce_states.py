@@ -1,0 +1,79 @@
+"""The state machines of orders and enrollments (DESIGN.md section 6). Every status change of
+either goes through `move_order` / `move_enrollment`; anything not listed here is refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import object_session
+
+from lmsdesk.contracts.enums import EnrollmentStatus as E
+from lmsdesk.contracts.enums import OrderStatus as O
+from lmsdesk_server.db.models import Enrollment, Order
+from lmsdesk_server.repositories.partitions import stamp, user_partition
+
+ORDER_TRANSITIONS: dict[O, frozenset[O]] = {
+    # A refund seen before its completion is applied right after that completion, in the same
+    # transaction (services.fulfilment), so an order is refunded only from completed.
+    O.PENDING: frozenset({O.COMPLETED, O.FAILED, O.EXPIRED, O.CANCELLED}),
+    # Payment wins: when the provider, re-read, says a session was paid, the student paid, so
+    # the order completes even if we had thought it failed, expired or cancelled.
+    O.FAILED: frozenset({O.COMPLETED}),
+    O.EXPIRED: frozenset({O.COMPLETED}),
+    O.CANCELLED: frozenset({O.COMPLETED}),
+    O.COMPLETED: frozenset({O.REFUNDED}),
+    O.REFUNDED: frozenset(),
+}
+
+ENROLLMENT_TRANSITIONS: dict[E, frozenset[E]] = {
+    E.ACTIVE: frozenset({E.SUSPENDED, E.REFUNDED, E.REVOKED}),
+    # A dispute suspends; won it restores, lost it revokes.
+    E.SUSPENDED: frozenset({E.ACTIVE, E.REFUNDED, E.REVOKED}),
+    # Buying again (or a free course, or an admin grant) re-activates the one enrollment row.
+    E.REFUNDED: frozenset({E.ACTIVE}),
+    E.REVOKED: frozenset({E.ACTIVE}),
+}
+
+
+class IllegalTransition(Exception):
+    pass
+
+
+def can_move_order(current: O, target: O) -> bool:
+    return target in ORDER_TRANSITIONS[current]
+
+
+def move_order(order: Order, target: O, *, now: datetime | None = None) -> None:
+    if order.status is target:
+        return
+    if not can_move_order(order.status, target):
+        raise IllegalTransition(f"An order cannot go from {order.status} to {target}.")
+    at = now or datetime.now(UTC)
+    order.status = target
+    if target is O.COMPLETED:
+        order.completed_at = at
+    elif target is O.REFUNDED:
+        order.refunded_at = at
+    stamp_order(order)
+
+
+def stamp_order(order: Order) -> None:
+    session = object_session(order)
+    assert session is not None
+    stamp(session, order, user_partition(order.student_id))
+
+
+def move_enrollment(enrollment: Enrollment, target: E, *, now: datetime | None = None) -> None:
+    if enrollment.status is target:
+        return
+    if target not in ENROLLMENT_TRANSITIONS[enrollment.status]:
+        raise IllegalTransition(f"An enrollment cannot go from {enrollment.status} to {target}.")
+    at = now or datetime.now(UTC)
+    enrollment.status = target
+    if target in (E.REFUNDED, E.REVOKED):
+        enrollment.revoked_at = at
+    elif target is E.ACTIVE:
+        enrollment.revoked_at = None
+    session = object_session(enrollment)
+    assert session is not None
+    stamp(session, enrollment, user_partition(enrollment.student_id))

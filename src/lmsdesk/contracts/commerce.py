@@ -1,0 +1,60 @@
+"""Buying and enrolling (DESIGN.md section 6): checkout sessions, orders, enrollments."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from lmsdesk.contracts.common import WireModel
+from lmsdesk.contracts.enums import (
+    EnrollmentSource,
+    EnrollmentStatus,
+    OrderStatus,
+    PaymentProvider,
+)
+
+# Orders still waiting for the provider; every other status is final for the client's polling.
+OPEN_ORDER_STATUSES = frozenset({OrderStatus.PENDING})
+
+
+class CourseRef(WireModel):
+    """The body of POST /checkout/sessions and POST /enrollments/free. The price is never sent:
+    the server takes it from the database."""
+
+    course_id: uuid.UUID
+
+
+class CheckoutSession(WireModel):
+    order_id: uuid.UUID
+    session_id: str
+    # Where the student pays: Stripe's hosted page, or the server's own page for the test provider.
+    url: str
+    expires_at: datetime
+
+
+class OrderView(WireModel):
+    id: uuid.UUID
+    course_id: uuid.UUID
+    course_title: str
+    amount_cents: int
+    currency: str
+    provider: PaymentProvider
+    status: OrderStatus
+    created_at: datetime
+    completed_at: datetime | None
+    refunded_at: datetime | None
+    # True once the order's enrollment is active: the client can stop polling and open the course.
+    enrollment_active: bool
+
+
+class EnrollmentView(WireModel):
+    id: uuid.UUID
+    course_id: uuid.UUID
+    course_title: str
+    status: EnrollmentStatus
+    source: EnrollmentSource
+    order_id: uuid.UUID | None
+    price_paid_cents: int
+    currency: str
+    enrolled_at: datetime
+    revoked_at: datetime | None

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts.common import Role
+from lmsdesk_server.db.models import User
+from tests.factories import make_user
+from tests.server.payments.helpers import login
+from tests.server.sync.helpers import seed
+
+
+@pytest.fixture
+def student(session: Session, tmp_path: Path) -> User:
+    seed(session, tmp_path)
+    return make_user(session, roles=(Role.STUDENT,))
+
+
+@pytest.fixture
+def headers(client: TestClient, student: User) -> dict[str, str]:
+    return login(client, student.email)
