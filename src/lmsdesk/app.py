@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from lmsdesk.services.session import SessionService
     from lmsdesk.sync.token_store import TokenStore
     from lmsdesk.ui.main_window import MainWindow
+    from lmsdesk.ui.purchase_controller import PurchaseController
     from lmsdesk.ui.session_controller import SessionController
     from lmsdesk.ui.sync_controller import SyncController
     from lmsdesk.ui.tasks import TaskManager
@@ -44,6 +45,7 @@ class Application:
     sync: SyncController
     tasks: TaskManager
     http: httpx.Client
+    purchases: PurchaseController
 
     def shutdown(self) -> None:
         self.tasks.shutdown()
@@ -57,11 +59,13 @@ def build(
     from PySide6.QtWidgets import QApplication
 
     from lmsdesk.services.catalog import CatalogService
+    from lmsdesk.services.purchases import PurchaseService
     from lmsdesk.services.session import SessionService
     from lmsdesk.services.sync_overview import SyncService
     from lmsdesk.sync.api_client import ApiClient, new_http_client
     from lmsdesk.sync.token_store import default_token_store
     from lmsdesk.ui.main_window import MainWindow
+    from lmsdesk.ui.purchase_controller import PurchaseController
     from lmsdesk.ui.session_controller import SessionController
     from lmsdesk.ui.sync_controller import SyncController
     from lmsdesk.ui.sync_presenter import SyncPresenter
@@ -101,6 +105,11 @@ def build(
 
     controller.signed_in.connect(refresh_courses)  # offline start: what the store already has
     sync.finished.connect(refresh_courses)
+    purchases = PurchaseController(
+        service=PurchaseService(service), tasks=tasks, window=window, sync=sync
+    )
+    controller.signed_in.connect(lambda _snapshot: purchases.resume_pending())
+    controller.signed_out.connect(purchases.stop)
     return Application(
         qt_app=qt_app,
         window=window,
@@ -109,6 +118,7 @@ def build(
         sync=sync,
         tasks=tasks,
         http=http,
+        purchases=purchases,
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from lmsdesk.contracts.enums import CourseStatus, EnrollmentStatus
 from lmsdesk.local_db.models.mirror import Course, Enrollment
+from lmsdesk.services.purchases import money
 from lmsdesk.services.session import SessionService
 
 
@@ -25,12 +26,13 @@ class CourseSummary:
     price_cents: int
     currency: str
     enrolled: bool
+    description: str = ""
 
     @property
     def price_text(self) -> str:
         if self.price_cents == 0:
             return "Free"
-        return f"{self.price_cents / 100:,.2f} {self.currency}"
+        return money(self.price_cents, self.currency)
 
 
 class CatalogService:
@@ -55,5 +57,5 @@ def _summary(course: Course, enrolled: bool) -> CourseSummary:
     return CourseSummary(
         id=course.id, title=course.title, subtitle=course.subtitle,
         instructor=course.instructor_name, price_cents=course.price_cents,
-        currency=course.currency, enrolled=enrolled,
+        currency=course.currency, enrolled=enrolled, description=course.description,
     )  # fmt: skip

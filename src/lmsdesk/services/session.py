@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from lmsdesk.contracts.auth import Me
@@ -35,6 +36,8 @@ from lmsdesk.sync.engine import SyncEngine
 from lmsdesk.sync.token_store import TokenStore
 
 _log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,10 @@ class SessionSnapshot:
 class RememberedAccount:
     server_url: str
     email: str
+
+
+class NotSignedIn(Exception):
+    pass
 
 
 class SignInFailed(Exception):
@@ -125,6 +132,19 @@ class SessionService:
         if self._engine is None:
             self._engine = SyncEngine(self._store, self._auth, self.current.profile.user_id)
         return self._engine
+
+    @property
+    def account_dir(self) -> Path | None:
+        """The signed-in account's folder: its SQLite store and its downloaded media."""
+        return self._store.path.parent if self._store is not None else None
+
+    def api_call(self, request: Callable[[ApiClient, str], T]) -> T:
+        """One authenticated request for the signed-in account (refreshing the access token
+        once if needed). Raises NotSignedIn, ServerUnreachable, ApiRejected or SessionEnded."""
+        auth = self._auth
+        if auth is None or self.current is None:
+            raise NotSignedIn("Sign in first.")
+        return auth.call(lambda token: request(auth.api, token))
 
     # ------------------------------------------------------------------ use cases
     def remembered_account(self) -> RememberedAccount | None:

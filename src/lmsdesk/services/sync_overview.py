@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from lmsdesk.local_db import outbox, sync_state
+from lmsdesk.services.media_library import MediaLibrary
 from lmsdesk.services.session import SessionService
 from lmsdesk.sync.engine import Progress, SyncOutcome, SyncStatus
 
@@ -37,9 +38,17 @@ class SyncService:
 
     def sync(self, progress: Progress | None = None) -> SyncOutcome:
         engine = self._session.sync_engine
-        if engine is None:
+        store, account_dir = self._session.store, self._session.account_dir
+        if engine is None or store is None or account_dir is None:
             return SyncOutcome(status=SyncStatus.SIGNED_OUT)
-        return engine.sync(progress)
+        outcome = engine.sync(progress)
+        # Access ended (a refund, a revoked enrollment): the content left the mirror in the
+        # sync; the downloaded media go now. Progress stays, in case access comes back.
+        media = MediaLibrary(store, account_dir)
+        for course_id in outcome.revoked_courses:
+            media.remove_course(course_id)
+        media.sweep_ended()
+        return outcome
 
     def overview(self) -> SyncOverview | None:
         store = self._session.store

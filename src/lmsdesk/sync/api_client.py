@@ -4,13 +4,15 @@ models and raises ServerUnreachable or ApiRejected, never an httpx exception."""
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, RootModel, ValidationError
 
 from lmsdesk.contracts import API_PREFIX
 from lmsdesk.contracts.auth import LoginRequest, LogoutRequest, Me, RefreshRequest, TokenPair
+from lmsdesk.contracts.commerce import CheckoutSession, CourseRef, EnrollmentView, OrderView
 from lmsdesk.contracts.common import ErrorResponse, Health
 from lmsdesk.contracts.sync import PullRequest, PullResponse, PushRequest, PushResponse
 
@@ -75,6 +77,27 @@ class ApiClient:
         response = self._request("POST", "/sync/pull", json=body, token=access_token)
         return self._parse(response, PullResponse)
 
+    def create_checkout(self, access_token: str, course_id: uuid.UUID) -> CheckoutSession:
+        body = CourseRef(course_id=course_id)
+        response = self._request("POST", "/checkout/sessions", json=body, token=access_token)
+        return self._parse(response, CheckoutSession)
+
+    def order(self, access_token: str, order_id: uuid.UUID) -> OrderView:
+        return self._parse(self._request("GET", f"/orders/{order_id}", token=access_token),
+                           OrderView)  # fmt: skip
+
+    def orders(self, access_token: str) -> list[OrderView]:
+        return self._parse(self._request("GET", "/orders", token=access_token), _OrderList).root
+
+    def cancel_order(self, access_token: str, order_id: uuid.UUID) -> OrderView:
+        response = self._request("POST", f"/orders/{order_id}/cancel", token=access_token)
+        return self._parse(response, OrderView)
+
+    def enroll_free(self, access_token: str, course_id: uuid.UUID) -> EnrollmentView:
+        body = CourseRef(course_id=course_id)
+        response = self._request("POST", "/enrollments/free", json=body, token=access_token)
+        return self._parse(response, EnrollmentView)
+
     # ------------------------------------------------------------------ plumbing
     def _request(
         self, method: str, path: str, *, json: BaseModel | None = None, token: str | None = None
@@ -97,6 +120,10 @@ class ApiClient:
                 0, "invalid_url", f"'{self.base_url}' is not a valid address."
             ) from exc
         if response.status_code in (502, 503, 504):
+            if response.status_code == 502 and _is_error_body(response):
+                # Our server itself answered: a service it depends on (the payment provider)
+                # failed, and its message says what to do.
+                raise self._rejection(response)
             raise ServerUnreachable(f"The server at {self.base_url} is not available right now.")
         if response.is_error:
             raise self._rejection(response)
@@ -123,3 +150,15 @@ class ApiClient:
                 f"The server answered HTTP {response.status_code}. Is {self.base_url} an "
                 "LMSDesk server?",
             )
+
+
+class _OrderList(RootModel[list[OrderView]]):
+    pass
+
+
+def _is_error_body(response: httpx.Response) -> bool:
+    try:
+        ErrorResponse.model_validate_json(response.content)
+    except ValidationError:
+        return False
+    return True

@@ -24,19 +24,16 @@ from PySide6.QtWidgets import (
 from lmsdesk.contracts.common import Role
 from lmsdesk.services.catalog import CourseSummary
 from lmsdesk.services.session import SessionSnapshot
-from lmsdesk.ui.pages import (
-    AccountPage,
-    authoring_page,
-    catalog_page,
-    moderation_page,
-    my_learning_page,
-)
+from lmsdesk.ui.catalog_page import CatalogPage
+from lmsdesk.ui.pages import AccountPage, authoring_page, moderation_page, my_learning_page
+from lmsdesk.ui.purchases_page import PurchasesPage
 from lmsdesk.ui.theme import DANGER, MUTED, OK
 
 # Which role a page needs; None: every signed-in user.
 NAVIGATION: list[tuple[str, Role | None]] = [
     ("Catalog", None),
     ("My learning", None),
+    ("Purchases", Role.STUDENT),
     ("Authoring", Role.INSTRUCTOR),
     ("Moderation", Role.ADMIN),
     ("Account", None),
@@ -49,6 +46,8 @@ class MainWindow(QMainWindow):
     check_connection_requested = Signal()
     sync_panel_requested = Signal()
     closing = Signal()
+    #: The course lists were redrawn (after a sync, or at sign-in).
+    courses_shown = Signal()
 
     def __init__(self, *, server_url: str) -> None:
         super().__init__()
@@ -59,10 +58,11 @@ class MainWindow(QMainWindow):
         self.account_page = AccountPage()
         self.account_page.sign_in_requested.connect(self.sign_in_requested)
         self.account_page.sign_out_requested.connect(self.sign_out_requested)
-        self.catalog_page = catalog_page()
+        self.catalog_page = CatalogPage()
         self.my_learning_page = my_learning_page()
-        pages = [self.catalog_page, self.my_learning_page, authoring_page(), moderation_page(),
-                 self.account_page]  # fmt: skip
+        self.purchases_page = PurchasesPage()
+        pages = [self.catalog_page, self.my_learning_page, self.purchases_page, authoring_page(),
+                 moderation_page(), self.account_page]  # fmt: skip
         self.pages = QStackedWidget()
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.user_label)
         self._shortcuts()
         self._signed_in = False
+        self.online = False
         self.show_starting()
 
     # ------------------------------------------------------------------ building
@@ -189,6 +190,8 @@ class MainWindow(QMainWindow):
         self.go_to_page("Account")
 
     def set_online(self, online: bool, *, last_online: datetime | None = None) -> None:
+        self.online = online
+        self.catalog_page.detail.set_online(online)
         if online:
             self.connection_label.setText(f"<span style='color:{OK}'>● Online</span>")
             self.offline_banner.hide()
@@ -212,8 +215,9 @@ class MainWindow(QMainWindow):
             by = f" · {course.instructor}" if course.instructor else ""
             return f"{course.title}  —  {course.price_text}{by}\n{course.subtitle}"
 
-        self.catalog_page.show_lines([line(c) for c in courses])
+        self.catalog_page.show_courses(courses)
         self.my_learning_page.show_lines([line(c) for c in courses if c.enrolled])
+        self.courses_shown.emit()
 
     def set_busy(self, running: int) -> None:
         self.busy.setVisible(running > 0)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from lmsdesk.ui.theme import MUTED, OK
 
 
-def _heading(title: str, subtitle: str) -> QVBoxLayout:
+def heading(title: str, subtitle: str) -> QVBoxLayout:
     layout = QVBoxLayout()
     layout.setSpacing(2)
     heading = QLabel(title)
@@ -38,7 +38,7 @@ class Page(QWidget):
         self.title = title
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
-        layout.addLayout(_heading(title, subtitle))
+        layout.addLayout(heading(title, subtitle))
         layout.addSpacing(16)
         self.items = QListWidget()
         self.items.setObjectName("courseList")
@@ -57,11 +57,6 @@ class Page(QWidget):
             self.items.addItem(QListWidgetItem(line))
         self.items.setVisible(bool(lines))
         self.empty_state.setVisible(not lines)
-
-
-def catalog_page() -> Page:
-    return Page("Catalog", "Courses you can take, browsable offline from the last sync.",
-                "No courses on this computer yet: they arrive with the first sync.")  # fmt: skip
 
 
 def my_learning_page() -> Page:
@@ -88,7 +83,7 @@ class AccountPage(QWidget):
         self.title = "Account"
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
-        layout.addLayout(_heading("Account", "Who is signed in on this computer."))
+        layout.addLayout(heading("Account", "Who is signed in on this computer."))
         layout.addSpacing(16)
 
         card = QFrame()

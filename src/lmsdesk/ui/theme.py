@@ -30,6 +30,10 @@ QFrame#card {{ background: white; border: 1px solid #dde1e8; border-radius: 8px;
 QPushButton#primary {{
     background: {ACCENT}; color: white; border: none; border-radius: 5px; padding: 6px 16px;
 }}
+QLabel#courseTitle {{ font-size: 20px; font-weight: 600; }}
+QLabel#price {{ font-size: 20px; font-weight: 600; color: #1f2933; }}
+QFrame#divider {{ color: #e6e9ef; }}
+QTableWidget#purchases {{ border: none; background: white; font-size: 13px; }}
 QPushButton#primary:disabled {{ background: #9db7e8; }}
 """
 

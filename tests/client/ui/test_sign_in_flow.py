@@ -84,11 +84,11 @@ def test_unreachable_server_is_said_plainly(qtbot: QtBot, start_app: AppFactory)
 @pytest.mark.parametrize(
     ("roles", "pages"),
     [
-        ((Role.STUDENT,), ["Catalog", "My learning", "Account"]),
+        ((Role.STUDENT,), ["Catalog", "My learning", "Purchases", "Account"]),
         ((Role.INSTRUCTOR,), ["Catalog", "My learning", "Authoring", "Account"]),
         ((Role.ADMIN,), ["Catalog", "My learning", "Moderation", "Account"]),
         ((Role.STUDENT, Role.INSTRUCTOR, Role.ADMIN),
-         ["Catalog", "My learning", "Authoring", "Moderation", "Account"]),
+         ["Catalog", "My learning", "Purchases", "Authoring", "Moderation", "Account"]),
     ],
 )  # fmt: skip
 def test_navigation_follows_roles(
@@ -109,7 +109,7 @@ def test_navigation_follows_roles(
             app.window, Qt.Key(Qt.Key.Key_1 + position), Qt.KeyboardModifier.ControlModifier
         )
         assert app.window.pages.currentWidget().title == title  # type: ignore[attr-defined]
-    app.window.go_to(2)  # Authoring by index: refused without the instructor role
+    app.window.go_to(3)  # Authoring by index: refused without the instructor role
     if Role.INSTRUCTOR not in roles:
         assert app.window.pages.currentWidget().title == pages[-1]  # type: ignore[attr-defined]
 

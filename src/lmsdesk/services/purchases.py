@@ -1,0 +1,214 @@
+"""Buying a course (DESIGN.md section 6) from the client's side: start a checkout, remember the
+pending order on this computer (it survives quitting the app), ask the server how it went, and
+read the purchase history. Blocking: call on a background lane.
+
+The enrollment itself only ever arrives through sync, after the server verified the payment.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from lmsdesk.contracts.commerce import OPEN_ORDER_STATUSES, OrderView
+from lmsdesk.contracts.enums import OrderStatus
+from lmsdesk.local_db.models.client import Setting
+from lmsdesk.local_db.models.mirror import Course, Order
+from lmsdesk.services.session import NotSignedIn, SessionService
+from lmsdesk.sync.api_client import ApiRejected, ServerUnreachable
+from lmsdesk.sync.auth_session import SessionEnded
+
+_PENDING_KEY = "pending_checkouts"
+
+
+class PurchaseError(Exception):
+    """A purchase step did not work; `message` is written for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PendingCheckout:
+    order_id: uuid.UUID
+    course_id: uuid.UUID
+    course_title: str
+    price_text: str
+    url: str
+    started_at: datetime
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """One row of the purchase history."""
+
+    order_id: uuid.UUID
+    created_at: datetime
+    course_title: str
+    amount_cents: int
+    currency: str
+    status: OrderStatus
+
+    @property
+    def amount_text(self) -> str:
+        return money(self.amount_cents, self.currency)
+
+
+def money(cents: int, currency: str) -> str:
+    return "Free" if cents == 0 else f"{cents / 100:,.2f} {currency}"
+
+
+# What each final order status means to the student.
+STATUS_TEXT = {
+    OrderStatus.PENDING: "Waiting for payment",
+    OrderStatus.COMPLETED: "Paid",
+    OrderStatus.FAILED: "Payment failed",
+    OrderStatus.EXPIRED: "Checkout timed out",
+    OrderStatus.CANCELLED: "Cancelled",
+    OrderStatus.REFUNDED: "Refunded",
+}
+
+
+class PurchaseService:
+    def __init__(self, session: SessionService) -> None:
+        self._session = session
+
+    def start(self, course_id: uuid.UUID, course_title: str, price_text: str) -> PendingCheckout:
+        """Create the checkout on the server and remember it here. Offline: PurchaseError, and
+        nothing is queued (a payment cannot wait for the network)."""
+        try:
+            created = self._session.api_call(lambda api, t: api.create_checkout(t, course_id))
+        except ServerUnreachable as exc:
+            raise PurchaseError(
+                "Paying needs a connection to the server. Nothing was charged or queued: "
+                "connect and try again."
+            ) from exc
+        except (ApiRejected, SessionEnded, NotSignedIn) as exc:
+            raise PurchaseError(_message(exc)) from exc
+        pending = PendingCheckout(
+            order_id=created.order_id, course_id=course_id, course_title=course_title,
+            price_text=price_text, url=created.url, started_at=datetime.now(UTC),
+        )  # fmt: skip
+        self._save([*self.pending(), pending])
+        return pending
+
+    def check(self, order_id: uuid.UUID) -> OrderView:
+        """Ask the server about an order; forget it locally once it is final.
+        ServerUnreachable propagates (the caller retries with backoff)."""
+        try:
+            view = self._session.api_call(lambda api, t: api.order(t, order_id))
+        except ApiRejected as exc:
+            if exc.status_code == 404:  # not ours, or gone: stop waiting for it
+                self._forget(order_id)
+            raise PurchaseError(_message(exc)) from exc
+        except (SessionEnded, NotSignedIn) as exc:
+            raise PurchaseError(_message(exc)) from exc
+        if view.status not in OPEN_ORDER_STATUSES:
+            self._forget(order_id)
+        return view
+
+    def cancel(self, order_id: uuid.UUID) -> OrderView:
+        try:
+            view = self._session.api_call(lambda api, t: api.cancel_order(t, order_id))
+        except ServerUnreachable as exc:
+            raise PurchaseError(
+                "Cancelling needs a connection. If you do not pay, the checkout closes by "
+                "itself within 30 minutes."
+            ) from exc
+        except (ApiRejected, SessionEnded, NotSignedIn) as exc:
+            raise PurchaseError(_message(exc)) from exc
+        if view.status not in OPEN_ORDER_STATUSES:
+            self._forget(order_id)
+        return view
+
+    def enroll_free(self, course_id: uuid.UUID) -> None:
+        try:
+            self._session.api_call(lambda api, t: api.enroll_free(t, course_id))
+        except ServerUnreachable as exc:
+            raise PurchaseError("Enrolling needs a connection to the server.") from exc
+        except (ApiRejected, SessionEnded, NotSignedIn) as exc:
+            raise PurchaseError(_message(exc)) from exc
+
+    def pending(self) -> list[PendingCheckout]:
+        store = self._session.store
+        if store is None:
+            return []
+        with store.reading() as session:
+            row = session.get(Setting, _PENDING_KEY)
+            items = row.value.get("items", []) if row is not None else []
+        return [_pending_from(item) for item in items]
+
+    def history(self) -> list[OrderLine]:
+        """Orders newest first: from the server when reachable, else from the last sync."""
+        try:
+            views = self._session.api_call(lambda api, t: api.orders(t))
+        except (ServerUnreachable, SessionEnded, NotSignedIn, ApiRejected):
+            return self._history_offline()
+        return [
+            OrderLine(v.id, v.created_at, v.course_title, v.amount_cents, v.currency, v.status)
+            for v in views
+        ]
+
+    # ------------------------------------------------------------------ helpers
+
+    def _history_offline(self) -> list[OrderLine]:
+        store = self._session.store
+        if store is None:
+            return []
+        with store.reading() as session:
+            rows = session.execute(
+                select(Order, Course.title)
+                .outerjoin(Course, Course.id == Order.course_id)
+                .order_by(Order.created_at.desc())
+            ).all()
+        return [
+            OrderLine(
+                o.id,
+                o.created_at,
+                title or "(course no longer listed)",
+                o.amount_cents,
+                o.currency,
+                o.status,
+            )
+            for o, title in rows
+        ]
+
+    def _forget(self, order_id: uuid.UUID) -> None:
+        self._save([p for p in self.pending() if p.order_id != order_id])
+
+    def _save(self, items: list[PendingCheckout]) -> None:
+        store = self._session.store
+        if store is None:
+            return
+        value = {"items": [_pending_to(p) for p in items]}
+        with store.transaction() as session:
+            row = session.get(Setting, _PENDING_KEY)
+            if row is None:
+                session.add(Setting(key=_PENDING_KEY, value=value))
+            else:
+                row.value = value
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ApiRejected):
+        return exc.message
+    if isinstance(exc, SessionEnded):
+        return "Your sign-in has ended. Sign in again, then try once more."
+    return str(exc) or "Sign in first."
+
+
+def _pending_to(p: PendingCheckout) -> dict[str, str]:
+    data = asdict(p)
+    return {k: (v.isoformat() if isinstance(v, datetime) else str(v)) for k, v in data.items()}
+
+
+def _pending_from(item: dict[str, str]) -> PendingCheckout:
+    return PendingCheckout(
+        order_id=uuid.UUID(item["order_id"]), course_id=uuid.UUID(item["course_id"]),
+        course_title=item["course_title"], price_text=item["price_text"], url=item["url"],
+        started_at=datetime.fromisoformat(item["started_at"]),
+    )  # fmt: skip
