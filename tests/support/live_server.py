@@ -8,6 +8,7 @@ import time
 import uuid
 from pathlib import Path
 
+import httpx
 import uvicorn
 from pydantic import SecretStr
 
@@ -108,6 +109,33 @@ class LiveServer:
             assert enrollment is not None
             enrollment.status = EnrollmentStatus(status)
             stamp(session, enrollment, user_partition(enrollment.student_id))
+
+    def pay(self, checkout_url: str) -> None:
+        """What the student's Pay click on the test checkout page does (no browser needed)."""
+        response = httpx.post(f"{checkout_url}/pay", timeout=30)
+        assert response.status_code == 303, response.text
+
+    def refund(self, order_id: uuid.UUID) -> None:
+        """Stripe telling the webhook that this order's payment was refunded in full."""
+        from sqlalchemy import select
+
+        from lmsdesk_server.db.models import TestCheckoutSession
+        from lmsdesk_server.payments import stripe_events as ev
+
+        with transaction(self.context.session_factory) as session:
+            row = session.scalar(
+                select(TestCheckoutSession).where(TestCheckoutSession.order_id == order_id)
+            )
+            assert row is not None
+            assert row.payment_intent is not None
+            charge = ev.charge(payment_intent=row.payment_intent, amount=row.amount_total,
+                               currency=row.currency, amount_refunded=row.amount_total)  # fmt: skip
+        body = ev.encode(ev.event(ev.CHARGE_REFUNDED, charge))
+        response = httpx.post(
+            f"{self.url}/api/v1/webhooks/stripe", content=body, timeout=30,
+            headers={"Stripe-Signature": ev.signature_header(body, self.context.webhook_secret)},
+        )  # fmt: skip
+        assert response.status_code == 200, response.text
 
     def create_user(self, *roles: Role, password: str = PASSWORD, name: str = "Test User") -> str:
         email = f"{'-'.join(r.value for r in roles) or 'user'}-{uuid.uuid4().hex[:8]}@example.com"
