@@ -26,6 +26,9 @@ QLabel#warningText {{ color: #8a5300; }}
 QFrame#offlineBanner {{ background: #fff4d6; border-bottom: 1px solid #f0d88a; }}
 QListWidget#courseList {{ border: none; background: transparent; font-size: 13px; }}
 QListWidget#courseList::item {{ padding: 10px 6px; border-bottom: 1px solid #e6e9ef; }}
+QListWidget#courseList::item:selected {{
+    background: #e4ecfb; color: #1f2933; border-left: 3px solid {ACCENT};
+}}
 QFrame#card {{ background: white; border: 1px solid #dde1e8; border-radius: 8px; }}
 QPushButton#primary {{
     background: {ACCENT}; color: white; border: none; border-radius: 5px; padding: 6px 16px;

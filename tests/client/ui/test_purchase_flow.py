@@ -1,0 +1,128 @@
+"""Buying from the window: course detail, the browser, the waiting panel, the result, My
+learning and the purchase history; and what Buy says offline. Screens are saved as PNGs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from pytestqt.qtbot import QtBot
+
+from lmsdesk.app import Application
+from lmsdesk.contracts.common import Role
+from lmsdesk_server.services.demo_seed import demo_id
+from tests.client.ui.conftest import AppFactory
+from tests.client.ui.test_screens_render import _save
+from tests.client.ui.test_sign_in_flow import sign_in
+from tests.support.live_server import LiveServer
+from tests.support.network import CuttableLink
+
+PAID = demo_id("course:practical-sqlite")
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("LMSDESK_SCREENSHOT_DIR", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def link(live_server: LiveServer) -> CuttableLink:
+    cuttable = CuttableLink(int(live_server.url.rsplit(":", 1)[1]))
+    yield cuttable  # type: ignore[misc]
+    cuttable.close()
+
+
+def _student_at_catalog(qtbot: QtBot, start_app: AppFactory, live_server: LiveServer,
+                        link: CuttableLink) -> tuple[Application, list[str]]:  # fmt: skip
+    app = start_app(link.url)
+    opened: list[str] = []
+
+    def open_url(url: QUrl) -> bool:  # the system browser, recorded
+        opened.append(url.toString())
+        return True
+
+    app.purchases._open_url = open_url  # type: ignore[method-assign]
+    with qtbot.waitSignal(app.sync.finished, timeout=30_000):
+        sign_in(qtbot, app, link.url, live_server.create_user(Role.STUDENT, name="Sam Student"))
+    page = app.window.catalog_page
+    qtbot.waitUntil(lambda: page.items.count() == 2, timeout=10_000)
+    page.select(PAID)
+    app.window.resize(1100, 720)
+    return app, opened
+
+
+def test_buy_waits_for_the_browser_then_lands_in_my_learning(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink,
+    shots: Path,
+) -> None:  # fmt: skip
+    app, opened = _student_at_catalog(qtbot, start_app, live_server, link)
+    detail = app.window.catalog_page.detail
+    assert detail.title.text() == "Practical SQLite"
+    assert detail.price.text() == "19.99 USD"
+    assert detail.action.text() == "&Buy for 19.99 USD"
+    _save(app.window, shots / "catalog-course-detail.png")
+
+    qtbot.mouseClick(detail.action, Qt.MouseButton.LeftButton)
+    panel = app.purchases.panel
+    qtbot.waitUntil(panel.isVisible, timeout=10_000)
+    assert panel.heading.text() == "Finish the payment in your browser"
+    assert panel.pending is not None
+    assert opened == [panel.pending.url]
+    assert detail.action.text() == "Waiting for payment…"
+    _save(panel, shots / "checkout-waiting.png")
+
+    live_server.pay(opened[0])
+    app.purchases.poll_all()  # what coming back from the browser does
+    qtbot.waitUntil(lambda: panel.heading.text() == "Purchase complete", timeout=20_000)
+    assert "Practical SQLite is in My learning" in panel.message.text()
+    assert panel.my_learning_button.isVisible()
+    _save(panel, shots / "checkout-complete.png")
+
+    qtbot.mouseClick(panel.my_learning_button, Qt.MouseButton.LeftButton)
+    assert app.window.pages.currentWidget() is app.window.my_learning_page
+    lines = [app.window.my_learning_page.items.item(i).text()
+             for i in range(app.window.my_learning_page.items.count())]  # fmt: skip
+    assert any(line.startswith("Practical SQLite") for line in lines)
+
+    app.window.go_to_page("Purchases")
+    table = app.window.purchases_page
+    qtbot.waitUntil(lambda: table.status_of(0) == "Paid", timeout=10_000)
+    assert table.table.item(0, 1).text() == "Practical SQLite"
+    assert table.table.item(0, 2).text() == "19.99 USD"
+    _save(app.window, shots / "purchases-page.png")
+
+
+def test_cancel_from_the_panel_says_nothing_was_charged(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink,
+    shots: Path,
+) -> None:  # fmt: skip
+    app, opened = _student_at_catalog(qtbot, start_app, live_server, link)
+    qtbot.mouseClick(app.window.catalog_page.detail.action, Qt.MouseButton.LeftButton)
+    panel = app.purchases.panel
+    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.heading.text() == "Purchase cancelled", timeout=10_000)
+    assert "Nothing was charged" in panel.message.text()
+    _save(panel, shots / "checkout-cancelled.png")
+    assert app.window.catalog_page.detail.action.text() == "&Buy for 19.99 USD"
+
+
+def test_offline_buy_says_a_connection_is_needed_and_opens_nothing(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink,
+    shots: Path,
+) -> None:  # fmt: skip
+    app, opened = _student_at_catalog(qtbot, start_app, live_server, link)
+    link.cut()
+    app.window.set_online(False)
+    detail = app.window.catalog_page.detail
+    assert "Paying needs a connection" in detail.note.text()
+    qtbot.mouseClick(detail.action, Qt.MouseButton.LeftButton)
+    qtbot.wait(300)
+    assert opened == []
+    assert not app.purchases.panel.isVisible()
+    assert "nothing is queued" in detail.note.text()
+    _save(app.window, shots / "catalog-offline-buy.png")
