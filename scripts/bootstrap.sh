@@ -11,7 +11,9 @@ cd "$ROOT"
 APP_PACKAGES=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
   libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core libvlc5 vlc-plugin-base)
-TEST_PACKAGES=("${APP_PACKAGES[@]}" xvfb)
+# The checkout end-to-end test pays on the test provider's page in headless Chromium, driven by
+# Playwright (which needs libatomic1) through Debian's browser, so nothing is downloaded.
+TEST_PACKAGES=("${APP_PACKAGES[@]}" xvfb chromium libatomic1)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
