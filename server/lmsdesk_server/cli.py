@@ -49,6 +49,11 @@ def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
 
     from lmsdesk_server.main import create_app
 
+    if "public_url" not in settings.model_fields_set:
+        # Checkout return pages and the test provider's own webhook delivery use this address:
+        # without LMSDESK_PUBLIC_URL it is where this server listens.
+        host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+        settings = settings.model_copy(update={"public_url": f"http://{host}:{args.port}"})
     with database_url(settings) as url:
         upgrade_to_head(url)
         context = ServerContext.build(settings, url)

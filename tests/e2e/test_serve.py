@@ -10,6 +10,7 @@ import httpx
 import psutil
 import pytest
 
+from lmsdesk_server.services.demo_seed import demo_id
 from tests.e2e.server_process import ServerProcess
 
 pytestmark = pytest.mark.e2e
@@ -53,3 +54,26 @@ def test_serve_on_embedded_postgres_survives_sigkill_and_stops_cleanly(tmp_path:
     assert httpx.get(f"{server.url}/api/v1/health").json()["database"] == "ok"
     assert server.stop(signal.SIGTERM) == 0
     assert not _postgres_running(_postmaster_pid(server.data_dir) or stale)
+
+
+def test_the_test_provider_delivers_to_the_port_it_serves_on(tmp_path: Path) -> None:
+    """`serve` on an arbitrary port, no LMSDESK_PUBLIC_URL: Pay on the test checkout page reaches
+    this server's own webhook, signed with the secret it generated, and completes the order."""
+    server = ServerProcess(tmp_path / "data")
+    server.start()
+    try:
+        assert server.cli("seed-demo").returncode == 0
+        demo_student = {"email": "student@example.com", "password": "lmsdesk-demo"}
+        login = httpx.post(f"{server.url}/api/v1/auth/login", json=demo_student)
+        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        course = {"course_id": str(demo_id("course:practical-sqlite"))}
+        checkout = httpx.post(f"{server.url}/api/v1/checkout/sessions", headers=headers,
+                              json=course).json()  # fmt: skip
+        assert checkout["url"].startswith(f"{server.url}/checkout/test/")
+        paid = httpx.post(f"{checkout['url']}/pay", timeout=30)
+        assert paid.status_code == 303
+        order = httpx.get(f"{server.url}/api/v1/orders/{checkout['order_id']}", headers=headers)
+        assert order.json()["status"] == "completed"
+        assert order.json()["enrollment_active"] is True
+    finally:
+        server.stop()
