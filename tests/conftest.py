@@ -19,6 +19,7 @@ import pytest  # noqa: E402
 
 from tests.fakes import MemoryKeyring  # noqa: E402
 from tests.support.live_server import LiveServer  # noqa: E402
+from tests.support.network import CuttableLink  # noqa: E402
 from tests.support.postgres import PostgresForTests  # noqa: E402
 
 
@@ -47,3 +48,11 @@ def live_server(
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def link(live_server: LiveServer) -> Iterator[CuttableLink]:
+    """A TCP proxy to the live server that a test can cut and restore: the network cable."""
+    cuttable = CuttableLink(int(live_server.url.rsplit(":", 1)[1]))
+    yield cuttable
+    cuttable.close()

@@ -35,13 +35,6 @@ PAID_TEXT = demo_id("practical-sqlite:text")
 
 
 @pytest.fixture
-def link(live_server: LiveServer) -> CuttableLink:
-    proxy = CuttableLink(int(live_server.url.rsplit(":", 1)[1]))
-    yield proxy  # type: ignore[misc]
-    proxy.close()
-
-
-@pytest.fixture
 def http() -> Iterator[httpx.Client]:
     with httpx.Client(timeout=10) as client:
         yield client

@@ -82,13 +82,6 @@ def http() -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
-def link(live_server: LiveServer) -> Iterator[CuttableLink]:
-    cuttable = CuttableLink(int(live_server.url.rsplit(":", 1)[1]))
-    yield cuttable
-    cuttable.close()
-
-
-@pytest.fixture
 def laptops(tmp_path: Path, link: CuttableLink, http: httpx.Client) -> Callable[[str], Laptop]:
     return lambda name: Laptop(tmp_path / name, link, http)
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -32,3 +33,11 @@ def start_app(qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring) -> It
     for app in started:
         app.window.close()
         app.shutdown()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where rendered screens go: $LMSDESK_SCREENSHOT_DIR to look at them, else a tmp folder."""
+    folder = Path(os.environ.get("LMSDESK_SCREENSHOT_DIR", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

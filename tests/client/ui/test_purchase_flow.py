@@ -3,10 +3,8 @@ learning and the purchase history; and what Buy says offline. Screens are saved 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt, QUrl
 from pytestqt.qtbot import QtBot
 
@@ -20,20 +18,6 @@ from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
 
 PAID = demo_id("course:practical-sqlite")
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("LMSDESK_SCREENSHOT_DIR", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture
-def link(live_server: LiveServer) -> CuttableLink:
-    cuttable = CuttableLink(int(live_server.url.rsplit(":", 1)[1]))
-    yield cuttable  # type: ignore[misc]
-    cuttable.close()
 
 
 def _student_at_catalog(qtbot: QtBot, start_app: AppFactory, live_server: LiveServer,

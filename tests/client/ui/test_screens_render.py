@@ -6,10 +6,8 @@ The assertions catch a blank or collapsed render; the eyes catch the rest.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -23,13 +21,6 @@ from tests.client.ui.test_sign_in_flow import (
 )
 from tests.support.live_server import LiveServer, dead_url
 from tests.support.network import CuttableLink
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("LMSDESK_SCREENSHOT_DIR", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _save(widget: QWidget, path: Path) -> QImage:

@@ -48,13 +48,6 @@ def _synced(qtbot: QtBot, app: Application) -> SyncOutcome:
     return outcome
 
 
-@pytest.fixture
-def link(live_server: LiveServer) -> CuttableLink:
-    cuttable = CuttableLink(int(live_server.url.rsplit(":", 1)[1]))
-    yield cuttable  # type: ignore[misc]
-    cuttable.close()
-
-
 def _signed_in(
     qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
 ) -> Application:
