@@ -118,18 +118,22 @@ class CheckoutService:
                 order.status is O.PENDING
                 and order.created_at < datetime.now(UTC) - _RECONCILE_AFTER
             )
-        if stale and order.provider_session_id:
-            self._reconcile(order.provider_session_id)
+            session_id = order.provider_session_id
+            if not (stale and session_id):
+                return self._view(repo, order)
+        self._reconcile(session_id)
         with transaction(self._sessions) as db:
             repo = CommerceRepository(db)
-            order = self._own_order(repo, order_id, actor)
-            course = repo.course(order.course_id)
-            return _order_view(repo, order, course.title if course else "")
+            return self._view(repo, self._own_order(repo, order_id, actor))
 
     def orders(self, actor: Actor) -> list[OrderView]:
         with transaction(self._sessions) as db:
             repo = CommerceRepository(db)
-            return [_order_view(repo, o, title) for o, title in repo.orders_of(actor.id)]
+            active = {e.course_id for e, _ in repo.enrollments_of(actor.id) if e.status is E.ACTIVE}
+            return [
+                _order_view(o, title, o.course_id in active)
+                for o, title in repo.orders_of(actor.id)
+            ]
 
     def enrollments(self, actor: Actor) -> list[EnrollmentView]:
         with transaction(self._sessions) as db:
@@ -186,6 +190,13 @@ class CheckoutService:
                     move_order(order, O.EXPIRED)
 
     @staticmethod
+    def _view(repo: CommerceRepository, order: Order) -> OrderView:
+        course = repo.course(order.course_id)
+        enrollment = repo.enrollment(order.student_id, order.course_id)
+        active = enrollment is not None and enrollment.status is E.ACTIVE
+        return _order_view(order, course.title if course else "", active)
+
+    @staticmethod
     def _own_order(repo: CommerceRepository, order_id: uuid.UUID, actor: Actor | None, *,
                    lock: bool = False) -> Order:  # fmt: skip
         order = repo.order(order_id, lock=lock)
@@ -222,15 +233,13 @@ def _refuse_if_enrolled(repo: CommerceRepository, student_id: uuid.UUID,
         raise _suspended()
 
 
-def _order_view(repo: CommerceRepository, order: Order, title: str) -> OrderView:
-    enrollment = repo.enrollment(order.student_id, order.course_id)
+def _order_view(order: Order, title: str, enrolled: bool) -> OrderView:
     return OrderView(
         id=order.id, course_id=order.course_id, course_title=title,
         amount_cents=order.amount_cents, currency=order.currency, provider=order.provider,
         status=order.status, created_at=order.created_at, completed_at=order.completed_at,
         refunded_at=order.refunded_at,
-        enrollment_active=enrollment is not None and enrollment.status is E.ACTIVE
-        and order.status is O.COMPLETED,
+        enrollment_active=enrolled and order.status is O.COMPLETED,
     )  # fmt: skip
 
 

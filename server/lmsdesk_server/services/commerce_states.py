@@ -54,13 +54,14 @@ def move_order(order: Order, target: O, *, now: datetime | None = None) -> None:
         order.completed_at = at
     elif target is O.REFUNDED:
         order.refunded_at = at
-    stamp_order(order)
+    _stamp(order)
 
 
-def stamp_order(order: Order) -> None:
-    session = object_session(order)
+def _stamp(row: Order | Enrollment) -> None:
+    """Both live in their student's partition: every change must reach that student's devices."""
+    session = object_session(row)
     assert session is not None
-    stamp(session, order, user_partition(order.student_id))
+    stamp(session, row, user_partition(row.student_id))
 
 
 def move_enrollment(enrollment: Enrollment, target: E, *, now: datetime | None = None) -> None:
@@ -74,6 +75,4 @@ def move_enrollment(enrollment: Enrollment, target: E, *, now: datetime | None =
         enrollment.revoked_at = at
     elif target is E.ACTIVE:
         enrollment.revoked_at = None
-    session = object_session(enrollment)
-    assert session is not None
-    stamp(session, enrollment, user_partition(enrollment.student_id))
+    _stamp(enrollment)

@@ -8,8 +8,10 @@ The enrollment itself only ever arrives through sync, after the server verified 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 
@@ -18,10 +20,12 @@ from lmsdesk.contracts.enums import OrderStatus
 from lmsdesk.local_db.models.client import Setting
 from lmsdesk.local_db.models.mirror import Course, Order
 from lmsdesk.services.session import NotSignedIn, SessionService
-from lmsdesk.sync.api_client import ApiRejected, ServerUnreachable
+from lmsdesk.sync.api_client import ApiClient, ApiRejected, ServerUnreachable
 from lmsdesk.sync.auth_session import SessionEnded
 
 _PENDING_KEY = "pending_checkouts"
+
+T = TypeVar("T")
 
 
 class PurchaseError(Exception):
@@ -80,15 +84,11 @@ class PurchaseService:
     def start(self, course_id: uuid.UUID, course_title: str, price_text: str) -> PendingCheckout:
         """Create the checkout on the server and remember it here. Offline: PurchaseError, and
         nothing is queued (a payment cannot wait for the network)."""
-        try:
-            created = self._session.api_call(lambda api, t: api.create_checkout(t, course_id))
-        except ServerUnreachable as exc:
-            raise PurchaseError(
-                "Paying needs a connection to the server. Nothing was charged or queued: "
-                "connect and try again."
-            ) from exc
-        except (ApiRejected, SessionEnded, NotSignedIn) as exc:
-            raise PurchaseError(_message(exc)) from exc
+        created = self._call(
+            lambda api, t: api.create_checkout(t, course_id),
+            offline="Paying needs a connection to the server. Nothing was charged or queued: "
+            "connect and try again.",
+        )
         pending = PendingCheckout(
             order_id=created.order_id, course_id=course_id, course_title=course_title,
             price_text=price_text, url=created.url, started_at=datetime.now(UTC),
@@ -112,26 +112,18 @@ class PurchaseService:
         return view
 
     def cancel(self, order_id: uuid.UUID) -> OrderView:
-        try:
-            view = self._session.api_call(lambda api, t: api.cancel_order(t, order_id))
-        except ServerUnreachable as exc:
-            raise PurchaseError(
-                "Cancelling needs a connection. If you do not pay, the checkout closes by "
-                "itself within 30 minutes."
-            ) from exc
-        except (ApiRejected, SessionEnded, NotSignedIn) as exc:
-            raise PurchaseError(_message(exc)) from exc
+        view = self._call(
+            lambda api, t: api.cancel_order(t, order_id),
+            offline="Cancelling needs a connection. If you do not pay, the checkout closes by "
+            "itself within 30 minutes.",
+        )
         if view.status not in OPEN_ORDER_STATUSES:
             self._forget(order_id)
         return view
 
     def enroll_free(self, course_id: uuid.UUID) -> None:
-        try:
-            self._session.api_call(lambda api, t: api.enroll_free(t, course_id))
-        except ServerUnreachable as exc:
-            raise PurchaseError("Enrolling needs a connection to the server.") from exc
-        except (ApiRejected, SessionEnded, NotSignedIn) as exc:
-            raise PurchaseError(_message(exc)) from exc
+        self._call(lambda api, t: api.enroll_free(t, course_id),
+                   offline="Enrolling needs a connection to the server.")  # fmt: skip
 
     def pending(self) -> list[PendingCheckout]:
         store = self._session.store
@@ -154,6 +146,15 @@ class PurchaseService:
         ]
 
     # ------------------------------------------------------------------ helpers
+
+    def _call(self, request: Callable[[ApiClient, str], T], *, offline: str) -> T:
+        """An authenticated request whose every failure becomes a PurchaseError in plain words."""
+        try:
+            return self._session.api_call(request)
+        except ServerUnreachable as exc:
+            raise PurchaseError(offline) from exc
+        except (ApiRejected, SessionEnded, NotSignedIn) as exc:
+            raise PurchaseError(_message(exc)) from exc
 
     def _history_offline(self) -> list[OrderLine]:
         store = self._session.store
