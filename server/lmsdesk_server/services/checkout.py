@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from lmsdesk.contracts.commerce import CheckoutSession, EnrollmentView, OrderView
+from lmsdesk.contracts.commerce import CheckoutSession, EnrollmentView, OrderView, money_text
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, EnrollmentSource
 from lmsdesk.contracts.enums import EnrollmentStatus as E
@@ -34,10 +34,6 @@ from lmsdesk_server.services.fulfilment import Fulfilment, FulfilmentProblem
 
 # A pending order this long past its session's expiry is asked about directly (a missed webhook).
 _RECONCILE_AFTER = timedelta(minutes=CHECKOUT_MINUTES + 5)
-
-
-def _money(cents: int, currency: str) -> str:
-    return f"{cents / 100:.2f} {currency}"
 
 
 class CheckoutService:
@@ -150,7 +146,7 @@ class CheckoutService:
             if course.price_cents > 0:
                 raise ApiError(
                     402, "payment_required",
-                    f"This course costs {_money(course.price_cents, course.currency)}: "
+                    f"This course costs {money_text(course.price_cents, course.currency)}: "
                     "buy it through checkout.",
                 )  # fmt: skip
             enrollment = repo.enrollment(actor.id, course_id, lock=True)

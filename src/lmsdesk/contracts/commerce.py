@@ -13,6 +13,12 @@ from lmsdesk.contracts.enums import (
     PaymentProvider,
 )
 
+
+def money_text(cents: int, currency: str) -> str:
+    """A price as both sides write it to people: "Free", or "19.99 USD"."""
+    return "Free" if cents == 0 else f"{cents / 100:,.2f} {currency}"
+
+
 # Orders still waiting for the provider; every other status is final for the client's polling.
 OPEN_ORDER_STATUSES = frozenset({OrderStatus.PENDING})
 

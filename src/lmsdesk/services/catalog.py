@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from lmsdesk.contracts.commerce import money_text
 from lmsdesk.contracts.enums import CourseStatus, EnrollmentStatus
 from lmsdesk.local_db.models.mirror import Course, Enrollment
-from lmsdesk.services.purchases import money
 from lmsdesk.services.session import SessionService
 
 
@@ -32,7 +32,7 @@ class CourseSummary:
     def price_text(self) -> str:
         if self.price_cents == 0:
             return "Free"
-        return money(self.price_cents, self.currency)
+        return money_text(self.price_cents, self.currency)
 
 
 class CatalogService:

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from sqlalchemy import select
 
-from lmsdesk.contracts.commerce import OPEN_ORDER_STATUSES, OrderView
+from lmsdesk.contracts.commerce import OPEN_ORDER_STATUSES, OrderView, money_text
 from lmsdesk.contracts.enums import OrderStatus
 from lmsdesk.local_db.models.client import Setting
 from lmsdesk.local_db.models.mirror import Course, Order
@@ -59,11 +59,7 @@ class OrderLine:
 
     @property
     def amount_text(self) -> str:
-        return money(self.amount_cents, self.currency)
-
-
-def money(cents: int, currency: str) -> str:
-    return "Free" if cents == 0 else f"{cents / 100:,.2f} {currency}"
+        return money_text(self.amount_cents, self.currency)
 
 
 # What each final order status means to the student.
