@@ -16,6 +16,7 @@ from lmsdesk_server.payments.test_provider import TestProvider
 from lmsdesk_server.secrets_store import load_or_create_secret
 from lmsdesk_server.security.rate_limit import LoginThrottle
 from lmsdesk_server.security.tokens import AccessTokens
+from lmsdesk_server.services.media_access import LinkSigner, link_key
 from lmsdesk_server.services.sync_cursor import CursorCodec, cursor_key
 
 
@@ -29,6 +30,7 @@ class ServerContext:
     webhook_secret: str
     cursor_codec: CursorCodec
     payments: PaymentProvider
+    media_links: LinkSigner
 
     @property
     def refresh_lifetime(self) -> timedelta:
@@ -79,4 +81,5 @@ class ServerContext:
             webhook_secret=webhook_secret,
             cursor_codec=CursorCodec(cursor_key(jwt_secret)),
             payments=payments,
+            media_links=LinkSigner(link_key(jwt_secret)),
         )

@@ -6,7 +6,16 @@ from fastapi import FastAPI
 
 from lmsdesk import __version__
 from lmsdesk.contracts import API_PREFIX
-from lmsdesk_server.api import auth, checkout_pages, commerce, health, learning, sync, webhooks
+from lmsdesk_server.api import (
+    auth,
+    checkout_pages,
+    commerce,
+    health,
+    learning,
+    media,
+    sync,
+    webhooks,
+)
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.errors import install_error_handlers
 
@@ -27,5 +36,6 @@ def create_app(context: ServerContext) -> FastAPI:
     app.include_router(learning.router, prefix=API_PREFIX)
     app.include_router(commerce.router, prefix=API_PREFIX)
     app.include_router(webhooks.router, prefix=API_PREFIX)
+    app.include_router(media.router, prefix=API_PREFIX)
     app.include_router(checkout_pages.router)
     return app

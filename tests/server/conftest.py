@@ -21,6 +21,7 @@ from lmsdesk_server.payments.provider import ProviderUnavailable
 from lmsdesk_server.payments.test_provider import TestProvider
 from lmsdesk_server.security.rate_limit import LoginThrottle
 from lmsdesk_server.security.tokens import AccessTokens
+from lmsdesk_server.services.media_access import LinkSigner, link_key
 from lmsdesk_server.services.payment_webhooks import PaymentWebhooks
 from lmsdesk_server.services.sync_cursor import CursorCodec, cursor_key
 from tests.support.postgres import PostgresForTests
@@ -82,6 +83,7 @@ def context(
         webhook_secret=TEST_WEBHOOK_SECRET,
         cursor_codec=CursorCodec(cursor_key(TEST_JWT_SECRET)),
         payments=provider,
+        media_links=LinkSigner(link_key(TEST_JWT_SECRET)),
     )
 
 

@@ -59,10 +59,10 @@ AccountServiceDep = Annotated[AccountService, Depends(get_account_service)]
 _bearer = HTTPBearer(auto_error=False, description="Access token from /auth/login")
 
 
-def get_actor(
-    context: ContextDep,
-    accounts: AccountServiceDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+def actor_from_bearer(
+    context: ServerContext,
+    accounts: AccountService,
+    credentials: HTTPAuthorizationCredentials | None,
 ) -> Actor:
     if credentials is None:
         raise ApiError(
@@ -76,6 +76,13 @@ def get_actor(
         )
         raise ApiError(401, exc.reason, message, headers={"WWW-Authenticate": "Bearer"}) from exc
     return accounts.actor_for(claims.user_id)
+
+
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def get_actor(context: ContextDep, accounts: AccountServiceDep, credentials: BearerDep) -> Actor:
+    return actor_from_bearer(context, accounts, credentials)
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]

@@ -1,0 +1,71 @@
+"""`GET /media/{asset_id}`: byte ranges of an asset, for downloads that resume and for players.
+
+Starlette's FileResponse answers Range (206 with Content-Range, 416 past the end) and If-Range;
+the ETag is the file's sha256, so a resumed download whose file changed on the server gets the
+whole new file instead of a splice of two.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse
+
+from lmsdesk.contracts.common import ErrorResponse
+from lmsdesk.contracts.media import MediaLink
+from lmsdesk_server.api.deps import (
+    AccountServiceDep,
+    BearerDep,
+    ContextDep,
+    CurrentActor,
+    SessionDep,
+    actor_from_bearer,
+)
+from lmsdesk_server.errors import ApiError
+from lmsdesk_server.services.media_access import MediaAccess
+
+router = APIRouter(tags=["media"])
+_errors: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 404)
+}
+
+
+@router.get("/media/{asset_id}", response_class=FileResponse, responses=_errors)
+def media(
+    asset_id: uuid.UUID,
+    context: ContextDep,
+    accounts: AccountServiceDep,
+    session: SessionDep,
+    credentials: BearerDep,
+    u: Annotated[uuid.UUID | None, Query(description="signed link: user")] = None,
+    e: Annotated[int | None, Query(description="signed link: expiry (Unix time)")] = None,
+    s: Annotated[str | None, Query(max_length=100, description="signed link: signature")] = None,
+) -> FileResponse:
+    if s is not None:
+        if u is None or e is None or not context.media_links.verify(asset_id, u, e, s):
+            raise ApiError(
+                403, "link_expired", "This media link has expired; open the lesson again."
+            )
+        actor = accounts.actor_for(u)
+    else:
+        actor = actor_from_bearer(context, accounts, credentials)
+    asset = MediaAccess(session, context.settings.media_dir).readable(actor, asset_id)
+    return FileResponse(
+        asset.path,
+        media_type=asset.mime_type,
+        filename=asset.filename,
+        content_disposition_type="inline",
+        headers={"etag": f'"{asset.sha256}"', "cache-control": "private, max-age=3600"},
+    )
+
+
+@router.post("/media/{asset_id}/link", responses=_errors)
+def media_link(
+    asset_id: uuid.UUID, actor: CurrentActor, context: ContextDep, session: SessionDep
+) -> MediaLink:
+    access = MediaAccess(session, context.settings.media_dir)
+    return access.link(
+        actor, asset_id, signer=context.media_links, public_url=context.settings.public_url
+    )

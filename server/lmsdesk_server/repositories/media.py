@@ -1,0 +1,54 @@
+"""All SQL about who may read a media asset."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts.enums import CourseStatus
+from lmsdesk_server.db.models import Course, Lesson, LessonResource, MediaAsset
+
+_LIVE = (CourseStatus.APPROVED, CourseStatus.ARCHIVED)
+
+
+class MediaRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def asset(self, asset_id: uuid.UUID) -> MediaAsset | None:
+        return self._session.get(MediaAsset, asset_id)
+
+    def is_public(self, asset_id: uuid.UUID) -> bool:
+        """A thumbnail of a published course, or the media of one of its preview lessons:
+        any signed-in user may see them, as they may see the catalog."""
+        thumbnail = select(Course.id).where(
+            Course.thumbnail_asset_id == asset_id, Course.status == CourseStatus.APPROVED
+        )
+        preview = (
+            select(Lesson.id)
+            .join(Course, Course.id == Lesson.course_id)
+            .where(
+                Lesson.is_preview,
+                Course.status == CourseStatus.APPROVED,
+                or_(Lesson.video_asset_id == asset_id, Lesson.subtitles_asset_id == asset_id),
+            )
+        )
+        return (
+            self._session.scalar(thumbnail.limit(1)) is not None
+            or self._session.scalar(preview.limit(1)) is not None
+        )
+
+    def courses_using(self, asset_id: uuid.UUID) -> set[uuid.UUID]:
+        """Every course whose lessons (video, subtitles, resources) or thumbnail use the asset."""
+        lessons = select(Lesson.course_id).where(
+            or_(Lesson.video_asset_id == asset_id, Lesson.subtitles_asset_id == asset_id)
+        )
+        resources = (
+            select(Lesson.course_id)
+            .join(LessonResource, LessonResource.lesson_id == Lesson.id)
+            .where(LessonResource.asset_id == asset_id)
+        )
+        thumbnails = select(Course.id).where(Course.thumbnail_asset_id == asset_id)
+        return set(self._session.scalars(lessons.union(resources, thumbnails)))

@@ -1,0 +1,98 @@
+"""Who may read a media asset, and short-lived signed links for players that cannot send headers.
+
+The same entitlement rule as the sync feed (DESIGN.md section 7): preview lessons and published
+thumbnails for any signed-in user; everything else for an active enrollment, the course's own
+instructor, the asset's owner, or an admin. A signed link names the user, so the rule is checked
+again on every request made with it: a refund ends streaming as well as downloading.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts.enums import MediaStatus
+from lmsdesk.contracts.media import MediaLink
+from lmsdesk_server.db.models import MediaAsset
+from lmsdesk_server.errors import ApiError
+from lmsdesk_server.repositories.learning import LearningRepository
+from lmsdesk_server.repositories.media import MediaRepository
+from lmsdesk_server.services.accounts import Actor
+
+#: Long enough to watch a long lecture with pauses (players re-request ranges when seeking),
+#: short enough that a leaked link is soon useless. Each lesson opening asks for a fresh one.
+LINK_LIFETIME = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class ReadableAsset:
+    path: Path
+    sha256: str
+    mime_type: str
+    filename: str
+
+
+class LinkSigner:
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def sign(self, asset_id: uuid.UUID, user_id: uuid.UUID, expires: int) -> str:
+        message = f"media:{asset_id}:{user_id}:{expires}".encode()
+        digest = hmac.new(self._key, message, hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+    def verify(self, asset_id: uuid.UUID, user_id: uuid.UUID, expires: int, signature: str) -> bool:
+        expected = self.sign(asset_id, user_id, expires)
+        return hmac.compare_digest(expected, signature) and expires > datetime.now(UTC).timestamp()
+
+
+def link_key(jwt_secret: str) -> bytes:
+    """A key of its own, derived from the server secret: a link signature can never be replayed
+    as (or forged from) any other signed value."""
+    return hmac.new(jwt_secret.encode(), b"lmsdesk media links", hashlib.sha256).digest()
+
+
+class MediaAccess:
+    def __init__(self, session: Session, media_dir: Path) -> None:
+        self._media = MediaRepository(session)
+        self._learning = LearningRepository(session)
+        self._media_dir = media_dir
+
+    def readable(self, actor: Actor, asset_id: uuid.UUID) -> ReadableAsset:
+        asset = self._media.asset(asset_id)
+        if asset is None or asset.status is not MediaStatus.READY:
+            raise ApiError(404, "asset_not_found", "There is no such media file.")
+        if not self._may_read(actor, asset):
+            raise ApiError(
+                403, "not_entitled", "Enroll in the course to watch or download its media."
+            )
+        path = self._media_dir / asset.storage_key
+        if not path.is_file():
+            raise ApiError(404, "asset_missing", "This media file is missing on the server.")
+        return ReadableAsset(path, asset.sha256, asset.mime_type, asset.original_filename)
+
+    def link(
+        self, actor: Actor, asset_id: uuid.UUID, *, signer: LinkSigner, public_url: str
+    ) -> MediaLink:
+        self.readable(actor, asset_id)
+        expires_at = datetime.now(UTC).replace(microsecond=0) + LINK_LIFETIME
+        expires = int(expires_at.timestamp())
+        query = urlencode(
+            {"u": str(actor.id), "e": expires, "s": signer.sign(asset_id, actor.id, expires)}
+        )
+        url = f"{public_url.rstrip('/')}/api/v1/media/{asset_id}?{query}"
+        return MediaLink(url=url, expires_at=expires_at)
+
+    def _may_read(self, actor: Actor, asset: MediaAsset) -> bool:
+        if actor.has_admin() or asset.owner_id == actor.id or self._media.is_public(asset.id):
+            return True
+        entitled = self._learning.entitled_course_ids(actor.id, is_admin=False)
+        return any(str(c) in entitled for c in self._media.courses_using(asset.id))
