@@ -6,6 +6,7 @@ import contextlib
 import selectors
 import socket
 import threading
+import time
 
 
 class CuttableLink:
@@ -15,6 +16,7 @@ class CuttableLink:
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._listener.bind(("127.0.0.1", 0))
         self._listener.listen(64)
+        self._chunk = 65536
         self.port: int = self._listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self._up = threading.Event()
@@ -24,6 +26,12 @@ class CuttableLink:
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
+        self._pause_per_chunk = 0.0
+
+    def slow_down(self, bytes_per_second: int) -> None:
+        """Relay at most this fast, like a real network: loopback would otherwise hand a whole
+        file to the client's socket buffer before the test could cut the link mid-transfer."""
+        self._pause_per_chunk = self._chunk / bytes_per_second
 
     def cut(self) -> None:
         """Refuse new connections and reset the open ones."""
@@ -71,10 +79,12 @@ class CuttableLink:
         try:
             while self._up.is_set():
                 for key, _ in selector.select(timeout=0.2):
-                    data = key.fileobj.recv(65536)  # type: ignore[union-attr]
+                    data = key.fileobj.recv(self._chunk)  # type: ignore[union-attr]
                     if not data:
                         return
                     key.data.sendall(data)
+                    if self._pause_per_chunk:
+                        time.sleep(self._pause_per_chunk)
         except OSError:
             return
         finally:

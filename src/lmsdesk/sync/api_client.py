@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TypeVar
 
 import httpx
@@ -14,6 +17,7 @@ from lmsdesk.contracts import API_PREFIX
 from lmsdesk.contracts.auth import LoginRequest, LogoutRequest, Me, RefreshRequest, TokenPair
 from lmsdesk.contracts.commerce import CheckoutSession, CourseRef, EnrollmentView, OrderView
 from lmsdesk.contracts.common import ErrorResponse, Health
+from lmsdesk.contracts.media import MediaLink
 from lmsdesk.contracts.sync import PullRequest, PullResponse, PushRequest, PushResponse
 
 _log = logging.getLogger(__name__)
@@ -39,6 +43,16 @@ class ApiRejected(ApiFailure):
         self.status_code = status_code
         self.code = code
         self.message = message
+
+
+@dataclass(frozen=True)
+class MediaStream:
+    """An open media response. `offset` is the byte its body starts at: the requested start
+    when the server answered the range, 0 when it sent the whole file (it changed since)."""
+
+    offset: int
+    total_bytes: int
+    chunks: Iterator[bytes]
 
 
 def new_http_client() -> httpx.Client:
@@ -97,6 +111,32 @@ class ApiClient:
         body = CourseRef(course_id=course_id)
         response = self._request("POST", "/enrollments/free", json=body, token=access_token)
         return self._parse(response, EnrollmentView)
+
+    def media_link(self, access_token: str, asset_id: uuid.UUID) -> MediaLink:
+        response = self._request("POST", f"/media/{asset_id}/link", token=access_token)
+        return self._parse(response, MediaLink)
+
+    @contextmanager
+    def open_media(
+        self, access_token: str, asset_id: uuid.UUID, *, start: int, etag: str, chunk_bytes: int
+    ) -> Iterator[MediaStream]:
+        """Stream an asset from byte `start`. If-Range with the expected checksum: a file that
+        changed on the server comes whole, never spliced onto the old bytes."""
+        headers = {"Authorization": f"Bearer {access_token}"}
+        if start > 0:
+            headers |= {"Range": f"bytes={start}-", "If-Range": f'"{etag}"'}
+        url = f"{self.base_url}{API_PREFIX}/media/{asset_id}"
+        try:
+            with self._http.stream("GET", url, headers=headers) as response:
+                if response.is_error:
+                    response.read()
+                    raise self._rejection(response)
+                offset = start if response.status_code == 206 else 0
+                total = offset + int(response.headers.get("content-length", "0"))
+                yield MediaStream(offset, total, response.iter_bytes(chunk_bytes))
+        except httpx.TransportError as exc:
+            _log.info("media %s: connection lost (%s)", asset_id, type(exc).__name__)
+            raise ServerUnreachable(f"Lost the connection to {self.base_url}.") from exc
 
     # ------------------------------------------------------------------ plumbing
     def _request(

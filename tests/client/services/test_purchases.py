@@ -4,14 +4,12 @@ its downloaded media, and keeps the progress."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import select
 
-from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import EnrollmentStatus, OrderStatus
 from lmsdesk.contracts.sync import SetPositionArgs
 from lmsdesk.local_db import outbox
@@ -26,30 +24,12 @@ from lmsdesk.sync.api_client import ApiClient
 from lmsdesk.sync.token_store import KeyringTokenStore
 from lmsdesk_server.services.demo_seed import demo_id
 from tests.fakes import MemoryKeyring
-from tests.support.live_server import PASSWORD, LiveServer
+from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
 
 PAID = demo_id("course:practical-sqlite")
 FREE = demo_id("course:offline-first-basics")
 PAID_TEXT = demo_id("practical-sqlite:text")
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=10) as client:
-        yield client
-
-
-@pytest.fixture
-def student(live_server: LiveServer, link: CuttableLink, tmp_path: Path, http: httpx.Client,
-            memory_keyring: MemoryKeyring) -> Iterator[SessionService]:  # fmt: skip
-    tokens = KeyringTokenStore(memory_keyring)
-    service = SessionService(data_dir=tmp_path / "client", api_for=lambda url: ApiClient(url, http),
-                             token_store=lambda: tokens)  # fmt: skip
-    service.sign_in(link.url, live_server.create_user(Role.STUDENT), PASSWORD)
-    yield service
-    if service.store is not None:
-        service.store.close()
 
 
 def _enrollment_status(service: SessionService) -> EnrollmentStatus | None:

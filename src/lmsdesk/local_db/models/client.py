@@ -1,5 +1,5 @@
 """Tables only the client has (DESIGN.md section 4): account, replica, outbox, sync state,
-downloads, settings."""
+downloads, quiz drafts, settings."""
 
 from __future__ import annotations
 
@@ -95,10 +95,14 @@ class DownloadState(enum.StrEnum):
 
 
 class Download(LocalBase):
+    """One media file of one course on this computer. A file two courses share is kept once per
+    course, so removing one course's media never breaks the other."""
+
     __tablename__ = "downloads"
 
-    asset_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    course_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    course_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    asset_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, index=True)
+    lesson_id: Mapped[uuid.UUID | None]
     relative_path: Mapped[str] = mapped_column(String(500))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     bytes_done: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -107,6 +111,23 @@ class Download(LocalBase):
         status_enum(DownloadState, "download_state"), default=DownloadState.QUEUED
     )
     error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+
+
+class QuizDraft(LocalBase):
+    """The attempt in progress, journaled on every answer change: a crash mid-quiz loses
+    nothing. Removed when the attempt is submitted (in the same transaction as its outbox row)."""
+
+    __tablename__ = "quiz_drafts"
+
+    quiz_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    attempt_id: Mapped[uuid.UUID]
+    started_at: Mapped[datetime]
+    question_order: Mapped[list[Any]]
+    answers: Mapped[dict[str, Any]]
+    # Time used so far, measured on a monotonic clock while the quiz is open; the wall-clock gap
+    # since `updated_at` is added only across a restart.
+    elapsed_seconds: Mapped[float] = mapped_column(default=0.0)
     updated_at: Mapped[datetime]
 
 

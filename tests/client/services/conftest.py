@@ -1,0 +1,35 @@
+"""A signed-in student's client services against the live server, through a cuttable link."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from lmsdesk.contracts.common import Role
+from lmsdesk.services.session import SessionService
+from lmsdesk.sync.api_client import ApiClient
+from lmsdesk.sync.token_store import KeyringTokenStore
+from tests.fakes import MemoryKeyring
+from tests.support.live_server import PASSWORD, LiveServer
+from tests.support.network import CuttableLink
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    with httpx.Client(timeout=10) as client:
+        yield client
+
+
+@pytest.fixture
+def student(live_server: LiveServer, link: CuttableLink, tmp_path: Path, http: httpx.Client,
+            memory_keyring: MemoryKeyring) -> Iterator[SessionService]:  # fmt: skip
+    tokens = KeyringTokenStore(memory_keyring)
+    service = SessionService(data_dir=tmp_path / "client", api_for=lambda url: ApiClient(url, http),
+                             token_store=lambda: tokens)  # fmt: skip
+    service.sign_in(link.url, live_server.create_user(Role.STUDENT), PASSWORD)
+    yield service
+    if service.store is not None:
+        service.store.close()
