@@ -92,14 +92,16 @@ Seconds = Annotated[float, Field(ge=0, le=7 * 24 * 3600)]
 class SetPositionArgs(WireModel):
     lesson_id: uuid.UUID
     position_seconds: Seconds
-    #: The furthest point reached since the last position sent (saves coalesced into this one
-    #: may have gone further than where the student stopped).
+    #: The furthest point actually watched, when the sender knows it (the player does: a seek
+    #: moves the position but not this). Absent, the position counts as watched. Saves
+    #: coalesced into this one keep the furthest any of them reached.
     furthest_seconds: Seconds | None = None
     reset_generation: Annotated[int, Field(ge=0)] = 0
 
     @property
     def furthest(self) -> float:
-        return max(self.position_seconds, self.furthest_seconds or 0.0)
+        """What this save adds to the furthest-position register ("percent watched")."""
+        return self.position_seconds if self.furthest_seconds is None else self.furthest_seconds
 
 
 class CompleteLessonArgs(WireModel):

@@ -87,12 +87,7 @@ def enqueue(
                 args = {**args, "seconds": args["seconds"] + unsent.args["seconds"]}
             elif "position_seconds" in args:
                 old, new = unsent.args, args
-                reached = max(
-                    new["position_seconds"],
-                    new.get("furthest_seconds") or 0,
-                    old["position_seconds"],
-                    old.get("furthest_seconds") or 0,
-                )
+                reached = max(_watched(old), _watched(new))
                 args = {**args, "furthest_seconds": reached}
             session.delete(unsent)
             session.flush()
@@ -107,6 +102,12 @@ def enqueue(
         )
     )  # fmt: skip
     return seq
+
+
+def _watched(args: dict[str, Any]) -> float:
+    """A position save's contribution to the furthest register (SetPositionArgs.furthest)."""
+    furthest = args.get("furthest_seconds")
+    return float(args["position_seconds"] if furthest is None else furthest)
 
 
 def _as_queued(row: OutboxItem) -> QueuedMutation:

@@ -88,6 +88,17 @@ def test_seeking_back_never_lowers_the_furthest_position(
     assert row.status is ProgressStatus.IN_PROGRESS
 
 
+def test_seeking_ahead_moves_the_position_but_not_what_was_watched(
+    session: Session, enrolled: User, device_for: DeviceFactory
+) -> None:
+    device = device_for(enrolled)
+    device.push(device.mutation("progress.set_position@1", lesson_id=FREE_VIDEO,
+                                position_seconds=29, furthest_seconds=6))  # fmt: skip
+    row = progress(session, enrolled, FREE_VIDEO)
+    assert row.last_position_seconds == 29  # resumes where the student left the playhead
+    assert row.furthest_position_seconds == 6  # but only 6 s were watched
+
+
 def test_completion_only_grows_and_an_explicit_reset_clears_it(
     session: Session, enrolled: User, device_for: DeviceFactory
 ) -> None:
