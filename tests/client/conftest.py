@@ -1,4 +1,4 @@
-"""A signed-in student's client services against the live server, through a cuttable link."""
+"""Client tests: a signed-in student's services against the live server, through a cuttable link."""
 
 from __future__ import annotations
 

@@ -1,0 +1,211 @@
+"""The video player: libvlc behind a QObject (STYLE.md, "Keeping the UI responsive").
+
+libvlc calls its event callbacks on its own thread and is not reentrant from them, so a callback
+only emits a Qt signal; the position is polled by a main-thread QTimer. Without libvlc (or without
+its plugins, where `vlc.Instance()` quietly returns None) `create_instance` raises
+PlayerUnavailable naming what to install, and the rest of the app goes on without video.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+_log = logging.getLogger(__name__)
+
+SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+INSTALL_HINT = (
+    "Video needs VLC's library. On Debian or Ubuntu: sudo apt-get install libvlc5 "
+    "vlc-plugin-base vlc-plugin-video-output. On Windows and macOS: install VLC from videolan.org."
+)
+#: Headless outputs for tests and benchmarks: events and timing are real, nothing is shown.
+HEADLESS_ARGS = ("--no-xlib", "--vout=dummy", "--aout=dummy")
+
+
+class PlayerUnavailable(Exception):
+    def __init__(self, message: str = INSTALL_HINT) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def create_instance(*, headless: bool = False) -> Any:
+    """One libvlc instance for the app. Raises PlayerUnavailable."""
+    try:
+        import vlc
+    except (ImportError, OSError) as exc:  # python-vlc raises OSError when libvlc is missing
+        raise PlayerUnavailable() from exc
+    args = ["--quiet", "--no-video-title-show", *(HEADLESS_ARGS if headless else ())]
+    instance = vlc.Instance(args)
+    if instance is None:  # libvlc found, but not its plugins
+        raise PlayerUnavailable()
+    return instance
+
+
+class VideoPlayer(QObject):
+    """One lesson's playback. Positions are seconds (floats); libvlc speaks milliseconds."""
+
+    position_changed = Signal(float)
+    duration_changed = Signal(float)
+    playing_changed = Signal(bool)
+    first_frame = Signal()
+    ended = Signal()
+    failed = Signal(str)
+    _from_vlc = Signal(str)
+
+    def __init__(self, instance: Any, parent: QObject | None = None, *, poll_ms: int = 200) -> None:
+        super().__init__(parent)
+        import vlc
+
+        self._vlc = vlc
+        self._instance = instance
+        self._player = instance.media_player_new()
+        self._subtitles_on = True
+        self._duration = 0.0
+        self._poll = QTimer(self)
+        self._poll.setInterval(poll_ms)
+        self._poll.timeout.connect(self._sample)
+        self._from_vlc.connect(self._on_vlc_event)
+        events = self._player.event_manager()
+        for name in ("MediaPlayerPlaying", "MediaPlayerPaused", "MediaPlayerEndReached",
+                     "MediaPlayerEncounteredError", "MediaPlayerVout",
+                     "MediaPlayerLengthChanged"):  # fmt: skip
+            # Runs on libvlc's thread: hand over to Qt, nothing else.
+            events.event_attach(getattr(vlc.EventType, name), self._relay(name))
+
+    def _relay(self, name: str) -> Any:
+        return lambda _event: self._from_vlc.emit(name)
+
+    # ---------------------------------------------------------------- opening
+    def attach(self, window_id: int) -> None:
+        """Draw into a native window (X11 window id, HWND or NSView)."""
+        import sys
+
+        if sys.platform.startswith("linux"):
+            self._player.set_xwindow(window_id)
+        elif sys.platform == "win32":
+            self._player.set_hwnd(window_id)
+        elif sys.platform == "darwin":
+            self._player.set_nsobject(window_id)
+
+    def open(self, source: str | Path, *, start_at: float = 0.0,
+             subtitles: Path | str | None = None, autoplay: bool = True) -> None:  # fmt: skip
+        """Open a local file or a (signed) URL at `start_at` seconds, with its subtitles."""
+        self._player.stop()
+        if isinstance(source, Path):
+            media = self._instance.media_new_path(str(source))
+            media.add_option("file-caching=0")  # local file: the first frame in tens of ms
+        else:
+            media = self._instance.media_new(source)
+            media.add_option("network-caching=1000")
+        if start_at > 0:
+            media.add_option(f"start-time={start_at:.3f}")
+        self._player.set_media(media)
+        media.release()
+        if subtitles is not None:
+            uri = subtitles.as_uri() if isinstance(subtitles, Path) else subtitles
+            self._player.add_slave(self._vlc.MediaSlaveType.subtitle, uri, True)
+        self._duration = 0.0
+        if autoplay:
+            self.play()
+
+    # ---------------------------------------------------------------- controls
+    def play(self) -> None:
+        if self._player.play() == -1:
+            self.failed.emit("This video could not be played.")
+        self._poll.start()
+
+    def pause(self) -> None:
+        self._player.set_pause(1)
+
+    def toggle(self) -> None:
+        self.pause() if self.is_playing() else self.play()
+
+    def is_playing(self) -> bool:
+        return bool(self._player.is_playing())
+
+    def position(self) -> float:
+        milliseconds: int = self._player.get_time()
+        return max(milliseconds, 0) / 1000.0
+
+    def duration(self) -> float:
+        return self._duration
+
+    def seek(self, seconds: float) -> None:
+        end = self._duration or float("inf")
+        target = min(max(seconds, 0.0), max(end - 0.25, 0.0))
+        self._player.set_time(int(target * 1000))
+        self.position_changed.emit(target)
+
+    def skip(self, delta: float) -> None:
+        self.seek(self.position() + delta)
+
+    def rate(self) -> float:
+        return float(self._player.get_rate())
+
+    def set_rate(self, rate: float) -> None:
+        self._player.set_rate(rate)
+
+    def step_rate(self, steps: int) -> float:
+        """The next (or previous) speed of SPEEDS; returns it."""
+        now = self.rate()
+        current = min(SPEEDS, key=lambda s: abs(s - now))
+        index = min(max(SPEEDS.index(current) + steps, 0), len(SPEEDS) - 1)
+        chosen: float = SPEEDS[index]
+        self.set_rate(chosen)
+        return chosen
+
+    def volume(self) -> int:
+        return int(self._player.audio_get_volume())
+
+    def set_volume(self, percent: int) -> None:
+        self._player.audio_set_volume(min(max(percent, 0), 100))
+
+    def is_muted(self) -> bool:
+        return bool(self._player.audio_get_mute())
+
+    def set_muted(self, muted: bool) -> None:
+        self._player.audio_set_mute(muted)
+
+    def subtitles_on(self) -> bool:
+        return self._subtitles_on
+
+    def set_subtitles_on(self, on: bool) -> None:
+        self._subtitles_on = on
+        tracks = [t for t in (self._player.video_get_spu_description() or []) if t[0] >= 0]
+        self._player.video_set_spu(tracks[-1][0] if on and tracks else -1)
+
+    def close(self) -> None:
+        self._poll.stop()
+        self._player.stop()
+        self._player.release()
+
+    # ---------------------------------------------------------------- events (UI thread)
+    @Slot()
+    def _sample(self) -> None:
+        if self._player.is_playing():
+            self.position_changed.emit(self.position())
+
+    @Slot(str)
+    def _on_vlc_event(self, name: str) -> None:
+        if name == "MediaPlayerPlaying":
+            self.playing_changed.emit(True)
+            if not self._subtitles_on:
+                self.set_subtitles_on(False)
+        elif name == "MediaPlayerPaused":
+            self.playing_changed.emit(False)
+            self.position_changed.emit(self.position())
+        elif name == "MediaPlayerLengthChanged":
+            self._duration = max(self._player.get_length(), 0) / 1000.0
+            self.duration_changed.emit(self._duration)
+        elif name == "MediaPlayerVout":
+            self.first_frame.emit()
+        elif name == "MediaPlayerEndReached":
+            self._poll.stop()
+            self.playing_changed.emit(False)
+            self.ended.emit()
+        elif name == "MediaPlayerEncounteredError":
+            self._poll.stop()
+            self.failed.emit("The video stopped: the file could not be read or the stream ended.")

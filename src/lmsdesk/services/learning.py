@@ -1,0 +1,322 @@
+"""What a student reads and does in a course, from the local store: works with no network.
+
+Outlines with progress and locks, lesson content, My learning, and the progress a lesson view
+records (position, time, completion) as outbox mutations. Blocking: call on the database lane
+(`video_source` may ask the server for a streaming link: the io lane).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts.enums import EnrollmentStatus, LessonType, ProgressStatus
+from lmsdesk.contracts.sync import AddTimeArgs, CompleteLessonArgs, SetPositionArgs
+from lmsdesk.local_db.engine import LocalStore
+from lmsdesk.local_db.models.mirror import (
+    Course,
+    CourseSection,
+    Enrollment,
+    Lesson,
+    LessonPrerequisite,
+    LessonProgress,
+    Quiz,
+)
+from lmsdesk.services.download_queue import CourseDownloads, DownloadQueue
+from lmsdesk.services.session import NotSignedIn, SessionService
+from lmsdesk.sync.api_client import ApiRejected, ServerUnreachable
+from lmsdesk.sync.auth_session import SessionEnded
+from lmsdesk.sync.engine import SyncEngine
+
+
+class LessonUnavailable(Exception):
+    """The lesson cannot be opened now; `message` says why and what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class LessonEntry:
+    id: uuid.UUID
+    title: str
+    lesson_type: LessonType
+    status: ProgressStatus
+    duration_seconds: int | None
+    is_preview: bool
+    locked_by: tuple[str, ...]  # titles of the lessons to complete first
+
+
+@dataclass(frozen=True)
+class SectionEntry:
+    title: str
+    lessons: tuple[LessonEntry, ...]
+
+
+@dataclass(frozen=True)
+class CourseOutline:
+    course_id: uuid.UUID
+    title: str
+    enrolled: bool
+    sections: tuple[SectionEntry, ...]
+
+    @property
+    def lessons(self) -> list[LessonEntry]:
+        return [lesson for section in self.sections for lesson in section.lessons]
+
+    @property
+    def percent_complete(self) -> int:
+        lessons = self.lessons
+        done = sum(1 for lesson in lessons if lesson.status is ProgressStatus.COMPLETED)
+        return round(100 * done / len(lessons)) if lessons else 0
+
+
+@dataclass(frozen=True)
+class LessonView:
+    id: uuid.UUID
+    course_id: uuid.UUID
+    title: str
+    lesson_type: LessonType
+    content: str
+    duration_seconds: int | None
+    video_asset_id: uuid.UUID | None
+    subtitles_asset_id: uuid.UUID | None
+    quiz_id: uuid.UUID | None
+    status: ProgressStatus
+    position_seconds: float
+    watched_seconds: float
+    reset_generation: int
+    locked_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    """A row of My learning."""
+
+    course_id: uuid.UUID
+    title: str
+    instructor: str
+    percent_complete: int
+    lessons_done: int
+    lessons_total: int
+    continue_lesson_id: uuid.UUID | None
+    continue_title: str
+    continue_position: float
+    downloads: CourseDownloads | None
+
+
+@dataclass(frozen=True)
+class VideoSource:
+    video: Path | str  # a verified local file, or a signed streaming URL
+    subtitles: Path | str | None
+    streaming: bool
+
+
+class LearningService:
+    def __init__(self, session: SessionService) -> None:
+        self._session = session
+
+    # ---------------------------------------------------------------- reading
+    def outline(self, course_id: uuid.UUID) -> CourseOutline:
+        with self._store().reading() as session:
+            return _outline(session, course_id)
+
+    def lesson(self, lesson_id: uuid.UUID) -> LessonView:
+        with self._store().reading() as session:
+            lesson = session.get(Lesson, lesson_id)
+            if lesson is None:
+                raise LessonUnavailable(
+                    "This lesson is not on this computer yet: enroll in the course and sync."
+                )
+            progress = _progress_by_lesson(session, [lesson_id]).get(lesson_id)
+            quiz_id = session.scalar(select(Quiz.id).where(Quiz.lesson_id == lesson_id))
+            return LessonView(
+                id=lesson.id, course_id=lesson.course_id, title=lesson.title,
+                lesson_type=lesson.lesson_type, content=lesson.content,
+                duration_seconds=lesson.duration_seconds, video_asset_id=lesson.video_asset_id,
+                subtitles_asset_id=lesson.subtitles_asset_id, quiz_id=quiz_id,
+                status=progress.status if progress else ProgressStatus.NOT_STARTED,
+                position_seconds=progress.last_position_seconds if progress else 0.0,
+                watched_seconds=progress.furthest_position_seconds if progress else 0.0,
+                reset_generation=progress.reset_generation if progress else 0,
+                locked_by=_locks(session, [lesson_id]).get(lesson_id, ()),
+            )  # fmt: skip
+
+    def my_courses(self) -> list[CourseProgress]:
+        store = self._store()
+        downloads = DownloadQueue(store, self._media_root()).overview()
+        with store.reading() as session:
+            active = select(Enrollment.course_id).where(
+                Enrollment.status == EnrollmentStatus.ACTIVE
+            )
+            courses = session.scalars(
+                select(Course).where(Course.id.in_(active)).order_by(Course.title)
+            ).all()
+            return [_course_progress(session, c, downloads.get(c.id)) for c in courses]
+
+    def video_source(self, lesson: LessonView) -> VideoSource:
+        """The downloaded file if there is one, else a streaming link. Raises LessonUnavailable."""
+        video_asset = lesson.video_asset_id
+        if video_asset is None:
+            raise LessonUnavailable("This lesson has no video.")
+        queue = DownloadQueue(self._store(), self._media_root())
+        local = queue.local_file(video_asset)
+        if local is not None:
+            subtitles = (
+                queue.local_file(lesson.subtitles_asset_id) if lesson.subtitles_asset_id else None
+            )
+            return VideoSource(local, subtitles, streaming=False)
+        try:
+            video = self._session.api_call(lambda api, t: api.media_link(t, video_asset))
+            subtitles_url = None
+            if lesson.subtitles_asset_id is not None:
+                asset = lesson.subtitles_asset_id
+                subtitles_url = self._session.api_call(lambda api, t: api.media_link(t, asset)).url
+        except (ServerUnreachable, SessionEnded, NotSignedIn) as exc:
+            raise LessonUnavailable(
+                "This video is not downloaded and the server cannot be reached. Download the "
+                "course while online to watch it anywhere."
+            ) from exc
+        except ApiRejected as exc:
+            raise LessonUnavailable(exc.message) from exc
+        return VideoSource(video.url, subtitles_url, streaming=True)
+
+    # ---------------------------------------------------------------- recording
+    def save_position(self, lesson: LessonView, position: float, watched: float) -> None:
+        args = SetPositionArgs(lesson_id=lesson.id, position_seconds=position,
+                               furthest_seconds=watched,
+                               reset_generation=lesson.reset_generation)  # fmt: skip
+        self._engine().record("progress.set_position@1", args)
+
+    def add_time(self, lesson: LessonView, seconds: float) -> None:
+        if seconds > 0:
+            args = AddTimeArgs(lesson_id=lesson.id, seconds=min(seconds, 24 * 3600),
+                               reset_generation=lesson.reset_generation)  # fmt: skip
+            self._engine().record("progress.add_time@1", args)
+
+    def complete(self, lesson: LessonView) -> None:
+        args = CompleteLessonArgs(lesson_id=lesson.id, completed_at=datetime.now(UTC),
+                                  reset_generation=lesson.reset_generation)  # fmt: skip
+        self._engine().record("progress.complete@1", args)
+
+    # ---------------------------------------------------------------- pieces
+    def _store(self) -> LocalStore:
+        store = self._session.store
+        if store is None:
+            raise NotSignedIn("Sign in first.")
+        return store
+
+    def _media_root(self) -> Path:
+        account = self._session.account_dir
+        if account is None:
+            raise NotSignedIn("Sign in first.")
+        return account / "media"
+
+    def _engine(self) -> SyncEngine:
+        engine = self._session.sync_engine
+        if engine is None:
+            raise NotSignedIn("Sign in first.")
+        return engine
+
+
+def _progress_by_lesson(
+    session: Session, lesson_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, LessonProgress]:
+    rows = session.scalars(select(LessonProgress).where(LessonProgress.lesson_id.in_(lesson_ids)))
+    return {row.lesson_id: row for row in rows}
+
+
+def _locks(session: Session, lesson_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[str, ...]]:
+    """For each locked lesson, the titles of its prerequisites not yet completed."""
+    links = session.execute(
+        select(LessonPrerequisite.lesson_id, LessonPrerequisite.prerequisite_lesson_id).where(
+            LessonPrerequisite.lesson_id.in_(lesson_ids)
+        )
+    ).all()
+    if not links:
+        return {}
+    needed = [p for _, p in links]
+    progress = _progress_by_lesson(session, needed)
+    titles = dict(
+        session.execute(select(Lesson.id, Lesson.title).where(Lesson.id.in_(needed))).tuples()
+    )
+    locks: dict[uuid.UUID, list[str]] = {}
+    for lesson_id, prerequisite in links:
+        row = progress.get(prerequisite)
+        if row is None or row.status is not ProgressStatus.COMPLETED:
+            locks.setdefault(lesson_id, []).append(titles.get(prerequisite, "an earlier lesson"))
+    return {k: tuple(sorted(v)) for k, v in locks.items()}
+
+
+def _outline(session: Session, course_id: uuid.UUID) -> CourseOutline:
+    course = session.get(Course, course_id)
+    if course is None:
+        raise LessonUnavailable("This course is not on this computer yet; sync first.")
+    sections = session.scalars(
+        select(CourseSection)
+        .where(CourseSection.course_id == course_id)
+        .order_by(CourseSection.position)
+    ).all()
+    lessons = session.scalars(
+        select(Lesson).where(Lesson.course_id == course_id).order_by(Lesson.position)
+    ).all()
+    ids = [lesson.id for lesson in lessons]
+    progress, locks = _progress_by_lesson(session, ids), _locks(session, ids)
+    enrolled = (
+        session.scalar(
+            select(Enrollment.id).where(
+                Enrollment.course_id == course_id, Enrollment.status == EnrollmentStatus.ACTIVE
+            )
+        )
+        is not None
+    )
+
+    def entry(lesson: Lesson) -> LessonEntry:
+        row = progress.get(lesson.id)
+        status = row.status if row else ProgressStatus.NOT_STARTED
+        locked_by = locks.get(lesson.id, ())
+        return LessonEntry(lesson.id, lesson.title, lesson.lesson_type, status,
+                           lesson.duration_seconds, lesson.is_preview, locked_by)  # fmt: skip
+
+    entries = tuple(
+        SectionEntry(s.title, tuple(entry(x) for x in lessons if x.section_id == s.id))
+        for s in sections
+    )
+    return CourseOutline(course.id, course.title, enrolled, entries)
+
+
+def _course_progress(
+    session: Session, course: Course, downloads: CourseDownloads | None
+) -> CourseProgress:
+    outline = _outline(session, course.id)
+    lessons = outline.lessons
+    progress = _progress_by_lesson(session, [lesson.id for lesson in lessons])
+    touched = [p for p in progress.values() if p.client_updated_at is not None]
+    last = max(
+        touched, key=lambda p: p.client_updated_at or datetime.min.replace(tzinfo=UTC), default=None
+    )
+    # Continue: the lesson last worked on if unfinished, else the first one not completed.
+    target = None
+    if last is not None and last.status is not ProgressStatus.COMPLETED:
+        target = next((lesson for lesson in lessons if lesson.id == last.lesson_id), None)
+    if target is None:
+        target = next(
+            (lesson for lesson in lessons if lesson.status is not ProgressStatus.COMPLETED), None
+        )
+    position = (
+        progress[target.id].last_position_seconds if target and target.id in progress else 0.0
+    )
+    done = sum(1 for lesson in lessons if lesson.status is ProgressStatus.COMPLETED)
+    return CourseProgress(
+        course_id=course.id, title=course.title, instructor=course.instructor_name,
+        percent_complete=outline.percent_complete, lessons_done=done, lessons_total=len(lessons),
+        continue_lesson_id=target.id if target else None,
+        continue_title=target.title if target else "", continue_position=position,
+        downloads=downloads,
+    )  # fmt: skip

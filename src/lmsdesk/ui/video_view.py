@@ -1,0 +1,126 @@
+"""The video lesson's widgets: the picture and its controls. Layout only; the video controller
+adds behaviour."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lmsdesk.player.vlc_player import SPEEDS
+
+
+def clock(seconds: float) -> str:
+    whole = max(int(seconds), 0)
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+class VideoSurface(QWidget):
+    """A native window libvlc draws into; black until the first frame."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
+        self.setAutoFillBackground(True)
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, Qt.GlobalColor.black)
+        self.setPalette(palette)
+        self.setMinimumSize(320, 180)
+
+
+class VideoView(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.surface = VideoSurface()
+        self.notice = QLabel()
+        self.notice.setObjectName("emptyState")
+        self.notice.setWordWrap(True)
+        self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.notice.hide()
+
+        self.play = QPushButton("Play")
+        self.play.setObjectName("primary")
+        self.play.setToolTip("Play or pause (Space)")
+        self.back = _button("−10 s", "Back 10 seconds (Left)")
+        self.forward = _button("+10 s", "Forward 10 seconds (Right)")
+        self.seek = QSlider(Qt.Orientation.Horizontal)
+        self.seek.setToolTip("Seek")
+        self.seek.setRange(0, 0)
+        self.time = QLabel("0:00 / 0:00")
+        self.time.setMinimumWidth(96)
+        self.speed = QComboBox()
+        self.speed.setToolTip("Speed ([ slower, ] faster)")
+        for rate in SPEEDS:
+            self.speed.addItem(f"{rate:g}×", rate)
+        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+        self.mute = _button("Mute", "Mute (M)", checkable=True)
+        self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume.setRange(0, 100)
+        self.volume.setValue(100)
+        self.volume.setFixedWidth(90)
+        self.volume.setToolTip("Volume (Up/Down)")
+        self.subtitles = _button("CC", "Subtitles on/off (C)", checkable=True)
+        self.subtitles.setChecked(True)
+        self.fullscreen = _button("Full screen", "Full screen (F)")
+        self.source = QLabel()
+        self.source.setObjectName("pageSubtitle")
+
+        controls = QHBoxLayout()
+        for button in (self.play, self.back, self.forward):
+            controls.addWidget(button)
+        controls.addWidget(self.seek, 1)
+        for widget in (self.time, self.speed, self.mute, self.volume, self.subtitles,
+                       self.fullscreen):  # fmt: skip
+            controls.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.surface, 1)
+        layout.addWidget(self.notice, 1)
+        layout.addLayout(controls)
+        layout.addWidget(self.source)
+
+    def show_notice(self, text: str) -> None:
+        """In place of the picture: why there is no video (no libvlc, offline, an error)."""
+        self.notice.setText(text)
+        self.notice.show()
+        self.surface.hide()
+        self._enable_controls(False)
+
+    def show_picture(self) -> None:
+        self.notice.hide()
+        self.surface.show()
+        self._enable_controls(True)
+
+    def _enable_controls(self, enabled: bool) -> None:
+        controls: tuple[QWidget, ...] = (
+            self.play, self.back, self.forward, self.seek, self.speed, self.mute, self.volume,
+            self.subtitles, self.fullscreen,
+        )  # fmt: skip
+        for control in controls:
+            control.setEnabled(enabled)
+
+    def show_time(self, position: float, duration: float) -> None:
+        self.time.setText(f"{clock(position)} / {clock(duration)}")
+        if not self.seek.isSliderDown():
+            self.seek.blockSignals(True)
+            self.seek.setRange(0, int(duration * 10))
+            self.seek.setValue(int(position * 10))
+            self.seek.blockSignals(False)
+
+
+def _button(text: str, tip: str, *, checkable: bool = False) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setToolTip(tip)
+    button.setCheckable(checkable)
+    return button
