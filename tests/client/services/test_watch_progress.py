@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from lmsdesk.services.watch_progress import WatchTracker
 
-
 CLOCK = [100.0]  # monotonic seconds, shared so time only moves forward
 
 
