@@ -3,6 +3,7 @@ keyring (nothing reaches the machine's real keyring), and one PostgreSQL per ses
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -21,6 +22,16 @@ from tests.fakes import MemoryKeyring  # noqa: E402
 from tests.support.live_server import LiveServer  # noqa: E402
 from tests.support.network import CuttableLink  # noqa: E402
 from tests.support.postgres import PostgresForTests  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_on_the_main_thread() -> Iterator[None]:
+    """Cycles holding Qt widgets must die on the UI thread (see lmsdesk.ui.garbage): no automatic
+    collection during a test, one collection after it, here."""
+    gc.disable()
+    yield
+    gc.collect()
+    gc.enable()
 
 
 @pytest.fixture(autouse=True)

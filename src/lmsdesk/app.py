@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lmsdesk import __version__
 from lmsdesk.config import ClientSettings
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
     from lmsdesk.services.session import SessionService
     from lmsdesk.sync.token_store import TokenStore
+    from lmsdesk.ui.download_controller import DownloadController
+    from lmsdesk.ui.learning_controller import LearningController
     from lmsdesk.ui.main_window import MainWindow
     from lmsdesk.ui.purchase_controller import PurchaseController
     from lmsdesk.ui.session_controller import SessionController
@@ -46,24 +48,36 @@ class Application:
     tasks: TaskManager
     http: httpx.Client
     purchases: PurchaseController
+    downloads: DownloadController
+    learning: LearningController
 
     def shutdown(self) -> None:
+        self.learning.leave()  # the video saves its position before the lanes drain
+        self.downloads.stop()
         self.tasks.shutdown()
         self.http.close()
 
 
 def build(
-    settings: ClientSettings, *, token_store_factory: Callable[[], TokenStore] | None = None
+    settings: ClientSettings,
+    *,
+    token_store_factory: Callable[[], TokenStore] | None = None,
+    player_instance: Callable[[], Any] | None = None,
 ) -> Application:
     # Qt and the rest are imported here, not at module level, so `lmsdesk --version` is instant.
     from PySide6.QtWidgets import QApplication
 
+    from lmsdesk.player.vlc_player import create_instance
     from lmsdesk.services.catalog import CatalogService
+    from lmsdesk.services.learning import LearningService
     from lmsdesk.services.purchases import PurchaseService
     from lmsdesk.services.session import SessionService
     from lmsdesk.services.sync_overview import SyncService
     from lmsdesk.sync.api_client import ApiClient, new_http_client
     from lmsdesk.sync.token_store import default_token_store
+    from lmsdesk.ui.download_controller import DownloadController
+    from lmsdesk.ui.garbage import MainThreadGarbageCollector
+    from lmsdesk.ui.learning_controller import LearningController
     from lmsdesk.ui.main_window import MainWindow
     from lmsdesk.ui.purchase_controller import PurchaseController
     from lmsdesk.ui.session_controller import SessionController
@@ -77,6 +91,8 @@ def build(
     qt_app.setApplicationName("LMSDesk")
     qt_app.setApplicationVersion(__version__)
     apply_theme(qt_app)
+    if qt_app.findChild(MainThreadGarbageCollector) is None:
+        MainThreadGarbageCollector(qt_app)
 
     http = new_http_client()
     tokens = token_store_factory or (lambda: default_token_store(settings.data_dir / "credentials"))
@@ -110,6 +126,17 @@ def build(
     )
     controller.signed_in.connect(lambda _snapshot: purchases.resume_pending())
     controller.signed_out.connect(purchases.stop)
+    downloads = DownloadController(service, tasks, parent=window)
+    learning = LearningController(
+        window=window, service=LearningService(service), tasks=tasks, downloads=downloads,
+        player_instance=player_instance or create_instance,
+    )  # fmt: skip
+    controller.signed_in.connect(lambda _snapshot: learning.refresh())
+    controller.signed_in.connect(lambda _snapshot: downloads.start())  # resume queued files
+    controller.reconnected.connect(downloads.start)
+    controller.signed_out.connect(downloads.stop)
+    sync.finished.connect(lambda *_: learning.refresh())
+    window.closing.connect(downloads.stop)
     return Application(
         qt_app=qt_app,
         window=window,
@@ -119,6 +146,8 @@ def build(
         tasks=tasks,
         http=http,
         purchases=purchases,
+        downloads=downloads,
+        learning=learning,
     )
 
 

@@ -22,7 +22,7 @@ INSTALL_HINT = (
     "vlc-plugin-base vlc-plugin-video-output. On Windows and macOS: install VLC from videolan.org."
 )
 #: Headless outputs for tests and benchmarks: events and timing are real, nothing is shown.
-HEADLESS_ARGS = ("--no-xlib", "--vout=dummy", "--aout=dummy")
+HEADLESS_ARGS = ("--vout=dummy", "--aout=dummy")
 
 
 class PlayerUnavailable(Exception):
@@ -37,7 +37,8 @@ def create_instance(*, headless: bool = False) -> Any:
         import vlc
     except (ImportError, OSError) as exc:  # python-vlc raises OSError when libvlc is missing
         raise PlayerUnavailable() from exc
-    args = ["--quiet", "--no-video-title-show", *(HEADLESS_ARGS if headless else ())]
+    # --no-xlib: Qt owns Xlib; libvlc draws through xcb, which needs no Xlib thread setup.
+    args = ["--quiet", "--no-xlib", "--no-video-title-show", *(HEADLESS_ARGS if headless else ())]
     instance = vlc.Instance(args)
     if instance is None:  # libvlc found, but not its plugins
         raise PlayerUnavailable()

@@ -118,7 +118,7 @@ class DownloadQueue:
         with self._store.transaction() as session:
             if not _enrolled(session, course_id):
                 raise DownloadError("Only courses you are enrolled in can be downloaded.")
-            wanted = _course_assets(session, course_id, lesson_id)
+            wanted = course_media(session, course_id, lesson_id)
             if not wanted:
                 raise DownloadError("This has no media to download.")
             rows = {r.asset_id: r for r in _rows(session, course_id)}
@@ -197,6 +197,12 @@ class DownloadQueue:
             by_course.setdefault(row.course_id, []).append(row)
         return {c: self._summary(c, rs) for c, rs in by_course.items()}
 
+    def bytes_on_disk(self) -> int:
+        """Storage the downloads use, finished or partial."""
+        if not self.root.exists():
+            return 0
+        return sum(f.stat().st_size for f in self.root.rglob("*") if f.is_file())
+
     def local_file(self, asset_id: uuid.UUID) -> Path | None:
         """A finished, verified copy of the asset, from whichever course downloaded it."""
         with self._store.reading() as session:
@@ -268,7 +274,7 @@ def _enrolled(session: Session, course_id: uuid.UUID) -> bool:
     return session.scalar(stmt) is not None
 
 
-def _course_assets(
+def course_media(
     session: Session, course_id: uuid.UUID, lesson_id: uuid.UUID | None
 ) -> dict[uuid.UUID, MediaAsset]:
     lessons = select(Lesson).where(Lesson.course_id == course_id)

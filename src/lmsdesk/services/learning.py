@@ -27,7 +27,7 @@ from lmsdesk.local_db.models.mirror import (
     LessonProgress,
     Quiz,
 )
-from lmsdesk.services.download_queue import CourseDownloads, DownloadQueue
+from lmsdesk.services.download_queue import CourseDownloads, DownloadQueue, course_media
 from lmsdesk.services.session import NotSignedIn, SessionService
 from lmsdesk.sync.api_client import ApiRejected, ServerUnreachable
 from lmsdesk.sync.auth_session import SessionEnded
@@ -109,6 +109,7 @@ class CourseProgress:
     continue_title: str
     continue_position: float
     downloads: CourseDownloads | None
+    media_bytes: int  # what downloading the whole course takes
 
 
 @dataclass(frozen=True)
@@ -319,4 +320,5 @@ def _course_progress(
         continue_lesson_id=target.id if target else None,
         continue_title=target.title if target else "", continue_position=position,
         downloads=downloads,
+        media_bytes=sum(a.size_bytes for a in course_media(session, course.id, None).values()),
     )  # fmt: skip

@@ -25,7 +25,9 @@ from lmsdesk.contracts.common import Role
 from lmsdesk.services.catalog import CourseSummary
 from lmsdesk.services.session import SessionSnapshot
 from lmsdesk.ui.catalog_page import CatalogPage
-from lmsdesk.ui.pages import AccountPage, authoring_page, moderation_page, my_learning_page
+from lmsdesk.ui.lesson_page import LessonPage
+from lmsdesk.ui.my_learning_page import MyLearningPage
+from lmsdesk.ui.pages import AccountPage, authoring_page, moderation_page
 from lmsdesk.ui.purchases_page import PurchasesPage
 from lmsdesk.ui.theme import DANGER, MUTED, OK
 
@@ -59,7 +61,8 @@ class MainWindow(QMainWindow):
         self.account_page.sign_in_requested.connect(self.sign_in_requested)
         self.account_page.sign_out_requested.connect(self.sign_out_requested)
         self.catalog_page = CatalogPage()
-        self.my_learning_page = my_learning_page()
+        self.my_learning_page = MyLearningPage()
+        self.lesson_page = LessonPage()
         self.purchases_page = PurchasesPage()
         pages = [self.catalog_page, self.my_learning_page, self.purchases_page, authoring_page(),
                  moderation_page(), self.account_page]  # fmt: skip
@@ -70,7 +73,12 @@ class MainWindow(QMainWindow):
         for page, (title, _role) in zip(pages, NAVIGATION, strict=True):
             self.pages.addWidget(page)
             self.navigation.addItem(QListWidgetItem(title))
+        # The lesson page is reached from My learning, not from the navigation.
+        self.pages.addWidget(self.lesson_page)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.navigation.itemClicked.connect(
+            lambda item: self.pages.setCurrentIndex(self.navigation.row(item))
+        )
 
         self.offline_banner = self._offline_banner()
         right = QVBoxLayout()
@@ -139,6 +147,7 @@ class MainWindow(QMainWindow):
         item = self.navigation.item(index)
         if item is not None and not item.isHidden():
             self.navigation.setCurrentRow(index)
+            self.pages.setCurrentIndex(index)  # also when leaving the lesson page
 
     def go_to_visible(self, position: int) -> None:
         visible = [
@@ -211,13 +220,17 @@ class MainWindow(QMainWindow):
         self.sync_button.show()
 
     def show_courses(self, courses: list[CourseSummary]) -> None:
-        def line(course: CourseSummary) -> str:
-            by = f" · {course.instructor}" if course.instructor else ""
-            return f"{course.title}  —  {course.price_text}{by}\n{course.subtitle}"
-
         self.catalog_page.show_courses(courses)
-        self.my_learning_page.show_lines([line(c) for c in courses if c.enrolled])
         self.courses_shown.emit()
+
+    def show_lesson_page(self) -> None:
+        self.go_to_page("My learning")
+        self.pages.setCurrentWidget(self.lesson_page)
+
+    def set_focus_mode(self, on: bool) -> None:
+        """Full screen video: navigation and status bar step aside."""
+        self.navigation.setVisible(not on)
+        self.statusBar().setVisible(not on)
 
     def set_busy(self, running: int) -> None:
         self.busy.setVisible(running > 0)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -17,6 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from lmsdesk.ui.theme import MUTED, OK
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Remove and delete every widget a layout holds (before filling it again)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.deleteLater()
 
 
 def heading(title: str, subtitle: str) -> QVBoxLayout:
@@ -57,11 +67,6 @@ class Page(QWidget):
             self.items.addItem(QListWidgetItem(line))
         self.items.setVisible(bool(lines))
         self.empty_state.setVisible(not lines)
-
-
-def my_learning_page() -> Page:
-    return Page("My learning", "Your courses, with where you left off.",
-                "Courses you enrol in appear here, ready to learn offline.")  # fmt: skip
 
 
 def authoring_page() -> Page:

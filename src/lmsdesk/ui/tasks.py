@@ -1,7 +1,8 @@
 """Background lanes (Anki's taskman): blocking work never runs on the UI thread.
 
 - the database lane has one worker: SQLite has one writer, and sync runs there as one op;
-- the io lane is for network-only work (connection checks).
+- the io lane is for network-only work (connection checks, streaming links);
+- the download lane moves media bytes, one file at a time, for as long as a download takes.
 Results and errors come back on the UI thread through a queued signal; an op never touches a
 widget. Read widget state before submitting.
 """
@@ -24,6 +25,7 @@ T = TypeVar("T")
 class Lane(Enum):
     DATABASE = "database"
     IO = "io"
+    DOWNLOAD = "download"
 
 
 class TaskManager(QObject):
@@ -36,6 +38,7 @@ class TaskManager(QObject):
         self._lanes = {
             Lane.DATABASE: ThreadPoolExecutor(max_workers=1, thread_name_prefix="lmsdesk-db"),
             Lane.IO: ThreadPoolExecutor(max_workers=2, thread_name_prefix="lmsdesk-io"),
+            Lane.DOWNLOAD: ThreadPoolExecutor(max_workers=1, thread_name_prefix="lmsdesk-dl"),
         }
         self._running = 0
         self._closed = False

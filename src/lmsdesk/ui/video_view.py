@@ -58,6 +58,7 @@ class VideoView(QWidget):
         self.seek.setRange(0, 0)
         self.time = QLabel("0:00 / 0:00")
         self.time.setMinimumWidth(96)
+        self.time.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.speed = QComboBox()
         self.speed.setToolTip("Speed ([ slower, ] faster)")
         for rate in SPEEDS:
@@ -75,17 +76,20 @@ class VideoView(QWidget):
         self.source = QLabel()
         self.source.setObjectName("pageSubtitle")
 
+        timeline = QHBoxLayout()
+        timeline.addWidget(self.seek, 1)
+        timeline.addWidget(self.time)
         controls = QHBoxLayout()
         for button in (self.play, self.back, self.forward):
             controls.addWidget(button)
-        controls.addWidget(self.seek, 1)
-        for widget in (self.time, self.speed, self.mute, self.volume, self.subtitles,
-                       self.fullscreen):  # fmt: skip
+        controls.addStretch(1)
+        for widget in (self.speed, self.mute, self.volume, self.subtitles, self.fullscreen):
             controls.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.surface, 1)
         layout.addWidget(self.notice, 1)
+        layout.addLayout(timeline)
         layout.addLayout(controls)
         layout.addWidget(self.source)
 

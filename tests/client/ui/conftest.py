@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from lmsdesk.app import Application, build
 from lmsdesk.config import ClientSettings
+from lmsdesk.player.vlc_player import create_instance
 from lmsdesk.sync.token_store import KeyringTokenStore
 from tests.fakes import MemoryKeyring
 
@@ -22,7 +23,8 @@ def start_app(qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring) -> It
 
     def start(server_url: str) -> Application:
         settings = ClientSettings(data_dir=tmp_path / "client-data", server_url=server_url)
-        app = build(settings, token_store_factory=lambda: KeyringTokenStore(memory_keyring))
+        app = build(settings, token_store_factory=lambda: KeyringTokenStore(memory_keyring),
+                    player_instance=lambda: create_instance(headless=True))  # fmt: skip
         qtbot.addWidget(app.window)
         app.window.show()
         app.controller.start()

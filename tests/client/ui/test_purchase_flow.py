@@ -68,9 +68,8 @@ def test_buy_waits_for_the_browser_then_lands_in_my_learning(
 
     qtbot.mouseClick(panel.my_learning_button, Qt.MouseButton.LeftButton)
     assert app.window.pages.currentWidget() is app.window.my_learning_page
-    lines = [app.window.my_learning_page.items.item(i).text()
-             for i in range(app.window.my_learning_page.items.count())]  # fmt: skip
-    assert any(line.startswith("Practical SQLite") for line in lines)
+    page = app.window.my_learning_page
+    qtbot.waitUntil(lambda: "Practical SQLite" in page.course_titles(), timeout=10_000)
 
     app.window.go_to_page("Purchases")
     table = app.window.purchases_page

@@ -1,0 +1,190 @@
+"""My learning and the lesson page, driven from the local store so all of it works offline:
+Continue opens the exact lesson at the exact position; lessons complete by watching, reading
+or passing; the outline and the course's percent follow."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QMessageBox
+
+from lmsdesk.contracts.enums import LessonType, ProgressStatus
+from lmsdesk.player.vlc_player import create_instance
+from lmsdesk.services.learning import CourseOutline, LearningService, LessonUnavailable, LessonView
+from lmsdesk.ui.download_controller import DownloadController
+from lmsdesk.ui.main_window import MainWindow
+from lmsdesk.ui.tasks import TaskManager
+from lmsdesk.ui.video_controller import VideoController
+
+_log = logging.getLogger(__name__)
+
+
+class LearningController(QObject):
+    def __init__(
+        self,
+        *,
+        window: MainWindow,
+        service: LearningService,
+        tasks: TaskManager,
+        downloads: DownloadController,
+        player_instance: Callable[[], Any] = create_instance,
+    ) -> None:
+        super().__init__(window)
+        self._window, self._service, self._tasks = window, service, tasks
+        self._downloads = downloads
+        self.page = window.lesson_page
+        self.video = VideoController(self.page.video, service, tasks,
+                                     instance_factory=player_instance, parent=self)  # fmt: skip
+        self.outline: CourseOutline | None = None
+        self.lesson: LessonView | None = None
+        self.quiz_opener: Callable[[LessonView], None] | None = None
+        self._wire()
+
+    def _wire(self) -> None:
+        mine = self._window.my_learning_page
+        mine.continue_requested.connect(self.open_course)
+        mine.download_requested.connect(self._downloads.download)
+        mine.pause_requested.connect(self._downloads.pause)
+        mine.resume_requested.connect(self._downloads.resume)
+        mine.cancel_requested.connect(self._downloads.cancel)
+        mine.delete_requested.connect(self._confirm_delete)
+        self._downloads.changed.connect(self.refresh)
+        self._downloads.transferred.connect(mine.show_transfer)
+        self._downloads.refused.connect(self._refused)
+        self.page.back_requested.connect(self.back)
+        self.page.lesson_chosen.connect(self.open_lesson)
+        self.page.next_requested.connect(self.next_lesson)
+        self.page.text.complete_requested.connect(self.complete_current)
+        self.video.completed.connect(lambda _id: self._reload_outline())
+        self.video.fullscreen_requested.connect(self.toggle_fullscreen)
+        escape = QShortcut(QKeySequence("Escape"), self.page)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self._leave_fullscreen)
+        self._window.closing.connect(self.leave)
+
+    # ---------------------------------------------------------------- My learning
+    def refresh(self) -> None:
+        def load() -> tuple[list[Any], int]:
+            courses = self._service.my_courses()
+            return courses, self._downloads.queue().bytes_on_disk()
+
+        self._tasks.run(load, on_success=lambda r: self._window.my_learning_page.show_courses(*r),
+                        on_failure=lambda _e: None)  # fmt: skip
+
+    def _confirm_delete(self, course_id: uuid.UUID) -> None:
+        answer = QMessageBox.question(
+            self._window, "Delete download",
+            "Delete this course's downloaded media from this computer? Your progress stays; "
+            "you can download it again.",
+        )  # fmt: skip
+        if answer == QMessageBox.StandardButton.Yes:
+            self._downloads.delete(course_id)
+
+    def _refused(self, message: str) -> None:
+        QMessageBox.warning(self._window, "Download", message)
+
+    # ---------------------------------------------------------------- the lesson page
+    def open_course(self, course_id: uuid.UUID, lesson_id: uuid.UUID | None = None) -> None:
+        def load() -> tuple[CourseOutline, LessonView | None]:
+            outline = self._service.outline(course_id)
+            target = lesson_id or next(
+                (e.id for e in outline.lessons if e.status is not ProgressStatus.COMPLETED),
+                outline.lessons[0].id if outline.lessons else None,
+            )
+            return outline, self._service.lesson(target) if target else None
+
+        self._tasks.run(load, on_success=self._show_course, on_failure=self._failed)
+
+    def _show_course(self, loaded: tuple[CourseOutline, LessonView | None]) -> None:
+        outline, lesson = loaded
+        self.outline = outline
+        self._window.show_lesson_page()
+        self.page.show_outline(outline, lesson.id if lesson else None)
+        if lesson is None:
+            self.page.show_notice("This course has no lessons yet.")
+        else:
+            self._show_lesson(lesson)
+
+    def open_lesson(self, lesson_id: uuid.UUID) -> None:
+        self.video.close()
+        self._tasks.run(lambda: self._service.lesson(lesson_id), on_success=self._show_lesson,
+                        on_failure=self._failed)  # fmt: skip
+
+    def _show_lesson(self, lesson: LessonView) -> None:
+        self.lesson = lesson
+        if self.outline is not None:
+            self.page.show_outline(self.outline, lesson.id)
+        self.page.show_lesson(lesson)
+        if lesson.locked_by:
+            return
+        if lesson.lesson_type is LessonType.VIDEO:
+            self.video.open(lesson)
+        elif lesson.lesson_type is LessonType.QUIZ and self.quiz_opener is not None:
+            self.quiz_opener(lesson)
+
+    def next_lesson(self) -> None:
+        if self.outline is None or self.lesson is None:
+            return
+        ids = [entry.id for entry in self.outline.lessons]
+        if self.lesson.id in ids and ids.index(self.lesson.id) + 1 < len(ids):
+            self.open_lesson(ids[ids.index(self.lesson.id) + 1])
+
+    def complete_current(self) -> None:
+        lesson = self.lesson
+        if lesson is None or lesson.status is ProgressStatus.COMPLETED:
+            return
+        self.page.text.show_completed(True)
+        self._tasks.run(lambda: self._service.complete(lesson),
+                        on_success=lambda _none: self._reload_outline())  # fmt: skip
+
+    def _reload_outline(self) -> None:
+        if self.outline is None:
+            return
+        course_id = self.outline.course_id
+
+        def load() -> tuple[CourseOutline, LessonView | None]:
+            current = self.lesson
+            return self._service.outline(course_id), (
+                self._service.lesson(current.id) if current else None
+            )
+
+        def show(loaded: tuple[CourseOutline, LessonView | None]) -> None:
+            self.outline, fresh = loaded
+            if fresh is not None and self.lesson is not None and fresh.id == self.lesson.id:
+                self.lesson = fresh
+            self.page.show_outline(self.outline, self.lesson.id if self.lesson else None)
+
+        self._tasks.run(load, on_success=show)
+
+    def back(self) -> None:
+        self.leave()
+        self._window.go_to_page("My learning")
+        self.refresh()
+
+    def leave(self) -> None:
+        """Leaving the lesson page (or quitting): the video saves where it is."""
+        self._leave_fullscreen()
+        self.video.close()
+
+    def _leave_fullscreen(self) -> None:
+        if self._window.isFullScreen():
+            self.toggle_fullscreen()
+
+    def toggle_fullscreen(self) -> None:
+        on = not self._window.isFullScreen()
+        self._window.set_focus_mode(on)
+        self.page.set_focus_mode(on)
+        self._window.showFullScreen() if on else self._window.showNormal()
+
+    def _failed(self, error: BaseException) -> None:
+        self._window.show_lesson_page()
+        if isinstance(error, LessonUnavailable):
+            self.page.show_notice(error.message)
+            return
+        _log.error("could not open the lesson", exc_info=error)
+        self.page.show_notice("This lesson could not be opened; see the log for details.")

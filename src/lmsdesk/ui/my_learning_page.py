@@ -1,0 +1,202 @@
+"""My learning: each enrolled course with its progress, Continue (the exact lesson and position),
+and its download: request, progress with speed and time left, pause, resume, cancel, delete.
+Layout and display only; the learning and download controllers act on its signals."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lmsdesk.local_db.models.client import DownloadState
+from lmsdesk.services.download_queue import human_bytes
+from lmsdesk.services.downloader import TransferProgress
+from lmsdesk.services.learning import CourseProgress
+from lmsdesk.ui.pages import clear_layout, heading
+from lmsdesk.ui.video_view import clock
+
+S = DownloadState
+
+
+def transfer_text(progress: TransferProgress) -> str:
+    left = progress.seconds_left
+    eta = f" · {clock(left)} left" if left is not None else ""
+    return (f"Downloading {human_bytes(progress.bytes_done)} of {human_bytes(progress.bytes_total)}"
+            f" · {human_bytes(progress.bytes_per_second)}/s{eta}")  # fmt: skip
+
+
+class CourseCard(QFrame):
+    def __init__(self, course: CourseProgress, page: MyLearningPage) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        self.course = course
+        title = QLabel(course.title)
+        title.setObjectName("cardTitle")
+        by = QLabel(f"by {course.instructor}" if course.instructor else "")
+        by.setObjectName("pageSubtitle")
+        self.progress = QProgressBar()
+        self.progress.setValue(course.percent_complete)
+        self.progress.setFormat(
+            f"%p% · {course.lessons_done} of {course.lessons_total} lessons complete"
+        )
+        where = (
+            f"Next: {course.continue_title}"
+            + (f" at {clock(course.continue_position)}" if course.continue_position >= 1 else "")
+            if course.continue_lesson_id
+            else "Every lesson is complete. Review any lesson from the outline."
+        )
+        self.where = QLabel(where)
+        self.where.setObjectName("pageSubtitle")
+        self.continue_button = QPushButton(
+            "Continue" if course.continue_position or course.lessons_done else "Start"
+        )
+        self.continue_button.setObjectName("primary")
+        lesson = course.continue_lesson_id
+        self.continue_button.clicked.connect(
+            lambda: page.continue_requested.emit(course.course_id, lesson)
+        )
+
+        self.download_text = QLabel()
+        self.download_text.setObjectName("pageSubtitle")
+        self.download_text.setWordWrap(True)
+        self.download_bar = QProgressBar()
+        self.download_bar.setTextVisible(False)
+        self.download_bar.setFixedHeight(8)
+        self.buttons: dict[str, QPushButton] = {}
+        download_row = QHBoxLayout()
+        download_row.addWidget(self.download_text, 1)
+        for name, label, signal in (
+            ("download", "Download for offline", page.download_requested),
+            ("pause", "Pause", page.pause_requested),
+            ("resume", "Resume", page.resume_requested),
+            ("cancel", "Cancel", page.cancel_requested),
+            ("delete", "Delete download", page.delete_requested),
+        ):
+            button = QPushButton(label)
+            button.clicked.connect(lambda _c=False, s=signal: s.emit(course.course_id))
+            self.buttons[name] = button
+            download_row.addWidget(button)
+
+        top = QHBoxLayout()
+        text = QVBoxLayout()
+        text.addWidget(title)
+        text.addWidget(by)
+        top.addLayout(text, 1)
+        top.addWidget(self.continue_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.addLayout(top)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.where)
+        layout.addSpacing(4)
+        layout.addLayout(download_row)
+        layout.addWidget(self.download_bar)
+        self.show_download()
+
+    def show_download(self, live: TransferProgress | None = None) -> None:
+        summary = self.course.downloads
+        state = summary.state if summary else None
+        size = human_bytes(self.course.media_bytes)
+        if live is not None and state in (None, S.QUEUED, S.DOWNLOADING):
+            state = S.DOWNLOADING
+        texts = {
+            None: f"Not downloaded · {size}" if self.course.media_bytes else "No media to download",
+            S.QUEUED: "Waiting to download…",
+            S.DOWNLOADING: transfer_text(live) if live else "Downloading…",
+            S.VERIFYING: "Checking the downloaded files…",
+            S.PAUSED: "Download paused",
+            S.FAILED: f"Download stopped: {summary.error}" if summary else "",
+            S.DONE: f"Downloaded · {human_bytes(summary.bytes_total)} on this computer"
+            if summary
+            else "",
+        }
+        if state is S.QUEUED and summary and summary.error:
+            texts[S.QUEUED] = summary.error
+        self.download_text.setText(texts[state])
+        self.download_text.setObjectName("errorText" if state is S.FAILED else "pageSubtitle")
+        self.download_text.style().polish(self.download_text)
+        active = state in (S.QUEUED, S.DOWNLOADING, S.VERIFYING)
+        visible = {
+            "download": state is None and self.course.media_bytes > 0,
+            "pause": active,
+            "resume": state in (S.PAUSED, S.FAILED),
+            "cancel": active or state in (S.PAUSED, S.FAILED),
+            "delete": state is S.DONE,
+        }
+        for name, button in self.buttons.items():
+            button.setVisible(visible[name])
+        self.download_bar.setVisible(active or state is S.PAUSED)
+        total = summary.bytes_total if summary else 0
+        done = live.bytes_done if live else (summary.bytes_done if summary else 0)
+        self.download_bar.setRange(0, 1000)
+        self.download_bar.setValue(int(1000 * done / total) if total else 0)
+
+
+class MyLearningPage(QWidget):
+    continue_requested = Signal(object, object)  # course id, lesson id (or None)
+    download_requested = Signal(object)
+    pause_requested = Signal(object)
+    resume_requested = Signal(object)
+    cancel_requested = Signal(object)
+    delete_requested = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = "My learning"
+        self.cards: dict[uuid.UUID, CourseCard] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.addLayout(heading("My learning", "Your courses, with where you left off."))
+        self.storage = QLabel()
+        self.storage.setObjectName("pageSubtitle")
+        layout.addWidget(self.storage)
+        layout.addSpacing(10)
+        self.list = QWidget()
+        self.list_layout = QVBoxLayout(self.list)
+        self.list_layout.setContentsMargins(0, 0, 8, 0)
+        self.list_layout.setSpacing(12)
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setWidget(self.list)
+        layout.addWidget(self.scroller, 1)
+        self.empty_state = QLabel(
+            "Courses you enroll in appear here, ready to learn offline. Find one in the Catalog."
+        )
+        self.empty_state.setObjectName("emptyState")
+        self.empty_state.setWordWrap(True)
+        self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.empty_state, 1)
+        self.show_courses([], 0)
+
+    def show_courses(self, courses: list[CourseProgress], bytes_used: int) -> None:
+        clear_layout(self.list_layout)
+        self.cards = {}
+        for course in courses:
+            card = CourseCard(course, self)
+            self.cards[course.course_id] = card
+            self.list_layout.addWidget(card)
+        self.list_layout.addStretch(1)
+        self.scroller.setVisible(bool(courses))
+        self.empty_state.setVisible(not courses)
+        self.storage.setText(
+            f"Downloads use {human_bytes(bytes_used)} on this computer." if courses else ""
+        )
+
+    def course_titles(self) -> list[str]:
+        return [card.course.title for card in self.cards.values()]
+
+    def show_transfer(self, progress: TransferProgress) -> None:
+        card = self.cards.get(progress.course_id)
+        if card is not None:
+            card.show_download(progress)

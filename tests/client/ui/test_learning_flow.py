@@ -1,0 +1,85 @@
+"""My learning and the lesson page in the running app: download a course, unplug the network,
+Continue, watch, read, complete; progress shows everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.client.ui.conftest import AppFactory
+from tests.client.ui.test_screens_render import _save
+from tests.client.ui.test_sync_status import _signed_in
+from tests.support.live_server import LiveServer
+from tests.support.network import CuttableLink
+
+
+def test_download_then_learn_offline_and_see_progress(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink, shots: Path
+) -> None:
+    app = _signed_in(qtbot, start_app, live_server, link)
+    window = app.window
+    window.resize(1100, 720)
+    window.go_to_page("My learning")
+    page = window.my_learning_page
+    qtbot.waitUntil(lambda: len(page.cards) == 1, timeout=10_000)
+    card = next(iter(page.cards.values()))
+    assert card.progress.text() == "0% · 0 of 3 lessons complete"
+    assert card.download_text.text() == "Not downloaded · 1.5 MB"
+    assert card.continue_button.text() == "Start"
+
+    qtbot.mouseClick(card.buttons["download"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: next(iter(page.cards.values())).download_text.text().startswith("Downloaded"),
+        timeout=20_000,
+    )
+    card = next(iter(page.cards.values()))
+    assert card.buttons["delete"].isVisible()
+    assert "on this computer" in page.storage.text()
+    _save(window, shots / "my-learning-downloaded.png")
+
+    link.cut()  # everything below works from this computer alone
+    qtbot.mouseClick(card.continue_button, Qt.MouseButton.LeftButton)
+    lesson_page = window.lesson_page
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is lesson_page, timeout=10_000)
+    assert lesson_page.lesson_title.text() == "Welcome (video)"
+    video = app.learning.video
+    qtbot.waitUntil(lambda: video.player is not None and video.player.is_playing(), timeout=10_000)
+    assert video.view.source.text() == "Playing the downloaded copy"
+    qtbot.waitUntil(lambda: video.player is not None and video.player.position() > 1.0)
+    _save(window, shots / "lesson-video.png")
+
+    qtbot.mouseClick(lesson_page.next, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: lesson_page.content.currentWidget() is lesson_page.text)
+    assert video.player is None, "leaving the video lesson stops and saves it"
+    assert lesson_page.text.body.toPlainText().strip(), "the Markdown lesson is shown"
+    _save(window, shots / "lesson-text.png")
+    qtbot.mouseClick(lesson_page.text.mark_complete, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: lesson_page.progress.value() == 33, timeout=5000)
+    assert lesson_page.text.done_note.isVisible()
+
+    qtbot.mouseClick(lesson_page.back, Qt.MouseButton.LeftButton)
+    assert window.pages.currentWidget() is page
+    qtbot.waitUntil(
+        lambda: next(iter(page.cards.values())).progress.text().startswith("33%"), timeout=5000
+    )
+    card = next(iter(page.cards.values()))
+    assert card.continue_button.text() == "Continue"
+    assert card.where.text().startswith("Next: Welcome (video) at 0:0")
+    _save(window, shots / "my-learning-progress.png")
+
+
+def test_a_course_without_its_download_says_so_offline(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
+) -> None:
+    app = _signed_in(qtbot, start_app, live_server, link)
+    link.cut()
+    app.window.go_to_page("My learning")
+    page = app.window.my_learning_page
+    qtbot.waitUntil(lambda: len(page.cards) == 1, timeout=10_000)
+    qtbot.mouseClick(next(iter(page.cards.values())).continue_button, Qt.MouseButton.LeftButton)
+    view = app.window.lesson_page.video
+    qtbot.waitUntil(lambda: view.notice.isVisible(), timeout=10_000)
+    assert "not downloaded" in view.notice.text()
+    assert "Download the course" in view.notice.text()
