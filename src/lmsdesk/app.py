@@ -71,6 +71,7 @@ def build(
     from lmsdesk.services.catalog import CatalogService
     from lmsdesk.services.learning import LearningService
     from lmsdesk.services.purchases import PurchaseService
+    from lmsdesk.services.quizzes import QuizService
     from lmsdesk.services.session import SessionService
     from lmsdesk.services.sync_overview import SyncService
     from lmsdesk.sync.api_client import ApiClient, new_http_client
@@ -129,7 +130,7 @@ def build(
     downloads = DownloadController(service, tasks, parent=window)
     learning = LearningController(
         window=window, service=LearningService(service), tasks=tasks, downloads=downloads,
-        player_instance=player_instance or create_instance,
+        quizzes=QuizService(service), player_instance=player_instance or create_instance,
     )  # fmt: skip
     controller.signed_in.connect(lambda _snapshot: learning.refresh())
     controller.signed_in.connect(lambda _snapshot: downloads.start())  # resume queued files

@@ -16,8 +16,11 @@ from PySide6.QtWidgets import QMessageBox
 from lmsdesk.contracts.enums import LessonType, ProgressStatus
 from lmsdesk.player.vlc_player import create_instance
 from lmsdesk.services.learning import CourseOutline, LearningService, LessonUnavailable, LessonView
+from lmsdesk.services.quizzes import QuizService
 from lmsdesk.ui.download_controller import DownloadController
 from lmsdesk.ui.main_window import MainWindow
+from lmsdesk.ui.quiz_controller import QuizController
+from lmsdesk.ui.quiz_view import QuizView
 from lmsdesk.ui.tasks import TaskManager
 from lmsdesk.ui.video_controller import VideoController
 
@@ -32,6 +35,7 @@ class LearningController(QObject):
         service: LearningService,
         tasks: TaskManager,
         downloads: DownloadController,
+        quizzes: QuizService,
         player_instance: Callable[[], Any] = create_instance,
     ) -> None:
         super().__init__(window)
@@ -40,9 +44,9 @@ class LearningController(QObject):
         self.page = window.lesson_page
         self.video = VideoController(self.page.video, service, tasks,
                                      instance_factory=player_instance, parent=self)  # fmt: skip
+        self.quiz = QuizController(quizzes, tasks, parent=self)
         self.outline: CourseOutline | None = None
         self.lesson: LessonView | None = None
-        self.quiz_opener: Callable[[LessonView], None] | None = None
         self._wire()
 
     def _wire(self) -> None:
@@ -61,6 +65,7 @@ class LearningController(QObject):
         self.page.next_requested.connect(self.next_lesson)
         self.page.text.complete_requested.connect(self.complete_current)
         self.video.completed.connect(lambda _id: self._reload_outline())
+        self.quiz.passed.connect(lambda _id: self._reload_outline())
         self.video.fullscreen_requested.connect(self.toggle_fullscreen)
         escape = QShortcut(QKeySequence("Escape"), self.page)
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -112,6 +117,7 @@ class LearningController(QObject):
 
     def open_lesson(self, lesson_id: uuid.UUID) -> None:
         self.video.close()
+        self.quiz.close()
         self._tasks.run(lambda: self._service.lesson(lesson_id), on_success=self._show_lesson,
                         on_failure=self._failed)  # fmt: skip
 
@@ -124,8 +130,10 @@ class LearningController(QObject):
             return
         if lesson.lesson_type is LessonType.VIDEO:
             self.video.open(lesson)
-        elif lesson.lesson_type is LessonType.QUIZ and self.quiz_opener is not None:
-            self.quiz_opener(lesson)
+        elif lesson.lesson_type is LessonType.QUIZ:
+            view = QuizView()
+            self.page.set_quiz_view(view)
+            self.quiz.open(lesson, view)
 
     def next_lesson(self) -> None:
         if self.outline is None or self.lesson is None:
@@ -170,6 +178,7 @@ class LearningController(QObject):
         """Leaving the lesson page (or quitting): the video saves where it is."""
         self._leave_fullscreen()
         self.video.close()
+        self.quiz.close()
 
     def _leave_fullscreen(self) -> None:
         if self._window.isFullScreen():

@@ -1,0 +1,222 @@
+"""Quizzes offline: an attempt in progress is journaled on every answer change (a crash loses
+nothing), timed on a monotonic clock, graded locally at submit with the shared grading rule,
+and sent as `quiz_attempt.submit`; the server regrades and its grade replaces this one.
+
+Blocking: call on the database lane.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts.enums import QuestionType
+from lmsdesk.contracts.grading import GradableQuestion, grade
+from lmsdesk.contracts.sync import SubmitQuizAttemptArgs
+from lmsdesk.local_db.engine import LocalStore
+from lmsdesk.local_db.models.client import QuizDraft
+from lmsdesk.local_db.models.mirror import Quiz, QuizAttempt, QuizQuestion
+from lmsdesk.services.session import NotSignedIn, SessionService
+
+
+class QuizRefused(Exception):
+    """The quiz cannot be started or submitted; `message` says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question_type: QuestionType
+    prompt: str
+    options: tuple[str, ...]
+    points: int
+
+
+@dataclass(frozen=True)
+class AttemptSummary:
+    attempt_number: int
+    percent: float
+    passed: bool
+    graded_by_server: bool  # False until the attempt has synced and come back graded
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question: Question
+    answer: Any
+    correct: bool
+    correct_answer: Any | None  # None when the quiz does not show answers
+    explanation: str
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    percent: float
+    passed: bool
+    passing_percent: int
+    questions: tuple[QuestionResult, ...]
+
+
+@dataclass(frozen=True)
+class QuizState:
+    quiz_id: uuid.UUID
+    lesson_id: uuid.UUID
+    passing_percent: int
+    time_limit_seconds: int | None
+    max_attempts: int | None
+    show_correct_answers: bool
+    attempts: tuple[AttemptSummary, ...]
+    # The attempt in progress (None when the student has not started one).
+    questions: tuple[Question, ...] | None
+    answers: dict[str, Any]
+    elapsed_seconds: float
+
+    @property
+    def attempts_left(self) -> int | None:
+        return None if self.max_attempts is None else self.max_attempts - len(self.attempts)
+
+    @property
+    def passed(self) -> bool:
+        return any(a.passed for a in self.attempts)
+
+
+class QuizService:
+    def __init__(self, session: SessionService, *, shuffle: random.Random | None = None) -> None:
+        self._session = session
+        self._random = shuffle or random.Random()
+
+    def state(self, quiz_id: uuid.UUID) -> QuizState:
+        """The quiz as the student left it, including an attempt a crash interrupted."""
+        with self._store().transaction() as session:
+            quiz = _quiz(session, quiz_id)
+            draft = session.get(QuizDraft, quiz_id)
+            if draft is not None and session.get(QuizAttempt, draft.attempt_id) is not None:
+                session.delete(draft)  # submitted just before a crash: the draft is spent
+                draft = None
+            return _state(session, quiz, draft)
+
+    def start(self, quiz_id: uuid.UUID) -> QuizState:
+        with self._store().transaction() as session:
+            quiz = _quiz(session, quiz_id)
+            if session.get(QuizDraft, quiz_id) is None:
+                attempts = _attempts(session, quiz_id)
+                if quiz.max_attempts is not None and len(attempts) >= quiz.max_attempts:
+                    raise QuizRefused(
+                        f"You have used all {quiz.max_attempts} attempts at this quiz."
+                    )
+                order = [str(q.id) for q in _questions(session, quiz_id)]
+                if quiz.shuffle_questions:
+                    self._random.shuffle(order)
+                now = datetime.now(UTC)
+                session.add(QuizDraft(quiz_id=quiz_id, attempt_id=uuid.uuid4(), started_at=now,
+                                      question_order=order, answers={}, elapsed_seconds=0.0,
+                                      updated_at=now))  # fmt: skip
+                session.flush()
+            return _state(session, quiz, session.get(QuizDraft, quiz_id))
+
+    def journal(self, quiz_id: uuid.UUID, answers: dict[str, Any], elapsed: float) -> None:
+        """Every answer change, at once."""
+        with self._store().transaction() as session:
+            draft = session.get(QuizDraft, quiz_id)
+            if draft is not None:
+                draft.answers = dict(answers)
+                draft.elapsed_seconds = max(elapsed, draft.elapsed_seconds)
+                draft.updated_at = datetime.now(UTC)
+
+    def submit(self, quiz_id: uuid.UUID, answers: dict[str, Any]) -> QuizResult:
+        """Grade locally and queue the attempt for the server (which regrades it)."""
+        store, engine = self._store(), self._session.sync_engine
+        if engine is None:
+            raise NotSignedIn("Sign in first.")
+        with store.reading() as session:
+            draft = session.get(QuizDraft, quiz_id)
+            if draft is None:
+                raise QuizRefused("This attempt was already submitted.")
+            attempt_id, started_at = draft.attempt_id, draft.started_at
+        args = SubmitQuizAttemptArgs(quiz_id=quiz_id, attempt_id=attempt_id,
+                                     started_at=started_at, submitted_at=datetime.now(UTC),
+                                     answers=dict(answers))  # fmt: skip
+        engine.record("quiz_attempt.submit@1", args)
+        with store.transaction() as session:
+            spent = session.get(QuizDraft, quiz_id)
+            if spent is not None:
+                session.delete(spent)
+            return _result(session, _quiz(session, quiz_id), answers)
+
+    def _store(self) -> LocalStore:
+        store = self._session.store
+        if store is None:
+            raise NotSignedIn("Sign in first.")
+        return store
+
+
+def _quiz(session: Session, quiz_id: uuid.UUID) -> Quiz:
+    quiz = session.get(Quiz, quiz_id)
+    if quiz is None:
+        raise QuizRefused("This quiz is not on this computer yet; sync while online.")
+    return quiz
+
+
+def _questions(session: Session, quiz_id: uuid.UUID) -> list[QuizQuestion]:
+    stmt = select(QuizQuestion).where(QuizQuestion.quiz_id == quiz_id)
+    return list(session.scalars(stmt.order_by(QuizQuestion.position)))
+
+
+def _attempts(session: Session, quiz_id: uuid.UUID) -> list[QuizAttempt]:
+    stmt = select(QuizAttempt).where(QuizAttempt.quiz_id == quiz_id)
+    return list(session.scalars(stmt.order_by(QuizAttempt.attempt_number)))
+
+
+def _question(row: QuizQuestion) -> Question:
+    options = tuple(str(o) for o in row.options or ())
+    if row.question_type is QuestionType.TRUE_FALSE and not options:
+        options = ("True", "False")
+    return Question(str(row.id), row.question_type, row.prompt, options, row.points)
+
+
+def _state(session: Session, quiz: Quiz, draft: QuizDraft | None) -> QuizState:
+    attempts = tuple(
+        AttemptSummary(a.attempt_number, a.percent or 0.0, bool(a.passed), a.sync_version > 0)
+        for a in _attempts(session, quiz.id)
+    )
+    questions: tuple[Question, ...] | None = None
+    answers: dict[str, Any] = {}
+    elapsed = 0.0
+    if draft is not None:
+        by_id = {str(q.id): q for q in _questions(session, quiz.id)}
+        questions = tuple(_question(by_id[i]) for i in draft.question_order if i in by_id)
+        answers = dict(draft.answers)
+        # Across a restart the monotonic clock is gone: the time since the last journal write
+        # counts as used, so quitting never buys extra time.
+        gap = (datetime.now(UTC) - draft.updated_at).total_seconds()
+        elapsed = draft.elapsed_seconds + max(gap, 0.0)
+    return QuizState(
+        quiz_id=quiz.id, lesson_id=quiz.lesson_id, passing_percent=quiz.passing_percent,
+        time_limit_seconds=quiz.time_limit_seconds, max_attempts=quiz.max_attempts,
+        show_correct_answers=quiz.show_correct_answers, attempts=attempts, questions=questions,
+        answers=answers, elapsed_seconds=elapsed,
+    )  # fmt: skip
+
+
+def _result(session: Session, quiz: Quiz, answers: dict[str, Any]) -> QuizResult:
+    rows = _questions(session, quiz.id)
+    gradable = [GradableQuestion(str(r.id), r.question_type, r.correct_answer, r.points)
+                for r in rows]  # fmt: skip
+    graded = grade(gradable, answers, quiz.passing_percent)
+    shown = quiz.show_correct_answers
+    results = tuple(
+        QuestionResult(_question(row), answers.get(str(row.id)), graded.correct[str(row.id)],
+                       row.correct_answer if shown else None, row.explanation if shown else "")
+        for row in rows
+    )  # fmt: skip
+    return QuizResult(graded.percent, graded.passed, quiz.passing_percent, results)

@@ -1,0 +1,106 @@
+"""Quizzes offline: journaled answers survive a restart, local grading with explanations, the
+server's grade replaces it after sync, attempts are limited, questions shuffled."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from lmsdesk.contracts.enums import ProgressStatus, QuestionType
+from lmsdesk.local_db.models.mirror import LessonProgress
+from lmsdesk.services.purchases import PurchaseService
+from lmsdesk.services.quizzes import QuizRefused, QuizService, QuizState
+from lmsdesk.services.session import SessionService
+from lmsdesk.services.sync_overview import SyncService
+from lmsdesk_server.services.demo_seed import demo_id
+from tests.support.network import CuttableLink
+
+FREE = demo_id("course:offline-first-basics")
+QUIZ = demo_id("offline-first-basics:quizrow")
+QUIZ_LESSON = demo_id("offline-first-basics:quiz")
+RIGHT: dict[QuestionType, Any] = {
+    QuestionType.SINGLE_CHOICE: 1, QuestionType.MULTIPLE_CHOICE: [0, 1, 2],
+    QuestionType.TRUE_FALSE: False, QuestionType.SHORT_ANSWER: "  Computer ",
+}  # fmt: skip
+
+
+@pytest.fixture
+def enrolled(student: SessionService) -> SessionService:
+    PurchaseService(student).enroll_free(FREE)
+    SyncService(student).sync()
+    return student
+
+
+def _answers(state: QuizState, *, wrong: bool = False) -> dict[str, Any]:
+    assert state.questions is not None
+    answers = {q.id: RIGHT[q.question_type] for q in state.questions}
+    if wrong:
+        answers = {k: ("nope" if isinstance(v, str) else 0) for k, v in answers.items()}
+    return answers
+
+
+def test_answers_are_journaled_and_survive_a_restart(enrolled: SessionService) -> None:
+    quizzes = QuizService(enrolled)
+    state = quizzes.start(QUIZ)
+    assert state.questions is not None
+    assert len(state.questions) == 4
+    first = state.questions[0]
+    quizzes.journal(QUIZ, {first.id: RIGHT[first.question_type]}, elapsed=42.0)
+
+    again = QuizService(enrolled).state(QUIZ)  # a new process: only the store remains
+    assert again.questions == state.questions, "same questions in the same order"
+    assert again.answers == {first.id: RIGHT[first.question_type]}
+    assert again.elapsed_seconds >= 42.0, "quitting does not give the time back"
+
+
+def test_offline_submit_grades_with_explanations_then_the_server_grade_replaces_it(
+    enrolled: SessionService, link: CuttableLink
+) -> None:
+    quizzes = QuizService(enrolled)
+    state = quizzes.start(QUIZ)
+    link.cut()
+    result = quizzes.submit(QUIZ, _answers(state))
+    assert (result.percent, result.passed) == (100.0, True)
+    assert all(r.correct and r.explanation for r in result.questions)
+    after = quizzes.state(QUIZ)
+    assert after.questions is None, "the attempt is spent"
+    assert [(a.percent, a.graded_by_server) for a in after.attempts] == [(100.0, False)]
+    assert enrolled.store is not None
+    with enrolled.store.reading() as session:
+        status = session.scalar(
+            select(LessonProgress.status).where(LessonProgress.lesson_id == QUIZ_LESSON)
+        )
+    assert status is ProgressStatus.COMPLETED, "passing completes the quiz lesson at once"
+
+    link.restore()
+    SyncService(enrolled).sync()
+    assert [(a.percent, a.graded_by_server) for a in quizzes.state(QUIZ).attempts] == [
+        (100.0, True)
+    ]
+
+
+def test_a_failed_attempt_does_not_complete_and_attempts_run_out(
+    enrolled: SessionService,
+) -> None:
+    quizzes = QuizService(enrolled)
+    for _ in range(3):
+        state = quizzes.start(QUIZ)
+        result = quizzes.submit(QUIZ, _answers(state, wrong=True))
+        assert not result.passed
+        assert result.passing_percent == 60
+    with pytest.raises(QuizRefused, match="all 3 attempts"):
+        quizzes.start(QUIZ)
+    assert len(quizzes.state(QUIZ).attempts) == 3
+
+
+def test_questions_are_shuffled_when_the_quiz_says_so(enrolled: SessionService) -> None:
+    state = QuizService(enrolled, shuffle=random.Random(7)).start(QUIZ)
+    assert state.questions is not None
+    authored = [QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE,
+                QuestionType.TRUE_FALSE, QuestionType.SHORT_ANSWER]  # fmt: skip
+    shown = [q.question_type for q in state.questions]
+    assert sorted(shown) == sorted(authored)
+    assert shown != authored
