@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +27,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "server")]
 
+from bench_server import served  # noqa: E402
 from lmsdesk.contracts.sync import SetPositionArgs  # noqa: E402
 from lmsdesk.local_db.engine import LocalStore  # noqa: E402
 from lmsdesk.local_db.migrate import upgrade_store  # noqa: E402
@@ -158,6 +157,62 @@ def raw_insert_seconds(store: LocalStore, work: Path) -> float:
     return elapsed
 
 
+def measure(figures: dict[str, Any], base: str, work: Path, lesson_ids: list[uuid.UUID]) -> None:
+    counting = Counting()
+    service = SessionService(
+        data_dir=work / "client", api_for=lambda u: ApiClient(u, counting.client),
+        token_store=lambda: PrivateFileTokenStore(work / "tokens"),
+    )  # fmt: skip
+    service.sign_in(base, EMAIL, PASSWORD)
+    engine = service.sync_engine
+    assert engine is not None
+    assert service.store is not None
+
+    say("initial pull ...")
+    started = time.perf_counter()
+    outcome = engine.sync()
+    figures["initial_pull_seconds"] = round(time.perf_counter() - started, 3)
+    figures["initial_pull_rows"] = outcome.pulled_rows
+    figures["initial_pull_pages"] = outcome.pages
+    figures["raw_insert_seconds"] = round(raw_insert_seconds(service.store, work), 3)
+    figures["initial_pull_ratio"] = round(
+        figures["initial_pull_seconds"] / figures["raw_insert_seconds"], 2
+    )
+
+    say("no-op syncs ...")
+    samples = []
+    for _ in range(30):
+        counting.requests = counting.bytes = 0
+        started = time.perf_counter()
+        engine.sync()
+        samples.append((time.perf_counter() - started) * 1000)
+    figures["noop_requests"] = counting.requests
+    figures["noop_bytes"] = counting.bytes
+    figures["noop_p50_ms"] = round(statistics.median(samples), 2)
+
+    say("push of 10,000 progress mutations ...")
+    for index, lesson in enumerate(lesson_ids[:10_000]):
+        position = SetPositionArgs(lesson_id=lesson, position_seconds=float(index % 600))
+        engine.record("progress.set_position@1", position)
+    started = time.perf_counter()
+    pushed, rejected = engine._push_all(lambda *_: None)
+    elapsed = time.perf_counter() - started
+    figures["push_mutations"] = pushed
+    figures["push_rejected"] = rejected
+    figures["push_mutations_per_s"] = round(pushed / elapsed, 1)
+
+    say("an hour of playback, saving every 5 s ...")
+    lesson = lesson_ids[0]
+    for second in range(0, 3600, 5):
+        position = SetPositionArgs(lesson_id=lesson, position_seconds=float(second))
+        engine.record("progress.set_position@1", position)
+    with service.store.reading() as session:
+        pending = (
+            session.query(OutboxItem).filter(OutboxItem.name == "progress.set_position@1").count()
+        )
+    figures["pending_position_mutations_per_lesson"] = pending
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--courses", type=int, default=1000)
@@ -172,88 +227,13 @@ def main() -> int:
     }
     embedded = EmbeddedPostgres(work / "server")
     url = embedded.start()
-    server: subprocess.Popen[bytes] | None = None
     try:
         upgrade_to_head(url)
         say(f"building {args.courses} x {args.lessons_per_course} lessons ...")
         lesson_ids = build_catalog(url, args.courses, args.lessons_per_course)
-        port = 18000 + os.getpid() % 1000
-        env = {
-            **os.environ,
-            "LMSDESK_DATABASE_URL": url,
-            "LMSDESK_SERVER_DATA_DIR": str(work / "server"),
-        }
-        server = subprocess.Popen(
-            [sys.executable, "-m", "lmsdesk_server", "serve", "--port", str(port)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-
-        counting = Counting()
-        service = SessionService(
-            data_dir=work / "client", api_for=lambda u: ApiClient(u, counting.client),
-            token_store=lambda: PrivateFileTokenStore(work / "tokens"),
-        )  # fmt: skip
-        service.sign_in(base, EMAIL, PASSWORD)
-        engine = service.sync_engine
-        assert engine is not None
-        assert service.store is not None
-
-        say("initial pull ...")
-        started = time.perf_counter()
-        outcome = engine.sync()
-        figures["initial_pull_seconds"] = round(time.perf_counter() - started, 3)
-        figures["initial_pull_rows"] = outcome.pulled_rows
-        figures["initial_pull_pages"] = outcome.pages
-        figures["raw_insert_seconds"] = round(raw_insert_seconds(service.store, work), 3)
-        figures["initial_pull_ratio"] = round(
-            figures["initial_pull_seconds"] / figures["raw_insert_seconds"], 2
-        )
-
-        say("no-op syncs ...")
-        samples = []
-        for _ in range(30):
-            counting.requests = counting.bytes = 0
-            started = time.perf_counter()
-            engine.sync()
-            samples.append((time.perf_counter() - started) * 1000)
-        figures["noop_requests"] = counting.requests
-        figures["noop_bytes"] = counting.bytes
-        figures["noop_p50_ms"] = round(statistics.median(samples), 2)
-
-        say("push of 10,000 progress mutations ...")
-        for index, lesson in enumerate(lesson_ids[:10_000]):
-            position = SetPositionArgs(lesson_id=lesson, position_seconds=float(index % 600))
-            engine.record("progress.set_position@1", position)
-        started = time.perf_counter()
-        pushed, rejected = engine._push_all(lambda *_: None)
-        elapsed = time.perf_counter() - started
-        figures["push_mutations"] = pushed
-        figures["push_rejected"] = rejected
-        figures["push_mutations_per_s"] = round(pushed / elapsed, 1)
-
-        say("an hour of playback, saving every 5 s ...")
-        lesson = lesson_ids[0]
-        for second in range(0, 3600, 5):
-            position = SetPositionArgs(lesson_id=lesson, position_seconds=float(second))
-            engine.record("progress.set_position@1", position)
-        with service.store.reading() as session:
-            pending = (
-                session.query(OutboxItem)
-                .filter(OutboxItem.name == "progress.set_position@1")
-                .count()
-            )
-        figures["pending_position_mutations_per_lesson"] = pending
+        with served(url, work / "server") as base:
+            measure(figures, base, work, lesson_ids)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(30)
         embedded.stop()
 
     goals = {

@@ -9,6 +9,7 @@ PlayerUnavailable naming what to install, and the rest of the app goes on withou
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,12 @@ INSTALL_HINT = (
 )
 #: Headless outputs for tests and benchmarks: events and timing are real, nothing is shown.
 HEADLESS_ARGS = ("--vout=dummy", "--aout=dummy")
+
+
+_EVENTS = (
+    "MediaPlayerPlaying", "MediaPlayerPaused", "MediaPlayerEndReached",
+    "MediaPlayerEncounteredError", "MediaPlayerVout", "MediaPlayerLengthChanged",
+)  # fmt: skip
 
 
 class PlayerUnavailable(Exception):
@@ -65,19 +72,29 @@ class VideoPlayer(QObject):
         self._player = instance.media_player_new()
         self._subtitles_on = True
         self._duration = 0.0
+        self._shown = False
         self._poll = QTimer(self)
         self._poll.setInterval(poll_ms)
         self._poll.timeout.connect(self._sample)
         self._from_vlc.connect(self._on_vlc_event)
-        events = self._player.event_manager()
-        for name in ("MediaPlayerPlaying", "MediaPlayerPaused", "MediaPlayerEndReached",
-                     "MediaPlayerEncounteredError", "MediaPlayerVout",
-                     "MediaPlayerLengthChanged"):  # fmt: skip
-            # Runs on libvlc's thread: hand over to Qt, nothing else.
-            events.event_attach(getattr(vlc.EventType, name), self._relay(name))
+        #: perf_counter() when libvlc opened the video output for the current media.
+        self.first_frame_at: float | None = None
+        # Kept for the player's lifetime: it owns the ctypes trampoline libvlc calls into, and
+        # a collected one would leave libvlc calling freed memory.
+        self._events = self._player.event_manager()
+        self._event_types = [getattr(vlc.EventType, name) for name in _EVENTS]
+        for name, event_type in zip(_EVENTS, self._event_types, strict=True):
+            self._events.event_attach(event_type, self._relay(name))
 
     def _relay(self, name: str) -> Any:
-        return lambda _event: self._from_vlc.emit(name)
+        """Runs on libvlc's thread: note the time, hand over to Qt, nothing else."""
+
+        def relay(_event: Any) -> None:
+            if name == "MediaPlayerVout" and self.first_frame_at is None:
+                self.first_frame_at = time.perf_counter()
+            self._from_vlc.emit(name)
+
+        return relay
 
     # ---------------------------------------------------------------- opening
     def attach(self, window_id: int) -> None:
@@ -109,6 +126,8 @@ class VideoPlayer(QObject):
             uri = subtitles.as_uri() if isinstance(subtitles, Path) else subtitles
             self._player.add_slave(self._vlc.MediaSlaveType.subtitle, uri, True)
         self._duration = 0.0
+        self._shown = False
+        self.first_frame_at = None
         if autoplay:
             self.play()
 
@@ -180,6 +199,8 @@ class VideoPlayer(QObject):
 
     def close(self) -> None:
         self._poll.stop()
+        for event_type in self._event_types:
+            self._events.event_detach(event_type)
         self._player.stop()
         self._player.release()
 
@@ -201,7 +222,8 @@ class VideoPlayer(QObject):
         elif name == "MediaPlayerLengthChanged":
             self._duration = max(self._player.get_length(), 0) / 1000.0
             self.duration_changed.emit(self._duration)
-        elif name == "MediaPlayerVout":
+        elif name == "MediaPlayerVout" and not self._shown:
+            self._shown = True  # libvlc reports each output it opens; the first is the frame
             self.first_frame.emit()
         elif name == "MediaPlayerEndReached":
             self._poll.stop()

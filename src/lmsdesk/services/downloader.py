@@ -15,8 +15,10 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from lmsdesk.local_db.models.client import DownloadState
 from lmsdesk.services.download_queue import DownloadError, DownloadQueue, FileJob
@@ -29,6 +31,7 @@ S = DownloadState
 CHUNK_BYTES = 256 * 1024
 #: How often progress is reported: often enough for a smooth bar, rare enough to be free.
 REPORT_EVERY_S = 0.2
+WRITEBACK_BYTES = 16 * 1024 * 1024
 WAITING_FOR_CONNECTION = "Waiting for the connection to come back."
 
 
@@ -39,6 +42,7 @@ class TransferProgress:
     bytes_done: int
     bytes_total: int
     bytes_per_second: float
+    resumed_from: int = 0  # the byte this request started at (0: from the beginning)
 
     @property
     def seconds_left(self) -> float | None:
@@ -112,10 +116,12 @@ class Downloader:
     def _transfer(self, job: FileJob, report: Callable[[TransferProgress], None]) -> None:
         part = job.path.with_name(job.path.name + ".part")
         part.parent.mkdir(parents=True, exist_ok=True)
-        self._session.api_call(lambda api, token: self._fetch(api, token, job, part, report))
+        digest = self._session.api_call(
+            lambda api, token: self._fetch(api, token, job, part, report)
+        )
         if self._should_stop(job) or not self._queue.finish(job, S.VERIFYING):
             raise _Interrupted  # paused, cancelled or deleted as the last bytes arrived
-        if _sha256_of(part) != job.sha256:
+        if digest != job.sha256:
             part.unlink(missing_ok=True)
             raise DownloadError(
                 "The downloaded file was damaged on the way (its checksum does not match). "
@@ -132,28 +138,32 @@ class Downloader:
         job: FileJob,
         part: Path,
         report: Callable[[TransferProgress], None],
-    ) -> None:
+    ) -> str:
+        """Fetch the missing bytes into `part`; returns the sha256 of the whole file, hashed as
+        the bytes arrive (the kept bytes first), so verifying costs no second read."""
         start = part.stat().st_size if part.exists() else 0
         if start > job.size_bytes:
             start = 0  # not this file's bytes: start over
         elif start == job.size_bytes:
-            return  # every byte is here; verification decides
+            return _sha256_of(part)  # every byte is here already
         self._queue.check_space(job.size_bytes - start)
         with api.open_media(token, job.asset_id, start=start, etag=job.sha256,
                             chunk_bytes=self._chunk_bytes) as stream:  # fmt: skip
-            mode = "ab" if stream.offset == start and start > 0 else "wb"
+            resuming = stream.offset == start and start > 0
+            digest = _sha256_prefix(part, start) if resuming else hashlib.sha256()
             meter = _Meter(job, stream.offset, report)
-            with part.open(mode) as sink:
+            with part.open("r+b" if resuming else "wb") as sink, _Writeback(sink) as writeback:
+                sink.seek(stream.offset)
                 for chunk in stream.chunks:
                     sink.write(chunk)
+                    digest.update(chunk)
                     meter.add(len(chunk))
+                    writeback.wrote(len(chunk))
                     if self._should_stop(job):
-                        sink.flush()
-                        os.fsync(sink.fileno())
                         raise _Interrupted
-                sink.flush()
-                os.fsync(sink.fileno())
+                sink.truncate()
             meter.flush()
+        return digest.hexdigest()
 
     def _should_stop(self, job: FileJob) -> bool:
         with self._lock:
@@ -167,7 +177,7 @@ class _Meter:
         self, job: FileJob, offset: int, report: Callable[[TransferProgress], None]
     ) -> None:
         self._job, self._report = job, report
-        self.done = offset
+        self.done = self._offset = offset
         self._window: list[tuple[float, int]] = [(time.monotonic(), offset)]
         self._last_report = 0.0
 
@@ -183,15 +193,51 @@ class _Meter:
         (t0, b0), (t1, b1) = self._window[0], self._window[-1]
         speed = (b1 - b0) / (t1 - t0) if t1 > t0 else 0.0
         self._report(TransferProgress(self._job.course_id, self._job.asset_id, self.done,
-                                      self._job.size_bytes, speed))  # fmt: skip
+                                      self._job.size_bytes, speed, self._offset))  # fmt: skip
+
+
+def _sha256_prefix(path: Path, length: int) -> Any:
+    """A sha256 fed with the first `length` bytes of a file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        while length > 0 and (block := source.read(min(1024 * 1024, length))):
+            digest.update(block)
+            length -= len(block)
+    return digest
 
 
 def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as source:
-        while block := source.read(1024 * 1024):
-            digest.update(block)
-    return digest.hexdigest()
+    return str(_sha256_prefix(path, path.stat().st_size).hexdigest())
+
+
+class _Writeback:
+    """Durable bytes without a long stall at the end: every WRITEBACK_BYTES the file is synced
+    on a helper thread while the download goes on (fsync releases the GIL), so the final sync,
+    before the file is moved into place, has little left to write. On leaving, even through
+    an interruption, the bytes on disk are synced: they are the resume point."""
+
+    def __init__(self, sink: BinaryIO) -> None:
+        self._sink = sink
+        self._unsynced = 0
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lmsdesk-fsync")
+        self._pending: Future[None] | None = None
+
+    def __enter__(self) -> _Writeback:
+        return self
+
+    def wrote(self, count: int) -> None:
+        self._unsynced += count
+        if self._unsynced >= WRITEBACK_BYTES and (self._pending is None or self._pending.done()):
+            self._sink.flush()
+            self._pending = self._pool.submit(os.fdatasync, self._sink.fileno())
+            self._unsynced = 0
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._pending is not None:
+            self._pending.result()
+        self._pool.shutdown()
+        self._sink.flush()
+        os.fsync(self._sink.fileno())
 
 
 def _message(exc: BaseException) -> str:

@@ -1,0 +1,37 @@
+"""The real server for benchmarks: `lmsdesk-server serve` as its own process on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+
+@contextmanager
+def served(database_url: str, data_dir: Path) -> Iterator[str]:
+    """Run the server on a free-ish port until the block ends; yields its base URL."""
+    port = 18000 + os.getpid() % 1000
+    env = {**os.environ, "LMSDESK_DATABASE_URL": database_url,
+           "LMSDESK_SERVER_DATA_DIR": str(data_dir)}  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "lmsdesk_server", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(10)

@@ -1,0 +1,182 @@
+"""Download benchmark (DESIGN.md section 8): the client's Downloader against the real server on
+127.0.0.1, and as baseline a raw httpx download of the same file in the same run.
+
+    python bench/download_bench.py [--megabytes N] [--runs N] [--json]
+
+download_ratio: the Downloader's throughput (Range request, sha256 verified, fsync'd, moved into
+place) over the raw download's (stream to a file, nothing else); target >= 0.8. Also checks that
+a download interrupted halfway resumes where it stopped: resume_refetched_bytes is how many
+bytes were fetched twice (target: 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "server")]
+
+from bench_server import served  # noqa: E402
+from lmsdesk.services.download_queue import DownloadQueue  # noqa: E402
+from lmsdesk.services.downloader import Downloader, TransferProgress  # noqa: E402
+from lmsdesk.services.media_library import MediaLibrary  # noqa: E402
+from lmsdesk.services.purchases import PurchaseService  # noqa: E402
+from lmsdesk.services.session import SessionService  # noqa: E402
+from lmsdesk.services.sync_overview import SyncService  # noqa: E402
+from lmsdesk.sync.api_client import ApiClient  # noqa: E402
+from lmsdesk.sync.token_store import PrivateFileTokenStore  # noqa: E402
+from lmsdesk_server.db.embedded import EmbeddedPostgres  # noqa: E402
+from lmsdesk_server.db.migrate import upgrade_to_head  # noqa: E402
+from lmsdesk_server.resources import resources_dir  # noqa: E402
+from lmsdesk_server.services.demo_seed import DEMO_PASSWORD, demo_id  # noqa: E402
+
+FREE = demo_id("course:offline-first-basics")
+LESSON = demo_id("offline-first-basics:text")
+EMAIL = "student@example.com"
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def seed(url: str, data_dir: Path, megabytes: int) -> uuid.UUID:
+    """The demo catalog plus one big file: a resource of the free course's text lesson."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from lmsdesk_server.services.demo_seed import DemoSeeder
+
+    with Session(create_engine(url)) as session, session.begin():
+        DemoSeeder(session, resources=resources_dir(), media_dir=data_dir / "media").run()
+    payload = hashlib.shake_256(b"lmsdesk").digest(megabytes * 1024 * 1024)
+    digest = hashlib.sha256(payload).hexdigest()
+    (data_dir / "media" / digest).write_bytes(payload)
+    asset, resource = uuid.uuid4(), uuid.uuid4()
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        conn.execute(
+            "INSERT INTO media_assets (id, owner_id, sha256, size_bytes, mime_type, "
+            "original_filename, storage_key, status, sync_partition, sync_version) "
+            "VALUES (%s, %s, %s, %s, 'application/pdf', 'big.pdf', %s, 'ready', 'catalog', 1)",
+            (asset, demo_id("instructor@example.com"), digest, len(payload), digest),
+        )
+        conn.execute(
+            "INSERT INTO lesson_resources (id, lesson_id, title, kind, asset_id, sync_partition,"
+            " sync_version) VALUES (%s, %s, 'Big file', 'pdf', %s, 'catalog', 1)",
+            (resource, LESSON, asset),
+        )
+    return asset
+
+
+def raw_seconds(base: str, token: str, asset: uuid.UUID, target: Path) -> float:
+    started = time.perf_counter()
+    with (
+        httpx.Client(timeout=30) as client,
+        target.open("wb") as sink,
+        client.stream(
+            "GET", f"{base}/api/v1/media/{asset}", headers={"Authorization": f"Bearer {token}"}
+        ) as response,
+    ):
+        for chunk in response.iter_bytes(256 * 1024):
+            sink.write(chunk)
+    return time.perf_counter() - started
+
+
+def fresh_queue(service: SessionService) -> DownloadQueue:
+    """The course's downloads deleted (rows and files), its big lesson queued again."""
+    assert service.store is not None
+    assert service.account_dir is not None
+    MediaLibrary(service.store, service.account_dir).remove_course(FREE)
+    queue = DownloadQueue(service.store, service.account_dir / "media")
+    queue.queue_course(FREE, lesson_id=LESSON)
+    return queue
+
+
+def client_seconds(service: SessionService, asset: uuid.UUID) -> float:
+    queue = fresh_queue(service)
+    started = time.perf_counter()
+    outcome = Downloader(service, queue).run(lambda _p: None)
+    elapsed = time.perf_counter() - started
+    assert outcome.files_done == 1, outcome
+    assert queue.local_file(asset) is not None
+    return elapsed
+
+
+def resumed_refetch(service: SessionService, size: int) -> int:
+    """Interrupt halfway, resume, and count the bytes fetched twice."""
+    queue = fresh_queue(service)
+    downloader = Downloader(service, queue)
+    fetched: list[int] = []
+
+    def halfway(progress: TransferProgress) -> None:
+        # Reports come every 0.2 s: the first one past a tenth of the file, not the last.
+        midway = size // 10 <= progress.bytes_done < size
+        if progress.bytes_total == size and midway and not fetched:
+            fetched.append(progress.bytes_done)
+            downloader.interrupt_course(FREE)
+            queue.pause_course(FREE)
+
+    downloader.run(halfway)
+    kept = sum(p.stat().st_size for p in queue.root.rglob("*.part"))
+    queue.resume_course(FREE)
+    resumed: list[int] = []
+    downloader.run(lambda p: resumed.append(p.resumed_from))
+    return kept - resumed[0] if resumed else size
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--megabytes", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="lmsdesk-download-bench-"))
+    embedded = EmbeddedPostgres(work / "server")
+    url = embedded.start()
+    figures: dict[str, Any] = {"megabytes": args.megabytes}
+    try:
+        upgrade_to_head(url)
+        asset = seed(url, work / "server", args.megabytes)
+        with served(url, work / "server") as base, httpx.Client(timeout=30) as http:
+            service = SessionService(
+                data_dir=work / "client", api_for=lambda u: ApiClient(u, http),
+                token_store=lambda: PrivateFileTokenStore(work / "tokens"),
+            )  # fmt: skip
+            service.sign_in(base, EMAIL, DEMO_PASSWORD)
+            PurchaseService(service).enroll_free(FREE)
+            SyncService(service).sync()
+            login = {"email": EMAIL, "password": DEMO_PASSWORD}
+            token = http.post(f"{base}/api/v1/auth/login", json=login).json()["access_token"]
+            raw, ours = [], []
+            for run in range(args.runs):
+                say(f"run {run + 1}/{args.runs} ...")
+                raw.append(raw_seconds(base, token, asset, work / "raw.bin"))
+                ours.append(client_seconds(service, asset))
+            size = args.megabytes * 1024 * 1024
+            figures["raw_mb_per_s"] = round(args.megabytes / statistics.median(raw), 1)
+            figures["client_mb_per_s"] = round(args.megabytes / statistics.median(ours), 1)
+            figures["download_ratio"] = round(statistics.median(raw) / statistics.median(ours), 2)
+            figures["resume_refetched_bytes"] = resumed_refetch(service, size)
+    finally:
+        embedded.stop()
+    goals = {"download_ratio": ">= 0.8", "resume_refetched_bytes": "0"}
+    for key, value in figures.items():
+        print(f"{key:28} {value:>12}   {goals.get(key, '')}")
+    if args.json:
+        print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
