@@ -76,6 +76,7 @@ def build(
     from lmsdesk.services.sync_overview import SyncService
     from lmsdesk.sync.api_client import ApiClient, new_http_client
     from lmsdesk.sync.token_store import default_token_store
+    from lmsdesk.ui.catalog_controller import CatalogController
     from lmsdesk.ui.download_controller import DownloadController
     from lmsdesk.ui.garbage import MainThreadGarbageCollector
     from lmsdesk.ui.learning_controller import LearningController
@@ -115,13 +116,6 @@ def build(
     controller.reconnected.connect(sync.sync_now)
     window.check_connection_requested.connect(sync.sync_now)
     window.closing.connect(sync.stop)
-    catalog = CatalogService(service)
-
-    def refresh_courses(*_: object) -> None:
-        tasks.run(catalog.courses, on_success=window.show_courses)
-
-    controller.signed_in.connect(refresh_courses)  # offline start: what the store already has
-    sync.finished.connect(refresh_courses)
     purchases = PurchaseController(
         service=PurchaseService(service), tasks=tasks, window=window, sync=sync
     )
@@ -132,6 +126,10 @@ def build(
         window=window, service=LearningService(service), tasks=tasks, downloads=downloads,
         quizzes=QuizService(service), player_instance=player_instance or create_instance,
     )  # fmt: skip
+    catalog = CatalogController(window=window, service=CatalogService(service), tasks=tasks,
+                                open_lesson=learning.open_course)  # fmt: skip
+    controller.signed_in.connect(lambda _snapshot: catalog.refresh())  # offline start too
+    sync.finished.connect(lambda *_: catalog.refresh())
     controller.signed_in.connect(lambda _snapshot: learning.refresh())
     controller.signed_in.connect(lambda _snapshot: downloads.start())  # resume queued files
     controller.reconnected.connect(downloads.start)

@@ -1,20 +1,61 @@
-"""The catalog as stored on this computer: readable offline from the last sync.
+"""The catalog as stored on this computer: searchable and browsable offline from the last sync.
 
-The full catalog (search, filters, detail) is issue 5's; this lists what is here. Blocking: call
-on the database lane.
+Search matches every word of the query in the title, subtitle or description; filters narrow
+by category (and its subcategories), level, language and free/paid. Wishlist and ratings are
+recorded as outbox mutations, so they work offline too. Blocking: call on the database lane.
 """
 
 from __future__ import annotations
 
+import enum
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.commerce import money_text
-from lmsdesk.contracts.enums import CourseStatus, EnrollmentStatus
-from lmsdesk.local_db.models.mirror import Course, Enrollment
-from lmsdesk.services.session import SessionService
+from lmsdesk.contracts.enums import CourseLevel, CourseStatus, EnrollmentStatus, LessonType
+from lmsdesk.contracts.sync import SetRatingArgs, WishlistArgs
+from lmsdesk.local_db.models.mirror import (
+    Category,
+    Course,
+    CourseRating,
+    CourseSection,
+    Enrollment,
+    Lesson,
+    WishlistItem,
+)
+from lmsdesk.services.session import NotSignedIn, SessionService
+from lmsdesk.sync.engine import SyncEngine
+
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+class Price(enum.StrEnum):
+    ANY = "any"
+    FREE = "free"
+    PAID = "paid"
+
+
+class Sort(enum.StrEnum):
+    TITLE = "Title"
+    NEWEST = "Newest"
+    RATING = "Best rated"
+    PRICE_LOW = "Price: low to high"
+    PRICE_HIGH = "Price: high to low"
+
+
+@dataclass(frozen=True)
+class CatalogQuery:
+    text: str = ""
+    category_id: uuid.UUID | None = None
+    level: CourseLevel | None = None
+    language: str | None = None
+    price: Price = Price.ANY
+    sort: Sort = Sort.TITLE
 
 
 @dataclass(frozen=True)
@@ -27,6 +68,13 @@ class CourseSummary:
     currency: str
     enrolled: bool
     description: str = ""
+    category: str = ""
+    level: CourseLevel = CourseLevel.ALL_LEVELS
+    language_code: str = "en"
+    rating_average: float | None = None
+    rating_count: int = 0
+    wishlisted: bool = False
+    published_at: datetime | None = None
 
     @property
     def price_text(self) -> str:
@@ -34,28 +82,208 @@ class CourseSummary:
             return "Free"
         return money_text(self.price_cents, self.currency)
 
+    @property
+    def rating_text(self) -> str:
+        if not self.rating_count:
+            return "No ratings yet"
+        plural = "s" if self.rating_count != 1 else ""
+        return f"★ {self.rating_average:.1f} ({self.rating_count} rating{plural})"
+
+
+@dataclass(frozen=True)
+class Facets:
+    categories: list[tuple[uuid.UUID, str]]
+    levels: list[CourseLevel]
+    languages: list[str]
+
+
+@dataclass(frozen=True)
+class CurriculumLesson:
+    id: uuid.UUID
+    title: str
+    lesson_type: LessonType
+    duration_seconds: int | None
+    is_preview: bool
+
+
+@dataclass(frozen=True)
+class Review:
+    rating: int
+    title: str
+    body: str
+    mine: bool
+
+
+@dataclass(frozen=True)
+class CourseDetails:
+    summary: CourseSummary
+    curriculum: list[tuple[str, list[CurriculumLesson]]]
+    reviews: list[Review] = field(default_factory=list)
+    my_rating: Review | None = None
+
+
+class CatalogRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
 
 class CatalogService:
     def __init__(self, session: SessionService) -> None:
         self._session = session
 
     def courses(self) -> list[CourseSummary]:
+        return self.search(CatalogQuery())
+
+    def search(self, query: CatalogQuery) -> list[CourseSummary]:
         store = self._session.store
         if store is None:
             return []
         with store.reading() as session:
-            active = select(Enrollment.course_id).where(
-                Enrollment.status == EnrollmentStatus.ACTIVE
-            )
-            enrolled = set(session.scalars(active))
-            published = select(Course).where(Course.status == CourseStatus.APPROVED)
-            rows = session.scalars(published.order_by(Course.title)).all()
-            return [_summary(c, c.id in enrolled) for c in rows]
+            return _summaries(session, query, self._user())
+
+    def facets(self) -> Facets:
+        store = self._session.store
+        if store is None:
+            return Facets([], [], [])
+        with store.reading() as session:
+            live = select(Course).where(Course.status == CourseStatus.APPROVED).subquery()
+            used = set(session.scalars(select(live.c.category_id)))
+            used |= set(session.scalars(select(Category.parent_id).where(Category.id.in_(used))))
+            categories = [
+                (row.id, row.name)
+                for row in session.execute(
+                    select(Category.id, Category.name).where(Category.id.in_(used))
+                    .order_by(Category.name)
+                )
+            ]  # fmt: skip
+            levels = set(session.scalars(select(live.c.level)))
+            languages = sorted(set(session.scalars(select(live.c.language_code))))
+        return Facets(list(categories), [lv for lv in CourseLevel if lv in levels], languages)
+
+    def details(self, course_id: uuid.UUID) -> CourseDetails:
+        store = self._session.store
+        if store is None:
+            raise NotSignedIn("Sign in first.")
+        with store.reading() as session:
+            user = self._user()
+            summary = _summaries(session, CatalogQuery(), user, only=course_id)
+            if not summary:
+                raise CatalogRefused("This course is no longer in the catalog.")
+            ratings = session.scalars(
+                select(CourseRating).where(CourseRating.course_id == course_id)
+                .order_by(CourseRating.updated_at.desc())
+            ).all()  # fmt: skip
+            reviews = [Review(r.rating, r.title, r.body, r.student_id == user) for r in ratings]
+            mine = next((r for r in reviews if r.mine), None)
+            return CourseDetails(summary[0], _curriculum(session, course_id), reviews[:20], mine)
+
+    # ---------------------------------------------------------------- offline actions
+    def set_wishlisted(self, course_id: uuid.UUID, wished: bool) -> None:
+        name = "wishlist.add@1" if wished else "wishlist.remove@1"
+        self._engine().record(name, WishlistArgs(course_id=course_id))
+
+    def rate(self, course_id: uuid.UUID, rating: int, title: str, body: str) -> None:
+        store = self._session.store
+        if store is None:
+            raise NotSignedIn("Sign in first.")
+        with store.reading() as session:
+            if not _enrolled_in(session, course_id):
+                raise CatalogRefused("Only students enrolled in a course can rate it.")
+        args = SetRatingArgs(course_id=course_id, rating=rating, title=title.strip()[:200],
+                             body=body.strip())  # fmt: skip
+        self._engine().record("rating.set@1", args)
+
+    def _engine(self) -> SyncEngine:
+        engine = self._session.sync_engine
+        if engine is None:
+            raise NotSignedIn("Sign in first.")
+        return engine
+
+    def _user(self) -> uuid.UUID | None:
+        current = self._session.current
+        return current.profile.user_id if current else None
 
 
-def _summary(course: Course, enrolled: bool) -> CourseSummary:
-    return CourseSummary(
-        id=course.id, title=course.title, subtitle=course.subtitle,
-        instructor=course.instructor_name, price_cents=course.price_cents,
-        currency=course.currency, enrolled=enrolled, description=course.description,
-    )  # fmt: skip
+def _enrolled_in(session: Session, course_id: uuid.UUID) -> bool:
+    stmt = select(Enrollment.id).where(
+        Enrollment.course_id == course_id, Enrollment.status == EnrollmentStatus.ACTIVE
+    )
+    return session.scalar(stmt) is not None
+
+
+def _filtered(stmt: Select[Any], query: CatalogQuery) -> Select[Any]:
+    for word in query.text.split():
+        pattern = f"%{word.casefold()}%"
+        stmt = stmt.where(or_(func.lower(Course.title).like(pattern),
+                              func.lower(Course.subtitle).like(pattern),
+                              func.lower(Course.description).like(pattern)))  # fmt: skip
+    if query.category_id is not None:
+        children = select(Category.id).where(Category.parent_id == query.category_id)
+        stmt = stmt.where(or_(Course.category_id == query.category_id,
+                              Course.category_id.in_(children)))  # fmt: skip
+    if query.level is not None:
+        stmt = stmt.where(Course.level == query.level)
+    if query.language:
+        stmt = stmt.where(Course.language_code == query.language)
+    if query.price is Price.FREE:
+        stmt = stmt.where(Course.price_cents == 0)
+    elif query.price is Price.PAID:
+        stmt = stmt.where(Course.price_cents > 0)
+    return stmt
+
+
+def _summaries(
+    session: Session, query: CatalogQuery, user: uuid.UUID | None, *, only: uuid.UUID | None = None
+) -> list[CourseSummary]:
+    stmt = select(Course).where(Course.status == CourseStatus.APPROVED)
+    if only is not None:
+        stmt = stmt.where(Course.id == only)
+    courses: list[Course] = list(session.scalars(_filtered(stmt, query)))
+    ids = [c.id for c in courses]
+    enrolled = set(session.scalars(select(Enrollment.course_id).where(
+        Enrollment.status == EnrollmentStatus.ACTIVE, Enrollment.course_id.in_(ids))))  # fmt: skip
+    wished = set(session.scalars(select(WishlistItem.course_id).where(
+        and_(WishlistItem.course_id.in_(ids), WishlistItem.student_id == user))))  # fmt: skip
+    ratings = {c: (avg, n) for c, avg, n in session.execute(
+        select(CourseRating.course_id, func.avg(CourseRating.rating), func.count())
+        .where(CourseRating.course_id.in_(ids)).group_by(CourseRating.course_id))}  # fmt: skip
+    names = {row.id: row.name for row in session.execute(select(Category.id, Category.name))}
+    found = []
+    for c in courses:
+        average, count = ratings.get(c.id, (None, 0))
+        found.append(CourseSummary(
+            id=c.id, title=c.title, subtitle=c.subtitle, instructor=c.instructor_name,
+            price_cents=c.price_cents, currency=c.currency, enrolled=c.id in enrolled,
+            description=c.description,
+            category=names.get(c.category_id, "") if c.category_id else "",
+            level=c.level, language_code=c.language_code,
+            rating_average=float(average) if average is not None else None,
+            rating_count=int(count), wishlisted=c.id in wished, published_at=c.published_at,
+        ))  # fmt: skip
+    return _sorted(found, query.sort)
+
+
+def _sorted(courses: list[CourseSummary], sort: Sort) -> list[CourseSummary]:
+    by_title = sorted(courses, key=lambda c: c.title.casefold())
+    if sort is Sort.NEWEST:
+        return sorted(by_title, key=lambda c: c.published_at or _EPOCH, reverse=True)
+    if sort is Sort.RATING:
+        return sorted(by_title, key=lambda c: (c.rating_average or 0, c.rating_count), reverse=True)
+    if sort is Sort.PRICE_LOW:
+        return sorted(by_title, key=lambda c: c.price_cents)
+    if sort is Sort.PRICE_HIGH:
+        return sorted(by_title, key=lambda c: c.price_cents, reverse=True)
+    return by_title
+
+
+def _curriculum(session: Session, course_id: uuid.UUID) -> list[tuple[str, list[CurriculumLesson]]]:
+    sections = session.scalars(select(CourseSection).where(CourseSection.course_id == course_id)
+                               .order_by(CourseSection.position)).all()  # fmt: skip
+    lessons = session.scalars(select(Lesson).where(Lesson.course_id == course_id)
+                              .order_by(Lesson.position)).all()  # fmt: skip
+    return [
+        (s.title, [CurriculumLesson(x.id, x.title, x.lesson_type, x.duration_seconds, x.is_preview)
+                   for x in lessons if x.section_id == s.id])
+        for s in sections
+    ]  # fmt: skip

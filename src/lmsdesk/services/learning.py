@@ -244,9 +244,10 @@ def _locks(session: Session, lesson_ids: list[uuid.UUID]) -> dict[uuid.UUID, tup
         return {}
     needed = [p for _, p in links]
     progress = _progress_by_lesson(session, needed)
-    titles = dict(
-        session.execute(select(Lesson.id, Lesson.title).where(Lesson.id.in_(needed))).tuples()
-    )
+    titles = {
+        row.id: row.title
+        for row in session.execute(select(Lesson.id, Lesson.title).where(Lesson.id.in_(needed)))
+    }
     locks: dict[uuid.UUID, list[str]] = {}
     for lesson_id, prerequisite in links:
         row = progress.get(prerequisite)

@@ -6,29 +6,40 @@ It shows state and emits intentions; the purchase controller acts on them."""
 from __future__ import annotations
 
 import uuid
+from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from lmsdesk.services.catalog import CourseSummary
+from lmsdesk.contracts.enums import CourseLevel
+from lmsdesk.services.catalog import CatalogQuery, CourseDetails, CourseSummary, Facets, Price, Sort
 from lmsdesk.ui.pages import heading
+from lmsdesk.ui.video_view import clock
 
 
 class CourseDetail(QFrame):
     buy_requested = Signal(object)  # CourseSummary
     enroll_requested = Signal(object)  # CourseSummary
     open_requested = Signal(object)  # CourseSummary: go to it in My learning
+    wishlist_toggled = Signal(object, bool)  # course id, wished
+    preview_requested = Signal(object, object)  # course id, lesson id
+    rate_requested = Signal(object)  # CourseSummary
 
     def __init__(self) -> None:
         super().__init__()
@@ -47,6 +58,23 @@ class CourseDetail(QFrame):
         self.subtitle.setWordWrap(True)
         self.instructor = QLabel()
         self.instructor.setObjectName("pageSubtitle")
+        self.facts = QLabel()
+        self.facts.setObjectName("pageSubtitle")
+        self.wish = QPushButton("♡ Wishlist")
+        self.wish.setCheckable(True)
+        self.wish.setToolTip("Keep this course on your wishlist (works offline)")
+        self.wish.clicked.connect(self._wish)
+        self.rate = QPushButton("Rate this course…")
+        self.rate.clicked.connect(self._rate)
+        self.curriculum = QTreeWidget()
+        self.curriculum.setHeaderHidden(True)
+        self.curriculum.setObjectName("outline")
+        self.curriculum.setMinimumHeight(160)
+        self.curriculum.itemActivated.connect(self._preview)
+        self.curriculum.itemDoubleClicked.connect(self._preview)
+        self.reviews = QLabel()
+        self.reviews.setWordWrap(True)
+        self.reviews.setTextFormat(Qt.TextFormat.RichText)
 
         buy_row = QHBoxLayout()
         self.price = QLabel()
@@ -68,8 +96,13 @@ class CourseDetail(QFrame):
         self.description.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        for widget in (self.title, self.subtitle, self.instructor):
+        for widget in (self.title, self.subtitle, self.instructor, self.facts):
             layout.addWidget(widget)
+        actions = QHBoxLayout()
+        actions.addWidget(self.wish)
+        actions.addWidget(self.rate)
+        actions.addStretch(1)
+        layout.addLayout(actions)
         layout.addSpacing(10)
         layout.addLayout(buy_row)
         layout.addWidget(self.note)
@@ -78,7 +111,16 @@ class CourseDetail(QFrame):
         line.setObjectName("divider")
         layout.addSpacing(6)
         layout.addWidget(line)
-        layout.addWidget(self.description, 1)
+        layout.addWidget(self.description)
+        layout.addWidget(_section_title("Curriculum"))
+        self.preview_hint = QLabel("Lessons marked ▶ Preview can be watched before enrolling "
+                                   "(double-click).")  # fmt: skip
+        self.preview_hint.setObjectName("pageSubtitle")
+        layout.addWidget(self.preview_hint)
+        layout.addWidget(self.curriculum)
+        layout.addWidget(_section_title("Ratings and reviews"))
+        layout.addWidget(self.reviews)
+        layout.addStretch(1)
         self.show_course(None)
 
     def show_course(self, course: CourseSummary | None, *, waiting: bool = False) -> None:
@@ -91,8 +133,61 @@ class CourseDetail(QFrame):
         self.subtitle.setVisible(bool(course.subtitle))
         self.instructor.setText(f"by {course.instructor}" if course.instructor else "")
         self.price.setText(course.price_text)
+        level = course.level.value.replace("_", " ").capitalize()
+        facts = (course.rating_text, course.category, level, course.language_code.upper())
+        self.facts.setText(" · ".join(fact for fact in facts if fact))
+        self.wish.setChecked(course.wishlisted)
+        self.wish.setText("♥ On your wishlist" if course.wishlisted else "♡ Wishlist")
+        self.wish.setVisible(not course.enrolled)
+        self.rate.setVisible(course.enrolled)
         self.description.setText(course.description or "_No description yet._")
+        self.curriculum.clear()
+        self.reviews.setText("")
         self._refresh_action()
+
+    def show_details(self, details: CourseDetails) -> None:
+        """The curriculum and reviews, loaded after the summary."""
+        if self.course is None or details.summary.id != self.course.id:
+            return
+        self.curriculum.clear()
+        for section, lessons in details.curriculum:
+            parent = QTreeWidgetItem([section])
+            self.curriculum.addTopLevelItem(parent)
+            for lesson in lessons:
+                length = f" · {clock(lesson.duration_seconds)}" if lesson.duration_seconds else ""
+                preview = "   ▶ Preview" if lesson.is_preview else ""
+                item = QTreeWidgetItem([f"{lesson.title}{length}{preview}"])
+                if lesson.is_preview or details.summary.enrolled:
+                    item.setData(0, Qt.ItemDataRole.UserRole, lesson.id)
+                parent.addChild(item)
+        self.curriculum.expandAll()
+        if details.reviews:
+            self.reviews.setText("".join(
+                f"<p><b>{'★' * r.rating}{'☆' * (5 - r.rating)} {escape(r.title)}</b>"
+                f"{' (yours)' if r.mine else ''}<br>{escape(r.body)}</p>"
+                for r in details.reviews
+            ))  # fmt: skip
+        else:
+            self.reviews.setText("No reviews yet.")
+        self.rate.setText("Change your rating…" if details.my_rating else "Rate this course…")
+
+    def _rate(self) -> None:
+        if self.course is not None:
+            self.rate_requested.emit(self.course)
+
+    def _wish(self) -> None:
+        if self.course is not None:
+            self.wish_toggled_to(self.wish.isChecked())
+
+    def wish_toggled_to(self, wished: bool) -> None:
+        assert self.course is not None
+        self.wish.setText("♥ On your wishlist" if wished else "♡ Wishlist")
+        self.wishlist_toggled.emit(self.course.id, wished)
+
+    def _preview(self, item: QTreeWidgetItem) -> None:
+        lesson_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if lesson_id is not None and self.course is not None:
+            self.preview_requested.emit(self.course.id, lesson_id)
 
     def set_online(self, online: bool) -> None:
         self._online = online
@@ -136,6 +231,11 @@ class CourseDetail(QFrame):
 
 
 class CatalogPage(QWidget):
+    #: The search or a filter changed (CatalogQuery).
+    query_changed = Signal(object)
+    #: A course was selected (CourseSummary): its curriculum and reviews are wanted.
+    course_selected = Signal(object)
+
     def __init__(self) -> None:
         super().__init__()
         self.title = "Catalog"
@@ -145,7 +245,9 @@ class CatalogPage(QWidget):
         layout.setContentsMargins(28, 24, 28, 24)
         layout.addLayout(heading("Catalog", "Courses you can take, browsable offline from the "
                                  "last sync."))  # fmt: skip
-        layout.addSpacing(16)
+        layout.addSpacing(12)
+        layout.addLayout(self._filter_bar())
+        layout.addSpacing(8)
 
         self.items = QListWidget()
         self.items.setObjectName("courseList")
@@ -163,12 +265,63 @@ class CatalogPage(QWidget):
         self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter, 1)
 
-        self.empty_state = QLabel("No courses on this computer yet: they arrive with the first "
-                                  "sync.")  # fmt: skip
+        self.empty_state = QLabel(NO_COURSES)
         self.empty_state.setObjectName("emptyState")
         self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.empty_state, 1)
         self.show_courses([])
+
+    def _filter_bar(self) -> QHBoxLayout:
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search titles and descriptions (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        QShortcut(QKeySequence.StandardKey.Find, self).activated.connect(self.search.setFocus)
+        self.category = _combo("All categories")
+        self.level = _combo("All levels")
+        for level in CourseLevel:
+            self.level.addItem(level.value.replace("_", " ").capitalize(), level)
+        self.language = _combo("All languages")
+        self.price = _combo("Free and paid")
+        self.price.addItem("Free", Price.FREE)
+        self.price.addItem("Paid", Price.PAID)
+        self.sort = QComboBox()
+        for sort in Sort:
+            self.sort.addItem(f"Sort: {sort.value}", sort)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(200)
+        self._debounce.timeout.connect(lambda: self.query_changed.emit(self.query()))
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 2)
+        for combo in (self.category, self.level, self.language, self.price, self.sort):
+            combo.currentIndexChanged.connect(lambda _i: self.query_changed.emit(self.query()))
+            bar.addWidget(combo)
+        return bar
+
+    def query(self) -> CatalogQuery:
+        # Qt hands enum members back as plain strings: turn them into members again.
+        level = self.level.currentData()
+        return CatalogQuery(
+            text=self.search.text().strip(), category_id=self.category.currentData(),
+            level=CourseLevel(level) if level else None, language=self.language.currentData(),
+            price=Price(self.price.currentData() or Price.ANY),
+            sort=Sort(self.sort.currentData()),
+        )  # fmt: skip
+
+    def show_facets(self, facets: Facets) -> None:
+        """The categories and languages the courses on this computer use."""
+        languages = [(code, code.upper()) for code in facets.languages]
+        for combo, values in ((self.category, facets.categories), (self.language, languages)):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for value, label in values:
+                combo.addItem(label, value)
+            index = combo.findData(current)
+            combo.setCurrentIndex(max(index, 0))
+            combo.blockSignals(False)
 
     def show_courses(self, courses: list[CourseSummary]) -> None:
         selected = self.detail.course.id if self.detail.course else None
@@ -177,12 +330,15 @@ class CatalogPage(QWidget):
         self.items.clear()
         for course in courses:
             by = f" · {course.instructor}" if course.instructor else ""
-            mark = "  ✓ Enrolled" if course.enrolled else ""
-            item = QListWidgetItem(f"{course.title}{mark}\n{course.price_text}{by}")
+            mark = "  ✓ Enrolled" if course.enrolled else ("  ♥" if course.wishlisted else "")
+            stars = f" · ★ {course.rating_average:.1f}" if course.rating_count else ""
+            item = QListWidgetItem(f"{course.title}{mark}\n{course.price_text}{by}{stars}")
             item.setData(Qt.ItemDataRole.UserRole, str(course.id))
             self.items.addItem(item)
         self.items.blockSignals(False)
+        filtered = self.query() != CatalogQuery(sort=self.query().sort)
         self.splitter.setVisible(bool(courses))
+        self.empty_state.setText(NO_MATCHES if filtered else NO_COURSES)
         self.empty_state.setVisible(not courses)
         ids = [c.id for c in courses]
         row = ids.index(selected) if selected in ids else (0 if courses else -1)
@@ -205,3 +361,21 @@ class CatalogPage(QWidget):
     def _selected(self, row: int) -> None:
         course = self._courses[row] if 0 <= row < len(self._courses) else None
         self.detail.show_course(course, waiting=course is not None and course.id in self._waiting)
+        if course is not None:
+            self.course_selected.emit(course)
+
+
+NO_COURSES = "No courses on this computer yet: they arrive with the first sync."
+NO_MATCHES = "No course matches this search and these filters."
+
+
+def _combo(everything: str) -> QComboBox:
+    combo = QComboBox()
+    combo.addItem(everything, None)
+    return combo
+
+
+def _section_title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("cardTitle")
+    return label

@@ -33,6 +33,7 @@ QFrame#card {{ background: white; border: 1px solid #dde1e8; border-radius: 8px;
 QPushButton#primary {{
     background: {ACCENT}; color: white; border: none; border-radius: 5px; padding: 6px 16px;
 }}
+QLabel#cardTitle {{ font-size: 15px; font-weight: 600; }}
 QLabel#courseTitle {{ font-size: 20px; font-weight: 600; }}
 QLabel#price {{ font-size: 20px; font-weight: 600; color: #1f2933; }}
 QFrame#divider {{ color: #e6e9ef; }}

@@ -1,0 +1,120 @@
+"""The Catalog page's behaviour: search and filters over the local mirror (debounced, on the
+database lane), the selected course's curriculum and reviews, wishlist, ratings and previews.
+Everything here works offline; wishlist and ratings sync later."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+)
+
+from lmsdesk.services.catalog import (
+    CatalogRefused,
+    CatalogService,
+    CourseSummary,
+    Facets,
+)
+from lmsdesk.ui.main_window import MainWindow
+from lmsdesk.ui.tasks import TaskManager
+
+_log = logging.getLogger(__name__)
+
+
+class RatingDialog(QDialog):
+    def __init__(self, course: CourseSummary, parent: MainWindow) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Rate {course.title}")
+        self.stars = QComboBox()
+        for stars in range(5, 0, -1):
+            self.stars.addItem(f"{'★' * stars}{'☆' * (5 - stars)}  ({stars})", stars)
+        self.headline = QLineEdit()
+        self.headline.setMaxLength(200)
+        self.headline.setPlaceholderText("In a few words")
+        self.body = QPlainTextEdit()
+        self.body.setPlaceholderText("What did you like? What could be better?")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Rating", self.stars)
+        form.addRow("Title", self.headline)
+        form.addRow("Review", self.body)
+        form.addRow(buttons)
+
+
+class CatalogController(QObject):
+    def __init__(
+        self,
+        *,
+        window: MainWindow,
+        service: CatalogService,
+        tasks: TaskManager,
+        open_lesson: Callable[[uuid.UUID, uuid.UUID], None],
+        ask_rating: Callable[[CourseSummary], tuple[int, str, str] | None] | None = None,
+    ) -> None:
+        super().__init__(window)
+        self._window, self._service, self._tasks = window, service, tasks
+        self._ask_rating = ask_rating or self._rating_dialog
+        page = window.catalog_page
+        page.query_changed.connect(lambda _q: self.refresh())
+        page.course_selected.connect(self._load_details)
+        page.detail.wishlist_toggled.connect(self.set_wishlisted)
+        page.detail.preview_requested.connect(open_lesson)
+        page.detail.rate_requested.connect(self.rate)
+
+    def refresh(self) -> None:
+        query = self._window.catalog_page.query()  # read widgets before submitting
+
+        def load() -> tuple[Facets, list[CourseSummary]]:
+            return self._service.facets(), self._service.search(query)
+
+        def show(loaded: tuple[Facets, list[CourseSummary]]) -> None:
+            facets, courses = loaded
+            self._window.catalog_page.show_facets(facets)
+            self._window.show_courses(courses)
+
+        self._tasks.run(load, on_success=show, on_failure=self._failed)
+
+    def _load_details(self, course: CourseSummary) -> None:
+        detail = self._window.catalog_page.detail
+        self._tasks.run(lambda: self._service.details(course.id), on_success=detail.show_details,
+                        on_failure=self._failed)  # fmt: skip
+
+    def set_wishlisted(self, course_id: uuid.UUID, wished: bool) -> None:
+        self._record(lambda: self._service.set_wishlisted(course_id, wished))
+
+    def rate(self, course: CourseSummary) -> None:
+        answer = self._ask_rating(course)
+        if answer is None:
+            return
+        stars, title, body = answer
+        self._record(lambda: self._service.rate(course.id, stars, title, body))
+
+    def _record(self, change: Callable[[], None]) -> None:
+        """A change made offline-first: recorded locally, the lists redrawn, synced later."""
+        self._tasks.run(change, on_success=lambda _none: self.refresh(), on_failure=self._failed)
+
+    def _rating_dialog(self, course: CourseSummary) -> tuple[int, str, str] | None:
+        dialog = RatingDialog(course, self._window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return int(dialog.stars.currentData()), dialog.headline.text(), dialog.body.toPlainText()
+
+    def _failed(self, error: BaseException) -> None:
+        if isinstance(error, CatalogRefused):
+            QMessageBox.information(self._window, "Catalog", error.message)
+            return
+        _log.error("catalog step failed", exc_info=error)

@@ -1,0 +1,53 @@
+"""The Catalog page: search and filters over the local copy, the detail with curriculum and
+ratings, and a preview lesson that streams before enrolling."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from tests.client.ui.conftest import AppFactory
+from tests.client.ui.test_screens_render import _save
+from tests.client.ui.test_sync_status import _signed_in
+from tests.support.live_server import LiveServer
+from tests.support.network import CuttableLink
+
+
+def test_search_filter_detail_and_preview(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink, shots: Path
+) -> None:
+    app = _signed_in(qtbot, start_app, live_server, link)
+    page = app.window.catalog_page
+    qtbot.waitUntil(lambda: page.items.count() == 2, timeout=10_000)
+
+    page.search.setText("sqlite")
+    qtbot.waitUntil(lambda: page.items.count() == 1, timeout=5000)
+    assert page.items.item(0).text().startswith("Practical SQLite")
+    detail = page.detail
+    qtbot.waitUntil(lambda: detail.curriculum.topLevelItemCount() == 2, timeout=5000)
+    first = detail.curriculum.topLevelItem(0).child(0)
+    assert first.text(0) == "Welcome (video) · 0:30   ▶ Preview"
+    assert "No ratings yet" in detail.facts.text()
+    assert detail.wish.isVisible()
+    _save(app.window, shots / "catalog-detail.png")
+
+    page.search.setText("no such course")
+    qtbot.waitUntil(lambda: page.empty_state.isVisible(), timeout=5000)
+    assert page.empty_state.text() == "No course matches this search and these filters."
+    page.search.clear()
+    page.price.setCurrentIndex(page.price.findText("Free"))
+    qtbot.waitUntil(lambda: page.items.count() == 1, timeout=5000)
+    assert page.items.item(0).text().startswith("Offline-First Apps")
+
+    page.price.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: page.items.count() == 2, timeout=5000)
+    page.select(page.courses[1].id)  # Practical SQLite: not enrolled
+    qtbot.waitUntil(lambda: detail.curriculum.topLevelItemCount() == 2, timeout=5000)
+    detail.curriculum.itemDoubleClicked.emit(detail.curriculum.topLevelItem(0).child(0), 0)
+    lesson_page = app.window.lesson_page
+    qtbot.waitUntil(lambda: app.window.pages.currentWidget() is lesson_page, timeout=10_000)
+    video = app.learning.video
+    qtbot.waitUntil(lambda: video.view.source.text() == "Streaming from the server", timeout=10_000)
+    qtbot.waitUntil(lambda: video.player is not None and video.player.position() > 0.5,
+                    timeout=10_000)  # fmt: skip
