@@ -14,6 +14,7 @@ from lmsdesk_server.payments.provider import PaymentProvider
 from lmsdesk_server.payments.stripe_provider import StripeProvider
 from lmsdesk_server.payments.test_provider import TestProvider
 from lmsdesk_server.secrets_store import load_or_create_secret
+from lmsdesk_server.security.certificate_keys import CertificateSigner, load_or_create_signer
 from lmsdesk_server.security.rate_limit import LoginThrottle
 from lmsdesk_server.security.tokens import AccessTokens
 from lmsdesk_server.services.media_access import LinkSigner, link_key
@@ -31,6 +32,7 @@ class ServerContext:
     cursor_codec: CursorCodec
     payments: PaymentProvider
     media_links: LinkSigner
+    certificates: CertificateSigner
 
     @property
     def refresh_lifetime(self) -> timedelta:
@@ -82,4 +84,5 @@ class ServerContext:
             cursor_codec=CursorCodec(cursor_key(jwt_secret)),
             payments=payments,
             media_links=LinkSigner(link_key(jwt_secret)),
+            certificates=load_or_create_signer(data_dir),
         )

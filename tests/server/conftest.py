@@ -19,6 +19,7 @@ from lmsdesk_server.db.migrate import upgrade_to_head
 from lmsdesk_server.main import create_app
 from lmsdesk_server.payments.provider import ProviderUnavailable
 from lmsdesk_server.payments.test_provider import TestProvider
+from lmsdesk_server.security.certificate_keys import load_or_create_signer
 from lmsdesk_server.security.rate_limit import LoginThrottle
 from lmsdesk_server.security.tokens import AccessTokens
 from lmsdesk_server.services.media_access import LinkSigner, link_key
@@ -84,6 +85,7 @@ def context(
         cursor_codec=CursorCodec(cursor_key(TEST_JWT_SECRET)),
         payments=provider,
         media_links=LinkSigner(link_key(TEST_JWT_SECRET)),
+        certificates=load_or_create_signer(tmp_path / "server-data"),
     )
 
 

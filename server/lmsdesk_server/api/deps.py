@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.security.tokens import InvalidAccessToken
+from lmsdesk_server.services import certificates
 from lmsdesk_server.services.accounts import AccountService, Actor
 
 
@@ -28,6 +29,8 @@ def get_session(context: ContextDep) -> Iterator[Session]:
     session = context.session_factory()
     try:
         yield session
+        # Completions written by this request may have finished a course.
+        certificates.issue_pending(session, context.certificates)
         session.commit()
     except ApiError as exc:
         if exc.keep_changes:

@@ -26,6 +26,7 @@ from lmsdesk_server.repositories import progress_rows
 from lmsdesk_server.repositories.learning import LearningRepository
 from lmsdesk_server.repositories.partitions import stamp, user_partition
 from lmsdesk_server.repositories.progress_rows import ProgressState
+from lmsdesk_server.services import certificates
 from lmsdesk_server.services.accounts import Actor
 from lmsdesk_server.services.mutation_base import MutationContext, MutationMerged, MutationRejected
 from lmsdesk_server.services.serialize import NEVER_SENT, json_value
@@ -68,6 +69,9 @@ def write_changed(session: Session) -> None:
     """Write the progress rows this transaction changed (one statement for all of them)."""
     dirty: dict[uuid.UUID, ProgressState] = session.info.pop(_DIRTY, {})
     progress_rows.write(session, list(dirty.values()))
+    for row in dirty.values():
+        if row.status is ProgressStatus.COMPLETED:
+            certificates.note_completion(session, row.student_id, [row.lesson_id])
 
 
 def forget_prefetched(session: Session) -> None:

@@ -1,0 +1,84 @@
+"""Certificates: issued by the server when every lesson of a course is complete for a student
+with an active enrollment, numbered, and signed with the server's Ed25519 key.
+
+Progress writes note the (student, course) pairs that gained a completed lesson; the request
+scope calls `issue_pending` before it commits, so a certificate appears in the same
+transaction as the completion that earned it, whichever door (sync push or REST) it came by.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts.certificates import certificate_payload
+from lmsdesk.contracts.enums import EnrollmentStatus, ProgressStatus
+from lmsdesk_server.db.models import Certificate, Enrollment, Lesson, LessonProgress
+from lmsdesk_server.repositories.partitions import stamp, user_partition
+from lmsdesk_server.security.certificate_keys import CertificateSigner
+
+_CANDIDATES = "lmsdesk.certificate_candidates"
+
+
+def note_completion(session: Session, student_id: uuid.UUID, lesson_ids: list[uuid.UUID]) -> None:
+    """Remember lessons completed in this transaction; `issue_pending` looks at their courses."""
+    session.info.setdefault(_CANDIDATES, set()).update((student_id, x) for x in lesson_ids)
+
+
+def issue_pending(session: Session, signer: CertificateSigner) -> list[Certificate]:
+    candidates: set[tuple[uuid.UUID, uuid.UUID]] = session.info.pop(_CANDIDATES, set())
+    if not candidates:
+        return []
+    lesson_ids = {lesson for _, lesson in candidates}
+    courses = dict(
+        session.execute(select(Lesson.id, Lesson.course_id).where(Lesson.id.in_(lesson_ids))).all()
+    )
+    pairs = {(student, courses[lesson]) for student, lesson in candidates if lesson in courses}
+    issued = [issue_if_complete(session, s, c, signer) for s, c in sorted(pairs)]
+    return [c for c in issued if c is not None]
+
+
+def issue_if_complete(
+    session: Session, student_id: uuid.UUID, course_id: uuid.UUID, signer: CertificateSigner
+) -> Certificate | None:
+    enrollment = session.scalars(
+        select(Enrollment).where(
+            Enrollment.student_id == student_id,
+            Enrollment.course_id == course_id,
+            Enrollment.status == EnrollmentStatus.ACTIVE,
+        )
+    ).one_or_none()
+    if enrollment is None:
+        return None
+    existing = session.scalars(
+        select(Certificate).where(
+            Certificate.student_id == student_id, Certificate.course_id == course_id
+        )
+    ).one_or_none()
+    if existing is not None:
+        return None
+    total = session.scalar(select(func.count()).where(Lesson.course_id == course_id)) or 0
+    done = session.scalar(
+        select(func.count()).select_from(LessonProgress)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(Lesson.course_id == course_id, LessonProgress.student_id == student_id,
+               LessonProgress.status == ProgressStatus.COMPLETED)
+    ) or 0  # fmt: skip
+    if total == 0 or done < total:
+        return None
+    now = datetime.now(UTC)
+    number = f"LMS-{now:%Y}-{secrets.token_hex(5).upper()}"
+    certificate = Certificate(
+        student_id=student_id, course_id=course_id, certificate_number=number, issued_at=now,
+        signature=signer.sign(certificate_payload(number, student_id, course_id, now)),
+    )  # fmt: skip
+    stamp(session, certificate, user_partition(student_id))
+    session.add(certificate)
+    enrollment.completed_at = now
+    stamp(session, enrollment, user_partition(student_id))
+    session.flush()
+    return certificate
