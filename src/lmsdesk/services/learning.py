@@ -8,7 +8,7 @@ records (position, time, completion) as outbox mutations. Blocking: call on the 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from lmsdesk.local_db.models.mirror import (
     LessonProgress,
     Quiz,
 )
+from lmsdesk.services.certificates import CertificateService, CertificateView
 from lmsdesk.services.download_queue import CourseDownloads, DownloadQueue, course_media
 from lmsdesk.services.session import NotSignedIn, SessionService
 from lmsdesk.sync.api_client import ApiRejected, ServerUnreachable
@@ -110,6 +111,7 @@ class CourseProgress:
     continue_position: float
     downloads: CourseDownloads | None
     media_bytes: int  # what downloading the whole course takes
+    certificate: CertificateView | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,7 @@ class LearningService:
     def my_courses(self) -> list[CourseProgress]:
         store = self._store()
         downloads = DownloadQueue(store, self._media_root()).overview()
+        certificates = CertificateService(self._session).certificates()
         with store.reading() as session:
             active = select(Enrollment.course_id).where(
                 Enrollment.status == EnrollmentStatus.ACTIVE
@@ -159,7 +162,11 @@ class LearningService:
             courses = session.scalars(
                 select(Course).where(Course.id.in_(active)).order_by(Course.title)
             ).all()
-            return [_course_progress(session, c, downloads.get(c.id)) for c in courses]
+            return [
+                replace(_course_progress(session, c, downloads.get(c.id)),
+                        certificate=certificates.get(c.id))
+                for c in courses
+            ]  # fmt: skip
 
     def video_source(self, lesson: LessonView) -> VideoSource:
         """The downloaded file if there is one, else a streaming link. Raises LessonUnavailable."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from lmsdesk.local_db import outbox, sync_state
+from lmsdesk.services.certificates import CertificateService
 from lmsdesk.services.media_library import MediaLibrary
 from lmsdesk.services.session import SessionService
 from lmsdesk.sync.engine import Progress, SyncOutcome, SyncStatus
@@ -48,6 +49,9 @@ class SyncService:
         for course_id in outcome.revoked_courses:
             media.remove_course(course_id)
         media.sweep_ended()
+        if outcome.status is SyncStatus.IDLE:
+            # While online: the key certificates are verified with, kept for offline use.
+            CertificateService(self._session).remember_key()
         return outcome
 
     def overview(self) -> SyncOverview | None:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, RootModel, ValidationError
 
 from lmsdesk.contracts import API_PREFIX
 from lmsdesk.contracts.auth import LoginRequest, LogoutRequest, Me, RefreshRequest, TokenPair
+from lmsdesk.contracts.certificates import CertificateKey
 from lmsdesk.contracts.commerce import CheckoutSession, CourseRef, EnrollmentView, OrderView
 from lmsdesk.contracts.common import ErrorResponse, Health
 from lmsdesk.contracts.media import MediaLink
@@ -111,6 +112,9 @@ class ApiClient:
         body = CourseRef(course_id=course_id)
         response = self._request("POST", "/enrollments/free", json=body, token=access_token)
         return self._parse(response, EnrollmentView)
+
+    def certificate_key(self) -> CertificateKey:
+        return self._parse(self._request("GET", "/certificates/public-key"), CertificateKey)
 
     def media_link(self, access_token: str, asset_id: uuid.UUID) -> MediaLink:
         response = self._request("POST", f"/media/{asset_id}/link", token=access_token)

@@ -15,8 +15,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from lmsdesk.contracts.enums import LessonType, ProgressStatus
 from lmsdesk.player.vlc_player import create_instance
+from lmsdesk.services.certificates import CertificateView
 from lmsdesk.services.learning import CourseOutline, LearningService, LessonUnavailable, LessonView
 from lmsdesk.services.quizzes import QuizService
+from lmsdesk.ui.certificate_dialog import CertificateDialog
 from lmsdesk.ui.download_controller import DownloadController
 from lmsdesk.ui.main_window import MainWindow
 from lmsdesk.ui.quiz_controller import QuizController
@@ -47,6 +49,7 @@ class LearningController(QObject):
         self.quiz = QuizController(quizzes, tasks, parent=self)
         self.outline: CourseOutline | None = None
         self.lesson: LessonView | None = None
+        self.certificate_dialog: CertificateDialog | None = None
         self._wire()
 
     def _wire(self) -> None:
@@ -57,6 +60,7 @@ class LearningController(QObject):
         mine.resume_requested.connect(self._downloads.resume)
         mine.cancel_requested.connect(self._downloads.cancel)
         mine.delete_requested.connect(self._confirm_delete)
+        mine.certificate_requested.connect(self.show_certificate)
         self._downloads.changed.connect(self.refresh)
         self._downloads.transferred.connect(mine.show_transfer)
         self._downloads.refused.connect(self._refused)
@@ -89,6 +93,10 @@ class LearningController(QObject):
         )  # fmt: skip
         if answer == QMessageBox.StandardButton.Yes:
             self._downloads.delete(course_id)
+
+    def show_certificate(self, certificate: CertificateView) -> None:
+        self.certificate_dialog = CertificateDialog(certificate, self._window)
+        self.certificate_dialog.open()
 
     def _refused(self, message: str) -> None:
         QMessageBox.warning(self._window, "Download", message)

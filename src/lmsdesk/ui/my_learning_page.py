@@ -65,6 +65,12 @@ class CourseCard(QFrame):
         self.continue_button.clicked.connect(
             lambda: page.continue_requested.emit(course.course_id, lesson)
         )
+        self.certificate_button = QPushButton("🎓 Certificate")
+        self.certificate_button.setToolTip("View, verify and export your certificate")
+        self.certificate_button.setVisible(course.certificate is not None)
+        self.certificate_button.clicked.connect(
+            lambda: page.certificate_requested.emit(course.certificate)
+        )
 
         self.download_text = QLabel()
         self.download_text.setObjectName("pageSubtitle")
@@ -92,6 +98,7 @@ class CourseCard(QFrame):
         text.addWidget(title)
         text.addWidget(by)
         top.addLayout(text, 1)
+        top.addWidget(self.certificate_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.continue_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
@@ -149,6 +156,7 @@ class MyLearningPage(QWidget):
     resume_requested = Signal(object)
     cancel_requested = Signal(object)
     delete_requested = Signal(object)
+    certificate_requested = Signal(object)  # CertificateView
 
     def __init__(self) -> None:
         super().__init__()

@@ -23,6 +23,7 @@ QLabel#pageSubtitle, QLabel#emptyState {{ color: {MUTED}; font-size: 13px; }}
 QLabel#dialogTitle {{ font-size: 18px; font-weight: 600; }}
 QLabel#errorText {{ color: {DANGER}; }}
 QLabel#warningText {{ color: #8a5300; }}
+QLabel#okText {{ color: {OK}; }}
 QFrame#offlineBanner {{ background: #fff4d6; border-bottom: 1px solid #f0d88a; }}
 QListWidget#courseList {{ border: none; background: transparent; font-size: 13px; }}
 QListWidget#courseList::item {{ padding: 10px 6px; border-bottom: 1px solid #e6e9ef; }}
