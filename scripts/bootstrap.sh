@@ -7,10 +7,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 # Debian/Ubuntu packages. Qt's libraries and fonts for the window (and for offscreen rendering
-# in the tests); libvlc with its plugins for the player; xcb pieces for a real window under X.
+# in the tests); libvlc with its plugins for the player (video-output: the picture in a window);
+# xcb pieces for a real window under X.
 APP_PACKAGES=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
-  libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core libvlc5 vlc-plugin-base)
+  libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core libvlc5 vlc-plugin-base
+  vlc-plugin-video-output)
 # The checkout end-to-end test pays on the test provider's page in headless Chromium, driven by
 # Playwright (which needs libatomic1) through Debian's browser, so nothing is downloaded.
 TEST_PACKAGES=("${APP_PACKAGES[@]}" xvfb chromium libatomic1)

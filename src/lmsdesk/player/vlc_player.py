@@ -98,14 +98,17 @@ class VideoPlayer(QObject):
 
     # ---------------------------------------------------------------- opening
     def attach(self, window_id: int) -> None:
-        """Draw into a native window (X11 window id, HWND or NSView)."""
-        import sys
+        """Draw into a native window (X11 window id, HWND or NSView). Only where Qt's windows
+        are native ones libvlc can draw into: handed the id of an offscreen (or Wayland)
+        window, libvlc stalls after the first seek."""
+        from PySide6.QtGui import QGuiApplication
 
-        if sys.platform.startswith("linux"):
+        platform = QGuiApplication.platformName()
+        if platform == "xcb":
             self._player.set_xwindow(window_id)
-        elif sys.platform == "win32":
+        elif platform == "windows":
             self._player.set_hwnd(window_id)
-        elif sys.platform == "darwin":
+        elif platform == "cocoa":
             self._player.set_nsobject(window_id)
 
     def open(self, source: str | Path, *, start_at: float = 0.0,

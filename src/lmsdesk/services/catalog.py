@@ -28,8 +28,8 @@ from lmsdesk.local_db.models.mirror import (
     Lesson,
     WishlistItem,
 )
+from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.session import NotSignedIn, SessionService
-from lmsdesk.sync.engine import SyncEngine
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 
@@ -122,10 +122,8 @@ class CourseDetails:
     my_rating: Review | None = None
 
 
-class CatalogRefused(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class CatalogRefused(UserFacingError):
+    """A catalog action is not allowed (rating a course one is not enrolled in)."""
 
 
 class CatalogService:
@@ -181,7 +179,7 @@ class CatalogService:
     # ---------------------------------------------------------------- offline actions
     def set_wishlisted(self, course_id: uuid.UUID, wished: bool) -> None:
         name = "wishlist.add@1" if wished else "wishlist.remove@1"
-        self._engine().record(name, WishlistArgs(course_id=course_id))
+        self._session.require_engine().record(name, WishlistArgs(course_id=course_id))
 
     def rate(self, course_id: uuid.UUID, rating: int, title: str, body: str) -> None:
         store = self._session.store
@@ -192,13 +190,7 @@ class CatalogService:
                 raise CatalogRefused("Only students enrolled in a course can rate it.")
         args = SetRatingArgs(course_id=course_id, rating=rating, title=title.strip()[:200],
                              body=body.strip())  # fmt: skip
-        self._engine().record("rating.set@1", args)
-
-    def _engine(self) -> SyncEngine:
-        engine = self._session.sync_engine
-        if engine is None:
-            raise NotSignedIn("Sign in first.")
-        return engine
+        self._session.require_engine().record("rating.set@1", args)
 
     def _user(self) -> uuid.UUID | None:
         current = self._session.current

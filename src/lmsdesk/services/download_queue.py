@@ -31,6 +31,7 @@ from lmsdesk.contracts.enums import EnrollmentStatus
 from lmsdesk.local_db.engine import LocalStore
 from lmsdesk.local_db.models.client import Download, DownloadState
 from lmsdesk.local_db.models.mirror import Enrollment, Lesson, LessonResource, MediaAsset
+from lmsdesk.services.errors import UserFacingError
 
 S = DownloadState
 TRANSITIONS: dict[DownloadState, frozenset[DownloadState]] = {
@@ -49,12 +50,8 @@ _EXTENSIONS = {"video/mp4": ".mp4", "text/vtt": ".vtt", "application/x-subrip": 
                "application/pdf": ".pdf", "video/webm": ".webm"}  # fmt: skip
 
 
-class DownloadError(Exception):
+class DownloadError(UserFacingError):
     """The download cannot start or go on; `message` is written for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def move(row: Download, target: DownloadState, *, error: str | None = None) -> bool:

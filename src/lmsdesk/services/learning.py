@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.enums import EnrollmentStatus, LessonType, ProgressStatus
 from lmsdesk.contracts.sync import AddTimeArgs, CompleteLessonArgs, SetPositionArgs
-from lmsdesk.local_db.engine import LocalStore
 from lmsdesk.local_db.models.mirror import (
     Course,
     CourseSection,
@@ -29,18 +28,14 @@ from lmsdesk.local_db.models.mirror import (
 )
 from lmsdesk.services.certificates import CertificateService, CertificateView
 from lmsdesk.services.download_queue import CourseDownloads, DownloadQueue, course_media
+from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.session import NotSignedIn, SessionService
 from lmsdesk.sync.api_client import ApiRejected, ServerUnreachable
 from lmsdesk.sync.auth_session import SessionEnded
-from lmsdesk.sync.engine import SyncEngine
 
 
-class LessonUnavailable(Exception):
+class LessonUnavailable(UserFacingError):
     """The lesson cannot be opened now; `message` says why and what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -127,11 +122,11 @@ class LearningService:
 
     # ---------------------------------------------------------------- reading
     def outline(self, course_id: uuid.UUID) -> CourseOutline:
-        with self._store().reading() as session:
+        with self._session.require_store().reading() as session:
             return _outline(session, course_id)
 
     def lesson(self, lesson_id: uuid.UUID) -> LessonView:
-        with self._store().reading() as session:
+        with self._session.require_store().reading() as session:
             lesson = session.get(Lesson, lesson_id)
             if lesson is None:
                 raise LessonUnavailable(
@@ -152,8 +147,8 @@ class LearningService:
             )  # fmt: skip
 
     def my_courses(self) -> list[CourseProgress]:
-        store = self._store()
-        downloads = DownloadQueue(store, self._media_root()).overview()
+        store = self._session.require_store()
+        downloads = DownloadQueue(store, self._session.require_media_root()).overview()
         certificates = CertificateService(self._session).certificates()
         with store.reading() as session:
             active = select(Enrollment.course_id).where(
@@ -173,7 +168,7 @@ class LearningService:
         video_asset = lesson.video_asset_id
         if video_asset is None:
             raise LessonUnavailable("This lesson has no video.")
-        queue = DownloadQueue(self._store(), self._media_root())
+        queue = DownloadQueue(self._session.require_store(), self._session.require_media_root())
         local = queue.local_file(video_asset)
         if local is not None:
             subtitles = (
@@ -200,37 +195,18 @@ class LearningService:
         args = SetPositionArgs(lesson_id=lesson.id, position_seconds=position,
                                furthest_seconds=watched,
                                reset_generation=lesson.reset_generation)  # fmt: skip
-        self._engine().record("progress.set_position@1", args)
+        self._session.require_engine().record("progress.set_position@1", args)
 
     def add_time(self, lesson: LessonView, seconds: float) -> None:
         if seconds > 0:
             args = AddTimeArgs(lesson_id=lesson.id, seconds=min(seconds, 24 * 3600),
                                reset_generation=lesson.reset_generation)  # fmt: skip
-            self._engine().record("progress.add_time@1", args)
+            self._session.require_engine().record("progress.add_time@1", args)
 
     def complete(self, lesson: LessonView) -> None:
         args = CompleteLessonArgs(lesson_id=lesson.id, completed_at=datetime.now(UTC),
                                   reset_generation=lesson.reset_generation)  # fmt: skip
-        self._engine().record("progress.complete@1", args)
-
-    # ---------------------------------------------------------------- pieces
-    def _store(self) -> LocalStore:
-        store = self._session.store
-        if store is None:
-            raise NotSignedIn("Sign in first.")
-        return store
-
-    def _media_root(self) -> Path:
-        account = self._session.account_dir
-        if account is None:
-            raise NotSignedIn("Sign in first.")
-        return account / "media"
-
-    def _engine(self) -> SyncEngine:
-        engine = self._session.sync_engine
-        if engine is None:
-            raise NotSignedIn("Sign in first.")
-        return engine
+        self._session.require_engine().record("progress.complete@1", args)
 
 
 def _progress_by_lesson(

@@ -19,6 +19,7 @@ from lmsdesk.contracts.commerce import OPEN_ORDER_STATUSES, OrderView, money_tex
 from lmsdesk.contracts.enums import OrderStatus
 from lmsdesk.local_db.models.client import Setting
 from lmsdesk.local_db.models.mirror import Course, Order
+from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.session import NotSignedIn, SessionService
 from lmsdesk.sync.api_client import ApiClient, ApiRejected, ServerUnreachable
 from lmsdesk.sync.auth_session import SessionEnded
@@ -28,12 +29,8 @@ _PENDING_KEY = "pending_checkouts"
 T = TypeVar("T")
 
 
-class PurchaseError(Exception):
+class PurchaseError(UserFacingError):
     """A purchase step did not work; `message` is written for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -19,18 +19,14 @@ from sqlalchemy.orm import Session
 from lmsdesk.contracts.enums import QuestionType
 from lmsdesk.contracts.grading import GradableQuestion, grade
 from lmsdesk.contracts.sync import SubmitQuizAttemptArgs
-from lmsdesk.local_db.engine import LocalStore
 from lmsdesk.local_db.models.client import QuizDraft
 from lmsdesk.local_db.models.mirror import Quiz, QuizAttempt, QuizQuestion
-from lmsdesk.services.session import NotSignedIn, SessionService
+from lmsdesk.services.errors import UserFacingError
+from lmsdesk.services.session import SessionService
 
 
-class QuizRefused(Exception):
+class QuizRefused(UserFacingError):
     """The quiz cannot be started or submitted; `message` says why."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -97,7 +93,7 @@ class QuizService:
 
     def state(self, quiz_id: uuid.UUID) -> QuizState:
         """The quiz as the student left it, including an attempt a crash interrupted."""
-        with self._store().transaction() as session:
+        with self._session.require_store().transaction() as session:
             quiz = _quiz(session, quiz_id)
             draft = session.get(QuizDraft, quiz_id)
             if draft is not None and session.get(QuizAttempt, draft.attempt_id) is not None:
@@ -106,7 +102,7 @@ class QuizService:
             return _state(session, quiz, draft)
 
     def start(self, quiz_id: uuid.UUID) -> QuizState:
-        with self._store().transaction() as session:
+        with self._session.require_store().transaction() as session:
             quiz = _quiz(session, quiz_id)
             if session.get(QuizDraft, quiz_id) is None:
                 attempts = _attempts(session, quiz_id)
@@ -126,7 +122,7 @@ class QuizService:
 
     def journal(self, quiz_id: uuid.UUID, answers: dict[str, Any], elapsed: float) -> None:
         """Every answer change, at once."""
-        with self._store().transaction() as session:
+        with self._session.require_store().transaction() as session:
             draft = session.get(QuizDraft, quiz_id)
             if draft is not None:
                 draft.answers = dict(answers)
@@ -135,9 +131,7 @@ class QuizService:
 
     def submit(self, quiz_id: uuid.UUID, answers: dict[str, Any]) -> QuizResult:
         """Grade locally and queue the attempt for the server (which regrades it)."""
-        store, engine = self._store(), self._session.sync_engine
-        if engine is None:
-            raise NotSignedIn("Sign in first.")
+        store, engine = self._session.require_store(), self._session.require_engine()
         with store.reading() as session:
             draft = session.get(QuizDraft, quiz_id)
             if draft is None:
@@ -152,12 +146,6 @@ class QuizService:
             if spent is not None:
                 session.delete(spent)
             return _result(session, _quiz(session, quiz_id), answers)
-
-    def _store(self) -> LocalStore:
-        store = self._session.store
-        if store is None:
-            raise NotSignedIn("Sign in first.")
-        return store
 
 
 def _quiz(session: Session, quiz_id: uuid.UUID) -> Quiz:

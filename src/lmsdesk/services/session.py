@@ -138,6 +138,23 @@ class SessionService:
         """The signed-in account's folder: its SQLite store and its downloaded media."""
         return self._store.path.parent if self._store is not None else None
 
+    def require_store(self) -> LocalStore:
+        """The signed-in account's store; NotSignedIn when there is none."""
+        if self._store is None:
+            raise NotSignedIn("Sign in first.")
+        return self._store
+
+    def require_engine(self) -> SyncEngine:
+        """The sync engine local changes are recorded through; NotSignedIn when signed out."""
+        engine = self.sync_engine
+        if engine is None:
+            raise NotSignedIn("Sign in first.")
+        return engine
+
+    def require_media_root(self) -> Path:
+        """Where the account's downloaded media live."""
+        return self.require_store().path.parent / "media"
+
     def api_call(self, request: Callable[[ApiClient, str], T]) -> T:
         """One authenticated request for the signed-in account (refreshing the access token
         once if needed). Raises NotSignedIn, ServerUnreachable, ApiRejected or SessionEnded."""

@@ -85,6 +85,11 @@ class VideoView(QWidget):
         controls.addStretch(1)
         for widget in (self.speed, self.mute, self.volume, self.subtitles, self.fullscreen):
             controls.addWidget(widget)
+        # The keys belong to the player: a focused button would take Space, a focused slider
+        # the arrows. The controls stay usable with the mouse; the picture takes the focus.
+        for control in self._controls():
+            control.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.surface.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.surface, 1)
@@ -105,12 +110,12 @@ class VideoView(QWidget):
         self.surface.show()
         self._enable_controls(True)
 
+    def _controls(self) -> tuple[QWidget, ...]:
+        return (self.play, self.back, self.forward, self.seek, self.speed, self.mute,
+                self.volume, self.subtitles, self.fullscreen)  # fmt: skip
+
     def _enable_controls(self, enabled: bool) -> None:
-        controls: tuple[QWidget, ...] = (
-            self.play, self.back, self.forward, self.seek, self.speed, self.mute, self.volume,
-            self.subtitles, self.fullscreen,
-        )  # fmt: skip
-        for control in controls:
+        for control in self._controls():
             control.setEnabled(enabled)
 
     def show_time(self, position: float, duration: float) -> None:

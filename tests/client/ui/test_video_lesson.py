@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from lmsdesk.contracts.enums import ProgressStatus
@@ -147,3 +148,27 @@ def test_without_libvlc_the_lesson_says_what_to_install(
     qtbot.waitUntil(lambda: not view.notice.isHidden(), timeout=5000)
     assert "libvlc5" in view.notice.text()
     assert not view.play.isEnabled()
+
+
+def test_keyboard_controls_the_player(
+    qtbot: QtBot, video: VideoController, learning: LearningService
+) -> None:
+    _open(qtbot, video, learning)
+    view = video.view
+    view.activateWindow()
+    view.surface.setFocus()
+    player = video.player
+    assert player is not None
+    qtbot.waitUntil(lambda: player.position() > 0.3)
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: player.position() >= 10.0, timeout=3000)
+    qtbot.keyClick(view, Qt.Key.Key_BracketRight)
+    assert view.speed.currentData() == 1.25
+    qtbot.waitUntil(lambda: player.rate() == 1.25, timeout=3000)
+    qtbot.keyClick(view, Qt.Key.Key_M)
+    assert view.mute.isChecked()
+    qtbot.keyClick(view, Qt.Key.Key_C)
+    assert not view.subtitles.isChecked()
+    with qtbot.waitSignal(player.playing_changed, timeout=3000) as paused:
+        qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert paused.args == [False]
