@@ -82,3 +82,23 @@ def issue_if_complete(
     stamp(session, enrollment, user_partition(student_id))
     session.flush()
     return certificate
+
+
+def follow_enrollment(session: Session, enrollment: Enrollment, at: datetime) -> None:
+    """A refund or revocation revokes the course's certificate; access restored, it is valid
+    again (it was earned). A dispute in progress changes nothing."""
+    certificate = session.scalars(
+        select(Certificate).where(
+            Certificate.student_id == enrollment.student_id,
+            Certificate.course_id == enrollment.course_id,
+        )
+    ).one_or_none()
+    if certificate is None:
+        return
+    if enrollment.status in (EnrollmentStatus.REFUNDED, EnrollmentStatus.REVOKED):
+        certificate.revoked_at = at
+    elif enrollment.status is EnrollmentStatus.ACTIVE:
+        certificate.revoked_at = None
+    else:
+        return
+    stamp(session, certificate, user_partition(enrollment.student_id))

@@ -11,6 +11,7 @@ from lmsdesk.contracts.enums import EnrollmentStatus as E
 from lmsdesk.contracts.enums import OrderStatus as O
 from lmsdesk_server.db.models import Enrollment, Order
 from lmsdesk_server.repositories.partitions import stamp, user_partition
+from lmsdesk_server.services import certificates
 
 ORDER_TRANSITIONS: dict[O, frozenset[O]] = {
     # A refund seen before its completion is applied right after that completion, in the same
@@ -76,3 +77,6 @@ def move_enrollment(enrollment: Enrollment, target: E, *, now: datetime | None =
     elif target is E.ACTIVE:
         enrollment.revoked_at = None
     _stamp(enrollment)
+    session = object_session(enrollment)
+    assert session is not None
+    certificates.follow_enrollment(session, enrollment, at)

@@ -89,6 +89,7 @@ class LessonView:
     watched_seconds: float
     reset_generation: int
     locked_by: tuple[str, ...]
+    enrolled: bool = False  # False for a preview watched before enrolling
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ class LearningService:
                 watched_seconds=progress.furthest_position_seconds if progress else 0.0,
                 reset_generation=progress.reset_generation if progress else 0,
                 locked_by=_locks(session, [lesson_id]).get(lesson_id, ()),
+                enrolled=_is_enrolled(session, lesson.course_id),
             )  # fmt: skip
 
     def my_courses(self) -> list[CourseProgress]:
@@ -239,6 +241,13 @@ def _locks(session: Session, lesson_ids: list[uuid.UUID]) -> dict[uuid.UUID, tup
     return {k: tuple(sorted(v)) for k, v in locks.items()}
 
 
+def _is_enrolled(session: Session, course_id: uuid.UUID) -> bool:
+    stmt = select(Enrollment.id).where(
+        Enrollment.course_id == course_id, Enrollment.status == EnrollmentStatus.ACTIVE
+    )
+    return session.scalar(stmt) is not None
+
+
 def _outline(session: Session, course_id: uuid.UUID) -> CourseOutline:
     course = session.get(Course, course_id)
     if course is None:
@@ -253,14 +262,7 @@ def _outline(session: Session, course_id: uuid.UUID) -> CourseOutline:
     ).all()
     ids = [lesson.id for lesson in lessons]
     progress, locks = _progress_by_lesson(session, ids), _locks(session, ids)
-    enrolled = (
-        session.scalar(
-            select(Enrollment.id).where(
-                Enrollment.course_id == course_id, Enrollment.status == EnrollmentStatus.ACTIVE
-            )
-        )
-        is not None
-    )
+    enrolled = _is_enrolled(session, course_id)
 
     def entry(lesson: Lesson) -> LessonEntry:
         row = progress.get(lesson.id)

@@ -57,6 +57,9 @@ class DownloadController(QObject):
     def download(self, course_id: uuid.UUID) -> None:
         self._request(lambda: self.queue().queue_course(course_id), start=True)
 
+    def download_lesson(self, course_id: uuid.UUID, lesson_id: uuid.UUID) -> None:
+        self._request(lambda: self.queue().queue_course(course_id, lesson_id), start=True)
+
     def pause(self, course_id: uuid.UUID) -> None:
         self._interrupt(course_id)
         self._request(lambda: self.queue().pause_course(course_id))

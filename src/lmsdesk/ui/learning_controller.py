@@ -71,6 +71,7 @@ class LearningController(QObject):
         self.video.completed.connect(lambda _id: self._reload_outline())
         self.quiz.passed.connect(lambda _id: self._reload_outline())
         self.video.fullscreen_requested.connect(self.toggle_fullscreen)
+        self.video.download_requested.connect(self._downloads.download_lesson)
         escape = QShortcut(QKeySequence("Escape"), self.page)
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self._leave_fullscreen)

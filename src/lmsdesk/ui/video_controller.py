@@ -30,6 +30,7 @@ SKIP_SECONDS = 10.0
 class VideoController(QObject):
     completed = Signal(object)  # lesson id
     fullscreen_requested = Signal()
+    download_requested = Signal(object, object)  # course id, lesson id
 
     def __init__(
         self,
@@ -63,6 +64,8 @@ class VideoController(QObject):
                                     completed=lesson.status.value == "completed")  # fmt: skip
         self._saved = (lesson.position_seconds, lesson.watched_seconds)
         self.view.show_picture()
+        self.view.download.hide()
+        self.view.download.setText("Download this lesson")
         self.view.show_time(lesson.position_seconds, float(lesson.duration_seconds or 0))
         self.view.source.setText("Opening…")
         self._tasks.run(lambda: self._prepare(lesson), on_success=self._start,
@@ -93,6 +96,8 @@ class VideoController(QObject):
         self.view.source.setText(
             "Streaming from the server" if source.streaming else "Playing the downloaded copy"
         )
+        self.view.download.setVisible(source.streaming and lesson.enrolled)
+        self.view.download.setEnabled(True)
         self._save_timer.start()
 
     def _unavailable(self, error: BaseException) -> None:
@@ -169,6 +174,12 @@ class VideoController(QObject):
         if self.player is not None:
             self.seek_to(self.player.position() + delta)
 
+    def _download(self) -> None:
+        if self.lesson is not None:
+            self.view.download.setEnabled(False)
+            self.view.download.setText("Downloading… (see My learning)")
+            self.download_requested.emit(self.lesson.course_id, self.lesson.id)
+
     def _with_player(self, action: Callable[[VideoPlayer], None]) -> None:
         if self.player is not None:
             action(self.player)
@@ -188,6 +199,7 @@ class VideoController(QObject):
             lambda on: self._with_player(lambda p: p.set_subtitles_on(on))
         )
         view.fullscreen.clicked.connect(self.fullscreen_requested)
+        view.download.clicked.connect(self._download)
         keys: dict[str, Callable[[], object]] = {
             "Space": view.play.click, "Left": view.back.click, "Right": view.forward.click,
             "Up": lambda: view.volume.setValue(view.volume.value() + 10),

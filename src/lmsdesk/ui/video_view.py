@@ -75,6 +75,9 @@ class VideoView(QWidget):
         self.fullscreen = _button("Full screen", "Full screen (F)")
         self.source = QLabel()
         self.source.setObjectName("pageSubtitle")
+        self.download = QPushButton("Download this lesson")
+        self.download.setToolTip("Keep this video on this computer to watch it offline")
+        self.download.hide()
 
         timeline = QHBoxLayout()
         timeline.addWidget(self.seek, 1)
@@ -96,7 +99,10 @@ class VideoView(QWidget):
         layout.addWidget(self.notice, 1)
         layout.addLayout(timeline)
         layout.addLayout(controls)
-        layout.addWidget(self.source)
+        source_row = QHBoxLayout()
+        source_row.addWidget(self.source, 1)
+        source_row.addWidget(self.download)
+        layout.addLayout(source_row)
 
     def show_notice(self, text: str) -> None:
         """In place of the picture: why there is no video (no libvlc, offline, an error)."""

@@ -51,3 +51,5 @@ def test_search_filter_detail_and_preview(
     qtbot.waitUntil(lambda: video.view.source.text() == "Streaming from the server", timeout=10_000)
     qtbot.waitUntil(lambda: video.player is not None and video.player.position() > 0.5,
                     timeout=10_000)  # fmt: skip
+    assert not video.view.download.isVisible(), "a preview before enrolling is not downloadable"
+    _save(app.window, shots / "lesson-preview-streaming.png")

@@ -8,11 +8,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from lmsdesk_server.services.demo_seed import demo_id
 from tests.client.ui.conftest import AppFactory
 from tests.client.ui.test_screens_render import _save
 from tests.client.ui.test_sync_status import _signed_in
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
+
+FREE = demo_id("course:offline-first-basics")
 
 
 def test_download_then_learn_offline_and_see_progress(
@@ -83,3 +86,26 @@ def test_a_course_without_its_download_says_so_offline(
     qtbot.waitUntil(lambda: view.notice.isVisible(), timeout=10_000)
     assert "not downloaded" in view.notice.text()
     assert "Download the course" in view.notice.text()
+
+
+def test_a_streamed_lesson_can_be_downloaded_from_the_lesson(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
+) -> None:
+    app = _signed_in(qtbot, start_app, live_server, link)
+    app.learning.open_course(FREE, demo_id("offline-first-basics:video"))
+    video = app.learning.video
+    qtbot.waitUntil(lambda: video.view.source.text() == "Streaming from the server", timeout=10_000)
+    assert video.view.download.isVisible()
+    qtbot.mouseClick(video.view.download, Qt.MouseButton.LeftButton)
+    page = app.window.my_learning_page
+    qtbot.waitUntil(
+        lambda: (
+            bool(page.cards)
+            and next(iter(page.cards.values())).download_text.text().startswith("Downloaded")
+        ),
+        timeout=20_000,
+    )
+    link.cut()
+    app.learning.open_lesson(demo_id("offline-first-basics:video"))
+    qtbot.waitUntil(lambda: video.view.source.text() == "Playing the downloaded copy",
+                    timeout=10_000)  # fmt: skip

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.enums import EnrollmentStatus, OrderStatus
-from lmsdesk_server.db.models import PaymentEvent, User
+from lmsdesk_server.db.models import Certificate, PaymentEvent, User
 from lmsdesk_server.db.models.commerce import DeliveryOutcome
 from lmsdesk_server.payments import stripe_events as ev
 from tests.server.payments.helpers import (
@@ -245,3 +245,17 @@ def test_a_session_naming_another_order_is_not_fulfilled(shop: Shop) -> None:
     # The re-read of an unknown session fails: Stripe is asked to deliver again later.
     assert post_event(client, event).status_code == 503
     _nothing_changed(shop)
+
+
+def test_a_refund_revokes_the_certificate_the_course_earned(shop: Shop) -> None:
+    client, session, purchase, student = shop
+    purchase.mark_paid(session)
+    post_event(client, purchase.completed(session))
+    session.add(Certificate(student_id=student.id, course_id=PAID, certificate_number="LMS-T-1",
+                            signature="sig", sync_partition="x", sync_version=0))  # fmt: skip
+    session.flush()
+    post_event(client, purchase.refunded(session))
+    session.expire_all()
+    certificate = session.scalars(select(Certificate)).one()
+    assert certificate.revoked_at is not None
+    assert certificate.sync_partition == f"user:{student.id}", "the revocation syncs down"
