@@ -5,7 +5,7 @@ Downloads state machine (every change goes through `move`):
     queued      -> downloading | paused | cancelled
     downloading -> verifying | queued (connection lost: retried on reconnect) | paused | failed
                    | cancelled
-    verifying   -> done | failed (checksum mismatch: the bytes are discarded)
+    verifying   -> done | failed (checksum mismatch: the bytes are discarded) | queued (crash)
     paused      -> queued | cancelled
     failed      -> queued | cancelled
     cancelled   -> queued
@@ -37,7 +37,7 @@ S = DownloadState
 TRANSITIONS: dict[DownloadState, frozenset[DownloadState]] = {
     S.QUEUED: frozenset({S.DOWNLOADING, S.PAUSED, S.CANCELLED}),
     S.DOWNLOADING: frozenset({S.VERIFYING, S.QUEUED, S.PAUSED, S.FAILED, S.CANCELLED}),
-    S.VERIFYING: frozenset({S.DONE, S.FAILED}),
+    S.VERIFYING: frozenset({S.DONE, S.FAILED, S.QUEUED}),
     S.PAUSED: frozenset({S.QUEUED, S.CANCELLED}),
     S.FAILED: frozenset({S.QUEUED, S.CANCELLED}),
     S.CANCELLED: frozenset({S.QUEUED}),
@@ -152,6 +152,15 @@ class DownloadQueue:
         self._move_all(course_id, DownloadState.CANCELLED)
         for part in self.root.glob(f"{course_id}/*.part"):
             part.unlink(missing_ok=True)
+
+    def recover_interrupted(self) -> int:
+        """After a crash or a kill: files left downloading or verifying go back in the queue
+        (their bytes are kept). Call before a run starts, never during one."""
+        with self._store.transaction() as session:
+            stuck = session.scalars(
+                select(Download).where(Download.state.in_([S.DOWNLOADING, S.VERIFYING]))
+            ).all()
+            return sum(move(row, S.QUEUED) for row in stuck)
 
     # ---------------------------------------------------------------- the worker's side
     def next_job(self) -> FileJob | None:

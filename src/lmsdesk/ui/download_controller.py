@@ -85,10 +85,16 @@ class DownloadController(QObject):
         """Move the queued files, unless a run is already doing so."""
         if self._running is not None or self._session.store is None:
             return
-        downloader = Downloader(self._session, self.queue())
+        queue = self.queue()
+        downloader = Downloader(self._session, queue)
         self._running = downloader
-        self._tasks.run(lambda: downloader.run(self.transferred.emit), on_success=self._finished,
-                        on_failure=self._crashed, lane=Lane.DOWNLOAD)  # fmt: skip
+
+        def run() -> RunOutcome:
+            queue.recover_interrupted()  # no other run exists: anything "downloading" was cut
+            return downloader.run(self.transferred.emit)
+
+        self._tasks.run(run, on_success=self._finished, on_failure=self._crashed,
+                        lane=Lane.DOWNLOAD)  # fmt: skip
 
     def stop(self) -> None:
         """Quitting or signing out: the file in flight keeps its bytes for next time."""

@@ -203,3 +203,25 @@ def test_a_stale_partial_file_is_replaced_not_extended(enrolled: SessionService)
     video = queue.local_file(VIDEO)
     assert video is not None
     assert hashlib.sha256(video.read_bytes()).hexdigest() == row.sha256
+
+
+def test_a_file_cut_by_a_crash_goes_back_in_the_queue_with_its_bytes(
+    enrolled: SessionService, starts: list[int]
+) -> None:
+    queue = _queue(enrolled)
+    queue.queue_course(FREE, lesson_id=demo_id("offline-first-basics:video"))
+    job = queue.next_job()  # claimed, then the process was killed
+    while job is not None and job.asset_id != VIDEO:
+        queue.finish(job, DownloadState.QUEUED)
+        job = queue.next_job()
+    assert job is not None
+    part = job.path.with_name(job.path.name + ".part")
+    part.parent.mkdir(parents=True, exist_ok=True)
+    part.write_bytes(VIDEO_BYTES[:300_000])
+    assert Downloader(enrolled, queue).run(lambda _p: None).files_done <= 1
+    assert _row(enrolled, VIDEO).state is DownloadState.DOWNLOADING, "stuck until recovered"
+
+    assert queue.recover_interrupted() == 1
+    assert Downloader(enrolled, queue).run(lambda _p: None).files_done == 1
+    assert 300_000 in starts, "resumed from the bytes the crash left"
+    assert queue.local_file(VIDEO).read_bytes() == VIDEO_BYTES  # type: ignore[union-attr]
