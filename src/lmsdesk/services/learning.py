@@ -29,6 +29,7 @@ from lmsdesk.local_db.models.mirror import (
 from lmsdesk.services.certificates import CertificateService, CertificateView
 from lmsdesk.services.download_queue import CourseDownloads, DownloadQueue, course_media
 from lmsdesk.services.errors import UserFacingError
+from lmsdesk.services.media_library import MediaLibrary
 from lmsdesk.services.session import NotSignedIn, SessionService
 from lmsdesk.sync.api_client import ApiRejected, ServerUnreachable
 from lmsdesk.sync.auth_session import SessionEnded
@@ -90,6 +91,12 @@ class LessonView:
     reset_generation: int
     locked_by: tuple[str, ...]
     enrolled: bool = False  # False for a preview watched before enrolling
+    is_preview: bool = False
+
+    @property
+    def needs_enrollment(self) -> bool:
+        """Content only enrolled students receive (the mirror holds no body for it)."""
+        return not (self.enrolled or self.is_preview)
 
 
 @dataclass(frozen=True)
@@ -145,7 +152,7 @@ class LearningService:
                 watched_seconds=progress.furthest_position_seconds if progress else 0.0,
                 reset_generation=progress.reset_generation if progress else 0,
                 locked_by=_locks(session, [lesson_id]).get(lesson_id, ()),
-                enrolled=_is_enrolled(session, lesson.course_id),
+                enrolled=_is_enrolled(session, lesson.course_id), is_preview=lesson.is_preview,
             )  # fmt: skip
 
     def my_courses(self) -> list[CourseProgress]:
@@ -164,6 +171,11 @@ class LearningService:
                         certificate=certificates.get(c.id))
                 for c in courses
             ]  # fmt: skip
+
+    def media_bytes_used(self) -> int:
+        """What the account's downloads, finished or partial, take on this computer."""
+        store = self._session.require_store()
+        return MediaLibrary(store, store.path.parent).bytes_used()
 
     def video_source(self, lesson: LessonView) -> VideoSource:
         """The downloaded file if there is one, else a streaming link. Raises LessonUnavailable."""

@@ -81,7 +81,7 @@ class LearningController(QObject):
     def refresh(self) -> None:
         def load() -> tuple[list[Any], int]:
             courses = self._service.my_courses()
-            return courses, self._downloads.queue().bytes_on_disk()
+            return courses, self._service.media_bytes_used()
 
         self._tasks.run(load, on_success=lambda r: self._window.my_learning_page.show_courses(*r),
                         on_failure=lambda _e: None)  # fmt: skip
@@ -135,7 +135,7 @@ class LearningController(QObject):
         if self.outline is not None:
             self.page.show_outline(self.outline, lesson.id)
         self.page.show_lesson(lesson)
-        if lesson.locked_by:
+        if lesson.locked_by or lesson.needs_enrollment:
             return
         if lesson.lesson_type is LessonType.VIDEO:
             self.video.open(lesson)
@@ -162,10 +162,9 @@ class LearningController(QObject):
     def _reload_outline(self) -> None:
         if self.outline is None:
             return
-        course_id = self.outline.course_id
+        course_id, current = self.outline.course_id, self.lesson  # read before submitting
 
         def load() -> tuple[CourseOutline, LessonView | None]:
-            current = self.lesson
             return self._service.outline(course_id), (
                 self._service.lesson(current.id) if current else None
             )

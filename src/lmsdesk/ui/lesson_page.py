@@ -177,7 +177,12 @@ class LessonPage(QWidget):
 
     def show_lesson(self, lesson: LessonView) -> None:
         self.lesson_title.setText(lesson.title)
-        if lesson.locked_by:
+        if lesson.needs_enrollment:
+            self.show_notice(
+                "Enroll in this course to open this lesson. Lessons marked ▶ Preview in the "
+                "Catalog play before enrolling."
+            )
+        elif lesson.locked_by:
             self.show_notice(
                 "🔒 This lesson unlocks when you complete: " + ", ".join(lesson.locked_by) + "."
             )

@@ -53,3 +53,7 @@ def test_search_filter_detail_and_preview(
                     timeout=10_000)  # fmt: skip
     assert not video.view.download.isVisible(), "a preview before enrolling is not downloadable"
     _save(app.window, shots / "lesson-preview-streaming.png")
+
+    app.learning.next_lesson()  # not a preview, and not enrolled
+    qtbot.waitUntil(lambda: lesson_page.content.currentWidget() is lesson_page.notice)
+    assert lesson_page.notice.text().startswith("Enroll in this course to open this lesson")
