@@ -1,7 +1,9 @@
-"""The real server for benchmarks: `lmsdesk-server serve` as its own process on 127.0.0.1."""
+"""What every benchmark shares: the real server (`lmsdesk-server serve` as its own process on
+127.0.0.1) and the way figures are printed."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -35,3 +37,12 @@ def served(database_url: str, data_dir: Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(10)
+
+
+def print_figures(figures: dict[str, object], goals: dict[str, str], *, as_json: bool) -> None:
+    """One line per figure with its target; with --json the last line is all of them."""
+    width = max(map(len, figures)) + 2
+    for key, value in figures.items():
+        print(f"{key:{width}} {value!s:>12}   {goals.get(key, '')}")
+    if as_json:
+        print(json.dumps(figures))

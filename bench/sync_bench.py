@@ -11,7 +11,6 @@ executemany of the same rows (the baseline), a no-op sync (requests, bytes, p50)
 from __future__ import annotations
 
 import argparse
-import json
 import sqlite3
 import statistics
 import sys
@@ -27,7 +26,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "server")]
 
-from bench_server import served  # noqa: E402
+from bench_server import print_figures, served  # noqa: E402
 from lmsdesk.contracts.sync import SetPositionArgs  # noqa: E402
 from lmsdesk.local_db.engine import LocalStore  # noqa: E402
 from lmsdesk.local_db.migrate import upgrade_store  # noqa: E402
@@ -241,10 +240,7 @@ def main() -> int:
         "noop_p50_ms": "< 20", "push_mutations_per_s": ">= 5000",
         "pending_position_mutations_per_lesson": "<= 1",
     }  # fmt: skip
-    for key, value in figures.items():
-        print(f"{key:40} {value:>12}   {goals.get(key, '')}")
-    if args.json:
-        print(json.dumps(figures))
+    print_figures(figures, goals, as_json=args.json)
     return 0
 
 

@@ -203,12 +203,6 @@ class DownloadQueue:
             by_course.setdefault(row.course_id, []).append(row)
         return {c: self._summary(c, rs) for c, rs in by_course.items()}
 
-    def bytes_on_disk(self) -> int:
-        """Storage the downloads use, finished or partial."""
-        if not self.root.exists():
-            return 0
-        return sum(f.stat().st_size for f in self.root.rglob("*") if f.is_file())
-
     def local_file(self, asset_id: uuid.UUID) -> Path | None:
         """A finished, verified copy of the asset, from whichever course downloaded it."""
         with self._store.reading() as session:

@@ -25,7 +25,12 @@ _log = logging.getLogger(__name__)
 class MediaLibrary:
     def __init__(self, store: LocalStore, account_dir: Path) -> None:
         self._store = store
-        self.root = account_dir / "media"
+        self.root = self.root_in(account_dir)
+
+    @staticmethod
+    def root_in(account_dir: Path) -> Path:
+        """Where an account's downloaded media live."""
+        return account_dir / "media"
 
     def course_dir(self, course_id: uuid.UUID | str) -> Path:
         return self.root / str(uuid.UUID(str(course_id)))

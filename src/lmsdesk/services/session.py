@@ -30,6 +30,7 @@ from lmsdesk.local_db.accounts import (
 )
 from lmsdesk.local_db.engine import LocalStore
 from lmsdesk.local_db.migrate import upgrade_store
+from lmsdesk.services.media_library import MediaLibrary
 from lmsdesk.sync.api_client import ApiClient, ApiRejected, ServerUnreachable
 from lmsdesk.sync.auth_session import AuthSession, SessionEnded
 from lmsdesk.sync.engine import SyncEngine
@@ -153,7 +154,7 @@ class SessionService:
 
     def require_media_root(self) -> Path:
         """Where the account's downloaded media live."""
-        return self.require_store().path.parent / "media"
+        return MediaLibrary.root_in(self.require_store().path.parent)
 
     def api_call(self, request: Callable[[ApiClient, str], T]) -> T:
         """One authenticated request for the signed-in account (refreshing the access token

@@ -177,12 +177,9 @@ class CourseDetail(QFrame):
 
     def _wish(self) -> None:
         if self.course is not None:
-            self.wish_toggled_to(self.wish.isChecked())
-
-    def wish_toggled_to(self, wished: bool) -> None:
-        assert self.course is not None
-        self.wish.setText("♥ On your wishlist" if wished else "♡ Wishlist")
-        self.wishlist_toggled.emit(self.course.id, wished)
+            wished = self.wish.isChecked()
+            self.wish.setText("♥ On your wishlist" if wished else "♡ Wishlist")
+            self.wishlist_toggled.emit(self.course.id, wished)
 
     def _preview(self, item: QTreeWidgetItem) -> None:
         lesson_id = item.data(0, Qt.ItemDataRole.UserRole)

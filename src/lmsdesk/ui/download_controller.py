@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from lmsdesk.services.download_queue import DownloadError, DownloadQueue
 from lmsdesk.services.downloader import Downloader, RunOutcome
+from lmsdesk.services.media_library import MediaLibrary
 from lmsdesk.services.session import NotSignedIn, SessionService
 from lmsdesk.ui.tasks import Lane, TaskManager
 
@@ -48,10 +49,8 @@ class DownloadController(QObject):
         self._retry.timeout.connect(self.start)
 
     def queue(self) -> DownloadQueue:
-        store, account = self._session.store, self._session.account_dir
-        if store is None or account is None:
-            raise NotSignedIn("Sign in first.")
-        return DownloadQueue(store, account / "media", free_bytes=self._free_bytes)
+        return DownloadQueue(self._session.require_store(), self._session.require_media_root(),
+                             free_bytes=self._free_bytes)  # fmt: skip
 
     # ---------------------------------------------------------------- requests (UI thread)
     def download(self, course_id: uuid.UUID) -> None:
@@ -72,13 +71,13 @@ class DownloadController(QObject):
         self._request(lambda: self.queue().cancel_course(course_id))
 
     def delete(self, course_id: uuid.UUID) -> None:
-        from lmsdesk.services.media_library import MediaLibrary
-
         self._interrupt(course_id)
-        store, account = self._session.store, self._session.account_dir
-        if store is not None and account is not None:
-            library = MediaLibrary(store, account)
-            self._request(lambda: library.remove_course(course_id))
+
+        def remove() -> None:
+            store = self._session.require_store()
+            MediaLibrary(store, store.path.parent).remove_course(course_id)
+
+        self._request(remove)
 
     # ---------------------------------------------------------------- running
     def start(self) -> None:

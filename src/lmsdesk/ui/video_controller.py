@@ -9,6 +9,7 @@ C subtitles, [ and ] speed.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -45,6 +46,7 @@ class VideoController(QObject):
         self.view, self._service, self._tasks = view, service, tasks
         self._instance_factory = instance_factory
         self._instance: Any = None
+        self._instance_lock = threading.Lock()
         self.player: VideoPlayer | None = None
         self.lesson: LessonView | None = None
         self.tracker: WatchTracker | None = None
@@ -74,8 +76,9 @@ class VideoController(QObject):
     def _prepare(self, lesson: LessonView) -> tuple[LessonView, VideoSource]:
         """On the io lane: load libvlc once (its plugin scan takes a moment) and find the video:
         the downloaded file, or a streaming link."""
-        if self._instance is None:
-            self._instance = self._instance_factory()
+        with self._instance_lock:  # the io lane has two workers: load libvlc once
+            if self._instance is None:
+                self._instance = self._instance_factory()
         return lesson, self._service.video_source(lesson)
 
     def _start(self, prepared: tuple[LessonView, VideoSource]) -> None:

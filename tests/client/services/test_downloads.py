@@ -153,19 +153,31 @@ def test_only_enrolled_courses_download(student: SessionService) -> None:
         _queue(student).queue_course(PAID)
 
 
+def _interrupted_midway(
+    service: SessionService,
+    link: CuttableLink,
+    at_byte: int,
+    action: Callable[[DownloadQueue, uuid.UUID], None],
+) -> tuple[DownloadQueue, Downloader]:
+    """Download the video lesson over a slow link and, past `at_byte`, do what the buttons do:
+    interrupt the transfer, then pause or cancel the course."""
+    link.slow_down(1_000_000)
+    queue = _queue(service)
+    queue.queue_course(FREE, lesson_id=demo_id("offline-first-basics:video"))
+    downloader = Downloader(service, queue, chunk_bytes=16 * 1024)
+
+    def interrupt() -> None:
+        downloader.interrupt_course(FREE)
+        action(queue, FREE)
+
+    downloader.run(_when(lambda p: p.bytes_done >= at_byte, interrupt))
+    return queue, downloader
+
+
 def test_pause_keeps_the_bytes_and_resume_finishes(
     enrolled: SessionService, starts: list[int], link: CuttableLink
 ) -> None:
-    link.slow_down(1_000_000)
-    queue = _queue(enrolled)
-    queue.queue_course(FREE, lesson_id=demo_id("offline-first-basics:video"))
-    downloader = Downloader(enrolled, queue, chunk_bytes=16 * 1024)
-
-    def pause() -> None:
-        downloader.interrupt_course(FREE)
-        queue.pause_course(FREE)
-
-    downloader.run(_when(lambda p: p.bytes_done >= 300_000, pause))
+    queue, downloader = _interrupted_midway(enrolled, link, 300_000, DownloadQueue.pause_course)
     assert _row(enrolled, VIDEO).state is DownloadState.PAUSED
     assert downloader.run(lambda _p: None).files_done == 0, "a paused file is not picked up"
 
@@ -176,16 +188,8 @@ def test_pause_keeps_the_bytes_and_resume_finishes(
 
 
 def test_cancel_throws_the_partial_bytes_away(enrolled: SessionService, link: CuttableLink) -> None:
-    link.slow_down(1_000_000)
+    _interrupted_midway(enrolled, link, 200_000, DownloadQueue.cancel_course)
     queue = _queue(enrolled)
-    queue.queue_course(FREE, lesson_id=demo_id("offline-first-basics:video"))
-    downloader = Downloader(enrolled, queue, chunk_bytes=16 * 1024)
-
-    def cancel() -> None:
-        downloader.interrupt_course(FREE)
-        queue.cancel_course(FREE)
-
-    downloader.run(_when(lambda p: p.bytes_done >= 200_000, cancel))
     assert _row(enrolled, VIDEO).state is DownloadState.CANCELLED
     left = queue.overview()[FREE]
     assert (left.files_total, left.bytes_total) == (1, 451), "only the finished subtitles count"
