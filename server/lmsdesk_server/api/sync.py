@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from lmsdesk.contracts.common import ErrorResponse
 from lmsdesk.contracts.sync import PullRequest, PullResponse, PushRequest, PushResponse
@@ -42,6 +42,8 @@ def push(body: PushRequest, actor: CurrentActor, session: SessionDep) -> PushRes
 @router.post("/sync/pull", response_model=PullResponse, responses=_errors)
 def pull(
     body: PullRequest, actor: CurrentActor, session: SessionDep, context: ContextDep
-) -> PullResponse:
+) -> Response:
     _check_protocol(body.protocol)
-    return sync_pull.pull(session, actor, body, context.cursor_codec)
+    page = sync_pull.pull(session, actor, body, context.cursor_codec)
+    # The rows are JSON already (built by PostgreSQL); re-validating them would undo that.
+    return Response(page.to_json(), media_type="application/json")

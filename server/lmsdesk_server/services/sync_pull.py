@@ -8,9 +8,10 @@ whole again. No-op pulls read only the partition clocks.
 
 from __future__ import annotations
 
+import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -24,54 +25,40 @@ from lmsdesk_server.repositories.partitions import (
     draft_partition,
     user_partition,
 )
-from lmsdesk_server.repositories.sync_feed import SyncFeedRepository
+from lmsdesk_server.repositories.sync_feed import Reader, ShownRows, SyncFeedRepository
 from lmsdesk_server.services.accounts import Actor
-from lmsdesk_server.services.serialize import json_value
 from lmsdesk_server.services.sync_cursor import Cursor, CursorCodec
 from lmsdesk_server.services.sync_push import server_hlc
-from lmsdesk_server.services.sync_tables import COURSE, PREVIEW, SYNCED_TABLES, SyncedTable
+from lmsdesk_server.services.sync_tables import SYNCED_TABLES, SyncedTable
 
 
 @dataclass
-class _Page:
+class PulledPage:
+    """A pull answer whose rows are still the JSON arrays PostgreSQL built; `to_json` splices
+    them into the PullResponse document without parsing them."""
+
     limit: int
-    entitled: set[str]
-    archived: set[str]
-    changes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    reader: Reader
+    fragments: dict[str, list[str]] = field(default_factory=dict)
     tombstones: list[Tombstone] = field(default_factory=list)
     size: int = 0
+    envelope: PullResponse | None = None
 
-    def add_rows(self, table: SyncedTable, partition: str, rows: list[dict[str, Any]]) -> None:
-        for row in rows:
-            shown = self._project(table, partition, row)
-            if shown is None:
-                continue
-            if isinstance(shown, dict):
-                self.changes.setdefault(table.name, []).append(shown)
-            else:  # hidden from this user: make sure their copy goes
-                key = ":".join(str(row[k]) for k in table.key)
-                self.tombstones.append(Tombstone(table=table.name, row_id=key, partition=partition))
-            self.size += 1
+    def add_rows(self, table: SyncedTable, partition: str, shown: ShownRows) -> None:
+        if shown.rows_json != "[]":
+            self.fragments.setdefault(table.name, []).append(shown.rows_json)
+        for key in shown.hidden_keys:  # hidden from this user: make sure their copy goes
+            self.tombstones.append(Tombstone(table=table.name, row_id=key, partition=partition))
+        self.size += shown.count
 
-    def _project(
-        self, table: SyncedTable, partition: str, row: dict[str, Any]
-    ) -> dict[str, Any] | object | None:
-        course = row.pop(COURSE, None)
-        preview = bool(row.pop(PREVIEW, False))
-        if partition == CATALOG_PARTITION and course is not None:
-            course = str(course)
-            full = course in self.entitled or preview
-            if course in self.archived and course not in self.entitled:
-                return _HIDDEN  # an archived course stays only with its students
-            if table.full_only and not full:
-                return None
-            if not full:
-                for column in table.blanked:
-                    row[column] = ""
-        return {key: json_value(value) for key, value in row.items()}
-
-
-_HIDDEN = object()
+    def to_json(self) -> bytes:
+        assert self.envelope is not None
+        tables = ",".join(
+            f"{json.dumps(name)}:[{','.join(part[1:-1] for part in parts)}]"
+            for name, parts in self.fragments.items()
+        )
+        rest = self.envelope.model_dump_json(exclude={"changes"})
+        return f'{{"changes":{{{tables}}},{rest[1:]}'.encode()
 
 
 def visible_partitions(session: Session, actor: Actor) -> list[str]:
@@ -85,14 +72,18 @@ def visible_partitions(session: Session, actor: Actor) -> list[str]:
     return partitions
 
 
-def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCodec) -> PullResponse:
+def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCodec) -> PulledPage:
     feed = SyncFeedRepository(session)
     learning = LearningRepository(session)
     previous = codec.decode(request.cursor, actor.id) or Cursor(user_id=actor.id)
     partitions = visible_partitions(session, actor)
     is_admin = actor.has_admin()
     entitled = learning.entitled_course_ids(actor.id, is_admin=is_admin)
-    page = _Page(limit=request.limit, entitled=entitled, archived=feed.archived_course_ids())
+    reader = Reader(
+        entitled=frozenset(uuid.UUID(c) for c in entitled),
+        archived=frozenset(uuid.UUID(c) for c in feed.archived_course_ids()),
+    )
+    page = PulledPage(limit=request.limit, reader=reader)
     report = PartitionChanges()
     current = clocks(session, partitions)
     user_version = current.get(user_partition(actor.id), (0, 0))[0]
@@ -122,7 +113,9 @@ def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCode
         boundary = feed.version_at(partition, seen, budget - 1)
         through = version if boundary is None else boundary
         for table in SYNCED_TABLES:
-            page.add_rows(table, partition, feed.rows_between(table, partition, seen, through))
+            page.add_rows(
+                table, partition, feed.rows_between(table, partition, seen, through, reader)
+            )
         for tomb in feed.tombstones_between(partition, seen, through):
             page.tombstones.append(
                 Tombstone(table=tomb.table_name, row_id=tomb.row_id, partition=partition)
@@ -135,8 +128,8 @@ def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCode
         user_id=actor.id, versions=next_versions, entitlements_through=user_version,
         as_admin=is_admin,
     )  # fmt: skip
-    return PullResponse(
-        changes=page.changes,
+    page.envelope = PullResponse(
+        changes={},
         tombstones=page.tombstones,
         cursor=codec.encode(cursor),
         has_more=has_more,
@@ -144,12 +137,13 @@ def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCode
         server_time=datetime.now(UTC),
         server_hlc=server_hlc(),
     )
+    return page
 
 
 def _reconcile_courses(
     feed: SyncFeedRepository,
     learning: LearningRepository,
-    page: _Page,
+    page: PulledPage,
     report: PartitionChanges,
     actor: Actor,
     previous: Cursor,
@@ -161,17 +155,16 @@ def _reconcile_courses(
     catalog_seen = versions.get(CATALOG_PARTITION, 0)
     changed = learning.enrollments_changed_since(actor.id, previous.entitlements_through)
     for course, _active in sorted(changed):
-        if course in page.entitled:
+        if uuid.UUID(course) in page.reader.entitled:
             report.added.append(course_partition(course))
         else:
             report.revoked.append(course_partition(course))
         _send_course(feed, page, course, catalog_seen)
 
 
-def _send_course(feed: SyncFeedRepository, page: _Page, course: str, through: int) -> None:
+def _send_course(feed: SyncFeedRepository, page: PulledPage, course: str, through: int) -> None:
     if through <= 0:
         return
     for table in SYNCED_TABLES:
-        page.add_rows(
-            table, CATALOG_PARTITION, feed.course_rows(table, CATALOG_PARTITION, course, through)
-        )
+        rows = feed.course_rows(table, CATALOG_PARTITION, course, through, page.reader)
+        page.add_rows(table, CATALOG_PARTITION, rows)

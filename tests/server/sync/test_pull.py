@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.common import Role
-from lmsdesk.contracts.enums import EnrollmentStatus
-from lmsdesk_server.db.models import Lesson, PartitionClock, User
+from lmsdesk.contracts.enums import CourseStatus, EnrollmentStatus
+from lmsdesk_server.db.models import Course, Lesson, PartitionClock, User
 from lmsdesk_server.repositories.partitions import CATALOG_PARTITION, stamp, user_partition
 from lmsdesk_server.security.passwords import hash_password
 from lmsdesk_server.services.demo_seed import demo_id
@@ -190,3 +192,35 @@ def test_quizzes_of_a_free_course_arrive_with_its_enrollment(
     device = device_for(student)
     enroll(session, student, FREE)
     assert str(FREE_QUIZ) in rows(device.pull_all(), "quizzes")
+
+
+def test_an_archived_course_leaves_the_catalog_but_stays_with_its_students(
+    session: Session, student: User, device_for: DeviceFactory
+) -> None:
+    browsing = device_for(make_user(session))
+    assert str(PAID) in rows(browsing.pull_all(), "courses")
+    enroll(session, student, PAID)
+    course = session.get(Course, PAID)
+    assert course is not None
+    course.status = CourseStatus.ARCHIVED
+    stamp(session, course, CATALOG_PARTITION)
+    session.flush()
+
+    gone = [t for page in browsing.pull_all() for t in page["tombstones"]]
+    assert {"table": "courses", "row_id": str(PAID), "partition": CATALOG_PARTITION} in gone
+    kept = device_for(student).pull_all()
+    assert rows(kept, "courses")[str(PAID)]["status"] == "archived"
+    assert rows(kept, "lessons")[str(PAID_TEXT)]["content"].startswith("# SQLite")
+
+
+def test_timestamps_arrive_as_utc_text_with_microseconds(
+    session: Session, student: User, device_for: DeviceFactory
+) -> None:
+    """The client stores them as text and sorts by it: one exact shape, whatever the server's
+    time zone or the value's fraction."""
+    session.execute(text("SET TIME ZONE 'America/New_York'"))
+    enrollment = enroll(session, student, FREE)
+    enrollment.enrolled_at = datetime(2026, 3, 1, 9, 30, 5, 120000, tzinfo=UTC)
+    session.flush()
+    got = rows(device_for(student).pull_all(), "enrollments")[str(enrollment.id)]
+    assert got["enrolled_at"] == "2026-03-01T09:30:05.120000+00:00"
