@@ -8,6 +8,7 @@ the catalog) is not deleted by the old partition's tombstone, whatever order the
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -62,14 +63,18 @@ class _TablePlan:
     upsert_sql: str
     delete_sql: str
 
+    @functools.cached_property
+    def spec(self) -> list[tuple[str, Converter | None, Any]]:
+        return list(zip(self.columns, self.converters, self.defaults, strict=True))
+
     def values(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        out = []
-        for name, convert, default in zip(
-            self.columns, self.converters, self.defaults, strict=True
-        ):
-            value = row.get(name, default)
-            out.append(convert(value) if convert is not None else value)
-        return tuple(out)
+        get = row.get  # the innermost loop of a pull: one call per column of 100,000 rows
+        return tuple(
+            [
+                get(name, default) if convert is None else convert(get(name, default))
+                for name, convert, default in self.spec
+            ]
+        )
 
     def key_values(self, row_id: str) -> tuple[Any, ...]:
         parts = row_id.split(":")

@@ -14,6 +14,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -69,7 +70,7 @@ class SyncEngine:
         user_id: uuid.UUID,
         *,
         push_batch: int = 1000,
-        page_limit: int = 5000,
+        page_limit: int = 10_000,
         clock_ms: Callable[[], int] | None = None,
     ) -> None:
         self._store = store
@@ -160,24 +161,40 @@ class SyncEngine:
             report("push", pushed, total)
 
     def _pull_all(self, report: Progress) -> tuple[int, int, list[str]]:
+        """Pull pages until the server has no more, fetching page N+1 while page N is applied:
+        the server builds a page in about the time SQLite takes to apply one, so overlapping
+        them nearly halves an initial pull. Page N+1 is asked for with page N's cursor, the
+        one applied with it; a crash before it is applied costs that one page, as before."""
         pulled = pages = 0
         revoked: list[str] = []
-        while True:
-            with self._store.reading() as session:
-                cursor = sync_state.cursor(session)
-                device_id, _epoch = outbox.device_identity(session)
+        with self._store.reading() as session:
+            cursor = sync_state.cursor(session)
+            device_id, _epoch = outbox.device_identity(session)
+
+        def fetch(cursor: str | None) -> PullResponse:
             request = PullRequest(
                 device_id=device_id, protocol=PROTOCOL_VERSION, cursor=cursor,
                 limit=self._page_limit,
             )  # fmt: skip
-            page = self._auth.call(functools.partial(self._auth.api.pull, body=request))
-            with self._store.transaction() as session:
-                revoked += self._apply_page(session, page)
-            pulled += sum(len(rows) for rows in page.changes.values())
-            pages += 1
-            report("pull", pulled, None)
-            if not page.has_more:
-                return pulled, pages, revoked
+            return self._auth.call(functools.partial(self._auth.api.pull, body=request))
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-fetch") as fetcher:
+            page = fetch(cursor)
+            while True:
+                following = fetcher.submit(fetch, page.cursor) if page.has_more else None
+                try:
+                    with self._store.transaction() as session:
+                        revoked += self._apply_page(session, page)
+                except BaseException:
+                    if following is not None:
+                        following.cancel()
+                    raise
+                pulled += sum(len(rows) for rows in page.changes.values())
+                pages += 1
+                report("pull", pulled, None)
+                if following is None:
+                    return pulled, pages, revoked
+                page = following.result()
 
     def _apply_page(self, session: Session, page: PullResponse) -> list[str]:
         revoked_courses = []
