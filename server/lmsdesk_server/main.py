@@ -8,6 +8,7 @@ from lmsdesk import __version__
 from lmsdesk.contracts import API_PREFIX
 from lmsdesk_server.api import (
     auth,
+    authoring,
     certificates,
     checkout_pages,
     commerce,
@@ -39,5 +40,6 @@ def create_app(context: ServerContext) -> FastAPI:
     app.include_router(webhooks.router, prefix=API_PREFIX)
     app.include_router(media.router, prefix=API_PREFIX)
     app.include_router(certificates.router, prefix=API_PREFIX)
+    app.include_router(authoring.router, prefix=API_PREFIX)
     app.include_router(checkout_pages.router)
     return app

@@ -28,6 +28,14 @@ class DeviceRepository:
         stmt = select(Device).where(Device.device_id == device_id).with_for_update()
         return self._session.scalars(stmt).one()
 
+    def ensure(self, device_id: uuid.UUID, user_id: uuid.UUID, now: datetime) -> None:
+        """A row for a device first seen outside a push (the REST door's per-user device)."""
+        self._session.execute(
+            insert(Device)
+            .values(device_id=device_id, user_id=user_id, epoch=0, last_seq=0, last_seen_at=now)
+            .on_conflict_do_nothing()
+        )
+
     def stored_results(
         self, device_id: uuid.UUID, seqs: Iterable[int]
     ) -> dict[int, MutationResult]:

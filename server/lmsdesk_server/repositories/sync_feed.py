@@ -136,7 +136,8 @@ class SyncFeedRepository:
             SyncTombstone.version > after,
             SyncTombstone.version <= through,
         )
-        return list(self._session.scalars(stmt))
+        # In the order written: children before the rows they hang on.
+        return list(self._session.scalars(stmt.order_by(SyncTombstone.version)))
 
 
 @dataclass(frozen=True)

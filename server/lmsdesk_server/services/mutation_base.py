@@ -29,6 +29,16 @@ class MutationMerged(Exception):
         self.row = row
 
 
+class MutationConflict(Exception):
+    """The change collided with another device's and was recorded as a conflict instead of
+    applied. Unlike the two above, what the handler wrote (the conflict record) is kept."""
+
+    def __init__(self, reason: str, row: dict[str, object]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.row = row
+
+
 @dataclass(frozen=True)
 class MutationContext:
     session: Session

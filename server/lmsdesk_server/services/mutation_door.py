@@ -17,7 +17,12 @@ from lmsdesk.contracts import hlc as hlc_rules
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.services import progress
 from lmsdesk_server.services.accounts import Actor
-from lmsdesk_server.services.mutation_base import MutationContext, MutationMerged, MutationRejected
+from lmsdesk_server.services.mutation_base import (
+    MutationConflict,
+    MutationContext,
+    MutationMerged,
+    MutationRejected,
+)
 from lmsdesk_server.services.mutations import REGISTRY
 
 _REST_DEVICE = uuid.UUID("00000000-0000-0000-0000-00000000feed")
@@ -37,5 +42,10 @@ def run(session: Session, actor: Actor, name: str, args: BaseModel) -> dict[str,
         raise ApiError(403, "refused", exc.reason) from exc
     except MutationMerged as exc:
         return exc.row
+    except MutationConflict as exc:
+        # The conflict record is kept (the request commits it) and the caller told with a 409.
+        raise ApiError(
+            409, "conflict", exc.reason, details={"conflict": exc.row}, keep_changes=True
+        ) from exc
     progress.write_changed(session)
     return row

@@ -12,6 +12,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from lmsdesk.contracts.authoring import (
+    AddLessonArgs,
+    AddSectionArgs,
+    CreateCourseArgs,
+    DeleteArgs,
+    EditFieldArgs,
+    MoveLessonArgs,
+    MoveSectionArgs,
+    ResolveConflictArgs,
+)
+from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.sync import (
     AddTimeArgs,
     CompleteLessonArgs,
@@ -21,7 +32,7 @@ from lmsdesk.contracts.sync import (
     SubmitQuizAttemptArgs,
     WishlistArgs,
 )
-from lmsdesk_server.services import progress, quiz_attempts, wishlist_ratings
+from lmsdesk_server.services import authoring, progress, quiz_attempts, wishlist_ratings
 from lmsdesk_server.services.mutation_base import MutationContext
 
 Handler = Callable[[MutationContext, Any], dict[str, object] | None]
@@ -45,4 +56,13 @@ REGISTRY: dict[str, MutationSpec] = {
     "wishlist.add@1": MutationSpec(WishlistArgs, wishlist_ratings.add_to_wishlist),
     "wishlist.remove@1": MutationSpec(WishlistArgs, wishlist_ratings.remove_from_wishlist),
     "rating.set@1": MutationSpec(SetRatingArgs, wishlist_ratings.set_rating),
+    "draft.create_course@1": MutationSpec(CreateCourseArgs, authoring.create_course),
+    "draft.add_section@1": MutationSpec(AddSectionArgs, authoring.add_section),
+    "draft.add_lesson@1": MutationSpec(AddLessonArgs, authoring.add_lesson),
+    "draft.edit@1": MutationSpec(EditFieldArgs, authoring.edit_field),
+    "draft.move_section@1": MutationSpec(MoveSectionArgs, authoring.move_section),
+    "draft.move_lesson@1": MutationSpec(MoveLessonArgs, authoring.move_lesson),
+    "draft.delete@1": MutationSpec(DeleteArgs, authoring.delete),
+    "draft.resolve_conflict@1": MutationSpec(ResolveConflictArgs, authoring.resolve_conflict),
+    "draft.submit@1": MutationSpec(CourseRef, authoring.submit),
 }

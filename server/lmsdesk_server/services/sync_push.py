@@ -28,7 +28,12 @@ from lmsdesk_server.repositories.devices import DeviceRepository
 from lmsdesk_server.repositories.partitions import pin_partition, unpin_partitions, user_partition
 from lmsdesk_server.services import progress
 from lmsdesk_server.services.accounts import Actor
-from lmsdesk_server.services.mutation_base import MutationContext, MutationMerged, MutationRejected
+from lmsdesk_server.services.mutation_base import (
+    MutationConflict,
+    MutationContext,
+    MutationMerged,
+    MutationRejected,
+)
 from lmsdesk_server.services.mutations import REGISTRY, MutationSpec
 
 _log = logging.getLogger(__name__)
@@ -164,13 +169,17 @@ def _apply(
     if not careful:
         try:
             row = spec.handler(context, args)
-        except (MutationRejected, MutationMerged) as exc:
+        except (MutationRejected, MutationMerged, MutationConflict) as exc:
             # Handlers decide before they write, but only a savepoint makes that certain.
             raise _RedoCarefully from exc
         return _applied(spec, mutation, row)
     savepoint = session.begin_nested()
+    status = MutationStatus.APPLIED
+    reason = None
     try:
         row = spec.handler(context, args)
+    except MutationConflict as exc:  # the conflict record stays: commit it below
+        status, reason, row = MutationStatus.CONFLICT, exc.reason, exc.row
     except MutationRejected as exc:
         _roll_back(session, savepoint)
         return _rejected(mutation, exc.reason)
@@ -191,6 +200,8 @@ def _apply(
         _roll_back(session, savepoint)
         _log.warning("mutation %s refused by the database: %s", mutation.name, exc.orig)
         return _rejected(mutation, "The server could not store this change.")
+    if status is MutationStatus.CONFLICT:
+        return MutationResult(seq=mutation.seq, status=status, reason=reason, row=row)
     return _applied(spec, mutation, row)
 
 

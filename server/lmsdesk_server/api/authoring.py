@@ -1,0 +1,94 @@
+"""REST twins of the draft mutations (online authoring and scripts): each runs the same handler
+as its sync mutation through services.mutation_door. 403 for someone else's course or one that
+is not editable, 409 when an edit collides with another device's (the conflict is recorded)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Response, status
+
+from lmsdesk.contracts.authoring import (
+    AddLessonArgs,
+    AddSectionArgs,
+    CreateCourseArgs,
+    DeleteArgs,
+    EditFieldArgs,
+    Keep,
+    MoveLessonArgs,
+    MoveSectionArgs,
+    ResolveConflictArgs,
+)
+from lmsdesk.contracts.commerce import CourseRef
+from lmsdesk.contracts.common import ErrorResponse, WireModel
+from lmsdesk_server.api.deps import CurrentActor, SessionDep
+from lmsdesk_server.services import mutation_door
+
+router = APIRouter(prefix="/authoring", tags=["authoring"])
+_errors: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 409, 422)
+}
+Row = dict[str, Any]
+
+
+class KeepBody(WireModel):
+    keep: Keep
+
+
+@router.post("/courses", status_code=status.HTTP_201_CREATED, responses=_errors)
+def create_course(body: CreateCourseArgs, actor: CurrentActor, session: SessionDep) -> Row | None:
+    return mutation_door.run(session, actor, "draft.create_course@1", body)
+
+
+@router.post("/sections", status_code=status.HTTP_201_CREATED, responses=_errors)
+def add_section(body: AddSectionArgs, actor: CurrentActor, session: SessionDep) -> Row | None:
+    return mutation_door.run(session, actor, "draft.add_section@1", body)
+
+
+@router.post("/lessons", status_code=status.HTTP_201_CREATED, responses=_errors)
+def add_lesson(body: AddLessonArgs, actor: CurrentActor, session: SessionDep) -> Row | None:
+    return mutation_door.run(session, actor, "draft.add_lesson@1", body)
+
+
+@router.patch("/fields", responses=_errors)
+def edit_field(body: EditFieldArgs, actor: CurrentActor, session: SessionDep) -> Row | None:
+    return mutation_door.run(session, actor, "draft.edit@1", body)
+
+
+@router.post("/sections/move", responses=_errors)
+def move_section(body: MoveSectionArgs, actor: CurrentActor, session: SessionDep) -> Row | None:
+    return mutation_door.run(session, actor, "draft.move_section@1", body)
+
+
+@router.post("/lessons/move", responses=_errors)
+def move_lesson(body: MoveLessonArgs, actor: CurrentActor, session: SessionDep) -> Row | None:
+    return mutation_door.run(session, actor, "draft.move_lesson@1", body)
+
+
+@router.delete("/sections/{section_id}", status_code=204, responses=_errors)
+def delete_section(section_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Response:
+    args = DeleteArgs(entity="section", entity_id=section_id)
+    mutation_door.run(session, actor, "draft.delete@1", args)
+    return Response(status_code=204)
+
+
+@router.delete("/lessons/{lesson_id}", status_code=204, responses=_errors)
+def delete_lesson(lesson_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Response:
+    args = DeleteArgs(entity="lesson", entity_id=lesson_id)
+    mutation_door.run(session, actor, "draft.delete@1", args)
+    return Response(status_code=204)
+
+
+@router.post("/conflicts/{conflict_id}/resolve", responses=_errors)
+def resolve_conflict(
+    conflict_id: uuid.UUID, body: KeepBody, actor: CurrentActor, session: SessionDep
+) -> Row | None:
+    args = ResolveConflictArgs(conflict_id=conflict_id, keep=body.keep)
+    return mutation_door.run(session, actor, "draft.resolve_conflict@1", args)
+
+
+@router.post("/courses/{course_id}/submit", responses=_errors)
+def submit(course_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Row | None:
+    """draft or rejected -> pending; 403 with what is missing when the checklist fails."""
+    return mutation_door.run(session, actor, "draft.submit@1", CourseRef(course_id=course_id))

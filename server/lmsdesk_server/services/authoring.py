@@ -1,0 +1,352 @@
+"""Instructor drafts: create, edit field by field with a three-way merge, reorder, delete,
+resolve conflicts and submit for review. Every handler serves a sync mutation and its REST twin.
+
+Only the owning instructor writes, and only while the course is a draft or was rejected
+(editing a rejected course makes it a draft again). Each write bumps the course's version and
+lands in its `draft:{id}` partition, which reaches the instructor's devices (and, once pending,
+the admins').
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from fractional_indexing import generate_key_between
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts.authoring import (
+    EDITABLE,
+    EDITABLE_STATUSES,
+    AddLessonArgs,
+    AddSectionArgs,
+    CreateCourseArgs,
+    DeleteArgs,
+    EditFieldArgs,
+    Keep,
+    MoveLessonArgs,
+    MoveSectionArgs,
+    ResolveConflictArgs,
+    submission_problems,
+    wire_value,
+)
+from lmsdesk.contracts.commerce import CourseRef
+from lmsdesk.contracts.common import Role
+from lmsdesk.contracts.enums import CourseStatus, LessonType, MediaStatus
+from lmsdesk_server.db.models import (
+    Course,
+    CourseSection,
+    DraftConflict,
+    Lesson,
+    LessonPrerequisite,
+    LessonResource,
+    MediaAsset,
+    Quiz,
+    QuizQuestion,
+)
+from lmsdesk_server.repositories.devices import DeviceRepository
+from lmsdesk_server.repositories.partitions import draft_partition, stamp, write_tombstone
+from lmsdesk_server.services.mutation_base import (
+    MutationConflict,
+    MutationContext,
+    MutationMerged,
+    MutationRejected,
+)
+from lmsdesk_server.services.serialize import json_value, row_dict
+
+_MODELS: dict[str, Any] = {"course": Course, "section": CourseSection, "lesson": Lesson}
+
+_NOT_EDITABLE = {
+    CourseStatus.PENDING: "It is waiting for review and cannot be changed until a decision.",
+    CourseStatus.APPROVED: "It is published; changing a published course through a new "
+    "revision is not available yet.",
+    CourseStatus.ARCHIVED: "It is archived.",
+}
+
+
+# ------------------------------------------------------------------------------ guards
+def _course_of(ctx: MutationContext, course_id: uuid.UUID, *, editing: bool = True) -> Course:
+    """The actor's own course, locked for this transaction (edits of one course serialise)."""
+    course = ctx.session.get(Course, course_id, with_for_update=True)
+    if course is None or course.deleted_at is not None:
+        raise MutationRejected("That course does not exist.")
+    if course.instructor_id != ctx.actor.id:
+        raise MutationRejected("Only the course's instructor can change it.")
+    if editing and course.status not in EDITABLE_STATUSES:
+        raise MutationRejected(f"'{course.title}' cannot be edited. {_NOT_EDITABLE[course.status]}")
+    return course
+
+
+def _touch(ctx: MutationContext, course: Course) -> None:
+    """A content change: a new version; a rejected course becomes a draft again."""
+    course.version += 1
+    course.updated_at = ctx.now
+    if course.status is CourseStatus.REJECTED:
+        course.status = CourseStatus.DRAFT
+    stamp(ctx.session, course, draft_partition(course.id))
+
+
+def _free_position(session: Session, model: Any, parent: Any, wanted: str, own: uuid.UUID) -> str:
+    """`wanted`, or a key just after it when a sibling already holds it (two devices that both
+    appended offline chose the same key)."""
+    keys = sorted(
+        session.scalars(
+            select(model.position).where(parent, model.id != own, model.position >= wanted)
+        )
+    )
+    if not keys or keys[0] != wanted:
+        return wanted
+    following = next((k for k in keys if k > wanted), None)
+    return str(generate_key_between(wanted, following))
+
+
+# ------------------------------------------------------------------------------ handlers
+def create_course(ctx: MutationContext, args: CreateCourseArgs) -> dict[str, object]:
+    if not ctx.actor.has(Role.INSTRUCTOR):
+        raise MutationRejected("Only instructors can create courses.")
+    existing = ctx.session.get(Course, args.course_id)
+    if existing is not None:
+        if existing.instructor_id == ctx.actor.id:
+            raise MutationMerged("The course exists already.", row_dict(existing))
+        raise MutationRejected("That course id is taken.")
+    course = Course(
+        id=args.course_id, instructor_id=ctx.actor.id, title=args.title,
+        slug=_slug(args.title, args.course_id), status=CourseStatus.DRAFT, version=1,
+        created_at=ctx.now, updated_at=ctx.now,
+    )  # fmt: skip
+    ctx.session.add(course)
+    stamp(ctx.session, course, draft_partition(course.id))
+    ctx.session.flush()
+    return row_dict(course)
+
+
+def add_section(ctx: MutationContext, args: AddSectionArgs) -> dict[str, object]:
+    course = _course_of(ctx, args.course_id)
+    existing = ctx.session.get(CourseSection, args.section_id)
+    if existing is not None:
+        if existing.course_id == course.id:
+            raise MutationMerged("The section exists already.", row_dict(existing))
+        raise MutationRejected("That section id is taken.")
+    same_course = CourseSection.course_id == course.id
+    position = _free_position(
+        ctx.session, CourseSection, same_course, args.position, args.section_id
+    )
+    section = CourseSection(
+        id=args.section_id, course_id=course.id, title=args.title, position=position
+    )
+    ctx.session.add(section)
+    stamp(ctx.session, section, draft_partition(course.id))
+    _touch(ctx, course)
+    ctx.session.flush()
+    return row_dict(section)
+
+
+def add_lesson(ctx: MutationContext, args: AddLessonArgs) -> dict[str, object]:
+    section = ctx.session.get(CourseSection, args.section_id)
+    if section is None:
+        raise MutationRejected("That section no longer exists.")
+    course = _course_of(ctx, section.course_id)
+    existing = ctx.session.get(Lesson, args.lesson_id)
+    if existing is not None:
+        if existing.course_id == course.id:
+            raise MutationMerged("The lesson exists already.", row_dict(existing))
+        raise MutationRejected("That lesson id is taken.")
+    same_section = Lesson.section_id == section.id
+    position = _free_position(ctx.session, Lesson, same_section, args.position, args.lesson_id)
+    lesson = Lesson(
+        id=args.lesson_id, course_id=course.id, section_id=section.id, title=args.title,
+        lesson_type=args.lesson_type, position=position, content=args.content,
+    )  # fmt: skip
+    ctx.session.add(lesson)
+    stamp(ctx.session, lesson, draft_partition(course.id))
+    _touch(ctx, course)
+    ctx.session.flush()
+    return row_dict(lesson)
+
+
+def edit_field(ctx: MutationContext, args: EditFieldArgs) -> dict[str, object]:
+    """The three-way merge of one field: base (what the editing device last saw), the server's
+    current value, and the device's new value."""
+    row = ctx.session.get(_MODELS[args.entity], args.entity_id)
+    if row is None:
+        raise MutationRejected(f"That {args.entity} no longer exists (deleted on another device?).")
+    course = _course_of(ctx, row.id if args.entity == "course" else row.course_id)
+    value = wire_value(args.entity, args.field, args.value)
+    current = json_value(getattr(row, args.field))
+    if current == value:
+        raise MutationMerged("The same change was made already.", row_dict(row))
+    if current != args.base:
+        DeviceRepository(ctx.session).ensure(ctx.device_id, ctx.actor.id, ctx.now)
+        conflict = DraftConflict(
+            course_id=course.id, entity=args.entity, entity_id=args.entity_id, field=args.field,
+            base_value=args.base, server_value=current, client_value=value,
+            device_id=ctx.device_id, created_at=ctx.now,
+        )  # fmt: skip
+        ctx.session.add(conflict)
+        stamp(ctx.session, conflict, draft_partition(course.id))
+        ctx.session.flush()
+        raise MutationConflict(
+            f"'{args.field}' was changed on another device too: choose which to keep.",
+            row_dict(conflict),
+        )
+    _set(row, args.entity, args.field, value)
+    if row is not course:
+        stamp(ctx.session, row, draft_partition(course.id))
+    _touch(ctx, course)
+    ctx.session.flush()
+    return row_dict(row)
+
+
+def _set(row: Any, entity: str, field: str, value: Any) -> None:
+    setattr(row, field, EDITABLE[entity][field].validate_python(value))
+
+
+def move_section(ctx: MutationContext, args: MoveSectionArgs) -> dict[str, object]:
+    section = ctx.session.get(CourseSection, args.section_id)
+    if section is None:
+        raise MutationRejected("That section no longer exists.")
+    course = _course_of(ctx, section.course_id)
+    same_course = CourseSection.course_id == course.id
+    section.position = _free_position(
+        ctx.session, CourseSection, same_course, args.position, section.id
+    )
+    stamp(ctx.session, section, draft_partition(course.id))
+    _touch(ctx, course)
+    ctx.session.flush()
+    return row_dict(section)
+
+
+def move_lesson(ctx: MutationContext, args: MoveLessonArgs) -> dict[str, object]:
+    lesson = ctx.session.get(Lesson, args.lesson_id)
+    target = ctx.session.get(CourseSection, args.section_id)
+    if lesson is None or target is None:
+        raise MutationRejected("That lesson or section no longer exists.")
+    course = _course_of(ctx, lesson.course_id)
+    if target.course_id != course.id:
+        raise MutationRejected("A lesson can only move within its own course.")
+    lesson.section_id = target.id
+    same_section = Lesson.section_id == target.id
+    lesson.position = _free_position(ctx.session, Lesson, same_section, args.position, lesson.id)
+    stamp(ctx.session, lesson, draft_partition(course.id))
+    _touch(ctx, course)
+    ctx.session.flush()
+    return row_dict(lesson)
+
+
+def delete(ctx: MutationContext, args: DeleteArgs) -> None:
+    row: CourseSection | Lesson | None = ctx.session.get(_MODELS[args.entity], args.entity_id)
+    if row is None:
+        raise MutationMerged(f"The {args.entity} was deleted already.")
+    course = _course_of(ctx, row.course_id)
+    partition = draft_partition(course.id)
+    if isinstance(row, CourseSection):
+        lessons = list(ctx.session.scalars(select(Lesson).where(Lesson.section_id == row.id)))
+    else:
+        lessons = [row]
+    for lesson in lessons:  # children first, so a client deletes in an order its keys allow
+        _tombstone_lesson(ctx.session, partition, lesson)
+    if isinstance(row, CourseSection):
+        write_tombstone(ctx.session, partition, "course_sections", str(row.id))
+    ctx.session.delete(row)
+    _touch(ctx, course)
+    ctx.session.flush()
+    return None
+
+
+def _tombstone_lesson(session: Session, partition: str, lesson: Lesson) -> None:
+    quiz = session.scalar(select(Quiz).where(Quiz.lesson_id == lesson.id))
+    if quiz is not None:
+        for question in session.scalars(
+            select(QuizQuestion.id).where(QuizQuestion.quiz_id == quiz.id)
+        ):
+            write_tombstone(session, partition, "quiz_questions", str(question))
+        write_tombstone(session, partition, "quizzes", str(quiz.id))
+    for resource in session.scalars(
+        select(LessonResource.id).where(LessonResource.lesson_id == lesson.id)
+    ):
+        write_tombstone(session, partition, "lesson_resources", str(resource))
+    for link in session.scalars(
+        select(LessonPrerequisite).where(
+            (LessonPrerequisite.lesson_id == lesson.id)
+            | (LessonPrerequisite.prerequisite_lesson_id == lesson.id)
+        )
+    ):
+        write_tombstone(
+            session, partition, "lesson_prerequisites",
+            f"{link.lesson_id}:{link.prerequisite_lesson_id}",
+        )  # fmt: skip
+    write_tombstone(session, partition, "lessons", str(lesson.id))
+
+
+def resolve_conflict(ctx: MutationContext, args: ResolveConflictArgs) -> dict[str, object]:
+    conflict = ctx.session.get(DraftConflict, args.conflict_id)
+    if conflict is None:
+        raise MutationRejected("That conflict does not exist.")
+    course = _course_of(ctx, conflict.course_id)
+    if conflict.resolved_at is not None:
+        raise MutationMerged("The conflict was resolved already.", row_dict(conflict))
+    if args.keep is Keep.MINE:
+        row = ctx.session.get(_MODELS[conflict.entity], conflict.entity_id)
+        if row is not None:
+            _set(row, conflict.entity, conflict.field, conflict.client_value)
+            if row is not course:
+                stamp(ctx.session, row, draft_partition(course.id))
+    conflict.resolved_at = ctx.now
+    stamp(ctx.session, conflict, draft_partition(course.id))
+    _touch(ctx, course)
+    ctx.session.flush()
+    return row_dict(conflict)
+
+
+def submit(ctx: MutationContext, args: CourseRef) -> dict[str, object]:
+    """draft or rejected -> pending, when the checklist passes."""
+    course = _course_of(ctx, args.course_id, editing=False)
+    if course.status is CourseStatus.PENDING:
+        raise MutationMerged("The course is waiting for review already.", row_dict(course))
+    if course.status not in EDITABLE_STATUSES:
+        raise MutationRejected(
+            f"'{course.title}' cannot be submitted. {_NOT_EDITABLE[course.status]}"
+        )
+    problems = checklist(ctx.session, course)
+    if problems:
+        raise MutationRejected("Not ready for review: " + " ".join(problems))
+    course.status = CourseStatus.PENDING
+    course.submitted_at = ctx.now
+    stamp(ctx.session, course, draft_partition(course.id))
+    ctx.session.flush()
+    return row_dict(course)
+
+
+def checklist(session: Session, course: Course) -> list[str]:
+    counts = session.execute(
+        select(CourseSection.id, func.count(Lesson.id))
+        .outerjoin(Lesson, Lesson.section_id == CourseSection.id)
+        .where(CourseSection.course_id == course.id)
+        .group_by(CourseSection.id)
+    ).all()
+    videos_missing = session.scalar(
+        select(func.count(Lesson.id))
+        .outerjoin(MediaAsset, MediaAsset.id == Lesson.video_asset_id)
+        .where(
+            Lesson.course_id == course.id,
+            Lesson.lesson_type == LessonType.VIDEO,
+            (MediaAsset.id.is_(None)) | (MediaAsset.status != MediaStatus.READY),
+        )
+    )
+    conflicts = session.scalar(
+        select(func.count(DraftConflict.id)).where(
+            DraftConflict.course_id == course.id, DraftConflict.resolved_at.is_(None)
+        )
+    )
+    return submission_problems(
+        title=course.title, lessons_per_section=[int(n) for _, n in counts],
+        price_cents=course.price_cents, videos_missing=int(videos_missing or 0),
+        open_conflicts=int(conflicts or 0),
+    )  # fmt: skip
+
+
+def _slug(title: str, course_id: uuid.UUID) -> str:
+    words = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:180] or "course"
+    return f"{words}-{course_id.hex[:8]}"

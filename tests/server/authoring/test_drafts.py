@@ -1,0 +1,161 @@
+"""Who may author what, and the draft -> pending state machine."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts.enums import CourseStatus
+from lmsdesk_server.db.models import Course, User
+from lmsdesk_server.security.passwords import hash_password
+from tests.factories import DEFAULT_PASSWORD
+from tests.server.authoring.helpers import author, edit
+from tests.server.sync.conftest import DeviceFactory
+from tests.server.sync.helpers import FREE, PENDING, rows
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+def _status(session: Session, course_id: uuid.UUID) -> CourseStatus:
+    session.expire_all()
+    course = session.get(Course, course_id)
+    assert course is not None
+    return course.status
+
+
+def test_a_draft_written_offline_reaches_only_its_instructors_devices(
+    instructor: User, other_instructor: User, student: User, device_for: DeviceFactory
+) -> None:
+    laptop = device_for(instructor)
+    course, section, lesson = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    results = laptop.push(
+        laptop.mutation("draft.create_course@1", course_id=course, title="Testing offline apps"),
+        laptop.mutation("draft.add_section@1", course_id=course, section_id=section,
+                        title="Basics", position="a0"),
+        laptop.mutation("draft.add_lesson@1", section_id=section, lesson_id=lesson,
+                        title="Why offline", lesson_type="text", position="a0",
+                        content="# Hello"),
+        edit(laptop, course, "price_cents", 0, 1900),
+    )["results"]  # fmt: skip
+    assert [r["status"] for r in results] == ["applied"] * 4
+
+    desktop = device_for(instructor)  # the instructor's second machine
+    pulled = desktop.pull_all()
+    mine = rows(pulled, "courses")[str(course)]
+    assert (mine["status"], mine["price_cents"], mine["title"]) == (
+        "draft",
+        1900,
+        "Testing offline apps",
+    )
+    assert rows(pulled, "lessons")[str(lesson)]["content"] == "# Hello"
+    assert str(section) in rows(pulled, "course_sections")
+    for outsider in (other_instructor, student):
+        assert str(course) not in rows(device_for(outsider).pull_all(), "courses")
+
+
+def test_only_instructors_create_courses_and_only_the_owner_edits_them(
+    instructor: User, other_instructor: User, student: User, device_for: DeviceFactory
+) -> None:
+    learner = device_for(student)
+    refused = learner.push(
+        learner.mutation("draft.create_course@1", course_id=uuid.uuid4(), title="Mine now")
+    )["results"][0]
+    assert (refused["status"], refused["reason"]) == (
+        "rejected",
+        "Only instructors can create courses.",
+    )
+    course = author(device_for(instructor)).create("Ada's course")
+    intruder = author(device_for(other_instructor)).edit(
+        "course", course, "title", "Ada's course", "Stolen"
+    )
+    assert intruder.status_code == 403
+    assert intruder.json()["error"]["message"] == "Only the course's instructor can change it."
+    assert rows(device_for(instructor).pull_all(), "courses")[str(course)]["title"] == (
+        "Ada's course"
+    )
+
+
+def test_courses_waiting_for_review_or_published_cannot_be_edited(
+    session: Session, device_for: DeviceFactory
+) -> None:
+    demo = session.scalars(select(User).where(User.email == "instructor@example.com")).one()
+    demo.password_hash = hash_password(DEFAULT_PASSWORD)
+    session.flush()
+    rest = author(device_for(demo))
+    pending = rest.edit("course", PENDING, "subtitle", None, "New subtitle")
+    assert pending.status_code == 403
+    assert "waiting for review" in pending.json()["error"]["message"]
+    published = rest.edit("course", FREE, "subtitle", None, "New subtitle")
+    assert published.status_code == 403
+    assert "published" in published.json()["error"]["message"]
+    assert (_status(session, PENDING), _status(session, FREE)) == (
+        CourseStatus.PENDING,
+        CourseStatus.APPROVED,
+    )
+
+
+def test_submit_lists_what_is_missing_then_sends_the_draft_to_review(
+    session: Session, instructor: User, device_for: DeviceFactory
+) -> None:
+    rest = author(device_for(instructor))
+    course = rest.create()
+    empty = rest.call("POST", f"/courses/{course}/submit")
+    assert empty.status_code == 403
+    assert "Add at least one section with a lesson in it." in empty.json()["error"]["message"]
+    section = rest.add_section(course)
+    video = rest.add_lesson(section, lesson_type="video", position="a0")
+    assert rest.edit("course", course, "price_cents", 0, 30).status_code == 200
+    problems = rest.call("POST", f"/courses/{course}/submit").json()["error"]["message"]
+    assert "Set a price of at least 0.50" in problems
+    assert "Upload the video of 1 lesson(s)." in problems
+    assert "Add at least one section" not in problems
+    assert _status(session, course) is CourseStatus.DRAFT
+
+    assert rest.call("DELETE", f"/lessons/{video}").status_code == 204
+    rest.add_lesson(section, lesson_type="text", position="a1")
+    rest.edit("course", course, "price_cents", 30, 1900)
+    submitted = rest.call("POST", f"/courses/{course}/submit")
+    assert submitted.status_code == 200, submitted.text
+    assert submitted.json()["status"] == "pending"
+    assert _status(session, course) is CourseStatus.PENDING
+    # Submitting twice agrees; editing while in review is refused.
+    assert rest.call("POST", f"/courses/{course}/submit").status_code == 200
+    late = rest.edit("course", course, "price_cents", 1900, 2900)
+    assert late.status_code == 403
+    assert "waiting for review" in late.json()["error"]["message"]
+
+
+def test_editing_a_rejected_course_makes_it_a_draft_again(
+    session: Session, instructor: User, device_for: DeviceFactory
+) -> None:
+    rest = author(device_for(instructor))
+    course = rest.create("Needs work")
+    row = session.get(Course, course)
+    assert row is not None
+    row.status = CourseStatus.REJECTED
+    session.flush()
+    assert rest.edit("course", course, "subtitle", "", "Now with exercises").status_code == 200
+    assert _status(session, course) is CourseStatus.DRAFT
+
+
+def test_bad_edits_are_refused_with_a_reason_and_change_nothing(
+    session: Session, instructor: User, device_for: DeviceFactory
+) -> None:
+    device = device_for(instructor)
+    rest = author(device)
+    course = rest.create("Careful")
+    unknown = rest.edit("course", course, "status", "draft", "approved")
+    assert unknown.status_code == 422
+    assert "cannot be edited" in unknown.text
+    negative = rest.edit("course", course, "price_cents", 0, -5)
+    assert negative.status_code == 422
+    synced = device.push(edit(device, course, "currency", "USD", "dollars"))["results"][0]
+    assert synced["status"] == "rejected"
+    assert "currency" in synced["reason"]
+    session.expire_all()
+    saved = session.get(Course, course)
+    assert saved is not None
+    assert (saved.price_cents, saved.currency, saved.status) == (0, "USD", CourseStatus.DRAFT)
