@@ -27,6 +27,9 @@ class Coalesce(enum.Enum):
     REPLACE = "replace"
     #: The amounts add up into one mutation (time spent).
     SUM_SECONDS = "sum_seconds"
+    #: The newest value replaces the unsent older one but keeps the older one's `base` (a draft
+    #: field edited many times offline is one edit from what the server last had).
+    KEEP_BASE = "keep_base"
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ def enqueue(
         if unsent is not None:
             if coalesce is Coalesce.SUM_SECONDS:
                 args = {**args, "seconds": args["seconds"] + unsent.args["seconds"]}
+            elif coalesce is Coalesce.KEEP_BASE:
+                args = {**args, "base": unsent.args["base"]}
             elif "position_seconds" in args:
                 old, new = unsent.args, args
                 reached = max(_watched(old), _watched(new))

@@ -89,11 +89,12 @@ class SyncEngine:
         spec = LOCAL_MUTATIONS[name]
         with self._store.transaction() as session:
             hlc = outbox.next_hlc(session, self._clock_ms())
+            description = spec.describe(session, args)  # before: a deleted row has no title
             spec.apply(LocalContext(session, self._user_id, hlc, datetime.now(UTC)), args)
             session.flush()
             seq = outbox.enqueue(
                 session, name=name, args=args.model_dump(mode="json"), hlc=hlc,
-                description=spec.describe(session, args), coalesce_key=spec.coalesce_key(args),
+                description=description, coalesce_key=spec.coalesce_key(args),
                 coalesce=spec.coalesce,
             )  # fmt: skip
         self.on_local_change()

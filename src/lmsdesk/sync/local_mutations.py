@@ -8,12 +8,9 @@ server's truth, and the local intent is replayed on top until the server has it 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -40,24 +37,8 @@ from lmsdesk.local_db.models.mirror import (
     WishlistItem,
 )
 from lmsdesk.local_db.outbox import Coalesce
-
-
-@dataclass(frozen=True)
-class LocalContext:
-    session: Session
-    user_id: uuid.UUID
-    hlc: int
-    now: datetime
-
-
-@dataclass(frozen=True)
-class LocalMutation:
-    name: str
-    args: type[BaseModel]
-    apply: Callable[[LocalContext, Any], None]
-    describe: Callable[[Session, Any], str]
-    coalesce_key: Callable[[Any], str | None] = lambda _args: None
-    coalesce: Coalesce = Coalesce.NONE
+from lmsdesk.sync.local_drafts import DRAFT_MUTATIONS
+from lmsdesk.sync.local_mutation import LocalContext, LocalMutation
 
 
 # ------------------------------------------------------------------------------ descriptions
@@ -225,8 +206,11 @@ LOCAL_MUTATIONS: dict[str, LocalMutation] = {
                       lambda s, a: f"Wishlist: removed {_course_words(s, a.course_id)}"),
         LocalMutation("rating.set@1", SetRatingArgs, _rate,
                       lambda s, a: f"Rating of {_course_words(s, a.course_id)}"),
+        *DRAFT_MUTATIONS,
     ]
 }  # fmt: skip
+
+__all__ = ["LOCAL_MUTATIONS", "LocalContext", "LocalMutation", "local_grade", "now"]
 
 
 def now() -> datetime:

@@ -3,7 +3,6 @@ offline work, reconnection, coalescing, rejections, refunds."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,14 +21,11 @@ from lmsdesk.contracts.sync import (
 )
 from lmsdesk.local_db import outbox
 from lmsdesk.local_db.models.client import OutboxItem
-from lmsdesk.local_db.models.mirror import Course, Enrollment, Lesson, LessonProgress, Quiz
-from lmsdesk.services.session import SessionService
-from lmsdesk.sync.api_client import ApiClient
-from lmsdesk.sync.engine import SyncEngine, SyncStatus
-from lmsdesk.sync.token_store import KeyringTokenStore
+from lmsdesk.local_db.models.mirror import Course, Enrollment, Lesson, Quiz
+from lmsdesk.sync.engine import SyncStatus
 from lmsdesk_server.services.demo_seed import demo_id
-from tests.fakes import MemoryKeyring
-from tests.support.live_server import PASSWORD, LiveServer
+from tests.support.laptop import Laptop
+from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
 
 FREE = demo_id("course:offline-first-basics")
@@ -37,42 +33,6 @@ PAID = demo_id("course:practical-sqlite")
 VIDEO = demo_id("offline-first-basics:video")
 TEXT = demo_id("offline-first-basics:text")
 PAID_TEXT = demo_id("practical-sqlite:text")
-
-
-class Laptop:
-    """One installation of the client: its own data dir, keyring and link to the server."""
-
-    def __init__(self, root: Path, link: CuttableLink, http: httpx.Client) -> None:
-        self.link = link
-        keyring = MemoryKeyring()
-        self.service = SessionService(
-            data_dir=root, api_for=lambda url: ApiClient(url, http),
-            token_store=lambda: KeyringTokenStore(keyring), device_name=root.name,
-        )  # fmt: skip
-
-    def sign_in(self, email: str) -> SyncEngine:
-        self.service.sign_in(self.link.url, email, PASSWORD)
-        engine = self.service.sync_engine
-        assert engine is not None
-        return engine
-
-    @property
-    def engine(self) -> SyncEngine:
-        assert self.service.sync_engine is not None
-        return self.service.sync_engine
-
-    def read(self, query: Callable[..., object]) -> object:
-        store = self.service.store
-        assert store is not None
-        with store.reading() as session:
-            return query(session)
-
-    def progress(self, lesson: uuid.UUID) -> LessonProgress | None:
-        return self.read(  # type: ignore[return-value]
-            lambda s: s.scalars(
-                select(LessonProgress).where(LessonProgress.lesson_id == lesson)
-            ).one_or_none()
-        )
 
 
 @pytest.fixture

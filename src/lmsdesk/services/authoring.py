@@ -1,0 +1,417 @@
+"""An instructor's courses, authored offline: every edit is a local change plus a draft
+mutation (DESIGN.md section 5, course drafts), so nothing here needs the network. Submit is
+queued like any other change; the status and the reviewer's feedback sync back.
+
+Blocking: call on the database lane.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from fractional_indexing import generate_key_between
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts.authoring import (
+    EDITABLE,
+    EDITABLE_STATUSES,
+    AddLessonArgs,
+    AddSectionArgs,
+    CreateCourseArgs,
+    DeleteArgs,
+    EditFieldArgs,
+    Keep,
+    MoveLessonArgs,
+    MoveSectionArgs,
+    ResolveConflictArgs,
+    submission_problems,
+)
+from lmsdesk.contracts.commerce import CourseRef
+from lmsdesk.contracts.common import Role
+from lmsdesk.contracts.enums import CourseStatus, LessonType, ReviewDecision
+from lmsdesk.local_db.models.mirror import (
+    Category,
+    Course,
+    CourseSection,
+    DraftConflict,
+    Lesson,
+    ModerationReview,
+)
+from lmsdesk.services.errors import UserFacingError
+from lmsdesk.services.session import SessionService
+
+_MODELS: dict[str, Any] = {"course": Course, "section": CourseSection, "lesson": Lesson}
+_STATUS_WORDS = {
+    CourseStatus.DRAFT: "Draft", CourseStatus.PENDING: "In review",
+    CourseStatus.APPROVED: "Published", CourseStatus.REJECTED: "Changes requested",
+    CourseStatus.ARCHIVED: "Archived",
+}  # fmt: skip
+
+
+class AuthoringRefused(UserFacingError):
+    """The change cannot be made; `message` says why."""
+
+
+@dataclass(frozen=True)
+class AuthoredCourse:
+    id: uuid.UUID
+    title: str
+    status: CourseStatus
+    lessons: int
+    open_conflicts: int
+    feedback: str | None  # the reviewer's words on the latest rejection
+
+    @property
+    def status_text(self) -> str:
+        return _STATUS_WORDS[self.status]
+
+
+@dataclass(frozen=True)
+class LessonOutline:
+    id: uuid.UUID
+    title: str
+    lesson_type: LessonType
+    is_preview: bool
+    has_video: bool
+
+
+@dataclass(frozen=True)
+class SectionOutline:
+    id: uuid.UUID
+    title: str
+    lessons: tuple[LessonOutline, ...]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id: uuid.UUID
+    where: str  # "Title of the course", "Title of lesson 'Why offline'"
+    theirs: Any  # the value the server has (from the other device)
+    mine: Any  # this device's value
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Everything the course editor shows."""
+
+    id: uuid.UUID
+    status: CourseStatus
+    editable: bool
+    fields: dict[str, Any]  # the course's editable fields, in their wire shape
+    sections: tuple[SectionOutline, ...]
+    conflicts: tuple[Conflict, ...]
+    problems: tuple[str, ...]  # the submit checklist; empty when it may go to review
+    feedback: str | None
+    categories: tuple[tuple[str, str], ...]  # (id, name)
+
+
+@dataclass(frozen=True)
+class DeletedSection:
+    """What Undo needs to put a deleted section (and its lessons) back."""
+
+    course_id: uuid.UUID
+    title: str
+    position: str
+    lessons: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class DeletedLesson:
+    section_id: uuid.UUID
+    lesson: dict[str, Any]
+
+
+class AuthoringService:
+    def __init__(self, session: SessionService) -> None:
+        self._session = session
+
+    # ------------------------------------------------------------------ reading
+    def my_courses(self) -> list[AuthoredCourse]:
+        user_id = self._user_id()
+        with self._session.require_store().reading() as session:
+            courses = session.scalars(
+                select(Course).where(Course.instructor_id == user_id).order_by(Course.title)
+            ).all()
+            lessons = dict(
+                session.execute(
+                    select(Lesson.course_id, func.count()).group_by(Lesson.course_id)
+                ).all()
+            )
+            return [
+                AuthoredCourse(c.id, c.title, c.status, int(lessons.get(c.id, 0)),
+                               len(_open_conflicts(session, c.id)), _feedback(session, c))
+                for c in courses
+            ]  # fmt: skip
+
+    def draft(self, course_id: uuid.UUID) -> Draft:
+        with self._session.require_store().reading() as session:
+            course = _own_course(session, course_id, self._user_id(), editing=False)
+            sections = tuple(
+                SectionOutline(s.id, s.title, tuple(
+                    LessonOutline(lesson.id, lesson.title, lesson.lesson_type,
+                                  lesson.is_preview, lesson.video_asset_id is not None)
+                    for lesson in _lessons(session, s.id)))
+                for s in _sections(session, course_id)
+            )  # fmt: skip
+            conflicts = tuple(
+                Conflict(c.id, _where(session, c), c.server_value, c.client_value)
+                for c in _open_conflicts(session, course_id)
+            )
+            categories = session.execute(select(Category.id, Category.name).order_by(
+                Category.position, Category.name)).all()  # fmt: skip
+            return Draft(
+                id=course.id, status=course.status, editable=course.status in EDITABLE_STATUSES,
+                fields={name: _wire(course, "course", name) for name in EDITABLE["course"]},
+                sections=sections, conflicts=conflicts, problems=tuple(_problems(session, course)),
+                feedback=_feedback(session, course),
+                categories=tuple((str(i), n) for i, n in categories),
+            )  # fmt: skip
+
+    def lesson_content(self, lesson_id: uuid.UUID) -> str:
+        with self._session.require_store().reading() as session:
+            lesson = session.get(Lesson, lesson_id)
+            return lesson.content if lesson is not None else ""
+
+    # ------------------------------------------------------------------ writing
+    def create_course(self, title: str) -> uuid.UUID:
+        profile = self._profile()
+        if not profile.has(Role.INSTRUCTOR):
+            raise AuthoringRefused("Only instructors can create courses.")
+        course_id = uuid.uuid4()
+        self._record("draft.create_course@1", CreateCourseArgs, course_id=course_id,
+                     title=title.strip())  # fmt: skip
+        return course_id
+
+    def edit(self, entity: str, entity_id: uuid.UUID, field: str, value: Any) -> None:
+        """One field, from the value this device has now (the server merges on it)."""
+        with self._session.require_store().reading() as session:
+            row = session.get(_MODELS[entity], entity_id)
+            if row is None:
+                raise AuthoringRefused(f"That {entity} was deleted.")
+            _own_course(session, row.id if entity == "course" else row.course_id,
+                        self._user_id())  # fmt: skip
+            base = _wire(row, entity, field)
+        args = self._args(EditFieldArgs, entity=entity, entity_id=entity_id, field=field,
+                          base=base, value=value)  # fmt: skip
+        if args.value == base:
+            return
+        self._session.require_engine().record("draft.edit@1", args)
+
+    def add_section(self, course_id: uuid.UUID, title: str) -> uuid.UUID:
+        with self._session.require_store().reading() as session:
+            _own_course(session, course_id, self._user_id())
+            last = [s.position for s in _sections(session, course_id)][-1:]
+        section_id = uuid.uuid4()
+        self._record("draft.add_section@1", AddSectionArgs, course_id=course_id,
+                     section_id=section_id, title=title.strip(),
+                     position=generate_key_between(last[0] if last else None, None))  # fmt: skip
+        return section_id
+
+    def add_lesson(self, section_id: uuid.UUID, title: str, lesson_type: LessonType,
+                   content: str = "") -> uuid.UUID:  # fmt: skip
+        with self._session.require_store().reading() as session:
+            section = _section(session, section_id)
+            _own_course(session, section.course_id, self._user_id())
+            last = [lesson.position for lesson in _lessons(session, section_id)][-1:]
+        lesson_id = uuid.uuid4()
+        self._record("draft.add_lesson@1", AddLessonArgs, section_id=section_id,
+                     lesson_id=lesson_id, title=title.strip(), lesson_type=lesson_type,
+                     position=generate_key_between(last[0] if last else None, None),
+                     content=content)  # fmt: skip
+        return lesson_id
+
+    def move_section(self, section_id: uuid.UUID, index: int) -> None:
+        """Put the section at `index` among its course's sections."""
+        with self._session.require_store().reading() as session:
+            section = _section(session, section_id)
+            _own_course(session, section.course_id, self._user_id())
+            others = [s.position for s in _sections(session, section.course_id)
+                      if s.id != section_id]  # fmt: skip
+        self._record("draft.move_section@1", MoveSectionArgs, section_id=section_id,
+                     position=_key_at(others, index))  # fmt: skip
+
+    def move_lesson(self, lesson_id: uuid.UUID, section_id: uuid.UUID, index: int) -> None:
+        """Put the lesson at `index` in `section_id` (its own section or another one)."""
+        with self._session.require_store().reading() as session:
+            lesson = session.get(Lesson, lesson_id)
+            target = _section(session, section_id)
+            if lesson is None or target.course_id != lesson.course_id:
+                raise AuthoringRefused("A lesson can only move within its own course.")
+            _own_course(session, lesson.course_id, self._user_id())
+            others = [x.position for x in _lessons(session, section_id) if x.id != lesson_id]
+        self._record("draft.move_lesson@1", MoveLessonArgs, lesson_id=lesson_id,
+                     section_id=section_id, position=_key_at(others, index))  # fmt: skip
+
+    def delete_section(self, section_id: uuid.UUID) -> DeletedSection:
+        with self._session.require_store().reading() as session:
+            section = _section(session, section_id)
+            _own_course(session, section.course_id, self._user_id())
+            kept = DeletedSection(
+                section.course_id,
+                section.title,
+                section.position,
+                tuple(_lesson_copy(x) for x in _lessons(session, section_id)),
+            )
+        self._record("draft.delete@1", DeleteArgs, entity="section", entity_id=section_id)
+        return kept
+
+    def delete_lesson(self, lesson_id: uuid.UUID) -> DeletedLesson:
+        with self._session.require_store().reading() as session:
+            lesson = session.get(Lesson, lesson_id)
+            if lesson is None:
+                raise AuthoringRefused("That lesson was deleted already.")
+            _own_course(session, lesson.course_id, self._user_id())
+            kept = DeletedLesson(lesson.section_id, _lesson_copy(lesson))
+        self._record("draft.delete@1", DeleteArgs, entity="lesson", entity_id=lesson_id)
+        return kept
+
+    def undo_delete(self, deleted: DeletedSection | DeletedLesson) -> None:
+        """Put it back as new rows (fresh ids: the server may have sent the old ones' tombstones
+        already, and a tombstone must never take a restored row with it)."""
+        if isinstance(deleted, DeletedLesson):
+            self._restore_lesson(deleted.section_id, deleted.lesson)
+            return
+        section_id = uuid.uuid4()
+        self._record("draft.add_section@1", AddSectionArgs, course_id=deleted.course_id,
+                     section_id=section_id, title=deleted.title,
+                     position=deleted.position)  # fmt: skip
+        for lesson in deleted.lessons:
+            self._restore_lesson(section_id, lesson)
+
+    def resolve(self, conflict_id: uuid.UUID, keep: Keep) -> None:
+        self._record("draft.resolve_conflict@1", ResolveConflictArgs, conflict_id=conflict_id,
+                     keep=keep)  # fmt: skip
+
+    def submit(self, course_id: uuid.UUID) -> None:
+        """Queue the course for review (sent now when online, on the next sync when not)."""
+        with self._session.require_store().reading() as session:
+            course = _own_course(session, course_id, self._user_id())
+            problems = _problems(session, course)
+        if problems:
+            raise AuthoringRefused("Not ready for review yet:\n• " + "\n• ".join(problems))
+        self._record("draft.submit@1", CourseRef, course_id=course_id)
+
+    # ------------------------------------------------------------------ helpers
+    def _restore_lesson(self, section_id: uuid.UUID, lesson: dict[str, Any]) -> None:
+        lesson_id = uuid.uuid4()
+        self._record("draft.add_lesson@1", AddLessonArgs, section_id=section_id,
+                     lesson_id=lesson_id, title=lesson["title"],
+                     lesson_type=lesson["lesson_type"], position=lesson["position"],
+                     content=lesson["content"])  # fmt: skip
+        if lesson["is_preview"]:
+            self.edit("lesson", lesson_id, "is_preview", True)
+
+    def _args(self, model: type[BaseModel], **fields: Any) -> Any:
+        try:
+            return model(**fields)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = ".".join(str(p) for p in error["loc"]) or "value"
+            raise AuthoringRefused(f"{where}: {error['msg']}") from None
+
+    def _record(self, name: str, model: type[BaseModel], **fields: Any) -> None:
+        self._session.require_engine().record(name, self._args(model, **fields))
+
+    def _profile(self) -> Any:
+        current = self._session.current
+        if current is None:
+            raise AuthoringRefused("Sign in first.")
+        return current.profile
+
+    def _user_id(self) -> uuid.UUID:
+        return uuid.UUID(str(self._profile().user_id))
+
+
+# ---------------------------------------------------------------------------- queries
+def _own_course(
+    session: Session, course_id: uuid.UUID, user_id: uuid.UUID, *, editing: bool = True
+) -> Course:
+    course = session.get(Course, course_id)
+    if course is None or course.instructor_id != user_id:
+        raise AuthoringRefused("That course is not one of yours.")
+    if editing and course.status not in EDITABLE_STATUSES:
+        why = ("it is waiting for review" if course.status is CourseStatus.PENDING
+               else "it is published")  # fmt: skip
+        raise AuthoringRefused(f"'{course.title}' cannot be changed: {why}.")
+    return course
+
+
+def _section(session: Session, section_id: uuid.UUID) -> CourseSection:
+    section = session.get(CourseSection, section_id)
+    if section is None:
+        raise AuthoringRefused("That section was deleted.")
+    return section
+
+
+def _sections(session: Session, course_id: uuid.UUID) -> list[CourseSection]:
+    stmt = select(CourseSection).where(CourseSection.course_id == course_id)
+    return list(session.scalars(stmt.order_by(CourseSection.position, CourseSection.id)))
+
+
+def _lessons(session: Session, section_id: uuid.UUID) -> list[Lesson]:
+    stmt = select(Lesson).where(Lesson.section_id == section_id)
+    return list(session.scalars(stmt.order_by(Lesson.position, Lesson.id)))
+
+
+def _open_conflicts(session: Session, course_id: uuid.UUID) -> list[DraftConflict]:
+    stmt = select(DraftConflict).where(
+        DraftConflict.course_id == course_id, DraftConflict.resolved_at.is_(None)
+    )
+    return list(session.scalars(stmt.order_by(DraftConflict.created_at)))
+
+
+def _feedback(session: Session, course: Course) -> str | None:
+    if course.status is not CourseStatus.REJECTED:
+        return None
+    stmt = (
+        select(ModerationReview.feedback)
+        .where(ModerationReview.course_id == course.id,
+               ModerationReview.decision == ReviewDecision.REJECTED)
+        .order_by(ModerationReview.created_at.desc())
+        .limit(1)
+    )  # fmt: skip
+    return session.scalar(stmt)
+
+
+def _problems(session: Session, course: Course) -> list[str]:
+    sections = _sections(session, course.id)
+    lessons = [_lessons(session, s.id) for s in sections]
+    return submission_problems(
+        title=course.title, lessons_per_section=[len(x) for x in lessons],
+        price_cents=course.price_cents,
+        videos_missing=sum(1 for x in lessons for lesson in x
+                           if lesson.lesson_type is LessonType.VIDEO
+                           and lesson.video_asset_id is None),
+        open_conflicts=len(_open_conflicts(session, course.id)),
+    )  # fmt: skip
+
+
+def _where(session: Session, conflict: DraftConflict) -> str:
+    field = conflict.field.replace("_cents", "").replace("_", " ").capitalize()
+    if conflict.entity == "course":
+        return f"{field} of the course"
+    row = session.get(_MODELS[conflict.entity], conflict.entity_id)
+    name = f" '{row.title}'" if row is not None else ""
+    return f"{field} of {conflict.entity}{name}"
+
+
+def _wire(row: Any, entity: str, field: str) -> Any:
+    return EDITABLE[entity][field].dump_python(getattr(row, field), mode="json")
+
+
+def _lesson_copy(lesson: Lesson) -> dict[str, Any]:
+    return {"title": lesson.title, "lesson_type": lesson.lesson_type,
+            "position": lesson.position, "content": lesson.content,
+            "is_preview": lesson.is_preview}  # fmt: skip
+
+
+def _key_at(positions: list[str], index: int) -> str:
+    """A fractional key that sorts at `index` among `positions` (sorted)."""
+    index = max(0, min(index, len(positions)))
+    before = positions[index - 1] if index > 0 else None
+    after = positions[index] if index < len(positions) else None
+    return str(generate_key_between(before, after))

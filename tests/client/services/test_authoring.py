@@ -1,0 +1,143 @@
+"""Authoring offline on two laptops against the real server: a course built on a train, edits
+that merge field by field, the same field changed twice becoming a conflict the instructor
+resolves, and a checklist that keeps an unfinished course from review."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from lmsdesk.contracts.authoring import Keep
+from lmsdesk.contracts.common import Role
+from lmsdesk.contracts.enums import CourseStatus, LessonType
+from lmsdesk.services.authoring import AuthoringRefused, AuthoringService
+from lmsdesk.sync.engine import SyncStatus
+from tests.support.laptop import Laptop
+from tests.support.live_server import LiveServer
+from tests.support.network import CuttableLink
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    with httpx.Client(timeout=5) as client:
+        yield client
+
+
+@pytest.fixture
+def instructor(live_server: LiveServer) -> str:
+    return live_server.create_user(Role.INSTRUCTOR, name="Ada Instructor")
+
+
+@pytest.fixture
+def laptops(tmp_path: Path, link: CuttableLink, http: httpx.Client) -> Callable[[str], Laptop]:
+    return lambda name: Laptop(tmp_path / name, link, http)
+
+
+def _authoring(laptop: Laptop) -> AuthoringService:
+    return AuthoringService(laptop.service)
+
+
+def test_a_course_written_offline_syncs_to_the_other_laptop(
+    laptops: Callable[[str], Laptop], instructor: str, link: CuttableLink
+) -> None:
+    laptop, desktop = laptops("laptop"), laptops("desktop")
+    laptop.sign_in(instructor).sync()
+    desktop.sign_in(instructor).sync()
+    link.cut()
+    author = _authoring(laptop)
+    course = author.create_course("Testing offline apps")
+    basics = author.add_section(course, "Basics")
+    later = author.add_section(course, "Later")
+    first = author.add_lesson(basics, "Why offline", LessonType.TEXT, "# Why")
+    second = author.add_lesson(basics, "Clocks", LessonType.TEXT)
+    author.edit("course", course, "price_cents", 1900)
+    author.edit("course", course, "price_cents", 2900)  # one edit leaves, from the first base
+    author.move_lesson(second, basics, 0)  # Clocks before Why offline
+    author.move_lesson(first, later, 0)
+    gone = author.delete_section(basics)
+    author.undo_delete(gone)  # Clocks comes back, in a section named Basics
+    assert laptop.engine.sync().status is SyncStatus.OFFLINE
+
+    link.restore()
+    assert laptop.engine.sync().status is SyncStatus.IDLE
+    assert desktop.engine.sync().status is SyncStatus.IDLE
+    seen = _authoring(desktop).draft(course)
+    assert seen.fields["price_cents"] == 2900
+    assert [(s.title, [x.title for x in s.lessons]) for s in seen.sections] == [
+        ("Basics", ["Clocks"]), ("Later", ["Why offline"])]  # fmt: skip
+    assert seen.problems == ()
+    assert [c.title for c in _authoring(desktop).my_courses()] == ["Testing offline apps"]
+
+
+def test_the_same_field_on_two_laptops_becomes_a_conflict_to_resolve(
+    laptops: Callable[[str], Laptop], instructor: str, link: CuttableLink
+) -> None:
+    laptop, desktop = laptops("laptop"), laptops("desktop")
+    laptop.sign_in(instructor)
+    author = _authoring(laptop)
+    course = author.create_course("Offline apps")
+    author.add_lesson(author.add_section(course, "One"), "Hello", LessonType.TEXT)
+    laptop.engine.sync()
+    desktop.sign_in(instructor).sync()
+    other = _authoring(desktop)
+
+    link.cut()  # both edit offline
+    author.edit("course", course, "title", "Offline-first apps")
+    author.edit("course", course, "subtitle", "From zero to sync")
+    other.edit("course", course, "title", "Apps that work offline")
+    link.restore()
+    laptop.engine.sync()
+    desktop.engine.sync()
+    laptop.engine.sync()
+
+    for service in (author, other):
+        draft = service.draft(course)
+        assert draft.fields["subtitle"] == "From zero to sync"  # different fields both won
+        assert draft.fields["title"] == "Offline-first apps"
+        (conflict,) = draft.conflicts
+        assert (conflict.where, conflict.theirs, conflict.mine) == (
+            "Title of the course", "Offline-first apps", "Apps that work offline")  # fmt: skip
+        assert "Resolve 1 conflicting edit(s)." in draft.problems
+    with pytest.raises(AuthoringRefused, match="conflicting edit"):
+        other.submit(course)
+
+    other.resolve(conflict.id, Keep.MINE)
+    assert other.draft(course).fields["title"] == "Apps that work offline"  # at once, offline
+    desktop.engine.sync()
+    other.submit(course)
+    desktop.engine.sync()
+    laptop.engine.sync()
+    mine = author.draft(course)
+    assert (mine.fields["title"], mine.status, mine.conflicts) == (
+        "Apps that work offline", CourseStatus.PENDING, ())  # fmt: skip
+    with pytest.raises(AuthoringRefused, match="waiting for review"):
+        author.edit("course", course, "title", "Too late")
+
+
+def test_the_checklist_names_what_is_missing_and_bad_values_change_nothing(
+    laptops: Callable[[str], Laptop], instructor: str
+) -> None:
+    laptop = laptops("laptop")
+    laptop.sign_in(instructor)
+    author = _authoring(laptop)
+    course = author.create_course("Half done")
+    author.add_section(course, "Empty")
+    author.edit("course", course, "price_cents", 20)
+    with pytest.raises(AuthoringRefused) as refused:
+        author.submit(course)
+    assert "Add at least one section with a lesson in it." in refused.value.message
+    assert "Set a price of at least 0.50, or make the course free." in refused.value.message
+    with pytest.raises(AuthoringRefused, match="currency"):
+        author.edit("course", course, "currency", "dollars")
+    assert author.draft(course).fields["currency"] == "USD"
+    assert author.draft(course).status is CourseStatus.DRAFT
+
+
+def test_students_cannot_author(laptops: Callable[[str], Laptop], live_server: LiveServer) -> None:
+    laptop = laptops("laptop")
+    laptop.sign_in(live_server.create_user(Role.STUDENT))
+    with pytest.raises(AuthoringRefused, match="Only instructors"):
+        _authoring(laptop).create_course("Mine")
