@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from lmsdesk.services.session import SessionService
     from lmsdesk.sync.token_store import TokenStore
+    from lmsdesk.ui.authoring_controller import AuthoringController
     from lmsdesk.ui.download_controller import DownloadController
     from lmsdesk.ui.learning_controller import LearningController
     from lmsdesk.ui.main_window import MainWindow
@@ -50,6 +51,7 @@ class Application:
     purchases: PurchaseController
     downloads: DownloadController
     learning: LearningController
+    authoring: AuthoringController
 
     def shutdown(self) -> None:
         self.learning.leave()  # the video saves its position before the lanes drain
@@ -68,6 +70,7 @@ def build(
     from PySide6.QtWidgets import QApplication
 
     from lmsdesk.player.vlc_player import create_instance
+    from lmsdesk.services.authoring import AuthoringService
     from lmsdesk.services.catalog import CatalogService
     from lmsdesk.services.learning import LearningService
     from lmsdesk.services.purchases import PurchaseService
@@ -76,6 +79,7 @@ def build(
     from lmsdesk.services.sync_overview import SyncService
     from lmsdesk.sync.api_client import ApiClient, new_http_client
     from lmsdesk.sync.token_store import default_token_store
+    from lmsdesk.ui.authoring_controller import AuthoringController
     from lmsdesk.ui.catalog_controller import CatalogController
     from lmsdesk.ui.download_controller import DownloadController
     from lmsdesk.ui.garbage import MainThreadGarbageCollector
@@ -135,6 +139,10 @@ def build(
     controller.reconnected.connect(downloads.start)
     controller.signed_out.connect(downloads.stop)
     sync.finished.connect(lambda *_: learning.refresh())
+    authoring = AuthoringController(page=window.authoring_page, service=AuthoringService(service),
+                                    tasks=tasks)  # fmt: skip
+    controller.signed_in.connect(lambda _snapshot: authoring.refresh())
+    sync.finished.connect(lambda *_: authoring.refresh())
     window.closing.connect(downloads.stop)
     return Application(
         qt_app=qt_app,
@@ -147,6 +155,7 @@ def build(
         purchases=purchases,
         downloads=downloads,
         learning=learning,
+        authoring=authoring,
     )
 
 

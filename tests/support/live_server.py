@@ -98,6 +98,14 @@ class LiveServer:
             session.flush()
             return enrollment.id
 
+    def course_status(self, course_id: uuid.UUID | None) -> str | None:
+        """The server's status of a course (None when it does not have it)."""
+        from lmsdesk_server.db.models import Course
+
+        with transaction(self.context.session_factory) as session:
+            course = session.get(Course, course_id) if course_id is not None else None
+            return course.status.value if course is not None else None
+
     def set_enrollment_status(self, enrollment_id: uuid.UUID, status: str) -> None:
         """A refund or a revocation, as the payment webhook would record it."""
         from lmsdesk.contracts.enums import EnrollmentStatus

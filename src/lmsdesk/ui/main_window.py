@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 from lmsdesk.contracts.common import Role
 from lmsdesk.services.catalog import CourseSummary
 from lmsdesk.services.session import SessionSnapshot
+from lmsdesk.ui.authoring_page import AuthoringPage
 from lmsdesk.ui.catalog_page import CatalogPage
 from lmsdesk.ui.lesson_page import LessonPage
 from lmsdesk.ui.my_learning_page import MyLearningPage
-from lmsdesk.ui.pages import AccountPage, authoring_page, moderation_page
+from lmsdesk.ui.pages import AccountPage, moderation_page
 from lmsdesk.ui.purchases_page import PurchasesPage
 from lmsdesk.ui.theme import DANGER, MUTED, OK
 
@@ -64,7 +65,8 @@ class MainWindow(QMainWindow):
         self.my_learning_page = MyLearningPage()
         self.lesson_page = LessonPage()
         self.purchases_page = PurchasesPage()
-        pages = [self.catalog_page, self.my_learning_page, self.purchases_page, authoring_page(),
+        self.authoring_page = AuthoringPage()
+        pages = [self.catalog_page, self.my_learning_page, self.purchases_page, self.authoring_page,
                  moderation_page(), self.account_page]  # fmt: skip
         self.pages = QStackedWidget()
         self.navigation = QListWidget()

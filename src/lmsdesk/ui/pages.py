@@ -1,5 +1,5 @@
-"""The pages behind the navigation. Catalog, My learning, Authoring and Moderation fill in as
-their issues land; until then each says plainly what will appear there."""
+"""The pages behind the navigation. Moderation fills in as its issue lands; until then it says
+plainly what will appear there."""
 
 from __future__ import annotations
 
@@ -67,11 +67,6 @@ class Page(QWidget):
             self.items.addItem(QListWidgetItem(line))
         self.items.setVisible(bool(lines))
         self.empty_state.setVisible(not lines)
-
-
-def authoring_page() -> Page:
-    return Page("Authoring", "Draft courses, offline if you like, and submit them for review.",
-                "Your courses and drafts appear here.")  # fmt: skip
 
 
 def moderation_page() -> Page:

@@ -40,6 +40,15 @@ QLabel#price {{ font-size: 20px; font-weight: 600; color: #1f2933; }}
 QFrame#divider {{ color: #e6e9ef; }}
 QTableWidget#purchases {{ border: none; background: white; font-size: 13px; }}
 QPushButton#primary:disabled {{ background: #9db7e8; }}
+QLabel#feedbackBanner {{
+    background: #fdecea; border: 1px solid #f5c2bd; border-radius: 6px; padding: 8px 10px;
+    color: #6b1a14;
+}}
+QFrame#conflictBanner {{ background: #fff4d6; border: 1px solid #f0d88a; border-radius: 6px; }}
+QPushButton#linkButton {{ border: none; color: {ACCENT}; padding: 2px 0; text-align: left; }}
+QPushButton#linkButton:hover {{ text-decoration: underline; }}
+QTreeWidget::item {{ padding: 3px 0; }}
+QFrame#undoBar {{ background: #eef3fc; border: 1px solid #c9d8f5; border-radius: 6px; }}
 """
 
 

@@ -1,0 +1,192 @@
+"""The Authoring page as an instructor uses it: a course created and built offline, lessons
+reordered by dragging, a delete undone, the checklist, and submit once back online."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPointF, Qt
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QLabel, QPushButton, QTreeWidgetItem
+from pytestqt.qtbot import QtBot
+
+from lmsdesk.app import Application
+from lmsdesk.contracts.authoring import Keep
+from lmsdesk.contracts.common import Role
+from lmsdesk.contracts.enums import CourseStatus, LessonType
+from lmsdesk.services.authoring import Conflict, Draft, LessonOutline, SectionOutline
+from lmsdesk.ui.course_editor import CourseEditor
+from lmsdesk.ui.curriculum_tree import CurriculumTree
+from tests.client.ui.conftest import AppFactory
+from tests.client.ui.test_screens_render import _save
+from tests.client.ui.test_sign_in_flow import sign_in
+from tests.support.live_server import LiveServer
+from tests.support.network import CuttableLink
+
+
+def _answers(app: Application, *titles: str) -> list[str]:
+    """Type these into the next title prompts; collect what the app tells the user."""
+    queue: Iterator[str] = iter(titles)
+    told: list[str] = []
+    app.authoring.ask_text = lambda _title, _label, _text: next(queue)
+    app.authoring.tell = told.append
+    return told
+
+
+def _outline(tree: CurriculumTree) -> list[tuple[str, list[str]]]:
+    def children(item: QTreeWidgetItem) -> list[str]:
+        return [item.child(i).text(0) for i in range(item.childCount())]
+
+    items = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    return [(item.text(0), children(item)) for item in items if item is not None]
+
+
+def _drop(tree: CurriculumTree, dragged: QTreeWidgetItem, target: QTreeWidgetItem,
+          *, upper: bool) -> None:  # fmt: skip
+    """What a mouse drag ends with: a drop near the top (or the bottom) edge of `target`."""
+    tree.setCurrentItem(dragged)
+    rect = tree.visualItemRect(target)
+    y = rect.top() + 1 if upper else rect.bottom() - 1
+    event = QDropEvent(QPointF(rect.center().x(), y), Qt.DropAction.MoveAction, QMimeData(),
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    tree.dropEvent(event)
+
+
+def test_an_instructor_builds_a_course_offline_and_submits_it_online(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink,
+    shots: Path,
+) -> None:  # fmt: skip
+    email = live_server.create_user(Role.INSTRUCTOR, name="Ada Instructor")
+    app = start_app(link.url)
+    with qtbot.waitSignal(app.sync.finished, timeout=30_000):
+        sign_in(qtbot, app, link.url, email)
+    assert "Authoring" in app.window.visible_pages()
+    app.window.go_to_page("Authoring")
+    page, control = app.window.authoring_page, app.authoring
+    editor = page.editor
+    told = _answers(app, "Testing offline apps", "Basics", "Later", "Why offline", "Clocks")
+
+    link.cut()  # everything below until restore happens with no network
+    with qtbot.waitActive(app.window):
+        app.window.activateWindow()
+    page.courses.setFocus()
+    qtbot.keyClick(page.courses, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page.courses.count() == 1 and editor.isVisible(), timeout=5000)
+    assert page.courses.item(0).text() == "Testing offline apps\nDraft · 0 lessons"
+    assert "Add at least one section with a lesson in it." in editor.checklist.text()
+    assert not told
+
+    for _ in range(2):
+        editor.add_section_button.click()
+        qtbot.wait(50)
+    qtbot.waitUntil(lambda: editor.tree.topLevelItemCount() == 2, timeout=5000)
+    editor.tree.setCurrentItem(editor.tree.topLevelItem(0))
+    for _ in range(2):
+        control.add_lesson(None, LessonType.TEXT)
+        qtbot.wait(50)
+    qtbot.waitUntil(lambda: editor.tree.topLevelItem(0).childCount() == 2, timeout=5000)
+    assert _outline(editor.tree) == [
+        ("Section 1: Basics", ["≡  Why offline", "≡  Clocks"]),
+        ("Section 2: Later", []),
+    ]
+    assert editor.checklist.text() == "✓ Ready for review"
+
+    # Write the first lesson; the preview follows the Markdown.
+    editor.tree.setCurrentItem(editor.tree.topLevelItem(0).child(0))
+    qtbot.waitUntil(lambda: editor.panels.currentIndex() == 1, timeout=5000)
+    editor.lesson_body.source.setPlainText("# Why offline\n\nTrains have **no** signal.")
+    assert "no" in editor.lesson_body.preview.toHtml()
+    editor.flush()
+    _save(app.window, shots / "authoring-lesson.png")
+    qtbot.waitUntil(
+        lambda: control._service.lesson_content(editor.lesson_id).startswith("# Why offline"),
+        timeout=5000,
+    )  # type: ignore[arg-type]
+
+    # Drag Clocks above Why offline, then Why offline into Later.
+    basics = editor.tree.topLevelItem(0)
+    _drop(editor.tree, basics.child(1), basics.child(0), upper=True)
+    qtbot.waitUntil(lambda: _outline(editor.tree)[0][1] == ["≡  Clocks", "≡  Why offline"],
+                    timeout=5000)  # fmt: skip
+    basics, later = editor.tree.topLevelItem(0), editor.tree.topLevelItem(1)
+    _drop(editor.tree, basics.child(1), later, upper=False)
+    qtbot.waitUntil(lambda: _outline(editor.tree)[1][1] == ["≡  Why offline"], timeout=5000)
+
+    # Delete Basics, see the undo bar, undo.
+    editor.tree.setCurrentItem(editor.tree.topLevelItem(0))
+    editor.delete_button.click()
+    qtbot.waitUntil(lambda: editor.tree.topLevelItemCount() == 1, timeout=5000)
+    assert editor.undo_bar.isVisible()
+    assert editor.undo_text.text() == "Deleted section “Basics” and its 1 lesson(s)."
+    editor.undo_button.click()
+    qtbot.waitUntil(lambda: editor.tree.topLevelItemCount() == 2, timeout=5000)
+    assert _outline(editor.tree) == [
+        ("Section 1: Basics", ["≡  Clocks"]),
+        ("Section 2: Later", ["≡  Why offline"]),
+    ]
+    assert not editor.undo_bar.isVisible()
+
+    # Price below the minimum: the checklist says so and Submit refuses.
+    editor.show_details()
+    editor.price.setValue(0.3)
+    editor.price.editingFinished.emit()
+    qtbot.waitUntil(lambda: "at least 0.50" in editor.checklist.text(), timeout=5000)
+    editor.submit_button.click()
+    qtbot.waitUntil(lambda: bool(told), timeout=5000)
+    assert "Not ready for review yet" in told[-1]
+    editor.price.setValue(19)
+    editor.price.editingFinished.emit()
+    qtbot.waitUntil(lambda: editor.checklist.text() == "✓ Ready for review", timeout=5000)
+    _save(app.window, shots / "authoring-editor.png")
+
+    editor.submit_button.click()
+    qtbot.waitUntil(lambda: editor.status.text().startswith("Waiting for review"), timeout=5000)
+    assert not editor.submit_button.isEnabled()
+    assert page.courses.item(0).text() == "Testing offline apps\nIn review · 2 lessons"
+
+    link.restore()
+    with qtbot.waitSignal(app.sync.finished, timeout=30_000):
+        app.sync.sync_now()
+    assert live_server.course_status(page.selected_course()) == "pending"
+    page.back_button.click()
+    qtbot.waitUntil(lambda: page.views.currentIndex() == 0, timeout=5000)
+    _save(app.window, shots / "authoring-list.png")
+
+
+def test_conflicts_and_the_reviewers_feedback_show_both_sides(qtbot: QtBot, shots: Path) -> None:
+    editor = CourseEditor()
+    qtbot.addWidget(editor)
+    editor.resize(1000, 640)
+    conflict = Conflict(uuid.uuid4(), "Title of the course", "Offline-first apps",
+                        "Apps that work offline")  # fmt: skip
+    fields = {"title": "Offline-first apps", "subtitle": "", "description": "# Hello",
+              "category_id": None, "level": "beginner", "language_code": "en",
+              "price_cents": 1900, "currency": "EUR"}  # fmt: skip
+    editor.show_draft(Draft(
+        id=uuid.uuid4(), status=CourseStatus.REJECTED, editable=True, fields=fields,
+        sections=(SectionOutline(uuid.uuid4(), "Basics", (LessonOutline(
+            uuid.uuid4(), "Welcome", LessonType.VIDEO, True, False),)),),
+        conflicts=(conflict,), problems=("Upload the video of 1 lesson(s).",
+                                         "Resolve 1 conflicting edit(s)."),
+        feedback="The welcome video is missing; please add it.", categories=(),
+    ))  # fmt: skip
+    editor.show()
+    assert editor.feedback.text() == (
+        "Reviewer's feedback: The welcome video is missing; please add it."
+    )
+    words = editor.conflicts.findChildren(QLabel)
+    assert any("this computer “Apps that work offline”" in w.text()
+               and "the other “Offline-first apps”" in w.text() for w in words)  # fmt: skip
+    assert editor.tree.topLevelItem(0).child(0).text(0) == (
+        "▶  Welcome  · free preview  · video missing"
+    )
+    assert editor.level.currentText() == "Beginner"
+    assert editor.currency.currentText() == "EUR"
+    _save(editor, shots / "authoring-conflict.png")
+    keep_mine = next(b for b in editor.conflicts.findChildren(QPushButton)
+                     if b.text() == "Keep mine")  # fmt: skip
+    with qtbot.waitSignal(editor.resolve_requested) as chosen:
+        keep_mine.click()
+    assert chosen.args == [conflict.id, Keep.MINE]
