@@ -35,6 +35,8 @@ class ServerSettings(BaseSettings):
     # Failed logins allowed per email and per client address in one window before HTTP 429.
     login_attempts_per_window: int = 10
     login_window_seconds: int = 300
+    # The largest file an instructor may upload (a long 1080p lecture fits).
+    media_max_bytes: int = 4 * 1024**3
 
     @property
     def media_dir(self) -> Path:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Response, status
 from lmsdesk.contracts.authoring import (
     AddLessonArgs,
     AddSectionArgs,
+    AttachMediaArgs,
     CreateCourseArgs,
     DeleteArgs,
     EditFieldArgs,
@@ -78,6 +79,12 @@ def delete_lesson(lesson_id: uuid.UUID, actor: CurrentActor, session: SessionDep
     args = DeleteArgs(entity="lesson", entity_id=lesson_id)
     mutation_door.run(session, actor, "draft.delete@1", args)
     return Response(status_code=204)
+
+
+@router.put("/lessons/media", responses=_errors)
+def attach_media(body: AttachMediaArgs, actor: CurrentActor, session: SessionDep) -> Row | None:
+    """Give a lesson an uploaded video or subtitles file (asset_id null takes it away)."""
+    return mutation_door.run(session, actor, "draft.attach_media@1", body)
 
 
 @router.post("/conflicts/{conflict_id}/resolve", responses=_errors)

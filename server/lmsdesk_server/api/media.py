@@ -10,11 +10,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
 from lmsdesk.contracts.common import ErrorResponse
-from lmsdesk.contracts.media import MediaLink
+from lmsdesk.contracts.media import MAX_CHUNK_BYTES, MediaLink, UploadStart, UploadState
 from lmsdesk_server.api.deps import (
     AccountServiceDep,
     BearerDep,
@@ -25,10 +26,14 @@ from lmsdesk_server.api.deps import (
 )
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.services.media_access import MediaAccess
+from lmsdesk_server.services.media_upload import MediaUploads
 
 router = APIRouter(tags=["media"])
 _errors: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse} for code in (401, 403, 404)
+}
+_upload_errors: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 422)
 }
 
 
@@ -69,3 +74,42 @@ def media_link(
     return access.link(
         actor, asset_id, signer=context.media_links, public_url=context.settings.public_url
     )
+
+
+def _uploads(context: ContextDep, session: SessionDep) -> MediaUploads:
+    return MediaUploads(session, context.settings.media_dir,
+                        max_bytes=context.settings.media_max_bytes)  # fmt: skip
+
+
+@router.post("/media", status_code=status.HTTP_201_CREATED, responses=_upload_errors)
+def start_upload(
+    body: UploadStart, actor: CurrentActor, context: ContextDep, session: SessionDep
+) -> UploadState:
+    """Announce a file; again after an interruption, to learn how much the server has."""
+    return _uploads(context, session).start(actor, body)
+
+
+@router.get("/media/{asset_id}/upload", responses=_upload_errors)
+def upload_state(
+    asset_id: uuid.UUID, actor: CurrentActor, context: ContextDep, session: SessionDep
+) -> UploadState:
+    return _uploads(context, session).state(actor, asset_id)
+
+
+@router.put("/media/{asset_id}/content", responses=_upload_errors)
+async def upload_chunk(
+    asset_id: uuid.UUID,
+    request: Request,
+    actor: CurrentActor,
+    context: ContextDep,
+    session: SessionDep,
+    upload_offset: Annotated[int, Header(ge=0, description="where this chunk starts")],
+    content_length: Annotated[int, Header(ge=1, le=MAX_CHUNK_BYTES)],
+) -> UploadState:
+    """One chunk (at most 16 MiB) at the offset the server has; 409 with the right offset
+    otherwise."""
+    data = await request.body()
+    if len(data) != content_length:
+        raise ApiError(400, "incomplete_chunk", "The chunk arrived incomplete; send it again.")
+    uploads = _uploads(context, session)
+    return await run_in_threadpool(uploads.receive, actor, asset_id, upload_offset, data)

@@ -22,6 +22,7 @@ from lmsdesk.contracts.authoring import (
     EDITABLE_STATUSES,
     AddLessonArgs,
     AddSectionArgs,
+    AttachMediaArgs,
     CreateCourseArgs,
     DeleteArgs,
     EditFieldArgs,
@@ -35,6 +36,7 @@ from lmsdesk.contracts.authoring import (
 from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType, MediaStatus
+from lmsdesk.contracts.media import UPLOAD_TYPES
 from lmsdesk_server.db.models import (
     Course,
     CourseSection,
@@ -278,6 +280,32 @@ def _tombstone_lesson(session: Session, partition: str, lesson: Lesson) -> None:
             f"{link.lesson_id}:{link.prerequisite_lesson_id}",
         )  # fmt: skip
     write_tombstone(session, partition, "lessons", str(lesson.id))
+
+
+def attach_media(ctx: MutationContext, args: AttachMediaArgs) -> dict[str, object]:
+    lesson = ctx.session.get(Lesson, args.lesson_id)
+    if lesson is None:
+        raise MutationRejected("That lesson no longer exists.")
+    course = _course_of(ctx, lesson.course_id)
+    asset = ctx.session.get(MediaAsset, args.asset_id) if args.asset_id is not None else None
+    if args.asset_id is not None:
+        if asset is None or asset.owner_id != ctx.actor.id:
+            raise MutationRejected("That file was not uploaded from your account.")
+        if asset.status is not MediaStatus.READY:
+            raise MutationRejected("That file has not finished uploading.")
+        if UPLOAD_TYPES.get(asset.mime_type) != args.kind:
+            raise MutationRejected(f"A {asset.mime_type} file cannot be a lesson's {args.kind}.")
+        stamp(ctx.session, asset, draft_partition(course.id))
+    if args.kind == "video":
+        lesson.video_asset_id = args.asset_id
+        duration = asset.duration_seconds if asset is not None else None
+        lesson.duration_seconds = round(duration) if duration is not None else None
+    else:
+        lesson.subtitles_asset_id = args.asset_id
+    stamp(ctx.session, lesson, draft_partition(course.id))
+    _touch(ctx, course)
+    ctx.session.flush()
+    return row_dict(lesson)
 
 
 def resolve_conflict(ctx: MutationContext, args: ResolveConflictArgs) -> dict[str, object]:

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from lmsdesk.contracts.authoring import (
     AddLessonArgs,
     AddSectionArgs,
+    AttachMediaArgs,
     CreateCourseArgs,
     DeleteArgs,
     EditFieldArgs,
@@ -63,6 +64,7 @@ REGISTRY: dict[str, MutationSpec] = {
     "draft.move_section@1": MutationSpec(MoveSectionArgs, authoring.move_section),
     "draft.move_lesson@1": MutationSpec(MoveLessonArgs, authoring.move_lesson),
     "draft.delete@1": MutationSpec(DeleteArgs, authoring.delete),
+    "draft.attach_media@1": MutationSpec(AttachMediaArgs, authoring.attach_media),
     "draft.resolve_conflict@1": MutationSpec(ResolveConflictArgs, authoring.resolve_conflict),
     "draft.submit@1": MutationSpec(CourseRef, authoring.submit),
 }

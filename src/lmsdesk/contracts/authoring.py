@@ -113,6 +113,14 @@ class DeleteArgs(WireModel):
     entity_id: uuid.UUID
 
 
+class AttachMediaArgs(WireModel):
+    """Give a lesson its video or subtitles (an upload that finished), or take them away."""
+
+    lesson_id: uuid.UUID
+    kind: Literal["video", "subtitles"]
+    asset_id: uuid.UUID | None
+
+
 class Keep(enum.StrEnum):
     MINE = "mine"
     THEIRS = "theirs"

@@ -1,0 +1,138 @@
+"""Resumable uploads of an instructor's media (`POST /media`, `PUT /media/{id}/content`).
+
+The client announces the file (its own id, size, sha256, type) and sends it in chunks, each at
+the offset the server already has; after a dropped connection it asks where the server stands
+and carries on from there. The bytes received so far are the partial file itself, so nothing is
+counted that was not written. The last chunk is checked against the announced sha256 before the
+asset becomes ready; a damaged file is discarded and sent again from the start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts.common import Role
+from lmsdesk.contracts.enums import MediaStatus
+from lmsdesk.contracts.media import UploadStart, UploadState
+from lmsdesk_server.db.models import MediaAsset
+from lmsdesk_server.errors import ApiError
+from lmsdesk_server.repositories.partitions import stamp, user_partition
+from lmsdesk_server.services.accounts import Actor
+
+
+def _human(size: int) -> str:
+    return f"{size / 1024**3:.1f} GB" if size >= 1024**3 else f"{size / 1024**2:.0f} MB"
+
+
+class MediaUploads:
+    def __init__(self, session: Session, media_dir: Path, *, max_bytes: int) -> None:
+        self._session = session
+        self._media_dir = media_dir
+        self._max_bytes = max_bytes
+
+    def start(self, actor: Actor, args: UploadStart) -> UploadState:
+        if not actor.has(Role.INSTRUCTOR):
+            raise ApiError(403, "refused", "Only instructors can upload media.")
+        if args.size_bytes > self._max_bytes:
+            raise ApiError(
+                413,
+                "too_large",
+                f"'{args.filename}' is {_human(args.size_bytes)}; the "
+                f"largest file the server takes is {_human(self._max_bytes)}.",
+            )
+        asset = self._session.get(MediaAsset, args.asset_id, with_for_update=True)
+        if asset is not None:
+            self._check_owner(actor, asset)
+            if (asset.sha256, asset.size_bytes) != (args.sha256, args.size_bytes):
+                raise ApiError(409, "upload_mismatch", "This upload id belongs to another file.")
+            return self._state(asset)
+        suffix = re.sub(r"[^a-z0-9.]", "", Path(args.filename).suffix.lower())[:10]
+        asset = MediaAsset(
+            id=args.asset_id, owner_id=actor.id, sha256=args.sha256, size_bytes=args.size_bytes,
+            mime_type=args.mime_type, original_filename=args.filename,
+            storage_key=f"uploads/{actor.id}/{args.asset_id}{suffix}",
+            duration_seconds=args.duration_seconds, status=MediaStatus.UPLOADING,
+            created_at=datetime.now(UTC),
+        )  # fmt: skip
+        self._session.add(asset)
+        stamp(self._session, asset, user_partition(actor.id))
+        self._session.flush()
+        return self._state(asset)
+
+    def state(self, actor: Actor, asset_id: uuid.UUID) -> UploadState:
+        return self._state(self._own(actor, asset_id))
+
+    def receive(self, actor: Actor, asset_id: uuid.UUID, offset: int, data: bytes) -> UploadState:
+        asset = self._own(actor, asset_id)
+        if asset.status is MediaStatus.READY:
+            return self._state(asset)  # a retried last chunk whose answer was lost
+        part = self._part(asset)
+        received = part.stat().st_size if part.exists() else 0
+        if offset != received:
+            raise ApiError(
+                409,
+                "wrong_offset",
+                f"The server has {received} bytes of this file; continue from there.",
+                details={"received_bytes": received},
+            )
+        if received + len(data) > asset.size_bytes:
+            raise ApiError(413, "too_many_bytes", "More bytes than the file was announced with.")
+        part.parent.mkdir(parents=True, exist_ok=True)
+        with part.open("ab") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if received + len(data) == asset.size_bytes:
+            self._finish(asset, part)
+        return self._state(asset)
+
+    def _finish(self, asset: MediaAsset, part: Path) -> None:
+        digest = hashlib.sha256()
+        with part.open("rb") as data:
+            while chunk := data.read(1 << 20):
+                digest.update(chunk)
+        if digest.hexdigest() != asset.sha256:
+            part.unlink()
+            raise ApiError(
+                422,
+                "checksum_mismatch",
+                "The file arrived damaged (its sha256 differs from "
+                "the one announced); send it again from the start.",
+            )
+        final = self._media_dir / asset.storage_key
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(part, final)
+        asset.status = MediaStatus.READY
+        stamp(self._session, asset, asset.sync_partition)
+        self._session.flush()
+
+    def _own(self, actor: Actor, asset_id: uuid.UUID) -> MediaAsset:
+        asset = self._session.get(MediaAsset, asset_id, with_for_update=True)
+        if asset is None:
+            raise ApiError(404, "asset_not_found", "There is no such upload; start it again.")
+        self._check_owner(actor, asset)
+        return asset
+
+    @staticmethod
+    def _check_owner(actor: Actor, asset: MediaAsset) -> None:
+        if asset.owner_id != actor.id:
+            raise ApiError(403, "refused", "That upload belongs to someone else.")
+
+    def _part(self, asset: MediaAsset) -> Path:
+        return self._media_dir / "partial" / f"{asset.id}.part"
+
+    def _state(self, asset: MediaAsset) -> UploadState:
+        if asset.status is MediaStatus.READY:
+            received = asset.size_bytes
+        else:
+            part = self._part(asset)
+            received = part.stat().st_size if part.exists() else 0
+        return UploadState(asset_id=asset.id, received_bytes=received,
+                           size_bytes=asset.size_bytes, status=asset.status)  # fmt: skip

@@ -1,0 +1,137 @@
+"""Resumable uploads: announce, send in chunks, resume after an interruption at the offset the
+server has, sha256 checked at the end; limits, types and ownership; a finished video attached to
+a lesson clears the checklist."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from lmsdesk_server.db.models import User
+from tests.server.authoring.helpers import author
+from tests.server.sync.conftest import DeviceFactory
+from tests.server.sync.helpers import API, rows
+
+pytestmark = pytest.mark.usefixtures("seeded")
+VIDEO = bytes(range(256)) * 4096  # 1 MiB
+
+
+class Uploader:
+    def __init__(self, client: TestClient, token: str) -> None:
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def start(self, data: bytes = VIDEO, **overrides: Any) -> httpx.Response:
+        body = {"asset_id": str(uuid.uuid4()), "filename": "welcome.mp4",
+                "mime_type": "video/mp4", "size_bytes": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(), "duration_seconds": 30.5,
+                **overrides}  # fmt: skip
+        return self.client.post(f"{API}/media", json=body, headers=self.headers)
+
+    def send(self, asset_id: str, offset: int, chunk: bytes) -> httpx.Response:
+        return self.client.put(f"{API}/media/{asset_id}/content", content=chunk,
+                               headers={**self.headers, "Upload-Offset": str(offset)})  # fmt: skip
+
+
+@pytest.fixture
+def uploader(instructor: User, device_for: DeviceFactory) -> Uploader:
+    device = device_for(instructor)
+    return Uploader(device.client, device.token)
+
+
+def test_an_interrupted_upload_resumes_where_the_server_stopped(
+    uploader: Uploader, client: TestClient
+) -> None:
+    started = uploader.start()
+    assert started.status_code == 201, started.text
+    asset = started.json()["asset_id"]
+    assert started.json()["received_bytes"] == 0
+    half = len(VIDEO) // 2
+    assert uploader.send(asset, 0, VIDEO[:half]).json()["received_bytes"] == half
+    # The connection dropped; the client is unsure what arrived and re-sends from 0.
+    stale = uploader.send(asset, 0, VIDEO[:half])
+    assert stale.status_code == 409
+    assert stale.json()["error"]["details"] == {"received_bytes": half}
+    state = client.get(f"{API}/media/{asset}/upload", headers=uploader.headers).json()
+    assert (state["received_bytes"], state["status"]) == (half, "uploading")
+    done = uploader.send(asset, half, VIDEO[half:])
+    assert done.json() == {"asset_id": asset, "received_bytes": len(VIDEO),
+                           "size_bytes": len(VIDEO), "status": "ready"}  # fmt: skip
+    # A retried last chunk (its answer lost) agrees; the owner can read the file back.
+    assert uploader.send(asset, half, VIDEO[half:]).json()["status"] == "ready"
+    back = client.get(f"{API}/media/{asset}", headers=uploader.headers)
+    assert back.status_code == 200
+    assert back.content == VIDEO
+
+
+def test_a_damaged_file_is_discarded_and_sent_again(uploader: Uploader) -> None:
+    asset = uploader.start().json()["asset_id"]
+    damaged = b"x" + VIDEO[1:]
+    refused = uploader.send(asset, 0, damaged)
+    assert refused.status_code == 422
+    assert "sha256" in refused.json()["error"]["message"]
+    again = uploader.send(asset, 0, VIDEO)
+    assert again.json()["status"] == "ready"
+
+
+def test_limits_types_and_owners(
+    uploader: Uploader, student: User, other_instructor: User, device_for: DeviceFactory
+) -> None:
+    too_big = uploader.start(size_bytes=5 * 1024**3)
+    assert too_big.status_code == 413
+    assert "the largest file the server takes is 4.0 GB" in too_big.json()["error"]["message"]
+    wrong_type = uploader.start(mime_type="application/x-msdownload", filename="setup.exe")
+    assert wrong_type.status_code == 422
+    assert "cannot be uploaded" in wrong_type.text
+    learner = device_for(student)
+    refused = Uploader(learner.client, learner.token).start()
+    assert refused.status_code == 403
+    asset = uploader.start().json()["asset_id"]
+    other = device_for(other_instructor)
+    stranger = Uploader(other.client, other.token).send(asset, 0, VIDEO)
+    assert stranger.status_code == 403
+    assert uploader.send(asset, 0, VIDEO + b"extra").status_code == 413
+
+
+def test_an_uploaded_video_attached_to_its_lesson_clears_the_checklist(
+    uploader: Uploader, instructor: User, device_for: DeviceFactory
+) -> None:
+    device = device_for(instructor)
+    rest = author(device)
+    course = rest.create()
+    lesson = rest.add_lesson(rest.add_section(course), lesson_type="video")
+    asset = uploader.start().json()["asset_id"]
+    attach = {"lesson_id": str(lesson), "kind": "video", "asset_id": asset}
+    early = rest.call("PUT", "/lessons/media", attach)
+    assert early.status_code == 403
+    assert early.json()["error"]["message"] == "That file has not finished uploading."
+    uploader.send(asset, 0, VIDEO)
+    attached = rest.call("PUT", "/lessons/media", attach)
+    assert attached.status_code == 200, attached.text
+    assert (attached.json()["video_asset_id"], attached.json()["duration_seconds"]) == (asset, 30)
+    pulled = device.pull_all()
+    assert rows(pulled, "media_assets")[asset]["status"] == "ready"
+    assert rows(pulled, "lessons")[str(lesson)]["video_asset_id"] == asset
+    subtitles = rest.call("PUT", "/lessons/media", {**attach, "kind": "subtitles"})
+    assert subtitles.status_code == 403
+    assert "cannot be a lesson's subtitles" in subtitles.json()["error"]["message"]
+    assert rest.call("POST", f"/courses/{course}/submit").status_code == 200
+
+
+def test_someone_elses_upload_cannot_be_attached(
+    uploader: Uploader, other_instructor: User, device_for: DeviceFactory
+) -> None:
+    asset = uploader.start().json()["asset_id"]
+    uploader.send(asset, 0, VIDEO)
+    rest = author(device_for(other_instructor))
+    lesson = rest.add_lesson(rest.add_section(rest.create()), lesson_type="video")
+    refused = rest.call(
+        "PUT", "/lessons/media", {"lesson_id": str(lesson), "kind": "video", "asset_id": asset}
+    )
+    assert refused.status_code == 403
+    assert refused.json()["error"]["message"] == "That file was not uploaded from your account."
