@@ -56,6 +56,7 @@ class Application:
     def shutdown(self) -> None:
         self.learning.leave()  # the video saves its position before the lanes drain
         self.downloads.stop()
+        self.authoring.stop_uploads()  # the file in flight stops between chunks, kept to resume
         self.tasks.shutdown()
         self.http.close()
 
@@ -77,6 +78,7 @@ def build(
     from lmsdesk.services.quizzes import QuizService
     from lmsdesk.services.session import SessionService
     from lmsdesk.services.sync_overview import SyncService
+    from lmsdesk.services.uploads import UploadService
     from lmsdesk.sync.api_client import ApiClient, new_http_client
     from lmsdesk.sync.token_store import default_token_store
     from lmsdesk.ui.authoring_controller import AuthoringController
@@ -140,9 +142,12 @@ def build(
     controller.signed_out.connect(downloads.stop)
     sync.finished.connect(lambda *_: learning.refresh())
     authoring = AuthoringController(page=window.authoring_page, service=AuthoringService(service),
-                                    tasks=tasks)  # fmt: skip
+                                    uploads=UploadService(service), tasks=tasks)  # fmt: skip
     controller.signed_in.connect(lambda _snapshot: authoring.refresh())
+    controller.signed_in.connect(lambda _snapshot: authoring.start_uploads())
+    controller.reconnected.connect(authoring.start_uploads)
     sync.finished.connect(lambda *_: authoring.refresh())
+    sync.finished.connect(lambda *_: authoring.start_uploads())
     window.closing.connect(downloads.stop)
     return Application(
         qt_app=qt_app,

@@ -106,6 +106,15 @@ class LiveServer:
             course = session.get(Course, course_id) if course_id is not None else None
             return course.status.value if course is not None else None
 
+    def media_bytes(self, asset_id: uuid.UUID) -> bytes:
+        """The bytes of an asset as the server stored them."""
+        from lmsdesk_server.db.models import MediaAsset
+
+        with transaction(self.context.session_factory) as session:
+            asset = session.get(MediaAsset, asset_id)
+            assert asset is not None
+            return (self.context.settings.media_dir / asset.storage_key).read_bytes()
+
     def set_enrollment_status(self, enrollment_id: uuid.UUID, status: str) -> None:
         """A refund or a revocation, as the payment webhook would record it."""
         from lmsdesk.contracts.enums import EnrollmentStatus

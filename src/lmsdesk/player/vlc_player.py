@@ -52,6 +52,28 @@ def create_instance(*, headless: bool = False) -> Any:
     return instance
 
 
+def probe_duration(path: Path, *, timeout_s: float = 10.0) -> float | None:
+    """A local video's length in seconds, read by libvlc without playing it; None when libvlc
+    is missing or cannot tell. Blocking: call off the UI thread."""
+    try:
+        instance = create_instance(headless=True)
+    except PlayerUnavailable:
+        return None
+    import vlc
+
+    media = instance.media_new_path(str(path))
+    try:
+        media.parse_with_options(vlc.MediaParseFlag.local, int(timeout_s * 1000))
+        deadline = time.monotonic() + timeout_s + 1
+        while media.get_parsed_status() == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        milliseconds = media.get_duration()
+        return milliseconds / 1000 if milliseconds > 0 else None
+    finally:
+        media.release()
+        instance.release()
+
+
 class VideoPlayer(QObject):
     """One lesson's playback. Positions are seconds (floats); libvlc speaks milliseconds."""
 

@@ -77,6 +77,7 @@ class LessonOutline:
     lesson_type: LessonType
     is_preview: bool
     has_video: bool
+    duration_seconds: int | None = None
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,8 @@ class AuthoringService:
             sections = tuple(
                 SectionOutline(s.id, s.title, tuple(
                     LessonOutline(lesson.id, lesson.title, lesson.lesson_type,
-                                  lesson.is_preview, lesson.video_asset_id is not None)
+                                  lesson.is_preview, lesson.video_asset_id is not None,
+                                  lesson.duration_seconds)
                     for lesson in _lessons(session, s.id)))
                 for s in _sections(session, course_id)
             )  # fmt: skip

@@ -18,7 +18,7 @@ from lmsdesk.contracts.auth import LoginRequest, LogoutRequest, Me, RefreshReque
 from lmsdesk.contracts.certificates import CertificateKey
 from lmsdesk.contracts.commerce import CheckoutSession, CourseRef, EnrollmentView, OrderView
 from lmsdesk.contracts.common import ErrorResponse, Health
-from lmsdesk.contracts.media import MediaLink
+from lmsdesk.contracts.media import MediaLink, UploadStart, UploadState
 from lmsdesk.contracts.sync import PullRequest, PullResponse, PushRequest, PushResponse
 
 _log = logging.getLogger(__name__)
@@ -120,6 +120,23 @@ class ApiClient:
         response = self._request("POST", f"/media/{asset_id}/link", token=access_token)
         return self._parse(response, MediaLink)
 
+    def start_upload(self, access_token: str, body: UploadStart) -> UploadState:
+        response = self._request("POST", "/media", json=body, token=access_token)
+        return self._parse(response, UploadState)
+
+    def upload_state(self, access_token: str, asset_id: uuid.UUID) -> UploadState:
+        response = self._request("GET", f"/media/{asset_id}/upload", token=access_token)
+        return self._parse(response, UploadState)
+
+    def upload_chunk(
+        self, access_token: str, asset_id: uuid.UUID, offset: int, data: bytes
+    ) -> UploadState:
+        response = self._request(
+            "PUT", f"/media/{asset_id}/content", token=access_token, raw=data,
+            headers={"Upload-Offset": str(offset), "Content-Type": "application/octet-stream"},
+        )  # fmt: skip
+        return self._parse(response, UploadState)
+
     @contextmanager
     def open_media(
         self, access_token: str, asset_id: uuid.UUID, *, start: int, etag: str, chunk_bytes: int
@@ -144,11 +161,20 @@ class ApiClient:
 
     # ------------------------------------------------------------------ plumbing
     def _request(
-        self, method: str, path: str, *, json: BaseModel | None = None, token: str | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        json: BaseModel | None = None,
+        token: str | None = None,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         """Send one request; answers only with a 2xx response, raises ApiFailure otherwise."""
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        content = None
+        headers = dict(headers or {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        content = raw
         if json is not None:
             # pydantic's own (Rust) encoder: a push carries a thousand mutations.
             content = json.model_dump_json().encode()

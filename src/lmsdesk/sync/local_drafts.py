@@ -13,6 +13,7 @@ from lmsdesk.contracts.authoring import (
     EDITABLE,
     AddLessonArgs,
     AddSectionArgs,
+    AttachMediaArgs,
     CreateCourseArgs,
     DeleteArgs,
     EditFieldArgs,
@@ -23,6 +24,7 @@ from lmsdesk.contracts.authoring import (
 )
 from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.enums import CourseLevel, CourseStatus
+from lmsdesk.local_db.models.client import Upload
 from lmsdesk.local_db.models.mirror import Course, CourseSection, DraftConflict, Lesson
 from lmsdesk.local_db.outbox import Coalesce
 from lmsdesk.sync.local_mutation import LocalContext, LocalMutation
@@ -105,6 +107,19 @@ def _delete(ctx: LocalContext, args: DeleteArgs) -> None:
         ctx.session.delete(row)
 
 
+def _attach_media(ctx: LocalContext, args: AttachMediaArgs) -> None:
+    lesson = ctx.session.get(Lesson, args.lesson_id)
+    if lesson is None:
+        return
+    if args.kind == "subtitles":
+        lesson.subtitles_asset_id = args.asset_id
+        return
+    lesson.video_asset_id = args.asset_id
+    upload = ctx.session.get(Upload, args.asset_id) if args.asset_id else None
+    duration = upload.duration_seconds if upload is not None else None
+    lesson.duration_seconds = round(duration) if duration is not None else None
+
+
 def _resolve(ctx: LocalContext, args: ResolveConflictArgs) -> None:
     conflict = ctx.session.get(DraftConflict, args.conflict_id)
     if conflict is None or conflict.resolved_at is not None:
@@ -161,6 +176,8 @@ DRAFT_MUTATIONS = [
                   lambda a: f"move:{a.lesson_id}", Coalesce.REPLACE),
     LocalMutation("draft.delete@1", DeleteArgs, _delete,
                   lambda s, a: f"Deleted {a.entity} {_title_of(s, a.entity, a.entity_id)}"),
+    LocalMutation("draft.attach_media@1", AttachMediaArgs, _attach_media,
+                  lambda s, a: f"{a.kind.capitalize()} of {_title_of(s, 'lesson', a.lesson_id)}"),
     LocalMutation("draft.resolve_conflict@1", ResolveConflictArgs, _resolve,
                   lambda _s, _a: "Resolved a conflicting edit"),
     LocalMutation("draft.submit@1", CourseRef, _submit,

@@ -7,10 +7,11 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
 from lmsdesk.contracts.authoring import Keep
 from lmsdesk.contracts.enums import LessonType
@@ -23,9 +24,12 @@ from lmsdesk.services.authoring import (
 )
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.session import NotSignedIn
+from lmsdesk.services.uploads import UploadService, UploadView
+from lmsdesk.sync.api_client import ServerUnreachable
+from lmsdesk.sync.auth_session import SessionEnded
 from lmsdesk.ui.authoring_page import AuthoringPage
 from lmsdesk.ui.curriculum_tree import ID_ROLE
-from lmsdesk.ui.tasks import TaskManager
+from lmsdesk.ui.tasks import Lane, TaskManager
 
 _log = logging.getLogger(__name__)
 _KIND_WORDS = {LessonType.TEXT: "text lesson", LessonType.VIDEO: "video lesson",
@@ -36,17 +40,25 @@ AskText = Callable[[str, str, str], str | None]
 
 
 class AuthoringController(QObject):
+    #: (asset id, bytes the server has, size), from the upload lane
+    upload_progress = Signal(object, int, int)
+
     def __init__(
         self,
         *,
         page: AuthoringPage,
         service: AuthoringService,
+        uploads: UploadService,
         tasks: TaskManager,
         ask_text: AskText | None = None,
         tell: Callable[[str], None] | None = None,
+        pick_file: Callable[[], Path | None] | None = None,
     ) -> None:
         super().__init__(page)
         self._page, self._service, self._tasks = page, service, tasks
+        self._uploads = uploads
+        self._uploading = False
+        self.pick_file = pick_file or self._file_dialog
         self.ask_text = ask_text or self._dialog
         self.tell = tell or (lambda text: QMessageBox.information(page, "Authoring", text))
         self._course: uuid.UUID | None = None
@@ -64,6 +76,9 @@ class AuthoringController(QObject):
         editor.resolve_requested.connect(self.resolve)
         editor.lesson_selected.connect(self._open_lesson)
         editor.rename_requested.connect(self.rename_selected)
+        editor.video.import_requested.connect(self.import_video)
+        editor.video.retry_requested.connect(self.retry_upload)
+        self.upload_progress.connect(editor.video.show_progress)
         editor.tree.section_moved.connect(
             lambda section, index: self._change(lambda: service.move_section(section, index))
         )
@@ -111,9 +126,56 @@ class AuthoringController(QObject):
 
     def _open_lesson(self, lesson_id: uuid.UUID) -> None:
         editor = self._page.editor
-        self._tasks.run(lambda: self._service.lesson_content(lesson_id),
-                        on_success=lambda text: editor.show_lesson(lesson_id, text),
+
+        def load() -> tuple[str, UploadView | None]:
+            upload = self._uploads.for_lessons([lesson_id]).get(lesson_id)
+            return self._service.lesson_content(lesson_id), upload
+
+        self._tasks.run(load, on_success=lambda got: editor.show_lesson(lesson_id, *got),
                         on_failure=self._failed)  # fmt: skip
+
+    # ------------------------------------------------------------------ video files
+    def import_video(self) -> None:
+        lesson = self._page.editor.lesson_id
+        path = self.pick_file() if lesson is not None else None
+        if lesson is None or path is None:
+            return
+
+        def imported(_view: UploadView) -> None:
+            self._open_lesson(lesson)
+            self.start_uploads()
+
+        self._tasks.run(lambda: self._uploads.import_file(lesson, path, "video"),
+                        on_success=imported, on_failure=self._failed, lane=Lane.IO)  # fmt: skip
+
+    def retry_upload(self, asset_id: uuid.UUID) -> None:
+        self._tasks.run(lambda: self._uploads.retry(asset_id),
+                        on_success=lambda _none: self.start_uploads(),
+                        on_failure=self._failed)  # fmt: skip
+
+    def stop_uploads(self) -> None:
+        self._uploads.stop()
+
+    def start_uploads(self) -> None:
+        """Send waiting files (after an import, at sign-in, on reconnect, after each sync)."""
+        if self._uploading:
+            return
+        self._uploading = True
+
+        def finished(_result: object) -> None:
+            self._uploading = False
+            lesson = self._page.editor.lesson_id
+            self.refresh()
+            if lesson is not None:
+                self._open_lesson(lesson)
+
+        def stopped(error: BaseException) -> None:
+            if not isinstance(error, (ServerUnreachable, NotSignedIn, SessionEnded)):
+                _log.error("upload run failed", exc_info=error)
+            finished(None)
+
+        self._tasks.run(lambda: self._uploads.run(self.upload_progress.emit),
+                        on_success=finished, on_failure=stopped, lane=Lane.UPLOAD)  # fmt: skip
 
     # ------------------------------------------------------------------ changes
     def new_course(self) -> None:
@@ -198,6 +260,12 @@ class AuthoringController(QObject):
                 return None
         section = item.parent() or item
         return section.data(0, ID_ROLE)
+
+    def _file_dialog(self) -> Path | None:
+        name, _filter = QFileDialog.getOpenFileName(
+            self._page, "Import video", str(Path.home()), "Videos (*.mp4 *.webm *.mov)"
+        )
+        return Path(name) if name else None
 
     def _dialog(self, title: str, label: str, text: str) -> str | None:
         answer, ok = QInputDialog.getText(self._page, title, label, QLineEdit.EchoMode.Normal,

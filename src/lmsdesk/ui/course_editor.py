@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
 from lmsdesk.contracts.authoring import Keep
 from lmsdesk.contracts.enums import CourseLevel, CourseStatus, LessonType
 from lmsdesk.services.authoring import Conflict, Draft
+from lmsdesk.services.uploads import UploadView
 from lmsdesk.ui.curriculum_tree import CurriculumTree
 from lmsdesk.ui.markdown_editor import MarkdownEditor
 from lmsdesk.ui.pages import clear_layout
+from lmsdesk.ui.video_upload_panel import VideoUploadPanel
 
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "INR", "JPY")
 _LEVELS = {CourseLevel.ALL_LEVELS: "All levels", CourseLevel.BEGINNER: "Beginner",
@@ -233,6 +235,7 @@ class CourseEditor(QWidget):
         self.lesson_kind = QLabel()
         self.lesson_kind.setObjectName("pageSubtitle")
         self.lesson_body = MarkdownEditor("Write the lesson in Markdown.")
+        self.video = VideoUploadPanel()
         self.lesson_note = QLabel()
         self.lesson_note.setWordWrap(True)
         self.lesson_note.setObjectName("emptyState")
@@ -241,6 +244,8 @@ class CourseEditor(QWidget):
         form.addRow("", self.preview_box)
         form.addRow("Type", self.lesson_kind)
         form.addRow(self.lesson_body)
+        form.addRow("Video", self.video)
+        self._lesson_form = form
         form.addRow(self.lesson_note)
 
         def lesson(field: str, value: Any) -> None:
@@ -303,7 +308,9 @@ class CourseEditor(QWidget):
         self.lesson_id = None
         self.panels.setCurrentIndex(0)
 
-    def show_lesson(self, lesson_id: uuid.UUID, content: str) -> None:
+    def show_lesson(
+        self, lesson_id: uuid.UUID, content: str, upload: UploadView | None = None
+    ) -> None:
         """The selected lesson's editor, with its body read from the store."""
         lesson = next((x for s in (self.draft.sections if self.draft else ()) for x in s.lessons
                        if x.id == lesson_id), None)  # fmt: skip
@@ -319,12 +326,14 @@ class CourseEditor(QWidget):
             self.lesson_body.setVisible(is_text)
             if is_text:
                 self.lesson_body.load(content)
-            self.lesson_note.setVisible(not is_text)
+            is_video = lesson.lesson_type is LessonType.VIDEO
+            self._lesson_form.setRowVisible(self.video, is_video)
+            if is_video:
+                self.video.show_upload(upload, has_video=lesson.has_video,
+                                       seconds=lesson.duration_seconds)  # fmt: skip
+            self.lesson_note.setVisible(lesson.lesson_type is LessonType.QUIZ)
             self.lesson_note.setText(
-                "Importing and uploading the video is not in this build yet: the lesson keeps "
-                "its place in the curriculum and the checklist lists it until a video is added."
-                if lesson.lesson_type is LessonType.VIDEO
-                else "The quiz editor is not in this build yet: the quiz keeps its place."
+                "The quiz editor is not in this build yet: the quiz keeps its place."
             )
             self.panels.setCurrentIndex(1)
         finally:

@@ -26,6 +26,7 @@ class Lane(Enum):
     DATABASE = "database"
     IO = "io"
     DOWNLOAD = "download"
+    UPLOAD = "upload"
 
 
 class TaskManager(QObject):
@@ -39,6 +40,7 @@ class TaskManager(QObject):
             Lane.DATABASE: ThreadPoolExecutor(max_workers=1, thread_name_prefix="lmsdesk-db"),
             Lane.IO: ThreadPoolExecutor(max_workers=2, thread_name_prefix="lmsdesk-io"),
             Lane.DOWNLOAD: ThreadPoolExecutor(max_workers=1, thread_name_prefix="lmsdesk-dl"),
+            Lane.UPLOAD: ThreadPoolExecutor(max_workers=1, thread_name_prefix="lmsdesk-ul"),
         }
         self._running = 0
         self._closed = False

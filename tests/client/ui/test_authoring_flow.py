@@ -19,11 +19,14 @@ from lmsdesk.contracts.enums import CourseStatus, LessonType
 from lmsdesk.services.authoring import Conflict, Draft, LessonOutline, SectionOutline
 from lmsdesk.ui.course_editor import CourseEditor
 from lmsdesk.ui.curriculum_tree import CurriculumTree
+from lmsdesk_server.resources import resources_dir
 from tests.client.ui.conftest import AppFactory
 from tests.client.ui.test_screens_render import _save
 from tests.client.ui.test_sign_in_flow import sign_in
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
+
+DEMO_VIDEO = resources_dir() / "demo" / "welcome.mp4"
 
 
 def _answers(app: Application, *titles: str) -> list[str]:
@@ -190,3 +193,36 @@ def test_conflicts_and_the_reviewers_feedback_show_both_sides(qtbot: QtBot, shot
     with qtbot.waitSignal(editor.resolve_requested) as chosen:
         keep_mine.click()
     assert chosen.args == [conflict.id, Keep.MINE]
+
+
+def test_a_video_lesson_imports_its_file_and_shows_the_upload(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink,
+    shots: Path,
+) -> None:  # fmt: skip
+    email = live_server.create_user(Role.INSTRUCTOR, name="Ada Instructor")
+    app = start_app(link.url)
+    with qtbot.waitSignal(app.sync.finished, timeout=30_000):
+        sign_in(qtbot, app, link.url, email)
+    app.window.go_to_page("Authoring")
+    page, control = app.window.authoring_page, app.authoring
+    editor = page.editor
+    _answers(app, "Video course", "Basics", "Welcome")
+    control.new_course()
+    qtbot.waitUntil(lambda: editor.isVisible(), timeout=5000)
+    editor.add_section_button.click()
+    qtbot.waitUntil(lambda: editor.tree.topLevelItemCount() == 1, timeout=5000)
+    control.add_lesson(None, LessonType.VIDEO)
+    qtbot.waitUntil(lambda: editor.tree.topLevelItem(0).childCount() == 1, timeout=5000)
+    assert editor.tree.topLevelItem(0).child(0).text(0) == "▶  Welcome  · video missing"
+    editor.tree.setCurrentItem(editor.tree.topLevelItem(0).child(0))
+    qtbot.waitUntil(lambda: editor.video.isVisible(), timeout=5000)
+    assert editor.video.status.text() == "No video yet. Import one; it uploads when you are online."
+
+    control.pick_file = lambda: DEMO_VIDEO
+    editor.video.import_button.click()
+    qtbot.waitUntil(lambda: editor.video.status.text() == "welcome.mp4 · 0:30 · on the server",
+                    timeout=20_000)  # fmt: skip
+    qtbot.waitUntil(lambda: editor.tree.topLevelItem(0).child(0).text(0) == "▶  Welcome",
+                    timeout=5000)  # fmt: skip
+    assert "Upload the video" not in editor.checklist.text()
+    _save(app.window, shots / "authoring-video.png")

@@ -131,6 +131,39 @@ class QuizDraft(LocalBase):
     updated_at: Mapped[datetime]
 
 
+class UploadState(enum.StrEnum):
+    """queued -> uploading -> done; uploading -> queued (connection lost: resumes later);
+    queued | uploading -> failed (the server refused it); failed -> queued (retry)."""
+
+    QUEUED = "queued"
+    UPLOADING = "uploading"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Upload(LocalBase):
+    """A file imported into a lesson, waiting to reach the server (or already there). The
+    bytes sent so far are the server's to say; `bytes_sent` is what it last said."""
+
+    __tablename__ = "uploads"
+
+    asset_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    lesson_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # video | subtitles
+    relative_path: Mapped[str] = mapped_column(String(500))  # the copy under the media root
+    filename: Mapped[str] = mapped_column(String(255))
+    mime_type: Mapped[str] = mapped_column(String(120))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    duration_seconds: Mapped[float | None]
+    bytes_sent: Mapped[int] = mapped_column(BigInteger, default=0)
+    state: Mapped[UploadState] = mapped_column(
+        status_enum(UploadState, "upload_state"), default=UploadState.QUEUED
+    )
+    error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+
+
 class Setting(LocalBase):
     __tablename__ = "settings"
 

@@ -1,0 +1,237 @@
+"""A lesson's video or subtitles, from the instructor's disk to the server.
+
+Import works offline: the file is copied under the account's media root (hashed on the way, its
+length probed), and waits in `uploads`. When online, each waiting file is announced to the
+server and sent in chunks from the offset the server reports, so a dropped connection or a
+restart resumes instead of starting over. When the server has the whole file, the lesson gets
+it through `draft.attach_media`, an ordinary synced change.
+
+Blocking: import on the io lane, run on the upload lane, queries on the database lane.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import mimetypes
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from lmsdesk.contracts.authoring import AttachMediaArgs
+from lmsdesk.contracts.enums import MediaStatus
+from lmsdesk.contracts.media import UPLOAD_TYPES, UploadStart
+from lmsdesk.contracts.media import UploadState as ApiUploadState
+from lmsdesk.local_db.models.client import Upload, UploadState
+from lmsdesk.local_db.models.mirror import Lesson
+from lmsdesk.player.vlc_player import probe_duration
+from lmsdesk.services.errors import UserFacingError
+from lmsdesk.services.session import SessionService
+from lmsdesk.sync.api_client import ApiClient, ApiRejected, ServerUnreachable
+
+_log = logging.getLogger(__name__)
+CHUNK_BYTES = 8 * 1024 * 1024
+#: The server's limit (ServerSettings.media_max_bytes by default), checked before copying.
+MAX_BYTES = 4 * 1024**3
+_EXTRA_TYPES = {".vtt": "text/vtt", ".mov": "video/quicktime", ".webm": "video/webm"}
+
+#: (asset id, bytes the server has, size)
+UploadProgress = Callable[[uuid.UUID, int, int], None]
+
+
+class _Stopped(Exception):
+    pass
+
+
+class UploadRefused(UserFacingError):
+    """The file cannot be used; `message` says why."""
+
+
+@dataclass(frozen=True)
+class UploadView:
+    asset_id: uuid.UUID
+    lesson_id: uuid.UUID
+    kind: str
+    filename: str
+    size_bytes: int
+    bytes_sent: int
+    state: UploadState
+    error: str | None
+
+
+class UploadService:
+    def __init__(self, session: SessionService, *, chunk_bytes: int = CHUNK_BYTES) -> None:
+        self._session = session
+        self._chunk_bytes = chunk_bytes
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        """Stop the file in flight before its next chunk (quitting); it resumes next time."""
+        self._stop.set()
+
+    def import_file(self, lesson_id: uuid.UUID, source: Path, kind: str) -> UploadView:
+        """Copy a file in for a lesson (offline is fine); it uploads when the app is online."""
+        mime = _EXTRA_TYPES.get(source.suffix.lower()) or mimetypes.guess_type(source.name)[0]
+        if mime is None or UPLOAD_TYPES.get(mime) != kind:
+            wanted = "an MP4, WebM or MOV video" if kind == "video" else "a WebVTT (.vtt) file"
+            raise UploadRefused(f"'{source.name}' is not {wanted}.")
+        try:
+            size = source.stat().st_size
+        except OSError as exc:
+            raise UploadRefused(f"'{source.name}' cannot be read: {exc.strerror}.") from exc
+        if size == 0 or size > MAX_BYTES:
+            raise UploadRefused(f"'{source.name}' is empty." if size == 0 else
+                                f"'{source.name}' is larger than the 4 GB limit.")  # fmt: skip
+        asset_id = uuid.uuid4()
+        relative = f"uploads/{asset_id}{source.suffix.lower()}"
+        root = self._session.require_media_root()
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        try:
+            with source.open("rb") as src, target.open("wb") as out:
+                while chunk := src.read(1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+        except OSError as exc:
+            target.unlink(missing_ok=True)
+            raise UploadRefused(f"Could not copy '{source.name}': {exc.strerror}.") from exc
+        duration = probe_duration(target) if kind == "video" else None
+        with self._session.require_store().transaction() as session:
+            if session.get(Lesson, lesson_id) is None:
+                target.unlink(missing_ok=True)
+                raise UploadRefused("That lesson was deleted.")
+            for older in session.scalars(select(Upload).where(
+                    Upload.lesson_id == lesson_id, Upload.kind == kind,
+                    Upload.state != UploadState.DONE)):  # fmt: skip
+                (root / older.relative_path).unlink(missing_ok=True)
+                session.delete(older)  # a newer file replaces one not yet sent
+            upload = Upload(
+                asset_id=asset_id, lesson_id=lesson_id, kind=kind, relative_path=relative,
+                filename=source.name, mime_type=mime, size_bytes=size,
+                sha256=digest.hexdigest(), duration_seconds=duration, bytes_sent=0,
+                state=UploadState.QUEUED, updated_at=datetime.now(UTC),
+            )  # fmt: skip
+            session.add(upload)
+            session.flush()
+            return _view(upload)
+
+    def for_lessons(self, lesson_ids: list[uuid.UUID]) -> dict[uuid.UUID, UploadView]:
+        """The newest upload of each lesson that has one."""
+        with self._session.require_store().reading() as session:
+            rows = session.scalars(
+                select(Upload).where(Upload.lesson_id.in_(lesson_ids))
+                .order_by(Upload.updated_at)
+            )  # fmt: skip
+            return {row.lesson_id: _view(row) for row in rows}
+
+    def run(self, progress: UploadProgress | None = None) -> int:
+        """Send every waiting file; returns how many finished. Raises ServerUnreachable when
+        the connection goes (what was sent is kept: the next run resumes)."""
+        report = progress or (lambda _a, _d, _t: None)
+        self._stop.clear()
+        store = self._session.require_store()
+        with store.transaction() as session:
+            waiting = session.scalars(
+                select(Upload).where(Upload.state.in_([UploadState.QUEUED,
+                                                       UploadState.UPLOADING]))
+            ).all()  # fmt: skip
+            jobs_data = [
+                (
+                    u.asset_id,
+                    u.relative_path,
+                    u.filename,
+                    u.mime_type,
+                    u.size_bytes,
+                    u.sha256,
+                    u.duration_seconds,
+                    u.lesson_id,
+                    u.kind,
+                )
+                for u in waiting
+            ]
+        finished = 0
+        for asset_id, relative, filename, mime, size, sha256, duration, lesson, kind in jobs_data:
+            try:
+                self._send(asset_id, self._session.require_media_root() / relative,
+                           UploadStart(asset_id=asset_id, filename=filename, mime_type=mime,
+                                       size_bytes=size, sha256=sha256,
+                                       duration_seconds=duration), report)  # fmt: skip
+            except ApiRejected as exc:
+                self._settle(asset_id, UploadState.FAILED, error=exc.message)
+                continue
+            except ServerUnreachable:
+                self._settle(asset_id, UploadState.QUEUED)
+                raise
+            except _Stopped:
+                self._settle(asset_id, UploadState.QUEUED)
+                return finished
+            attach = AttachMediaArgs.model_validate(
+                {"lesson_id": lesson, "kind": kind, "asset_id": asset_id}
+            )
+            self._session.require_engine().record("draft.attach_media@1", attach)
+            self._settle(asset_id, UploadState.DONE, sent=size)
+            finished += 1
+        return finished
+
+    def retry(self, asset_id: uuid.UUID) -> None:
+        self._settle(asset_id, UploadState.QUEUED, error=None)
+
+    def _send(self, asset_id: uuid.UUID, path: Path, start: UploadStart,
+              report: UploadProgress) -> None:  # fmt: skip
+        state = self._session.api_call(lambda api, token: api.start_upload(token, start))
+        self._settle(asset_id, UploadState.UPLOADING, sent=state.received_bytes)
+        restarted = False
+        with path.open("rb") as data:
+            while state.status is not MediaStatus.READY:
+                if self._stop.is_set():
+                    raise _Stopped
+                offset = state.received_bytes
+                report(asset_id, offset, start.size_bytes)
+                data.seek(offset)
+                chunk = data.read(self._chunk_bytes)
+                try:
+                    send = functools.partial(_chunk, asset_id=asset_id, offset=offset, data=chunk)
+                    state = self._session.api_call(send)
+                except ApiRejected as exc:
+                    if exc.status_code == 409:  # we were behind or ahead: ask where it stands
+                        state = self._session.api_call(
+                            lambda api, token: api.upload_state(token, asset_id)
+                        )
+                    elif exc.code == "checksum_mismatch" and not restarted:
+                        restarted = True  # damaged in transit: once more from the start
+                        state = self._session.api_call(
+                            lambda api, token: api.upload_state(token, asset_id)
+                        )
+                    else:
+                        raise
+                self._settle(asset_id, UploadState.UPLOADING, sent=state.received_bytes)
+        report(asset_id, start.size_bytes, start.size_bytes)
+
+    def _settle(self, asset_id: uuid.UUID, state: UploadState, *, sent: int | None = None,
+                error: str | None = None) -> None:  # fmt: skip
+        with self._session.require_store().transaction() as session:
+            upload = session.get(Upload, asset_id)
+            if upload is None:
+                return
+            upload.state, upload.error = state, error
+            if sent is not None:
+                upload.bytes_sent = sent
+            upload.updated_at = datetime.now(UTC)
+
+
+def _chunk(
+    api: ApiClient, token: str, *, asset_id: uuid.UUID, offset: int, data: bytes
+) -> ApiUploadState:
+    return api.upload_chunk(token, asset_id, offset, data)
+
+
+def _view(upload: Upload) -> UploadView:
+    return UploadView(upload.asset_id, upload.lesson_id, upload.kind, upload.filename,
+                      upload.size_bytes, upload.bytes_sent, upload.state, upload.error)  # fmt: skip

@@ -1,0 +1,96 @@
+"""A lesson video imported offline, sent when online, resumed after the connection drops
+midway, attached to its lesson, and then gone from the submit checklist."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from lmsdesk.contracts.common import Role
+from lmsdesk.contracts.enums import LessonType
+from lmsdesk.local_db.models.client import UploadState
+from lmsdesk.services.authoring import AuthoringService
+from lmsdesk.services.uploads import UploadRefused, UploadService
+from lmsdesk.sync.api_client import ServerUnreachable
+from lmsdesk_server.resources import resources_dir
+from tests.support.laptop import Laptop
+from tests.support.live_server import LiveServer
+from tests.support.network import CuttableLink
+
+DEMO_VIDEO = resources_dir() / "demo" / "welcome.mp4"
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    with httpx.Client(timeout=5) as client:
+        yield client
+
+
+@pytest.fixture
+def laptop(tmp_path: Path, link: CuttableLink, http: httpx.Client,
+           live_server: LiveServer) -> Laptop:  # fmt: skip
+    machine = Laptop(tmp_path / "laptop", link, http)
+    machine.sign_in(live_server.create_user(Role.INSTRUCTOR))
+    return machine
+
+
+def test_a_video_imported_offline_uploads_resumes_and_joins_its_lesson(
+    laptop: Laptop, link: CuttableLink, live_server: LiveServer
+) -> None:
+    author = AuthoringService(laptop.service)
+    uploads = UploadService(laptop.service, chunk_bytes=256 * 1024)
+    course = author.create_course("Video course")
+    lesson = author.add_lesson(author.add_section(course, "One"), "Welcome", LessonType.VIDEO)
+
+    link.cut()
+    imported = uploads.import_file(lesson, DEMO_VIDEO, "video")
+    assert (imported.state, imported.size_bytes) == (UploadState.QUEUED, DEMO_VIDEO.stat().st_size)
+    with pytest.raises(ServerUnreachable):
+        uploads.run()
+    assert uploads.for_lessons([lesson])[lesson].state is UploadState.QUEUED
+    assert "Upload the video of 1 lesson(s)." in author.draft(course).problems
+
+    link.restore()
+    laptop.engine.sync()  # the course reaches the server first
+    seen: list[int] = []
+
+    def cut_after_two_chunks(_asset: object, done: int, _total: int) -> None:
+        seen.append(done)
+        if len(seen) == 3:
+            link.cut()  # the train enters a tunnel mid-upload
+
+    with pytest.raises(ServerUnreachable):
+        uploads.run(cut_after_two_chunks)
+    interrupted = uploads.for_lessons([lesson])[lesson]
+    assert interrupted.state is UploadState.QUEUED
+    assert interrupted.bytes_sent == 2 * 256 * 1024
+
+    link.restore()
+    resumed: list[int] = []
+    assert uploads.run(lambda _a, done, _t: resumed.append(done)) == 1
+    assert resumed[0] == 2 * 256 * 1024  # carried on, did not start over
+    assert resumed[-1] == DEMO_VIDEO.stat().st_size
+    assert uploads.for_lessons([lesson])[lesson].state is UploadState.DONE
+
+    laptop.engine.sync()
+    outline = author.draft(course)
+    video = outline.sections[0].lessons[0]
+    assert video.has_video
+    assert "Upload the video of 1 lesson(s)." not in outline.problems
+    stored = live_server.media_bytes(imported.asset_id)
+    assert hashlib.sha256(stored).hexdigest() == hashlib.sha256(DEMO_VIDEO.read_bytes()).hexdigest()
+
+
+def test_only_videos_are_taken_for_a_video_lesson(laptop: Laptop, tmp_path: Path) -> None:
+    author = AuthoringService(laptop.service)
+    course = author.create_course("Video course")
+    lesson = author.add_lesson(author.add_section(course, "One"), "Welcome", LessonType.VIDEO)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a video")
+    with pytest.raises(UploadRefused, match="is not an MP4, WebM or MOV video"):
+        UploadService(laptop.service).import_file(lesson, notes, "video")
+    assert UploadService(laptop.service).for_lessons([lesson]) == {}
