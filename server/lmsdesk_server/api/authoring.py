@@ -11,6 +11,7 @@ from fastapi import APIRouter, Response, status
 
 from lmsdesk.contracts.authoring import (
     AddLessonArgs,
+    AddQuestionArgs,
     AddSectionArgs,
     AttachMediaArgs,
     CreateCourseArgs,
@@ -50,6 +51,18 @@ def add_section(body: AddSectionArgs, actor: CurrentActor, session: SessionDep) 
 @router.post("/lessons", status_code=status.HTTP_201_CREATED, responses=_errors)
 def add_lesson(body: AddLessonArgs, actor: CurrentActor, session: SessionDep) -> Row | None:
     return mutation_door.run(session, actor, "draft.add_lesson@1", body)
+
+
+@router.post("/questions", status_code=status.HTTP_201_CREATED, responses=_errors)
+def add_question(body: AddQuestionArgs, actor: CurrentActor, session: SessionDep) -> Row | None:
+    return mutation_door.run(session, actor, "draft.add_question@1", body)
+
+
+@router.delete("/questions/{question_id}", status_code=204, responses=_errors)
+def delete_question(question_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Response:
+    args = DeleteArgs(entity="question", entity_id=question_id)
+    mutation_door.run(session, actor, "draft.delete@1", args)
+    return Response(status_code=204)
 
 
 @router.patch("/fields", responses=_errors)

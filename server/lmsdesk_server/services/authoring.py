@@ -21,6 +21,7 @@ from lmsdesk.contracts.authoring import (
     EDITABLE,
     EDITABLE_STATUSES,
     AddLessonArgs,
+    AddQuestionArgs,
     AddSectionArgs,
     AttachMediaArgs,
     CreateCourseArgs,
@@ -30,12 +31,15 @@ from lmsdesk.contracts.authoring import (
     MoveLessonArgs,
     MoveSectionArgs,
     ResolveConflictArgs,
+    new_question_answer,
+    question_problems,
     submission_problems,
     wire_value,
 )
 from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType, MediaStatus
+from lmsdesk.contracts.ids import quiz_id
 from lmsdesk.contracts.media import UPLOAD_TYPES
 from lmsdesk_server.db.models import (
     Course,
@@ -58,7 +62,19 @@ from lmsdesk_server.services.mutation_base import (
 )
 from lmsdesk_server.services.serialize import json_value, row_dict
 
-_MODELS: dict[str, Any] = {"course": Course, "section": CourseSection, "lesson": Lesson}
+_MODELS: dict[str, Any] = {"course": Course, "section": CourseSection, "lesson": Lesson,
+                           "quiz": Quiz, "question": QuizQuestion}  # fmt: skip
+
+
+def _course_id_of(session: Session, entity: str, row: Any) -> uuid.UUID:
+    if entity == "course":
+        return row.id  # type: ignore[no-any-return]
+    if entity == "question":
+        row = session.get(Quiz, row.quiz_id)
+    if entity in ("quiz", "question"):
+        row = session.get(Lesson, row.lesson_id)
+    return row.course_id  # type: ignore[no-any-return]
+
 
 _NOT_EDITABLE = {
     CourseStatus.PENDING: "It is waiting for review and cannot be changed until a decision.",
@@ -163,6 +179,12 @@ def add_lesson(ctx: MutationContext, args: AddLessonArgs) -> dict[str, object]:
     )  # fmt: skip
     ctx.session.add(lesson)
     stamp(ctx.session, lesson, draft_partition(course.id))
+    if args.lesson_type is LessonType.QUIZ:
+        ctx.session.flush()  # the lesson first: the quiz refers to it
+        quiz = Quiz(id=quiz_id(lesson.id), lesson_id=lesson.id, passing_percent=70,
+                    shuffle_questions=False, show_correct_answers=True)  # fmt: skip
+        ctx.session.add(quiz)
+        stamp(ctx.session, quiz, draft_partition(course.id))
     _touch(ctx, course)
     ctx.session.flush()
     return row_dict(lesson)
@@ -174,7 +196,7 @@ def edit_field(ctx: MutationContext, args: EditFieldArgs) -> dict[str, object]:
     row = ctx.session.get(_MODELS[args.entity], args.entity_id)
     if row is None:
         raise MutationRejected(f"That {args.entity} no longer exists (deleted on another device?).")
-    course = _course_of(ctx, row.id if args.entity == "course" else row.course_id)
+    course = _course_of(ctx, _course_id_of(ctx.session, args.entity, row))
     value = wire_value(args.entity, args.field, args.value)
     current = json_value(getattr(row, args.field))
     if current == value:
@@ -203,6 +225,32 @@ def edit_field(ctx: MutationContext, args: EditFieldArgs) -> dict[str, object]:
 
 def _set(row: Any, entity: str, field: str, value: Any) -> None:
     setattr(row, field, EDITABLE[entity][field].validate_python(value))
+
+
+def add_question(ctx: MutationContext, args: AddQuestionArgs) -> dict[str, object]:
+    quiz = ctx.session.get(Quiz, args.quiz_id)
+    if quiz is None:
+        raise MutationRejected("That quiz no longer exists.")
+    course = _course_of(ctx, _course_id_of(ctx.session, "quiz", quiz))
+    existing = ctx.session.get(QuizQuestion, args.question_id)
+    if existing is not None:
+        if existing.quiz_id == quiz.id:
+            raise MutationMerged("The question exists already.", row_dict(existing))
+        raise MutationRejected("That question id is taken.")
+    last = ctx.session.scalar(
+        select(func.max(QuizQuestion.position)).where(QuizQuestion.quiz_id == quiz.id)
+    )
+    options, answer = new_question_answer(args.question_type)
+    question = QuizQuestion(
+        id=args.question_id, quiz_id=quiz.id, position=(last or 0) + 1,
+        question_type=args.question_type, prompt=args.prompt, options=options,
+        correct_answer=answer, points=1, explanation="",
+    )  # fmt: skip
+    ctx.session.add(question)
+    stamp(ctx.session, question, draft_partition(course.id))
+    _touch(ctx, course)
+    ctx.session.flush()
+    return row_dict(question)
 
 
 def move_section(ctx: MutationContext, args: MoveSectionArgs) -> dict[str, object]:
@@ -238,11 +286,19 @@ def move_lesson(ctx: MutationContext, args: MoveLessonArgs) -> dict[str, object]
 
 
 def delete(ctx: MutationContext, args: DeleteArgs) -> None:
-    row: CourseSection | Lesson | None = ctx.session.get(_MODELS[args.entity], args.entity_id)
+    row: CourseSection | Lesson | QuizQuestion | None = ctx.session.get(
+        _MODELS[args.entity], args.entity_id
+    )
     if row is None:
         raise MutationMerged(f"The {args.entity} was deleted already.")
-    course = _course_of(ctx, row.course_id)
+    course = _course_of(ctx, _course_id_of(ctx.session, args.entity, row))
     partition = draft_partition(course.id)
+    if isinstance(row, QuizQuestion):
+        write_tombstone(ctx.session, partition, "quiz_questions", str(row.id))
+        ctx.session.delete(row)
+        _touch(ctx, course)
+        ctx.session.flush()
+        return None
     if isinstance(row, CourseSection):
         lessons = list(ctx.session.scalars(select(Lesson).where(Lesson.section_id == row.id)))
     else:
@@ -371,8 +427,31 @@ def checklist(session: Session, course: Course) -> list[str]:
     return submission_problems(
         title=course.title, lessons_per_section=[int(n) for _, n in counts],
         price_cents=course.price_cents, videos_missing=int(videos_missing or 0),
-        open_conflicts=int(conflicts or 0),
+        open_conflicts=int(conflicts or 0), quiz_problems=_quiz_problems(session, course),
     )  # fmt: skip
+
+
+def _quiz_problems(session: Session, course: Course) -> list[str]:
+    problems = []
+    quizzes = session.execute(
+        select(Lesson.title, Quiz.id).join(Quiz, Quiz.lesson_id == Lesson.id)
+        .where(Lesson.course_id == course.id).order_by(Lesson.position)
+    ).all()  # fmt: skip
+    for title, quiz in quizzes:
+        questions = session.scalars(
+            select(QuizQuestion).where(QuizQuestion.quiz_id == quiz)
+            .order_by(QuizQuestion.position)
+        ).all()  # fmt: skip
+        if not questions:
+            problems.append(f"Quiz '{title}': add at least one question.")
+        for number, q in enumerate(questions, start=1):
+            problems += [
+                f"Quiz '{title}': {p}"
+                for p in question_problems(
+                    number, q.question_type, q.prompt, list(q.options or []), q.correct_answer
+                )
+            ]
+    return problems
 
 
 def _slug(title: str, course_id: uuid.UUID) -> str:

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from lmsdesk.contracts.authoring import (
     AddLessonArgs,
+    AddQuestionArgs,
     AddSectionArgs,
     AttachMediaArgs,
     CreateCourseArgs,
@@ -64,6 +65,7 @@ REGISTRY: dict[str, MutationSpec] = {
     "draft.move_section@1": MutationSpec(MoveSectionArgs, authoring.move_section),
     "draft.move_lesson@1": MutationSpec(MoveLessonArgs, authoring.move_lesson),
     "draft.delete@1": MutationSpec(DeleteArgs, authoring.delete),
+    "draft.add_question@1": MutationSpec(AddQuestionArgs, authoring.add_question),
     "draft.attach_media@1": MutationSpec(AttachMediaArgs, authoring.attach_media),
     "draft.resolve_conflict@1": MutationSpec(ResolveConflictArgs, authoring.resolve_conflict),
     "draft.submit@1": MutationSpec(CourseRef, authoring.submit),

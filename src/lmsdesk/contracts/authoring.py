@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
 from lmsdesk.contracts.common import WireModel
-from lmsdesk.contracts.enums import CourseLevel, CourseStatus, LessonType
+from lmsdesk.contracts.enums import CourseLevel, CourseStatus, LessonType, QuestionType
 
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 #: A fractional index ("a0", "a0V"): bytewise order, room between any two.
@@ -39,12 +39,27 @@ _FIELDS: dict[str, dict[str, Any]] = {
         "content": Annotated[str, Field(max_length=200_000)],
         "is_preview": bool,
     },
+    "quiz": {
+        "passing_percent": Annotated[int, Field(ge=0, le=100)],
+        "time_limit_seconds": Annotated[int, Field(gt=0, le=24 * 3600)] | None,
+        "max_attempts": Annotated[int, Field(gt=0, le=100)] | None,
+        "shuffle_questions": bool,
+        "show_correct_answers": bool,
+    },
+    "question": {
+        "prompt": Annotated[str, Field(max_length=5_000)],
+        "options": Annotated[list[Annotated[str, Field(max_length=500)]], Field(max_length=20)],
+        # Checked against the question's type and options by question_problems().
+        "correct_answer": int | bool | list[int] | list[str] | None,
+        "points": Annotated[int, Field(ge=0, le=1000)],
+        "explanation": Annotated[str, Field(max_length=5_000)],
+    },
 }
 EDITABLE: dict[str, dict[str, TypeAdapter[Any]]] = {
     entity: {name: TypeAdapter(kind) for name, kind in fields.items()}
     for entity, fields in _FIELDS.items()
 }
-Entity = Literal["course", "section", "lesson"]
+Entity = Literal["course", "section", "lesson", "quiz", "question"]
 
 #: Statuses an instructor may edit; editing a rejected course makes it a draft again.
 EDITABLE_STATUSES = frozenset({CourseStatus.DRAFT, CourseStatus.REJECTED})
@@ -108,8 +123,55 @@ class MoveLessonArgs(WireModel):
     position: PositionKey
 
 
+class AddQuestionArgs(WireModel):
+    quiz_id: uuid.UUID
+    question_id: uuid.UUID
+    question_type: QuestionType
+    prompt: Annotated[str, Field(max_length=5_000)] = ""
+
+
+def new_question_answer(question_type: QuestionType) -> tuple[list[str], Any]:
+    """A new question's starting options and correct answer, by type."""
+    match question_type:
+        case QuestionType.SINGLE_CHOICE:
+            return ["", ""], 0
+        case QuestionType.MULTIPLE_CHOICE:
+            return ["", ""], []
+        case QuestionType.TRUE_FALSE:
+            return [], True
+        case QuestionType.SHORT_ANSWER:
+            return [], []
+
+
+def question_problems(
+    number: int, question_type: QuestionType, prompt: str, options: list[str], answer: Any
+) -> list[str]:
+    """What keeps a question from being answerable, in the instructor's words."""
+    problems = []
+    where = f"Question {number}"
+    if not prompt.strip():
+        problems.append(f"{where} has no text.")
+    choice = question_type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE)
+    if choice and (len(options) < 2 or not all(o.strip() for o in options)):
+        problems.append(f"{where} needs at least two options, none of them empty.")
+    if question_type is QuestionType.SINGLE_CHOICE and not (
+        isinstance(answer, int) and not isinstance(answer, bool) and 0 <= answer < len(options)
+    ):
+        problems.append(f"{where} needs its correct option marked.")
+    if question_type is QuestionType.MULTIPLE_CHOICE and not (
+        isinstance(answer, list) and answer
+        and all(isinstance(i, int) and 0 <= i < len(options) for i in answer)
+    ):  # fmt: skip
+        problems.append(f"{where} needs at least one correct option marked.")
+    if question_type is QuestionType.SHORT_ANSWER and not (
+        isinstance(answer, list) and any(str(a).strip() for a in answer)
+    ):
+        problems.append(f"{where} needs at least one accepted answer.")
+    return problems
+
+
 class DeleteArgs(WireModel):
-    entity: Literal["section", "lesson"]
+    entity: Literal["section", "lesson", "question"]
     entity_id: uuid.UUID
 
 
@@ -142,6 +204,7 @@ def submission_problems(
     price_cents: int,
     videos_missing: int,
     open_conflicts: int,
+    quiz_problems: list[str] | None = None,
 ) -> list[str]:
     """What keeps a course from review, in the instructor's words; empty when it may go.
     The client shows it as a checklist; the server refuses a submit that fails it."""
@@ -154,6 +217,7 @@ def submission_problems(
         problems.append("Set a price of at least 0.50, or make the course free.")
     if videos_missing:
         problems.append(f"Upload the video of {videos_missing} lesson(s).")
+    problems.extend(quiz_problems or [])
     if open_conflicts:
         problems.append(f"Resolve {open_conflicts} conflicting edit(s).")
     return problems

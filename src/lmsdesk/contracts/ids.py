@@ -18,3 +18,8 @@ def progress_id(student_id: uuid.UUID, lesson_id: uuid.UUID) -> uuid.UUID:
 
 def rating_id(student_id: uuid.UUID, course_id: uuid.UUID) -> uuid.UUID:
     return uuid.uuid5(_NAMESPACE, f"course_rating:{student_id}:{course_id}")
+
+
+def quiz_id(lesson_id: uuid.UUID) -> uuid.UUID:
+    """A quiz lesson's quiz: created with the lesson, on any device, offline."""
+    return uuid.uuid5(_NAMESPACE, f"quiz:{lesson_id}")
