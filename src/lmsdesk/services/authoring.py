@@ -20,6 +20,7 @@ from lmsdesk.contracts.authoring import (
     EDITABLE,
     EDITABLE_STATUSES,
     AddLessonArgs,
+    AddQuestionArgs,
     AddSectionArgs,
     CreateCourseArgs,
     DeleteArgs,
@@ -28,11 +29,13 @@ from lmsdesk.contracts.authoring import (
     MoveLessonArgs,
     MoveSectionArgs,
     ResolveConflictArgs,
+    question_problems,
     submission_problems,
 )
 from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.common import Role
-from lmsdesk.contracts.enums import CourseStatus, LessonType, ReviewDecision
+from lmsdesk.contracts.enums import CourseStatus, LessonType, QuestionType, ReviewDecision
+from lmsdesk.contracts.ids import quiz_id
 from lmsdesk.local_db.models.mirror import (
     Category,
     Course,
@@ -40,11 +43,13 @@ from lmsdesk.local_db.models.mirror import (
     DraftConflict,
     Lesson,
     ModerationReview,
+    Quiz,
+    QuizQuestion,
 )
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.session import SessionService
+from lmsdesk.sync.local_drafts import MODELS, course_id_of
 
-_MODELS: dict[str, Any] = {"course": Course, "section": CourseSection, "lesson": Lesson}
 _STATUS_WORDS = {
     CourseStatus.DRAFT: "Draft", CourseStatus.PENDING: "In review",
     CourseStatus.APPROVED: "Published", CourseStatus.REJECTED: "Changes requested",
@@ -111,6 +116,25 @@ class Draft:
 
 
 @dataclass(frozen=True)
+class QuestionDraft:
+    id: uuid.UUID
+    question_type: QuestionType
+    prompt: str
+    options: tuple[str, ...]
+    correct_answer: Any
+    points: int
+    explanation: str
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QuizDraft:
+    quiz_id: uuid.UUID
+    settings: dict[str, Any]  # passing_percent, time_limit_seconds, max_attempts, ...
+    questions: tuple[QuestionDraft, ...]
+
+
+@dataclass(frozen=True)
 class DeletedSection:
     """What Undo needs to put a deleted section (and its lessons) back."""
 
@@ -173,6 +197,43 @@ class AuthoringService:
                 categories=tuple((str(i), n) for i, n in categories),
             )  # fmt: skip
 
+    def quiz(self, lesson_id: uuid.UUID) -> QuizDraft:
+        """A quiz lesson's settings and questions, for the quiz editor."""
+        with self._session.require_store().reading() as session:
+            quiz = session.get(Quiz, quiz_id(lesson_id))
+            if quiz is None:
+                raise AuthoringRefused("That quiz is not on this computer; sync first.")
+            questions = _questions(session, quiz.id)
+            return QuizDraft(
+                quiz_id=quiz.id,
+                settings={name: _wire(quiz, "quiz", name) for name in EDITABLE["quiz"]},
+                questions=tuple(
+                    QuestionDraft(
+                        id=q.id, question_type=q.question_type, prompt=q.prompt,
+                        options=tuple(q.options or ()), correct_answer=q.correct_answer,
+                        points=q.points, explanation=q.explanation,
+                        problems=tuple(question_problems(number, q.question_type, q.prompt,
+                                                         list(q.options or []),
+                                                         q.correct_answer)),
+                    )
+                    for number, q in enumerate(questions, start=1)
+                ),
+            )  # fmt: skip
+
+    def add_question(self, lesson_id: uuid.UUID, question_type: QuestionType) -> uuid.UUID:
+        with self._session.require_store().reading() as session:
+            lesson = session.get(Lesson, lesson_id)
+            if lesson is None:
+                raise AuthoringRefused("That lesson was deleted.")
+            _own_course(session, lesson.course_id, self._user_id())
+        question_id = uuid.uuid4()
+        self._record("draft.add_question@1", AddQuestionArgs, quiz_id=quiz_id(lesson_id),
+                     question_id=question_id, question_type=question_type)  # fmt: skip
+        return question_id
+
+    def delete_question(self, question_id: uuid.UUID) -> None:
+        self._record("draft.delete@1", DeleteArgs, entity="question", entity_id=question_id)
+
     def lesson_content(self, lesson_id: uuid.UUID) -> str:
         with self._session.require_store().reading() as session:
             lesson = session.get(Lesson, lesson_id)
@@ -191,11 +252,13 @@ class AuthoringService:
     def edit(self, entity: str, entity_id: uuid.UUID, field: str, value: Any) -> None:
         """One field, from the value this device has now (the server merges on it)."""
         with self._session.require_store().reading() as session:
-            row = session.get(_MODELS[entity], entity_id)
+            row = session.get(MODELS[entity], entity_id)
             if row is None:
                 raise AuthoringRefused(f"That {entity} was deleted.")
-            _own_course(session, row.id if entity == "course" else row.course_id,
-                        self._user_id())  # fmt: skip
+            course_id = course_id_of(session, entity, row)
+            if course_id is None:
+                raise AuthoringRefused(f"That {entity} was deleted.")
+            _own_course(session, course_id, self._user_id())
             base = _wire(row, entity, field)
         args = self._args(EditFieldArgs, entity=entity, entity_id=entity_id, field=field,
                           base=base, value=value)  # fmt: skip
@@ -389,15 +452,34 @@ def _problems(session: Session, course: Course) -> list[str]:
                            if lesson.lesson_type is LessonType.VIDEO
                            and lesson.video_asset_id is None),
         open_conflicts=len(_open_conflicts(session, course.id)),
+        quiz_problems=[problem for x in lessons for lesson in x
+                       if lesson.lesson_type is LessonType.QUIZ
+                       for problem in _quiz_problems(session, lesson)],
     )  # fmt: skip
+
+
+def _questions(session: Session, quiz: uuid.UUID) -> list[QuizQuestion]:
+    stmt = select(QuizQuestion).where(QuizQuestion.quiz_id == quiz)
+    return list(session.scalars(stmt.order_by(QuizQuestion.position)))
+
+
+def _quiz_problems(session: Session, lesson: Lesson) -> list[str]:
+    questions = _questions(session, quiz_id(lesson.id))
+    if not questions:
+        return [f"Quiz '{lesson.title}': add at least one question."]
+    return [f"Quiz '{lesson.title}': {problem}"
+            for number, q in enumerate(questions, start=1)
+            for problem in question_problems(number, q.question_type, q.prompt,
+                                             list(q.options or []), q.correct_answer)]  # fmt: skip
 
 
 def _where(session: Session, conflict: DraftConflict) -> str:
     field = conflict.field.replace("_cents", "").replace("_", " ").capitalize()
     if conflict.entity == "course":
         return f"{field} of the course"
-    row = session.get(_MODELS[conflict.entity], conflict.entity_id)
-    name = f" '{row.title}'" if row is not None else ""
+    row = session.get(MODELS[conflict.entity], conflict.entity_id)
+    title = getattr(row, "title", None) or getattr(row, "prompt", None)
+    name = f" '{title[:40]}'" if title else ""
     return f"{field} of {conflict.entity}{name}"
 
 

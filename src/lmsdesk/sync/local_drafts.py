@@ -6,12 +6,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.authoring import (
     EDITABLE,
     AddLessonArgs,
+    AddQuestionArgs,
     AddSectionArgs,
     AttachMediaArgs,
     CreateCourseArgs,
@@ -21,15 +22,36 @@ from lmsdesk.contracts.authoring import (
     MoveLessonArgs,
     MoveSectionArgs,
     ResolveConflictArgs,
+    new_question_answer,
 )
 from lmsdesk.contracts.commerce import CourseRef
-from lmsdesk.contracts.enums import CourseLevel, CourseStatus
+from lmsdesk.contracts.enums import CourseLevel, CourseStatus, LessonType
+from lmsdesk.contracts.ids import quiz_id
 from lmsdesk.local_db.models.client import Upload
-from lmsdesk.local_db.models.mirror import Course, CourseSection, DraftConflict, Lesson
+from lmsdesk.local_db.models.mirror import (
+    Course,
+    CourseSection,
+    DraftConflict,
+    Lesson,
+    Quiz,
+    QuizQuestion,
+)
 from lmsdesk.local_db.outbox import Coalesce
 from lmsdesk.sync.local_mutation import LocalContext, LocalMutation
 
-_MODELS: dict[str, Any] = {"course": Course, "section": CourseSection, "lesson": Lesson}
+MODELS: dict[str, Any] = {"course": Course, "section": CourseSection, "lesson": Lesson,
+                          "quiz": Quiz, "question": QuizQuestion}  # fmt: skip
+
+
+def course_id_of(session: Session, entity: str, row: Any) -> uuid.UUID | None:
+    """The course an editable row belongs to (None when its parent is gone)."""
+    if entity == "course":
+        return row.id  # type: ignore[no-any-return]
+    if entity == "question":
+        row = session.get(Quiz, row.quiz_id)
+    if entity in ("quiz", "question") and row is not None:
+        row = session.get(Lesson, row.lesson_id)
+    return row.course_id if row is not None else None
 
 
 def _partition(course_id: uuid.UUID) -> str:
@@ -69,22 +91,54 @@ def _add_lesson(ctx: LocalContext, args: AddLessonArgs) -> None:
     section = ctx.session.get(CourseSection, args.section_id)
     if section is None or ctx.session.get(Lesson, args.lesson_id) is not None:
         return
+    partition = _partition(section.course_id)
     ctx.session.add(
         Lesson(
             id=args.lesson_id, course_id=section.course_id, section_id=section.id,
             title=args.title, lesson_type=args.lesson_type, position=args.position,
-            content=args.content, sync_partition=_partition(section.course_id), sync_version=0,
+            content=args.content, sync_partition=partition, sync_version=0,
         )
     )  # fmt: skip
+    if (
+        args.lesson_type is LessonType.QUIZ
+        and ctx.session.get(Quiz, quiz_id(args.lesson_id)) is None
+    ):
+        ctx.session.add(Quiz(id=quiz_id(args.lesson_id), lesson_id=args.lesson_id,
+                             passing_percent=70, shuffle_questions=False,
+                             show_correct_answers=True, sync_partition=partition,
+                             sync_version=0))  # fmt: skip
     _touch(ctx.session, section.course_id)
 
 
+def _add_question(ctx: LocalContext, args: AddQuestionArgs) -> None:
+    quiz = ctx.session.get(Quiz, args.quiz_id)
+    if quiz is None or ctx.session.get(QuizQuestion, args.question_id) is not None:
+        return
+    lesson = ctx.session.get(Lesson, quiz.lesson_id)
+    last = ctx.session.scalar(
+        select(func.max(QuizQuestion.position)).where(QuizQuestion.quiz_id == quiz.id)
+    )
+    options, answer = new_question_answer(args.question_type)
+    ctx.session.add(
+        QuizQuestion(
+            id=args.question_id, quiz_id=quiz.id, position=(last or 0) + 1,
+            question_type=args.question_type, prompt=args.prompt, options=options,
+            correct_answer=answer, points=1, explanation="",
+            sync_partition=quiz.sync_partition, sync_version=0,
+        )
+    )  # fmt: skip
+    if lesson is not None:
+        _touch(ctx.session, lesson.course_id)
+
+
 def _edit(ctx: LocalContext, args: EditFieldArgs) -> None:
-    row = ctx.session.get(_MODELS[args.entity], args.entity_id)
+    row = ctx.session.get(MODELS[args.entity], args.entity_id)
     if row is None:
         return
     setattr(row, args.field, EDITABLE[args.entity][args.field].validate_python(args.value))
-    _touch(ctx.session, row.id if args.entity == "course" else row.course_id)
+    course_id = course_id_of(ctx.session, args.entity, row)
+    if course_id is not None:
+        _touch(ctx.session, course_id)
 
 
 def _move_section(ctx: LocalContext, args: MoveSectionArgs) -> None:
@@ -101,8 +155,16 @@ def _move_lesson(ctx: LocalContext, args: MoveLessonArgs) -> None:
 
 def _delete(ctx: LocalContext, args: DeleteArgs) -> None:
     if args.entity == "section":
+        lessons = select(Lesson.id).where(Lesson.section_id == args.entity_id)
+        quizzes = select(Quiz.id).where(Quiz.lesson_id.in_(lessons))
+        ctx.session.execute(delete(QuizQuestion).where(QuizQuestion.quiz_id.in_(quizzes)))
+        ctx.session.execute(delete(Quiz).where(Quiz.lesson_id.in_(lessons)))
         ctx.session.execute(delete(Lesson).where(Lesson.section_id == args.entity_id))
-    row = ctx.session.get(_MODELS[args.entity], args.entity_id)
+    if args.entity == "lesson":
+        quizzes = select(Quiz.id).where(Quiz.lesson_id == args.entity_id)
+        ctx.session.execute(delete(QuizQuestion).where(QuizQuestion.quiz_id.in_(quizzes)))
+        ctx.session.execute(delete(Quiz).where(Quiz.lesson_id == args.entity_id))
+    row = ctx.session.get(MODELS[args.entity], args.entity_id)
     if row is not None:
         ctx.session.delete(row)
 
@@ -125,7 +187,7 @@ def _resolve(ctx: LocalContext, args: ResolveConflictArgs) -> None:
     if conflict is None or conflict.resolved_at is not None:
         return
     if args.keep is Keep.MINE:
-        row = ctx.session.get(_MODELS[conflict.entity], conflict.entity_id)
+        row = ctx.session.get(MODELS[conflict.entity], conflict.entity_id)
         if row is not None:
             validate = EDITABLE[conflict.entity][conflict.field].validate_python
             setattr(row, conflict.field, validate(conflict.client_value))
@@ -144,8 +206,11 @@ def _course_title(session: Session, course_id: uuid.UUID) -> str:
 
 
 def _title_of(session: Session, entity: str, entity_id: uuid.UUID) -> str:
-    row = session.get(_MODELS[entity], entity_id)
-    return f"'{row.title}'" if row is not None else f"a {entity}"
+    row = session.get(MODELS[entity], entity_id)
+    if entity == "quiz" and row is not None:
+        return f"the quiz {_title_of(session, 'lesson', row.lesson_id)}"
+    name = getattr(row, "title", None) or getattr(row, "prompt", None)
+    return f"'{name[:40]}'" if name else f"a {entity}"
 
 
 def _section_course(session: Session, section_id: uuid.UUID) -> str:
@@ -176,6 +241,8 @@ DRAFT_MUTATIONS = [
                   lambda a: f"move:{a.lesson_id}", Coalesce.REPLACE),
     LocalMutation("draft.delete@1", DeleteArgs, _delete,
                   lambda s, a: f"Deleted {a.entity} {_title_of(s, a.entity, a.entity_id)}"),
+    LocalMutation("draft.add_question@1", AddQuestionArgs, _add_question,
+                  lambda _s, a: f"New {a.question_type.value.replace('_', ' ')} question"),
     LocalMutation("draft.attach_media@1", AttachMediaArgs, _attach_media,
                   lambda s, a: f"{a.kind.capitalize()} of {_title_of(s, 'lesson', a.lesson_id)}"),
     LocalMutation("draft.resolve_conflict@1", ResolveConflictArgs, _resolve,

@@ -12,7 +12,7 @@ import pytest
 
 from lmsdesk.contracts.authoring import Keep
 from lmsdesk.contracts.common import Role
-from lmsdesk.contracts.enums import CourseStatus, LessonType
+from lmsdesk.contracts.enums import CourseStatus, LessonType, QuestionType
 from lmsdesk.services.authoring import AuthoringRefused, AuthoringService
 from lmsdesk.sync.engine import SyncStatus
 from tests.support.laptop import Laptop
@@ -141,3 +141,38 @@ def test_students_cannot_author(laptops: Callable[[str], Laptop], live_server: L
     laptop.sign_in(live_server.create_user(Role.STUDENT))
     with pytest.raises(AuthoringRefused, match="Only instructors"):
         _authoring(laptop).create_course("Mine")
+
+
+def test_a_quiz_written_offline_is_checked_locally_and_accepted_by_the_server(
+    laptops: Callable[[str], Laptop], instructor: str, link: CuttableLink,
+    live_server: LiveServer,
+) -> None:  # fmt: skip
+    laptop = laptops("laptop")
+    laptop.sign_in(instructor)
+    author = _authoring(laptop)
+    link.cut()
+    course = author.create_course("Quizzes")
+    lesson = author.add_lesson(author.add_section(course, "One"), "Check", LessonType.QUIZ)
+    assert "Quiz 'Check': add at least one question." in author.draft(course).problems
+    single = author.add_question(lesson, QuestionType.SINGLE_CHOICE)
+    short = author.add_question(lesson, QuestionType.SHORT_ANSWER)
+    quiz = author.quiz(lesson)
+    assert [q.problems for q in quiz.questions] == [
+        ("Question 1 has no text.",
+         "Question 1 needs at least two options, none of them empty."),
+        ("Question 2 has no text.", "Question 2 needs at least one accepted answer."),
+    ]  # fmt: skip
+    author.edit("question", single, "prompt", "Where does the data live?")
+    author.edit("question", single, "options", ["On the laptop", "Only in the cloud"])
+    author.edit("question", short, "prompt", "Name the clock.")
+    author.edit("question", short, "correct_answer", ["HLC"])
+    author.edit("quiz", quiz.quiz_id, "passing_percent", 80)
+    with pytest.raises(AuthoringRefused, match="passing_percent"):
+        author.edit("quiz", quiz.quiz_id, "passing_percent", 120)
+    assert author.draft(course).problems == ()
+    author.submit(course)
+
+    link.restore()
+    assert laptop.engine.sync().status is SyncStatus.IDLE
+    assert live_server.course_status(course) == "pending"
+    assert author.quiz(lesson).settings["passing_percent"] == 80
