@@ -14,13 +14,14 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
 from lmsdesk.contracts.authoring import Keep
-from lmsdesk.contracts.enums import LessonType
+from lmsdesk.contracts.enums import LessonType, QuestionType
 from lmsdesk.services.authoring import (
     AuthoredCourse,
     AuthoringService,
     DeletedLesson,
     DeletedSection,
     Draft,
+    QuizDraft,
 )
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.session import NotSignedIn
@@ -79,6 +80,8 @@ class AuthoringController(QObject):
         editor.video.import_requested.connect(self.import_video)
         editor.video.retry_requested.connect(self.retry_upload)
         self.upload_progress.connect(editor.video.show_progress)
+        editor.quiz_editor.add_question_requested.connect(self.add_question)
+        editor.quiz_editor.delete_question_requested.connect(self.delete_question)
         editor.tree.section_moved.connect(
             lambda section, index: self._change(lambda: service.move_section(section, index))
         )
@@ -127,12 +130,34 @@ class AuthoringController(QObject):
     def _open_lesson(self, lesson_id: uuid.UUID) -> None:
         editor = self._page.editor
 
-        def load() -> tuple[str, UploadView | None]:
+        def load() -> tuple[str, UploadView | None, QuizDraft | None]:
             upload = self._uploads.for_lessons([lesson_id]).get(lesson_id)
-            return self._service.lesson_content(lesson_id), upload
+            quiz = self._service.quiz(lesson_id) if self._is_quiz(lesson_id) else None
+            return self._service.lesson_content(lesson_id), upload, quiz
 
         self._tasks.run(load, on_success=lambda got: editor.show_lesson(lesson_id, *got),
                         on_failure=self._failed)  # fmt: skip
+
+    def _is_quiz(self, lesson_id: uuid.UUID) -> bool:
+        draft = self._page.editor.draft
+        return any(lesson.id == lesson_id and lesson.lesson_type is LessonType.QUIZ
+                   for s in (draft.sections if draft else ()) for lesson in s.lessons)  # fmt: skip
+
+    def add_question(self, kind: QuestionType) -> None:
+        lesson = self._page.editor.lesson_id
+        if lesson is not None:
+            self._change(lambda: self._service.add_question(lesson, kind))
+
+    def delete_question(self, question_id: uuid.UUID) -> None:
+        self._change(lambda: self._service.delete_question(question_id))
+
+    def _reload_quiz(self) -> None:
+        """After a change: the open quiz redrawn (a text lesson is not: it is being typed in)."""
+        lesson, quiz_editor = self._page.editor.lesson_id, self._page.editor.quiz_editor
+        if lesson is None or not self._is_quiz(lesson):
+            return
+        self._tasks.run(lambda: self._service.quiz(lesson), on_success=quiz_editor.show_quiz,
+                        on_failure=self._not_shown)  # fmt: skip
 
     # ------------------------------------------------------------------ video files
     def import_video(self) -> None:
@@ -249,7 +274,11 @@ class AuthoringController(QObject):
 
     # ------------------------------------------------------------------ helpers
     def _change(self, change: Callable[[], object]) -> None:
-        self._tasks.run(change, on_success=lambda _r: self.refresh(), on_failure=self._failed)
+        def saved(_result: object) -> None:
+            self.refresh()
+            self._reload_quiz()
+
+        self._tasks.run(change, on_success=saved, on_failure=self._failed)
 
     def _selected_section(self) -> uuid.UUID | None:
         tree = self._page.editor.tree
@@ -276,6 +305,7 @@ class AuthoringController(QObject):
         if isinstance(error, UserFacingError):
             self.tell(error.message)
             self.refresh()  # show what was stored, not what was typed
+            self._reload_quiz()
             return
         if isinstance(error, NotSignedIn):
             return  # signed out while the change was on its way: nothing to save it into

@@ -16,11 +16,13 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -30,11 +32,12 @@ from PySide6.QtWidgets import (
 
 from lmsdesk.contracts.authoring import Keep
 from lmsdesk.contracts.enums import CourseLevel, CourseStatus, LessonType
-from lmsdesk.services.authoring import Conflict, Draft
+from lmsdesk.services.authoring import Conflict, Draft, QuizDraft
 from lmsdesk.services.uploads import UploadView
 from lmsdesk.ui.curriculum_tree import CurriculumTree
 from lmsdesk.ui.markdown_editor import MarkdownEditor
 from lmsdesk.ui.pages import clear_layout
+from lmsdesk.ui.quiz_editor import QuizEditor
 from lmsdesk.ui.video_upload_panel import VideoUploadPanel
 
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "INR", "JPY")
@@ -113,7 +116,7 @@ class CourseEditor(QWidget):
         self.panels.addWidget(self._lesson_panel())
         splitter.addWidget(self.panels)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([300, 600])
+        splitter.setSizes([250, 750])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -148,11 +151,13 @@ class CourseEditor(QWidget):
         self.delete_button = QPushButton("Delete")
         self.delete_button.setShortcut(QKeySequence.StandardKey.Delete)
         self.delete_button.clicked.connect(self._delete_selected)
-        buttons = QHBoxLayout()
-        for button in (self.add_section_button, self.add_lesson_button, self.rename_button,
-                       self.delete_button):  # fmt: skip
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        buttons = QGridLayout()  # two rows: the tree may be narrow
+        buttons.addWidget(self.add_section_button, 0, 0)
+        buttons.addWidget(self.add_lesson_button, 0, 1)
+        buttons.addWidget(self.rename_button, 1, 0)
+        buttons.addWidget(self.delete_button, 1, 1)
+        self.add_lesson_button.setSizePolicy(QSizePolicy.Policy.Expanding,
+                                             QSizePolicy.Policy.Fixed)  # fmt: skip
         self.details_button = QPushButton("⚙  Course details")
         self.details_button.setObjectName("linkButton")
         self.details_button.setToolTip("Title, description, category, level, language and price")
@@ -236,17 +241,16 @@ class CourseEditor(QWidget):
         self.lesson_kind.setObjectName("pageSubtitle")
         self.lesson_body = MarkdownEditor("Write the lesson in Markdown.")
         self.video = VideoUploadPanel()
-        self.lesson_note = QLabel()
-        self.lesson_note.setWordWrap(True)
-        self.lesson_note.setObjectName("emptyState")
+        self.quiz_editor = QuizEditor()
+        self.quiz_editor.field_edited.connect(self.field_edited)
         form = QFormLayout(panel)
         form.addRow("Lesson title", self.lesson_title)
         form.addRow("", self.preview_box)
         form.addRow("Type", self.lesson_kind)
         form.addRow(self.lesson_body)
         form.addRow("Video", self.video)
+        form.addRow(self.quiz_editor)
         self._lesson_form = form
-        form.addRow(self.lesson_note)
 
         def lesson(field: str, value: Any) -> None:
             if not self._loading and self.lesson_id is not None:
@@ -309,7 +313,11 @@ class CourseEditor(QWidget):
         self.panels.setCurrentIndex(0)
 
     def show_lesson(
-        self, lesson_id: uuid.UUID, content: str, upload: UploadView | None = None
+        self,
+        lesson_id: uuid.UUID,
+        content: str,
+        upload: UploadView | None = None,
+        quiz: QuizDraft | None = None,
     ) -> None:
         """The selected lesson's editor, with its body read from the store."""
         lesson = next((x for s in (self.draft.sections if self.draft else ()) for x in s.lessons
@@ -331,10 +339,9 @@ class CourseEditor(QWidget):
             if is_video:
                 self.video.show_upload(upload, has_video=lesson.has_video,
                                        seconds=lesson.duration_seconds)  # fmt: skip
-            self.lesson_note.setVisible(lesson.lesson_type is LessonType.QUIZ)
-            self.lesson_note.setText(
-                "The quiz editor is not in this build yet: the quiz keeps its place."
-            )
+            self._lesson_form.setRowVisible(self.quiz_editor, quiz is not None)
+            if quiz is not None:
+                self.quiz_editor.show_quiz(quiz)
             self.panels.setCurrentIndex(1)
         finally:
             self._loading = False

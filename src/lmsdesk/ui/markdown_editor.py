@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QTextBrowser, QWidget
 SAVE_AFTER_MS = 700
 
 
-class _Source(QPlainTextEdit):
+class FocusTextEdit(QPlainTextEdit):
+    """A plain text editor that says when focus leaves it (the moment to save)."""
+
     focus_lost = Signal()
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
@@ -24,13 +26,13 @@ class MarkdownEditor(QWidget):
 
     def __init__(self, placeholder: str) -> None:
         super().__init__()
-        self.source = _Source()
+        self.source = FocusTextEdit()
         self.source.setPlaceholderText(placeholder)
         self.source.setTabChangesFocus(True)
         self.preview = QTextBrowser()
         self.preview.setOpenExternalLinks(False)
         self.preview.setAccessibleName("Preview")
-        self.preview.setPlaceholderText("The formatted preview appears here as you type.")
+        self.preview.setPlaceholderText("Formatted preview")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.source, 1)

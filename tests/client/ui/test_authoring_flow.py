@@ -226,3 +226,58 @@ def test_a_video_lesson_imports_its_file_and_shows_the_upload(
                     timeout=5000)  # fmt: skip
     assert "Upload the video" not in editor.checklist.text()
     _save(app.window, shots / "authoring-video.png")
+
+
+def test_the_quiz_editor_writes_a_question_with_its_answer(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink,
+    shots: Path,
+) -> None:  # fmt: skip
+    email = live_server.create_user(Role.INSTRUCTOR, name="Ada Instructor")
+    app = start_app(link.url)
+    with qtbot.waitSignal(app.sync.finished, timeout=30_000):
+        sign_in(qtbot, app, link.url, email)
+    app.window.go_to_page("Authoring")
+    page, control = app.window.authoring_page, app.authoring
+    editor = page.editor
+    told = _answers(app, "Quiz course", "Basics", "Check yourself")
+    control.new_course()
+    qtbot.waitUntil(lambda: editor.isVisible(), timeout=5000)
+    editor.add_section_button.click()
+    qtbot.waitUntil(lambda: editor.tree.topLevelItemCount() == 1, timeout=5000)
+    control.add_lesson(None, LessonType.QUIZ)
+    qtbot.waitUntil(lambda: editor.tree.topLevelItem(0).childCount() == 1, timeout=5000)
+    editor.tree.setCurrentItem(editor.tree.topLevelItem(0).child(0))
+    quiz = editor.quiz_editor
+    qtbot.waitUntil(lambda: quiz.isVisible(), timeout=5000)
+    assert "Quiz 'Check yourself': add at least one question." in editor.checklist.text()
+
+    single = quiz.add_button.menu().actions()[0]
+    assert single.text() == "Single choice"
+    single.trigger()
+    qtbot.waitUntil(lambda: quiz.questions.count() == 1 and quiz.detail.isVisible(),
+                    timeout=5000)  # fmt: skip
+    assert quiz.questions.item(0).text() == "⚠ 1. (no text yet)"
+    assert "Question 1 has no text." in quiz.problems.text()
+
+    quiz.prompt.setPlainText("Where does the data live?")
+    quiz.prompt.focus_lost.emit()
+    quiz.options.setPlainText("On the laptop\nOnly in the cloud\n")
+    quiz.options.focus_lost.emit()
+    qtbot.waitUntil(lambda: quiz.single.itemText(0) == "On the laptop", timeout=5000)
+    assert quiz.single.count() == 2
+    quiz.single.setCurrentIndex(0)
+    quiz.single.activated.emit(0)
+    quiz.passing.setValue(80)
+    quiz.passing.editingFinished.emit()
+    qtbot.waitUntil(lambda: quiz.questions.item(0).text() == "1. Where does the data live?",
+                    timeout=5000)  # fmt: skip
+    qtbot.waitUntil(lambda: editor.checklist.text() == "✓ Ready for review", timeout=5000)
+    assert not quiz.problems.isVisible()
+    service, lesson = control._service, editor.lesson_id
+    assert lesson is not None
+    qtbot.waitUntil(lambda: service.quiz(lesson).settings["passing_percent"] == 80, timeout=5000)
+    stored = service.quiz(lesson)
+    assert stored.questions[0].correct_answer == 0
+    assert stored.questions[0].options == ("On the laptop", "Only in the cloud")
+    assert not told
+    _save(app.window, shots / "authoring-quiz.png")
