@@ -14,7 +14,6 @@ from typing import Any
 from fractional_indexing import generate_key_between
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.authoring import (
     EDITABLE,
@@ -30,23 +29,19 @@ from lmsdesk.contracts.authoring import (
     MoveSectionArgs,
     ResolveConflictArgs,
     question_problems,
-    submission_problems,
 )
 from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.common import Role
-from lmsdesk.contracts.enums import CourseStatus, LessonType, QuestionType, ReviewDecision
+from lmsdesk.contracts.enums import CourseStatus, LessonType, QuestionType
 from lmsdesk.contracts.ids import quiz_id
 from lmsdesk.local_db.models.mirror import (
     Category,
     Course,
-    CourseSection,
-    DraftConflict,
     Lesson,
-    ModerationReview,
     Quiz,
-    QuizQuestion,
 )
-from lmsdesk.services.errors import UserFacingError
+from lmsdesk.services import draft_queries as q
+from lmsdesk.services.draft_queries import AuthoringRefused
 from lmsdesk.services.session import SessionService
 from lmsdesk.sync.local_drafts import MODELS, course_id_of
 
@@ -55,10 +50,6 @@ _STATUS_WORDS = {
     CourseStatus.APPROVED: "Published", CourseStatus.REJECTED: "Changes requested",
     CourseStatus.ARCHIVED: "Archived",
 }  # fmt: skip
-
-
-class AuthoringRefused(UserFacingError):
-    """The change cannot be made; `message` says why."""
 
 
 @dataclass(frozen=True)
@@ -168,32 +159,32 @@ class AuthoringService:
             )
             return [
                 AuthoredCourse(c.id, c.title, c.status, int(lessons.get(c.id, 0)),
-                               len(_open_conflicts(session, c.id)), _feedback(session, c))
+                               len(q.open_conflicts(session, c.id)), q.feedback(session, c))
                 for c in courses
             ]  # fmt: skip
 
     def draft(self, course_id: uuid.UUID) -> Draft:
         with self._session.require_store().reading() as session:
-            course = _own_course(session, course_id, self._user_id(), editing=False)
+            course = q.own_course(session, course_id, self._user_id(), editing=False)
             sections = tuple(
                 SectionOutline(s.id, s.title, tuple(
                     LessonOutline(lesson.id, lesson.title, lesson.lesson_type,
                                   lesson.is_preview, lesson.video_asset_id is not None,
                                   lesson.duration_seconds)
-                    for lesson in _lessons(session, s.id)))
-                for s in _sections(session, course_id)
+                    for lesson in q.lessons(session, s.id)))
+                for s in q.sections(session, course_id)
             )  # fmt: skip
             conflicts = tuple(
-                Conflict(c.id, _where(session, c), c.server_value, c.client_value)
-                for c in _open_conflicts(session, course_id)
+                Conflict(c.id, q.where(session, c), c.server_value, c.client_value)
+                for c in q.open_conflicts(session, course_id)
             )
             categories = session.execute(select(Category.id, Category.name).order_by(
                 Category.position, Category.name)).all()  # fmt: skip
             return Draft(
                 id=course.id, status=course.status, editable=course.status in EDITABLE_STATUSES,
-                fields={name: _wire(course, "course", name) for name in EDITABLE["course"]},
-                sections=sections, conflicts=conflicts, problems=tuple(_problems(session, course)),
-                feedback=_feedback(session, course),
+                fields={name: q.wire(course, "course", name) for name in EDITABLE["course"]},
+                sections=sections, conflicts=conflicts, problems=tuple(q.problems(session, course)),
+                feedback=q.feedback(session, course),
                 categories=tuple((str(i), n) for i, n in categories),
             )  # fmt: skip
 
@@ -203,20 +194,20 @@ class AuthoringService:
             quiz = session.get(Quiz, quiz_id(lesson_id))
             if quiz is None:
                 raise AuthoringRefused("That quiz is not on this computer; sync first.")
-            questions = _questions(session, quiz.id)
+            questions = q.questions(session, quiz.id)
             return QuizDraft(
                 quiz_id=quiz.id,
-                settings={name: _wire(quiz, "quiz", name) for name in EDITABLE["quiz"]},
+                settings={name: q.wire(quiz, "quiz", name) for name in EDITABLE["quiz"]},
                 questions=tuple(
                     QuestionDraft(
-                        id=q.id, question_type=q.question_type, prompt=q.prompt,
-                        options=tuple(q.options or ()), correct_answer=q.correct_answer,
-                        points=q.points, explanation=q.explanation,
-                        problems=tuple(question_problems(number, q.question_type, q.prompt,
-                                                         list(q.options or []),
-                                                         q.correct_answer)),
+                        id=row.id, question_type=row.question_type, prompt=row.prompt,
+                        options=tuple(row.options or ()), correct_answer=row.correct_answer,
+                        points=row.points, explanation=row.explanation,
+                        problems=tuple(question_problems(number, row.question_type, row.prompt,
+                                                         list(row.options or []),
+                                                         row.correct_answer)),
                     )
-                    for number, q in enumerate(questions, start=1)
+                    for number, row in enumerate(questions, start=1)
                 ),
             )  # fmt: skip
 
@@ -225,7 +216,7 @@ class AuthoringService:
             lesson = session.get(Lesson, lesson_id)
             if lesson is None:
                 raise AuthoringRefused("That lesson was deleted.")
-            _own_course(session, lesson.course_id, self._user_id())
+            q.own_course(session, lesson.course_id, self._user_id())
         question_id = uuid.uuid4()
         self._record("draft.add_question@1", AddQuestionArgs, quiz_id=quiz_id(lesson_id),
                      question_id=question_id, question_type=question_type)  # fmt: skip
@@ -258,8 +249,8 @@ class AuthoringService:
             course_id = course_id_of(session, entity, row)
             if course_id is None:
                 raise AuthoringRefused(f"That {entity} was deleted.")
-            _own_course(session, course_id, self._user_id())
-            base = _wire(row, entity, field)
+            q.own_course(session, course_id, self._user_id())
+            base = q.wire(row, entity, field)
         args = self._args(EditFieldArgs, entity=entity, entity_id=entity_id, field=field,
                           base=base, value=value)  # fmt: skip
         if args.value == base:
@@ -268,8 +259,8 @@ class AuthoringService:
 
     def add_section(self, course_id: uuid.UUID, title: str) -> uuid.UUID:
         with self._session.require_store().reading() as session:
-            _own_course(session, course_id, self._user_id())
-            last = [s.position for s in _sections(session, course_id)][-1:]
+            q.own_course(session, course_id, self._user_id())
+            last = [s.position for s in q.sections(session, course_id)][-1:]
         section_id = uuid.uuid4()
         self._record("draft.add_section@1", AddSectionArgs, course_id=course_id,
                      section_id=section_id, title=title.strip(),
@@ -279,9 +270,9 @@ class AuthoringService:
     def add_lesson(self, section_id: uuid.UUID, title: str, lesson_type: LessonType,
                    content: str = "") -> uuid.UUID:  # fmt: skip
         with self._session.require_store().reading() as session:
-            section = _section(session, section_id)
-            _own_course(session, section.course_id, self._user_id())
-            last = [lesson.position for lesson in _lessons(session, section_id)][-1:]
+            section = q.section(session, section_id)
+            q.own_course(session, section.course_id, self._user_id())
+            last = [lesson.position for lesson in q.lessons(session, section_id)][-1:]
         lesson_id = uuid.uuid4()
         self._record("draft.add_lesson@1", AddLessonArgs, section_id=section_id,
                      lesson_id=lesson_id, title=title.strip(), lesson_type=lesson_type,
@@ -292,34 +283,34 @@ class AuthoringService:
     def move_section(self, section_id: uuid.UUID, index: int) -> None:
         """Put the section at `index` among its course's sections."""
         with self._session.require_store().reading() as session:
-            section = _section(session, section_id)
-            _own_course(session, section.course_id, self._user_id())
-            others = [s.position for s in _sections(session, section.course_id)
+            section = q.section(session, section_id)
+            q.own_course(session, section.course_id, self._user_id())
+            others = [s.position for s in q.sections(session, section.course_id)
                       if s.id != section_id]  # fmt: skip
         self._record("draft.move_section@1", MoveSectionArgs, section_id=section_id,
-                     position=_key_at(others, index))  # fmt: skip
+                     position=q.key_at(others, index))  # fmt: skip
 
     def move_lesson(self, lesson_id: uuid.UUID, section_id: uuid.UUID, index: int) -> None:
         """Put the lesson at `index` in `section_id` (its own section or another one)."""
         with self._session.require_store().reading() as session:
             lesson = session.get(Lesson, lesson_id)
-            target = _section(session, section_id)
+            target = q.section(session, section_id)
             if lesson is None or target.course_id != lesson.course_id:
                 raise AuthoringRefused("A lesson can only move within its own course.")
-            _own_course(session, lesson.course_id, self._user_id())
-            others = [x.position for x in _lessons(session, section_id) if x.id != lesson_id]
+            q.own_course(session, lesson.course_id, self._user_id())
+            others = [x.position for x in q.lessons(session, section_id) if x.id != lesson_id]
         self._record("draft.move_lesson@1", MoveLessonArgs, lesson_id=lesson_id,
-                     section_id=section_id, position=_key_at(others, index))  # fmt: skip
+                     section_id=section_id, position=q.key_at(others, index))  # fmt: skip
 
     def delete_section(self, section_id: uuid.UUID) -> DeletedSection:
         with self._session.require_store().reading() as session:
-            section = _section(session, section_id)
-            _own_course(session, section.course_id, self._user_id())
+            section = q.section(session, section_id)
+            q.own_course(session, section.course_id, self._user_id())
             kept = DeletedSection(
                 section.course_id,
                 section.title,
                 section.position,
-                tuple(_lesson_copy(x) for x in _lessons(session, section_id)),
+                tuple(q.lesson_copy(x) for x in q.lessons(session, section_id)),
             )
         self._record("draft.delete@1", DeleteArgs, entity="section", entity_id=section_id)
         return kept
@@ -329,8 +320,8 @@ class AuthoringService:
             lesson = session.get(Lesson, lesson_id)
             if lesson is None:
                 raise AuthoringRefused("That lesson was deleted already.")
-            _own_course(session, lesson.course_id, self._user_id())
-            kept = DeletedLesson(lesson.section_id, _lesson_copy(lesson))
+            q.own_course(session, lesson.course_id, self._user_id())
+            kept = DeletedLesson(lesson.section_id, q.lesson_copy(lesson))
         self._record("draft.delete@1", DeleteArgs, entity="lesson", entity_id=lesson_id)
         return kept
 
@@ -354,8 +345,8 @@ class AuthoringService:
     def submit(self, course_id: uuid.UUID) -> None:
         """Queue the course for review (sent now when online, on the next sync when not)."""
         with self._session.require_store().reading() as session:
-            course = _own_course(session, course_id, self._user_id())
-            problems = _problems(session, course)
+            course = q.own_course(session, course_id, self._user_id())
+            problems = q.problems(session, course)
         if problems:
             raise AuthoringRefused("Not ready for review yet:\n• " + "\n• ".join(problems))
         self._record("draft.submit@1", CourseRef, course_id=course_id)
@@ -391,111 +382,4 @@ class AuthoringService:
         return uuid.UUID(str(self._profile().user_id))
 
 
-# ---------------------------------------------------------------------------- queries
-def _own_course(
-    session: Session, course_id: uuid.UUID, user_id: uuid.UUID, *, editing: bool = True
-) -> Course:
-    course = session.get(Course, course_id)
-    if course is None or course.instructor_id != user_id:
-        raise AuthoringRefused("That course is not one of yours.")
-    if editing and course.status not in EDITABLE_STATUSES:
-        why = ("it is waiting for review" if course.status is CourseStatus.PENDING
-               else "it is published")  # fmt: skip
-        raise AuthoringRefused(f"'{course.title}' cannot be changed: {why}.")
-    return course
-
-
-def _section(session: Session, section_id: uuid.UUID) -> CourseSection:
-    section = session.get(CourseSection, section_id)
-    if section is None:
-        raise AuthoringRefused("That section was deleted.")
-    return section
-
-
-def _sections(session: Session, course_id: uuid.UUID) -> list[CourseSection]:
-    stmt = select(CourseSection).where(CourseSection.course_id == course_id)
-    return list(session.scalars(stmt.order_by(CourseSection.position, CourseSection.id)))
-
-
-def _lessons(session: Session, section_id: uuid.UUID) -> list[Lesson]:
-    stmt = select(Lesson).where(Lesson.section_id == section_id)
-    return list(session.scalars(stmt.order_by(Lesson.position, Lesson.id)))
-
-
-def _open_conflicts(session: Session, course_id: uuid.UUID) -> list[DraftConflict]:
-    stmt = select(DraftConflict).where(
-        DraftConflict.course_id == course_id, DraftConflict.resolved_at.is_(None)
-    )
-    return list(session.scalars(stmt.order_by(DraftConflict.created_at)))
-
-
-def _feedback(session: Session, course: Course) -> str | None:
-    if course.status is not CourseStatus.REJECTED:
-        return None
-    stmt = (
-        select(ModerationReview.feedback)
-        .where(ModerationReview.course_id == course.id,
-               ModerationReview.decision == ReviewDecision.REJECTED)
-        .order_by(ModerationReview.created_at.desc())
-        .limit(1)
-    )  # fmt: skip
-    return session.scalar(stmt)
-
-
-def _problems(session: Session, course: Course) -> list[str]:
-    sections = _sections(session, course.id)
-    lessons = [_lessons(session, s.id) for s in sections]
-    return submission_problems(
-        title=course.title, lessons_per_section=[len(x) for x in lessons],
-        price_cents=course.price_cents,
-        videos_missing=sum(1 for x in lessons for lesson in x
-                           if lesson.lesson_type is LessonType.VIDEO
-                           and lesson.video_asset_id is None),
-        open_conflicts=len(_open_conflicts(session, course.id)),
-        quiz_problems=[problem for x in lessons for lesson in x
-                       if lesson.lesson_type is LessonType.QUIZ
-                       for problem in _quiz_problems(session, lesson)],
-    )  # fmt: skip
-
-
-def _questions(session: Session, quiz: uuid.UUID) -> list[QuizQuestion]:
-    stmt = select(QuizQuestion).where(QuizQuestion.quiz_id == quiz)
-    return list(session.scalars(stmt.order_by(QuizQuestion.position)))
-
-
-def _quiz_problems(session: Session, lesson: Lesson) -> list[str]:
-    questions = _questions(session, quiz_id(lesson.id))
-    if not questions:
-        return [f"Quiz '{lesson.title}': add at least one question."]
-    return [f"Quiz '{lesson.title}': {problem}"
-            for number, q in enumerate(questions, start=1)
-            for problem in question_problems(number, q.question_type, q.prompt,
-                                             list(q.options or []), q.correct_answer)]  # fmt: skip
-
-
-def _where(session: Session, conflict: DraftConflict) -> str:
-    field = conflict.field.replace("_cents", "").replace("_", " ").capitalize()
-    if conflict.entity == "course":
-        return f"{field} of the course"
-    row = session.get(MODELS[conflict.entity], conflict.entity_id)
-    title = getattr(row, "title", None) or getattr(row, "prompt", None)
-    name = f" '{title[:40]}'" if title else ""
-    return f"{field} of {conflict.entity}{name}"
-
-
-def _wire(row: Any, entity: str, field: str) -> Any:
-    return EDITABLE[entity][field].dump_python(getattr(row, field), mode="json")
-
-
-def _lesson_copy(lesson: Lesson) -> dict[str, Any]:
-    return {"title": lesson.title, "lesson_type": lesson.lesson_type,
-            "position": lesson.position, "content": lesson.content,
-            "is_preview": lesson.is_preview}  # fmt: skip
-
-
-def _key_at(positions: list[str], index: int) -> str:
-    """A fractional key that sorts at `index` among `positions` (sorted)."""
-    index = max(0, min(index, len(positions)))
-    before = positions[index - 1] if index > 0 else None
-    after = positions[index] if index < len(positions) else None
-    return str(generate_key_between(before, after))
+__all__ = ["AuthoringRefused", "AuthoringService"]
