@@ -141,8 +141,11 @@ def build(
     controller.reconnected.connect(downloads.start)
     controller.signed_out.connect(downloads.stop)
     sync.finished.connect(lambda *_: learning.refresh())
-    authoring = AuthoringController(page=window.authoring_page, service=AuthoringService(service),
-                                    uploads=UploadService(service), tasks=tasks)  # fmt: skip
+    authoring = AuthoringController(
+        page=window.authoring_page, service=AuthoringService(service),
+        uploads=UploadService(service), tasks=tasks,
+        open_preview=lambda course: learning.open_course(course, return_to="Authoring"),
+    )  # fmt: skip
     controller.signed_in.connect(lambda _snapshot: authoring.refresh())
     controller.signed_in.connect(lambda _snapshot: authoring.start_uploads())
     controller.reconnected.connect(authoring.start_uploads)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.enums import EnrollmentStatus, LessonType, ProgressStatus
 from lmsdesk.contracts.sync import AddTimeArgs, CompleteLessonArgs, SetPositionArgs
+from lmsdesk.local_db.models.client import Upload
 from lmsdesk.local_db.models.mirror import (
     Course,
     CourseSection,
@@ -92,11 +93,14 @@ class LessonView:
     locked_by: tuple[str, ...]
     enrolled: bool = False  # False for a preview watched before enrolling
     is_preview: bool = False
+    #: The signed-in instructor looking at their own course as a student would: everything
+    #: shows, nothing is recorded (they are not enrolled; the server would refuse progress).
+    authoring_preview: bool = False
 
     @property
     def needs_enrollment(self) -> bool:
         """Content only enrolled students receive (the mirror holds no body for it)."""
-        return not (self.enrolled or self.is_preview)
+        return not (self.enrolled or self.is_preview or self.authoring_preview)
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,12 @@ class LearningService:
     # ---------------------------------------------------------------- reading
     def outline(self, course_id: uuid.UUID) -> CourseOutline:
         with self._session.require_store().reading() as session:
-            return _outline(session, course_id)
+            return _outline(session, course_id, self._authoring(session, course_id))
+
+    def _authoring(self, session: Session, course_id: uuid.UUID) -> bool:
+        current = self._session.current
+        user = current.profile.user_id if current is not None else None
+        return authoring_preview(session, user, course_id)
 
     def lesson(self, lesson_id: uuid.UUID) -> LessonView:
         with self._session.require_store().reading() as session:
@@ -153,6 +162,7 @@ class LearningService:
                 reset_generation=progress.reset_generation if progress else 0,
                 locked_by=_locks(session, [lesson_id]).get(lesson_id, ()),
                 enrolled=_is_enrolled(session, lesson.course_id), is_preview=lesson.is_preview,
+                authoring_preview=self._authoring(session, lesson.course_id),
             )  # fmt: skip
 
     def my_courses(self) -> list[CourseProgress]:
@@ -184,6 +194,8 @@ class LearningService:
             raise LessonUnavailable("This lesson has no video.")
         queue = DownloadQueue(self._session.require_store(), self._session.require_media_root())
         local = queue.local_file(video_asset)
+        if local is None and lesson.authoring_preview:
+            local = self._imported_file(video_asset)
         if local is not None:
             subtitles = (
                 queue.local_file(lesson.subtitles_asset_id) if lesson.subtitles_asset_id else None
@@ -204,20 +216,32 @@ class LearningService:
             raise LessonUnavailable(exc.message) from exc
         return VideoSource(video.url, subtitles_url, streaming=True)
 
+    def _imported_file(self, asset_id: uuid.UUID) -> Path | None:
+        """The instructor's own copy of a file they imported into a lesson (offline preview)."""
+        with self._session.require_store().reading() as session:
+            upload = session.get(Upload, asset_id)
+            relative = upload.relative_path if upload is not None else None
+        path = self._session.require_media_root() / relative if relative else None
+        return path if path is not None and path.is_file() else None
+
     # ---------------------------------------------------------------- recording
     def save_position(self, lesson: LessonView, position: float, watched: float) -> None:
+        if lesson.authoring_preview:
+            return
         args = SetPositionArgs(lesson_id=lesson.id, position_seconds=position,
                                furthest_seconds=watched,
                                reset_generation=lesson.reset_generation)  # fmt: skip
         self._session.require_engine().record("progress.set_position@1", args)
 
     def add_time(self, lesson: LessonView, seconds: float) -> None:
-        if seconds > 0:
+        if seconds > 0 and not lesson.authoring_preview:
             args = AddTimeArgs(lesson_id=lesson.id, seconds=min(seconds, 24 * 3600),
                                reset_generation=lesson.reset_generation)  # fmt: skip
             self._session.require_engine().record("progress.add_time@1", args)
 
     def complete(self, lesson: LessonView) -> None:
+        if lesson.authoring_preview:
+            return
         args = CompleteLessonArgs(lesson_id=lesson.id, completed_at=datetime.now(UTC),
                                   reset_generation=lesson.reset_generation)  # fmt: skip
         self._session.require_engine().record("progress.complete@1", args)
@@ -253,6 +277,14 @@ def _locks(session: Session, lesson_ids: list[uuid.UUID]) -> dict[uuid.UUID, tup
     return {k: tuple(sorted(v)) for k, v in locks.items()}
 
 
+def authoring_preview(session: Session, user_id: uuid.UUID | None, course_id: uuid.UUID) -> bool:
+    """The user wrote this course and is not enrolled in it: they see it as a student would,
+    and nothing they do in it is recorded."""
+    course = session.get(Course, course_id)
+    return (user_id is not None and course is not None and course.instructor_id == user_id
+            and not _is_enrolled(session, course_id))  # fmt: skip
+
+
 def _is_enrolled(session: Session, course_id: uuid.UUID) -> bool:
     stmt = select(Enrollment.id).where(
         Enrollment.course_id == course_id, Enrollment.status == EnrollmentStatus.ACTIVE
@@ -260,7 +292,7 @@ def _is_enrolled(session: Session, course_id: uuid.UUID) -> bool:
     return session.scalar(stmt) is not None
 
 
-def _outline(session: Session, course_id: uuid.UUID) -> CourseOutline:
+def _outline(session: Session, course_id: uuid.UUID, authoring: bool = False) -> CourseOutline:
     course = session.get(Course, course_id)
     if course is None:
         raise LessonUnavailable("This course is not on this computer yet; sync first.")
@@ -274,7 +306,7 @@ def _outline(session: Session, course_id: uuid.UUID) -> CourseOutline:
     ).all()
     ids = [lesson.id for lesson in lessons]
     progress, locks = _progress_by_lesson(session, ids), _locks(session, ids)
-    enrolled = _is_enrolled(session, course_id)
+    enrolled = authoring or _is_enrolled(session, course_id)
 
     def entry(lesson: Lesson) -> LessonEntry:
         row = progress.get(lesson.id)

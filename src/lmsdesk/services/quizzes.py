@@ -20,8 +20,9 @@ from lmsdesk.contracts.enums import QuestionType
 from lmsdesk.contracts.grading import GradableQuestion, grade
 from lmsdesk.contracts.sync import SubmitQuizAttemptArgs
 from lmsdesk.local_db.models.client import QuizDraft
-from lmsdesk.local_db.models.mirror import Quiz, QuizAttempt, QuizQuestion
+from lmsdesk.local_db.models.mirror import Lesson, Quiz, QuizAttempt, QuizQuestion
 from lmsdesk.services.errors import UserFacingError
+from lmsdesk.services.learning import authoring_preview
 from lmsdesk.services.session import SessionService
 
 
@@ -140,7 +141,15 @@ class QuizService:
         args = SubmitQuizAttemptArgs(quiz_id=quiz_id, attempt_id=attempt_id,
                                      started_at=started_at, submitted_at=datetime.now(UTC),
                                      answers=dict(answers))  # fmt: skip
-        engine.record("quiz_attempt.submit@1", args)
+        with store.reading() as session:
+            quiz = _quiz(session, quiz_id)
+            lesson = session.get(Lesson, quiz.lesson_id)
+            current = self._session.current
+            preview = lesson is not None and authoring_preview(
+                session, current.profile.user_id if current else None, lesson.course_id
+            )
+        if not preview:  # an instructor trying their own quiz: graded here, never recorded
+            engine.record("quiz_attempt.submit@1", args)
         with store.transaction() as session:
             spent = session.get(QuizDraft, quiz_id)
             if spent is not None:

@@ -54,12 +54,14 @@ class AuthoringController(QObject):
         ask_text: AskText | None = None,
         tell: Callable[[str], None] | None = None,
         pick_file: Callable[[], Path | None] | None = None,
+        open_preview: Callable[[uuid.UUID], None] | None = None,
     ) -> None:
         super().__init__(page)
         self._page, self._service, self._tasks = page, service, tasks
         self._uploads = uploads
         self._uploading = False
         self.pick_file = pick_file or self._file_dialog
+        self._open_preview = open_preview
         self.ask_text = ask_text or self._dialog
         self.tell = tell or (lambda text: QMessageBox.information(page, "Authoring", text))
         self._course: uuid.UUID | None = None
@@ -77,6 +79,7 @@ class AuthoringController(QObject):
         editor.resolve_requested.connect(self.resolve)
         editor.lesson_selected.connect(self._open_lesson)
         editor.rename_requested.connect(self.rename_selected)
+        editor.preview_requested.connect(self.preview)
         editor.video.import_requested.connect(self.import_video)
         editor.video.retry_requested.connect(self.retry_upload)
         self.upload_progress.connect(editor.video.show_progress)
@@ -137,6 +140,13 @@ class AuthoringController(QObject):
 
         self._tasks.run(load, on_success=lambda got: editor.show_lesson(lesson_id, *got),
                         on_failure=self._failed)  # fmt: skip
+
+    def preview(self) -> None:
+        """The open course on the learning screens, as a student sees it (read-only)."""
+        course = self._course
+        if course is not None and self._open_preview is not None:
+            self._page.editor.flush()
+            self._open_preview(course)
 
     def _is_quiz(self, lesson_id: uuid.UUID) -> bool:
         draft = self._page.editor.draft

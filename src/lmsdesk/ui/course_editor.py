@@ -70,6 +70,7 @@ class CourseEditor(QWidget):
     resolve_requested = Signal(object, object)
     lesson_selected = Signal(object)
     rename_requested = Signal()
+    preview_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -89,6 +90,12 @@ class CourseEditor(QWidget):
         titles.addWidget(self.title)
         titles.addWidget(self.status)
         top.addLayout(titles, 1)
+        self.preview_button = QPushButton("Preview as student")
+        self.preview_button.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.preview_button.setToolTip("See the course as a student will (Ctrl+Shift+P); "
+                                       "nothing you do there is recorded")  # fmt: skip
+        self.preview_button.clicked.connect(self.preview_requested)
+        top.addWidget(self.preview_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.submit_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.feedback = QLabel()

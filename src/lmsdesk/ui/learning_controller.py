@@ -48,6 +48,7 @@ class LearningController(QObject):
                                      instance_factory=player_instance, parent=self)  # fmt: skip
         self.quiz = QuizController(quizzes, tasks, parent=self)
         self.outline: CourseOutline | None = None
+        self._return_to = "My learning"  # the page Back goes to
         self.lesson: LessonView | None = None
         self.certificate_dialog: CertificateDialog | None = None
         self._wire()
@@ -103,7 +104,16 @@ class LearningController(QObject):
         QMessageBox.warning(self._window, "Download", message)
 
     # ---------------------------------------------------------------- the lesson page
-    def open_course(self, course_id: uuid.UUID, lesson_id: uuid.UUID | None = None) -> None:
+    def open_course(
+        self, course_id: uuid.UUID, lesson_id: uuid.UUID | None = None,
+        *, return_to: str = "My learning",
+    ) -> None:  # fmt: skip
+        """Open a course on the lesson page; Back returns to `return_to` (the page it came
+        from: My learning, or Authoring for an instructor's preview)."""
+        self._return_to = return_to
+        self.page.back.setText(f"← {return_to}")
+        self.page.back.setToolTip(f"Back to {return_to} (Alt+Left)")
+
         def load() -> tuple[CourseOutline, LessonView | None]:
             outline = self._service.outline(course_id)
             target = lesson_id or next(
@@ -117,7 +127,7 @@ class LearningController(QObject):
     def _show_course(self, loaded: tuple[CourseOutline, LessonView | None]) -> None:
         outline, lesson = loaded
         self.outline = outline
-        self._window.show_lesson_page()
+        self._window.show_lesson_page(self._return_to)
         self.page.show_outline(outline, lesson.id if lesson else None)
         if lesson is None:
             self.page.show_notice("This course has no lessons yet.")
@@ -179,7 +189,7 @@ class LearningController(QObject):
 
     def back(self) -> None:
         self.leave()
-        self._window.go_to_page("My learning")
+        self._window.go_to_page(self._return_to)
         self.refresh()
 
     def leave(self) -> None:
@@ -199,7 +209,7 @@ class LearningController(QObject):
         self._window.showFullScreen() if on else self._window.showNormal()
 
     def _failed(self, error: BaseException) -> None:
-        self._window.show_lesson_page()
+        self._window.show_lesson_page(self._return_to)
         if isinstance(error, LessonUnavailable):
             self.page.show_notice(error.message)
             return

@@ -99,6 +99,11 @@ class LessonPage(QWidget):
         top.addWidget(self.back)
         top.addSpacing(12)
         top.addWidget(self.course_title, 1)
+        self.preview_note = QLabel("Preview of your course as a student sees it · nothing "
+                                   "you do here is recorded")  # fmt: skip
+        self.preview_note.setObjectName("warningText")
+        self.preview_note.hide()
+        top.addWidget(self.preview_note)
         top.addWidget(self.progress)
 
         self.outline = QTreeWidget()
@@ -177,6 +182,8 @@ class LessonPage(QWidget):
 
     def show_lesson(self, lesson: LessonView) -> None:
         self.lesson_title.setText(lesson.title)
+        self.preview_note.setVisible(lesson.authoring_preview)
+        self.progress.setVisible(not lesson.authoring_preview)
         if lesson.needs_enrollment:
             self.show_notice(
                 "Enroll in this course to open this lesson. Lessons marked ▶ Preview in the "

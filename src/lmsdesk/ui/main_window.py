@@ -225,8 +225,9 @@ class MainWindow(QMainWindow):
         self.catalog_page.show_courses(courses)
         self.courses_shown.emit()
 
-    def show_lesson_page(self) -> None:
-        self.go_to_page("My learning")
+    def show_lesson_page(self, under: str = "My learning") -> None:
+        """The lesson page, with `under` highlighted in the navigation (where Back goes)."""
+        self.go_to_page(under)
         self.pages.setCurrentWidget(self.lesson_page)
 
     def set_focus_mode(self, on: bool) -> None:

@@ -13,7 +13,11 @@ import pytest
 from lmsdesk.contracts.authoring import Keep
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType, QuestionType
+from lmsdesk.contracts.ids import quiz_id
+from lmsdesk.local_db import outbox
 from lmsdesk.services.authoring import AuthoringRefused, AuthoringService
+from lmsdesk.services.learning import LearningService
+from lmsdesk.services.quizzes import QuizService
 from lmsdesk.sync.engine import SyncStatus
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
@@ -176,3 +180,30 @@ def test_a_quiz_written_offline_is_checked_locally_and_accepted_by_the_server(
     assert laptop.engine.sync().status is SyncStatus.IDLE
     assert live_server.course_status(course) == "pending"
     assert author.quiz(lesson).settings["passing_percent"] == 80
+
+
+def test_previewing_a_draft_grades_its_quiz_but_records_nothing(
+    laptops: Callable[[str], Laptop], instructor: str
+) -> None:
+    laptop = laptops("laptop")
+    laptop.sign_in(instructor)
+    author = _authoring(laptop)
+    course = author.create_course("Quizzes")
+    lesson = author.add_lesson(author.add_section(course, "One"), "Check", LessonType.QUIZ)
+    question = author.add_question(lesson, QuestionType.TRUE_FALSE)
+    author.edit("question", question, "prompt", "SQLite runs inside the app.")
+    learning = LearningService(laptop.service)
+    view = learning.lesson(lesson)
+    assert view.authoring_preview
+    assert not view.needs_enrollment
+    quizzes = QuizService(laptop.service)
+    quiz = quiz_id(lesson)
+    quizzes.start(quiz)
+    result = quizzes.submit(quiz, {str(question): True})
+    assert (result.passed, result.percent) == (True, 100.0)
+    learning.complete(view)
+    store = laptop.service.store
+    assert store is not None
+    with store.reading() as session:
+        names = {m.name for m in outbox.pending(session)}
+    assert not names & {"quiz_attempt.submit@1", "progress.complete@1"}

@@ -16,6 +16,7 @@ from lmsdesk.app import Application
 from lmsdesk.contracts.authoring import Keep
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType
+from lmsdesk.local_db import outbox
 from lmsdesk.services.authoring import Conflict, Draft, LessonOutline, SectionOutline
 from lmsdesk.ui.course_editor import CourseEditor
 from lmsdesk.ui.curriculum_tree import CurriculumTree
@@ -226,6 +227,26 @@ def test_a_video_lesson_imports_its_file_and_shows_the_upload(
                     timeout=5000)  # fmt: skip
     assert "Upload the video" not in editor.checklist.text()
     _save(app.window, shots / "authoring-video.png")
+
+    # Preview as a student: the real lesson page plays the draft's video; nothing is recorded.
+    link.cut()  # offline: the imported copy plays
+    editor.preview_button.click()
+    lesson_page = app.window.lesson_page
+    qtbot.waitUntil(lambda: app.window.pages.currentWidget() is lesson_page, timeout=10_000)
+    assert lesson_page.preview_note.isVisible()
+    assert lesson_page.back.text() == "← Authoring"
+    video = app.learning.video
+    qtbot.waitUntil(lambda: video.player is not None and video.player.position() > 0.5,
+                    timeout=10_000)  # fmt: skip
+    assert video.view.source.text() != "Streaming from the server"
+    _save(app.window, shots / "authoring-preview.png")
+    lesson_page.back.click()
+    qtbot.waitUntil(lambda: app.window.pages.currentWidget() is page, timeout=5000)
+    store = app.session.store
+    assert store is not None
+    with store.reading() as session:
+        queued = [m.name for m in outbox.pending(session)]
+    assert not [name for name in queued if name.startswith("progress.")]
 
 
 def test_the_quiz_editor_writes_a_question_with_its_answer(
