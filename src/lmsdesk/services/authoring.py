@@ -74,6 +74,7 @@ class LessonOutline:
     is_preview: bool
     has_video: bool
     duration_seconds: int | None = None
+    has_subtitles: bool = False
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,8 @@ class AuthoringService:
                 SectionOutline(s.id, s.title, tuple(
                     LessonOutline(lesson.id, lesson.title, lesson.lesson_type,
                                   lesson.is_preview, lesson.video_asset_id is not None,
-                                  lesson.duration_seconds)
+                                  lesson.duration_seconds,
+                                  lesson.subtitles_asset_id is not None)
                     for lesson in q.lessons(session, s.id)))
                 for s in q.sections(session, course_id)
             )  # fmt: skip

@@ -122,11 +122,13 @@ class UploadService:
             session.flush()
             return _view(upload)
 
-    def for_lessons(self, lesson_ids: list[uuid.UUID]) -> dict[uuid.UUID, UploadView]:
-        """The newest upload of each lesson that has one."""
+    def for_lessons(
+        self, lesson_ids: list[uuid.UUID], kind: str = "video"
+    ) -> dict[uuid.UUID, UploadView]:
+        """The newest upload of this kind for each lesson that has one."""
         with self._session.require_store().reading() as session:
             rows = session.scalars(
-                select(Upload).where(Upload.lesson_id.in_(lesson_ids))
+                select(Upload).where(Upload.lesson_id.in_(lesson_ids), Upload.kind == kind)
                 .order_by(Upload.updated_at)
             )  # fmt: skip
             return {row.lesson_id: _view(row) for row in rows}

@@ -53,7 +53,7 @@ class AuthoringController(QObject):
         tasks: TaskManager,
         ask_text: AskText | None = None,
         tell: Callable[[str], None] | None = None,
-        pick_file: Callable[[], Path | None] | None = None,
+        pick_file: Callable[[str], Path | None] | None = None,
         open_preview: Callable[[uuid.UUID], None] | None = None,
     ) -> None:
         super().__init__(page)
@@ -81,6 +81,7 @@ class AuthoringController(QObject):
         editor.rename_requested.connect(self.rename_selected)
         editor.preview_requested.connect(self.preview)
         editor.video.import_requested.connect(self.import_video)
+        editor.video.subtitles_requested.connect(self.import_subtitles)
         editor.video.retry_requested.connect(self.retry_upload)
         self.upload_progress.connect(editor.video.show_progress)
         editor.quiz_editor.add_question_requested.connect(self.add_question)
@@ -133,10 +134,11 @@ class AuthoringController(QObject):
     def _open_lesson(self, lesson_id: uuid.UUID) -> None:
         editor = self._page.editor
 
-        def load() -> tuple[str, UploadView | None, QuizDraft | None]:
+        def load() -> tuple[str, UploadView | None, QuizDraft | None, UploadView | None]:
             upload = self._uploads.for_lessons([lesson_id]).get(lesson_id)
+            subtitles = self._uploads.for_lessons([lesson_id], "subtitles").get(lesson_id)
             quiz = self._service.quiz(lesson_id) if self._is_quiz(lesson_id) else None
-            return self._service.lesson_content(lesson_id), upload, quiz
+            return self._service.lesson_content(lesson_id), upload, quiz, subtitles
 
         self._tasks.run(load, on_success=lambda got: editor.show_lesson(lesson_id, *got),
                         on_failure=self._failed)  # fmt: skip
@@ -171,8 +173,14 @@ class AuthoringController(QObject):
 
     # ------------------------------------------------------------------ video files
     def import_video(self) -> None:
+        self._import("video")
+
+    def import_subtitles(self) -> None:
+        self._import("subtitles")
+
+    def _import(self, kind: str) -> None:
         lesson = self._page.editor.lesson_id
-        path = self.pick_file() if lesson is not None else None
+        path = self.pick_file(kind) if lesson is not None else None
         if lesson is None or path is None:
             return
 
@@ -180,7 +188,7 @@ class AuthoringController(QObject):
             self._open_lesson(lesson)
             self.start_uploads()
 
-        self._tasks.run(lambda: self._uploads.import_file(lesson, path, "video"),
+        self._tasks.run(lambda: self._uploads.import_file(lesson, path, kind),
                         on_success=imported, on_failure=self._failed, lane=Lane.IO)  # fmt: skip
 
     def retry_upload(self, asset_id: uuid.UUID) -> None:
@@ -300,10 +308,10 @@ class AuthoringController(QObject):
         section = item.parent() or item
         return section.data(0, ID_ROLE)
 
-    def _file_dialog(self) -> Path | None:
-        name, _filter = QFileDialog.getOpenFileName(
-            self._page, "Import video", str(Path.home()), "Videos (*.mp4 *.webm *.mov)"
-        )
+    def _file_dialog(self, kind: str) -> Path | None:
+        title, pattern = (("Import video", "Videos (*.mp4 *.webm *.mov)") if kind == "video"
+                          else ("Add subtitles", "WebVTT subtitles (*.vtt)"))  # fmt: skip
+        name, _filter = QFileDialog.getOpenFileName(self._page, title, str(Path.home()), pattern)
         return Path(name) if name else None
 
     def _dialog(self, title: str, label: str, text: str) -> str | None:

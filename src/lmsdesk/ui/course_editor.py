@@ -325,6 +325,7 @@ class CourseEditor(QWidget):
         content: str,
         upload: UploadView | None = None,
         quiz: QuizDraft | None = None,
+        subtitles: UploadView | None = None,
     ) -> None:
         """The selected lesson's editor, with its body read from the store."""
         lesson = next((x for s in (self.draft.sections if self.draft else ()) for x in s.lessons
@@ -346,6 +347,7 @@ class CourseEditor(QWidget):
             if is_video:
                 self.video.show_upload(upload, has_video=lesson.has_video,
                                        seconds=lesson.duration_seconds)  # fmt: skip
+                self.video.show_subtitles(subtitles, has_subtitles=lesson.has_subtitles)
             self._lesson_form.setRowVisible(self.quiz_editor, quiz is not None)
             if quiz is not None:
                 self.quiz_editor.show_quiz(quiz)

@@ -17,6 +17,7 @@ from lmsdesk.ui.video_view import clock
 
 class VideoUploadPanel(QWidget):
     import_requested = Signal()
+    subtitles_requested = Signal()
     retry_requested = Signal(object)
 
     def __init__(self) -> None:
@@ -33,15 +34,22 @@ class VideoUploadPanel(QWidget):
         self.import_button.clicked.connect(self.import_requested)
         self.retry_button = QPushButton("Retry upload")
         self.retry_button.clicked.connect(lambda: self.retry_requested.emit(self._asset))
+        self.subtitles_button = QPushButton("Add subtitles…")
+        self.subtitles_button.setToolTip("A WebVTT (.vtt) file; students turn them on with C")
+        self.subtitles_button.clicked.connect(self.subtitles_requested)
+        self.subtitles_status = QLabel()
+        self.subtitles_status.setObjectName("pageSubtitle")
         buttons = QHBoxLayout()
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.retry_button)
+        buttons.addWidget(self.subtitles_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.status)
         layout.addWidget(self.bar)
         layout.addLayout(buttons)
+        layout.addWidget(self.subtitles_status)
         layout.addStretch(1)
         self._asset: uuid.UUID | None = None
 
@@ -71,6 +79,20 @@ class VideoUploadPanel(QWidget):
             UploadState.FAILED: f"the server refused it: {upload.error}",
         }[upload.state]
         self.status.setText(f"{upload.filename} · {words}")
+
+    def show_subtitles(self, upload: UploadView | None, *, has_subtitles: bool) -> None:
+        self.subtitles_button.setText("Replace subtitles…" if has_subtitles or upload
+                                      else "Add subtitles…")  # fmt: skip
+        if has_subtitles and (upload is None or upload.state is UploadState.DONE):
+            name = upload.filename if upload is not None else "Subtitles"
+            self.subtitles_status.setText(f"{name} · on the server")
+        elif upload is not None:
+            waiting = {UploadState.FAILED: f"refused: {upload.error}"}.get(
+                upload.state, "waiting to upload (it goes when the app is online)"
+            )
+            self.subtitles_status.setText(f"{upload.filename} · {waiting}")
+        else:
+            self.subtitles_status.setText("No subtitles.")
 
     def show_progress(self, asset_id: uuid.UUID, done: int, total: int) -> None:
         if asset_id != self._asset:

@@ -28,6 +28,7 @@ from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
 
 DEMO_VIDEO = resources_dir() / "demo" / "welcome.mp4"
+DEMO_SUBTITLES = resources_dir() / "demo" / "welcome.vtt"
 
 
 def _answers(app: Application, *titles: str) -> list[str]:
@@ -219,13 +220,17 @@ def test_a_video_lesson_imports_its_file_and_shows_the_upload(
     qtbot.waitUntil(lambda: editor.video.isVisible(), timeout=5000)
     assert editor.video.status.text() == "No video yet. Import one; it uploads when you are online."
 
-    control.pick_file = lambda: DEMO_VIDEO
+    control.pick_file = lambda kind: DEMO_VIDEO if kind == "video" else DEMO_SUBTITLES
     editor.video.import_button.click()
     qtbot.waitUntil(lambda: editor.video.status.text() == "welcome.mp4 · 0:30 · on the server",
                     timeout=20_000)  # fmt: skip
     qtbot.waitUntil(lambda: editor.tree.topLevelItem(0).child(0).text(0) == "▶  Welcome",
                     timeout=5000)  # fmt: skip
     assert "Upload the video" not in editor.checklist.text()
+    assert editor.video.subtitles_status.text() == "No subtitles."
+    editor.video.subtitles_button.click()
+    qtbot.waitUntil(lambda: editor.video.subtitles_status.text() == "welcome.vtt · on the server",
+                    timeout=20_000)  # fmt: skip
     _save(app.window, shots / "authoring-video.png")
 
     # Preview as a student: the real lesson page plays the draft's video; nothing is recorded.
