@@ -21,6 +21,7 @@ from lmsdesk.contracts.authoring import (
     MoveLessonArgs,
     MoveSectionArgs,
     ResolveConflictArgs,
+    SetTagsArgs,
 )
 from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.common import ErrorResponse, WireModel
@@ -92,6 +93,12 @@ def delete_lesson(lesson_id: uuid.UUID, actor: CurrentActor, session: SessionDep
     args = DeleteArgs(entity="lesson", entity_id=lesson_id)
     mutation_door.run(session, actor, "draft.delete@1", args)
     return Response(status_code=204)
+
+
+@router.put("/courses/tags", responses=_errors)
+def set_tags(body: SetTagsArgs, actor: CurrentActor, session: SessionDep) -> Row | None:
+    """A course's whole tag set (lower case, at most 10)."""
+    return mutation_door.run(session, actor, "draft.set_tags@1", body)
 
 
 @router.put("/lessons/media", responses=_errors)

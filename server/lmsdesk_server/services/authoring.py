@@ -31,6 +31,7 @@ from lmsdesk.contracts.authoring import (
     MoveLessonArgs,
     MoveSectionArgs,
     ResolveConflictArgs,
+    SetTagsArgs,
     new_question_answer,
     question_problems,
     submission_problems,
@@ -39,11 +40,13 @@ from lmsdesk.contracts.authoring import (
 from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType, MediaStatus
-from lmsdesk.contracts.ids import quiz_id
+from lmsdesk.contracts.ids import quiz_id, tag_id
 from lmsdesk.contracts.media import UPLOAD_TYPES
 from lmsdesk_server.db.models import (
     Course,
     CourseSection,
+    CourseTag,
+    CourseTagMap,
     DraftConflict,
     Lesson,
     LessonPrerequisite,
@@ -53,7 +56,12 @@ from lmsdesk_server.db.models import (
     QuizQuestion,
 )
 from lmsdesk_server.repositories.devices import DeviceRepository
-from lmsdesk_server.repositories.partitions import draft_partition, stamp, write_tombstone
+from lmsdesk_server.repositories.partitions import (
+    CATALOG_PARTITION,
+    draft_partition,
+    stamp,
+    write_tombstone,
+)
 from lmsdesk_server.services.mutation_base import (
     MutationConflict,
     MutationContext,
@@ -336,6 +344,36 @@ def _tombstone_lesson(session: Session, partition: str, lesson: Lesson) -> None:
             f"{link.lesson_id}:{link.prerequisite_lesson_id}",
         )  # fmt: skip
     write_tombstone(session, partition, "lessons", str(lesson.id))
+
+
+def set_tags(ctx: MutationContext, args: SetTagsArgs) -> dict[str, object]:
+    course = _course_of(ctx, args.course_id)
+    partition = draft_partition(course.id)
+    named = select(CourseTag.name, CourseTag.id).where(CourseTag.name.in_(args.tags))
+    known = dict(ctx.session.execute(named).all())
+    # An existing tag keeps its id (older tags were not named by id); a new one is derived from
+    # its name, as a device offline derives it.
+    wanted = {known.get(name) or tag_id(name): name for name in args.tags}
+    current = set(ctx.session.scalars(
+        select(CourseTagMap.tag_id).where(CourseTagMap.course_id == course.id)))  # fmt: skip
+    for gone in current - wanted.keys():
+        link = ctx.session.get(CourseTagMap, (course.id, gone))
+        if link is not None:
+            ctx.session.delete(link)
+        write_tombstone(ctx.session, partition, "course_tag_map", f"{course.id}:{gone}")
+    for tag, name in wanted.items():
+        if ctx.session.get(CourseTag, tag) is None:
+            new_tag = CourseTag(id=tag, name=name)
+            ctx.session.add(new_tag)
+            stamp(ctx.session, new_tag, CATALOG_PARTITION)
+            ctx.session.flush()
+        if tag not in current:
+            link = CourseTagMap(course_id=course.id, tag_id=tag)
+            ctx.session.add(link)
+            stamp(ctx.session, link, partition)
+    _touch(ctx, course)
+    ctx.session.flush()
+    return {"course_id": str(course.id), "tags": list(wanted.values())}
 
 
 def attach_media(ctx: MutationContext, args: AttachMediaArgs) -> dict[str, object]:

@@ -23,6 +23,7 @@ from lmsdesk.contracts.authoring import (
     MoveLessonArgs,
     MoveSectionArgs,
     ResolveConflictArgs,
+    SetTagsArgs,
 )
 from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.sync import (
@@ -66,6 +67,7 @@ REGISTRY: dict[str, MutationSpec] = {
     "draft.move_lesson@1": MutationSpec(MoveLessonArgs, authoring.move_lesson),
     "draft.delete@1": MutationSpec(DeleteArgs, authoring.delete),
     "draft.add_question@1": MutationSpec(AddQuestionArgs, authoring.add_question),
+    "draft.set_tags@1": MutationSpec(SetTagsArgs, authoring.set_tags),
     "draft.attach_media@1": MutationSpec(AttachMediaArgs, authoring.attach_media),
     "draft.resolve_conflict@1": MutationSpec(ResolveConflictArgs, authoring.resolve_conflict),
     "draft.submit@1": MutationSpec(CourseRef, authoring.submit),

@@ -13,7 +13,7 @@ import enum
 import uuid
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter, ValidationError, model_validator
+from pydantic import Field, TypeAdapter, ValidationError, field_validator, model_validator
 
 from lmsdesk.contracts.common import WireModel
 from lmsdesk.contracts.enums import CourseLevel, CourseStatus, LessonType, QuestionType
@@ -173,6 +173,22 @@ def question_problems(
 class DeleteArgs(WireModel):
     entity: Literal["section", "lesson", "question"]
     entity_id: uuid.UUID
+
+
+MAX_TAGS = 10
+
+
+class SetTagsArgs(WireModel):
+    """A course's tags, the whole set (the last device to set them wins)."""
+
+    course_id: uuid.UUID
+    tags: Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=MAX_TAGS)]
+
+    @field_validator("tags")
+    @classmethod
+    def _normalised(cls, tags: list[str]) -> list[str]:
+        clean = [" ".join(t.casefold().split()) for t in tags]
+        return list(dict.fromkeys(t for t in clean if t))
 
 
 class AttachMediaArgs(WireModel):

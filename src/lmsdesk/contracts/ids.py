@@ -23,3 +23,8 @@ def rating_id(student_id: uuid.UUID, course_id: uuid.UUID) -> uuid.UUID:
 def quiz_id(lesson_id: uuid.UUID) -> uuid.UUID:
     """A quiz lesson's quiz: created with the lesson, on any device, offline."""
     return uuid.uuid5(_NAMESPACE, f"quiz:{lesson_id}")
+
+
+def tag_id(name: str) -> uuid.UUID:
+    """A tag is its (normalised) name: two devices tagging offline make the same tag."""
+    return uuid.uuid5(_NAMESPACE, f"course_tag:{name}")

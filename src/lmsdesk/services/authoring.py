@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from lmsdesk.contracts.authoring import (
     EDITABLE,
     EDITABLE_STATUSES,
+    MAX_TAGS,
     AddLessonArgs,
     AddQuestionArgs,
     AddSectionArgs,
@@ -28,6 +29,7 @@ from lmsdesk.contracts.authoring import (
     MoveLessonArgs,
     MoveSectionArgs,
     ResolveConflictArgs,
+    SetTagsArgs,
     question_problems,
 )
 from lmsdesk.contracts.commerce import CourseRef
@@ -104,6 +106,7 @@ class Draft:
     conflicts: tuple[Conflict, ...]
     problems: tuple[str, ...]  # the submit checklist; empty when it may go to review
     feedback: str | None
+    tags: tuple[str, ...]
     categories: tuple[tuple[str, str], ...]  # (id, name)
 
 
@@ -186,7 +189,7 @@ class AuthoringService:
                 id=course.id, status=course.status, editable=course.status in EDITABLE_STATUSES,
                 fields={name: q.wire(course, "course", name) for name in EDITABLE["course"]},
                 sections=sections, conflicts=conflicts, problems=tuple(q.problems(session, course)),
-                feedback=q.feedback(session, course),
+                feedback=q.feedback(session, course), tags=tuple(q.tags(session, course.id)),
                 categories=tuple((str(i), n) for i, n in categories),
             )  # fmt: skip
 
@@ -258,6 +261,18 @@ class AuthoringService:
         if args.value == base:
             return
         self._session.require_engine().record("draft.edit@1", args)
+
+    def set_tags(self, course_id: uuid.UUID, text: str) -> None:
+        """Tags from what the instructor typed: comma separated, lower case, at most 10."""
+        names = [t for t in (part.strip() for part in text.split(",")) if t]
+        if len(names) > MAX_TAGS:
+            raise AuthoringRefused(f"A course has at most {MAX_TAGS} tags.")
+        with self._session.require_store().reading() as session:
+            q.own_course(session, course_id, self._user_id())
+            current = q.tags(session, course_id)
+        args = self._args(SetTagsArgs, course_id=course_id, tags=names)
+        if args.tags != current:
+            self._session.require_engine().record("draft.set_tags@1", args)
 
     def add_section(self, course_id: uuid.UUID, title: str) -> uuid.UUID:
         with self._session.require_store().reading() as session:

@@ -21,6 +21,8 @@ from lmsdesk.contracts.ids import quiz_id
 from lmsdesk.local_db.models.mirror import (
     Course,
     CourseSection,
+    CourseTag,
+    CourseTagMap,
     DraftConflict,
     Lesson,
     ModerationReview,
@@ -45,6 +47,16 @@ def own_course(
                else "it is published")  # fmt: skip
         raise AuthoringRefused(f"'{course.title}' cannot be changed: {why}.")
     return course
+
+
+def tags(session: Session, course_id: uuid.UUID) -> list[str]:
+    stmt = (
+        select(CourseTag.name)
+        .join(CourseTagMap, CourseTagMap.tag_id == CourseTag.id)
+        .where(CourseTagMap.course_id == course_id)
+        .order_by(CourseTag.name)
+    )
+    return list(session.scalars(stmt))
 
 
 def section(session: Session, section_id: uuid.UUID) -> CourseSection:

@@ -22,15 +22,18 @@ from lmsdesk.contracts.authoring import (
     MoveLessonArgs,
     MoveSectionArgs,
     ResolveConflictArgs,
+    SetTagsArgs,
     new_question_answer,
 )
 from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.enums import CourseLevel, CourseStatus, LessonType
-from lmsdesk.contracts.ids import quiz_id
+from lmsdesk.contracts.ids import quiz_id, tag_id
 from lmsdesk.local_db.models.client import Upload
 from lmsdesk.local_db.models.mirror import (
     Course,
     CourseSection,
+    CourseTag,
+    CourseTagMap,
     DraftConflict,
     Lesson,
     Quiz,
@@ -169,6 +172,25 @@ def _delete(ctx: LocalContext, args: DeleteArgs) -> None:
         ctx.session.delete(row)
 
 
+def _set_tags(ctx: LocalContext, args: SetTagsArgs) -> None:
+    ctx.session.execute(delete(CourseTagMap).where(CourseTagMap.course_id == args.course_id))
+    for name in args.tags:
+        known = ctx.session.scalar(select(CourseTag.id).where(CourseTag.name == name))
+        tag = known or tag_id(name)  # the server names tags the same way
+        if known is None:
+            ctx.session.add(CourseTag(id=tag, name=name, sync_partition="catalog",
+                                      sync_version=0))  # fmt: skip
+        ctx.session.add(
+            CourseTagMap(
+                course_id=args.course_id,
+                tag_id=tag,
+                sync_partition=_partition(args.course_id),
+                sync_version=0,
+            )
+        )
+    _touch(ctx.session, args.course_id)
+
+
 def _attach_media(ctx: LocalContext, args: AttachMediaArgs) -> None:
     lesson = ctx.session.get(Lesson, args.lesson_id)
     if lesson is None:
@@ -243,6 +265,8 @@ DRAFT_MUTATIONS = [
                   lambda s, a: f"Deleted {a.entity} {_title_of(s, a.entity, a.entity_id)}"),
     LocalMutation("draft.add_question@1", AddQuestionArgs, _add_question,
                   lambda _s, a: f"New {a.question_type.value.replace('_', ' ')} question"),
+    LocalMutation("draft.set_tags@1", SetTagsArgs, _set_tags,
+                  lambda s, a: f"Tags of {_course_title(s, a.course_id)}"),
     LocalMutation("draft.attach_media@1", AttachMediaArgs, _attach_media,
                   lambda s, a: f"{a.kind.capitalize()} of {_title_of(s, 'lesson', a.lesson_id)}"),
     LocalMutation("draft.resolve_conflict@1", ResolveConflictArgs, _resolve,

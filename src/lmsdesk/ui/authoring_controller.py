@@ -80,6 +80,9 @@ class AuthoringController(QObject):
         editor.lesson_selected.connect(self._open_lesson)
         editor.rename_requested.connect(self.rename_selected)
         editor.preview_requested.connect(self.preview)
+        editor.tags_edited.connect(
+            lambda course, text: self._change(lambda: service.set_tags(course, text))
+        )
         editor.video.import_requested.connect(self.import_video)
         editor.video.subtitles_requested.connect(self.import_subtitles)
         editor.video.retry_requested.connect(self.retry_upload)

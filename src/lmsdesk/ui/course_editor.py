@@ -70,6 +70,8 @@ class CourseEditor(QWidget):
     resolve_requested = Signal(object, object)
     lesson_selected = Signal(object)
     rename_requested = Signal()
+    #: (course id, the tags as typed)
+    tags_edited = Signal(object, str)
     preview_requested = Signal()
 
     def __init__(self) -> None:
@@ -182,6 +184,10 @@ class CourseEditor(QWidget):
         layout.addWidget(self.checklist)
         return panel
 
+    def _tags_finished(self) -> None:
+        if not self._loading and self.draft is not None:
+            self.tags_edited.emit(self.draft.id, self.tags.text())
+
     def _adder(self, kind: LessonType) -> Callable[[], None]:
         return lambda: self.add_lesson_requested.emit(None, kind)
 
@@ -193,6 +199,8 @@ class CourseEditor(QWidget):
         self.subtitle.setMaxLength(300)
         self.subtitle.setPlaceholderText("One line that sells the course")
         self.category = QComboBox()
+        self.tags = QLineEdit()
+        self.tags.setPlaceholderText("Comma separated: sqlite, offline, sync (at most 10)")
         self.level = QComboBox()
         for level, words in _LEVELS.items():
             self.level.addItem(words, level.value)
@@ -215,6 +223,7 @@ class CourseEditor(QWidget):
         form.addRow("Title", self.course_title)
         form.addRow("Subtitle", self.subtitle)
         form.addRow("Category", self.category)
+        form.addRow("Tags", self.tags)
         form.addRow("Level", self.level)
         form.addRow("Language", self.language)
         form.addRow("Price", price_row)
@@ -237,6 +246,7 @@ class CourseEditor(QWidget):
         self.level.activated.connect(lambda _i: course("level", self.level.currentData()))
         self.currency.activated.connect(lambda _i: course("currency", self.currency.currentText()))
         self.description.edited.connect(lambda text: course("description", text))
+        self.tags.editingFinished.connect(self._tags_finished)
         return panel
 
     def _lesson_panel(self) -> QWidget:
@@ -284,6 +294,8 @@ class CourseEditor(QWidget):
             self.tree.show_sections(draft.sections, keep[1] if keep else None)
             self.course_title.setText(fields["title"])
             self.subtitle.setText(fields["subtitle"])
+            if not self.tags.hasFocus():
+                self.tags.setText(", ".join(draft.tags))
             self.category.clear()
             self.category.addItem("No category", None)
             for category_id, name in draft.categories:

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from lmsdesk.contracts.authoring import Keep
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType, QuestionType
 from lmsdesk.contracts.ids import quiz_id
 from lmsdesk.local_db import outbox
+from lmsdesk.local_db.models.mirror import CourseTagMap
 from lmsdesk.services.authoring import AuthoringRefused, AuthoringService
 from lmsdesk.services.learning import LearningService
 from lmsdesk.services.quizzes import QuizService
@@ -59,6 +61,7 @@ def test_a_course_written_offline_syncs_to_the_other_laptop(
     second = author.add_lesson(basics, "Clocks", LessonType.TEXT)
     author.edit("course", course, "price_cents", 1900)
     author.edit("course", course, "price_cents", 2900)  # one edit leaves, from the first base
+    author.set_tags(course, "Offline, sync, offline")  # "offline" is a tag the catalog has
     author.move_lesson(second, basics, 0)  # Clocks before Why offline
     author.move_lesson(first, later, 0)
     gone = author.delete_section(basics)
@@ -73,6 +76,11 @@ def test_a_course_written_offline_syncs_to_the_other_laptop(
     assert [(s.title, [x.title for x in s.lessons]) for s in seen.sections] == [
         ("Basics", ["Clocks"]), ("Later", ["Why offline"])]  # fmt: skip
     assert seen.problems == ()
+    assert seen.tags == ("offline", "sync")
+    assert _authoring(laptop).draft(course).tags == ("offline", "sync")
+    maps = laptop.read(lambda s: s.scalars(
+        select(CourseTagMap).where(CourseTagMap.course_id == course)).all())  # fmt: skip
+    assert len(maps) == 2  # type: ignore[arg-type]  # the offline rows became the server's
     assert [c.title for c in _authoring(desktop).my_courses()] == ["Testing offline apps"]
 
 

@@ -143,6 +143,9 @@ def test_an_instructor_builds_a_course_offline_and_submits_it_online(
     assert "Not ready for review yet" in told[-1]
     editor.price.setValue(19)
     editor.price.editingFinished.emit()
+    editor.tags.setText("Offline, SQLite ,offline")
+    editor.tags.editingFinished.emit()
+    qtbot.waitUntil(lambda: editor.tags.text() == "offline, sqlite", timeout=5000)
     qtbot.waitUntil(lambda: editor.checklist.text() == "✓ Ready for review", timeout=5000)
     _save(app.window, shots / "authoring-editor.png")
 
@@ -176,6 +179,7 @@ def test_conflicts_and_the_reviewers_feedback_show_both_sides(qtbot: QtBot, shot
         conflicts=(conflict,), problems=("Upload the video of 1 lesson(s).",
                                          "Resolve 1 conflicting edit(s)."),
         feedback="The welcome video is missing; please add it.", categories=(),
+        tags=("offline", "sqlite"),
     ))  # fmt: skip
     editor.show()
     assert editor.feedback.text() == (
@@ -189,6 +193,7 @@ def test_conflicts_and_the_reviewers_feedback_show_both_sides(qtbot: QtBot, shot
     )
     assert editor.level.currentText() == "Beginner"
     assert editor.currency.currentText() == "EUR"
+    assert editor.tags.text() == "offline, sqlite"
     _save(editor, shots / "authoring-conflict.png")
     keep_mine = next(b for b in editor.conflicts.findChildren(QPushButton)
                      if b.text() == "Keep mine")  # fmt: skip

@@ -159,3 +159,36 @@ def test_bad_edits_are_refused_with_a_reason_and_change_nothing(
     saved = session.get(Course, course)
     assert saved is not None
     assert (saved.price_cents, saved.currency, saved.status) == (0, "USD", CourseStatus.DRAFT)
+
+
+def test_tags_are_a_set_per_course_shared_by_name(
+    instructor: User, other_instructor: User, device_for: DeviceFactory
+) -> None:
+    device = device_for(instructor)
+    rest = author(device)
+    course = rest.create()
+    first = rest.call(
+        "PUT", "/courses/tags", {"course_id": str(course), "tags": ["Offline", " sync ", "offline"]}
+    )
+    assert first.status_code == 200, first.text
+    assert first.json()["tags"] == ["offline", "sync"]
+    pulled = device.pull_all()
+    every = {row["id"]: row["name"] for row in rows(pulled, "course_tags").values()}
+    mapped = [r["tag_id"] for r in rows(pulled, "course_tag_map").values()
+              if r["course_id"] == str(course)]  # fmt: skip
+    names = {tag: every[tag] for tag in mapped}
+    assert sorted(names.values()) == ["offline", "sync"]
+    rest.call("PUT", "/courses/tags", {"course_id": str(course), "tags": ["offline"]})
+    gone = [t["row_id"] for page in device.pull_all() for t in page["tombstones"]
+            if t["table"] == "course_tag_map"]  # fmt: skip
+    assert gone == [f"{course}:{next(k for k, v in names.items() if v == 'sync')}"]
+    # Another instructor's course tagged "offline" shares the tag.
+    other = author(device_for(other_instructor))
+    theirs = other.create()
+    other.call("PUT", "/courses/tags", {"course_id": str(theirs), "tags": ["OFFLINE"]})
+    too_many = rest.call(
+        "PUT", "/courses/tags", {"course_id": str(course), "tags": [f"t{i}" for i in range(11)]}
+    )
+    assert too_many.status_code == 422
+    refused = other.call("PUT", "/courses/tags", {"course_id": str(course), "tags": []})
+    assert refused.status_code == 403
