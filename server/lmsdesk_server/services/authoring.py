@@ -114,6 +114,27 @@ def _touch(ctx: MutationContext, course: Course) -> None:
     stamp(ctx.session, course, draft_partition(course.id))
 
 
+def _written(
+    ctx: MutationContext, course: Course, row: Any, *, new: bool = False
+) -> dict[str, object]:
+    """A draft row written: in the course's partition, the course's version bumped."""
+    if new:
+        ctx.session.add(row)
+    if row is not course:
+        stamp(ctx.session, row, draft_partition(course.id))
+    _touch(ctx, course)
+    ctx.session.flush()
+    return row_dict(row)
+
+
+def _refuse_taken(existing: Any, *, same_parent: bool, what: str) -> None:
+    """A create whose id exists: a repeat of itself (merged), or a clash (rejected)."""
+    if existing is not None:
+        if same_parent:
+            raise MutationMerged(f"The {what} exists already.", row_dict(existing))
+        raise MutationRejected(f"That {what} id is taken.")
+
+
 def _free_position(session: Session, model: Any, parent: Any, wanted: str, own: uuid.UUID) -> str:
     """`wanted`, or a key just after it when a sibling already holds it (two devices that both
     appended offline chose the same key)."""
@@ -133,10 +154,11 @@ def create_course(ctx: MutationContext, args: CreateCourseArgs) -> dict[str, obj
     if not ctx.actor.has(Role.INSTRUCTOR):
         raise MutationRejected("Only instructors can create courses.")
     existing = ctx.session.get(Course, args.course_id)
-    if existing is not None:
-        if existing.instructor_id == ctx.actor.id:
-            raise MutationMerged("The course exists already.", row_dict(existing))
-        raise MutationRejected("That course id is taken.")
+    _refuse_taken(
+        existing,
+        same_parent=existing is not None and existing.instructor_id == ctx.actor.id,
+        what="course",
+    )
     course = Course(
         id=args.course_id, instructor_id=ctx.actor.id, title=args.title,
         slug=_slug(args.title, args.course_id), status=CourseStatus.DRAFT, version=1,
@@ -151,10 +173,11 @@ def create_course(ctx: MutationContext, args: CreateCourseArgs) -> dict[str, obj
 def add_section(ctx: MutationContext, args: AddSectionArgs) -> dict[str, object]:
     course = _course_of(ctx, args.course_id)
     existing = ctx.session.get(CourseSection, args.section_id)
-    if existing is not None:
-        if existing.course_id == course.id:
-            raise MutationMerged("The section exists already.", row_dict(existing))
-        raise MutationRejected("That section id is taken.")
+    _refuse_taken(
+        existing,
+        same_parent=existing is not None and existing.course_id == course.id,
+        what="section",
+    )
     same_course = CourseSection.course_id == course.id
     position = _free_position(
         ctx.session, CourseSection, same_course, args.position, args.section_id
@@ -162,11 +185,7 @@ def add_section(ctx: MutationContext, args: AddSectionArgs) -> dict[str, object]
     section = CourseSection(
         id=args.section_id, course_id=course.id, title=args.title, position=position
     )
-    ctx.session.add(section)
-    stamp(ctx.session, section, draft_partition(course.id))
-    _touch(ctx, course)
-    ctx.session.flush()
-    return row_dict(section)
+    return _written(ctx, course, section, new=True)
 
 
 def add_lesson(ctx: MutationContext, args: AddLessonArgs) -> dict[str, object]:
@@ -175,27 +194,23 @@ def add_lesson(ctx: MutationContext, args: AddLessonArgs) -> dict[str, object]:
         raise MutationRejected("That section no longer exists.")
     course = _course_of(ctx, section.course_id)
     existing = ctx.session.get(Lesson, args.lesson_id)
-    if existing is not None:
-        if existing.course_id == course.id:
-            raise MutationMerged("The lesson exists already.", row_dict(existing))
-        raise MutationRejected("That lesson id is taken.")
+    _refuse_taken(
+        existing,
+        same_parent=existing is not None and existing.course_id == course.id,
+        what="lesson",
+    )
     same_section = Lesson.section_id == section.id
     position = _free_position(ctx.session, Lesson, same_section, args.position, args.lesson_id)
     lesson = Lesson(
         id=args.lesson_id, course_id=course.id, section_id=section.id, title=args.title,
         lesson_type=args.lesson_type, position=position, content=args.content,
     )  # fmt: skip
-    ctx.session.add(lesson)
-    stamp(ctx.session, lesson, draft_partition(course.id))
-    if args.lesson_type is LessonType.QUIZ:
-        ctx.session.flush()  # the lesson first: the quiz refers to it
+    written = _written(ctx, course, lesson, new=True)
+    if args.lesson_type is LessonType.QUIZ:  # the lesson first: the quiz refers to it
         quiz = Quiz(id=quiz_id(lesson.id), lesson_id=lesson.id, passing_percent=70,
                     shuffle_questions=False, show_correct_answers=True)  # fmt: skip
-        ctx.session.add(quiz)
-        stamp(ctx.session, quiz, draft_partition(course.id))
-    _touch(ctx, course)
-    ctx.session.flush()
-    return row_dict(lesson)
+        _written(ctx, course, quiz, new=True)
+    return written
 
 
 def edit_field(ctx: MutationContext, args: EditFieldArgs) -> dict[str, object]:
@@ -224,11 +239,7 @@ def edit_field(ctx: MutationContext, args: EditFieldArgs) -> dict[str, object]:
             row_dict(conflict),
         )
     _set(row, args.entity, args.field, value)
-    if row is not course:
-        stamp(ctx.session, row, draft_partition(course.id))
-    _touch(ctx, course)
-    ctx.session.flush()
-    return row_dict(row)
+    return _written(ctx, course, row)
 
 
 def _set(row: Any, entity: str, field: str, value: Any) -> None:
@@ -241,10 +252,9 @@ def add_question(ctx: MutationContext, args: AddQuestionArgs) -> dict[str, objec
         raise MutationRejected("That quiz no longer exists.")
     course = _course_of(ctx, _course_id_of(ctx.session, "quiz", quiz))
     existing = ctx.session.get(QuizQuestion, args.question_id)
-    if existing is not None:
-        if existing.quiz_id == quiz.id:
-            raise MutationMerged("The question exists already.", row_dict(existing))
-        raise MutationRejected("That question id is taken.")
+    _refuse_taken(
+        existing, same_parent=existing is not None and existing.quiz_id == quiz.id, what="question"
+    )
     last = ctx.session.scalar(
         select(func.max(QuizQuestion.position)).where(QuizQuestion.quiz_id == quiz.id)
     )
@@ -254,11 +264,7 @@ def add_question(ctx: MutationContext, args: AddQuestionArgs) -> dict[str, objec
         question_type=args.question_type, prompt=args.prompt, options=options,
         correct_answer=answer, points=1, explanation="",
     )  # fmt: skip
-    ctx.session.add(question)
-    stamp(ctx.session, question, draft_partition(course.id))
-    _touch(ctx, course)
-    ctx.session.flush()
-    return row_dict(question)
+    return _written(ctx, course, question, new=True)
 
 
 def move_section(ctx: MutationContext, args: MoveSectionArgs) -> dict[str, object]:
@@ -270,10 +276,7 @@ def move_section(ctx: MutationContext, args: MoveSectionArgs) -> dict[str, objec
     section.position = _free_position(
         ctx.session, CourseSection, same_course, args.position, section.id
     )
-    stamp(ctx.session, section, draft_partition(course.id))
-    _touch(ctx, course)
-    ctx.session.flush()
-    return row_dict(section)
+    return _written(ctx, course, section)
 
 
 def move_lesson(ctx: MutationContext, args: MoveLessonArgs) -> dict[str, object]:
@@ -287,10 +290,7 @@ def move_lesson(ctx: MutationContext, args: MoveLessonArgs) -> dict[str, object]
     lesson.section_id = target.id
     same_section = Lesson.section_id == target.id
     lesson.position = _free_position(ctx.session, Lesson, same_section, args.position, lesson.id)
-    stamp(ctx.session, lesson, draft_partition(course.id))
-    _touch(ctx, course)
-    ctx.session.flush()
-    return row_dict(lesson)
+    return _written(ctx, course, lesson)
 
 
 def delete(ctx: MutationContext, args: DeleteArgs) -> None:
@@ -396,10 +396,7 @@ def attach_media(ctx: MutationContext, args: AttachMediaArgs) -> dict[str, objec
         lesson.duration_seconds = round(duration) if duration is not None else None
     else:
         lesson.subtitles_asset_id = args.asset_id
-    stamp(ctx.session, lesson, draft_partition(course.id))
-    _touch(ctx, course)
-    ctx.session.flush()
-    return row_dict(lesson)
+    return _written(ctx, course, lesson)
 
 
 def resolve_conflict(ctx: MutationContext, args: ResolveConflictArgs) -> dict[str, object]:
@@ -416,10 +413,7 @@ def resolve_conflict(ctx: MutationContext, args: ResolveConflictArgs) -> dict[st
             if row is not course:
                 stamp(ctx.session, row, draft_partition(course.id))
     conflict.resolved_at = ctx.now
-    stamp(ctx.session, conflict, draft_partition(course.id))
-    _touch(ctx, course)
-    ctx.session.flush()
-    return row_dict(conflict)
+    return _written(ctx, course, conflict)
 
 
 def submit(ctx: MutationContext, args: CourseRef) -> dict[str, object]:
