@@ -202,24 +202,35 @@ def test_conflicts_and_the_reviewers_feedback_show_both_sides(qtbot: QtBot, shot
     assert chosen.args == [conflict.id, Keep.MINE]
 
 
-def test_a_video_lesson_imports_its_file_and_shows_the_upload(
+def _course_with_one_lesson(
     qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink,
-    shots: Path,
-) -> None:  # fmt: skip
+    kind: LessonType, titles: tuple[str, str, str],
+) -> Application:  # fmt: skip
+    """An instructor signed in, on the editor of a new course: one section, one lesson."""
     email = live_server.create_user(Role.INSTRUCTOR, name="Ada Instructor")
     app = start_app(link.url)
     with qtbot.waitSignal(app.sync.finished, timeout=30_000):
         sign_in(qtbot, app, link.url, email)
     app.window.go_to_page("Authoring")
-    page, control = app.window.authoring_page, app.authoring
-    editor = page.editor
-    _answers(app, "Video course", "Basics", "Welcome")
-    control.new_course()
+    editor = app.window.authoring_page.editor
+    _answers(app, *titles)
+    app.authoring.new_course()
     qtbot.waitUntil(lambda: editor.isVisible(), timeout=5000)
     editor.add_section_button.click()
     qtbot.waitUntil(lambda: editor.tree.topLevelItemCount() == 1, timeout=5000)
-    control.add_lesson(None, LessonType.VIDEO)
+    app.authoring.add_lesson(None, kind)
     qtbot.waitUntil(lambda: editor.tree.topLevelItem(0).childCount() == 1, timeout=5000)
+    return app
+
+
+def test_a_video_lesson_imports_its_file_and_shows_the_upload(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink,
+    shots: Path,
+) -> None:  # fmt: skip
+    app = _course_with_one_lesson(qtbot, start_app, live_server, link, LessonType.VIDEO,
+                                  ("Video course", "Basics", "Welcome"))  # fmt: skip
+    page, control = app.window.authoring_page, app.authoring
+    editor = page.editor
     assert editor.tree.topLevelItem(0).child(0).text(0) == "▶  Welcome  · video missing"
     editor.tree.setCurrentItem(editor.tree.topLevelItem(0).child(0))
     qtbot.waitUntil(lambda: editor.video.isVisible(), timeout=5000)
@@ -263,20 +274,12 @@ def test_the_quiz_editor_writes_a_question_with_its_answer(
     qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink,
     shots: Path,
 ) -> None:  # fmt: skip
-    email = live_server.create_user(Role.INSTRUCTOR, name="Ada Instructor")
-    app = start_app(link.url)
-    with qtbot.waitSignal(app.sync.finished, timeout=30_000):
-        sign_in(qtbot, app, link.url, email)
-    app.window.go_to_page("Authoring")
-    page, control = app.window.authoring_page, app.authoring
-    editor = page.editor
-    told = _answers(app, "Quiz course", "Basics", "Check yourself")
-    control.new_course()
-    qtbot.waitUntil(lambda: editor.isVisible(), timeout=5000)
-    editor.add_section_button.click()
-    qtbot.waitUntil(lambda: editor.tree.topLevelItemCount() == 1, timeout=5000)
-    control.add_lesson(None, LessonType.QUIZ)
-    qtbot.waitUntil(lambda: editor.tree.topLevelItem(0).childCount() == 1, timeout=5000)
+    app = _course_with_one_lesson(qtbot, start_app, live_server, link, LessonType.QUIZ,
+                                  ("Quiz course", "Basics", "Check yourself"))  # fmt: skip
+    control = app.authoring
+    editor = app.window.authoring_page.editor
+    told: list[str] = []
+    control.tell = told.append
     editor.tree.setCurrentItem(editor.tree.topLevelItem(0).child(0))
     quiz = editor.quiz_editor
     qtbot.waitUntil(lambda: quiz.isVisible(), timeout=5000)
