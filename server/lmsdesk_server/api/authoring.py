@@ -11,6 +11,7 @@ from fastapi import APIRouter, Response, status
 
 from lmsdesk.contracts.authoring import (
     AddLessonArgs,
+    AddLinkArgs,
     AddQuestionArgs,
     AddSectionArgs,
     AttachMediaArgs,
@@ -91,6 +92,19 @@ def delete_section(section_id: uuid.UUID, actor: CurrentActor, session: SessionD
 @router.delete("/lessons/{lesson_id}", status_code=204, responses=_errors)
 def delete_lesson(lesson_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Response:
     args = DeleteArgs(entity="lesson", entity_id=lesson_id)
+    mutation_door.run(session, actor, "draft.delete@1", args)
+    return Response(status_code=204)
+
+
+@router.post("/resources", status_code=status.HTTP_201_CREATED, responses=_errors)
+def add_link(body: AddLinkArgs, actor: CurrentActor, session: SessionDep) -> Row | None:
+    """A web link among a lesson's resources."""
+    return mutation_door.run(session, actor, "draft.add_link@1", body)
+
+
+@router.delete("/resources/{resource_id}", status_code=204, responses=_errors)
+def delete_resource(resource_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Response:
+    args = DeleteArgs(entity="resource", entity_id=resource_id)
     mutation_door.run(session, actor, "draft.delete@1", args)
     return Response(status_code=204)
 

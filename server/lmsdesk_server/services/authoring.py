@@ -21,6 +21,7 @@ from lmsdesk.contracts.authoring import (
     EDITABLE,
     EDITABLE_STATUSES,
     AddLessonArgs,
+    AddLinkArgs,
     AddQuestionArgs,
     AddSectionArgs,
     AttachMediaArgs,
@@ -39,7 +40,7 @@ from lmsdesk.contracts.authoring import (
 )
 from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.common import Role
-from lmsdesk.contracts.enums import CourseStatus, LessonType, MediaStatus
+from lmsdesk.contracts.enums import CourseStatus, LessonType, MediaStatus, ResourceKind
 from lmsdesk.contracts.ids import quiz_id, tag_id
 from lmsdesk.contracts.media import UPLOAD_TYPES
 from lmsdesk_server.db.models import (
@@ -71,7 +72,8 @@ from lmsdesk_server.services.mutation_base import (
 from lmsdesk_server.services.serialize import json_value, row_dict
 
 _MODELS: dict[str, Any] = {"course": Course, "section": CourseSection, "lesson": Lesson,
-                           "quiz": Quiz, "question": QuizQuestion}  # fmt: skip
+                           "quiz": Quiz, "question": QuizQuestion,
+                           "resource": LessonResource}  # fmt: skip
 
 
 def _course_id_of(session: Session, entity: str, row: Any) -> uuid.UUID:
@@ -79,7 +81,7 @@ def _course_id_of(session: Session, entity: str, row: Any) -> uuid.UUID:
         return row.id  # type: ignore[no-any-return]
     if entity == "question":
         row = session.get(Quiz, row.quiz_id)
-    if entity in ("quiz", "question"):
+    if entity in ("quiz", "question", "resource"):
         row = session.get(Lesson, row.lesson_id)
     return row.course_id  # type: ignore[no-any-return]
 
@@ -294,15 +296,15 @@ def move_lesson(ctx: MutationContext, args: MoveLessonArgs) -> dict[str, object]
 
 
 def delete(ctx: MutationContext, args: DeleteArgs) -> None:
-    row: CourseSection | Lesson | QuizQuestion | None = ctx.session.get(
+    row: CourseSection | Lesson | QuizQuestion | LessonResource | None = ctx.session.get(
         _MODELS[args.entity], args.entity_id
     )
     if row is None:
         raise MutationMerged(f"The {args.entity} was deleted already.")
     course = _course_of(ctx, _course_id_of(ctx.session, args.entity, row))
     partition = draft_partition(course.id)
-    if isinstance(row, QuizQuestion):
-        write_tombstone(ctx.session, partition, "quiz_questions", str(row.id))
+    if isinstance(row, QuizQuestion | LessonResource):
+        write_tombstone(ctx.session, partition, row.__tablename__, str(row.id))
         ctx.session.delete(row)
         _touch(ctx, course)
         ctx.session.flush()
@@ -344,6 +346,24 @@ def _tombstone_lesson(session: Session, partition: str, lesson: Lesson) -> None:
             f"{link.lesson_id}:{link.prerequisite_lesson_id}",
         )  # fmt: skip
     write_tombstone(session, partition, "lessons", str(lesson.id))
+
+
+def add_link(ctx: MutationContext, args: AddLinkArgs) -> dict[str, object]:
+    lesson = ctx.session.get(Lesson, args.lesson_id)
+    if lesson is None:
+        raise MutationRejected("That lesson no longer exists.")
+    course = _course_of(ctx, lesson.course_id)
+    existing = ctx.session.get(LessonResource, args.resource_id)
+    _refuse_taken(existing, same_parent=existing is not None and existing.lesson_id == lesson.id,
+                  what="resource")  # fmt: skip
+    last = ctx.session.scalar(
+        select(func.max(LessonResource.position)).where(LessonResource.lesson_id == lesson.id)
+    )
+    link = LessonResource(
+        id=args.resource_id, lesson_id=lesson.id, title=args.title, kind=ResourceKind.LINK,
+        url=args.url, position=(last or 0) + 1,
+    )  # fmt: skip
+    return _written(ctx, course, link, new=True)
 
 
 def set_tags(ctx: MutationContext, args: SetTagsArgs) -> dict[str, object]:

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from lmsdesk.contracts.authoring import (
     AddLessonArgs,
+    AddLinkArgs,
     AddQuestionArgs,
     AddSectionArgs,
     AttachMediaArgs,
@@ -67,6 +68,7 @@ REGISTRY: dict[str, MutationSpec] = {
     "draft.move_lesson@1": MutationSpec(MoveLessonArgs, authoring.move_lesson),
     "draft.delete@1": MutationSpec(DeleteArgs, authoring.delete),
     "draft.add_question@1": MutationSpec(AddQuestionArgs, authoring.add_question),
+    "draft.add_link@1": MutationSpec(AddLinkArgs, authoring.add_link),
     "draft.set_tags@1": MutationSpec(SetTagsArgs, authoring.set_tags),
     "draft.attach_media@1": MutationSpec(AttachMediaArgs, authoring.attach_media),
     "draft.resolve_conflict@1": MutationSpec(ResolveConflictArgs, authoring.resolve_conflict),

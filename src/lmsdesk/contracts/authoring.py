@@ -171,7 +171,7 @@ def question_problems(
 
 
 class DeleteArgs(WireModel):
-    entity: Literal["section", "lesson", "question"]
+    entity: Literal["section", "lesson", "question", "resource"]
     entity_id: uuid.UUID
 
 
@@ -189,6 +189,15 @@ class SetTagsArgs(WireModel):
     def _normalised(cls, tags: list[str]) -> list[str]:
         clean = [" ".join(t.casefold().split()) for t in tags]
         return list(dict.fromkeys(t for t in clean if t))
+
+
+class AddLinkArgs(WireModel):
+    """A web link among a lesson's resources (further reading, a repository, a tool)."""
+
+    lesson_id: uuid.UUID
+    resource_id: uuid.UUID
+    title: Title
+    url: Annotated[str, Field(max_length=2048, pattern=r"^https?://[^\s]+$")]
 
 
 class AttachMediaArgs(WireModel):

@@ -20,6 +20,7 @@ from lmsdesk.contracts.authoring import (
     EDITABLE_STATUSES,
     MAX_TAGS,
     AddLessonArgs,
+    AddLinkArgs,
     AddQuestionArgs,
     AddSectionArgs,
     CreateCourseArgs,
@@ -40,6 +41,7 @@ from lmsdesk.local_db.models.mirror import (
     Category,
     Course,
     Lesson,
+    LessonResource,
     Quiz,
 )
 from lmsdesk.services import draft_queries as q
@@ -108,6 +110,13 @@ class Draft:
     feedback: str | None
     tags: tuple[str, ...]
     categories: tuple[tuple[str, str], ...]  # (id, name)
+
+
+@dataclass(frozen=True)
+class LinkDraft:
+    id: uuid.UUID
+    title: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -229,6 +238,33 @@ class AuthoringService:
 
     def delete_question(self, question_id: uuid.UUID) -> None:
         self._record("draft.delete@1", DeleteArgs, entity="question", entity_id=question_id)
+
+    def links(self, lesson_id: uuid.UUID) -> list[LinkDraft]:
+        with self._session.require_store().reading() as session:
+            stmt = select(LessonResource).where(LessonResource.lesson_id == lesson_id)
+            rows = session.scalars(stmt.order_by(LessonResource.position))
+            return [LinkDraft(r.id, r.title, r.url or "") for r in rows]
+
+    def add_link(self, lesson_id: uuid.UUID, title: str, url: str) -> uuid.UUID:
+        with self._session.require_store().reading() as session:
+            lesson = session.get(Lesson, lesson_id)
+            if lesson is None:
+                raise AuthoringRefused("That lesson was deleted.")
+            q.own_course(session, lesson.course_id, self._user_id())
+        url = url.strip()
+        if "://" not in url:
+            url = f"https://{url}"
+        resource_id = uuid.uuid4()
+        try:
+            args = AddLinkArgs(lesson_id=lesson_id, resource_id=resource_id,
+                               title=title.strip(), url=url)  # fmt: skip
+        except ValidationError:
+            raise AuthoringRefused(f"'{url}' is not a web address (http or https).") from None
+        self._session.require_engine().record("draft.add_link@1", args)
+        return resource_id
+
+    def delete_link(self, resource_id: uuid.UUID) -> None:
+        self._record("draft.delete@1", DeleteArgs, entity="resource", entity_id=resource_id)
 
     def lesson_content(self, lesson_id: uuid.UUID) -> str:
         with self._session.require_store().reading() as session:

@@ -25,6 +25,7 @@ from lmsdesk.local_db.models.mirror import (
     Lesson,
     LessonPrerequisite,
     LessonProgress,
+    LessonResource,
     Quiz,
 )
 from lmsdesk.services.certificates import CertificateService, CertificateView
@@ -96,6 +97,8 @@ class LessonView:
     #: The signed-in instructor looking at their own course as a student would: everything
     #: shows, nothing is recorded (they are not enrolled; the server would refuse progress).
     authoring_preview: bool = False
+    #: (title, url) of the lesson's links, in order
+    links: tuple[tuple[str, str], ...] = ()
 
     @property
     def needs_enrollment(self) -> bool:
@@ -163,6 +166,10 @@ class LearningService:
                 locked_by=_locks(session, [lesson_id]).get(lesson_id, ()),
                 enrolled=_is_enrolled(session, lesson.course_id), is_preview=lesson.is_preview,
                 authoring_preview=self._authoring(session, lesson.course_id),
+                links=tuple((r.title, r.url) for r in session.scalars(
+                    select(LessonResource).where(LessonResource.lesson_id == lesson_id,
+                                                 LessonResource.url.is_not(None))
+                    .order_by(LessonResource.position)) if r.url),
             )  # fmt: skip
 
     def my_courses(self) -> list[CourseProgress]:

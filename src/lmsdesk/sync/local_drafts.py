@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from lmsdesk.contracts.authoring import (
     EDITABLE,
     AddLessonArgs,
+    AddLinkArgs,
     AddQuestionArgs,
     AddSectionArgs,
     AttachMediaArgs,
@@ -26,7 +27,7 @@ from lmsdesk.contracts.authoring import (
     new_question_answer,
 )
 from lmsdesk.contracts.commerce import CourseRef
-from lmsdesk.contracts.enums import CourseLevel, CourseStatus, LessonType
+from lmsdesk.contracts.enums import CourseLevel, CourseStatus, LessonType, ResourceKind
 from lmsdesk.contracts.ids import quiz_id, tag_id
 from lmsdesk.local_db.models.client import Upload
 from lmsdesk.local_db.models.mirror import (
@@ -36,6 +37,7 @@ from lmsdesk.local_db.models.mirror import (
     CourseTagMap,
     DraftConflict,
     Lesson,
+    LessonResource,
     Quiz,
     QuizQuestion,
 )
@@ -43,7 +45,8 @@ from lmsdesk.local_db.outbox import Coalesce
 from lmsdesk.sync.local_mutation import LocalContext, LocalMutation
 
 MODELS: dict[str, Any] = {"course": Course, "section": CourseSection, "lesson": Lesson,
-                          "quiz": Quiz, "question": QuizQuestion}  # fmt: skip
+                          "quiz": Quiz, "question": QuizQuestion,
+                          "resource": LessonResource}  # fmt: skip
 
 
 def course_id_of(session: Session, entity: str, row: Any) -> uuid.UUID | None:
@@ -52,7 +55,7 @@ def course_id_of(session: Session, entity: str, row: Any) -> uuid.UUID | None:
         return row.id  # type: ignore[no-any-return]
     if entity == "question":
         row = session.get(Quiz, row.quiz_id)
-    if entity in ("quiz", "question") and row is not None:
+    if entity in ("quiz", "question", "resource") and row is not None:
         row = session.get(Lesson, row.lesson_id)
     return row.course_id if row is not None else None
 
@@ -157,19 +160,35 @@ def _move_lesson(ctx: LocalContext, args: MoveLessonArgs) -> None:
 
 
 def _delete(ctx: LocalContext, args: DeleteArgs) -> None:
-    if args.entity == "section":
-        lessons = select(Lesson.id).where(Lesson.section_id == args.entity_id)
+    if args.entity in ("section", "lesson"):  # the lessons' quizzes and resources go first
+        column = Lesson.section_id if args.entity == "section" else Lesson.id
+        lessons = select(Lesson.id).where(column == args.entity_id)
         quizzes = select(Quiz.id).where(Quiz.lesson_id.in_(lessons))
         ctx.session.execute(delete(QuizQuestion).where(QuizQuestion.quiz_id.in_(quizzes)))
         ctx.session.execute(delete(Quiz).where(Quiz.lesson_id.in_(lessons)))
-        ctx.session.execute(delete(Lesson).where(Lesson.section_id == args.entity_id))
-    if args.entity == "lesson":
-        quizzes = select(Quiz.id).where(Quiz.lesson_id == args.entity_id)
-        ctx.session.execute(delete(QuizQuestion).where(QuizQuestion.quiz_id.in_(quizzes)))
-        ctx.session.execute(delete(Quiz).where(Quiz.lesson_id == args.entity_id))
+        ctx.session.execute(delete(LessonResource).where(LessonResource.lesson_id.in_(lessons)))
+        if args.entity == "section":
+            ctx.session.execute(delete(Lesson).where(Lesson.section_id == args.entity_id))
     row = ctx.session.get(MODELS[args.entity], args.entity_id)
     if row is not None:
         ctx.session.delete(row)
+
+
+def _add_link(ctx: LocalContext, args: AddLinkArgs) -> None:
+    lesson = ctx.session.get(Lesson, args.lesson_id)
+    if lesson is None or ctx.session.get(LessonResource, args.resource_id) is not None:
+        return
+    last = ctx.session.scalar(
+        select(func.max(LessonResource.position)).where(LessonResource.lesson_id == lesson.id)
+    )
+    ctx.session.add(
+        LessonResource(
+            id=args.resource_id, lesson_id=lesson.id, title=args.title, kind=ResourceKind.LINK,
+            url=args.url, position=(last or 0) + 1, sync_partition=lesson.sync_partition,
+            sync_version=0,
+        )
+    )  # fmt: skip
+    _touch(ctx.session, lesson.course_id)
 
 
 def _set_tags(ctx: LocalContext, args: SetTagsArgs) -> None:
@@ -265,6 +284,8 @@ DRAFT_MUTATIONS = [
                   lambda s, a: f"Deleted {a.entity} {_title_of(s, a.entity, a.entity_id)}"),
     LocalMutation("draft.add_question@1", AddQuestionArgs, _add_question,
                   lambda _s, a: f"New {a.question_type.value.replace('_', ' ')} question"),
+    LocalMutation("draft.add_link@1", AddLinkArgs, _add_link,
+                  lambda _s, a: f"New link '{a.title}'"),
     LocalMutation("draft.set_tags@1", SetTagsArgs, _set_tags,
                   lambda s, a: f"Tags of {_course_title(s, a.course_id)}"),
     LocalMutation("draft.attach_media@1", AttachMediaArgs, _attach_media,

@@ -21,6 +21,7 @@ from lmsdesk.services.authoring import (
     DeletedLesson,
     DeletedSection,
     Draft,
+    LinkDraft,
     QuizDraft,
 )
 from lmsdesk.services.errors import UserFacingError
@@ -87,6 +88,8 @@ class AuthoringController(QObject):
         editor.video.subtitles_requested.connect(self.import_subtitles)
         editor.video.retry_requested.connect(self.retry_upload)
         self.upload_progress.connect(editor.video.show_progress)
+        editor.links.add_requested.connect(self.add_link)
+        editor.links.remove_requested.connect(self.remove_link)
         editor.quiz_editor.add_question_requested.connect(self.add_question)
         editor.quiz_editor.delete_question_requested.connect(self.delete_question)
         editor.tree.section_moved.connect(
@@ -137,11 +140,14 @@ class AuthoringController(QObject):
     def _open_lesson(self, lesson_id: uuid.UUID) -> None:
         editor = self._page.editor
 
-        def load() -> tuple[str, UploadView | None, QuizDraft | None, UploadView | None]:
+        def load() -> tuple[
+            str, UploadView | None, QuizDraft | None, UploadView | None, list[LinkDraft]
+        ]:
             upload = self._uploads.for_lessons([lesson_id]).get(lesson_id)
             subtitles = self._uploads.for_lessons([lesson_id], "subtitles").get(lesson_id)
             quiz = self._service.quiz(lesson_id) if self._is_quiz(lesson_id) else None
-            return self._service.lesson_content(lesson_id), upload, quiz, subtitles
+            content = self._service.lesson_content(lesson_id)
+            return content, upload, quiz, subtitles, self._service.links(lesson_id)
 
         self._tasks.run(load, on_success=lambda got: editor.show_lesson(lesson_id, *got),
                         on_failure=self._failed)  # fmt: skip
@@ -167,12 +173,27 @@ class AuthoringController(QObject):
         self._change(lambda: self._service.delete_question(question_id))
 
     def _reload_quiz(self) -> None:
-        """After a change: the open quiz redrawn (a text lesson is not: it is being typed in)."""
-        lesson, quiz_editor = self._page.editor.lesson_id, self._page.editor.quiz_editor
-        if lesson is None or not self._is_quiz(lesson):
+        """After a change: the open lesson's quiz and links redrawn (its text is not: it is
+        being typed in)."""
+        lesson, editor = self._page.editor.lesson_id, self._page.editor
+        if lesson is None:
             return
-        self._tasks.run(lambda: self._service.quiz(lesson), on_success=quiz_editor.show_quiz,
+        self._tasks.run(lambda: self._service.links(lesson), on_success=editor.links.show_links,
                         on_failure=self._not_shown)  # fmt: skip
+        if self._is_quiz(lesson):
+            self._tasks.run(lambda: self._service.quiz(lesson),
+                            on_success=editor.quiz_editor.show_quiz,
+                            on_failure=self._not_shown)  # fmt: skip
+
+    def add_link(self) -> None:
+        lesson = self._page.editor.lesson_id
+        title = self.ask_text("Add link", "What the link is (shown to students):", "")
+        url = self.ask_text("Add link", "Web address:", "https://") if title else None
+        if lesson is not None and title and url:
+            self._change(lambda: self._service.add_link(lesson, title, url))
+
+    def remove_link(self, resource_id: uuid.UUID) -> None:
+        self._change(lambda: self._service.delete_link(resource_id))
 
     # ------------------------------------------------------------------ video files
     def import_video(self) -> None:

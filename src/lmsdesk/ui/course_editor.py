@@ -32,9 +32,10 @@ from PySide6.QtWidgets import (
 
 from lmsdesk.contracts.authoring import Keep
 from lmsdesk.contracts.enums import CourseLevel, CourseStatus, LessonType
-from lmsdesk.services.authoring import Conflict, Draft, QuizDraft
+from lmsdesk.services.authoring import Conflict, Draft, LinkDraft, QuizDraft
 from lmsdesk.services.uploads import UploadView
 from lmsdesk.ui.curriculum_tree import CurriculumTree
+from lmsdesk.ui.links_panel import LinksPanel
 from lmsdesk.ui.markdown_editor import MarkdownEditor
 from lmsdesk.ui.pages import clear_layout
 from lmsdesk.ui.quiz_editor import QuizEditor
@@ -258,6 +259,7 @@ class CourseEditor(QWidget):
         self.lesson_kind.setObjectName("pageSubtitle")
         self.lesson_body = MarkdownEditor("Write the lesson in Markdown.")
         self.video = VideoUploadPanel()
+        self.links = LinksPanel()
         self.quiz_editor = QuizEditor()
         self.quiz_editor.field_edited.connect(self.field_edited)
         form = QFormLayout(panel)
@@ -267,6 +269,7 @@ class CourseEditor(QWidget):
         form.addRow(self.lesson_body)
         form.addRow("Video", self.video)
         form.addRow(self.quiz_editor)
+        form.addRow("Links", self.links)
         self._lesson_form = form
 
         def lesson(field: str, value: Any) -> None:
@@ -338,6 +341,7 @@ class CourseEditor(QWidget):
         upload: UploadView | None = None,
         quiz: QuizDraft | None = None,
         subtitles: UploadView | None = None,
+        links: list[LinkDraft] | None = None,
     ) -> None:
         """The selected lesson's editor, with its body read from the store."""
         lesson = next((x for s in (self.draft.sections if self.draft else ()) for x in s.lessons
@@ -361,6 +365,7 @@ class CourseEditor(QWidget):
                                        seconds=lesson.duration_seconds)  # fmt: skip
                 self.video.show_subtitles(subtitles, has_subtitles=lesson.has_subtitles)
             self._lesson_form.setRowVisible(self.quiz_editor, quiz is not None)
+            self.links.show_links(links or [])
             if quiz is not None:
                 self.quiz_editor.show_quiz(quiz)
             self.panels.setCurrentIndex(1)

@@ -3,6 +3,7 @@ locked), the open lesson on the right. Layout and display only; the learning con
 
 from __future__ import annotations
 
+import html
 import uuid
 
 from PySide6.QtCore import Qt, Signal
@@ -116,6 +117,10 @@ class LessonPage(QWidget):
         self.lesson_title = QLabel()
         self.lesson_title.setObjectName("dialogTitle")
         self.lesson_title.setWordWrap(True)
+        self.links = QLabel()
+        self.links.setOpenExternalLinks(True)  # the student's browser opens them
+        self.links.setWordWrap(True)
+        self.links.setTextFormat(Qt.TextFormat.RichText)
         self.video = VideoView()
         self.text = TextLessonView()
         self.notice = QLabel()
@@ -140,6 +145,7 @@ class LessonPage(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(12, 0, 0, 0)
         right_layout.addWidget(self.lesson_title)
+        right_layout.addWidget(self.links)
         right_layout.addWidget(self.content, 1)
         right_layout.addLayout(bottom)
         self.splitter = QSplitter()
@@ -183,6 +189,10 @@ class LessonPage(QWidget):
     def show_lesson(self, lesson: LessonView) -> None:
         self.lesson_title.setText(lesson.title)
         self.preview_note.setVisible(lesson.authoring_preview)
+        self.links.setText("Resources: " + " · ".join(
+            f'<a href="{html.escape(url)}">{html.escape(title)}</a>'
+            for title, url in lesson.links))  # fmt: skip
+        self.links.setVisible(bool(lesson.links) and not lesson.needs_enrollment)
         self.progress.setVisible(not lesson.authoring_preview)
         if lesson.needs_enrollment:
             self.show_notice(

@@ -249,6 +249,14 @@ def test_a_video_lesson_imports_its_file_and_shows_the_upload(
                     timeout=20_000)  # fmt: skip
     _save(app.window, shots / "authoring-video.png")
 
+    # A link for further reading, then the preview shows it to the "student".
+    _answers(app, "Offline-first essay", "example.com/offline")
+    editor.links.add_button.click()
+    qtbot.waitUntil(lambda: editor.links.items.count() == 1, timeout=5000)
+    assert editor.links.items.item(0).text() == (
+        "Offline-first essay — https://example.com/offline"
+    )
+
     # Preview as a student: the real lesson page plays the draft's video; nothing is recorded.
     link.cut()  # offline: the imported copy plays
     editor.preview_button.click()
@@ -256,6 +264,10 @@ def test_a_video_lesson_imports_its_file_and_shows_the_upload(
     qtbot.waitUntil(lambda: app.window.pages.currentWidget() is lesson_page, timeout=10_000)
     assert lesson_page.preview_note.isVisible()
     assert lesson_page.back.text() == "← Authoring"
+    assert lesson_page.links.isVisible()
+    assert '<a href="https://example.com/offline">Offline-first essay</a>' in (
+        lesson_page.links.text()
+    )
     video = app.learning.video
     qtbot.waitUntil(lambda: video.player is not None and video.player.position() > 0.5,
                     timeout=10_000)  # fmt: skip

@@ -192,3 +192,26 @@ def test_tags_are_a_set_per_course_shared_by_name(
     assert too_many.status_code == 422
     refused = other.call("PUT", "/courses/tags", {"course_id": str(course), "tags": []})
     assert refused.status_code == 403
+
+
+def test_a_lesson_lists_links_and_students_of_the_course_get_them(
+    instructor: User, device_for: DeviceFactory
+) -> None:
+    device = device_for(instructor)
+    rest = author(device)
+    lesson = rest.add_lesson(rest.add_section(rest.create()))
+    link = uuid.uuid4()
+    body = {"lesson_id": str(lesson), "resource_id": str(link), "title": "SQLite docs",
+            "url": "https://sqlite.org/docs.html"}  # fmt: skip
+    added = rest.call("POST", "/resources", body)
+    assert added.status_code == 201, added.text
+    assert added.json()["kind"] == "link"
+    bad = rest.call("POST", "/resources", {**body, "resource_id": str(uuid.uuid4()),
+                                            "url": "javascript:alert(1)"})  # fmt: skip
+    assert bad.status_code == 422
+    assert rows(device.pull_all(), "lesson_resources")[str(link)]["url"] == (
+        "https://sqlite.org/docs.html"
+    )
+    assert rest.call("DELETE", f"/resources/{link}").status_code == 204
+    gone = [(t["table"], t["row_id"]) for page in device.pull_all() for t in page["tombstones"]]
+    assert gone == [("lesson_resources", str(link))]
