@@ -36,13 +36,11 @@ from lmsdesk.contracts.authoring import (
 from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType, QuestionType
-from lmsdesk.contracts.ids import quiz_id
 from lmsdesk.local_db.models.mirror import (
     Category,
     Course,
     Lesson,
     LessonResource,
-    Quiz,
 )
 from lmsdesk.services import draft_queries as q
 from lmsdesk.services.draft_queries import AuthoringRefused
@@ -205,7 +203,7 @@ class AuthoringService:
     def quiz(self, lesson_id: uuid.UUID) -> QuizDraft:
         """A quiz lesson's settings and questions, for the quiz editor."""
         with self._session.require_store().reading() as session:
-            quiz = session.get(Quiz, quiz_id(lesson_id))
+            quiz = q.quiz_of(session, lesson_id)
             if quiz is None:
                 raise AuthoringRefused("That quiz is not on this computer; sync first.")
             questions = q.questions(session, quiz.id)
@@ -231,8 +229,12 @@ class AuthoringService:
             if lesson is None:
                 raise AuthoringRefused("That lesson was deleted.")
             q.own_course(session, lesson.course_id, self._user_id())
+            quiz = q.quiz_of(session, lesson_id)
+            if quiz is None:
+                raise AuthoringRefused("That quiz is not on this computer; sync first.")
+            quiz_key = quiz.id
         question_id = uuid.uuid4()
-        self._record("draft.add_question@1", AddQuestionArgs, quiz_id=quiz_id(lesson_id),
+        self._record("draft.add_question@1", AddQuestionArgs, quiz_id=quiz_key,
                      question_id=question_id, question_type=question_type)  # fmt: skip
         return question_id
 

@@ -79,6 +79,8 @@ class QuizEditor(QWidget):
         self.questions = QListWidget()
         self.questions.setAccessibleName("Questions")
         self.questions.setMaximumWidth(210)
+        self.questions.setWordWrap(True)
+        self.questions.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.questions.currentItemChanged.connect(lambda *_: self._show_selected())
         self.add_button = QToolButton()
         self.add_button.setText("+ Question")

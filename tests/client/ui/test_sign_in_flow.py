@@ -30,10 +30,12 @@ def _submit(qtbot: QtBot, dialog: SignInDialog, *, server: str, email: str, pass
     qtbot.keyClick(dialog.password, "\r")  # Enter signs in
 
 
-def sign_in(qtbot: QtBot, app: Application, server: str, email: str) -> None:
+def sign_in(
+    qtbot: QtBot, app: Application, server: str, email: str, password: str = PASSWORD
+) -> None:
     dialog = _first_dialog(qtbot, app)
     with qtbot.waitSignal(app.controller.signed_in, timeout=15_000):
-        _submit(qtbot, dialog, server=server, email=email, password=PASSWORD)
+        _submit(qtbot, dialog, server=server, email=email, password=password)
 
 
 def test_first_start_asks_to_sign_in_then_shows_the_user(
