@@ -44,6 +44,7 @@ from lmsdesk.contracts.enums import CourseStatus, LessonType, MediaStatus, Resou
 from lmsdesk.contracts.ids import quiz_id, tag_id
 from lmsdesk.contracts.media import UPLOAD_TYPES
 from lmsdesk_server.db.models import (
+    Category,
     Course,
     CourseSection,
     CourseTag,
@@ -223,6 +224,13 @@ def edit_field(ctx: MutationContext, args: EditFieldArgs) -> dict[str, object]:
         raise MutationRejected(f"That {args.entity} no longer exists (deleted on another device?).")
     course = _course_of(ctx, _course_id_of(ctx.session, args.entity, row))
     value = wire_value(args.entity, args.field, args.value)
+    unknown_category = (
+        args.field == "category_id"
+        and value is not None
+        and (ctx.session.get(Category, uuid.UUID(value)) is None)
+    )
+    if unknown_category:
+        raise MutationRejected("That category does not exist (any more); pick another.")
     current = json_value(getattr(row, args.field))
     if current == value:
         raise MutationMerged("The same change was made already.", row_dict(row))

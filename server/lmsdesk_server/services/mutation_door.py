@@ -6,11 +6,13 @@ run the same handler; REST answers with HTTP status codes where sync stores a re
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts import hlc as hlc_rules
@@ -25,6 +27,7 @@ from lmsdesk_server.services.mutation_base import (
 )
 from lmsdesk_server.services.mutations import REGISTRY
 
+_log = logging.getLogger(__name__)
 _REST_DEVICE = uuid.UUID("00000000-0000-0000-0000-00000000feed")
 
 
@@ -38,6 +41,10 @@ def run(session: Session, actor: Actor, name: str, args: BaseModel) -> dict[str,
     )  # fmt: skip
     try:
         row = spec.handler(context, args)
+    except IntegrityError as exc:
+        # A rule the database holds that the handler did not check first: refused, not a 500.
+        _log.warning("%s refused by the database: %s", name, exc.orig)
+        raise ApiError(409, "refused", "The server could not store this change.") from exc
     except MutationRejected as exc:
         raise ApiError(403, "refused", exc.reason) from exc
     except MutationMerged as exc:

@@ -152,6 +152,9 @@ def test_bad_edits_are_refused_with_a_reason_and_change_nothing(
     assert "cannot be edited" in unknown.text
     negative = rest.edit("course", course, "price_cents", 0, -5)
     assert negative.status_code == 422
+    nowhere = rest.edit("course", course, "category_id", None, str(uuid.uuid4()))
+    assert nowhere.status_code == 403
+    assert "category does not exist" in nowhere.json()["error"]["message"]
     synced = device.push(edit(device, course, "currency", "USD", "dollars"))["results"][0]
     assert synced["status"] == "rejected"
     assert "currency" in synced["reason"]
