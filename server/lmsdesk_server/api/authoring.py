@@ -82,6 +82,14 @@ def move_lesson(body: MoveLessonArgs, actor: CurrentActor, session: SessionDep) 
     return mutation_door.run(session, actor, "draft.move_lesson@1", body)
 
 
+@router.delete("/courses/{course_id}", status_code=204, responses=_errors)
+def delete_course(course_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Response:
+    """Throw a draft (or a rejected course) away; it leaves every device at the next sync."""
+    args = DeleteArgs(entity="course", entity_id=course_id)
+    mutation_door.run(session, actor, "draft.delete@1", args)
+    return Response(status_code=204)
+
+
 @router.delete("/sections/{section_id}", status_code=204, responses=_errors)
 def delete_section(section_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Response:
     args = DeleteArgs(entity="section", entity_id=section_id)

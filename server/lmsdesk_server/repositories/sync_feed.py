@@ -69,13 +69,16 @@ class SyncFeedRepository:
         """Unpublished courses this user sees: their own, and for admins every pending one."""
         unpublished = [CourseStatus.DRAFT, CourseStatus.PENDING, CourseStatus.REJECTED]
         own = select(Course.id).where(
-            Course.instructor_id == user_id, Course.status.in_(unpublished)
-        )
+            Course.instructor_id == user_id, Course.status.in_(unpublished),
+            Course.deleted_at.is_(None),
+        )  # fmt: skip
         ids = set(self._session.scalars(own))
         if is_admin:
             ids |= set(
                 self._session.scalars(
-                    select(Course.id).where(Course.status == CourseStatus.PENDING)
+                    select(Course.id).where(
+                        Course.status == CourseStatus.PENDING, Course.deleted_at.is_(None)
+                    )
                 )
             )
         return sorted(str(i) for i in ids)

@@ -304,6 +304,9 @@ def move_lesson(ctx: MutationContext, args: MoveLessonArgs) -> dict[str, object]
 
 
 def delete(ctx: MutationContext, args: DeleteArgs) -> None:
+    if args.entity == "course":
+        _delete_course(ctx, args.entity_id)
+        return None
     row: CourseSection | Lesson | QuizQuestion | LessonResource | None = ctx.session.get(
         _MODELS[args.entity], args.entity_id
     )
@@ -329,6 +332,18 @@ def delete(ctx: MutationContext, args: DeleteArgs) -> None:
     _touch(ctx, course)
     ctx.session.flush()
     return None
+
+
+def _delete_course(ctx: MutationContext, course_id: uuid.UUID) -> None:
+    """A draft thrown away: marked deleted, so its partition leaves every device (the sync
+    feed no longer offers it) and nothing of it can be edited or submitted again."""
+    existing = ctx.session.get(Course, course_id)
+    if existing is not None and existing.deleted_at is not None:
+        raise MutationMerged("The course was deleted already.")
+    course = _course_of(ctx, course_id)
+    course.deleted_at = ctx.now
+    stamp(ctx.session, course, draft_partition(course.id))
+    ctx.session.flush()
 
 
 def _tombstone_lesson(session: Session, partition: str, lesson: Lesson) -> None:

@@ -171,7 +171,7 @@ def question_problems(
 
 
 class DeleteArgs(WireModel):
-    entity: Literal["section", "lesson", "question", "resource"]
+    entity: Literal["course", "section", "lesson", "question", "resource"]
     entity_id: uuid.UUID
 
 

@@ -393,6 +393,12 @@ class AuthoringService:
         for lesson in deleted.lessons:
             self._restore_lesson(section_id, lesson)
 
+    def delete_course(self, course_id: uuid.UUID) -> None:
+        """Throw a draft away, on this computer at once and on the others at their next sync."""
+        with self._session.require_store().reading() as session:
+            q.own_course(session, course_id, self._user_id())
+        self._record("draft.delete@1", DeleteArgs, entity="course", entity_id=course_id)
+
     def resolve(self, conflict_id: uuid.UUID, keep: Keep) -> None:
         self._record("draft.resolve_conflict@1", ResolveConflictArgs, conflict_id=conflict_id,
                      keep=keep)  # fmt: skip

@@ -158,8 +158,14 @@ class UploadService:
                 )
                 for u in waiting
             ]
+        with store.reading() as session:
+            alive = set(session.scalars(
+                select(Lesson.id).where(Lesson.id.in_([job[7] for job in jobs_data]))))  # fmt: skip
         finished = 0
         for asset_id, relative, filename, mime, size, sha256, duration, lesson, kind in jobs_data:
+            if lesson not in alive:  # deleted (or its course was) since the import
+                self._settle(asset_id, UploadState.FAILED, error="Its lesson was deleted.")
+                continue
             try:
                 self._send(asset_id, self._session.require_media_root() / relative,
                            UploadStart(asset_id=asset_id, filename=filename, mime_type=mime,

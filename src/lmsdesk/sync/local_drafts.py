@@ -29,6 +29,7 @@ from lmsdesk.contracts.authoring import (
 from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.enums import CourseLevel, CourseStatus, LessonType, ResourceKind
 from lmsdesk.contracts.ids import quiz_id, tag_id
+from lmsdesk.local_db.mirror_apply import drop_partition
 from lmsdesk.local_db.models.client import Upload
 from lmsdesk.local_db.models.mirror import (
     Course,
@@ -160,6 +161,9 @@ def _move_lesson(ctx: LocalContext, args: MoveLessonArgs) -> None:
 
 
 def _delete(ctx: LocalContext, args: DeleteArgs) -> None:
+    if args.entity == "course":  # everything of a draft lives in its partition
+        drop_partition(ctx.session, _partition(args.entity_id))
+        return
     if args.entity in ("section", "lesson"):  # the lessons' quizzes and resources go first
         column = Lesson.section_id if args.entity == "section" else Lesson.id
         lessons = select(Lesson.id).where(column == args.entity_id)

@@ -56,6 +56,7 @@ class AuthoringController(QObject):
         tell: Callable[[str], None] | None = None,
         pick_file: Callable[[str], Path | None] | None = None,
         open_preview: Callable[[uuid.UUID], None] | None = None,
+        confirm: Callable[[str], bool] | None = None,
     ) -> None:
         super().__init__(page)
         self._page, self._service, self._tasks = page, service, tasks
@@ -63,6 +64,7 @@ class AuthoringController(QObject):
         self._uploading = False
         self.pick_file = pick_file or self._file_dialog
         self._open_preview = open_preview
+        self.confirm = confirm or self._confirm_dialog
         self.ask_text = ask_text or self._dialog
         self.tell = tell or (lambda text: QMessageBox.information(page, "Authoring", text))
         self._course: uuid.UUID | None = None
@@ -81,6 +83,7 @@ class AuthoringController(QObject):
         editor.lesson_selected.connect(self._open_lesson)
         editor.rename_requested.connect(self.rename_selected)
         editor.preview_requested.connect(self.preview)
+        editor.delete_course_requested.connect(self.delete_course)
         editor.tags_edited.connect(
             lambda course, text: self._change(lambda: service.set_tags(course, text))
         )
@@ -150,6 +153,21 @@ class AuthoringController(QObject):
             return content, upload, quiz, subtitles, self._service.links(lesson_id)
 
         self._tasks.run(load, on_success=lambda got: editor.show_lesson(lesson_id, *got),
+                        on_failure=self._failed)  # fmt: skip
+
+    def delete_course(self) -> None:
+        course, draft = self._course, self._page.editor.draft
+        if course is None or draft is None:
+            return
+        title = draft.fields["title"]
+        if not self.confirm(f"Delete the draft “{title}” with all its lessons? This cannot be "
+                            "undone; it also goes from your other computers."):  # fmt: skip
+            return
+
+        def deleted(_none: object) -> None:
+            self.close_course()
+
+        self._tasks.run(lambda: self._service.delete_course(course), on_success=deleted,
                         on_failure=self._failed)  # fmt: skip
 
     def preview(self) -> None:
@@ -331,6 +349,10 @@ class AuthoringController(QObject):
                 return None
         section = item.parent() or item
         return section.data(0, ID_ROLE)
+
+    def _confirm_dialog(self, question: str) -> bool:
+        answer = QMessageBox.question(self._page, "Authoring", question)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _file_dialog(self, kind: str) -> Path | None:
         title, pattern = (("Import video", "Videos (*.mp4 *.webm *.mov)") if kind == "video"

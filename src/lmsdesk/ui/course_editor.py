@@ -74,6 +74,7 @@ class CourseEditor(QWidget):
     #: (course id, the tags as typed)
     tags_edited = Signal(object, str)
     preview_requested = Signal()
+    delete_course_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -98,6 +99,10 @@ class CourseEditor(QWidget):
         self.preview_button.setToolTip("See the course as a student will (Ctrl+Shift+P); "
                                        "nothing you do there is recorded")  # fmt: skip
         self.preview_button.clicked.connect(self.preview_requested)
+        self.delete_course_button = QPushButton("Delete draft…")
+        self.delete_course_button.setToolTip("Throw this draft away, on every computer")
+        self.delete_course_button.clicked.connect(self.delete_course_requested)
+        top.addWidget(self.delete_course_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.preview_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.submit_button, 0, Qt.AlignmentFlag.AlignTop)
 
@@ -323,6 +328,7 @@ class CourseEditor(QWidget):
                 widget.setEnabled(draft.editable)
             self.tree.setDragEnabled(draft.editable)
             self.submit_button.setEnabled(draft.editable)
+            self.delete_course_button.setVisible(draft.editable)
             self.submit_button.setText("Submit for review" if draft.editable
                                        else _STATUS_NOTE[draft.status].split(" ·")[0])  # fmt: skip
         finally:

@@ -16,7 +16,7 @@ from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType, QuestionType
 from lmsdesk.contracts.ids import quiz_id
 from lmsdesk.local_db import outbox
-from lmsdesk.local_db.models.mirror import CourseTagMap
+from lmsdesk.local_db.models.mirror import CourseTagMap, Lesson
 from lmsdesk.services.authoring import AuthoringRefused, AuthoringService
 from lmsdesk.services.learning import LearningService
 from lmsdesk.services.quizzes import QuizService
@@ -215,3 +215,27 @@ def test_previewing_a_draft_grades_its_quiz_but_records_nothing(
     with store.reading() as session:
         names = {m.name for m in outbox.pending(session)}
     assert not names & {"quiz_attempt.submit@1", "progress.complete@1"}
+
+
+def test_a_draft_deleted_offline_is_gone_from_both_laptops_after_sync(
+    laptops: Callable[[str], Laptop], instructor: str, link: CuttableLink
+) -> None:
+    laptop, desktop = laptops("laptop"), laptops("desktop")
+    laptop.sign_in(instructor)
+    author = _authoring(laptop)
+    course = author.create_course("Throwaway")
+    author.add_lesson(author.add_section(course, "One"), "Hello", LessonType.TEXT)
+    laptop.engine.sync()
+    desktop.sign_in(instructor).sync()
+    assert [c.title for c in _authoring(desktop).my_courses()] == ["Throwaway"]
+
+    link.cut()
+    author.delete_course(course)
+    assert author.my_courses() == []  # at once, offline
+    link.restore()
+    laptop.engine.sync()
+    desktop.engine.sync()
+    assert _authoring(desktop).my_courses() == []
+    of_course = select(Lesson).where(Lesson.course_id == course)
+    lessons = desktop.read(lambda s: s.scalars(of_course).all())
+    assert lessons == []

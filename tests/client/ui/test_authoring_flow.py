@@ -327,3 +327,13 @@ def test_the_quiz_editor_writes_a_question_with_its_answer(
     assert stored.questions[0].options == ("On the laptop", "Only in the cloud")
     assert not told
     _save(app.window, shots / "authoring-quiz.png")
+
+    # Throw the draft away: asked first, then gone from the list.
+    asked: list[str] = []
+    control.confirm = lambda question: asked.append(question) or True
+    editor.delete_course_button.click()
+    page = app.window.authoring_page
+    qtbot.waitUntil(lambda: page.views.currentIndex() == 0 and page.empty_state.isVisible(),
+                    timeout=5000)  # fmt: skip
+    assert asked[0].startswith("Delete the draft “Quiz course” with all its lessons?")
+    assert page.courses.count() == 0

@@ -218,3 +218,16 @@ def test_a_lesson_lists_links_and_students_of_the_course_get_them(
     assert rest.call("DELETE", f"/resources/{link}").status_code == 204
     gone = [(t["table"], t["row_id"]) for page in device.pull_all() for t in page["tombstones"]]
     assert gone == [("lesson_resources", str(link))]
+
+
+def test_a_course_in_review_cannot_be_deleted(
+    session: Session, instructor: User, device_for: DeviceFactory
+) -> None:
+    rest = author(device_for(instructor))
+    course = rest.create()
+    rest.add_lesson(rest.add_section(course))
+    assert rest.call("POST", f"/courses/{course}/submit").status_code == 200
+    refused = rest.call("DELETE", f"/courses/{course}")
+    assert refused.status_code == 403
+    assert "waiting for review" in refused.json()["error"]["message"]
+    assert _status(session, course) is CourseStatus.PENDING

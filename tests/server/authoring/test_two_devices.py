@@ -150,3 +150,20 @@ def test_a_move_into_another_course_is_refused(laptops: tuple[Device, Device]) -
                                 position="a0"))["results"][0]  # fmt: skip
     assert (refused["status"], refused["reason"]) == (
         "rejected", "A lesson can only move within its own course.")  # fmt: skip
+
+
+def test_a_deleted_draft_leaves_both_laptops_and_cannot_be_touched_again(
+    laptops: tuple[Device, Device],
+) -> None:
+    a, b = laptops
+    rest = author(a)
+    course = rest.create("Throwaway")
+    rest.add_lesson(rest.add_section(course))
+    first = b.pull_all()
+    assert str(course) in rows(first, "courses")
+    assert rest.call("DELETE", f"/courses/{course}").status_code == 204
+    revoked = [p for page in b.pull_all() for p in page["partitions"]["revoked"]]
+    assert revoked == [f"draft:{course}"]
+    late = b.push(edit(b, course, "title", "Throwaway", "Keep me"))["results"][0]
+    assert (late["status"], late["reason"]) == ("rejected", "That course does not exist.")
+    assert rest.call("DELETE", f"/courses/{course}").status_code == 204  # again: agrees
