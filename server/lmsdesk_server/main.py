@@ -15,6 +15,7 @@ from lmsdesk_server.api import (
     health,
     learning,
     media,
+    moderation,
     sync,
     webhooks,
 )
@@ -41,5 +42,6 @@ def create_app(context: ServerContext) -> FastAPI:
     app.include_router(media.router, prefix=API_PREFIX)
     app.include_router(certificates.router, prefix=API_PREFIX)
     app.include_router(authoring.router, prefix=API_PREFIX)
+    app.include_router(moderation.router, prefix=API_PREFIX)
     app.include_router(checkout_pages.router)
     return app

@@ -64,6 +64,7 @@ from lmsdesk_server.repositories.partitions import (
     stamp,
     write_tombstone,
 )
+from lmsdesk_server.services.course_states import move_course
 from lmsdesk_server.services.mutation_base import (
     MutationConflict,
     MutationContext,
@@ -113,7 +114,7 @@ def _touch(ctx: MutationContext, course: Course) -> None:
     course.version += 1
     course.updated_at = ctx.now
     if course.status is CourseStatus.REJECTED:
-        course.status = CourseStatus.DRAFT
+        move_course(course, CourseStatus.DRAFT, now=ctx.now)
     stamp(ctx.session, course, draft_partition(course.id))
 
 
@@ -471,8 +472,7 @@ def submit(ctx: MutationContext, args: CourseRef) -> dict[str, object]:
     problems = checklist(ctx.session, course)
     if problems:
         raise MutationRejected("Not ready for review: " + " ".join(problems))
-    course.status = CourseStatus.PENDING
-    course.submitted_at = ctx.now
+    move_course(course, CourseStatus.PENDING, now=ctx.now)
     stamp(ctx.session, course, draft_partition(course.id))
     ctx.session.flush()
     return row_dict(course)

@@ -12,11 +12,14 @@ from lmsdesk_server.services.accounts import Actor
 
 
 class MutationRejected(Exception):
-    """A business rule said no. Stored as the mutation's result; the queue moves on."""
+    """A business rule said no. Stored as the mutation's result; the queue moves on. Over REST
+    it answers `status` (403 unless the rule says otherwise: 404 nothing there, 409 stale)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, status: int = 403, code: str = "refused") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.status = status
+        self.code = code
 
 
 class MutationMerged(Exception):

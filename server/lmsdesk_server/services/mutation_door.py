@@ -46,7 +46,7 @@ def run(session: Session, actor: Actor, name: str, args: BaseModel) -> dict[str,
         _log.warning("%s refused by the database: %s", name, exc.orig)
         raise ApiError(409, "refused", "The server could not store this change.") from exc
     except MutationRejected as exc:
-        raise ApiError(403, "refused", exc.reason) from exc
+        raise ApiError(exc.status, exc.code, exc.reason) from exc
     except MutationMerged as exc:
         return exc.row
     except MutationConflict as exc:

@@ -27,6 +27,7 @@ from lmsdesk.contracts.authoring import (
     SetTagsArgs,
 )
 from lmsdesk.contracts.commerce import CourseRef
+from lmsdesk.contracts.moderation import DecideArgs
 from lmsdesk.contracts.sync import (
     AddTimeArgs,
     CompleteLessonArgs,
@@ -36,7 +37,13 @@ from lmsdesk.contracts.sync import (
     SubmitQuizAttemptArgs,
     WishlistArgs,
 )
-from lmsdesk_server.services import authoring, progress, quiz_attempts, wishlist_ratings
+from lmsdesk_server.services import (
+    authoring,
+    moderation,
+    progress,
+    quiz_attempts,
+    wishlist_ratings,
+)
 from lmsdesk_server.services.mutation_base import MutationContext
 
 Handler = Callable[[MutationContext, Any], dict[str, object] | None]
@@ -73,4 +80,5 @@ REGISTRY: dict[str, MutationSpec] = {
     "draft.attach_media@1": MutationSpec(AttachMediaArgs, authoring.attach_media),
     "draft.resolve_conflict@1": MutationSpec(ResolveConflictArgs, authoring.resolve_conflict),
     "draft.submit@1": MutationSpec(CourseRef, authoring.submit),
+    "moderation.decide@1": MutationSpec(DecideArgs, moderation.decide),
 }

@@ -15,6 +15,8 @@ from lmsdesk_server.db.base import Base, Synced, now_default, status_enum, sync_
 
 
 class ModerationReview(Synced, Base):
+    """One decision. Append-only: a trigger (migration 0004) refuses updates and deletes."""
+
     __tablename__ = "moderation_reviews"
     __table_args__ = (
         CheckConstraint(
@@ -31,6 +33,14 @@ class ModerationReview(Synced, Base):
     reviewer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     decision: Mapped[ReviewDecision] = mapped_column(status_enum(ReviewDecision, "review_decision"))
     feedback: Mapped[str] = mapped_column(Text, server_default="")
+    #: lesson id -> a note on that lesson, shown to the instructor beside it.
+    lesson_notes: Mapped[dict[str, str]] = mapped_column(JSONB, server_default="{}")
+    #: The reviewer's name when deciding (the audit keeps it if the account changes later).
+    reviewer_name: Mapped[str] = mapped_column(String(200), server_default="")
+    #: 1 for the first submission of the course, n for its n-th.
+    revision: Mapped[int] = mapped_column(server_default="1")
+    #: contracts.course_snapshot.CourseSnapshot of what was decided on: the next review's diff.
+    snapshot: Mapped[Any] = mapped_column(JSONB, nullable=True)
     created_at: Mapped[datetime] = now_default()
 
 
