@@ -166,6 +166,27 @@ def fail(session: Session, seq: int, reason: str) -> None:
     )
 
 
+def withdraw(session: Session, seq: int) -> bool:
+    """Take back a change that never left this device; False once it may be on the server."""
+    result = session.execute(
+        delete(OutboxItem).where(
+            OutboxItem.seq == seq, OutboxItem.state == OutboxState.PENDING,
+            OutboxItem.attempts == 0,
+        )
+    )  # fmt: skip
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def discard_failed(session: Session, seqs: list[int]) -> None:
+    """The user has read these refusals (or acted on them)."""
+    if seqs:
+        session.execute(
+            delete(OutboxItem).where(
+                OutboxItem.seq.in_(seqs), OutboxItem.state == OutboxState.FAILED
+            )
+        )
+
+
 def dismiss_failed(session: Session) -> None:
     session.execute(delete(OutboxItem).where(OutboxItem.state == OutboxState.FAILED))
 

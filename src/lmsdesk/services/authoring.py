@@ -108,6 +108,8 @@ class Draft:
     feedback: str | None
     tags: tuple[str, ...]
     categories: tuple[tuple[str, str], ...]  # (id, name)
+    #: (lesson title, the reviewer's note on it) from the rejection being worked on
+    lesson_notes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,7 @@ class AuthoringService:
                 Conflict(c.id, q.where(session, c), c.server_value, c.client_value)
                 for c in q.open_conflicts(session, course_id)
             )
+            notes = q.lesson_notes(session, course)
             categories = session.execute(select(Category.id, Category.name).order_by(
                 Category.position, Category.name)).all()  # fmt: skip
             return Draft(
@@ -197,6 +200,10 @@ class AuthoringService:
                 fields={name: q.wire(course, "course", name) for name in EDITABLE["course"]},
                 sections=sections, conflicts=conflicts, problems=tuple(q.problems(session, course)),
                 feedback=q.feedback(session, course), tags=tuple(q.tags(session, course.id)),
+                lesson_notes=tuple(
+                    (lesson.title, notes[lesson.id])
+                    for outline in sections for lesson in outline.lessons if lesson.id in notes
+                ),
                 categories=tuple((str(i), n) for i, n in categories),
             )  # fmt: skip
 

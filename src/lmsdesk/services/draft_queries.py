@@ -83,17 +83,31 @@ def open_conflicts(session: Session, course_id: uuid.UUID) -> list[DraftConflict
     return list(session.scalars(stmt.order_by(DraftConflict.created_at)))
 
 
-def feedback(session: Session, course: Course) -> str | None:
-    if course.status is not CourseStatus.REJECTED:
+def _last_rejection(session: Session, course: Course) -> ModerationReview | None:
+    """The review the instructor is working from: the latest, if it sent the course back and
+    the course has not gone to review again since."""
+    if course.status not in (CourseStatus.REJECTED, CourseStatus.DRAFT):
         return None
     stmt = (
-        select(ModerationReview.feedback)
-        .where(ModerationReview.course_id == course.id,
-               ModerationReview.decision == ReviewDecision.REJECTED)
-        .order_by(ModerationReview.created_at.desc())
+        select(ModerationReview)
+        .where(ModerationReview.course_id == course.id)
+        .order_by(ModerationReview.created_at.desc(), ModerationReview.revision.desc())
         .limit(1)
-    )  # fmt: skip
-    return session.scalar(stmt)
+    )
+    review = session.scalar(stmt)
+    return review if review is not None and review.decision is ReviewDecision.REJECTED else None
+
+
+def feedback(session: Session, course: Course) -> str | None:
+    review = _last_rejection(session, course)
+    return review.feedback if review is not None else None
+
+
+def lesson_notes(session: Session, course: Course) -> dict[uuid.UUID, str]:
+    """The reviewer's notes on single lessons, from the rejection being worked on."""
+    review = _last_rejection(session, course)
+    notes = (review.lesson_notes or {}) if review is not None else {}
+    return {uuid.UUID(lesson): note for lesson, note in notes.items()}
 
 
 def problems(session: Session, course: Course) -> list[str]:

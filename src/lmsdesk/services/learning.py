@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lmsdesk.contracts.enums import EnrollmentStatus, LessonType, ProgressStatus
+from lmsdesk.contracts.enums import CourseStatus, EnrollmentStatus, LessonType, ProgressStatus
 from lmsdesk.contracts.sync import AddTimeArgs, CompleteLessonArgs, SetPositionArgs
 from lmsdesk.local_db.models.client import Upload
 from lmsdesk.local_db.models.mirror import (
@@ -285,10 +285,12 @@ def _locks(session: Session, lesson_ids: list[uuid.UUID]) -> dict[uuid.UUID, tup
 
 
 def authoring_preview(session: Session, user_id: uuid.UUID | None, course_id: uuid.UUID) -> bool:
-    """The user wrote this course and is not enrolled in it: they see it as a student would,
-    and nothing they do in it is recorded."""
+    """The user wrote this course, or reviews it, and is not enrolled in it: they see it as a
+    student would, and nothing they do in it is recorded. (A pending course on this device is
+    the user's own or one they review: only its instructor and admins receive it.)"""
     course = session.get(Course, course_id)
-    return (user_id is not None and course is not None and course.instructor_id == user_id
+    return (user_id is not None and course is not None
+            and (course.instructor_id == user_id or course.status is CourseStatus.PENDING)
             and not _is_enrolled(session, course_id))  # fmt: skip
 
 

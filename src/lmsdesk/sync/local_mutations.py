@@ -38,6 +38,7 @@ from lmsdesk.local_db.models.mirror import (
 )
 from lmsdesk.local_db.outbox import Coalesce
 from lmsdesk.sync.local_drafts import DRAFT_MUTATIONS
+from lmsdesk.sync.local_moderation import MODERATION_MUTATIONS
 from lmsdesk.sync.local_mutation import LocalContext, LocalMutation
 
 
@@ -207,6 +208,7 @@ LOCAL_MUTATIONS: dict[str, LocalMutation] = {
         LocalMutation("rating.set@1", SetRatingArgs, _rate,
                       lambda s, a: f"Rating of {_course_words(s, a.course_id)}"),
         *DRAFT_MUTATIONS,
+        *MODERATION_MUTATIONS,
     ]
 }  # fmt: skip
 

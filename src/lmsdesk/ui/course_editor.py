@@ -296,7 +296,9 @@ class CourseEditor(QWidget):
             fields = draft.fields
             self.title.setText(fields["title"])
             self.status.setText(_STATUS_NOTE[draft.status])
-            self.feedback.setText(f"Reviewer's feedback: {draft.feedback}")
+            notes = "".join(f"\n• “{title}”: {note}" for title, note in draft.lesson_notes)
+            self.feedback.setText(f"Reviewer's feedback: {draft.feedback}"
+                                  + (f"\n\nNotes on lessons:{notes}" if notes else ""))  # fmt: skip
             self.feedback.setVisible(bool(draft.feedback))
             self._show_conflicts(draft.conflicts)
             self.tree.show_sections(draft.sections, keep[1] if keep else None)

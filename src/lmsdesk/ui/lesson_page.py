@@ -100,7 +100,7 @@ class LessonPage(QWidget):
         top.addWidget(self.back)
         top.addSpacing(12)
         top.addWidget(self.course_title, 1)
-        self.preview_note = QLabel("Preview of your course as a student sees it · nothing "
+        self.preview_note = QLabel("Preview as a student sees it · nothing "
                                    "you do here is recorded")  # fmt: skip
         self.preview_note.setObjectName("warningText")
         self.preview_note.hide()

@@ -259,6 +259,10 @@ class ModerationReview(Mirrored, LocalBase):
     reviewer_id: Mapped[uuid.UUID]
     decision: Mapped[ReviewDecision] = mapped_column(status_enum(ReviewDecision, "review_decision"))
     feedback: Mapped[str] = mapped_column(Text, default="")
+    lesson_notes: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    reviewer_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
+    snapshot: Mapped[Any | None] = mapped_column(JSON)
     created_at: Mapped[datetime]
 
 
