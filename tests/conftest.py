@@ -61,6 +61,19 @@ def live_server(
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def publishing_server(
+    postgres: PostgresForTests, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """A live server of its own for tests that approve courses: publishing changes every
+    user's catalog, and the shared server's tests count on the demo catalog as seeded."""
+    server = LiveServer(postgres, tmp_path_factory.mktemp("publishing"), "lmsdesk_publishing")
+    server.seed_demo()
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def link(live_server: LiveServer) -> Iterator[CuttableLink]:
     """A TCP proxy to the live server that a test can cut and restore: the network cable."""

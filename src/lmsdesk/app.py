@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from lmsdesk.ui.download_controller import DownloadController
     from lmsdesk.ui.learning_controller import LearningController
     from lmsdesk.ui.main_window import MainWindow
+    from lmsdesk.ui.moderation_controller import ModerationController
     from lmsdesk.ui.purchase_controller import PurchaseController
     from lmsdesk.ui.session_controller import SessionController
     from lmsdesk.ui.sync_controller import SyncController
@@ -52,6 +53,7 @@ class Application:
     downloads: DownloadController
     learning: LearningController
     authoring: AuthoringController
+    moderation: ModerationController
 
     def shutdown(self) -> None:
         self.learning.leave()  # the video saves its position before the lanes drain
@@ -74,6 +76,7 @@ def build(
     from lmsdesk.services.authoring import AuthoringService
     from lmsdesk.services.catalog import CatalogService
     from lmsdesk.services.learning import LearningService
+    from lmsdesk.services.moderation import ModerationService
     from lmsdesk.services.purchases import PurchaseService
     from lmsdesk.services.quizzes import QuizService
     from lmsdesk.services.session import SessionService
@@ -87,6 +90,7 @@ def build(
     from lmsdesk.ui.garbage import MainThreadGarbageCollector
     from lmsdesk.ui.learning_controller import LearningController
     from lmsdesk.ui.main_window import MainWindow
+    from lmsdesk.ui.moderation_controller import ModerationController
     from lmsdesk.ui.purchase_controller import PurchaseController
     from lmsdesk.ui.session_controller import SessionController
     from lmsdesk.ui.sync_controller import SyncController
@@ -151,6 +155,12 @@ def build(
     controller.reconnected.connect(authoring.start_uploads)
     sync.finished.connect(lambda *_: authoring.refresh())
     sync.finished.connect(lambda *_: authoring.start_uploads())
+    moderation = ModerationController(
+        page=window.moderation_page, service=ModerationService(service), tasks=tasks,
+        open_preview=lambda course: learning.open_course(course, return_to="Moderation"),
+    )  # fmt: skip
+    controller.signed_in.connect(lambda _snapshot: moderation.refresh())
+    sync.finished.connect(lambda *_: moderation.refresh())
     window.closing.connect(downloads.stop)
     return Application(
         qt_app=qt_app,
@@ -164,6 +174,7 @@ def build(
         downloads=downloads,
         learning=learning,
         authoring=authoring,
+        moderation=moderation,
     )
 
 

@@ -37,8 +37,10 @@ def dead_url() -> str:
 
 
 class LiveServer:
-    def __init__(self, postgres: PostgresForTests, data_dir: Path) -> None:
-        url = postgres.fresh_database("lmsdesk_live")
+    def __init__(
+        self, postgres: PostgresForTests, data_dir: Path, database: str = "lmsdesk_live"
+    ) -> None:
+        url = postgres.fresh_database(database)
         upgrade_to_head(url)
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"

@@ -27,8 +27,9 @@ from lmsdesk.services.session import SessionSnapshot
 from lmsdesk.ui.authoring_page import AuthoringPage
 from lmsdesk.ui.catalog_page import CatalogPage
 from lmsdesk.ui.lesson_page import LessonPage
+from lmsdesk.ui.moderation_page import ModerationPage
 from lmsdesk.ui.my_learning_page import MyLearningPage
-from lmsdesk.ui.pages import AccountPage, moderation_page
+from lmsdesk.ui.pages import AccountPage
 from lmsdesk.ui.purchases_page import PurchasesPage
 from lmsdesk.ui.theme import DANGER, MUTED, OK
 
@@ -66,8 +67,9 @@ class MainWindow(QMainWindow):
         self.lesson_page = LessonPage()
         self.purchases_page = PurchasesPage()
         self.authoring_page = AuthoringPage()
+        self.moderation_page = ModerationPage()
         pages = [self.catalog_page, self.my_learning_page, self.purchases_page, self.authoring_page,
-                 moderation_page(), self.account_page]  # fmt: skip
+                 self.moderation_page, self.account_page]  # fmt: skip
         self.pages = QStackedWidget()
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")

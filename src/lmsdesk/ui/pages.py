@@ -1,5 +1,5 @@
-"""The pages behind the navigation. Moderation fills in as its issue lands; until then it says
-plainly what will appear there."""
+"""Small pages and the pieces pages share: a heading, a list page with an empty state, and the
+Account page."""
 
 from __future__ import annotations
 
@@ -67,11 +67,6 @@ class Page(QWidget):
             self.items.addItem(QListWidgetItem(line))
         self.items.setVisible(bool(lines))
         self.empty_state.setVisible(not lines)
-
-
-def moderation_page() -> Page:
-    return Page("Moderation", "Courses waiting for review, oldest first.",
-                "Submitted courses appear here for review.")  # fmt: skip
 
 
 class AccountPage(QWidget):

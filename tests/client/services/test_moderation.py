@@ -22,6 +22,12 @@ from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
 
 
+@pytest.fixture(scope="module")
+def live_server(publishing_server: LiveServer) -> LiveServer:
+    """Approving publishes to every catalog: these tests run on a server of their own."""
+    return publishing_server
+
+
 @pytest.fixture
 def http() -> Iterator[httpx.Client]:
     with httpx.Client(timeout=5) as client:
