@@ -73,10 +73,15 @@ class ModerationController(QObject):
     def _show(self, loaded: tuple[Queue, CourseReview | None]) -> None:
         queue, review = loaded
         self._titles = {e.course_id: e.title for e in queue.entries}
-        if review is None:
+        # The selection as it is now: the admin may have picked a course while this loaded.
+        if self._selected not in self._titles:
             self._selected = None
         self._page.show_queue(queue, self._selected)
-        self._page.show_review(review, self._titles.get(review.course_id, "") if review else "")
+        if self._selected is None:
+            self._page.show_review(None)
+        elif review is not None and review.course_id == self._selected:
+            self._page.show_review(review, self._titles[review.course_id])
+        # else: the select() in flight shows the course it picked
 
     def _not_shown(self, error: BaseException) -> None:
         """A background redraw that could not happen (not an admin, signed out): stay quiet."""

@@ -162,3 +162,27 @@ def test_the_send_back_dialog_needs_feedback_and_collects_lesson_notes(
                                      {lesson: "Open with the download button."})  # fmt: skip
     qtbot.mouseClick(dialog.send, Qt.MouseButton.LeftButton)
     assert dialog.result() == RejectDialog.DialogCode.Accepted
+
+
+def test_the_demo_admin_previews_the_course_in_review_with_its_video(
+    qtbot: QtBot, start_app: AppFactory, link: CuttableLink, shots: Path
+) -> None:
+    app = start_app(link.url)
+    with qtbot.waitSignal(app.sync.finished, timeout=30_000):
+        sign_in(qtbot, app, link.url, "admin@example.com", password="lmsdesk-demo")
+    app.window.go_to_page("Moderation")
+    _select(qtbot, app, "Qt for Python, Step by Step")
+    page = app.window.moderation_page
+    assert page.meta.text() == "Ines Instructor · first submission · 29.00 USD · Desktop apps"
+    _save(app.window, shots / "moderation-demo.png")
+
+    page.preview.click()  # the learning screens, on the course in review
+    lessons = app.window.lesson_page
+    qtbot.waitUntil(lambda: app.window.pages.currentWidget() is lessons, timeout=5000)
+    assert lessons.preview_note.isVisible()  # nothing the admin does here is recorded
+    assert lessons.back.text() == "← Moderation"
+    video = app.learning.video.view
+    qtbot.waitUntil(lambda: video.source.text() == "Streaming from the server", timeout=15_000)
+    _save(app.window, shots / "moderation-preview-video.png")
+    lessons.back.click()
+    qtbot.waitUntil(lambda: app.window.pages.currentWidget() is page, timeout=5000)
