@@ -26,6 +26,7 @@ from lmsdesk.contracts.authoring import (
 )
 from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.common import ErrorResponse, WireModel
+from lmsdesk.contracts.revisions import StartRevisionArgs
 from lmsdesk_server.api.deps import CurrentActor, SessionDep
 from lmsdesk_server.services import mutation_door
 
@@ -135,6 +136,20 @@ def resolve_conflict(
 ) -> Row | None:
     args = ResolveConflictArgs(conflict_id=conflict_id, keep=body.keep)
     return mutation_door.run(session, actor, "draft.resolve_conflict@1", args)
+
+
+class RevisionBody(WireModel):
+    revision_id: uuid.UUID
+
+
+@router.post("/courses/{course_id}/revisions", status_code=status.HTTP_201_CREATED,
+             responses=_errors)  # fmt: skip
+def start_revision(
+    course_id: uuid.UUID, body: RevisionBody, actor: CurrentActor, session: SessionDep
+) -> Row | None:
+    """A draft copy of a published course, to change it through review."""
+    args = StartRevisionArgs(course_id=course_id, revision_id=body.revision_id)
+    return mutation_door.run(session, actor, "draft.start_revision@1", args)
 
 
 @router.post("/courses/{course_id}/submit", responses=_errors)

@@ -90,8 +90,8 @@ def _course_id_of(session: Session, entity: str, row: Any) -> uuid.UUID:
 
 _NOT_EDITABLE = {
     CourseStatus.PENDING: "It is waiting for review and cannot be changed until a decision.",
-    CourseStatus.APPROVED: "It is published; changing a published course through a new "
-    "revision is not available yet.",
+    CourseStatus.APPROVED: "It is published: start a revision to change it; students keep "
+    "the published course until the revision is approved.",
     CourseStatus.ARCHIVED: "It is archived.",
 }
 

@@ -53,6 +53,7 @@ from lmsdesk_server.repositories.partitions import (
 from lmsdesk_server.services.accounts import Actor
 from lmsdesk_server.services.course_states import move_course
 from lmsdesk_server.services.mutation_base import MutationContext, MutationMerged, MutationRejected
+from lmsdesk_server.services.revisions import publish_revision
 
 _STATUS_WORDS = {
     CourseStatus.DRAFT: "is a draft again",
@@ -107,7 +108,12 @@ def decide(ctx: MutationContext, args: DecideArgs) -> dict[str, object]:
     stamp(session, review, draft_partition(course.id))
     if args.decision is ReviewDecision.APPROVED:
         move_course(course, CourseStatus.APPROVED, now=ctx.now)
-        _publish(session, course)
+        if course.revision_of is None:
+            _publish(session, course)
+        else:  # a revision: its content goes into the published course, which stays live
+            published = publish_revision(session, course, ctx.now)
+            stamp(session, course, draft_partition(course.id))
+            _publish(session, published, media_from=course.id)
     else:
         move_course(course, CourseStatus.REJECTED, now=ctx.now)
         stamp(session, course, draft_partition(course.id))
@@ -115,11 +121,13 @@ def decide(ctx: MutationContext, args: DecideArgs) -> dict[str, object]:
     return _entry(review)
 
 
-def _publish(session: Session, course: Course) -> None:
-    """Move every row of the course into the catalog, all at one version."""
+def _publish(session: Session, course: Course, media_from: uuid.UUID | None = None) -> None:
+    """Move every row of the course into the catalog, all at one version (with the media a
+    revision uploaded, when `media_from` names it)."""
     session.flush()  # the status change first; the bulk updates below bypass the ORM
     version = bump_partition(session, CATALOG_PARTITION)
     moved = {"sync_partition": CATALOG_PARTITION, "sync_version": version}
+    drafts = [draft_partition(c) for c in (course.id, media_from) if c is not None]
     lessons = select(Lesson.id).where(Lesson.course_id == course.id).scalar_subquery()
     quizzes = select(Quiz.id).where(Quiz.lesson_id.in_(lessons)).scalar_subquery()
     assets = select(Lesson.video_asset_id).where(Lesson.course_id == course.id).union(
@@ -137,7 +145,8 @@ def _publish(session: Session, course: Course) -> None:
         update(QuizQuestion).where(QuizQuestion.quiz_id.in_(quizzes)),
         # Only assets still in this draft: one shared with a published course stays put.
         update(MediaAsset).where(
-            MediaAsset.id.in_(assets), MediaAsset.sync_partition == draft_partition(course.id)
+            MediaAsset.id.in_(assets),
+            MediaAsset.sync_partition.in_(drafts),
         ),
     ]
     for statement in statements:

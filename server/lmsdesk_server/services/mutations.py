@@ -28,6 +28,7 @@ from lmsdesk.contracts.authoring import (
 )
 from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.moderation import DecideArgs
+from lmsdesk.contracts.revisions import StartRevisionArgs
 from lmsdesk.contracts.sync import (
     AddTimeArgs,
     CompleteLessonArgs,
@@ -42,6 +43,7 @@ from lmsdesk_server.services import (
     moderation,
     progress,
     quiz_attempts,
+    revisions,
     wishlist_ratings,
 )
 from lmsdesk_server.services.mutation_base import MutationContext
@@ -80,5 +82,6 @@ REGISTRY: dict[str, MutationSpec] = {
     "draft.attach_media@1": MutationSpec(AttachMediaArgs, authoring.attach_media),
     "draft.resolve_conflict@1": MutationSpec(ResolveConflictArgs, authoring.resolve_conflict),
     "draft.submit@1": MutationSpec(CourseRef, authoring.submit),
+    "draft.start_revision@1": MutationSpec(StartRevisionArgs, revisions.start_revision),
     "moderation.decide@1": MutationSpec(DecideArgs, moderation.decide),
 }

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
@@ -80,6 +81,13 @@ class Course(Synced, Base):
         CheckConstraint("version >= 1", name="version_positive"),
         Index("ix_courses_status_published_at", "status", "published_at"),
         Index("ix_courses_search", "search_vector", postgresql_using="gin"),
+        # At most one open revision of a published course.
+        Index(
+            "uq_courses_open_revision",
+            "revision_of",
+            unique=True,
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
         sync_index("courses"),
     )
 
@@ -108,6 +116,8 @@ class Course(Synced, Base):
     submitted_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    #: The published course this draft changes (contracts.revisions); None for a course.
+    revision_of: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("courses.id"))
     created_at: Mapped[datetime] = now_default()
     updated_at: Mapped[datetime] = now_default()
     search_vector: Mapped[Any] = mapped_column(TSVECTOR, Computed(SEARCH_DOCUMENT, persisted=True))

@@ -1,0 +1,246 @@
+"""Revisions of published courses (contracts.revisions): start one, and publish one.
+
+`start_revision` copies a published course into a new draft (`revision_of` names the original)
+with ids derived from the originals; the instructor edits it like any draft and submits it.
+While it is in review the published course stays as it was for its students. `publish_revision`
+(on approval) carries the revision into the published course: kept rows are updated in place,
+so students' progress on them stays; new rows move over; rows the revision deleted go, with
+tombstones in the catalog. The revision itself is then closed (marked deleted).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts.enums import CourseStatus
+from lmsdesk.contracts.revisions import (
+    COPIED_COURSE_FIELDS,
+    StartRevisionArgs,
+    revision_row_id,
+)
+from lmsdesk_server.db.models import (
+    Course,
+    CourseSection,
+    CourseTagMap,
+    Lesson,
+    LessonPrerequisite,
+    LessonResource,
+    Quiz,
+    QuizQuestion,
+)
+from lmsdesk_server.repositories.partitions import (
+    CATALOG_PARTITION,
+    draft_partition,
+    stamp,
+    write_tombstone,
+)
+from lmsdesk_server.services.mutation_base import MutationContext, MutationMerged, MutationRejected
+from lmsdesk_server.services.serialize import row_dict
+
+#: Columns a copy does not take from its original: its identity and bookkeeping.
+_OWN = {"id", "sync_partition", "sync_version", "search_vector", "created_at", "updated_at"}
+
+
+def _columns(row: Any) -> dict[str, Any]:
+    return {c.key: getattr(row, c.key) for c in inspect(row).mapper.column_attrs
+            if c.key not in _OWN}  # fmt: skip
+
+
+def open_revision(session: Session, course_id: uuid.UUID) -> Course | None:
+    stmt = select(Course).where(Course.revision_of == course_id, Course.deleted_at.is_(None))
+    return session.scalars(stmt).one_or_none()
+
+
+def start_revision(ctx: MutationContext, args: StartRevisionArgs) -> dict[str, object]:
+    session = ctx.session
+    published = session.get(Course, args.course_id, with_for_update=True)
+    if published is None or published.deleted_at is not None:
+        raise MutationRejected("That course does not exist.", status=404, code="not_found")
+    if published.instructor_id != ctx.actor.id:
+        raise MutationRejected("Only the course's instructor can change it.")
+    existing = session.get(Course, args.revision_id)
+    if existing is not None:
+        if existing.revision_of == published.id:
+            raise MutationMerged("The revision exists already.", row_dict(existing))
+        raise MutationRejected("That course id is taken.", status=409)
+    if published.status is not CourseStatus.APPROVED:
+        raise MutationRejected(
+            f"“{published.title}” is not published; edit it directly instead of in a revision."
+        )
+    if open_revision(session, published.id) is not None:
+        raise MutationRejected(
+            f"A revision of “{published.title}” is open already: finish or delete it first.",
+            status=409,
+        )  # fmt: skip
+    revision = copy_course(session, published, args.revision_id, ctx.now)
+    session.flush()
+    return row_dict(revision)
+
+
+def copy_course(
+    session: Session, published: Course, revision_id: uuid.UUID, now: datetime
+) -> Course:
+    def rid(origin: uuid.UUID) -> uuid.UUID:
+        return revision_row_id(revision_id, origin)
+
+    partition = draft_partition(revision_id)
+    slug = f"{published.slug[:200]}-r{revision_id.hex[:8]}"
+    revision = Course(**{
+        **_columns(published), "id": revision_id, "slug": slug,
+        "status": CourseStatus.DRAFT, "version": 1, "submitted_at": None, "published_at": None,
+        "revision_of": published.id, "created_at": now, "updated_at": now,
+    })  # fmt: skip
+    session.add(revision)
+    stamp(session, revision, partition)
+    session.flush()
+    rows: list[Any] = [
+        CourseTagMap(course_id=revision_id, tag_id=m.tag_id)
+        for m in session.scalars(select(CourseTagMap).where(CourseTagMap.course_id == published.id))
+    ]
+    lessons = list(session.scalars(select(Lesson).where(Lesson.course_id == published.id)))
+    lesson_ids = [x.id for x in lessons]
+    quizzes = list(session.scalars(select(Quiz).where(Quiz.lesson_id.in_(lesson_ids))))
+    rows += [
+        CourseSection(**{**_columns(s), "id": rid(s.id), "course_id": revision_id})
+        for s in session.scalars(
+            select(CourseSection).where(CourseSection.course_id == published.id)
+        )
+    ]
+    rows += [
+        Lesson(
+            **{
+                **_columns(x),
+                "id": rid(x.id),
+                "course_id": revision_id,
+                "section_id": rid(x.section_id),
+            }
+        )
+        for x in lessons
+    ]
+    rows += [
+        Quiz(**{**_columns(q), "id": rid(q.id), "lesson_id": rid(q.lesson_id)}) for q in quizzes
+    ]
+    rows += [
+        QuizQuestion(**{**_columns(p), "id": rid(p.id), "quiz_id": rid(p.quiz_id)})
+        for p in session.scalars(
+            select(QuizQuestion).where(QuizQuestion.quiz_id.in_([q.id for q in quizzes]))
+        )
+    ]
+    resources = select(LessonResource).where(LessonResource.lesson_id.in_(lesson_ids))
+    rows += [LessonResource(**{**_columns(r), "id": rid(r.id), "lesson_id": rid(r.lesson_id)})
+             for r in session.scalars(resources)]  # fmt: skip
+    for row in rows:  # parents before children: the list is in that order
+        session.add(row)
+        stamp(session, row, partition)
+    return revision
+
+
+# ------------------------------------------------------------------------------ publishing
+def publish_revision(session: Session, revision: Course, now: datetime) -> Course:
+    """Carry an approved revision into its published course; returns the published course."""
+    assert revision.revision_of is not None
+    published = session.get(Course, revision.revision_of, with_for_update=True)
+    assert published is not None
+    for name in COPIED_COURSE_FIELDS:
+        setattr(published, name, getattr(revision, name))
+    published.version += 1
+    published.updated_at = now
+
+    def rid(origin: uuid.UUID) -> uuid.UUID:
+        return revision_row_id(revision.id, origin)
+
+    # Where a revision row's parent lives in the published course (kept parent: its original).
+    back: dict[uuid.UUID, uuid.UUID] = {}
+    gone: list[Any] = []  # published rows the revision deleted, children first at the end
+    copies: list[Any] = []  # the revision's copies of kept rows, deleted once all moved
+    _merge_tags(session, revision, published)
+    tables: list[tuple[Any, Callable[[Any], dict[str, Any]]]] = [
+        (CourseSection, lambda _row: {"course_id": published.id}),
+        (Lesson, lambda row: {"course_id": published.id,
+                              "section_id": back.get(row.section_id, row.section_id)}),
+        (Quiz, lambda row: {"lesson_id": back.get(row.lesson_id, row.lesson_id)}),
+        (QuizQuestion, lambda row: {"quiz_id": back.get(row.quiz_id, row.quiz_id)}),
+        (LessonResource, lambda row: {"lesson_id": back.get(row.lesson_id, row.lesson_id)}),
+    ]  # fmt: skip
+    for model, parents in tables:
+        _merge(session, model, revision.id, published.id, rid, back, parents, gone, copies)
+    session.flush()  # every move written before anything is deleted (deletes cascade)
+    # Children before parents, a flush each: the unit of work knows no order between these
+    # tables (no relationships), and a parent deleted first would take its children along.
+    for row in reversed(copies):
+        session.delete(row)
+        session.flush()
+    for row in reversed(gone):
+        _remove(session, row)
+        session.flush()
+    revision.deleted_at = now
+    session.flush()
+    return published
+
+
+def _owned(session: Session, model: Any, course_id: uuid.UUID) -> list[Any]:
+    """A course's rows of a content table."""
+    if model in (CourseSection, Lesson):
+        return list(session.scalars(select(model).where(model.course_id == course_id)))
+    lessons = select(Lesson.id).where(Lesson.course_id == course_id)
+    if model is QuizQuestion:
+        quizzes = select(Quiz.id).where(Quiz.lesson_id.in_(lessons))
+        return list(session.scalars(select(model).where(model.quiz_id.in_(quizzes))))
+    return list(session.scalars(select(model).where(model.lesson_id.in_(lessons))))
+
+
+def _merge(
+    session: Session, model: Any, revision_id: uuid.UUID, published_id: uuid.UUID,
+    rid: Callable[[uuid.UUID], uuid.UUID], back: dict[uuid.UUID, uuid.UUID],
+    parents: Callable[[Any], dict[str, Any]], gone: list[Any], copies: list[Any],
+) -> None:  # fmt: skip
+    """One table: update kept rows from their copies, move new rows over, note the deleted."""
+    published_rows = _owned(session, model, published_id)
+    copied = {row.id: row for row in _owned(session, model, revision_id)}
+    for original in published_rows:
+        copy = copied.pop(rid(original.id), None)
+        back[rid(original.id)] = original.id
+        if copy is None:
+            gone.append(original)
+            continue
+        for name, value in {**_columns(copy), **parents(copy)}.items():
+            setattr(original, name, value)
+        copies.append(copy)
+    for new in copied.values():  # added in the revision: the row itself moves over
+        for name, value in parents(new).items():
+            setattr(new, name, value)
+
+
+def _remove(session: Session, row: Any) -> None:
+    """A published row the revision deleted: gone from the catalog on every device."""
+    if isinstance(row, Lesson):
+        for link in session.scalars(
+            select(LessonPrerequisite).where(
+                (LessonPrerequisite.lesson_id == row.id)
+                | (LessonPrerequisite.prerequisite_lesson_id == row.id)
+            )
+        ):
+            write_tombstone(session, CATALOG_PARTITION, "lesson_prerequisites",
+                            f"{link.lesson_id}:{link.prerequisite_lesson_id}")  # fmt: skip
+    write_tombstone(session, CATALOG_PARTITION, row.__tablename__, str(row.id))
+    session.delete(row)
+
+
+def _merge_tags(session: Session, revision: Course, published: Course) -> None:
+    old = {m.tag_id: m for m in session.scalars(
+        select(CourseTagMap).where(CourseTagMap.course_id == published.id))}  # fmt: skip
+    new = set(session.scalars(
+        select(CourseTagMap.tag_id).where(CourseTagMap.course_id == revision.id)))  # fmt: skip
+    for tag, row in old.items():
+        if tag not in new:
+            write_tombstone(session, CATALOG_PARTITION, "course_tag_map", f"{published.id}:{tag}")
+            session.delete(row)
+    for tag in new - set(old):
+        session.add(CourseTagMap(course_id=published.id, tag_id=tag,
+                                 sync_partition=CATALOG_PARTITION, sync_version=0))  # fmt: skip
