@@ -36,6 +36,7 @@ from lmsdesk.contracts.authoring import (
 from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType, QuestionType
+from lmsdesk.contracts.revisions import StartRevisionArgs
 from lmsdesk.local_db.models.mirror import (
     Category,
     Course,
@@ -46,6 +47,7 @@ from lmsdesk.services import draft_queries as q
 from lmsdesk.services.draft_queries import AuthoringRefused
 from lmsdesk.services.session import SessionService
 from lmsdesk.sync.local_drafts import MODELS, course_id_of
+from lmsdesk.sync.local_revisions import open_revision
 
 _STATUS_WORDS = {
     CourseStatus.DRAFT: "Draft", CourseStatus.PENDING: "In review",
@@ -62,10 +64,12 @@ class AuthoredCourse:
     lessons: int
     open_conflicts: int
     feedback: str | None  # the reviewer's words on the latest rejection
+    revision_of: uuid.UUID | None = None  # this draft changes that published course
 
     @property
     def status_text(self) -> str:
-        return _STATUS_WORDS[self.status]
+        words = _STATUS_WORDS[self.status]
+        return f"Revision · {words}" if self.revision_of else words
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,8 @@ class Draft:
     categories: tuple[tuple[str, str], ...]  # (id, name)
     #: (lesson title, the reviewer's note on it) from the rejection being worked on
     lesson_notes: tuple[tuple[str, str], ...] = ()
+    revision_of: uuid.UUID | None = None  # the published course this draft changes
+    open_revision: uuid.UUID | None = None  # for a published course: its revision in progress
 
 
 @dataclass(frozen=True)
@@ -163,8 +169,9 @@ class AuthoringService:
         user_id = self._user_id()
         with self._session.require_store().reading() as session:
             courses = session.scalars(
-                select(Course).where(Course.instructor_id == user_id).order_by(Course.title)
-            ).all()
+                select(Course).where(Course.instructor_id == user_id, Course.deleted_at.is_(None))
+                .order_by(Course.title, Course.revision_of.is_not(None))
+            ).all()  # fmt: skip
             lessons = dict(
                 session.execute(
                     select(Lesson.course_id, func.count()).group_by(Lesson.course_id)
@@ -172,7 +179,8 @@ class AuthoringService:
             )
             return [
                 AuthoredCourse(c.id, c.title, c.status, int(lessons.get(c.id, 0)),
-                               len(q.open_conflicts(session, c.id)), q.feedback(session, c))
+                               len(q.open_conflicts(session, c.id)), q.feedback(session, c),
+                               c.revision_of)
                 for c in courses
             ]  # fmt: skip
 
@@ -205,6 +213,9 @@ class AuthoringService:
                     for outline in sections for lesson in outline.lessons if lesson.id in notes
                 ),
                 categories=tuple((str(i), n) for i, n in categories),
+                revision_of=course.revision_of,
+                open_revision=revision.id if (revision := open_revision(session, course.id))
+                else None,
             )  # fmt: skip
 
     def quiz(self, lesson_id: uuid.UUID) -> QuizDraft:
@@ -409,6 +420,21 @@ class AuthoringService:
     def resolve(self, conflict_id: uuid.UUID, keep: Keep) -> None:
         self._record("draft.resolve_conflict@1", ResolveConflictArgs, conflict_id=conflict_id,
                      keep=keep)  # fmt: skip
+
+    def start_revision(self, course_id: uuid.UUID) -> uuid.UUID:
+        """A draft copy of a published course to change it through review (or the one already
+        open). Students keep the published course until the revision is approved."""
+        with self._session.require_store().reading() as session:
+            course = q.own_course(session, course_id, self._user_id(), editing=False)
+            if course.status is not CourseStatus.APPROVED:
+                raise AuthoringRefused(f"'{course.title}' is not published: edit it directly.")
+            existing = open_revision(session, course_id)
+            if existing is not None:
+                return existing.id
+        revision_id = uuid.uuid4()
+        self._record("draft.start_revision@1", StartRevisionArgs, course_id=course_id,
+                     revision_id=revision_id)  # fmt: skip
+        return revision_id
 
     def submit(self, course_id: uuid.UUID) -> None:
         """Queue the course for review (sent now when online, on the next sync when not)."""

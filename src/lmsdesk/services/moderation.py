@@ -29,6 +29,7 @@ from lmsdesk.contracts.course_snapshot import (
 )
 from lmsdesk.contracts.enums import CourseStatus, LessonType, QuestionType, ReviewDecision
 from lmsdesk.contracts.moderation import DecideArgs
+from lmsdesk.contracts.revisions import as_revision
 from lmsdesk.local_db import outbox
 from lmsdesk.local_db.models.mirror import (
     Category,
@@ -61,6 +62,7 @@ class QueueEntry:
     revision: int  # 1 for a first submission
     lessons: int
     refused: str | None  # why this device's last decision on it came back refused
+    changes_published: bool = False  # a revision of a course students already have
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ class CourseReview:
     history: tuple[PastDecision, ...]  # newest first
     changes: tuple[Change, ...] | None  # None: first submission (nothing to compare)
     refused: str | None
+    changes_published: bool = False  # a revision: `changes` compares it with what is live
 
 
 class ModerationService:
@@ -164,7 +167,7 @@ class ModerationService:
                     course_id=c.id, title=c.title, instructor_name=c.instructor_name,
                     category=names.get(c.id), submitted_at=c.submitted_at, version=c.version,
                     revision=_decided(session, c.id) + 1, lessons=_lesson_count(session, c.id),
-                    refused=refused.get(c.id),
+                    refused=refused.get(c.id), changes_published=c.revision_of is not None,
                 ))  # fmt: skip
             entries.sort(key=lambda e: (e.submitted_at is None, e.submitted_at, str(e.course_id)))
             return Queue(
@@ -187,15 +190,19 @@ class ModerationService:
             lesson_titles = {x.id: x.title for x in _course_lessons(session, course_id)}
             history = tuple(_past(r, lesson_titles) for r in reviews)
             last = next((r for r in reviews if r.snapshot), None)
+            before = CourseSnapshot.model_validate(last.snapshot) if last is not None else None
+            published = session.get(Course, course.revision_of) if course.revision_of else None
+            if before is None and published is not None:  # a revision: against what is live
+                before = as_revision(local_snapshot(session, published), course.id)
             changes = None
-            if last is not None:
-                before = CourseSnapshot.model_validate(last.snapshot)
+            if before is not None:
                 changes = tuple(changes_between(before, local_snapshot(session, course)))
             return CourseReview(
                 course_id=course.id, version=course.version, revision=len(reviews) + 1,
                 fields=_fields(session, course), description=course.description,
                 sections=tuple(_sections(session, course_id)), history=history,
                 changes=changes, refused=_decisions(session)[1].get(course_id),
+                changes_published=course.revision_of is not None,
             )  # fmt: skip
 
     # ------------------------------------------------------------------ deciding

@@ -40,6 +40,7 @@ from lmsdesk.local_db.outbox import Coalesce
 from lmsdesk.sync.local_drafts import DRAFT_MUTATIONS
 from lmsdesk.sync.local_moderation import MODERATION_MUTATIONS
 from lmsdesk.sync.local_mutation import LocalContext, LocalMutation
+from lmsdesk.sync.local_revisions import REVISION_MUTATIONS
 
 
 # ------------------------------------------------------------------------------ descriptions
@@ -209,6 +210,7 @@ LOCAL_MUTATIONS: dict[str, LocalMutation] = {
                       lambda s, a: f"Rating of {_course_words(s, a.course_id)}"),
         *DRAFT_MUTATIONS,
         *MODERATION_MUTATIONS,
+        *REVISION_MUTATIONS,
     ]
 }  # fmt: skip
 

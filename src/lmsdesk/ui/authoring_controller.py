@@ -84,6 +84,7 @@ class AuthoringController(QObject):
         editor.rename_requested.connect(self.rename_selected)
         editor.preview_requested.connect(self.preview)
         editor.delete_course_requested.connect(self.delete_course)
+        editor.revise_requested.connect(self.revise)
         editor.tags_edited.connect(
             lambda course, text: self._change(lambda: service.set_tags(course, text))
         )
@@ -169,6 +170,14 @@ class AuthoringController(QObject):
 
         self._tasks.run(lambda: self._service.delete_course(course), on_success=deleted,
                         on_failure=self._failed)  # fmt: skip
+
+    def revise(self) -> None:
+        """Open a revision of the published course (starting one if none is open)."""
+        course = self._course
+        if course is None:
+            return
+        self._tasks.run(lambda: self._service.start_revision(course),
+                        on_success=self.open_course, on_failure=self._failed)  # fmt: skip
 
     def preview(self) -> None:
         """The open course on the learning screens, as a student sees it (read-only)."""

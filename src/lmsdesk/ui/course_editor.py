@@ -75,6 +75,7 @@ class CourseEditor(QWidget):
     tags_edited = Signal(object, str)
     preview_requested = Signal()
     delete_course_requested = Signal()
+    revise_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -86,6 +87,7 @@ class CourseEditor(QWidget):
         self.title.setObjectName("courseTitle")
         self.status = QLabel()
         self.status.setObjectName("pageSubtitle")
+        self.status.setWordWrap(True)
         self.submit_button = QPushButton("Submit for review")
         self.submit_button.setObjectName("primary")
         self.submit_button.clicked.connect(self.submit_requested)
@@ -102,6 +104,12 @@ class CourseEditor(QWidget):
         self.delete_course_button = QPushButton("Delete draft…")
         self.delete_course_button.setToolTip("Throw this draft away, on every computer")
         self.delete_course_button.clicked.connect(self.delete_course_requested)
+        self.revise_button = QPushButton("Change in a revision")
+        self.revise_button.setToolTip("Edit a copy and submit it for review; students keep the "
+                                      "published course until it is approved")  # fmt: skip
+        self.revise_button.clicked.connect(self.revise_requested)
+        self.revise_button.hide()
+        top.addWidget(self.revise_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.delete_course_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.preview_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.submit_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -295,7 +303,11 @@ class CourseEditor(QWidget):
         try:
             fields = draft.fields
             self.title.setText(fields["title"])
-            self.status.setText(_STATUS_NOTE[draft.status])
+            note = _STATUS_NOTE[draft.status]
+            if draft.revision_of is not None:
+                note = f"Revision of a published course · {note.split(' ·')[0]} · students " \
+                    "see the published course until this is approved"  # fmt: skip
+            self.status.setText(note)
             notes = "".join(f"\n• “{title}”: {note}" for title, note in draft.lesson_notes)
             self.feedback.setText(f"Reviewer's feedback: {draft.feedback}"
                                   + (f"\n\nNotes on lessons:{notes}" if notes else ""))  # fmt: skip
@@ -331,6 +343,11 @@ class CourseEditor(QWidget):
             self.tree.setDragEnabled(draft.editable)
             self.submit_button.setEnabled(draft.editable)
             self.delete_course_button.setVisible(draft.editable)
+            self.delete_course_button.setText("Discard revision…" if draft.revision_of
+                                              else "Delete draft…")  # fmt: skip
+            self.revise_button.setVisible(draft.status is CourseStatus.APPROVED)
+            self.revise_button.setText("Open the revision" if draft.open_revision
+                                       else "Change in a revision")  # fmt: skip
             self.submit_button.setText("Submit for review" if draft.editable
                                        else _STATUS_NOTE[draft.status].split(" ·")[0])  # fmt: skip
         finally:

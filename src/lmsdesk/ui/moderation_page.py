@@ -48,8 +48,14 @@ def ago(moment: datetime | None, now: datetime | None = None) -> str:
     return f"submitted {days} day{'s' * (days != 1)} ago"
 
 
+def submission_words(revision: int, changes_published: bool) -> str:
+    if changes_published:
+        return "changes to a published course" + ("" if revision == 1 else f", take {revision}")
+    return "first submission" if revision == 1 else f"revision {revision}"
+
+
 def queue_line(entry: QueueEntry) -> str:
-    revision = "first submission" if entry.revision == 1 else f"revision {entry.revision}"
+    revision = submission_words(entry.revision, entry.changes_published)
     parts = [entry.instructor_name, ago(entry.submitted_at), revision]
     flag = "⚠ " if entry.refused else ""
     return f"{flag}{entry.title}\n{' · '.join(parts)}"
@@ -244,7 +250,7 @@ class ModerationPage(QWidget):
             return
         self.detail.setCurrentIndex(1)
         self.course_title.setText(title)
-        first = "first submission" if review.revision == 1 else f"revision {review.revision}"
+        first = submission_words(review.revision, review.changes_published)
         fields = review.fields
         facts = [fields["Instructor"], first, fields["Price"], fields["Category"]]
         self.meta.setText(" · ".join(fact for fact in facts if fact != "—"))
@@ -352,7 +358,9 @@ def changes_html(review: CourseReview) -> str:
         )  # fmt: skip
     last = review.history[0] if review.history else None
     since = "Since the last decision:"
-    if last is not None:
+    if last is None and review.changes_published:
+        since = "Compared with the published course students have now:"
+    elif last is not None:
         verdict = "approved" if last.decision is ReviewDecision.APPROVED else "sent back"
         since = (f"Since it was {verdict} by {_e(last.reviewer_name)} on "
                  f"{last.created_at.strftime('%d %b %Y')}:")  # fmt: skip

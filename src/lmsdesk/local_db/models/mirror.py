@@ -62,6 +62,8 @@ class Course(Mirrored, LocalBase):
     submitted_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    #: The published course this draft changes (contracts.revisions).
+    revision_of: Mapped[uuid.UUID | None]
 
 
 class CourseTag(Mirrored, LocalBase):
