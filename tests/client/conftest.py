@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -13,6 +13,7 @@ from lmsdesk.services.session import SessionService
 from lmsdesk.sync.api_client import ApiClient
 from lmsdesk.sync.token_store import KeyringTokenStore
 from tests.fakes import MemoryKeyring
+from tests.support.laptop import Laptop
 from tests.support.live_server import PASSWORD, LiveServer
 from tests.support.network import CuttableLink
 
@@ -21,6 +22,12 @@ from tests.support.network import CuttableLink
 def http() -> Iterator[httpx.Client]:
     with httpx.Client(timeout=10) as client:
         yield client
+
+
+@pytest.fixture
+def laptops(tmp_path: Path, link: CuttableLink, http: httpx.Client) -> Callable[[str], Laptop]:
+    """Installations of the client by name ("laptop", "desktop"), each with its own data."""
+    return lambda name: Laptop(tmp_path / name, link, http)
 
 
 @pytest.fixture

@@ -4,10 +4,8 @@ resolves, and a checklist that keeps an unfinished course from review."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
-import httpx
 import pytest
 from sqlalchemy import select
 
@@ -27,19 +25,8 @@ from tests.support.network import CuttableLink
 
 
 @pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=5) as client:
-        yield client
-
-
-@pytest.fixture
 def instructor(live_server: LiveServer) -> str:
     return live_server.create_user(Role.INSTRUCTOR, name="Ada Instructor")
-
-
-@pytest.fixture
-def laptops(tmp_path: Path, link: CuttableLink, http: httpx.Client) -> Callable[[str], Laptop]:
-    return lambda name: Laptop(tmp_path / name, link, http)
 
 
 def _authoring(laptop: Laptop) -> AuthoringService:

@@ -5,10 +5,8 @@ reason, and the resubmission's diff."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
-import httpx
 import pytest
 
 from lmsdesk.contracts.common import Role
@@ -20,23 +18,7 @@ from lmsdesk.sync.engine import SyncStatus
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
-
-
-@pytest.fixture(scope="module")
-def live_server(publishing_server: LiveServer) -> LiveServer:
-    """Approving publishes to every catalog: these tests run on a server of their own."""
-    return publishing_server
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=5) as client:
-        yield client
-
-
-@pytest.fixture
-def laptops(tmp_path: Path, link: CuttableLink, http: httpx.Client) -> Callable[[str], Laptop]:
-    return lambda name: Laptop(tmp_path / name, link, http)
+from tests.support.publishing import own_live_server  # noqa: F401  (a server of their own)
 
 
 @pytest.fixture

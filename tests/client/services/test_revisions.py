@@ -3,10 +3,8 @@ do not see until an admin approves it, and then see in place, with their progres
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
-import httpx
 import pytest
 
 from lmsdesk.contracts.common import Role
@@ -19,23 +17,7 @@ from tests.client.services.test_moderation import _submitted
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
-
-
-@pytest.fixture(scope="module")
-def live_server(publishing_server: LiveServer) -> LiveServer:
-    """Approving publishes to every catalog: these tests run on a server of their own."""
-    return publishing_server
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=5) as client:
-        yield client
-
-
-@pytest.fixture
-def laptops(tmp_path: Path, link: CuttableLink, http: httpx.Client) -> Callable[[str], Laptop]:
-    return lambda name: Laptop(tmp_path / name, link, http)
+from tests.support.publishing import own_live_server  # noqa: F401  (a server of their own)
 
 
 def _titles(laptop: Laptop, course: object) -> list[str]:

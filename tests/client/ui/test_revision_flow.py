@@ -3,11 +3,9 @@ editor, while students keep the published course."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 from pytestqt.qtbot import QtBot
 
 from lmsdesk.app import Application
@@ -21,18 +19,7 @@ from tests.client.ui.test_sign_in_flow import sign_in
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
-
-
-@pytest.fixture(scope="module")
-def live_server(publishing_server: LiveServer) -> LiveServer:
-    """Approving publishes to every catalog: these tests run on a server of their own."""
-    return publishing_server
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=5) as client:
-        yield client
+from tests.support.publishing import own_live_server  # noqa: F401  (a server of their own)
 
 
 def _lines(app: Application) -> list[str]:
