@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 
 from lmsdesk.contracts.authoring import (
+    AddFileArgs,
     AddLessonArgs,
     AddLinkArgs,
     AddQuestionArgs,
@@ -23,6 +24,7 @@ from lmsdesk.contracts.authoring import (
     MoveSectionArgs,
     ResolveConflictArgs,
     SetTagsArgs,
+    SetThumbnailArgs,
 )
 from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.common import ErrorResponse, WireModel
@@ -136,6 +138,24 @@ def resolve_conflict(
 ) -> Row | None:
     args = ResolveConflictArgs(conflict_id=conflict_id, keep=body.keep)
     return mutation_door.run(session, actor, "draft.resolve_conflict@1", args)
+
+
+@router.post("/files", status_code=status.HTTP_201_CREATED, responses=_errors)
+def add_file(body: AddFileArgs, actor: CurrentActor, session: SessionDep) -> Row | None:
+    """An uploaded file (POST /media) among a lesson's resources."""
+    return mutation_door.run(session, actor, "draft.add_file@1", body)
+
+
+class ThumbnailBody(WireModel):
+    asset_id: uuid.UUID | None
+
+
+@router.put("/courses/{course_id}/thumbnail", responses=_errors)
+def set_thumbnail(
+    course_id: uuid.UUID, body: ThumbnailBody, actor: CurrentActor, session: SessionDep
+) -> Row | None:
+    args = SetThumbnailArgs(course_id=course_id, asset_id=body.asset_id)
+    return mutation_door.run(session, actor, "draft.set_thumbnail@1", args)
 
 
 class RevisionBody(WireModel):

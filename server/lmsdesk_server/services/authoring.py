@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from lmsdesk.contracts.authoring import (
     EDITABLE,
     EDITABLE_STATUSES,
+    AddFileArgs,
     AddLessonArgs,
     AddLinkArgs,
     AddQuestionArgs,
@@ -33,6 +34,7 @@ from lmsdesk.contracts.authoring import (
     MoveSectionArgs,
     ResolveConflictArgs,
     SetTagsArgs,
+    SetThumbnailArgs,
     new_question_answer,
     question_problems,
     submission_problems,
@@ -42,7 +44,7 @@ from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType, MediaStatus, ResourceKind
 from lmsdesk.contracts.ids import quiz_id, tag_id
-from lmsdesk.contracts.media import UPLOAD_TYPES
+from lmsdesk.contracts.media import RESOURCE_KINDS, THUMBNAIL_KINDS, UPLOAD_TYPES
 from lmsdesk_server.db.models import (
     Category,
     Course,
@@ -388,6 +390,49 @@ def add_link(ctx: MutationContext, args: AddLinkArgs) -> dict[str, object]:
         url=args.url, position=(last or 0) + 1,
     )  # fmt: skip
     return _written(ctx, course, link, new=True)
+
+
+def add_file(ctx: MutationContext, args: AddFileArgs) -> dict[str, object]:
+    lesson = ctx.session.get(Lesson, args.lesson_id)
+    if lesson is None:
+        raise MutationRejected("That lesson no longer exists.")
+    course = _course_of(ctx, lesson.course_id)
+    existing = ctx.session.get(LessonResource, args.resource_id)
+    _refuse_taken(existing, same_parent=existing is not None and existing.lesson_id == lesson.id,
+                  what="resource")  # fmt: skip
+    asset = _own_upload(ctx, args.asset_id, RESOURCE_KINDS, "a lesson's file")
+    stamp(ctx.session, asset, draft_partition(course.id))
+    last = ctx.session.scalar(
+        select(func.max(LessonResource.position)).where(LessonResource.lesson_id == lesson.id)
+    )
+    kind = ResourceKind.PDF if asset.mime_type == "application/pdf" else ResourceKind.FILE
+    resource = LessonResource(
+        id=args.resource_id, lesson_id=lesson.id, title=args.title, kind=kind,
+        asset_id=asset.id, position=(last or 0) + 1,
+    )  # fmt: skip
+    return _written(ctx, course, resource, new=True)
+
+
+def set_thumbnail(ctx: MutationContext, args: SetThumbnailArgs) -> dict[str, object]:
+    course = _course_of(ctx, args.course_id)
+    if args.asset_id is not None:
+        asset = _own_upload(ctx, args.asset_id, THUMBNAIL_KINDS, "a thumbnail")
+        stamp(ctx.session, asset, draft_partition(course.id))
+    course.thumbnail_asset_id = args.asset_id
+    return _written(ctx, course, course)
+
+
+def _own_upload(
+    ctx: MutationContext, asset_id: uuid.UUID, kinds: frozenset[str], use: str
+) -> MediaAsset:
+    asset = ctx.session.get(MediaAsset, asset_id)
+    if asset is None or asset.owner_id != ctx.actor.id:
+        raise MutationRejected("That file was not uploaded from your account.")
+    if asset.status is not MediaStatus.READY:
+        raise MutationRejected("That file has not finished uploading.")
+    if UPLOAD_TYPES.get(asset.mime_type) not in kinds:
+        raise MutationRejected(f"A {asset.mime_type} file cannot be {use}.")
+    return asset
 
 
 def set_tags(ctx: MutationContext, args: SetTagsArgs) -> dict[str, object]:

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from lmsdesk.contracts.authoring import (
+    AddFileArgs,
     AddLessonArgs,
     AddLinkArgs,
     AddQuestionArgs,
@@ -25,6 +26,7 @@ from lmsdesk.contracts.authoring import (
     MoveSectionArgs,
     ResolveConflictArgs,
     SetTagsArgs,
+    SetThumbnailArgs,
 )
 from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.moderation import DecideArgs
@@ -79,6 +81,8 @@ REGISTRY: dict[str, MutationSpec] = {
     "draft.add_question@1": MutationSpec(AddQuestionArgs, authoring.add_question),
     "draft.add_link@1": MutationSpec(AddLinkArgs, authoring.add_link),
     "draft.set_tags@1": MutationSpec(SetTagsArgs, authoring.set_tags),
+    "draft.add_file@1": MutationSpec(AddFileArgs, authoring.add_file),
+    "draft.set_thumbnail@1": MutationSpec(SetThumbnailArgs, authoring.set_thumbnail),
     "draft.attach_media@1": MutationSpec(AttachMediaArgs, authoring.attach_media),
     "draft.resolve_conflict@1": MutationSpec(ResolveConflictArgs, authoring.resolve_conflict),
     "draft.submit@1": MutationSpec(CourseRef, authoring.submit),

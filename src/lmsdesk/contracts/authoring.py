@@ -208,6 +208,22 @@ class AttachMediaArgs(WireModel):
     asset_id: uuid.UUID | None
 
 
+class SetThumbnailArgs(WireModel):
+    """Give a course its thumbnail image (an upload that finished), or take it away."""
+
+    course_id: uuid.UUID
+    asset_id: uuid.UUID | None
+
+
+class AddFileArgs(WireModel):
+    """A file among a lesson's resources (slides, a worksheet, sample code), once uploaded."""
+
+    lesson_id: uuid.UUID
+    resource_id: uuid.UUID
+    title: Title
+    asset_id: uuid.UUID
+
+
 class Keep(enum.StrEnum):
     MINE = "mine"
     THEIRS = "theirs"

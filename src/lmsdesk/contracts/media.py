@@ -23,8 +23,11 @@ class MediaLink(WireModel):
 UPLOAD_TYPES = {
     "video/mp4": "video", "video/webm": "video", "video/quicktime": "video",
     "text/vtt": "subtitles", "image/png": "image", "image/jpeg": "image",
-    "application/pdf": "document",
+    "application/pdf": "document", "application/zip": "document", "text/plain": "document",
 }  # fmt: skip
+#: What each use of an uploaded file accepts.
+THUMBNAIL_KINDS = frozenset({"image"})
+RESOURCE_KINDS = frozenset({"document", "image"})
 #: The largest chunk one upload request may carry.
 MAX_CHUNK_BYTES = 16 * 1024 * 1024
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from fractional_indexing import generate_key_between
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.authoring import (
     EDITABLE,
@@ -31,12 +33,14 @@ from lmsdesk.contracts.authoring import (
     MoveSectionArgs,
     ResolveConflictArgs,
     SetTagsArgs,
+    SetThumbnailArgs,
     question_problems,
 )
 from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType, QuestionType
 from lmsdesk.contracts.revisions import StartRevisionArgs
+from lmsdesk.local_db.models.client import Upload, UploadState
 from lmsdesk.local_db.models.mirror import (
     Category,
     Course,
@@ -114,15 +118,21 @@ class Draft:
     categories: tuple[tuple[str, str], ...]  # (id, name)
     #: (lesson title, the reviewer's note on it) from the rejection being worked on
     lesson_notes: tuple[tuple[str, str], ...] = ()
+    thumbnail: Path | None = None  # the image on this computer, to show
+    thumbnail_note: str = ""  # "Uploading…", "Image on the server", "No thumbnail yet"
     revision_of: uuid.UUID | None = None  # the published course this draft changes
     open_revision: uuid.UUID | None = None  # for a published course: its revision in progress
 
 
 @dataclass(frozen=True)
 class LinkDraft:
+    """A lesson's resource: a link, a file on the server, or a file still on its way there."""
+
     id: uuid.UUID
     title: str
-    url: str
+    url: str  # "" for a file
+    is_file: bool = False
+    note: str = ""  # for a file not uploaded yet: where it stands
 
 
 @dataclass(frozen=True)
@@ -214,6 +224,8 @@ class AuthoringService:
                 ),
                 categories=tuple((str(i), n) for i, n in categories),
                 revision_of=course.revision_of,
+                thumbnail=(picture := self._thumbnail(session, course))[0],
+                thumbnail_note=picture[1],
                 open_revision=revision.id if (revision := open_revision(session, course.id))
                 else None,
             )  # fmt: skip
@@ -260,10 +272,18 @@ class AuthoringService:
         self._record("draft.delete@1", DeleteArgs, entity="question", entity_id=question_id)
 
     def links(self, lesson_id: uuid.UUID) -> list[LinkDraft]:
+        """The lesson's links and files, then files still uploading."""
         with self._session.require_store().reading() as session:
             stmt = select(LessonResource).where(LessonResource.lesson_id == lesson_id)
             rows = session.scalars(stmt.order_by(LessonResource.position))
-            return [LinkDraft(r.id, r.title, r.url or "") for r in rows]
+            found = [LinkDraft(r.id, r.title, r.url or "", r.asset_id is not None) for r in rows]
+            waiting = session.scalars(
+                select(Upload).where(Upload.lesson_id == lesson_id, Upload.kind == "resource",
+                                     Upload.state != UploadState.DONE)
+                .order_by(Upload.updated_at)
+            )  # fmt: skip
+            return found + [LinkDraft(u.asset_id, u.filename, "", True, _upload_note(u))
+                            for u in waiting]  # fmt: skip
 
     def add_link(self, lesson_id: uuid.UUID, title: str, url: str) -> uuid.UUID:
         with self._session.require_store().reading() as session:
@@ -284,7 +304,43 @@ class AuthoringService:
         return resource_id
 
     def delete_link(self, resource_id: uuid.UUID) -> None:
+        """Remove a link or file; a file not uploaded yet is simply dropped."""
+        with self._session.require_store().transaction() as session:
+            upload = session.get(Upload, resource_id)
+            if upload is not None and upload.state is not UploadState.DONE:
+                (self._session.require_media_root() / upload.relative_path).unlink(missing_ok=True)
+                session.delete(upload)
+                return
         self._record("draft.delete@1", DeleteArgs, entity="resource", entity_id=resource_id)
+
+    def set_thumbnail(self, course_id: uuid.UUID, asset_id: uuid.UUID | None) -> None:
+        """Take the thumbnail away (None), or give an uploaded image (the upload does that)."""
+        with self._session.require_store().transaction() as session:
+            q.own_course(session, course_id, self._user_id())
+            for pending in session.scalars(select(Upload).where(
+                    Upload.lesson_id == course_id, Upload.kind == "thumbnail",
+                    Upload.state != UploadState.DONE)):  # fmt: skip
+                (self._session.require_media_root() / pending.relative_path).unlink(
+                    missing_ok=True)  # fmt: skip
+                session.delete(pending)
+        self._record("draft.set_thumbnail@1", SetThumbnailArgs, course_id=course_id,
+                     asset_id=asset_id)  # fmt: skip
+
+    def _thumbnail(self, session: Session, course: Course) -> tuple[Path | None, str]:
+        media = self._session.require_media_root()
+        pending = session.scalars(
+            select(Upload).where(Upload.lesson_id == course.id, Upload.kind == "thumbnail",
+                                 Upload.state != UploadState.DONE)
+            .order_by(Upload.updated_at.desc())
+        ).first()  # fmt: skip
+        if pending is not None:
+            return media / pending.relative_path, _upload_note(pending)
+        if course.thumbnail_asset_id is None:
+            return None, "No thumbnail yet"
+        sent = session.get(Upload, course.thumbnail_asset_id)
+        if sent is not None:
+            return media / sent.relative_path, ""
+        return None, "Image on the server (not on this computer)"
 
     def lesson_content(self, lesson_id: uuid.UUID) -> str:
         with self._session.require_store().reading() as session:
@@ -474,6 +530,14 @@ class AuthoringService:
 
     def _user_id(self) -> uuid.UUID:
         return uuid.UUID(str(self._profile().user_id))
+
+
+def _upload_note(upload: Upload) -> str:
+    if upload.state is UploadState.FAILED:
+        return f"Upload failed: {upload.error or 'unknown error'}"
+    if upload.state is UploadState.UPLOADING and upload.size_bytes:
+        return f"Uploading, {100 * upload.bytes_sent // upload.size_bytes}%"
+    return "Waits to upload (when online)"
 
 
 __all__ = ["AuthoringRefused", "AuthoringService"]

@@ -99,6 +99,8 @@ class LessonView:
     authoring_preview: bool = False
     #: (title, url) of the lesson's links, in order
     links: tuple[tuple[str, str], ...] = ()
+    #: (title, asset id) of the lesson's files, in order
+    files: tuple[tuple[str, uuid.UUID], ...] = ()
 
     @property
     def needs_enrollment(self) -> bool:
@@ -170,6 +172,10 @@ class LearningService:
                     select(LessonResource).where(LessonResource.lesson_id == lesson_id,
                                                  LessonResource.url.is_not(None))
                     .order_by(LessonResource.position)) if r.url),
+                files=tuple((r.title, r.asset_id) for r in session.scalars(
+                    select(LessonResource).where(LessonResource.lesson_id == lesson_id,
+                                                 LessonResource.asset_id.is_not(None))
+                    .order_by(LessonResource.position)) if r.asset_id),
             )  # fmt: skip
 
     def my_courses(self) -> list[CourseProgress]:
@@ -222,6 +228,23 @@ class LearningService:
         except ApiRejected as exc:
             raise LessonUnavailable(exc.message) from exc
         return VideoSource(video.url, subtitles_url, streaming=True)
+
+    def file_location(self, asset_id: uuid.UUID) -> Path | str:
+        """Where to open one of the lesson's files: the downloaded copy (or, previewing one's
+        own course, the imported one), else a signed link for the browser when online."""
+        queue = DownloadQueue(self._session.require_store(), self._session.require_media_root())
+        local = queue.local_file(asset_id) or self._imported_file(asset_id)
+        if local is not None:
+            return local
+        try:
+            return self._session.api_call(lambda api, t: api.media_link(t, asset_id)).url
+        except (ServerUnreachable, SessionEnded, NotSignedIn) as exc:
+            raise LessonUnavailable(
+                "This file is not downloaded and the server cannot be reached. Download the "
+                "course while online to have its files anywhere."
+            ) from exc
+        except ApiRejected as exc:
+            raise LessonUnavailable(exc.message) from exc
 
     def _imported_file(self, asset_id: uuid.UUID) -> Path | None:
         """The instructor's own copy of a file they imported into a lesson (offline preview)."""

@@ -1,10 +1,12 @@
-"""A lesson's video or subtitles, from the instructor's disk to the server.
+"""A lesson's video, subtitles or files, or a course's thumbnail, from the instructor's disk to
+the server.
 
 Import works offline: the file is copied under the account's media root (hashed on the way, its
 length probed), and waits in `uploads`. When online, each waiting file is announced to the
 server and sent in chunks from the offset the server reports, so a dropped connection or a
-restart resumes instead of starting over. When the server has the whole file, the lesson gets
-it through `draft.attach_media`, an ordinary synced change.
+restart resumes instead of starting over. When the server has the whole file, the lesson (or
+course) gets it through an ordinary synced change: `draft.attach_media`, `draft.add_file` or
+`draft.set_thumbnail`. (`Upload.lesson_id` names the course for a thumbnail.)
 
 Blocking: import on the io lane, run on the upload lane, queries on the database lane.
 """
@@ -24,12 +26,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from lmsdesk.contracts.authoring import AttachMediaArgs
+from lmsdesk.contracts.authoring import AddFileArgs, AttachMediaArgs, SetThumbnailArgs
 from lmsdesk.contracts.enums import MediaStatus
-from lmsdesk.contracts.media import UPLOAD_TYPES, UploadStart
+from lmsdesk.contracts.media import RESOURCE_KINDS, THUMBNAIL_KINDS, UPLOAD_TYPES, UploadStart
 from lmsdesk.contracts.media import UploadState as ApiUploadState
 from lmsdesk.local_db.models.client import Upload, UploadState
-from lmsdesk.local_db.models.mirror import Lesson
+from lmsdesk.local_db.models.mirror import Course, Lesson
 from lmsdesk.player.vlc_player import probe_duration
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.session import SessionService
@@ -40,6 +42,14 @@ CHUNK_BYTES = 8 * 1024 * 1024
 #: The server's limit (ServerSettings.media_max_bytes by default), checked before copying.
 MAX_BYTES = 4 * 1024**3
 _EXTRA_TYPES = {".vtt": "text/vtt", ".mov": "video/quicktime", ".webm": "video/webm"}
+#: upload kind -> (the file kinds it accepts, in words)
+_ACCEPTS: dict[str, tuple[frozenset[str], str]] = {
+    "video": (frozenset({"video"}), "an MP4, WebM or MOV video"),
+    "subtitles": (frozenset({"subtitles"}), "a WebVTT (.vtt) file"),
+    "thumbnail": (THUMBNAIL_KINDS, "a PNG or JPEG image"),
+    "resource": (RESOURCE_KINDS, "a PDF, ZIP, text file or image"),
+}
+THUMBNAIL_MAX_BYTES = 10 * 1024 * 1024
 
 #: (asset id, bytes the server has, size)
 UploadProgress = Callable[[uuid.UUID, int, int], None]
@@ -76,10 +86,11 @@ class UploadService:
         self._stop.set()
 
     def import_file(self, lesson_id: uuid.UUID, source: Path, kind: str) -> UploadView:
-        """Copy a file in for a lesson (offline is fine); it uploads when the app is online."""
+        """Copy a file in for a lesson (for a thumbnail: a course), offline too; it uploads
+        when the app is online."""
         mime = _EXTRA_TYPES.get(source.suffix.lower()) or mimetypes.guess_type(source.name)[0]
-        if mime is None or UPLOAD_TYPES.get(mime) != kind:
-            wanted = "an MP4, WebM or MOV video" if kind == "video" else "a WebVTT (.vtt) file"
+        accepted, wanted = _ACCEPTS[kind]
+        if mime is None or UPLOAD_TYPES.get(mime) not in accepted:
             raise UploadRefused(f"'{source.name}' is not {wanted}.")
         try:
             size = source.stat().st_size
@@ -88,6 +99,9 @@ class UploadService:
         if size == 0 or size > MAX_BYTES:
             raise UploadRefused(f"'{source.name}' is empty." if size == 0 else
                                 f"'{source.name}' is larger than the 4 GB limit.")  # fmt: skip
+        if kind == "thumbnail" and size > THUMBNAIL_MAX_BYTES:
+            raise UploadRefused(f"'{source.name}' is larger than 10 MB; a thumbnail needs far "
+                                "less (1280×720 is plenty).")  # fmt: skip
         asset_id = uuid.uuid4()
         relative = f"uploads/{asset_id}{source.suffix.lower()}"
         root = self._session.require_media_root()
@@ -104,12 +118,15 @@ class UploadService:
             raise UploadRefused(f"Could not copy '{source.name}': {exc.strerror}.") from exc
         duration = probe_duration(target) if kind == "video" else None
         with self._session.require_store().transaction() as session:
-            if session.get(Lesson, lesson_id) is None:
+            owner = Course if kind == "thumbnail" else Lesson
+            if session.get(owner, lesson_id) is None:
                 target.unlink(missing_ok=True)
-                raise UploadRefused("That lesson was deleted.")
-            for older in session.scalars(select(Upload).where(
-                    Upload.lesson_id == lesson_id, Upload.kind == kind,
-                    Upload.state != UploadState.DONE)):  # fmt: skip
+                raise UploadRefused(f"That {'course' if kind == 'thumbnail' else 'lesson'} "
+                                    "was deleted.")  # fmt: skip
+            older_files = select(Upload).where(
+                Upload.lesson_id == lesson_id, Upload.kind == kind,
+                Upload.state != UploadState.DONE)  # fmt: skip
+            for older in session.scalars(older_files) if kind != "resource" else ():
                 (root / older.relative_path).unlink(missing_ok=True)
                 session.delete(older)  # a newer file replaces one not yet sent
             upload = Upload(
@@ -159,8 +176,9 @@ class UploadService:
                 for u in waiting
             ]
         with store.reading() as session:
-            alive = set(session.scalars(
-                select(Lesson.id).where(Lesson.id.in_([job[7] for job in jobs_data]))))  # fmt: skip
+            targets = [job[7] for job in jobs_data]
+            alive = set(session.scalars(select(Lesson.id).where(Lesson.id.in_(targets))))
+            alive |= set(session.scalars(select(Course.id).where(Course.id.in_(targets))))
         finished = 0
         for asset_id, relative, filename, mime, size, sha256, duration, lesson, kind in jobs_data:
             if lesson not in alive:  # deleted (or its course was) since the import
@@ -180,13 +198,34 @@ class UploadService:
             except _Stopped:
                 self._settle(asset_id, UploadState.QUEUED)
                 return finished
-            attach = AttachMediaArgs.model_validate(
-                {"lesson_id": lesson, "kind": kind, "asset_id": asset_id}
-            )
-            self._session.require_engine().record("draft.attach_media@1", attach)
+            self._attach(kind, lesson, asset_id, filename)
             self._settle(asset_id, UploadState.DONE, sent=size)
             finished += 1
         return finished
+
+    def _attach(self, kind: str, target: uuid.UUID, asset_id: uuid.UUID, filename: str) -> None:
+        """The server has the file: give it to its lesson or course (a synced change)."""
+        engine = self._session.require_engine()
+        if kind == "thumbnail":
+            engine.record("draft.set_thumbnail@1",
+                          SetThumbnailArgs(course_id=target, asset_id=asset_id))  # fmt: skip
+        elif kind == "resource":  # the resource takes the asset's id: one row per file
+            args = AddFileArgs(lesson_id=target, resource_id=asset_id, title=filename[:200],
+                               asset_id=asset_id)  # fmt: skip
+            engine.record("draft.add_file@1", args)
+        else:
+            engine.record("draft.attach_media@1", AttachMediaArgs.model_validate(
+                {"lesson_id": target, "kind": kind, "asset_id": asset_id}))  # fmt: skip
+
+    def pending_files(self, lesson_id: uuid.UUID) -> list[UploadView]:
+        """A lesson's files not yet on the server (uploading, waiting, or failed)."""
+        with self._session.require_store().reading() as session:
+            rows = session.scalars(
+                select(Upload).where(Upload.lesson_id == lesson_id, Upload.kind == "resource",
+                                     Upload.state != UploadState.DONE)
+                .order_by(Upload.updated_at)
+            )  # fmt: skip
+            return [_view(row) for row in rows]
 
     def retry(self, asset_id: uuid.UUID) -> None:
         self._settle(asset_id, UploadState.QUEUED, error=None)

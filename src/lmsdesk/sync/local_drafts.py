@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.authoring import (
     EDITABLE,
+    AddFileArgs,
     AddLessonArgs,
     AddLinkArgs,
     AddQuestionArgs,
@@ -24,6 +25,7 @@ from lmsdesk.contracts.authoring import (
     MoveSectionArgs,
     ResolveConflictArgs,
     SetTagsArgs,
+    SetThumbnailArgs,
     new_question_answer,
 )
 from lmsdesk.contracts.commerce import CourseRef
@@ -214,6 +216,32 @@ def _set_tags(ctx: LocalContext, args: SetTagsArgs) -> None:
     _touch(ctx.session, args.course_id)
 
 
+def _add_file(ctx: LocalContext, args: AddFileArgs) -> None:
+    lesson = ctx.session.get(Lesson, args.lesson_id)
+    if lesson is None or ctx.session.get(LessonResource, args.resource_id) is not None:
+        return
+    upload = ctx.session.get(Upload, args.asset_id)
+    pdf = upload is not None and upload.mime_type == "application/pdf"
+    last = ctx.session.scalar(
+        select(func.max(LessonResource.position)).where(LessonResource.lesson_id == lesson.id)
+    )
+    ctx.session.add(
+        LessonResource(
+            id=args.resource_id, lesson_id=lesson.id, title=args.title,
+            kind=ResourceKind.PDF if pdf else ResourceKind.FILE, asset_id=args.asset_id,
+            position=(last or 0) + 1, sync_partition=lesson.sync_partition, sync_version=0,
+        )
+    )  # fmt: skip
+    _touch(ctx.session, lesson.course_id)
+
+
+def _set_thumbnail(ctx: LocalContext, args: SetThumbnailArgs) -> None:
+    course = ctx.session.get(Course, args.course_id)
+    if course is not None:
+        course.thumbnail_asset_id = args.asset_id
+        _touch(ctx.session, course.id)
+
+
 def _attach_media(ctx: LocalContext, args: AttachMediaArgs) -> None:
     lesson = ctx.session.get(Lesson, args.lesson_id)
     if lesson is None:
@@ -294,6 +322,10 @@ DRAFT_MUTATIONS = [
                   lambda s, a: f"Tags of {_course_title(s, a.course_id)}"),
     LocalMutation("draft.attach_media@1", AttachMediaArgs, _attach_media,
                   lambda s, a: f"{a.kind.capitalize()} of {_title_of(s, 'lesson', a.lesson_id)}"),
+    LocalMutation("draft.add_file@1", AddFileArgs, _add_file,
+                  lambda _s, a: f"New file '{a.title}'"),
+    LocalMutation("draft.set_thumbnail@1", SetThumbnailArgs, _set_thumbnail,
+                  lambda s, a: f"Thumbnail of {_course_title(s, a.course_id)}"),
     LocalMutation("draft.resolve_conflict@1", ResolveConflictArgs, _resolve,
                   lambda _s, _a: "Resolved a conflicting edit"),
     LocalMutation("draft.submit@1", CourseRef, _submit,

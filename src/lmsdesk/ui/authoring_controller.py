@@ -41,6 +41,14 @@ _KIND_WORDS = {LessonType.TEXT: "text lesson", LessonType.VIDEO: "video lesson",
 AskText = Callable[[str, str, str], str | None]
 
 
+_PICKERS = {
+    "video": ("Import video", "Videos (*.mp4 *.webm *.mov)"),
+    "subtitles": ("Add subtitles", "WebVTT subtitles (*.vtt)"),
+    "thumbnail": ("Choose a thumbnail", "Images (*.png *.jpg *.jpeg)"),
+    "resource": ("Add a file", "Files (*.pdf *.zip *.txt *.png *.jpg *.jpeg)"),
+}
+
+
 class AuthoringController(QObject):
     #: (asset id, bytes the server has, size), from the upload lane
     upload_progress = Signal(object, int, int)
@@ -94,6 +102,9 @@ class AuthoringController(QObject):
         self.upload_progress.connect(editor.video.show_progress)
         editor.links.add_requested.connect(self.add_link)
         editor.links.remove_requested.connect(self.remove_link)
+        editor.links.add_file_requested.connect(lambda: self._import("resource"))
+        editor.thumbnail_requested.connect(self.choose_thumbnail)
+        editor.remove_thumbnail_requested.connect(self.remove_thumbnail)
         editor.quiz_editor.add_question_requested.connect(self.add_question)
         editor.quiz_editor.delete_question_requested.connect(self.delete_question)
         editor.tree.section_moved.connect(
@@ -242,6 +253,24 @@ class AuthoringController(QObject):
         self._tasks.run(lambda: self._uploads.import_file(lesson, path, kind),
                         on_success=imported, on_failure=self._failed, lane=Lane.IO)  # fmt: skip
 
+    def choose_thumbnail(self) -> None:
+        course = self._course
+        path = self.pick_file("thumbnail") if course is not None else None
+        if course is None or path is None:
+            return
+
+        def imported(_view: UploadView) -> None:
+            self.refresh()
+            self.start_uploads()
+
+        self._tasks.run(lambda: self._uploads.import_file(course, path, "thumbnail"),
+                        on_success=imported, on_failure=self._failed, lane=Lane.IO)  # fmt: skip
+
+    def remove_thumbnail(self) -> None:
+        course = self._course
+        if course is not None:
+            self._change(lambda: self._service.set_thumbnail(course, None))
+
     def retry_upload(self, asset_id: uuid.UUID) -> None:
         self._tasks.run(lambda: self._uploads.retry(asset_id),
                         on_success=lambda _none: self.start_uploads(),
@@ -364,8 +393,7 @@ class AuthoringController(QObject):
         return answer == QMessageBox.StandardButton.Yes
 
     def _file_dialog(self, kind: str) -> Path | None:
-        title, pattern = (("Import video", "Videos (*.mp4 *.webm *.mov)") if kind == "video"
-                          else ("Add subtitles", "WebVTT subtitles (*.vtt)"))  # fmt: skip
+        title, pattern = _PICKERS[kind]
         name, _filter = QFileDialog.getOpenFileName(self._page, title, str(Path.home()), pattern)
         return Path(name) if name else None
 

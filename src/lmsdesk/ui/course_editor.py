@@ -8,8 +8,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -44,6 +44,7 @@ from lmsdesk.ui.video_upload_panel import VideoUploadPanel
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "INR", "JPY")
 _LEVELS = {CourseLevel.ALL_LEVELS: "All levels", CourseLevel.BEGINNER: "Beginner",
            CourseLevel.INTERMEDIATE: "Intermediate", CourseLevel.ADVANCED: "Advanced"}  # fmt: skip
+THUMBNAIL_SIZE = QSize(160, 90)
 _STATUS_NOTE = {
     CourseStatus.DRAFT: "Draft · saved on this computer, synced when online",
     CourseStatus.REJECTED: "Changes requested by the reviewer",
@@ -76,6 +77,8 @@ class CourseEditor(QWidget):
     preview_requested = Signal()
     delete_course_requested = Signal()
     revise_requested = Signal()
+    thumbnail_requested = Signal()
+    remove_thumbnail_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -205,6 +208,46 @@ class CourseEditor(QWidget):
     def _adder(self, kind: LessonType) -> Callable[[], None]:
         return lambda: self.add_lesson_requested.emit(None, kind)
 
+    def _thumbnail_row(self) -> QHBoxLayout:
+        self.thumbnail = QLabel()
+        self.thumbnail.setObjectName("thumbnail")
+        self.thumbnail.setFixedSize(THUMBNAIL_SIZE)
+        self.thumbnail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.thumbnail.setWordWrap(True)
+        self.thumbnail_button = QPushButton("Choose image…")
+        self.thumbnail_button.setToolTip("A PNG or JPEG, 16:9 (1280×720 is plenty); uploaded "
+                                         "when online")  # fmt: skip
+        self.thumbnail_button.clicked.connect(self.thumbnail_requested)
+        self.remove_thumbnail = QPushButton("Remove")
+        self.remove_thumbnail.clicked.connect(self.remove_thumbnail_requested)
+        self.thumbnail_note = QLabel()
+        self.thumbnail_note.setObjectName("pageSubtitle")
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.thumbnail_button)
+        buttons.addWidget(self.remove_thumbnail)
+        buttons.addWidget(self.thumbnail_note)
+        buttons.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.thumbnail)
+        row.addLayout(buttons)
+        row.addStretch(1)
+        return row
+
+    def _show_thumbnail(self, draft: Draft) -> None:
+        picture = QPixmap(str(draft.thumbnail)) if draft.thumbnail is not None else QPixmap()
+        if picture.isNull():
+            self.thumbnail.setPixmap(QPixmap())
+            self.thumbnail.setText("No image" if draft.thumbnail_note.startswith("No")
+                                   else "Image on the server")  # fmt: skip
+        else:
+            self.thumbnail.setPixmap(picture.scaled(
+                THUMBNAIL_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))  # fmt: skip
+        self.thumbnail_note.setText(draft.thumbnail_note)
+        self.thumbnail_button.setEnabled(draft.editable)
+        has_one = draft.thumbnail is not None or not draft.thumbnail_note.startswith("No")
+        self.remove_thumbnail.setEnabled(draft.editable and has_one)
+
     def _details_panel(self) -> QWidget:
         panel = QWidget()
         self.course_title = QLineEdit()
@@ -241,6 +284,7 @@ class CourseEditor(QWidget):
         form.addRow("Level", self.level)
         form.addRow("Language", self.language)
         form.addRow("Price", price_row)
+        form.addRow("Thumbnail", self._thumbnail_row())
         form.addRow("Description", self.description)
 
         def course(field: str, value: Any) -> None:
@@ -345,6 +389,7 @@ class CourseEditor(QWidget):
             self.delete_course_button.setVisible(draft.editable)
             self.delete_course_button.setText("Discard revision…" if draft.revision_of
                                               else "Delete draft…")  # fmt: skip
+            self._show_thumbnail(draft)
             self.revise_button.setVisible(draft.status is CourseStatus.APPROVED)
             self.revise_button.setText("Open the revision" if draft.open_revision
                                        else "Change in a revision")  # fmt: skip

@@ -7,15 +7,17 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QObject, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMessageBox
 
 from lmsdesk.contracts.enums import LessonType, ProgressStatus
 from lmsdesk.player.vlc_player import create_instance
 from lmsdesk.services.certificates import CertificateView
+from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.learning import CourseOutline, LearningService, LessonUnavailable, LessonView
 from lmsdesk.services.quizzes import QuizService
 from lmsdesk.ui.certificate_dialog import CertificateDialog
@@ -23,7 +25,7 @@ from lmsdesk.ui.download_controller import DownloadController
 from lmsdesk.ui.main_window import MainWindow
 from lmsdesk.ui.quiz_controller import QuizController
 from lmsdesk.ui.quiz_view import QuizView
-from lmsdesk.ui.tasks import TaskManager
+from lmsdesk.ui.tasks import Lane, TaskManager
 from lmsdesk.ui.video_controller import VideoController
 
 _log = logging.getLogger(__name__)
@@ -51,6 +53,8 @@ class LearningController(QObject):
         self._return_to = "My learning"  # the page Back goes to
         self.lesson: LessonView | None = None
         self.certificate_dialog: CertificateDialog | None = None
+        #: How a file or link is handed to the system (replaced in tests).
+        self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
         self._wire()
 
     def _wire(self) -> None:
@@ -68,6 +72,7 @@ class LearningController(QObject):
         self.page.back_requested.connect(self.back)
         self.page.lesson_chosen.connect(self.open_lesson)
         self.page.next_requested.connect(self.next_lesson)
+        self.page.file_requested.connect(self.open_file)
         self.page.text.complete_requested.connect(self.complete_current)
         self.video.completed.connect(lambda _id: self._reload_outline())
         self.quiz.passed.connect(lambda _id: self._reload_outline())
@@ -99,6 +104,20 @@ class LearningController(QObject):
     def show_certificate(self, certificate: CertificateView) -> None:
         self.certificate_dialog = CertificateDialog(certificate, self._window)
         self.certificate_dialog.open()
+
+    def open_file(self, asset_id: uuid.UUID) -> None:
+        """One of the lesson's files, in the app the system picks (the browser if streamed)."""
+
+        def opened(where: Path | str) -> None:
+            url = QUrl.fromLocalFile(str(where)) if isinstance(where, Path) else QUrl(where)
+            self.open_url(url)
+
+        self._tasks.run(lambda: self._service.file_location(asset_id), on_success=opened,
+                        on_failure=self._file_failed, lane=Lane.IO)  # fmt: skip
+
+    def _file_failed(self, error: BaseException) -> None:
+        message = error.message if isinstance(error, UserFacingError) else str(error)
+        QMessageBox.warning(self._window, "Open file", message)
 
     def _refused(self, message: str) -> None:
         QMessageBox.warning(self._window, "Download", message)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import html
 import uuid
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,6 +30,7 @@ from lmsdesk.ui.video_view import VideoView, clock
 _MARKS = {ProgressStatus.COMPLETED: "✓", ProgressStatus.IN_PROGRESS: "◐",
           ProgressStatus.NOT_STARTED: "○"}  # fmt: skip
 _KINDS = {LessonType.VIDEO: "Video", LessonType.TEXT: "Reading", LessonType.QUIZ: "Quiz"}
+FILE_SCHEME = "lmsdesk-file:"
 
 
 def lesson_label(entry: LessonEntry) -> str:
@@ -81,6 +83,7 @@ class TextLessonView(QWidget):
 class LessonPage(QWidget):
     back_requested = Signal()
     lesson_chosen = Signal(object)  # lesson id
+    file_requested = Signal(object)  # asset id of one of the lesson's files
     next_requested = Signal()
 
     def __init__(self) -> None:
@@ -118,7 +121,8 @@ class LessonPage(QWidget):
         self.lesson_title.setObjectName("dialogTitle")
         self.lesson_title.setWordWrap(True)
         self.links = QLabel()
-        self.links.setOpenExternalLinks(True)  # the student's browser opens them
+        # Web links open in the browser; files go through the controller (local copy first).
+        self.links.linkActivated.connect(self._link)
         self.links.setWordWrap(True)
         self.links.setTextFormat(Qt.TextFormat.RichText)
         self.video = VideoView()
@@ -186,13 +190,21 @@ class LessonPage(QWidget):
         ids = [entry.id for entry in lessons]
         self.next.setEnabled(current in ids and ids.index(current) < len(ids) - 1)
 
+    def _link(self, url: str) -> None:
+        if url.startswith(FILE_SCHEME):
+            self.file_requested.emit(uuid.UUID(url.removeprefix(FILE_SCHEME)))
+        else:
+            QDesktopServices.openUrl(QUrl(url))
+
     def show_lesson(self, lesson: LessonView) -> None:
         self.lesson_title.setText(lesson.title)
         self.preview_note.setVisible(lesson.authoring_preview)
-        self.links.setText("Resources: " + " · ".join(
-            f'<a href="{html.escape(url)}">{html.escape(title)}</a>'
-            for title, url in lesson.links))  # fmt: skip
-        self.links.setVisible(bool(lesson.links) and not lesson.needs_enrollment)
+        entries = [f'<a href="{html.escape(url)}">{html.escape(title)}</a>'
+                   for title, url in lesson.links]  # fmt: skip
+        entries += [f'📄 <a href="{FILE_SCHEME}{asset}">{html.escape(title)}</a>'
+                    for title, asset in lesson.files]  # fmt: skip
+        self.links.setText("Resources: " + " · ".join(entries))
+        self.links.setVisible(bool(entries) and not lesson.needs_enrollment)
         self.progress.setVisible(not lesson.authoring_preview)
         if lesson.needs_enrollment:
             self.show_notice(

@@ -4,7 +4,6 @@ midway, attached to its lesson, and then gone from the submit checklist."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -14,6 +13,7 @@ from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import LessonType
 from lmsdesk.local_db.models.client import UploadState
 from lmsdesk.services.authoring import AuthoringService
+from lmsdesk.services.learning import LearningService
 from lmsdesk.services.uploads import UploadRefused, UploadService
 from lmsdesk.sync.api_client import ServerUnreachable
 from lmsdesk_server.resources import resources_dir
@@ -22,12 +22,6 @@ from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
 
 DEMO_VIDEO = resources_dir() / "demo" / "welcome.mp4"
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=5) as client:
-        yield client
 
 
 @pytest.fixture
@@ -94,3 +88,56 @@ def test_only_videos_are_taken_for_a_video_lesson(laptop: Laptop, tmp_path: Path
     with pytest.raises(UploadRefused, match="is not an MP4, WebM or MOV video"):
         UploadService(laptop.service).import_file(lesson, notes, "video")
     assert UploadService(laptop.service).for_lessons([lesson]) == {}
+
+
+def QImage_png(path: Path) -> None:
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(64, 36, QImage.Format.Format_RGB32)
+    image.fill(QColor("#2f6fde"))
+    assert image.save(str(path))
+
+
+def test_a_thumbnail_and_a_lesson_file_imported_offline_reach_the_other_laptop(
+    laptop: Laptop, link: CuttableLink, tmp_path: Path, http: httpx.Client,
+    live_server: LiveServer,
+) -> None:  # fmt: skip
+    author = AuthoringService(laptop.service)
+    uploads = UploadService(laptop.service)
+    course = author.create_course("Course with files")
+    lesson = author.add_lesson(author.add_section(course, "One"), "Reading", LessonType.TEXT)
+    cover = tmp_path / "cover.png"
+    QImage_png(cover)
+    slides = tmp_path / "slides.pdf"
+    slides.write_bytes(b"%PDF-1.4\n" + b"x" * 2048)
+    with pytest.raises(UploadRefused, match="is not a PNG or JPEG image"):
+        uploads.import_file(course, slides, "thumbnail")
+
+    link.cut()
+    uploads.import_file(course, cover, "thumbnail")
+    uploads.import_file(lesson, slides, "resource")
+    draft = author.draft(course)
+    assert draft.thumbnail is not None
+    assert draft.thumbnail.read_bytes() == cover.read_bytes()
+    assert draft.thumbnail_note == "Waits to upload (when online)"
+    (pending,) = author.links(lesson)
+    assert (pending.title, pending.is_file, pending.note) == (
+        "slides.pdf", True, "Waits to upload (when online)",
+    )  # fmt: skip
+
+    link.restore()
+    laptop.engine.sync()
+    assert uploads.run() == 2
+    laptop.engine.sync()
+    draft = author.draft(course)
+    assert (draft.thumbnail_note, draft.thumbnail is not None) == ("", True)
+    desktop = Laptop(tmp_path / "desktop", link, http)
+    desktop.sign_in(laptop.service.current.profile.email).sync()  # type: ignore[union-attr]
+    other = AuthoringService(desktop.service)
+    assert other.draft(course).thumbnail_note == "Image on the server (not on this computer)"
+    (file,) = other.links(lesson)
+    assert (file.title, file.is_file, file.note) == ("slides.pdf", True, "")
+    asset = next(a for t, a in LearningService(desktop.service).lesson(lesson).files)
+    assert live_server.media_bytes(asset) == slides.read_bytes()
+    opened = LearningService(desktop.service).file_location(asset)
+    assert f"/api/v1/media/{asset}?" in str(opened)  # a signed link for the browser, online

@@ -7,8 +7,8 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPointF, Qt
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QColor, QDropEvent, QImage
 from PySide6.QtWidgets import QLabel, QPushButton, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
@@ -202,6 +202,12 @@ def test_conflicts_and_the_reviewers_feedback_show_both_sides(qtbot: QtBot, shot
     assert chosen.args == [conflict.id, Keep.MINE]
 
 
+def lesson_page_files(app: Application) -> list[object]:
+    lesson = app.learning.lesson
+    assert lesson is not None
+    return [asset for _title, asset in lesson.files]
+
+
 def _course_with_one_lesson(
     qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink,
     kind: LessonType, titles: tuple[str, str, str],
@@ -225,7 +231,7 @@ def _course_with_one_lesson(
 
 def test_a_video_lesson_imports_its_file_and_shows_the_upload(
     qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink,
-    shots: Path,
+    shots: Path, tmp_path: Path,
 ) -> None:  # fmt: skip
     app = _course_with_one_lesson(qtbot, start_app, live_server, link, LessonType.VIDEO,
                                   ("Video course", "Basics", "Welcome"))  # fmt: skip
@@ -236,7 +242,14 @@ def test_a_video_lesson_imports_its_file_and_shows_the_upload(
     qtbot.waitUntil(lambda: editor.video.isVisible(), timeout=5000)
     assert editor.video.status.text() == "No video yet. Import one; it uploads when you are online."
 
-    control.pick_file = lambda kind: DEMO_VIDEO if kind == "video" else DEMO_SUBTITLES
+    cover, slides = tmp_path / "cover.png", tmp_path / "slides.pdf"
+    picture = QImage(320, 180, QImage.Format.Format_RGB32)
+    picture.fill(QColor("#e07a2f"))
+    assert picture.save(str(cover))
+    slides.write_bytes(b"%PDF-1.4\n" + b"x" * 4096)
+    files = {"video": DEMO_VIDEO, "subtitles": DEMO_SUBTITLES, "thumbnail": cover,
+             "resource": slides}  # fmt: skip
+    control.pick_file = files.get
     editor.video.import_button.click()
     qtbot.waitUntil(lambda: editor.video.status.text() == "welcome.mp4 · 0:30 · on the server",
                     timeout=20_000)  # fmt: skip
@@ -254,8 +267,21 @@ def test_a_video_lesson_imports_its_file_and_shows_the_upload(
     editor.links.add_button.click()
     qtbot.waitUntil(lambda: editor.links.items.count() == 1, timeout=5000)
     assert editor.links.items.item(0).text() == (
-        "Offline-first essay — https://example.com/offline"
+        "🔗 Offline-first essay — https://example.com/offline"
     )
+    editor.links.add_file_button.click()  # slides, uploaded like the video
+    links = editor.links.items
+    qtbot.waitUntil(lambda: links.count() == 2 and links.item(1).text() == "📄 slides.pdf",
+                    timeout=20_000)  # fmt: skip
+    # The course's thumbnail, on the details page.
+    editor.tree.setCurrentItem(None)
+    editor.details_button.click()
+    editor.thumbnail_button.click()
+    qtbot.waitUntil(lambda: editor.thumbnail_note.text() == ""
+                    and not editor.thumbnail.pixmap().isNull(), timeout=20_000)  # fmt: skip
+    assert editor.remove_thumbnail.isEnabled()
+    _save(app.window, shots / "authoring-thumbnail.png")
+    editor.tree.setCurrentItem(editor.tree.topLevelItem(0).child(0))
 
     # Preview as a student: the real lesson page plays the draft's video; nothing is recorded.
     link.cut()  # offline: the imported copy plays
@@ -268,6 +294,14 @@ def test_a_video_lesson_imports_its_file_and_shows_the_upload(
     assert '<a href="https://example.com/offline">Offline-first essay</a>' in (
         lesson_page.links.text()
     )
+    assert "slides.pdf</a>" in lesson_page.links.text()
+    opened: list[QUrl] = []
+    app.learning.open_url = opened.append
+    asset = lesson_page_files(app)[0]
+    lesson_page.file_requested.emit(asset)  # as a click on the link does
+    qtbot.waitUntil(lambda: len(opened) == 1, timeout=5000)
+    assert opened[0].isLocalFile()  # the instructor's own copy, offline
+    assert Path(opened[0].toLocalFile()).read_bytes() == slides.read_bytes()
     video = app.learning.video
     qtbot.waitUntil(lambda: video.player is not None and video.player.position() > 0.5,
                     timeout=10_000)  # fmt: skip

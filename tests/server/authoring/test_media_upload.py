@@ -135,3 +135,43 @@ def test_someone_elses_upload_cannot_be_attached(
     )
     assert refused.status_code == 403
     assert refused.json()["error"]["message"] == "That file was not uploaded from your account."
+
+
+def _uploaded(uploader: Uploader, data: bytes, filename: str, mime: str) -> str:
+    started = uploader.start(data, filename=filename, mime_type=mime, duration_seconds=None)
+    assert started.status_code == 201, started.text
+    asset: str = started.json()["asset_id"]
+    assert uploader.send(asset, 0, data).json()["status"] == "ready"
+    return asset
+
+
+def test_a_course_thumbnail_and_lesson_files_take_only_their_kinds_of_file(
+    uploader: Uploader, instructor: User, other_instructor: User, device_for: DeviceFactory
+) -> None:
+    rest = author(device_for(instructor))
+    course = rest.create()
+    lesson = rest.add_lesson(rest.add_section(course))
+    png = _uploaded(uploader, b"\x89PNG\r\n\x1a\n" + b"0" * 200, "cover.png", "image/png")
+    pdf = _uploaded(uploader, b"%PDF-1.4\n" + b"1" * 300, "slides.pdf", "application/pdf")
+
+    wrong = rest.call("PUT", f"/courses/{course}/thumbnail", {"asset_id": pdf})
+    assert wrong.status_code == 403
+    assert wrong.json()["error"]["message"] == "A application/pdf file cannot be a thumbnail."
+    assert rest.call("PUT", f"/courses/{course}/thumbnail", {"asset_id": png}).is_success
+    resource = uuid.uuid4()
+    added = rest.call("POST", "/files", {"lesson_id": str(lesson), "resource_id": str(resource),
+                                         "title": "Slides", "asset_id": pdf})  # fmt: skip
+    assert added.status_code == 201, added.text
+    assert (added.json()["kind"], added.json()["asset_id"]) == ("pdf", pdf)
+    stranger = author(device_for(other_instructor))
+    theirs = stranger.create("Someone else's")
+    refused = stranger.call("PUT", f"/courses/{theirs}/thumbnail", {"asset_id": png})
+    assert refused.json()["error"]["message"] == "That file was not uploaded from your account."
+
+    pulled = device_for(instructor).pull_all()
+    assert rows(pulled, "courses")[str(course)]["thumbnail_asset_id"] == png
+    assert rows(pulled, "lesson_resources")[str(resource)]["title"] == "Slides"
+    assert {png, pdf} <= set(rows(pulled, "media_assets"))
+    assert rest.call("PUT", f"/courses/{course}/thumbnail", {"asset_id": None}).is_success
+    pulled = device_for(instructor).pull_all()
+    assert rows(pulled, "courses")[str(course)]["thumbnail_asset_id"] is None
