@@ -81,6 +81,7 @@ def build(
     from lmsdesk.services.quizzes import QuizService
     from lmsdesk.services.session import SessionService
     from lmsdesk.services.sync_overview import SyncService
+    from lmsdesk.services.thumbnails import ThumbnailCache
     from lmsdesk.services.uploads import UploadService
     from lmsdesk.sync.api_client import ApiClient, new_http_client
     from lmsdesk.sync.token_store import default_token_store
@@ -137,7 +138,8 @@ def build(
         quizzes=QuizService(service), player_instance=player_instance or create_instance,
     )  # fmt: skip
     catalog = CatalogController(window=window, service=CatalogService(service), tasks=tasks,
-                                open_lesson=learning.open_course)  # fmt: skip
+                                open_lesson=learning.open_course,
+                                thumbnails=ThumbnailCache(service))  # fmt: skip
     controller.signed_in.connect(lambda _snapshot: catalog.refresh())  # offline start too
     sync.finished.connect(lambda *_: catalog.refresh())
     controller.signed_in.connect(lambda _snapshot: learning.refresh())

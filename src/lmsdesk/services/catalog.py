@@ -75,6 +75,7 @@ class CourseSummary:
     rating_count: int = 0
     wishlisted: bool = False
     published_at: datetime | None = None
+    thumbnail_asset_id: uuid.UUID | None = None
 
     @property
     def price_text(self) -> str:
@@ -252,6 +253,7 @@ def _summaries(
             level=c.level, language_code=c.language_code,
             rating_average=float(average) if average is not None else None,
             rating_count=int(count), wishlisted=c.id in wished, published_at=c.published_at,
+            thumbnail_asset_id=c.thumbnail_asset_id,
         ))  # fmt: skip
     return _sorted(found, query.sort)
 

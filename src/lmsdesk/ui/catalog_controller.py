@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
@@ -25,8 +26,9 @@ from lmsdesk.services.catalog import (
     CourseSummary,
     Facets,
 )
+from lmsdesk.services.thumbnails import ThumbnailCache
 from lmsdesk.ui.main_window import MainWindow
-from lmsdesk.ui.tasks import TaskManager
+from lmsdesk.ui.tasks import Lane, TaskManager
 
 _log = logging.getLogger(__name__)
 
@@ -64,9 +66,11 @@ class CatalogController(QObject):
         tasks: TaskManager,
         open_lesson: Callable[[uuid.UUID, uuid.UUID], None],
         ask_rating: Callable[[CourseSummary], tuple[int, str, str] | None] | None = None,
+        thumbnails: ThumbnailCache | None = None,
     ) -> None:
         super().__init__(window)
         self._window, self._service, self._tasks = window, service, tasks
+        self._thumbnails = thumbnails
         self._ask_rating = ask_rating or self._rating_dialog
         page = window.catalog_page
         page.query_changed.connect(lambda _q: self.refresh())
@@ -85,8 +89,31 @@ class CatalogController(QObject):
             facets, courses = loaded
             self._window.catalog_page.show_facets(facets)
             self._window.show_courses(courses)
+            self._show_thumbnails(courses)
 
         self._tasks.run(load, on_success=show, on_failure=self._failed)
+
+    def _show_thumbnails(self, courses: list[CourseSummary]) -> None:
+        """The pictures on disk at once; then the missing ones fetched (when online) and shown."""
+        cache = self._thumbnails
+        if cache is None:
+            return
+        wanted = [c.thumbnail_asset_id for c in courses if c.thumbnail_asset_id is not None]
+        if not wanted:
+            return
+        page = self._window.catalog_page
+
+        def fetched(pictures: dict[uuid.UUID, Path]) -> None:
+            page.show_thumbnails(pictures)
+
+        def on_disk(pictures: dict[uuid.UUID, Path]) -> None:
+            page.show_thumbnails(pictures)
+            if len(pictures) < len(set(wanted)):
+                self._tasks.run(lambda: cache.fetch(wanted), on_success=fetched,
+                                on_failure=lambda _e: None, lane=Lane.IO)  # fmt: skip
+
+        self._tasks.run(lambda: cache.cached(wanted), on_success=on_disk,
+                        on_failure=lambda _e: None, lane=Lane.IO)  # fmt: skip
 
     def _load_details(self, course: CourseSummary) -> None:
         detail = self._window.catalog_page.detail

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import uuid
 from html import escape
+from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -32,6 +33,9 @@ from lmsdesk.services.catalog import CatalogQuery, CourseDetails, CourseSummary,
 from lmsdesk.ui.pages import heading
 from lmsdesk.ui.video_view import clock
 
+LIST_ICON = QSize(64, 36)
+DETAIL_PICTURE = QSize(320, 180)
+
 
 class CourseDetail(QFrame):
     buy_requested = Signal(object)  # CourseSummary
@@ -50,6 +54,11 @@ class CourseDetail(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(22, 20, 22, 20)
         layout.setSpacing(8)
+        self.picture = QLabel()
+        self.picture.setFixedSize(DETAIL_PICTURE)
+        self.picture.setScaledContents(False)
+        self.picture.hide()
+        layout.addWidget(self.picture)
         self.title = QLabel()
         self.title.setObjectName("courseTitle")
         self.title.setWordWrap(True)
@@ -116,6 +125,7 @@ class CourseDetail(QFrame):
         self.preview_hint = QLabel("Lessons marked ▶ Preview can be watched before enrolling "
                                    "(double-click).")  # fmt: skip
         self.preview_hint.setObjectName("pageSubtitle")
+        self.preview_hint.setWordWrap(True)
         layout.addWidget(self.preview_hint)
         layout.addWidget(self.curriculum)
         layout.addWidget(_section_title("Ratings and reviews"))
@@ -129,6 +139,7 @@ class CourseDetail(QFrame):
         if course is None:
             return
         self.title.setText(course.title)
+        self.picture.hide()
         self.subtitle.setText(course.subtitle)
         self.subtitle.setVisible(bool(course.subtitle))
         self.instructor.setText(f"by {course.instructor}" if course.instructor else "")
@@ -249,6 +260,11 @@ class CatalogPage(QWidget):
         self.items = QListWidget()
         self.items.setObjectName("courseList")
         self.items.currentRowChanged.connect(self._selected)
+        self.items.setIconSize(LIST_ICON)
+        self.items.setMinimumWidth(260)
+        self.items.setWordWrap(True)
+        self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._pictures: dict[uuid.UUID, Path] = {}
         self.detail = CourseDetail()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -320,6 +336,27 @@ class CatalogPage(QWidget):
             combo.setCurrentIndex(max(index, 0))
             combo.blockSignals(False)
 
+    def show_thumbnails(self, pictures: dict[uuid.UUID, Path]) -> None:
+        """Course pictures that are on this computer, beside their courses."""
+        by_course = {c.id: pictures[c.thumbnail_asset_id] for c in self._courses
+                     if c.thumbnail_asset_id in pictures}  # fmt: skip
+        blank = QPixmap(LIST_ICON)
+        blank.fill(QColor("#e4e9f2"))  # keeps titles aligned beside the courses with pictures
+        for row in range(self.items.count()):
+            item = self.items.item(row)
+            path = by_course.get(uuid.UUID(item.data(Qt.ItemDataRole.UserRole)))
+            if by_course:
+                item.setIcon(QIcon(QPixmap(str(path)) if path is not None else blank))
+        course = self.detail.course
+        path = by_course.get(course.id) if course is not None else None
+        picture = QPixmap(str(path)) if path is not None else QPixmap()
+        if not picture.isNull():
+            self.detail.picture.setPixmap(picture.scaled(
+                DETAIL_PICTURE, Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))  # fmt: skip
+        self.detail.picture.setVisible(not picture.isNull())
+        self._pictures = pictures
+
     def show_courses(self, courses: list[CourseSummary]) -> None:
         selected = self.detail.course.id if self.detail.course else None
         self._courses = courses
@@ -358,6 +395,8 @@ class CatalogPage(QWidget):
     def _selected(self, row: int) -> None:
         course = self._courses[row] if 0 <= row < len(self._courses) else None
         self.detail.show_course(course, waiting=course is not None and course.id in self._waiting)
+        if self._pictures:
+            self.show_thumbnails(self._pictures)
         if course is not None:
             self.course_selected.emit(course)
 

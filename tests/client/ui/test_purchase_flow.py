@@ -48,6 +48,7 @@ def test_buy_waits_for_the_browser_then_lands_in_my_learning(
     assert detail.title.text() == "Practical SQLite"
     assert detail.price.text() == "19.99 USD"
     assert detail.action.text() == "&Buy for 19.99 USD"
+    qtbot.waitUntil(lambda: detail.curriculum.topLevelItemCount() > 0, timeout=5000)
     _save(app.window, shots / "catalog-course-detail.png")
 
     qtbot.mouseClick(detail.action, Qt.MouseButton.LeftButton)
