@@ -516,7 +516,8 @@ def submit(ctx: MutationContext, args: CourseRef) -> dict[str, object]:
         )
     problems = checklist(ctx.session, course)
     if problems:
-        raise MutationRejected("Not ready for review: " + " ".join(problems))
+        raise MutationRejected("Not ready for review: " + " ".join(problems), status=409,
+                               code="not_ready")  # fmt: skip
     move_course(course, CourseStatus.PENDING, now=ctx.now)
     stamp(ctx.session, course, draft_partition(course.id))
     ctx.session.flush()

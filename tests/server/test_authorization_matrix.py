@@ -1,0 +1,371 @@
+# ruff: noqa: ARG005  (the table's calls take the world whether they use it or not)
+"""The authorization matrix (DESIGN.md section 7): every endpoint of the OpenAPI document, called
+by every role against resources that belong to someone: a student's order, progress and quiz,
+an instructor's draft course, its content and files, and a course waiting for review.
+
+Each call runs in a savepoint rolled back afterwards, so every role meets the same state. A
+call is "allowed" when it gets past the rules (any answer but 401, 403 and 404), and the set
+of roles allowed is compared with the table below; no call may answer 5xx. An endpoint the
+table does not list fails the test: a new endpoint needs its row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts.common import Role
+from lmsdesk.contracts.ids import quiz_id
+from lmsdesk_server.db.models import User
+from lmsdesk_server.security.passwords import hash_password
+from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.server.authoring.helpers import author
+from tests.server.sync.conftest import DeviceFactory, device_for, seeded
+from tests.server.sync.helpers import API, PAID, PAID_QUIZ, PAID_TEXT, PENDING, enroll, rows
+
+pytestmark = pytest.mark.usefixtures("seeded")
+__all__ = ["device_for", "seeded"]
+ACTORS = ("anonymous", "student", "other_student", "instructor", "other_instructor", "admin")
+ALL = frozenset(ACTORS)
+SIGNED_IN = ALL - {"anonymous"}
+NOBODY: frozenset[str] = frozenset()
+
+
+def only(*actors: str) -> frozenset[str]:
+    return frozenset(actors)
+
+
+STUDENTS = only("student", "other_student")
+LEARNERS = only("student", "admin")
+
+
+@dataclass(frozen=True)
+class World:
+    """The resources the calls aim at, and who owns them."""
+
+    course: uuid.UUID  # the instructor's draft
+    section: uuid.UUID
+    lesson: uuid.UUID
+    quiz_lesson: uuid.UUID
+    question: uuid.UUID
+    link: uuid.UUID
+    asset: uuid.UUID  # a video the instructor uploaded, not attached anywhere
+    order: uuid.UUID  # the student's
+    refresh_token: str  # the student's
+    student_email: str
+
+
+Call = Callable[[World], tuple[str, Any]]  # (path below /api/v1, JSON body)
+
+
+def _attempt(_w: World) -> tuple[str, Any]:
+    now = datetime.now(UTC).isoformat()
+    return f"/quizzes/{PAID_QUIZ}/attempts", {
+        "attempt_id": str(uuid.uuid4()),
+        "started_at": now,
+        "submitted_at": now,
+        "answers": {},
+    }
+
+
+def _upload_start(_w: World) -> tuple[str, Any]:
+    data = b"0" * 64
+    return "/media", {"asset_id": str(uuid.uuid4()), "filename": "a.mp4",
+                      "mime_type": "video/mp4", "size_bytes": len(data),
+                      "sha256": hashlib.sha256(data).hexdigest()}  # fmt: skip
+
+
+# (method, path template) -> (the call, the roles it is allowed for). Public endpoints (no
+# bearer token needed) are allowed for everyone, anonymous included.
+MATRIX: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
+    ("GET", "/health"): (lambda w: ("/health", None), ALL),
+    ("GET", "/certificates/public-key"): (lambda w: ("/certificates/public-key", None), ALL),
+    ("POST", "/auth/register"): (
+        lambda w: (
+            "/auth/register",
+            {
+                "email": f"new-{uuid.uuid4().hex[:6]}@example.com",
+                "password": "a long passphrase",
+                "full_name": "New Person",
+            },
+        ),
+        ALL,
+    ),
+    ("POST", "/auth/login"): (
+        lambda w: ("/auth/login", {"email": w.student_email, "password": DEFAULT_PASSWORD}),
+        ALL,
+    ),
+    ("POST", "/auth/refresh"): (
+        lambda w: ("/auth/refresh", {"refresh_token": w.refresh_token}),
+        ALL,
+    ),
+    ("POST", "/auth/logout"): (lambda w: ("/auth/logout", {"refresh_token": w.refresh_token}), ALL),
+    ("GET", "/me"): (lambda w: ("/me", None), SIGNED_IN),
+    ("POST", "/sync/push"): (
+        lambda w: (
+            "/sync/push",
+            {"device_id": str(uuid.uuid4()), "epoch": 1, "protocol": 1, "mutations": []},
+        ),
+        SIGNED_IN,
+    ),
+    ("POST", "/sync/pull"): (
+        lambda w: (
+            "/sync/pull",
+            {"device_id": str(uuid.uuid4()), "protocol": 1, "cursor": None, "limit": 10},
+        ),
+        SIGNED_IN,
+    ),
+    # Progress and quizzes: the enrolled student, and admins (who may take any published
+    # course); everyone else is refused by the rule.
+    ("PUT", "/progress/{lesson_id}/position"): (
+        lambda w: (f"/progress/{PAID_TEXT}/position", {"position_seconds": 5}),
+        LEARNERS,
+    ),
+    ("POST", "/progress/{lesson_id}/complete"): (
+        lambda w: (f"/progress/{PAID_TEXT}/complete", {}),
+        LEARNERS,
+    ),
+    ("POST", "/progress/{lesson_id}/time"): (
+        lambda w: (f"/progress/{PAID_TEXT}/time", {"seconds": 5}),
+        LEARNERS,
+    ),
+    ("POST", "/progress/{lesson_id}/reset"): (
+        lambda w: (f"/progress/{PAID_TEXT}/reset", {}),
+        LEARNERS,
+    ),
+    ("POST", "/quizzes/{quiz_id}/attempts"): (_attempt, LEARNERS),
+    ("PUT", "/wishlist/{course_id}"): (lambda w: (f"/wishlist/{PAID}", None), SIGNED_IN),
+    ("DELETE", "/wishlist/{course_id}"): (lambda w: (f"/wishlist/{PAID}", None), SIGNED_IN),
+    ("PUT", "/courses/{course_id}/rating"): (
+        lambda w: (f"/courses/{PAID}/rating", {"rating": 5}),
+        only("student"),
+    ),
+    # Orders: students buy (the owner has the course already and is told so); everyone has
+    # their own list; one order only for its student.
+    ("POST", "/checkout/sessions"): (
+        lambda w: ("/checkout/sessions", {"course_id": str(PAID)}),
+        STUDENTS,
+    ),
+    ("GET", "/orders"): (lambda w: ("/orders", None), SIGNED_IN),
+    ("GET", "/orders/{order_id}"): (lambda w: (f"/orders/{w.order}", None), only("student")),
+    ("POST", "/orders/{order_id}/cancel"): (
+        lambda w: (f"/orders/{w.order}/cancel", None),
+        only("student"),
+    ),
+    ("POST", "/enrollments/free"): (  # students are told it is not free; others may not enroll
+        lambda w: ("/enrollments/free", {"course_id": str(PAID)}),
+        STUDENTS,
+    ),
+    ("GET", "/enrollments"): (lambda w: ("/enrollments", None), SIGNED_IN),
+    # Media: an unattached upload is its owner's (and admins') alone.
+    ("GET", "/media/{asset_id}"): (
+        lambda w: (f"/media/{w.asset}", None),
+        only("instructor", "admin"),
+    ),
+    ("POST", "/media/{asset_id}/link"): (
+        lambda w: (f"/media/{w.asset}/link", None),
+        only("instructor", "admin"),
+    ),
+    ("POST", "/media"): (_upload_start, only("instructor", "other_instructor")),
+    ("GET", "/media/{asset_id}/upload"): (
+        lambda w: (f"/media/{w.asset}/upload", None),
+        only("instructor"),
+    ),
+    ("PUT", "/media/{asset_id}/content"): (
+        lambda w: (f"/media/{w.asset}/content", b"0" * 8),
+        only("instructor"),
+    ),
+}
+AUTHORING: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
+    ("POST", "/authoring/courses"): (lambda w: ("/authoring/courses", {
+        "course_id": str(uuid.uuid4()), "title": "Mine"}), only("instructor", "other_instructor")),
+    ("POST", "/authoring/sections"): (lambda w: ("/authoring/sections", {
+        "course_id": str(w.course), "section_id": str(uuid.uuid4()), "title": "S",
+        "position": "b0"}), only("instructor")),
+    ("POST", "/authoring/lessons"): (lambda w: ("/authoring/lessons", {
+        "section_id": str(w.section), "lesson_id": str(uuid.uuid4()), "title": "L",
+        "lesson_type": "text", "position": "b0"}), only("instructor")),
+    ("POST", "/authoring/questions"): (lambda w: ("/authoring/questions", {
+        "quiz_id": str(_quiz(w)), "question_id": str(uuid.uuid4()),
+        "question_type": "true_false"}), only("instructor")),
+    ("DELETE", "/authoring/questions/{question_id}"): (lambda w: (
+        f"/authoring/questions/{w.question}", None), only("instructor")),
+    ("PATCH", "/authoring/fields"): (lambda w: ("/authoring/fields", {
+        "entity": "course", "entity_id": str(w.course), "field": "subtitle", "base": "",
+        "value": "Changed"}), only("instructor")),
+    ("POST", "/authoring/sections/move"): (lambda w: ("/authoring/sections/move", {
+        "section_id": str(w.section), "position": "c0"}), only("instructor")),
+    ("POST", "/authoring/lessons/move"): (lambda w: ("/authoring/lessons/move", {
+        "lesson_id": str(w.lesson), "section_id": str(w.section), "position": "c0"}),
+        only("instructor")),
+    ("DELETE", "/authoring/courses/{course_id}"): (lambda w: (
+        f"/authoring/courses/{w.course}", None), only("instructor")),
+    ("DELETE", "/authoring/sections/{section_id}"): (lambda w: (
+        f"/authoring/sections/{w.section}", None), only("instructor")),
+    ("DELETE", "/authoring/lessons/{lesson_id}"): (lambda w: (
+        f"/authoring/lessons/{w.lesson}", None), only("instructor")),
+    ("POST", "/authoring/resources"): (lambda w: ("/authoring/resources", {
+        "lesson_id": str(w.lesson), "resource_id": str(uuid.uuid4()), "title": "Docs",
+        "url": "https://example.com"}), only("instructor")),
+    ("DELETE", "/authoring/resources/{resource_id}"): (lambda w: (
+        f"/authoring/resources/{w.link}", None), only("instructor")),
+    ("PUT", "/authoring/courses/tags"): (lambda w: ("/authoring/courses/tags", {
+        "course_id": str(w.course), "tags": ["maps"]}), only("instructor")),
+    ("PUT", "/authoring/lessons/media"): (lambda w: ("/authoring/lessons/media", {
+        "lesson_id": str(w.lesson), "kind": "video", "asset_id": None}), only("instructor")),
+    ("POST", "/authoring/conflicts/{conflict_id}/resolve"): (lambda w: (
+        f"/authoring/conflicts/{uuid.uuid4()}/resolve", {"keep": "mine"}), NOBODY),
+    ("POST", "/authoring/files"): (lambda w: ("/authoring/files", {
+        "lesson_id": str(w.lesson), "resource_id": str(uuid.uuid4()), "title": "File",
+        "asset_id": str(w.asset)}), NOBODY),  # a video is not a lesson file: refused for all
+    ("PUT", "/authoring/courses/{course_id}/thumbnail"): (lambda w: (
+        f"/authoring/courses/{w.course}/thumbnail", {"asset_id": None}), only("instructor")),
+    ("POST", "/authoring/courses/{course_id}/revisions"): (lambda w: (
+        f"/authoring/courses/{PAID}/revisions", {"revision_id": str(uuid.uuid4())}),
+        NOBODY),  # the demo's published course belongs to the demo instructor
+    ("POST", "/authoring/courses/{course_id}/submit"): (lambda w: (
+        f"/authoring/courses/{w.course}/submit", None), only("instructor")),
+    # Moderation: admins; the history also for the course's instructor.
+    ("GET", "/moderation/queue"): (lambda w: ("/moderation/queue", None), only("admin")),
+    ("POST", "/moderation/courses/{course_id}/decision"): (lambda w: (
+        f"/moderation/courses/{PENDING}/decision",
+        {"decision": "rejected", "feedback": "No.", "course_version": 1}), only("admin")),
+    ("GET", "/moderation/courses/{course_id}/history"): (lambda w: (
+        f"/moderation/courses/{w.course}/history", None), only("instructor", "admin")),
+}  # fmt: skip
+MATRIX |= AUTHORING
+
+
+def _quiz(w: World) -> uuid.UUID:
+    return quiz_id(w.quiz_lesson)
+
+
+@pytest.fixture
+def users(session: Session) -> dict[str, User]:
+    demo = session.scalars(select(User).where(User.email == "admin@example.com")).one()
+    demo.password_hash = hash_password(DEFAULT_PASSWORD)
+    session.flush()
+    return {
+        "student": make_user(session, roles=(Role.STUDENT,), full_name="Owner Student"),
+        "other_student": make_user(session, roles=(Role.STUDENT,)),
+        "instructor": make_user(session, roles=(Role.INSTRUCTOR,), full_name="Owner Teacher"),
+        "other_instructor": make_user(session, roles=(Role.INSTRUCTOR,)),
+        "admin": demo,
+    }
+
+
+@pytest.fixture
+def world(session: Session, client: TestClient, users: dict[str, User],
+          device_for: DeviceFactory) -> World:  # fmt: skip
+    credentials = {"email": users["student"].email, "password": DEFAULT_PASSWORD}
+    login = client.post(f"{API}/auth/login", json=credentials).json()
+    headers = {"Authorization": f"Bearer {login['access_token']}"}
+    order = client.post(f"{API}/checkout/sessions", json={"course_id": str(PAID)},
+                        headers=headers)  # fmt: skip
+    assert order.status_code == 201, order.text
+    enroll(session, users["student"], PAID)  # (their order stays pending: it can be cancelled)
+    rest = author(device_for(users["instructor"]))
+    course = rest.create("Owned draft")
+    section = rest.add_section(course)
+    lesson = rest.add_lesson(section)
+    quiz_lesson = rest.add_lesson(section, "quiz", position="a1")
+    question = uuid.uuid4()
+    assert rest.call("POST", "/questions", {"quiz_id": str(quiz_id(quiz_lesson)),
+                                            "question_id": str(question),
+                                            "question_type": "true_false"}).is_success  # fmt: skip
+    link = uuid.uuid4()
+    assert rest.call("POST", "/resources", {"lesson_id": str(lesson), "resource_id": str(link),
+                                            "title": "Docs", "url": "https://example.com"}
+                     ).is_success  # fmt: skip
+    data = b"0" * 64
+    asset = uuid.uuid4()
+    owner = {"Authorization": f"Bearer {rest.token}"}
+    started = client.post(f"{API}/media", headers=owner, json={
+        "asset_id": str(asset), "filename": "a.mp4", "mime_type": "video/mp4",
+        "size_bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})  # fmt: skip
+    assert started.status_code == 201, started.text
+    sent = client.put(f"{API}/media/{asset}/content", content=data,
+                      headers={**owner, "Upload-Offset": "0"})  # fmt: skip
+    assert sent.json()["status"] == "ready", sent.text
+    return World(course=course, section=section, lesson=lesson, quiz_lesson=quiz_lesson,
+                 question=question, link=link, asset=asset,
+                 order=uuid.UUID(order.json()["order_id"]),
+                 refresh_token=login["refresh_token"],
+                 student_email=users["student"].email)  # fmt: skip
+
+
+def test_every_endpoint_lets_exactly_its_roles_through(
+    client: TestClient, connection: Connection, users: dict[str, User], world: World
+) -> None:
+    tokens: dict[str, str | None] = {"anonymous": None}
+    for actor, user in users.items():
+        answer = client.post(f"{API}/auth/login",
+                             json={"email": user.email, "password": DEFAULT_PASSWORD})  # fmt: skip
+        tokens[actor] = answer.json()["access_token"]
+    documented = {
+        (method.upper(), path.removeprefix(API))
+        for path, operations in client.app.openapi()["paths"].items()  # type: ignore[attr-defined]
+        for method in operations
+    }
+    assert documented - set(MATRIX) == set(), "endpoints without a row in the matrix"
+    assert set(MATRIX) - documented == set(), "rows for endpoints that no longer exist"
+
+    wrong: list[str] = []
+    for (method, template), (call, allowed) in sorted(MATRIX.items()):
+        path, body = call(world)
+        through: set[str] = set()
+        for actor in ACTORS:
+            headers = {"Authorization": f"Bearer {tokens[actor]}"} if tokens[actor] else {}
+            raw = body if isinstance(body, bytes) else None
+            if raw is not None:
+                headers["Upload-Offset"] = "0"
+            savepoint = connection.begin_nested()
+            try:
+                answer = client.request(method, f"{API}{path}", headers=headers, content=raw,
+                                        json=None if raw is not None else body)  # fmt: skip
+            finally:
+                savepoint.rollback()
+            assert answer.status_code < 500, f"{method} {path} as {actor}: {answer.text}"
+            if answer.status_code not in (401, 403, 404):
+                through.add(actor)
+        if through != allowed:
+            wrong.append(f"{method} {template}: {sorted(through)}, expected {sorted(allowed)}")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_a_pull_shows_nobody_what_is_not_theirs(
+    users: dict[str, User], world: World, device_for: DeviceFactory
+) -> None:
+    """What each role receives by sync: never another's draft, order, progress, or the lesson
+    text of a course they have not bought."""
+    owner = device_for(users["student"])
+    done = owner.push(owner.mutation("progress.complete@1", lesson_id=PAID_TEXT,
+                                     completed_at="2026-11-20T10:00:00+00:00"))  # fmt: skip
+    assert done["results"][0]["status"] == "applied"
+    seen: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+    for actor, user in users.items():
+        pages = device_for(user).pull_all()
+        seen[actor] = {table: rows(pages, table) for table in (
+            "courses", "lessons", "orders", "lesson_progress", "media_assets", "enrollments",
+            "moderation_reviews")}  # fmt: skip
+    draft_seen = {actor for actor, tables in seen.items() if str(world.course) in tables["courses"]}
+    assert draft_seen == {"instructor"}  # not even admins: it is not submitted
+    asset_seen = {a for a, tables in seen.items() if str(world.asset) in tables["media_assets"]}
+    assert asset_seen == {"instructor"}  # an upload attached to nothing: its owner's alone
+    order_seen = {actor for actor, tables in seen.items() if str(world.order) in tables["orders"]}
+    assert order_seen == {"student"}
+    progress_seen = {actor for actor, tables in seen.items() if tables["lesson_progress"]}
+    assert progress_seen == {"student"}
+    enrolled_seen = {actor for actor, tables in seen.items() if tables["enrollments"]}
+    assert enrolled_seen == {"student"}
+    text = {actor: tables["lessons"][str(PAID_TEXT)]["content"] for actor, tables in seen.items()}
+    assert {actor for actor, body in text.items() if body} == {"student", "admin"}
