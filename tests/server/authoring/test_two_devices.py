@@ -61,7 +61,7 @@ def test_the_same_field_on_two_laptops_is_a_conflict_that_blocks_submit_until_re
         conflicts = rows(device.pull_all(), "draft_conflicts")
         assert [c["field"] for c in conflicts.values()] == ["title"]
     refused = rest.call("POST", f"/courses/{course}/submit")
-    assert refused.status_code == 403
+    assert refused.status_code == 409
     assert "Resolve 1 conflicting edit(s)." in refused.json()["error"]["message"]
 
     resolved = author(b).call("POST", f"/conflicts/{clash['row']['id']}/resolve",
