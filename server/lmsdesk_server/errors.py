@@ -51,6 +51,12 @@ def _render(
     return JSONResponse(body.model_dump(mode="json"), status_code=status_code, headers=headers)
 
 
+def error_body(code: str, message: str) -> bytes:
+    """The error document as bytes, for answers sent below FastAPI (body_limits)."""
+    body = ErrorResponse(error=ErrorDetail(code=code, message=message, details=None))
+    return body.model_dump_json().encode()
+
+
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     # Never echo the submitted value back: it may be a password.
     return [

@@ -19,6 +19,7 @@ from lmsdesk_server.api import (
     sync,
     webhooks,
 )
+from lmsdesk_server.body_limits import BodyLimits
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.errors import install_error_handlers
 
@@ -33,6 +34,7 @@ def create_app(context: ServerContext) -> FastAPI:
     )
     app.state.context = context
     install_error_handlers(app)
+    app.add_middleware(BodyLimits)
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(auth.router, prefix=API_PREFIX)
     app.include_router(sync.router, prefix=API_PREFIX)
