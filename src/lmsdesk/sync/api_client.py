@@ -181,7 +181,15 @@ class ApiClient:
             headers["Content-Type"] = "application/json"
         url = f"{self.base_url}{API_PREFIX}{path}"
         try:
-            response = self._http.request(method, url, content=content, headers=headers)
+            try:
+                response = self._http.request(method, url, content=content, headers=headers)
+            except (httpx.RemoteProtocolError, httpx.ConnectError):
+                # A kept-alive connection the network dropped meanwhile (a laptop back from
+                # sleep or a tunnel) fails the first request on it without the server having
+                # answered anything; once more, on a fresh connection. Repeating is safe: sync
+                # goes by sequence and cursor, uploads by offset; at worst a checkout leaves an
+                # unused pending order behind, which expires.
+                response = self._http.request(method, url, content=content, headers=headers)
         except httpx.TransportError as exc:
             _log.info("%s %s: server unreachable (%s)", method, path, type(exc).__name__)
             raise ServerUnreachable(f"Cannot reach the server at {self.base_url}.") from exc
