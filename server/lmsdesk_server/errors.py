@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lmsdesk.contracts.common import ErrorDetail, ErrorResponse
@@ -94,6 +94,14 @@ def install_error_handlers(app: FastAPI) -> None:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         headers = dict(exc.headers) if exc.headers else None
         return _render(exc.status_code, code, str(exc.detail), headers=headers)
+
+    @app.exception_handler(DataError)
+    async def _unstorable(request: Request, exc: DataError) -> JSONResponse:
+        # A value PostgreSQL cannot hold (a NUL character in a query, a number out of range)
+        # that validation let through: the request's fault, not the server's.
+        _log.info("unstorable value on %s: %s", request.url.path, exc.orig)
+        return _render(422, "invalid_value", "A value in the request is out of range or "
+                       "contains characters the server cannot store.")  # fmt: skip
 
     @app.exception_handler(OperationalError)
     async def _transient(request: Request, exc: OperationalError) -> JSONResponse:

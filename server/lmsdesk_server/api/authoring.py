@@ -34,7 +34,7 @@ from lmsdesk_server.services import mutation_door
 
 router = APIRouter(prefix="/authoring", tags=["authoring"])
 _errors: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse} for code in (401, 403, 409, 422)
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)
 }
 Row = dict[str, Any]
 

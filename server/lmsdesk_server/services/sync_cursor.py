@@ -48,7 +48,9 @@ class CursorCodec:
         if not token or token.count(".") != 1:
             return None
         payload, signature = token.split(".")
-        if not hmac.compare_digest(self._sign(payload.encode()), signature):
+        # As bytes: compare_digest refuses non-ASCII text, and a forged cursor may hold any.
+        expected = self._sign(payload.encode("utf-8", "replace")).encode()
+        if not hmac.compare_digest(expected, signature.encode("utf-8", "replace")):
             return None
         try:
             data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))

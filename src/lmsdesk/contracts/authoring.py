@@ -13,14 +13,34 @@ import enum
 import uuid
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter, ValidationError, field_validator, model_validator
+from fractional_indexing import FIError, validate_order_key
+from pydantic import (
+    AfterValidator,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from lmsdesk.contracts.common import WireModel
 from lmsdesk.contracts.enums import CourseLevel, CourseStatus, LessonType, QuestionType
 
 Title = Annotated[str, Field(min_length=1, max_length=200)]
+
+
 #: A fractional index ("a0", "a0V"): bytewise order, room between any two.
-PositionKey = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z]+$")]
+def _order_key(key: str) -> str:
+    try:
+        validate_order_key(key)
+    except FIError as exc:
+        raise ValueError(f"not a position key ({exc})") from None
+    return key
+
+
+PositionKey = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z]+$"), AfterValidator(_order_key)
+]
 
 _FIELDS: dict[str, dict[str, Any]] = {
     "course": {

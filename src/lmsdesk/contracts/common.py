@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 class Role(StrEnum):
@@ -15,9 +25,21 @@ class Role(StrEnum):
 
 
 class WireModel(BaseModel):
-    """Base of every contract: unknown fields are refused so typos fail loudly."""
+    """Base of every contract: unknown fields are refused so typos fail loudly, and so is text
+    with NUL characters (PostgreSQL cannot store them; refused here, it is a clear 422 or a
+    rejected mutation instead of a server error)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    #: Fields checked by a model of their own later (a pushed mutation's args: each mutation is
+    #: validated on its own, so one bad one is rejected without failing the whole push).
+    unchecked_text: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.field_name not in cls.unchecked_text and _has_nul(value):
+            raise ValueError("text must not contain NUL characters")
+        return value
 
 
 class ErrorDetail(WireModel):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import Field, StringConstraints
 
@@ -23,13 +23,19 @@ MutationName = Annotated[
 ]
 
 
+#: The database keeps sequence numbers and clocks as bigint.
+BIGINT_MAX = 2**63 - 1
+
+
 class Mutation(WireModel):
-    seq: Annotated[int, Field(ge=1)]
+    unchecked_text: ClassVar[frozenset[str]] = frozenset({"args"})
+
+    seq: Annotated[int, Field(ge=1, le=BIGINT_MAX)]
     mutation_id: uuid.UUID
     name: MutationName
     args: dict[str, Any]
     #: Hybrid logical clock of the change on its device (see lmsdesk.contracts.hlc).
-    hlc: Annotated[int, Field(ge=0)]
+    hlc: Annotated[int, Field(ge=0, le=BIGINT_MAX)]
 
 
 class PushRequest(WireModel):

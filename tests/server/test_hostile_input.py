@@ -1,0 +1,67 @@
+"""What the fuzzer found, each pinned down: input the server once answered with a 500 now gets
+a clear 4xx (or, in a sync push, a rejected mutation that does not block the queue)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts.common import Role
+from lmsdesk_server.db.models import User
+from tests.factories import make_user
+from tests.server.authoring.helpers import author
+from tests.server.sync.conftest import DeviceFactory, device_for
+from tests.server.sync.helpers import API
+
+__all__ = ["device_for"]
+
+
+@pytest.fixture
+def everyone(session: Session) -> User:
+    return make_user(session, roles=(Role.STUDENT, Role.INSTRUCTOR, Role.ADMIN))
+
+
+def test_text_with_a_nul_character_is_refused_in_both_doors(
+    client: TestClient, device_for: DeviceFactory, everyone: User
+) -> None:
+    device = device_for(everyone)
+    person = {"email": "nul@example.com", "password": "a long passphrase", "full_name": "N\x00L"}
+    answer = client.post(f"{API}/auth/register", json=person)
+    assert answer.status_code == 422
+    assert "NUL" in answer.json()["error"]["message"]
+    pushed = device.push(
+        device.mutation("draft.create_course@1", course_id=uuid.uuid4(), title="A\x00B"),
+        device.mutation("draft.create_course@1", course_id=uuid.uuid4(), title="Fine"),
+    )["results"]  # fmt: skip
+    assert [r["status"] for r in pushed] == ["rejected", "applied"]  # the queue moves on
+    queue = client.get(f"{API}/moderation/queue", params={"q": "a\x00b"},
+                       headers={"Authorization": f"Bearer {device.token}"})  # fmt: skip
+    assert (queue.status_code, queue.json()["error"]["code"]) == (422, "invalid_value")
+
+
+def test_numbers_and_keys_out_of_range_and_forged_signatures_get_a_clear_answer(
+    client: TestClient, device_for: DeviceFactory, everyone: User
+) -> None:
+    device = device_for(everyone)
+    headers = {"Authorization": f"Bearer {device.token}"}
+    huge = client.post(f"{API}/sync/push", headers=headers, json={
+        "device_id": str(uuid.uuid4()), "epoch": 1, "protocol": 1,
+        "mutations": [{"seq": 2**64, "mutation_id": str(uuid.uuid4()), "hlc": 1,
+                       "name": "wishlist.add@1", "args": {}}]})  # fmt: skip
+    assert huge.status_code == 422
+    rest = author(device)
+    course = rest.create()
+    badly_placed = rest.call("POST", "/sections", {
+        "course_id": str(course), "section_id": str(uuid.uuid4()), "title": "S",
+        "position": "0"})  # fmt: skip
+    assert badly_placed.status_code == 422
+    assert "not a position key" in badly_placed.json()["error"]["message"]
+    cursor = {"device_id": str(uuid.uuid4()), "protocol": 1, "cursor": "e30.Ω≈ç", "limit": 10}
+    forged = client.post(f"{API}/sync/pull", headers=headers, json=cursor)
+    assert forged.status_code == 200  # an unknown cursor: everything is sent again
+    link = client.get(f"{API}/media/{uuid.uuid4()}",
+                      params={"u": str(everyone.id), "e": "9999999999", "s": "Ω≈ç"})  # fmt: skip
+    assert link.status_code in (401, 403, 404)
