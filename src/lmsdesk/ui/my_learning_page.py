@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -22,8 +22,11 @@ from lmsdesk.local_db.models.client import DownloadState
 from lmsdesk.services.download_queue import human_bytes
 from lmsdesk.services.downloader import TransferProgress
 from lmsdesk.services.learning import CourseProgress
-from lmsdesk.ui.pages import clear_layout, heading
+from lmsdesk.ui.pages import heading
 from lmsdesk.ui.video_view import clock
+
+#: Course cards built per turn of the event loop (each takes about 2.5 ms).
+CARDS_PER_TURN = 8
 
 S = DownloadState
 
@@ -185,21 +188,44 @@ class MyLearningPage(QWidget):
         self.empty_state.setWordWrap(True)
         self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.empty_state, 1)
+        self._wanted: list[uuid.UUID] = []
+        self._pending: list[CourseProgress] = []
         self.show_courses([], 0)
 
     def show_courses(self, courses: list[CourseProgress], bytes_used: int) -> None:
-        clear_layout(self.list_layout)
-        self.cards = {}
-        for course in courses:
-            card = CourseCard(course, self)
-            self.cards[course.course_id] = card
-            self.list_layout.addWidget(card)
-        self.list_layout.addStretch(1)
+        """Cards for the courses: unchanged ones are kept, new or changed ones built a few per
+        turn of the event loop (a hundred cards at once held the window still for 250 ms)."""
+        self._wanted = [course.course_id for course in courses]
+        self._pending = list(courses)
+        for course_id in [c for c in self.cards if c not in set(self._wanted)]:
+            self.cards.pop(course_id).deleteLater()
         self.scroller.setVisible(bool(courses))
         self.empty_state.setVisible(not courses)
         self.storage.setText(
             f"Downloads use {human_bytes(bytes_used)} on this computer." if courses else ""
         )
+        self._build_some()
+
+    def _build_some(self) -> None:
+        built = 0
+        while self._pending and built < CARDS_PER_TURN:
+            course = self._pending.pop(0)
+            card = self.cards.get(course.course_id)
+            if card is not None and card.course == course:
+                continue
+            if card is not None:
+                card.deleteLater()
+            self.cards[course.course_id] = CourseCard(course, self)
+            built += 1
+        while self.list_layout.count():  # re-laid in the listed order; kept cards stay alive
+            self.list_layout.takeAt(0)
+        for course_id in self._wanted:
+            card = self.cards.get(course_id)
+            if card is not None:
+                self.list_layout.addWidget(card)
+        self.list_layout.addStretch(1)
+        if self._pending:
+            QTimer.singleShot(0, self._build_some)
 
     def course_titles(self) -> list[str]:
         return [card.course.title for card in self.cards.values()]
