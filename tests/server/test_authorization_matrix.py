@@ -190,10 +190,10 @@ AUTHORING: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
         "course_id": str(uuid.uuid4()), "title": "Mine"}), only("instructor", "other_instructor")),
     ("POST", "/authoring/sections"): (lambda w: ("/authoring/sections", {
         "course_id": str(w.course), "section_id": str(uuid.uuid4()), "title": "S",
-        "position": "b0"}), only("instructor")),
+        "position": "a5"}), only("instructor")),
     ("POST", "/authoring/lessons"): (lambda w: ("/authoring/lessons", {
         "section_id": str(w.section), "lesson_id": str(uuid.uuid4()), "title": "L",
-        "lesson_type": "text", "position": "b0"}), only("instructor")),
+        "lesson_type": "text", "position": "a5"}), only("instructor")),
     ("POST", "/authoring/questions"): (lambda w: ("/authoring/questions", {
         "quiz_id": str(_quiz(w)), "question_id": str(uuid.uuid4()),
         "question_type": "true_false"}), only("instructor")),
@@ -203,9 +203,9 @@ AUTHORING: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
         "entity": "course", "entity_id": str(w.course), "field": "subtitle", "base": "",
         "value": "Changed"}), only("instructor")),
     ("POST", "/authoring/sections/move"): (lambda w: ("/authoring/sections/move", {
-        "section_id": str(w.section), "position": "c0"}), only("instructor")),
+        "section_id": str(w.section), "position": "a7"}), only("instructor")),
     ("POST", "/authoring/lessons/move"): (lambda w: ("/authoring/lessons/move", {
-        "lesson_id": str(w.lesson), "section_id": str(w.section), "position": "c0"}),
+        "lesson_id": str(w.lesson), "section_id": str(w.section), "position": "a7"}),
         only("instructor")),
     ("DELETE", "/authoring/courses/{course_id}"): (lambda w: (
         f"/authoring/courses/{w.course}", None), only("instructor")),
