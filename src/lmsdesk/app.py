@@ -35,7 +35,25 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="lmsdesk", description="LMSDesk, learning offline.")
     parser.add_argument("--version", action="version", version=f"lmsdesk {__version__}")
     parser.add_argument("--server", help="server URL to offer at sign-in (LMSDESK_SERVER_URL)")
+    parser.add_argument("--check", action="store_true",
+                        help="say whether this installation can play video, then exit")  # fmt: skip
     return parser.parse_args(argv)
+
+
+def check_installation() -> int:
+    """`lmsdesk --check`: what a support request needs first (is the video player there?)."""
+    from lmsdesk.player.vlc_player import PlayerUnavailable, create_instance
+
+    print(f"lmsdesk {__version__}")
+    try:
+        create_instance(headless=True)
+    except PlayerUnavailable as exc:
+        print(f"video: not available: {exc.message}")
+        return 1
+    import vlc
+
+    print(f"video: libvlc {vlc.libvlc_get_version().decode()}")
+    return 0
 
 
 @dataclass
@@ -196,6 +214,8 @@ def _quit_on_signals(app: Application) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.check:
+        return check_installation()
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     overrides = {"server_url": args.server} if args.server else {}
