@@ -21,7 +21,7 @@ from lmsdesk.local_db.accounts import (
     write_last_account,
 )
 from lmsdesk.local_db.engine import LocalStore
-from lmsdesk.local_db.migrate import alembic_config, upgrade_store
+from lmsdesk.local_db.migrate import alembic_config, head_revision, upgrade_store
 from lmsdesk.local_db.models import LocalBase
 
 
@@ -45,6 +45,8 @@ def test_upgrade_twice_is_harmless(store: LocalStore) -> None:
         version = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert version == head
+    # The quick check at start-up (no alembic import) knows the same head.
+    assert head_revision() == head
 
 
 def test_connections_use_wal_normal_sync_and_foreign_keys(store: LocalStore) -> None:
