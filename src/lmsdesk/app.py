@@ -42,17 +42,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def check_installation() -> int:
     """`lmsdesk --check`: what a support request needs first (is the video player there?)."""
-    from lmsdesk.player.vlc_player import PlayerUnavailable, create_instance
+    from lmsdesk.player.vlc_player import PlayerUnavailable, libvlc_version
 
     print(f"lmsdesk {__version__}")
     try:
-        create_instance(headless=True)
+        version = libvlc_version()
     except PlayerUnavailable as exc:
         print(f"video: not available: {exc.message}")
         return 1
-    import vlc
-
-    print(f"video: libvlc {vlc.libvlc_get_version().decode()}")
+    print(f"video: libvlc {version}")
     return 0
 
 

@@ -52,6 +52,14 @@ def create_instance(*, headless: bool = False) -> Any:
     return instance
 
 
+def libvlc_version() -> str:
+    """The libvlc this installation plays with ("3.0.21 Vetinari"). Raises PlayerUnavailable."""
+    create_instance(headless=True)
+    import vlc
+
+    return str(vlc.libvlc_get_version().decode())
+
+
 def probe_duration(path: Path, *, timeout_s: float = 10.0) -> float | None:
     """A local video's length in seconds, read by libvlc without playing it; None when libvlc
     is missing or cannot tell. Blocking: call off the UI thread."""
