@@ -52,6 +52,12 @@ def test_numbers_and_keys_out_of_range_and_forged_signatures_get_a_clear_answer(
         "mutations": [{"seq": 2**64, "mutation_id": str(uuid.uuid4()), "hlc": 1,
                        "name": "wishlist.add@1", "args": {}}]})  # fmt: skip
     assert huge.status_code == 422
+    twice = device.mutation("wishlist.add@1", course_id=uuid.uuid4())
+    repeated = client.post(f"{API}/sync/push", headers=headers, json={
+        "device_id": str(uuid.uuid4()), "epoch": 1, "protocol": 1,
+        "mutations": [twice, {**twice, "mutation_id": str(uuid.uuid4())}]})  # fmt: skip
+    assert repeated.status_code == 422  # the same seq twice in one push (it was a 500)
+    assert "increasing seq order" in repeated.json()["error"]["message"]
     rest = author(device)
     course = rest.create()
     badly_placed = rest.call("POST", "/sections", {

@@ -6,11 +6,12 @@ older versions, so queued outbox rows survive an app upgrade.
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import datetime
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from lmsdesk.contracts.common import WireModel
 from lmsdesk.contracts.enums import MutationStatus
@@ -44,6 +45,16 @@ class PushRequest(WireModel):
     epoch: Annotated[int, Field(ge=0, lt=2**31)]
     protocol: int
     mutations: Annotated[list[Mutation], Field(max_length=2000)]
+
+    @model_validator(mode="after")
+    def _in_order_and_distinct(self) -> PushRequest:
+        """A device's outbox sends each change once, oldest first."""
+        seqs = [m.seq for m in self.mutations]
+        if any(later <= earlier for earlier, later in itertools.pairwise(seqs)):
+            raise ValueError("mutations must be in increasing seq order, each seq once")
+        if len({m.mutation_id for m in self.mutations}) != len(self.mutations):
+            raise ValueError("each mutation_id may appear once in a push")
+        return self
 
 
 class MutationResult(WireModel):
