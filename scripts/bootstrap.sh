@@ -15,7 +15,8 @@ APP_PACKAGES=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 lib
   vlc-plugin-video-output)
 # The checkout end-to-end test pays on the test provider's page in headless Chromium, driven by
 # Playwright (which needs libatomic1) through Debian's browser, so nothing is downloaded.
-TEST_PACKAGES=("${APP_PACKAGES[@]}" xvfb chromium libatomic1)
+# The installer test builds the bundle with PyInstaller, which reads binaries with objdump.
+TEST_PACKAGES=("${APP_PACKAGES[@]}" xvfb chromium libatomic1 binutils)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
