@@ -374,41 +374,40 @@ def _tombstone_lesson(session: Session, partition: str, lesson: Lesson) -> None:
     write_tombstone(session, partition, "lessons", str(lesson.id))
 
 
-def add_link(ctx: MutationContext, args: AddLinkArgs) -> dict[str, object]:
-    lesson = ctx.session.get(Lesson, args.lesson_id)
+def _new_resource(
+    ctx: MutationContext, lesson_id: uuid.UUID, resource_id: uuid.UUID
+) -> tuple[Course, Lesson, int]:
+    """The checks every new resource of a lesson passes: (course, lesson, next position)."""
+    lesson = ctx.session.get(Lesson, lesson_id)
     if lesson is None:
         raise MutationRejected("That lesson no longer exists.")
     course = _course_of(ctx, lesson.course_id)
-    existing = ctx.session.get(LessonResource, args.resource_id)
+    existing = ctx.session.get(LessonResource, resource_id)
     _refuse_taken(existing, same_parent=existing is not None and existing.lesson_id == lesson.id,
                   what="resource")  # fmt: skip
     last = ctx.session.scalar(
         select(func.max(LessonResource.position)).where(LessonResource.lesson_id == lesson.id)
     )
+    return course, lesson, (last or 0) + 1
+
+
+def add_link(ctx: MutationContext, args: AddLinkArgs) -> dict[str, object]:
+    course, lesson, position = _new_resource(ctx, args.lesson_id, args.resource_id)
     link = LessonResource(
         id=args.resource_id, lesson_id=lesson.id, title=args.title, kind=ResourceKind.LINK,
-        url=args.url, position=(last or 0) + 1,
+        url=args.url, position=position,
     )  # fmt: skip
     return _written(ctx, course, link, new=True)
 
 
 def add_file(ctx: MutationContext, args: AddFileArgs) -> dict[str, object]:
-    lesson = ctx.session.get(Lesson, args.lesson_id)
-    if lesson is None:
-        raise MutationRejected("That lesson no longer exists.")
-    course = _course_of(ctx, lesson.course_id)
-    existing = ctx.session.get(LessonResource, args.resource_id)
-    _refuse_taken(existing, same_parent=existing is not None and existing.lesson_id == lesson.id,
-                  what="resource")  # fmt: skip
+    course, lesson, position = _new_resource(ctx, args.lesson_id, args.resource_id)
     asset = _own_upload(ctx, args.asset_id, RESOURCE_KINDS, "a lesson's file")
     stamp(ctx.session, asset, draft_partition(course.id))
-    last = ctx.session.scalar(
-        select(func.max(LessonResource.position)).where(LessonResource.lesson_id == lesson.id)
-    )
     kind = ResourceKind.PDF if asset.mime_type == "application/pdf" else ResourceKind.FILE
     resource = LessonResource(
         id=args.resource_id, lesson_id=lesson.id, title=args.title, kind=kind,
-        asset_id=asset.id, position=(last or 0) + 1,
+        asset_id=asset.id, position=position,
     )  # fmt: skip
     return _written(ctx, course, resource, new=True)
 
@@ -470,14 +469,9 @@ def attach_media(ctx: MutationContext, args: AttachMediaArgs) -> dict[str, objec
     if lesson is None:
         raise MutationRejected("That lesson no longer exists.")
     course = _course_of(ctx, lesson.course_id)
-    asset = ctx.session.get(MediaAsset, args.asset_id) if args.asset_id is not None else None
+    asset = None
     if args.asset_id is not None:
-        if asset is None or asset.owner_id != ctx.actor.id:
-            raise MutationRejected("That file was not uploaded from your account.")
-        if asset.status is not MediaStatus.READY:
-            raise MutationRejected("That file has not finished uploading.")
-        if UPLOAD_TYPES.get(asset.mime_type) != args.kind:
-            raise MutationRejected(f"A {asset.mime_type} file cannot be a lesson's {args.kind}.")
+        asset = _own_upload(ctx, args.asset_id, frozenset({args.kind}), f"a lesson's {args.kind}")
         stamp(ctx.session, asset, draft_partition(course.id))
     if args.kind == "video":
         lesson.video_asset_id = args.asset_id

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts import hlc as hlc_rules
@@ -45,10 +45,6 @@ def run(session: Session, actor: Actor, name: str, args: BaseModel) -> dict[str,
         # A rule the database holds that the handler did not check first: refused, not a 500.
         _log.warning("%s refused by the database: %s", name, exc.orig)
         raise ApiError(409, "refused", "The server could not store this change.") from exc
-    except DataError as exc:
-        _log.info("%s: a value the database cannot hold: %s", name, exc.orig)
-        raise ApiError(422, "invalid_value", "A value in the change is out of range or contains "
-                       "characters the server cannot store.") from exc  # fmt: skip
     except MutationRejected as exc:
         raise ApiError(exc.status, exc.code, exc.reason) from exc
     except MutationMerged as exc:

@@ -180,21 +180,27 @@ def _delete(ctx: LocalContext, args: DeleteArgs) -> None:
         ctx.session.delete(row)
 
 
-def _add_link(ctx: LocalContext, args: AddLinkArgs) -> None:
-    lesson = ctx.session.get(Lesson, args.lesson_id)
-    if lesson is None or ctx.session.get(LessonResource, args.resource_id) is not None:
+def _add_resource(ctx: LocalContext, lesson_id: uuid.UUID, resource_id: uuid.UUID,
+                  **fields: Any) -> None:  # fmt: skip
+    """A new link or file at the end of a lesson's resources (a replay of one made: nothing)."""
+    lesson = ctx.session.get(Lesson, lesson_id)
+    if lesson is None or ctx.session.get(LessonResource, resource_id) is not None:
         return
     last = ctx.session.scalar(
         select(func.max(LessonResource.position)).where(LessonResource.lesson_id == lesson.id)
     )
     ctx.session.add(
         LessonResource(
-            id=args.resource_id, lesson_id=lesson.id, title=args.title, kind=ResourceKind.LINK,
-            url=args.url, position=(last or 0) + 1, sync_partition=lesson.sync_partition,
-            sync_version=0,
+            id=resource_id, lesson_id=lesson.id, position=(last or 0) + 1,
+            sync_partition=lesson.sync_partition, sync_version=0, **fields,
         )
     )  # fmt: skip
     _touch(ctx.session, lesson.course_id)
+
+
+def _add_link(ctx: LocalContext, args: AddLinkArgs) -> None:
+    _add_resource(ctx, args.lesson_id, args.resource_id, title=args.title,
+                  kind=ResourceKind.LINK, url=args.url)  # fmt: skip
 
 
 def _set_tags(ctx: LocalContext, args: SetTagsArgs) -> None:
@@ -217,22 +223,11 @@ def _set_tags(ctx: LocalContext, args: SetTagsArgs) -> None:
 
 
 def _add_file(ctx: LocalContext, args: AddFileArgs) -> None:
-    lesson = ctx.session.get(Lesson, args.lesson_id)
-    if lesson is None or ctx.session.get(LessonResource, args.resource_id) is not None:
-        return
     upload = ctx.session.get(Upload, args.asset_id)
     pdf = upload is not None and upload.mime_type == "application/pdf"
-    last = ctx.session.scalar(
-        select(func.max(LessonResource.position)).where(LessonResource.lesson_id == lesson.id)
-    )
-    ctx.session.add(
-        LessonResource(
-            id=args.resource_id, lesson_id=lesson.id, title=args.title,
-            kind=ResourceKind.PDF if pdf else ResourceKind.FILE, asset_id=args.asset_id,
-            position=(last or 0) + 1, sync_partition=lesson.sync_partition, sync_version=0,
-        )
-    )  # fmt: skip
-    _touch(ctx.session, lesson.course_id)
+    kind = ResourceKind.PDF if pdf else ResourceKind.FILE
+    _add_resource(ctx, args.lesson_id, args.resource_id, title=args.title, kind=kind,
+                  asset_id=args.asset_id)  # fmt: skip
 
 
 def _set_thumbnail(ctx: LocalContext, args: SetThumbnailArgs) -> None:

@@ -90,7 +90,7 @@ def test_only_videos_are_taken_for_a_video_lesson(laptop: Laptop, tmp_path: Path
     assert UploadService(laptop.service).for_lessons([lesson]) == {}
 
 
-def QImage_png(path: Path) -> None:
+def _png(path: Path) -> None:
     from PySide6.QtGui import QColor, QImage
 
     image = QImage(64, 36, QImage.Format.Format_RGB32)
@@ -107,7 +107,7 @@ def test_a_thumbnail_and_a_lesson_file_imported_offline_reach_the_other_laptop(
     course = author.create_course("Course with files")
     lesson = author.add_lesson(author.add_section(course, "One"), "Reading", LessonType.TEXT)
     cover = tmp_path / "cover.png"
-    QImage_png(cover)
+    _png(cover)
     slides = tmp_path / "slides.pdf"
     slides.write_bytes(b"%PDF-1.4\n" + b"x" * 2048)
     with pytest.raises(UploadRefused, match="is not a PNG or JPEG image"):
