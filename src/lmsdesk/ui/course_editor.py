@@ -326,7 +326,7 @@ class CourseEditor(QWidget):
         form.addRow(self.lesson_body)
         form.addRow("Video", self.video)
         form.addRow(self.quiz_editor)
-        form.addRow("Links", self.links)
+        form.addRow("Resources", self.links)
         self._lesson_form = form
 
         def lesson(field: str, value: Any) -> None:

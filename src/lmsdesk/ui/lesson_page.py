@@ -201,7 +201,7 @@ class LessonPage(QWidget):
         self.preview_note.setVisible(lesson.authoring_preview)
         entries = [f'<a href="{html.escape(url)}">{html.escape(title)}</a>'
                    for title, url in lesson.links]  # fmt: skip
-        entries += [f'📄 <a href="{FILE_SCHEME}{asset}">{html.escape(title)}</a>'
+        entries += [f'<a href="{FILE_SCHEME}{asset}">{html.escape(title)}</a> (file)'
                     for title, asset in lesson.files]  # fmt: skip
         self.links.setText("Resources: " + " · ".join(entries))
         self.links.setVisible(bool(entries) and not lesson.needs_enrollment)

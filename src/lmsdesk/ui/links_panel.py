@@ -50,7 +50,7 @@ class LinksPanel(QWidget):
     def show_links(self, links: list[LinkDraft]) -> None:
         self.items.clear()
         for link in links:
-            text = f"📄 {link.title}" if link.is_file else f"🔗 {link.title} — {link.url}"
+            text = f"File: {link.title}" if link.is_file else f"Link: {link.title} — {link.url}"
             item = QListWidgetItem(text + (f" · {link.note}" if link.note else ""))
             item.setData(ID_ROLE, link.id)
             self.items.addItem(item)

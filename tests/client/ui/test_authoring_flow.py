@@ -267,12 +267,13 @@ def test_a_video_lesson_imports_its_file_and_shows_the_upload(
     editor.links.add_button.click()
     qtbot.waitUntil(lambda: editor.links.items.count() == 1, timeout=5000)
     assert editor.links.items.item(0).text() == (
-        "🔗 Offline-first essay — https://example.com/offline"
+        "Link: Offline-first essay — https://example.com/offline"
     )
     editor.links.add_file_button.click()  # slides, uploaded like the video
     links = editor.links.items
-    qtbot.waitUntil(lambda: links.count() == 2 and links.item(1).text() == "📄 slides.pdf",
+    qtbot.waitUntil(lambda: links.count() == 2 and links.item(1).text() == "File: slides.pdf",
                     timeout=20_000)  # fmt: skip
+    _save(app.window, shots / "authoring-resources.png")
     # The course's thumbnail, on the details page.
     editor.tree.setCurrentItem(None)
     editor.details_button.click()
