@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,6 +28,7 @@ from lmsdesk.services.catalog import (
     Facets,
 )
 from lmsdesk.services.thumbnails import ThumbnailCache
+from lmsdesk.ui.catalog_page import load_thumbnails
 from lmsdesk.ui.main_window import MainWindow
 from lmsdesk.ui.tasks import Lane, TaskManager
 
@@ -103,17 +105,20 @@ class CatalogController(QObject):
             return
         page = self._window.catalog_page
 
-        def fetched(pictures: dict[uuid.UUID, Path]) -> None:
-            page.show_thumbnails(pictures)
+        def on_disk(loaded: tuple[dict[uuid.UUID, Path], dict[uuid.UUID, QImage]]) -> None:
+            paths, images = loaded
+            page.show_thumbnails(images)
+            missing = [asset for asset in wanted if asset not in paths]
+            if missing:  # fetched when online, decoded on the io lane too
+                self._tasks.run(lambda: load_thumbnails(cache.fetch(missing)),
+                                on_success=page.show_thumbnails, on_failure=lambda _e: None,
+                                lane=Lane.IO)  # fmt: skip
 
-        def on_disk(pictures: dict[uuid.UUID, Path]) -> None:
-            page.show_thumbnails(pictures)
-            if len(pictures) < len(set(wanted)):
-                self._tasks.run(lambda: cache.fetch(wanted), on_success=fetched,
-                                on_failure=lambda _e: None, lane=Lane.IO)  # fmt: skip
+        def read() -> tuple[dict[uuid.UUID, Path], dict[uuid.UUID, QImage]]:
+            paths = cache.cached(wanted)
+            return paths, load_thumbnails(paths)
 
-        self._tasks.run(lambda: cache.cached(wanted), on_success=on_disk,
-                        on_failure=lambda _e: None, lane=Lane.IO)  # fmt: skip
+        self._tasks.run(read, on_success=on_disk, on_failure=lambda _e: None, lane=Lane.IO)
 
     def _load_details(self, course: CourseSummary) -> None:
         detail = self._window.catalog_page.detail

@@ -10,7 +10,7 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QColor, QIcon, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -35,6 +35,18 @@ from lmsdesk.ui.video_view import clock
 
 LIST_ICON = QSize(64, 36)
 DETAIL_PICTURE = QSize(320, 180)
+
+
+def load_thumbnails(paths: dict[uuid.UUID, Path]) -> dict[uuid.UUID, QImage]:
+    """Decode and scale course pictures. Blocking (disk and decoding): call on the io lane;
+    QImage, unlike QPixmap, may be made off the UI thread."""
+    images = {}
+    for asset, path in paths.items():
+        image = QImage(str(path))
+        if not image.isNull():
+            images[asset] = image.scaled(DETAIL_PICTURE, Qt.AspectRatioMode.KeepAspectRatio,
+                                         Qt.TransformationMode.SmoothTransformation)  # fmt: skip
+    return images
 
 
 class CourseDetail(QFrame):
@@ -264,7 +276,7 @@ class CatalogPage(QWidget):
         self.items.setMinimumWidth(260)
         self.items.setWordWrap(True)
         self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._pictures: dict[uuid.UUID, Path] = {}
+        self._pictures: dict[uuid.UUID, QPixmap] = {}
         self.detail = CourseDetail()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -336,26 +348,27 @@ class CatalogPage(QWidget):
             combo.setCurrentIndex(max(index, 0))
             combo.blockSignals(False)
 
-    def show_thumbnails(self, pictures: dict[uuid.UUID, Path]) -> None:
-        """Course pictures that are on this computer, beside their courses."""
-        by_course = {c.id: pictures[c.thumbnail_asset_id] for c in self._courses
-                     if c.thumbnail_asset_id in pictures}  # fmt: skip
-        blank = QPixmap(LIST_ICON)
-        blank.fill(QColor("#e4e9f2"))  # keeps titles aligned beside the courses with pictures
-        for row in range(self.items.count()):
-            item = self.items.item(row)
-            path = by_course.get(uuid.UUID(item.data(Qt.ItemDataRole.UserRole)))
-            if by_course:
-                item.setIcon(QIcon(QPixmap(str(path)) if path is not None else blank))
+    def show_thumbnails(self, pictures: dict[uuid.UUID, QImage]) -> None:
+        """Course pictures, decoded and scaled off the UI thread (load_thumbnails), beside
+        their courses and at the top of the details."""
+        self._pictures |= {asset: QPixmap.fromImage(image) for asset, image in pictures.items()}
+        self._show_pictures()
+
+    def _show_pictures(self) -> None:
+        by_course = {c.id: self._pictures[c.thumbnail_asset_id] for c in self._courses
+                     if c.thumbnail_asset_id in self._pictures}  # fmt: skip
+        if by_course:
+            blank = QPixmap(LIST_ICON)
+            blank.fill(QColor("#e4e9f2"))  # keeps titles aligned beside the ones with pictures
+            for row in range(self.items.count()):
+                item = self.items.item(row)
+                picture = by_course.get(uuid.UUID(item.data(Qt.ItemDataRole.UserRole)))
+                item.setIcon(QIcon(picture if picture is not None else blank))
         course = self.detail.course
-        path = by_course.get(course.id) if course is not None else None
-        picture = QPixmap(str(path)) if path is not None else QPixmap()
-        if not picture.isNull():
-            self.detail.picture.setPixmap(picture.scaled(
-                DETAIL_PICTURE, Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation))  # fmt: skip
-        self.detail.picture.setVisible(not picture.isNull())
-        self._pictures = pictures
+        picture = by_course.get(course.id) if course is not None else None
+        if picture is not None:
+            self.detail.picture.setPixmap(picture)
+        self.detail.picture.setVisible(picture is not None)
 
     def show_courses(self, courses: list[CourseSummary]) -> None:
         selected = self.detail.course.id if self.detail.course else None
@@ -396,7 +409,7 @@ class CatalogPage(QWidget):
         course = self._courses[row] if 0 <= row < len(self._courses) else None
         self.detail.show_course(course, waiting=course is not None and course.id in self._waiting)
         if self._pictures:
-            self.show_thumbnails(self._pictures)
+            self._show_pictures()
         if course is not None:
             self.course_selected.emit(course)
 
