@@ -46,7 +46,6 @@ class Heartbeat:
         self.timer.timeout.connect(self._tick)
         self.last = 0.0
         self.longest = 0.0
-        self.when = (0.0, 0.0)
 
     def start(self) -> None:
         self.last = time.perf_counter()
@@ -55,9 +54,7 @@ class Heartbeat:
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        if now - self.last > self.longest:
-            self.longest = now - self.last
-            self.when = (self.last, now)
+        self.longest = max(self.longest, now - self.last)
         self.last = now
 
     def stop(self) -> float:

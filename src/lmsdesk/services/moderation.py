@@ -156,6 +156,9 @@ class ModerationService:
             waiting_ids = {w.course_id for w in waiting if w.course_id}
             reviewable = [c for c in pending if c.id not in waiting_ids]
             names = _category_names(session, reviewable)
+            ids = [c.id for c in reviewable]
+            decided = _counts(session, ModerationReview.course_id, ids)
+            lessons = _counts(session, Lesson.course_id, ids)
             needle = text.casefold().strip()
             entries = []
             for c in reviewable:
@@ -166,7 +169,7 @@ class ModerationService:
                 entries.append(QueueEntry(
                     course_id=c.id, title=c.title, instructor_name=c.instructor_name,
                     category=names.get(c.id), submitted_at=c.submitted_at, version=c.version,
-                    revision=_decided(session, c.id) + 1, lessons=_lesson_count(session, c.id),
+                    revision=decided.get(c.id, 0) + 1, lessons=lessons.get(c.id, 0),
                     refused=refused.get(c.id), changes_published=c.revision_of is not None,
                 ))  # fmt: skip
             entries.sort(key=lambda e: (e.submitted_at is None, e.submitted_at, str(e.course_id)))
@@ -292,13 +295,10 @@ def _reviews(session: Session, course_id: uuid.UUID) -> list[ModerationReview]:
     return list(session.scalars(stmt.order_by(*order)))
 
 
-def _decided(session: Session, course_id: uuid.UUID) -> int:
-    stmt = select(func.count()).where(ModerationReview.course_id == course_id)
-    return int(session.scalar(stmt) or 0)
-
-
-def _lesson_count(session: Session, course_id: uuid.UUID) -> int:
-    return int(session.scalar(select(func.count()).where(Lesson.course_id == course_id)) or 0)
+def _counts(session: Session, column: Any, course_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """course id -> how many rows of the column's table belong to it (one query for all)."""
+    stmt = select(column, func.count()).where(column.in_(course_ids)).group_by(column)
+    return {course: int(n) for course, n in session.execute(stmt)}
 
 
 def _course_lessons(session: Session, course_id: uuid.UUID) -> list[Lesson]:
