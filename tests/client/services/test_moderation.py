@@ -4,17 +4,17 @@ reason, and the resubmission's diff."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 
 import pytest
 
 from lmsdesk.contracts.common import Role
-from lmsdesk.contracts.enums import CourseStatus, LessonType, QuestionType, ReviewDecision
+from lmsdesk.contracts.enums import CourseStatus, LessonType, ReviewDecision
 from lmsdesk.services.authoring import AuthoringService
 from lmsdesk.services.catalog import CatalogQuery, CatalogService
 from lmsdesk.services.moderation import ModerationRefused, ModerationService
 from lmsdesk.sync.engine import SyncStatus
+from tests.support.authoring import submitted_course
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
@@ -31,30 +31,13 @@ def admin(live_server: LiveServer) -> str:
     return live_server.create_user(Role.ADMIN, name="Grace Reviewer")
 
 
-def _submitted(laptop: Laptop, title: str) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
-    """(course, its text lesson, its quiz lesson), submitted and synced."""
-    author = AuthoringService(laptop.service)
-    course = author.create_course(title)
-    section = author.add_section(course, "Getting started")
-    text = author.add_lesson(section, "Reading a map offline", LessonType.TEXT, "Tiles " * 40)
-    quiz = author.add_lesson(section, "Check yourself", LessonType.QUIZ)
-    question = author.add_question(quiz, QuestionType.SINGLE_CHOICE)
-    author.edit("question", question, "prompt", "Where do offline tiles live?")
-    author.edit("question", question, "options", ["On the server", "On the device"])
-    author.edit("question", question, "correct_answer", 1)
-    author.edit("course", course, "price_cents", 2900)
-    author.submit(course)
-    assert laptop.engine.sync().status is SyncStatus.IDLE
-    return course, text, quiz
-
-
 def test_an_admin_reviews_offline_and_the_decisions_apply_on_sync(
     laptops: Callable[[str], Laptop], instructor: str, admin: str, link: CuttableLink,
     live_server: LiveServer,
 ) -> None:  # fmt: skip
     studio = laptops("studio")
     studio.sign_in(instructor).sync()
-    course, text, _quiz = _submitted(studio, "Offline maps for hikers")
+    course, text, _quiz = submitted_course(studio, "Offline maps for hikers")
     reviewer = laptops("reviewer")
     reviewer.sign_in(admin).sync()
     moderation = ModerationService(reviewer.service)
@@ -134,7 +117,7 @@ def test_a_decision_on_a_course_that_changed_comes_back_with_the_reason(
 ) -> None:  # fmt: skip
     studio = laptops("studio")
     studio.sign_in(instructor).sync()
-    course, text, _quiz = _submitted(studio, "Sync engines explained")
+    course, text, _quiz = submitted_course(studio, "Sync engines explained")
     offline = laptops("offline-admin")
     offline.sign_in(admin).sync()
     online = laptops("online-admin")
@@ -170,7 +153,7 @@ def test_an_unsent_decision_can_be_taken_back_and_own_courses_are_not_reviewed(
     both = live_server.create_user(Role.ADMIN, Role.INSTRUCTOR, name="Wears Two Hats")
     laptop = laptops("both")
     laptop.sign_in(both).sync()
-    own, _text, _quiz = _submitted(laptop, "My own course")
+    own, _text, _quiz = submitted_course(laptop, "My own course")
     moderation = ModerationService(laptop.service)
     assert own not in {e.course_id for e in moderation.queue().entries}
     with pytest.raises(ModerationRefused, match="your own course"):

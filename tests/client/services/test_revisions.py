@@ -13,7 +13,7 @@ from lmsdesk.services.authoring import AuthoringRefused, AuthoringService
 from lmsdesk.services.learning import LearningService
 from lmsdesk.services.moderation import ModerationService
 from lmsdesk.sync.engine import SyncStatus
-from tests.client.services.test_moderation import _submitted
+from tests.support.authoring import submitted_course
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
@@ -30,7 +30,7 @@ def test_a_revision_made_offline_reaches_students_only_when_approved(
 ) -> None:
     studio, reviewer, learner = laptops("studio"), laptops("reviewer"), laptops("learner")
     studio.sign_in(live_server.create_user(Role.INSTRUCTOR, name="Ada Instructor")).sync()
-    course, text, _quiz = _submitted(studio, "Tides and coastlines")
+    course, text, _quiz = submitted_course(studio, "Tides and coastlines")
     reviewer.sign_in(live_server.create_user(Role.ADMIN, name="Grace Reviewer")).sync()
     moderation = ModerationService(reviewer.service)
     moderation.decide(course, ReviewDecision.APPROVED)

@@ -17,10 +17,10 @@ from lmsdesk.contracts.enums import LessonType
 from lmsdesk.services.authoring import AuthoringService
 from lmsdesk.services.moderation import CourseReview
 from lmsdesk.ui.reject_dialog import RejectDialog
-from tests.client.services.test_moderation import _submitted
 from tests.client.ui.conftest import AppFactory
 from tests.client.ui.test_screens_render import _save
 from tests.client.ui.test_sign_in_flow import sign_in
+from tests.support.authoring import submitted_course
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
@@ -46,7 +46,7 @@ def test_an_admin_sends_a_course_back_then_approves_the_resubmission(
 ) -> None:  # fmt: skip
     studio = Laptop(tmp_path / "studio", link, http)
     studio.sign_in(live_server.create_user(Role.INSTRUCTOR, name="Ada Instructor")).sync()
-    course, text, _quiz = _submitted(studio, "Field guide to offline maps")
+    course, text, _quiz = submitted_course(studio, "Field guide to offline maps")
     app = start_app(link.url)
     with qtbot.waitSignal(app.sync.finished, timeout=30_000):
         sign_in(qtbot, app, link.url, live_server.create_user(Role.ADMIN, name="Grace Reviewer"))

@@ -12,10 +12,10 @@ from lmsdesk.app import Application
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import ReviewDecision
 from lmsdesk.services.moderation import ModerationService
-from tests.client.services.test_moderation import _submitted
 from tests.client.ui.conftest import AppFactory
 from tests.client.ui.test_screens_render import _save
 from tests.client.ui.test_sign_in_flow import sign_in
+from tests.support.authoring import submitted_course
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
@@ -34,7 +34,7 @@ def test_a_published_course_is_changed_in_a_revision_from_the_editor(
     instructor = live_server.create_user(Role.INSTRUCTOR, name="Ada Instructor")
     studio = Laptop(tmp_path / "studio", link, http)
     studio.sign_in(instructor).sync()
-    course, _text, _quiz = _submitted(studio, "Knots for sailors")
+    course, _text, _quiz = submitted_course(studio, "Knots for sailors")
     reviewer = Laptop(tmp_path / "reviewer", link, http)
     reviewer.sign_in(live_server.create_user(Role.ADMIN)).sync()
     ModerationService(reviewer.service).decide(course, ReviewDecision.APPROVED)
