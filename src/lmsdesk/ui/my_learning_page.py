@@ -207,16 +207,16 @@ class MyLearningPage(QWidget):
         self._build_some()
 
     def _build_some(self) -> None:
-        built = 0
-        while self._pending and built < CARDS_PER_TURN:
+        fresh: list[CourseCard] = []
+        while self._pending and len(fresh) < CARDS_PER_TURN:
             course = self._pending.pop(0)
             card = self.cards.get(course.course_id)
             if card is not None and card.course == course:
                 continue
             if card is not None:
                 card.deleteLater()
-            self.cards[course.course_id] = CourseCard(course, self)
-            built += 1
+            self.cards[course.course_id] = card = CourseCard(course, self)
+            fresh.append(card)
         while self.list_layout.count():  # re-laid in the listed order; kept cards stay alive
             self.list_layout.takeAt(0)
         for course_id in self._wanted:
@@ -224,6 +224,8 @@ class MyLearningPage(QWidget):
             if card is not None:
                 self.list_layout.addWidget(card)
         self.list_layout.addStretch(1)
+        for card in fresh:  # shown now, not on the layout's next turn: it is part of the page
+            card.show()
         if self._pending:
             QTimer.singleShot(0, self._build_some)
 
