@@ -25,7 +25,12 @@ ContextDep = Annotated[ServerContext, Depends(get_context)]
 
 
 def get_session(context: ContextDep) -> Iterator[Session]:
-    """The request's unit of work: committed when the endpoint succeeds, rolled back otherwise."""
+    """The request's unit of work: committed when the endpoint succeeds, rolled back otherwise.
+
+    Function scope (below) commits before the response is sent. FastAPI's default for a
+    dependency with yield runs this after the response, so a client could hear "applied",
+    drop the change from its outbox and pull before the commit, or hear it for a commit that
+    then failed: a lost write."""
     session = context.session_factory()
     try:
         yield session
@@ -45,7 +50,7 @@ def get_session(context: ContextDep) -> Iterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_account_service(context: ContextDep, session: SessionDep) -> AccountService:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
+from lmsdesk_server.context import ServerContext
 from lmsdesk_server.db.models import MutationResult, User
+from lmsdesk_server.main import create_app
 from tests.server.sync.conftest import DeviceFactory
 from tests.server.sync.helpers import API, FREE, FREE_TEXT, FREE_VIDEO, PAID_TEXT, enroll, progress
 
@@ -69,6 +74,37 @@ def test_a_rejected_mutation_does_not_block_the_ones_behind_it(
     assert "seconds" in body["results"][2]["reason"]
     assert body["acked_through"] == 4
     assert progress(session, student, FREE_TEXT).time_spent_seconds == 7
+
+
+def test_a_push_whose_commit_fails_is_never_acknowledged_and_applies_on_the_retry(
+    session: Session, student: User, device_for: DeviceFactory, context: ServerContext,
+    session_factory: sessionmaker[Session],
+) -> None:  # fmt: skip
+    """An "applied" answer makes the client drop the change from its outbox: it must only ever
+    be sent for a change that is committed (FastAPI's default for a dependency with yield
+    commits after the response has gone)."""
+    enroll(session, student, FREE)
+    device = device_for(student)
+    add_time = device.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=30)
+    failures = [OperationalError("COMMIT", None, Exception("the disk is full"))]
+
+    def commit_fails_once(request_session: Session) -> None:
+        if failures and not request_session.in_nested_transaction():  # the request's COMMIT
+            raise failures.pop()
+
+    event.listen(session_factory, "before_commit", commit_fails_once)
+    try:
+        with (
+            TestClient(create_app(context), raise_server_exceptions=False) as flaky,
+            pytest.raises(AssertionError, match="database_unavailable"),
+        ):
+            dataclasses.replace(device, client=flaky).push(add_time)
+    finally:
+        event.remove(session_factory, "before_commit", commit_fails_once)
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(MutationResult)) == 0
+    assert device.push(add_time)["results"][0]["status"] == "applied"  # not a duplicate
+    assert progress(session, student, FREE_TEXT).time_spent_seconds == 30
 
 
 def test_sequence_numbers_may_skip_but_never_go_back(
