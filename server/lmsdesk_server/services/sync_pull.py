@@ -2,7 +2,8 @@
 
 Pages end on version boundaries (a transaction's writes arrive together; one transaction larger
 than the page still comes whole). A partition the cursor has not seen arrives whole; one the user
-lost is named in `revoked`; one whose tombstones were purged past the cursor is `reset` and sent
+lost is named in `revoked`; one whose tombstones were purged past the cursor, or that the client
+asks to `resync` (it holds local effects of changes the server refused), is `reset` and sent
 whole again. No-op pulls read only the partition clocks.
 """
 
@@ -95,13 +96,18 @@ def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCode
     _reconcile_courses(feed, learning, page, report, actor, previous, versions)
 
     next_versions: dict[str, int] = {}
-    for gone in sorted(set(previous.versions) - set(partitions)):
+    # A partition asked for again but not visible (a refused create, someone else's): the
+    # client drops its copy, as for any partition the user lost.
+    resync = set(request.resync)
+    for gone in sorted((set(previous.versions) | resync) - set(partitions)):
         report.revoked.append(gone)
     has_more = False
     for partition in partitions:
         seen = versions.get(partition, 0)
         version, purged = current.get(partition, (0, 0))
-        if 0 < seen < purged:
+        # Tombstones purged past the cursor, or asked for again (local effects of changes the
+        # server refused): the client drops its copy, and the partition comes whole.
+        if partition in resync or 0 < seen < purged:
             report.reset.append(partition)
             seen = 0
         elif seen == 0 and version > 0 and previous.versions:

@@ -137,9 +137,13 @@ class _Batch:
 
 
 def _duplicate(mutation: Mutation, stored: StoredResult | None) -> MutationResult:
+    """The stored result again. A refusal stays a refusal: a client whose first answer was
+    lost must still learn the change did not happen, and undo it."""
     body = stored.result if stored is not None and isinstance(stored.result, dict) else {}
+    refused = stored is not None and stored.status is MutationStatus.REJECTED
     return MutationResult(
-        seq=mutation.seq, status=MutationStatus.DUPLICATE,
+        seq=mutation.seq,
+        status=MutationStatus.REJECTED if refused else MutationStatus.DUPLICATE,
         reason=body.get("reason"), row=body.get("row"),
     )  # fmt: skip
 

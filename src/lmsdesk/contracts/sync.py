@@ -70,11 +70,24 @@ class PushResponse(WireModel):
     server_hlc: int
 
 
+#: A partition a client may ask to receive whole again: its own user partition or a draft.
+ResyncPartition = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^(user|draft):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+    ),
+]
+
+
 class PullRequest(WireModel):
     device_id: uuid.UUID
     protocol: int
     cursor: Annotated[str | None, Field(max_length=16_384)] = None
     limit: Annotated[int, Field(ge=1, le=20_000)] = 5_000
+    #: Partitions holding local effects of changes the server refused: each is answered as
+    #: `reset` and sent whole (or `revoked` when this user may not see it), so the refused
+    #: change leaves the device in this sync instead of when the row next changes.
+    resync: Annotated[list[ResyncPartition], Field(max_length=100)] = Field(default_factory=list)
 
 
 class Tombstone(WireModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -75,8 +76,11 @@ def enqueue(
     description: str,
     coalesce_key: str | None = None,
     coalesce: Coalesce = Coalesce.NONE,
+    partitions: Iterable[str] = (),
 ) -> int:
-    """Queue a mutation; returns its sequence number."""
+    """Queue a mutation; returns its sequence number. `partitions` are those whose mirror rows
+    the change touched here (see `fail`)."""
+    touched = set(partitions)
     if coalesce_key is not None and coalesce is not Coalesce.NONE:
         unsent = session.scalars(
             select(OutboxItem).where(
@@ -94,6 +98,7 @@ def enqueue(
                 old, new = unsent.args, args
                 reached = max(_watched(old), _watched(new))
                 args = {**args, "furthest_seconds": reached}
+            touched.update(unsent.partitions or ())
             session.delete(unsent)
             session.flush()
     replica = _replica(session)
@@ -103,7 +108,7 @@ def enqueue(
         OutboxItem(
             seq=seq, mutation_id=uuid.uuid4(), name=name, args=args, coalesce_key=coalesce_key,
             hlc=hlc, description=description, state=OutboxState.PENDING, attempts=0,
-            created_at=datetime.now(UTC),
+            created_at=datetime.now(UTC), partitions=sorted(touched) or None,
         )
     )  # fmt: skip
     return seq
@@ -157,13 +162,16 @@ def settle(session: Session, seqs: list[int]) -> None:
         session.execute(delete(OutboxItem).where(OutboxItem.seq.in_(seqs)))
 
 
-def fail(session: Session, seq: int, reason: str) -> None:
-    """Refused by the server: kept (out of the queue) so the user can see why."""
-    session.execute(
+def fail(session: Session, seq: int, reason: str) -> list[str]:
+    """Refused by the server: kept (out of the queue) so the user can see why. Returns the
+    partitions the change touched here, which still show its effect until received again."""
+    touched = session.scalar(
         update(OutboxItem)
         .where(OutboxItem.seq == seq)
         .values(state=OutboxState.FAILED, last_error=reason)
+        .returning(OutboxItem.partitions)
     )
+    return list(touched or ())
 
 
 def withdraw(session: Session, seq: int) -> bool:

@@ -36,6 +36,25 @@ def save_cursor(session: Session, value: str) -> None:
     _row(session).cursor = value
 
 
+def want_resync(session: Session, partitions: list[str]) -> None:
+    """Ask for these partitions whole on the next pull (they show refused changes)."""
+    if partitions:
+        row = _row(session)
+        row.resync = sorted(set(row.resync or ()) | set(partitions))
+
+
+def resync_wanted(session: Session) -> list[str]:
+    row = session.get(SyncState, PULL_SCOPE)
+    return list(row.resync or ()) if row else []
+
+
+def resynced(session: Session, partitions: list[str]) -> None:
+    """Asked for and answered (reset or revoked) in the page being applied."""
+    if partitions:
+        row = _row(session)
+        row.resync = sorted(set(row.resync or ()) - set(partitions)) or None
+
+
 def record_attempt(session: Session, at: datetime, *, error: str | None) -> None:
     row = _row(session)
     row.last_attempt_at = at

@@ -33,6 +33,7 @@ from lmsdesk.local_db import mirror_apply, outbox, sync_state
 from lmsdesk.local_db.engine import LocalStore
 from lmsdesk.sync.api_client import ApiRejected, ServerUnreachable
 from lmsdesk.sync.auth_session import AuthSession, SessionEnded
+from lmsdesk.sync.local_mutation import apply_tracked
 from lmsdesk.sync.local_mutations import LOCAL_MUTATIONS, LocalContext
 
 _log = logging.getLogger(__name__)
@@ -90,12 +91,12 @@ class SyncEngine:
         with self._store.transaction() as session:
             hlc = outbox.next_hlc(session, self._clock_ms())
             description = spec.describe(session, args)  # before: a deleted row has no title
-            spec.apply(LocalContext(session, self._user_id, hlc, datetime.now(UTC)), args)
-            session.flush()
+            context = LocalContext(session, self._user_id, hlc, datetime.now(UTC))
+            touched = apply_tracked(context, spec.apply, args)
             seq = outbox.enqueue(
                 session, name=name, args=args.model_dump(mode="json"), hlc=hlc,
                 description=description, coalesce_key=spec.coalesce_key(args),
-                coalesce=spec.coalesce,
+                coalesce=spec.coalesce, partitions=touched,
             )  # fmt: skip
         self.on_local_change()
         return seq
@@ -152,7 +153,11 @@ class SyncEngine:
                 done = []
                 for result in response.results:
                     if result.status is MutationStatus.REJECTED:
-                        outbox.fail(session, result.seq, result.reason or "Refused by the server.")
+                        touched = outbox.fail(
+                            session, result.seq, result.reason or "Refused by the server."
+                        )
+                        # Its effect is still in the mirror: receive those partitions again.
+                        sync_state.want_resync(session, touched)
                         rejected += 1
                     else:
                         done.append(result.seq)
@@ -171,21 +176,25 @@ class SyncEngine:
         with self._store.reading() as session:
             cursor = sync_state.cursor(session)
             device_id, _epoch = outbox.device_identity(session)
+            resync = sync_state.resync_wanted(session)
 
-        def fetch(cursor: str | None) -> PullResponse:
+        def fetch(cursor: str | None, resync: list[str]) -> PullResponse:
             request = PullRequest(
                 device_id=device_id, protocol=PROTOCOL_VERSION, cursor=cursor,
-                limit=self._page_limit,
+                limit=self._page_limit, resync=resync,
             )  # fmt: skip
             return self._auth.call(functools.partial(self._auth.api.pull, body=request))
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-fetch") as fetcher:
-            page = fetch(cursor)
+            page = fetch(cursor, resync)
             while True:
-                following = fetcher.submit(fetch, page.cursor) if page.has_more else None
+                following = fetcher.submit(fetch, page.cursor, []) if page.has_more else None
                 try:
                     with self._store.transaction() as session:
                         revoked += self._apply_page(session, page)
+                        # The first page answered them (reset or revoked), with its cursor.
+                        sync_state.resynced(session, resync)
+                        resync = []
                 except BaseException:
                     if following is not None:
                         following.cancel()

@@ -164,6 +164,7 @@ def _move_lesson(ctx: LocalContext, args: MoveLessonArgs) -> None:
 
 def _delete(ctx: LocalContext, args: DeleteArgs) -> None:
     if args.entity == "course":  # everything of a draft lives in its partition
+        ctx.partitions.add(_partition(args.entity_id))
         drop_partition(ctx.session, _partition(args.entity_id))
         return
     if args.entity in ("section", "lesson"):  # the lessons' quizzes and resources go first

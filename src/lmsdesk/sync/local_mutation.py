@@ -3,16 +3,22 @@ how unsent copies of it coalesce."""
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from lmsdesk.local_db.outbox import Coalesce
+
+#: Partitions a client may ask to receive again (PullRequest.resync); the catalog is too big
+#: to resend for one refused change.
+RESYNCABLE = ("user:", "draft:")
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,28 @@ class LocalContext:
     user_id: uuid.UUID
     hlc: int
     now: datetime
+    #: Partitions touched in ways the session cannot see (bulk deletes of a whole draft).
+    partitions: set[str] = field(default_factory=set)
+
+
+def apply_tracked(context: LocalContext, apply: Callable[[LocalContext, Any], None],
+                  args: BaseModel) -> list[str]:  # fmt: skip
+    """Run a local mutation and flush it; returns the resyncable partitions of every mirror row
+    it wrote. Watched at each flush: the applier's own queries autoflush part of its work."""
+    found: set[object] = set(context.partitions)
+
+    def collect(session: Session, _flush_context: object, _instances: object) -> None:
+        rows = itertools.chain(session.new, session.dirty, session.deleted)
+        found.update(getattr(row, "sync_partition", None) for row in rows)
+
+    event.listen(context.session, "before_flush", collect)
+    try:
+        apply(context, args)
+        context.session.flush()
+    finally:
+        event.remove(context.session, "before_flush", collect)
+    found |= context.partitions
+    return sorted(p for p in found if isinstance(p, str) and p.startswith(RESYNCABLE))
 
 
 @dataclass(frozen=True)

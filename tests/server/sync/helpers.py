@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,11 +84,11 @@ class Device:
         self.last_hlc = max(self.last_hlc, body["server_hlc"])
         return body
 
-    def pull(self, limit: int = 5000) -> dict[str, Any]:
+    def pull(self, limit: int = 5000, resync: Sequence[str] = ()) -> dict[str, Any]:
         response = self.client.post(
             f"{API}/sync/pull",
             json={"device_id": str(self.device_id), "protocol": PROTOCOL_VERSION,
-                  "cursor": self.cursor, "limit": limit},
+                  "cursor": self.cursor, "limit": limit, "resync": list(resync)},
             headers={"Authorization": f"Bearer {self.token}"},
         )  # fmt: skip
         assert response.status_code == 200, response.text

@@ -174,6 +174,30 @@ def test_a_cursor_older_than_the_tombstone_horizon_resets_only_that_partition(
     assert rows(pages, "courses") == {}  # ...and nothing of the others
 
 
+def test_a_partition_asked_for_again_comes_whole_and_one_not_visible_is_revoked(
+    session: Session, student: User, device_for: DeviceFactory, client: TestClient
+) -> None:
+    """What a client asks after the server refused a change it had already shown locally."""
+    enroll(session, student, FREE)
+    device = device_for(student)
+    device.pull_all()
+    mine, foreign_draft = f"user:{student.id}", f"draft:{DRAFT}"
+    page = device.pull(resync=[mine, foreign_draft])
+    assert page["partitions"]["reset"] == [mine]
+    assert page["partitions"]["revoked"] == [foreign_draft]  # dropped, and nothing of it sent
+    assert set(rows([page], "enrollments")) == {  # the user partition whole again...
+        str(e) for e in session.scalars(text("SELECT id FROM enrollments WHERE student_id = :s"),
+                                        {"s": student.id})}  # fmt: skip
+    assert rows([page], "courses") == {}  # ...and nothing of the others
+    assert device.pull()["partitions"]["reset"] == []  # asked once, answered once
+    response = client.post(
+        f"{API}/sync/pull",
+        json={"device_id": str(device.device_id), "protocol": 1, "resync": ["catalog"]},
+        headers={"Authorization": f"Bearer {device.token}"},
+    )
+    assert response.status_code == 422  # the catalog is never sent whole for one change
+
+
 def test_a_forged_or_foreign_cursor_is_ignored(
     session: Session, student: User, device_for: DeviceFactory
 ) -> None:

@@ -107,6 +107,19 @@ def test_a_push_whose_commit_fails_is_never_acknowledged_and_applies_on_the_retr
     assert progress(session, student, FREE_TEXT).time_spent_seconds == 30
 
 
+def test_a_refused_mutation_sent_again_is_refused_again_with_its_reason(
+    student: User, device_for: DeviceFactory
+) -> None:
+    """A client whose first answer was lost must still learn that the change did not happen."""
+    device = device_for(student)
+    not_enrolled = device.mutation("progress.add_time@1", lesson_id=PAID_TEXT, seconds=5)
+    first = device.push(not_enrolled)["results"][0]
+    again = device.push(not_enrolled)["results"][0]
+    assert (first["status"], again["status"]) == ("rejected", "rejected")
+    assert again["reason"] == first["reason"]
+    assert "not enrolled" in again["reason"]
+
+
 def test_sequence_numbers_may_skip_but_never_go_back(
     session: Session, student: User, device_for: DeviceFactory
 ) -> None:

@@ -70,6 +70,9 @@ class OutboxItem(LocalBase):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    # The user and draft partitions whose mirror rows this change touched here: asked for
+    # again when the server refuses it, so the refused effect leaves the device.
+    partitions: Mapped[list[Any] | None]
 
 
 class SyncState(LocalBase):
@@ -82,6 +85,8 @@ class SyncState(LocalBase):
     last_success_at: Mapped[datetime | None]
     last_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Partitions to ask the server for whole on the next pull (PullRequest.resync).
+    resync: Mapped[list[Any] | None]
 
 
 class DownloadState(enum.StrEnum):
