@@ -38,6 +38,10 @@ from lmsdesk.sync.local_mutations import LOCAL_MUTATIONS, LocalContext
 
 _log = logging.getLogger(__name__)
 
+#: Arguments per push, well under the server's 16 MB limit for one: a lesson's text may be
+#: 200,000 characters, and a course of them written offline would otherwise be one refused push.
+PUSH_BATCH_BYTES = 4 * 1024 * 1024
+
 Progress = Callable[[str, int, int | None], None]
 
 
@@ -136,7 +140,8 @@ class SyncEngine:
             total = outbox.counts(session)[0]
         while True:
             with self._store.transaction() as session:
-                batch = outbox.pending(session, limit=self._push_batch)
+                batch = outbox.next_batch(session, limit=self._push_batch,
+                                          max_bytes=PUSH_BATCH_BYTES)  # fmt: skip
                 if not batch:
                     return pushed, rejected
                 outbox.mark_sending(session, [m.seq for m in batch])

@@ -226,3 +226,25 @@ def test_a_draft_deleted_offline_is_gone_from_both_laptops_after_sync(
     of_course = select(Lesson).where(Lesson.course_id == course)
     lessons = desktop.read(lambda s: s.scalars(of_course).all())
     assert lessons == []
+
+
+def test_a_course_of_long_lessons_written_offline_reaches_the_server_in_several_pushes(
+    laptops: Callable[[str], Laptop], instructor: str, link: CuttableLink
+) -> None:
+    laptop, desktop = laptops("laptop"), laptops("desktop")
+    laptop.sign_in(instructor)
+    author = _authoring(laptop)
+    link.cut()
+    course = author.create_course("A long read")
+    section = author.add_section(course, "Chapters")
+    text = "語" * 200_000  # the longest text a lesson may have: 600 KB as UTF-8
+    lessons = [
+        author.add_lesson(section, f"Chapter {n}", LessonType.TEXT, text) for n in range(1, 31)
+    ]  # about 18 MB: more than the server takes in one request
+    link.restore()
+    outcome = laptop.engine.sync()
+    assert (outcome.status, outcome.pending, outcome.rejected) == (SyncStatus.IDLE, 0, 0)
+    desktop.sign_in(instructor).sync()
+    assert len(_authoring(desktop).draft(course).sections[0].lessons) == 30
+    last = desktop.read(lambda s: s.get(Lesson, lessons[-1]))
+    assert last.content == text  # type: ignore[attr-defined]
