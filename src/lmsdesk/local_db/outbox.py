@@ -144,14 +144,16 @@ def pending(session: Session, *, limit: int | None = None) -> list[QueuedMutatio
     return [QueuedMutation(*row) for row in session.execute(stmt)]
 
 
-def next_batch(session: Session, *, limit: int, max_bytes: int) -> list[QueuedMutation]:
+def next_batch(
+    session: Session, *, limit: int, max_bytes: int, after_seq: int = 0
+) -> list[QueuedMutation]:
     """The oldest pending changes, at most `limit` of them and about `max_bytes` of arguments
     (as stored: JSON with non-ASCII escaped, never less than on the wire), but always one: a
     course of long lessons written offline must not become one push the server refuses."""
     size = func.length(cast(OutboxItem.args, LargeBinary))
     stmt = (
         select(*_QUEUED_COLUMNS, size)
-        .where(OutboxItem.state == OutboxState.PENDING)
+        .where(OutboxItem.state == OutboxState.PENDING, OutboxItem.seq > after_seq)
         .order_by(OutboxItem.seq)
         .limit(limit)
     )

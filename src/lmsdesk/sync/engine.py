@@ -14,7 +14,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -28,6 +28,7 @@ from lmsdesk.contracts.sync import (
     PullRequest,
     PullResponse,
     PushRequest,
+    PushResponse,
 )
 from lmsdesk.local_db import mirror_apply, outbox, sync_state
 from lmsdesk.local_db.engine import LocalStore
@@ -135,41 +136,64 @@ class SyncEngine:
                            **figures)  # type: ignore[arg-type]  # fmt: skip
 
     def _push_all(self, report: Progress) -> tuple[int, int]:
+        """Push batches in order, sending batch N+1 as soon as batch N is answered and storing
+        N's results while the server works on N+1. Never two in flight: the server takes a
+        device's batches in the order they arrive. A crash before N's results are stored
+        sends N again, answered from the stored results."""
         pushed = rejected = 0
         with self._store.reading() as session:
             total = outbox.counts(session)[0]
-        while True:
-            with self._store.transaction() as session:
-                batch = outbox.next_batch(session, limit=self._push_batch,
-                                          max_bytes=PUSH_BATCH_BYTES)  # fmt: skip
-                if not batch:
-                    return pushed, rejected
-                outbox.mark_sending(session, [m.seq for m in batch])
-                device_id, epoch = outbox.device_identity(session)
-            # Built without re-validation: every field comes from our own outbox.
-            request = PushRequest.model_construct(
-                device_id=device_id, epoch=epoch, protocol=PROTOCOL_VERSION,
-                mutations=[Mutation.model_construct(seq=m.seq, mutation_id=m.mutation_id,
-                                                    name=m.name, args=m.args, hlc=m.hlc)
-                           for m in batch],
-            )  # fmt: skip
-            response = self._auth.call(functools.partial(self._auth.api.push, body=request))
-            with self._store.transaction() as session:
-                done = []
-                for result in response.results:
-                    if result.status is MutationStatus.REJECTED:
-                        touched = outbox.fail(
-                            session, result.seq, result.reason or "Refused by the server."
-                        )
-                        # Its effect is still in the mirror: receive those partitions again.
-                        sync_state.want_resync(session, touched)
-                        rejected += 1
-                    else:
-                        done.append(result.seq)
-                outbox.settle(session, done)
-                outbox.observe_server_hlc(session, response.server_hlc)
-            pushed += len(response.results)
-            report("push", pushed, total)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
+            in_flight = self._send_batch(sender, after_seq=0)
+            while in_flight is not None:
+                last_seq, answer = in_flight
+                response = answer.result()
+                in_flight = self._send_batch(sender, after_seq=last_seq)
+                rejected += self._store_results(response)
+                pushed += len(response.results)
+                report("push", pushed, total)
+        return pushed, rejected
+
+    def _send_batch(
+        self, sender: ThreadPoolExecutor, *, after_seq: int
+    ) -> tuple[int, Future[PushResponse]] | None:
+        """The next batch after `after_seq` (the one before may not be stored yet), marked as
+        sent and handed to the sender thread; None when nothing is left."""
+        with self._store.transaction() as session:
+            batch = outbox.next_batch(session, limit=self._push_batch,
+                                      max_bytes=PUSH_BATCH_BYTES, after_seq=after_seq)  # fmt: skip
+            if not batch:
+                return None
+            outbox.mark_sending(session, [m.seq for m in batch])
+            device_id, epoch = outbox.device_identity(session)
+        # Built without re-validation: every field comes from our own outbox.
+        request = PushRequest.model_construct(
+            device_id=device_id, epoch=epoch, protocol=PROTOCOL_VERSION,
+            mutations=[Mutation.model_construct(seq=m.seq, mutation_id=m.mutation_id,
+                                                name=m.name, args=m.args, hlc=m.hlc)
+                       for m in batch],
+        )  # fmt: skip
+        call = functools.partial(self._auth.api.push, body=request)
+        return batch[-1].seq, sender.submit(self._auth.call, call)
+
+    def _store_results(self, response: PushResponse) -> int:
+        """Settle what the server stored; keep refusals with their reason. Returns refusals."""
+        rejected = 0
+        with self._store.transaction() as session:
+            done = []
+            for result in response.results:
+                if result.status is MutationStatus.REJECTED:
+                    touched = outbox.fail(
+                        session, result.seq, result.reason or "Refused by the server."
+                    )
+                    # Its effect is still in the mirror: receive those partitions again.
+                    sync_state.want_resync(session, touched)
+                    rejected += 1
+                else:
+                    done.append(result.seq)
+            outbox.settle(session, done)
+            outbox.observe_server_hlc(session, response.server_hlc)
+        return rejected
 
     def _pull_all(self, report: Progress) -> tuple[int, int, list[str]]:
         """Pull pages until the server has no more, fetching page N+1 while page N is applied:
