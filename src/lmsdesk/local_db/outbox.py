@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import LargeBinary, cast, delete, func, select, update
+from sqlalchemy import LargeBinary, Select, cast, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts import hlc as hlc_rules
@@ -133,33 +133,28 @@ _QUEUED_COLUMNS = (OutboxItem.seq, OutboxItem.mutation_id, OutboxItem.name, Outb
                    OutboxItem.attempts, OutboxItem.last_error)  # fmt: skip
 
 
-def pending(session: Session, *, limit: int | None = None) -> list[QueuedMutation]:
+def _pending(*extra: Any, limit: int | None = None) -> Select[Any]:
     # Plain rows, not ORM objects: a push reads a thousand at a time.
-    stmt = (
-        select(*_QUEUED_COLUMNS)
+    return (
+        select(*_QUEUED_COLUMNS, *extra)
         .where(OutboxItem.state == OutboxState.PENDING)
         .order_by(OutboxItem.seq)
         .limit(limit)
     )
-    return [QueuedMutation(*row) for row in session.execute(stmt)]
 
 
-def next_batch(
-    session: Session, *, limit: int, max_bytes: int, after_seq: int = 0
-) -> list[QueuedMutation]:
+def pending(session: Session, *, limit: int | None = None) -> list[QueuedMutation]:
+    return [QueuedMutation(*row) for row in session.execute(_pending(limit=limit))]
+
+
+def next_batch(session: Session, *, limit: int, max_bytes: int) -> list[QueuedMutation]:
     """The oldest pending changes, at most `limit` of them and about `max_bytes` of arguments
     (as stored: JSON with non-ASCII escaped, never less than on the wire), but always one: a
     course of long lessons written offline must not become one push the server refuses."""
     size = func.length(cast(OutboxItem.args, LargeBinary))
-    stmt = (
-        select(*_QUEUED_COLUMNS, size)
-        .where(OutboxItem.state == OutboxState.PENDING, OutboxItem.seq > after_seq)
-        .order_by(OutboxItem.seq)
-        .limit(limit)
-    )
     batch: list[QueuedMutation] = []
     total = 0
-    for *row, nbytes in session.execute(stmt):
+    for *row, nbytes in session.execute(_pending(size, limit=limit)):
         total += int(nbytes or 0)
         if batch and total > max_bytes:
             break

@@ -14,7 +14,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -136,45 +136,28 @@ class SyncEngine:
                            **figures)  # type: ignore[arg-type]  # fmt: skip
 
     def _push_all(self, report: Progress) -> tuple[int, int]:
-        """Push batches in order, sending batch N+1 as soon as batch N is answered and storing
-        N's results while the server works on N+1. Never two in flight: the server takes a
-        device's batches in the order they arrive. A crash before N's results are stored
-        sends N again, answered from the stored results."""
         pushed = rejected = 0
         with self._store.reading() as session:
             total = outbox.counts(session)[0]
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
-            in_flight = self._send_batch(sender, after_seq=0)
-            while in_flight is not None:
-                last_seq, answer = in_flight
-                response = answer.result()
-                in_flight = self._send_batch(sender, after_seq=last_seq)
-                rejected += self._store_results(response)
-                pushed += len(response.results)
-                report("push", pushed, total)
-        return pushed, rejected
-
-    def _send_batch(
-        self, sender: ThreadPoolExecutor, *, after_seq: int
-    ) -> tuple[int, Future[PushResponse]] | None:
-        """The next batch after `after_seq` (the one before may not be stored yet), marked as
-        sent and handed to the sender thread; None when nothing is left."""
-        with self._store.transaction() as session:
-            batch = outbox.next_batch(session, limit=self._push_batch,
-                                      max_bytes=PUSH_BATCH_BYTES, after_seq=after_seq)  # fmt: skip
-            if not batch:
-                return None
-            outbox.mark_sending(session, [m.seq for m in batch])
-            device_id, epoch = outbox.device_identity(session)
-        # Built without re-validation: every field comes from our own outbox.
-        request = PushRequest.model_construct(
-            device_id=device_id, epoch=epoch, protocol=PROTOCOL_VERSION,
-            mutations=[Mutation.model_construct(seq=m.seq, mutation_id=m.mutation_id,
-                                                name=m.name, args=m.args, hlc=m.hlc)
-                       for m in batch],
-        )  # fmt: skip
-        call = functools.partial(self._auth.api.push, body=request)
-        return batch[-1].seq, sender.submit(self._auth.call, call)
+        while True:
+            with self._store.transaction() as session:
+                batch = outbox.next_batch(session, limit=self._push_batch,
+                                          max_bytes=PUSH_BATCH_BYTES)  # fmt: skip
+                if not batch:
+                    return pushed, rejected
+                outbox.mark_sending(session, [m.seq for m in batch])
+                device_id, epoch = outbox.device_identity(session)
+            # Built without re-validation: every field comes from our own outbox.
+            request = PushRequest.model_construct(
+                device_id=device_id, epoch=epoch, protocol=PROTOCOL_VERSION,
+                mutations=[Mutation.model_construct(seq=m.seq, mutation_id=m.mutation_id,
+                                                    name=m.name, args=m.args, hlc=m.hlc)
+                           for m in batch],
+            )  # fmt: skip
+            response = self._auth.call(functools.partial(self._auth.api.push, body=request))
+            rejected += self._store_results(response)
+            pushed += len(response.results)
+            report("push", pushed, total)
 
     def _store_results(self, response: PushResponse) -> int:
         """Settle what the server stored; keep refusals with their reason. Returns refusals."""
