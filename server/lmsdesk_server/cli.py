@@ -25,6 +25,7 @@ from lmsdesk_server.db.embedded import EmbeddedPostgres
 from lmsdesk_server.db.engine import transaction
 from lmsdesk_server.db.migrate import upgrade_to_head
 from lmsdesk_server.errors import ApiError
+from lmsdesk_server.jobs import PeriodicJobs
 
 _log = logging.getLogger("lmsdesk_server")
 
@@ -67,9 +68,12 @@ def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
         # is stopped by `database_url`'s cleanup instead of being orphaned.
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, _exit_quietly)
+        jobs = PeriodicJobs(context)
+        jobs.start()
         try:
             server.run()
         finally:
+            jobs.stop()
             context.engine.dispose()
     return 0
 
@@ -158,6 +162,24 @@ def cmd_seed_demo(_: argparse.Namespace, settings: ServerSettings) -> int:
     return 0
 
 
+def cmd_reconcile(_: argparse.Namespace, settings: ServerSettings) -> int:
+    from lmsdesk_server.services.reconciliation import reconcile_orders
+
+    with database_url(settings) as url:
+        upgrade_to_head(url)
+        context = ServerContext.build(settings, url)
+        try:
+            report = reconcile_orders(context.session_factory, context.payments)
+        finally:
+            context.engine.dispose()
+    print(
+        f"Orders brought in line with their payment's events: {report.settled}; "
+        f"pending orders asked about: {report.pending_checked} "
+        f"({report.unreachable} could not be asked)."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lmsdesk-server", description="The LMSDesk server.")
     parser.add_argument("--version", action="version", version=f"lmsdesk-server {__version__}")
@@ -182,6 +204,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     create.add_argument("--name", help="full name (default: the email)")
     create.set_defaults(func=cmd_create_user)
+    commands.add_parser(
+        "reconcile",
+        help="bring orders in line with the provider and the webhook ledger (serve runs it "
+        "every 5 minutes)",
+    ).set_defaults(func=cmd_reconcile)
     seed = commands.add_parser("seed-demo", help="demo accounts and courses (idempotent)")
     seed.set_defaults(func=cmd_seed_demo)
     return parser

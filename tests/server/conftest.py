@@ -72,9 +72,11 @@ def context(
         jwt_secret=SecretStr(TEST_JWT_SECRET),
     )
     provider = TestProvider(
-        session_factory, public_url="http://testserver", webhook_secret=TEST_WEBHOOK_SECRET,
+        session_factory,
+        public_url="http://testserver",
+        webhook_secret=TEST_WEBHOOK_SECRET,
         deliver=lambda body, signature: _deliver_inline(provider, body, signature),
-    )  # fmt: skip
+    )
     return ServerContext(
         settings=settings,
         engine=migrated_engine,
@@ -102,3 +104,33 @@ def _deliver_inline(provider: TestProvider, body: bytes, signature: str) -> None
 def client(context: ServerContext) -> Iterator[TestClient]:
     with TestClient(create_app(context)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="module")
+def racing_context(
+    postgres: PostgresForTests,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Iterator[ServerContext]:
+    """A server on a database of the module's own where every transaction really commits, with
+    the demo data: for races between concurrent requests, which the rolled-back fixtures above
+    (one connection, one outer transaction) cannot have."""
+    name = "race_" + request.module.__name__.rsplit(".", 1)[-1]
+    url = postgres.fresh_database(name[:60])
+    upgrade_to_head(url)
+    data_dir = tmp_path_factory.mktemp(name)
+    settings = ServerSettings(
+        database_url=url,
+        server_data_dir=data_dir,
+        jwt_secret=SecretStr(TEST_JWT_SECRET),
+        stripe_webhook_secret=SecretStr(TEST_WEBHOOK_SECRET),
+    )
+    context = ServerContext.build(settings, url)
+    from lmsdesk_server.db.engine import transaction
+    from lmsdesk_server.resources import resources_dir
+    from lmsdesk_server.services.demo_seed import DemoSeeder
+
+    with transaction(context.session_factory) as session:
+        DemoSeeder(session, resources=resources_dir(), media_dir=settings.media_dir).run()
+    yield context
+    context.engine.dispose()

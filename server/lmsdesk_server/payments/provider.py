@@ -17,6 +17,11 @@ class ProviderUnavailable(Exception):
     """The provider could not be reached or refused the request; the caller answers 502/503."""
 
 
+class UnknownSession(Exception):
+    """The provider answered that it has no such checkout session: asking again cannot help, so
+    a webhook naming it is acknowledged and ignored, never answered with a retry."""
+
+
 @dataclass(frozen=True, slots=True)
 class CheckoutRequest:
     order_id: uuid.UUID
@@ -83,7 +88,10 @@ class PaymentProvider(Protocol):
 
     def create_session(self, request: CheckoutRequest) -> CreatedSession: ...
 
-    def retrieve_session(self, session_id: str) -> SessionSnapshot: ...
+    def retrieve_session(self, session_id: str) -> SessionSnapshot:
+        """Raises UnknownSession when the provider has none by that id, ProviderUnavailable when
+        it cannot be asked."""
+        ...
 
     def expire_session(self, session_id: str) -> SessionSnapshot:
         """Close an open session so it can no longer be paid. Returns the session's state after

@@ -13,6 +13,7 @@ from lmsdesk_server.payments.provider import (
     CreatedSession,
     ProviderUnavailable,
     SessionSnapshot,
+    UnknownSession,
 )
 
 _log = logging.getLogger(__name__)
@@ -76,6 +77,10 @@ class StripeProvider:
     def retrieve_session(self, session_id: str) -> SessionSnapshot:
         try:
             session = self._client.v1.checkout.sessions.retrieve(session_id)
+        except stripe.InvalidRequestError as exc:
+            if exc.http_status == 404 or exc.code == "resource_missing":
+                raise UnknownSession(f"Stripe has no checkout session {session_id}.") from exc
+            raise ProviderUnavailable("Stripe could not be asked about the checkout.") from exc
         except stripe.StripeError as exc:
             raise ProviderUnavailable("Stripe could not be asked about the checkout.") from exc
         return SessionSnapshot.from_stripe(session.to_dict())

@@ -28,6 +28,7 @@ from lmsdesk_server.payments.provider import (
     CreatedSession,
     ProviderUnavailable,
     SessionSnapshot,
+    UnknownSession,
 )
 
 _log = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ class TestProvider:
         with transaction(self._sessions) as db:
             row = db.get(TestCheckoutSession, session_id)
             if row is None:
-                raise ProviderUnavailable(f"No such test checkout session: {session_id}")
+                raise UnknownSession(f"No such test checkout session: {session_id}")
             return SessionSnapshot.from_stripe(self._stripe_object(row))
 
     def expire_session(self, session_id: str) -> SessionSnapshot:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -18,11 +19,48 @@ class CommerceRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
+    def lock_payment(self, payment_intent: str) -> None:
+        """Serialise every transaction about one payment until this one ends: a completion and a
+        refund of the same payment, run at once, each read the ledger and the order before the
+        other committed and both missed the other's write (DESIGN.md section 6). Taken before
+        any read; later statements of this transaction see whatever the holder before it
+        committed (READ COMMITTED takes a new snapshot per statement)."""
+        key = func.hashtextextended(f"payment:{payment_intent}", 0)
+        self._session.execute(select(func.pg_advisory_xact_lock(key)))
+
+    def completed_orders_with_charge_events(self) -> Sequence[Order]:
+        """Paid orders whose payment has refund or dispute events in the ledger: the ones whose
+        state the reconciliation job checks against those events."""
+        has_events = (
+            select(PaymentEvent.id)
+            .where(
+                PaymentEvent.payment_intent_id == Order.provider_payment_intent_id,
+                PaymentEvent.event_type.in_(CHARGE_EVENTS),
+            )
+            .exists()
+        )
+        stmt = select(Order).where(Order.status == OrderStatus.COMPLETED, has_events)
+        return list(self._session.scalars(stmt))
+
+    def stale_pending_orders(self, created_before: datetime) -> Sequence[Order]:
+        stmt = select(Order).where(
+            Order.status == OrderStatus.PENDING,
+            Order.created_at < created_before,
+            Order.provider_session_id.is_not(None),
+        )
+        return list(self._session.scalars(stmt.order_by(Order.created_at).limit(500)))
+
     def course(self, course_id: uuid.UUID) -> Course | None:
         return self._session.get(Course, course_id)
 
     def order(self, order_id: uuid.UUID, *, lock: bool = False) -> Order | None:
         return self._session.get(Order, order_id, with_for_update=lock)
+
+    def order_by_session(self, session_id: str, *, lock: bool = False) -> Order | None:
+        stmt = select(Order).where(Order.provider_session_id == session_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        return self._session.scalar(stmt)
 
     def order_by_payment_intent(self, payment_intent: str, *, lock: bool = False) -> Order | None:
         stmt = select(Order).where(Order.provider_payment_intent_id == payment_intent)

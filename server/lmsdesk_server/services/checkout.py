@@ -30,10 +30,7 @@ from lmsdesk_server.repositories.commerce import CommerceRepository
 from lmsdesk_server.repositories.partitions import stamp, user_partition
 from lmsdesk_server.services.accounts import Actor
 from lmsdesk_server.services.commerce_states import move_enrollment, move_order
-from lmsdesk_server.services.fulfilment import Fulfilment, FulfilmentProblem
-
-# A pending order this long past its session's expiry is asked about directly (a missed webhook).
-_RECONCILE_AFTER = timedelta(minutes=CHECKOUT_MINUTES + 5)
+from lmsdesk_server.services.reconciliation import RECONCILE_AFTER, reconcile_session
 
 
 class CheckoutService:
@@ -111,13 +108,12 @@ class CheckoutService:
             repo = CommerceRepository(db)
             order = self._own_order(repo, order_id, actor)
             stale = (
-                order.status is O.PENDING
-                and order.created_at < datetime.now(UTC) - _RECONCILE_AFTER
+                order.status is O.PENDING and order.created_at < datetime.now(UTC) - RECONCILE_AFTER
             )
             session_id = order.provider_session_id
             if not (stale and session_id):
                 return self._view(repo, order)
-        self._reconcile(session_id)
+        reconcile_session(self._sessions, self._provider, session_id)
         with transaction(self._sessions) as db:
             repo = CommerceRepository(db)
             return self._view(repo, self._own_order(repo, order_id, actor))
@@ -167,23 +163,6 @@ class CheckoutService:
             return _enrollment_view(enrollment, course.title)
 
     # ------------------------------------------------------------ helpers
-
-    def _reconcile(self, session_id: str) -> None:
-        """Ask the provider about a pending order whose webhook never came (checklist item 8)."""
-        try:
-            snapshot = self._provider.retrieve_session(session_id)
-        except ProviderUnavailable:
-            return
-        with transaction(self._sessions) as db:
-            repo = CommerceRepository(db)
-            if snapshot.status == "complete":
-                # A refused fulfilment: the webhook's ledger keeps the reason when it arrives.
-                with contextlib.suppress(FulfilmentProblem):
-                    Fulfilment(db).fulfil(snapshot)
-            elif snapshot.status == "expired":
-                order = repo.order(uuid.UUID(snapshot.metadata["order_id"]), lock=True)
-                if order is not None and order.status is O.PENDING:
-                    move_order(order, O.EXPIRED)
 
     @staticmethod
     def _view(repo: CommerceRepository, order: Order) -> OrderView:

@@ -67,6 +67,10 @@ class Fulfilment:
 
     def fulfil(self, snapshot: SessionSnapshot) -> str:
         """Apply a paid session re-read from the provider. Returns what happened, in words."""
+        if snapshot.payment_intent:
+            # Also taken by the webhook before it records the event; here for the
+            # reconciliation job, which fulfils outside any webhook.
+            self._repo.lock_payment(snapshot.payment_intent)
         order = self._order_for(snapshot)
         if snapshot.payment_intent and order.provider_payment_intent_id is None:
             order.provider_payment_intent_id = snapshot.payment_intent

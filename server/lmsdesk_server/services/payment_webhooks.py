@@ -15,18 +15,32 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import stripe
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
+from lmsdesk.contracts.common import has_nul
 from lmsdesk.contracts.enums import OrderStatus as O
 from lmsdesk.contracts.enums import PaymentProvider as ProviderName
 from lmsdesk_server.db.engine import transaction
 from lmsdesk_server.db.models import WebhookDelivery
 from lmsdesk_server.db.models.commerce import DeliveryOutcome
 from lmsdesk_server.payments import stripe_events as ev
-from lmsdesk_server.payments.provider import PaymentProvider, ProviderUnavailable, SessionSnapshot
+from lmsdesk_server.payments.provider import (
+    PaymentProvider,
+    ProviderUnavailable,
+    SessionSnapshot,
+    UnknownSession,
+)
 from lmsdesk_server.repositories.commerce import CommerceRepository
 from lmsdesk_server.services.commerce_states import can_move_order, move_order
 from lmsdesk_server.services.fulfilment import Fulfilment, FulfilmentProblem
@@ -83,8 +97,16 @@ class PaymentWebhooks:
             return self._answer(audit, 200, DeliveryOutcome.IGNORED, "Event type not handled.")
         snapshot = None
         if event.type in (ev.SESSION_COMPLETED, ev.SESSION_ASYNC_SUCCEEDED):
+            session_id = event.obj.get("id")
+            if not isinstance(session_id, str) or not session_id:
+                return self._answer(
+                    audit, 400, DeliveryOutcome.REJECTED, "The event names no checkout session."
+                )
             try:
-                snapshot = self._provider.retrieve_session(str(event.obj.get("id")))
+                snapshot = self._provider.retrieve_session(session_id)
+            except UnknownSession as exc:
+                # Asking again cannot help: acknowledged (no retry storm) and kept on record.
+                return self._answer(audit, 200, DeliveryOutcome.IGNORED, str(exc))
             except ProviderUnavailable as exc:
                 # 503: Stripe delivers again later, when the session can be read.
                 return self._answer(audit, 503, DeliveryOutcome.FAILED, str(exc))
@@ -106,27 +128,36 @@ class PaymentWebhooks:
         if not signature:
             return None, "Missing Stripe-Signature header."
         try:
-            stripe.Webhook.construct_event(
+            stripe.WebhookSignature.verify_header(
                 body, signature, self._secret, tolerance=SIGNATURE_TOLERANCE_SECONDS
             )
         except stripe.SignatureVerificationError as exc:
             return None, f"Signature verification failed: {exc.user_message or exc}"
-        except ValueError:
+        except ValueError:  # not UTF-8
             return None, "Body is not JSON."
+        # Signed is not well-formed: the body is checked as strictly as any request before a
+        # byte of it reaches the database.
         try:
-            payload = json.loads(body)
-            obj = payload["data"]["object"]
-            event = _Event(
-                id=str(payload["id"]), type=str(payload["type"]),
-                created=int(payload.get("created") or 0), livemode=bool(payload["livemode"]),
-                obj=obj if isinstance(obj, dict) else {}, payload=payload,
-            )  # fmt: skip
-        except (KeyError, TypeError, ValueError):
-            return None, "Body is not a Stripe event."
-        return event, ""
+            envelope = _Envelope.model_validate_json(body)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            return None, f"Body is not a Stripe event ({where}: {first['msg']})."
+        payload = json.loads(body)
+        return _Event(
+            id=envelope.id,
+            type=envelope.type,
+            created=envelope.created,
+            livemode=envelope.livemode,
+            obj=envelope.data.object,
+            payload=payload,
+        ), ""
 
     def _apply(self, db: Session, event: _Event, snapshot: SessionSnapshot | None) -> WebhookAnswer:
         repo = CommerceRepository(db)
+        payment = snapshot.payment_intent if snapshot is not None else event.payment_intent
+        if payment:
+            repo.lock_payment(payment)
         ledger = repo.record_event(
             provider=self._provider.name, event_id=event.id, event_type=event.type,
             event_created=event.created, payment_intent_id=event.payment_intent,
@@ -179,6 +210,29 @@ class PaymentWebhooks:
         with transaction(self._sessions) as db:
             db.add(audit.row(answer, valid=valid))
         return answer
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(strict=True)
+    object: dict[str, Any]
+
+
+class _Envelope(BaseModel):
+    """The fields of a Stripe event the server relies on, with the bounds the ledger can hold."""
+
+    model_config = ConfigDict(strict=True)
+    id: Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[^\x00]+$")]
+    type: Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[^\x00]+$")]
+    created: Annotated[int, Field(ge=0, le=2**53)]
+    livemode: bool
+    data: _Data
+
+    @field_validator("data")
+    @classmethod
+    def _storable(cls, value: _Data) -> _Data:
+        if has_nul(value.object):
+            raise ValueError("text must not contain NUL characters")
+        return value
 
 
 def _order_named_by(repo: CommerceRepository, obj: dict[str, Any]) -> Any:

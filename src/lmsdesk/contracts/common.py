@@ -8,13 +8,14 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 
-def _has_nul(value: Any) -> bool:
+def has_nul(value: Any) -> bool:
+    """Whether text anywhere in a JSON-like value holds a NUL character (PostgreSQL stores none)."""
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
     if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
+        return any(has_nul(v) for v in value)
     return False
 
 
@@ -37,7 +38,7 @@ class WireModel(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _no_nul_characters(cls, value: Any, info: ValidationInfo) -> Any:
-        if info.field_name not in cls.unchecked_text and _has_nul(value):
+        if info.field_name not in cls.unchecked_text and has_nul(value):
             raise ValueError("text must not contain NUL characters")
         return value
 

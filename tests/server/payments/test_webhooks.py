@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -242,8 +243,65 @@ def test_a_session_naming_another_order_is_not_fulfilled(shop: Shop) -> None:
     purchase.mark_paid(session)
     event = purchase.completed(session)
     event["data"]["object"]["id"] = "cs_test_forged"
-    # The re-read of an unknown session fails: Stripe is asked to deliver again later.
-    assert post_event(client, event).status_code == 503
+    # The provider has no such session: asking again cannot help, so the delivery is
+    # acknowledged (no retry storm) and kept on record as ignored.
+    response = post_event(client, event)
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "ignored"
+    _nothing_changed(shop)
+    [delivery] = deliveries(session)
+    assert delivery.outcome is DeliveryOutcome.IGNORED
+    assert "cs_test_forged" in delivery.detail
+
+
+def _post_signed(client: TestClient, body: bytes) -> Any:
+    header = ev.signature_header(body, "whsec_test_0123456789abcdef")
+    return client.post("/api/v1/webhooks/stripe", content=body,
+                       headers={"Stripe-Signature": header})  # fmt: skip
+
+
+@pytest.mark.parametrize("body", [b"[]", b"[1, 2]", b"42", b"null", b'"text"', b"{}"])
+def test_a_signed_body_that_is_not_an_event_object_is_a_400(shop: Shop, body: bytes) -> None:
+    client, session, _purchase, _ = shop
+    response = _post_signed(client, body)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "webhook_rejected"
+    _nothing_changed(shop)
+    assert deliveries(session)[-1].outcome is DeliveryOutcome.REJECTED
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("created", 1e30), ("created", 10**30), ("created", -5), ("created", "yesterday"),
+    ("id", ""), ("id", "evt\u0000x"), ("type", 7), ("livemode", "no"),
+])  # fmt: skip
+def test_a_signed_event_with_fields_out_of_bounds_is_a_400(
+    shop: Shop, field: str, value: object
+) -> None:
+    client, session, purchase, _ = shop
+    purchase.mark_paid(session)
+    event = purchase.completed(session)
+    event[field] = value
+    response = _post_signed(client, json.dumps(event).encode())
+    assert response.status_code == 400, response.text
+    _nothing_changed(shop)
+
+
+@pytest.mark.parametrize("obj", [[], [1], "cs_test", None, 5])
+def test_a_signed_event_whose_object_is_not_an_object_is_a_400(shop: Shop, obj: object) -> None:
+    client, session, purchase, _ = shop
+    purchase.mark_paid(session)
+    event = purchase.completed(session)
+    event["data"]["object"] = obj
+    assert _post_signed(client, json.dumps(event).encode()).status_code == 400
+    _nothing_changed(shop)
+
+
+def test_text_postgresql_cannot_store_in_a_signed_event_is_a_400(shop: Shop) -> None:
+    client, session, purchase, _ = shop
+    purchase.mark_paid(session)
+    event = purchase.completed(session)
+    event["data"]["object"]["metadata"]["note"] = "a\u0000b"
+    assert _post_signed(client, json.dumps(event).encode()).status_code == 400
     _nothing_changed(shop)
 
 
