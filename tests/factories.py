@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from lmsdesk.contracts.common import Role
 from lmsdesk_server.db.models import Course, User, UserRole
 from lmsdesk_server.repositories.partitions import bump_partition
+from lmsdesk_server.security.emails import email_skeleton
 from lmsdesk_server.security.passwords import hash_password
 
 DEFAULT_PASSWORD = "correct horse battery"
@@ -23,8 +24,10 @@ def make_user(
     roles: tuple[Role, ...] = (Role.STUDENT,),
     **fields: Any,
 ) -> User:
+    email = email or f"user-{uuid.uuid4().hex[:8]}@example.com"
     user = User(
-        email=email or f"user-{uuid.uuid4().hex[:8]}@example.com",
+        email=email,
+        email_skeleton=email_skeleton(email),
         password_hash=hash_password(password),
         full_name=fields.pop("full_name", "Test User"),
         **fields,

@@ -42,7 +42,7 @@ def refresh(body: RefreshRequest, accounts: AccountServiceDep) -> TokenPair:
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT, responses=_errors)
 def logout(body: LogoutRequest, accounts: AccountServiceDep) -> Response:
-    accounts.logout(body.refresh_token)
+    accounts.logout(body.refresh_token, everywhere=body.everywhere)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

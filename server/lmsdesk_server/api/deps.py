@@ -83,7 +83,7 @@ def actor_from_bearer(
             "Your access token has expired." if exc.reason == "token_expired" else "Invalid token."
         )
         raise ApiError(401, exc.reason, message, headers={"WWW-Authenticate": "Bearer"}) from exc
-    return accounts.actor_for(claims.user_id)
+    return accounts.actor_for(claims.user_id, claims.session_id)
 
 
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]

@@ -45,15 +45,16 @@ def media(
     session: SessionDep,
     credentials: BearerDep,
     u: Annotated[uuid.UUID | None, Query(description="signed link: user")] = None,
+    f: Annotated[uuid.UUID | None, Query(description="signed link: sign-in")] = None,
     e: Annotated[int | None, Query(description="signed link: expiry (Unix time)")] = None,
     s: Annotated[str | None, Query(max_length=100, description="signed link: signature")] = None,
 ) -> FileResponse:
     if s is not None:
-        if u is None or e is None or not context.media_links.verify(asset_id, u, e, s):
+        if u is None or e is None or not context.media_links.verify(asset_id, u, f, e, s):
             raise ApiError(
                 403, "link_expired", "This media link has expired; open the lesson again."
             )
-        actor = accounts.actor_for(u)
+        actor = accounts.actor_for(u, f)
     else:
         actor = actor_from_bearer(context, accounts, credentials)
     asset = MediaAccess(session, context.settings.media_dir).readable(actor, asset_id)

@@ -45,11 +45,15 @@ class DeviceRepository:
         return {r.seq: r for r in self._session.scalars(stmt)}
 
     def results_for_mutations(
-        self, mutation_ids: list[uuid.UUID]
+        self, user_id: uuid.UUID, mutation_ids: list[uuid.UUID]
     ) -> dict[uuid.UUID, MutationResult]:
+        """This user's stored results for these mutation ids (from any of their devices): a
+        mutation id is unique per user, so another account's id is never found here."""
         if not mutation_ids:
             return {}
-        stmt = select(MutationResult).where(MutationResult.mutation_id.in_(mutation_ids))
+        stmt = select(MutationResult).where(
+            MutationResult.user_id == user_id, MutationResult.mutation_id.in_(mutation_ids)
+        )
         return {r.mutation_id: r for r in self._session.scalars(stmt)}
 
     def add_results(self, results: list[dict[str, object]]) -> None:

@@ -26,6 +26,18 @@ class RefreshTokenRepository:
         stmt = select(RefreshToken).where(RefreshToken.token_hash == token_hash).with_for_update()
         return self._session.scalars(stmt).one_or_none()
 
+    def by_id_for_update(self, token_id: uuid.UUID) -> RefreshToken | None:
+        return self._session.get(RefreshToken, token_id, with_for_update=True)
+
+    def revoke_user(self, user_id: uuid.UUID, at: datetime) -> int:
+        """Every sign-in of the user: sign-out everywhere, a password reset, a suspension."""
+        stmt = (
+            update(RefreshToken)
+            .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+        return self._session.execute(stmt).rowcount  # type: ignore[attr-defined,no-any-return]
+
     def revoke_family(self, family_id: uuid.UUID, at: datetime) -> int:
         stmt = (
             update(RefreshToken)

@@ -4,17 +4,31 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, String, cast, func, select, true
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.common import Role
-from lmsdesk_server.db.models import User, UserRole
+from lmsdesk_server.db.models import RefreshToken, User, UserRole
+from lmsdesk_server.security.emails import canonical_email
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    return canonical_email(email)
+
+
+@dataclass(frozen=True)
+class RequestUser:
+    """What every authenticated request needs to know about its user, read in one statement."""
+
+    id: uuid.UUID
+    email: str
+    is_active: bool
+    roles: list[Role]
+    #: The sign-in the access token belongs to is still open (not signed out, not revoked).
+    session_open: bool
 
 
 class UserRepository:
@@ -24,6 +38,49 @@ class UserRepository:
     def by_email(self, email: str) -> User | None:
         stmt = select(User).where(func.lower(User.email) == normalise_email(email))
         return self._session.scalars(stmt).one_or_none()
+
+    def request_user(self, user_id: uuid.UUID, session_id: uuid.UUID | None) -> RequestUser | None:
+        """The user with their roles and, when a session is named, whether it is still open:
+        one statement per request (a no-op sync must stay cheap)."""
+        roles = (
+            select(func.array_agg(cast(UserRole.role, String)))
+            .where(UserRole.user_id == User.id)
+            .scalar_subquery()
+        )
+        session_open: ColumnElement[bool]
+        if session_id is None:
+            session_open = true()
+        else:
+            session_open = (
+                select(RefreshToken.id)
+                .where(
+                    RefreshToken.family_id == session_id,
+                    RefreshToken.user_id == User.id,
+                    RefreshToken.revoked_at.is_(None),
+                )
+                .exists()
+            )
+        row = self._session.execute(
+            select(User.id, User.email, User.is_active, roles, session_open).where(
+                User.id == user_id
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        user_id, email, active, role_names, is_open = row
+        return RequestUser(
+            user_id, email, active, sorted(Role(r) for r in role_names or []), bool(is_open)
+        )
+
+    def lock_email_key(self, skeleton: str) -> None:
+        """Serialise registrations of look-alike addresses until this transaction ends, so two
+        at once cannot both find the other absent."""
+        key = func.hashtextextended(f"email:{skeleton}", 0)
+        self._session.execute(select(func.pg_advisory_xact_lock(key)))
+
+    def has_look_alike(self, skeleton: str) -> bool:
+        stmt = select(User.id).where(User.email_skeleton == skeleton).limit(1)
+        return self._session.scalar(stmt) is not None
 
     def by_id(self, user_id: uuid.UUID) -> User | None:
         return self._session.get(User, user_id)

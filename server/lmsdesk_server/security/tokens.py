@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -23,6 +25,9 @@ class InvalidAccessToken(Exception):
 @dataclass(frozen=True)
 class AccessClaims:
     user_id: uuid.UUID
+    #: The sign-in (refresh token family) the token was issued to: checked on every request,
+    #: so signing out, everywhere or of this session, stops the token at once.
+    session_id: uuid.UUID
     expires_at: datetime
 
 
@@ -30,11 +35,24 @@ class AccessTokens:
     def __init__(self, secret: str, lifetime: timedelta) -> None:
         self._secret = secret
         self.lifetime = lifetime
+        self._rotation_key = hmac.new(
+            secret.encode(), b"lmsdesk refresh rotation", hashlib.sha256
+        ).digest()
 
-    def issue(self, user_id: uuid.UUID, *, now: datetime | None = None) -> str:
+    def successor_of(self, refresh_token: str) -> str:
+        """The refresh token that replaces this one at rotation. Derived, not random, so a client
+        whose answer to a refresh was lost can present the old token again and receive the very
+        same successor (within the grace period) without the server ever storing a token."""
+        digest = hmac.new(self._rotation_key, refresh_token.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+    def issue(
+        self, user_id: uuid.UUID, session_id: uuid.UUID, *, now: datetime | None = None
+    ) -> str:
         issued = now or datetime.now(UTC)
         claims = {
             "sub": str(user_id),
+            "sid": str(session_id),
             "iss": ISSUER,
             "typ": "access",
             "iat": issued,
@@ -50,7 +68,7 @@ class AccessTokens:
                 self._secret,
                 algorithms=[ALGORITHM],
                 issuer=ISSUER,
-                options={"require": ["sub", "exp", "iat", "iss"]},
+                options={"require": ["sub", "sid", "exp", "iat", "iss"]},
             )
         except jwt.ExpiredSignatureError as exc:
             raise InvalidAccessToken("token_expired") from exc
@@ -60,9 +78,12 @@ class AccessTokens:
             raise InvalidAccessToken("token_invalid")
         try:
             user_id = uuid.UUID(claims["sub"])
-        except ValueError as exc:
+            session_id = uuid.UUID(claims["sid"])
+            # A well-signed token can still carry an `exp` no calendar holds (year 33658).
+            expires_at = datetime.fromtimestamp(claims["exp"], UTC)
+        except (ValueError, TypeError, AttributeError, OverflowError, OSError) as exc:
             raise InvalidAccessToken("token_invalid") from exc
-        return AccessClaims(user_id=user_id, expires_at=datetime.fromtimestamp(claims["exp"], UTC))
+        return AccessClaims(user_id=user_id, session_id=session_id, expires_at=expires_at)
 
 
 def new_refresh_token() -> str:

@@ -18,9 +18,15 @@ from lmsdesk_server.db.models import RefreshToken, User
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.repositories.refresh_tokens import RefreshTokenRepository
 from lmsdesk_server.repositories.users import UserRepository, normalise_email
+from lmsdesk_server.security.emails import email_skeleton
 from lmsdesk_server.security.passwords import hash_password, needs_rehash, verify_password
 from lmsdesk_server.security.rate_limit import LoginThrottle
 from lmsdesk_server.security.tokens import AccessTokens, new_refresh_token, refresh_token_hash
+
+#: A rotated refresh token presented again this soon after its rotation gets the same successor
+#: back: the answer to the first refresh was lost (a dropped connection, a kill), nothing was
+#: stolen. Later, the same presentation means two holders, and the whole family is revoked.
+REUSE_GRACE = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,8 @@ class Actor:
     id: uuid.UUID
     email: str
     roles: frozenset[Role]
+    #: The sign-in (refresh token family) of the access token; None for signed media links.
+    session_id: uuid.UUID | None = None
 
     def has(self, role: Role) -> bool:
         return role in self.roles
@@ -62,10 +70,22 @@ class AccountService:
 
     # ------------------------------------------------------------------ accounts
     def create_user(self, *, email: str, password: str, full_name: str, roles: set[Role]) -> User:
+        skeleton = email_skeleton(email)
+        self._users.lock_email_key(skeleton)
         if self._users.by_email(email) is not None:
             raise ApiError(409, "email_taken", "An account with this email already exists.")
+        if self._users.has_look_alike(skeleton):
+            raise ApiError(
+                409,
+                "email_look_alike",
+                "An account with an address that looks the same as this one already exists. "
+                "If it is yours, sign in with it; otherwise use another address.",
+            )
         user = User(
-            email=normalise_email(email), password_hash=hash_password(password), full_name=full_name
+            email=normalise_email(email),
+            email_skeleton=skeleton,
+            password_hash=hash_password(password),
+            full_name=full_name,
         )
         try:
             with self._session.begin_nested():
@@ -99,13 +119,17 @@ class AccountService:
             email_verified_at=user.email_verified_at,
         )
 
-    def actor_for(self, user_id: uuid.UUID) -> Actor:
-        user = self._users.by_id(user_id)
-        if user is None or not user.is_active:
+    def actor_for(self, user_id: uuid.UUID, session_id: uuid.UUID | None) -> Actor:
+        """The request's user, refused from the first request after a suspension or a sign-out
+        (of this session, or everywhere): never 15 minutes later, when the token expires."""
+        user = self._users.request_user(user_id, session_id)
+        if user is None or not user.is_active or not user.session_open:
             raise _unauthorized(
                 "not_authenticated", "Your session is no longer valid. Sign in again."
             )
-        return Actor(id=user.id, email=user.email, roles=frozenset(self._users.roles_of(user.id)))
+        return Actor(
+            id=user.id, email=user.email, roles=frozenset(user.roles), session_id=session_id
+        )
 
     # ------------------------------------------------------------------ sessions
     def login(self, request: LoginRequest, *, client_address: str) -> TokenPair:
@@ -142,6 +166,9 @@ class AccountService:
             raise _unauthorized("refresh_invalid", "Your session has ended. Sign in again.")
         if row.revoked_at is not None:
             if row.replaced_by is not None:
+                again = self._successor_again(row, presented, now)
+                if again is not None:
+                    return again
                 # A rotated token came back: someone holds a copy. End every session of the family.
                 self._tokens.revoke_family(row.family_id, now)
                 raise _unauthorized(
@@ -150,36 +177,74 @@ class AccountService:
             raise _unauthorized("refresh_revoked", "Your session has ended. Sign in again.")
         if row.expires_at <= now:
             raise _unauthorized("refresh_expired", "Your session has expired. Sign in again.")
+        self._require_active(row, now)
+        pair, new_row = self._issue_with_row(
+            row.user_id,
+            family_id=row.family_id,
+            device_name=row.device_name,
+            now=now,
+            refresh=self._access.successor_of(presented),
+        )
+        row.revoked_at = now
+        row.replaced_by = new_row.id
+        return pair
+
+    def _successor_again(
+        self, row: RefreshToken, presented: str, now: datetime
+    ) -> TokenPair | None:
+        """The pair a rotation already answered, when its answer was evidently lost: the same
+        token again within the grace period, and its successor never used."""
+        if row.revoked_at is None or row.replaced_by is None or now - row.revoked_at > REUSE_GRACE:
+            return None
+        successor = self._tokens.by_id_for_update(row.replaced_by)
+        token = self._access.successor_of(presented)
+        if successor is None or successor.revoked_at is not None:
+            return None
+        if successor.token_hash != refresh_token_hash(token):
+            return None
+        self._require_active(row, now)
+        return self._pair(row.user_id, row.family_id, token, now)
+
+    def _require_active(self, row: RefreshToken, now: datetime) -> None:
         user = self._users.by_id(row.user_id)
         if user is None or not user.is_active:
             self._tokens.revoke_family(row.family_id, now)
             raise _unauthorized(
                 "refresh_invalid", "Your session has ended. Sign in again.", keep_changes=True
             )
-        pair, new_row = self._issue_with_row(
-            row.user_id, family_id=row.family_id, device_name=row.device_name, now=now
-        )
-        row.revoked_at = now
-        row.replaced_by = new_row.id
-        return pair
 
-    def logout(self, presented: str) -> None:
-        """Ends this sign-in (the token's family). Unknown tokens are ignored: idempotent."""
+    def logout(self, presented: str, *, everywhere: bool = False) -> None:
+        """Ends this sign-in (the token's family), or every sign-in of its user. Unknown tokens
+        are ignored: idempotent. Access tokens of an ended sign-in stop at the next request."""
         row = self._tokens.by_hash_for_update(refresh_token_hash(presented))
-        if row is not None:
-            self._tokens.revoke_family(row.family_id, datetime.now(UTC))
+        if row is None:
+            return
+        now = datetime.now(UTC)
+        if everywhere:
+            self._tokens.revoke_user(row.user_id, now)
+        else:
+            self._tokens.revoke_family(row.family_id, now)
 
     def _issue(
         self, user_id: uuid.UUID, *, family_id: uuid.UUID, device_name: str, now: datetime
     ) -> TokenPair:
-        return self._issue_with_row(user_id, family_id=family_id, device_name=device_name, now=now)[
-            0
-        ]
+        return self._issue_with_row(
+            user_id,
+            family_id=family_id,
+            device_name=device_name,
+            now=now,
+            refresh=new_refresh_token(),
+        )[0]
 
     def _issue_with_row(
-        self, user_id: uuid.UUID, *, family_id: uuid.UUID, device_name: str, now: datetime
+        self,
+        user_id: uuid.UUID,
+        *,
+        family_id: uuid.UUID,
+        device_name: str,
+        now: datetime,
+        refresh: str,
     ) -> tuple[TokenPair, RefreshToken]:
-        refresh = new_refresh_token()
         row = self._tokens.add(
             RefreshToken(
                 token_hash=refresh_token_hash(refresh),
@@ -189,9 +254,13 @@ class AccountService:
                 expires_at=now + self._refresh_lifetime,
             )
         )
-        pair = TokenPair(
-            access_token=self._access.issue(user_id, now=now),
+        return self._pair(user_id, family_id, refresh, now), row
+
+    def _pair(
+        self, user_id: uuid.UUID, family_id: uuid.UUID, refresh: str, now: datetime
+    ) -> TokenPair:
+        return TokenPair(
+            access_token=self._access.issue(user_id, family_id, now=now),
             refresh_token=refresh,
             expires_in=int(self._access.lifetime.total_seconds()),
         )
-        return pair, row

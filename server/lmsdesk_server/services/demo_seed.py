@@ -30,6 +30,7 @@ from lmsdesk_server.db.models import (
 )
 from lmsdesk_server.repositories.partitions import CATALOG_PARTITION, draft_partition, stamp
 from lmsdesk_server.repositories.users import UserRepository
+from lmsdesk_server.security.emails import email_skeleton
 from lmsdesk_server.security.passwords import hash_password
 from lmsdesk_server.services.demo_content import (
     DEMO_CATEGORIES,
@@ -88,6 +89,7 @@ class DemoSeeder:
                 User(
                     id=demo_id(spec["email"]),
                     email=spec["email"],
+                    email_skeleton=email_skeleton(spec["email"]),
                     password_hash=hash_password(DEMO_PASSWORD),
                     full_name=spec["full_name"],
                     email_verified_at=datetime.now(UTC),

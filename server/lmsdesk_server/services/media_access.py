@@ -44,13 +44,22 @@ class LinkSigner:
     def __init__(self, key: bytes) -> None:
         self._key = key
 
-    def sign(self, asset_id: uuid.UUID, user_id: uuid.UUID, expires: int) -> str:
-        message = f"media:{asset_id}:{user_id}:{expires}".encode()
+    def sign(
+        self, asset_id: uuid.UUID, user_id: uuid.UUID, session_id: uuid.UUID | None, expires: int
+    ) -> str:
+        message = f"media:{asset_id}:{user_id}:{session_id or ''}:{expires}".encode()
         digest = hmac.new(self._key, message, hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
-    def verify(self, asset_id: uuid.UUID, user_id: uuid.UUID, expires: int, signature: str) -> bool:
-        expected = self.sign(asset_id, user_id, expires)
+    def verify(
+        self,
+        asset_id: uuid.UUID,
+        user_id: uuid.UUID,
+        session_id: uuid.UUID | None,
+        expires: int,
+        signature: str,
+    ) -> bool:
+        expected = self.sign(asset_id, user_id, session_id, expires)
         # As bytes: compare_digest refuses non-ASCII text, and a forged link may hold any.
         same = hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace"))
         return same and expires > datetime.now(UTC).timestamp()
@@ -87,9 +96,12 @@ class MediaAccess:
         self.readable(actor, asset_id)
         expires_at = datetime.now(UTC).replace(microsecond=0) + LINK_LIFETIME
         expires = int(expires_at.timestamp())
-        query = urlencode(
-            {"u": str(actor.id), "e": expires, "s": signer.sign(asset_id, actor.id, expires)}
-        )
+        # The link names the sign-in too: signing out (everywhere) ends its streams as well.
+        fields: dict[str, str | int] = {"u": str(actor.id)}
+        if actor.session_id is not None:
+            fields["f"] = str(actor.session_id)
+        fields |= {"e": expires, "s": signer.sign(asset_id, actor.id, actor.session_id, expires)}
+        query = urlencode(fields)
         url = f"{public_url.rstrip('/')}/api/v1/media/{asset_id}?{query}"
         return MediaLink(url=url, expires_at=expires_at)
 

@@ -64,7 +64,7 @@ def push(session: Session, actor: Actor, request: PushRequest) -> PushResponse:
         last_seq=device.last_seq,
         stored=devices.stored_results(device.device_id, [m.seq for m in mutations
                                                          if m.seq <= seen]),
-        replayed=devices.results_for_mutations([m.mutation_id for m in fresh]),
+        replayed=devices.results_for_mutations(actor.id, [m.mutation_id for m in fresh]),
     )  # fmt: skip
     _prefetch(session, actor, fresh)
     try:
@@ -125,7 +125,7 @@ class _Batch:
             result = _apply(self.session, self.actor, self.device_id, mutation, self.now,
                             careful=careful)  # fmt: skip
             to_store.append(
-                {"device_id": self.device_id, "seq": mutation.seq,
+                {"device_id": self.device_id, "seq": mutation.seq, "user_id": self.actor.id,
                  "mutation_id": mutation.mutation_id, "status": result.status,
                  "result": ({"reason": result.reason, "row": result.row}
                             if result.reason or result.row else None),

@@ -34,6 +34,8 @@ class RefreshRequest(WireModel):
 
 class LogoutRequest(WireModel):
     refresh_token: OpaqueToken
+    #: End every sign-in of the account (all devices), not only this one.
+    everywhere: bool = False
 
 
 class TokenPair(WireModel):

@@ -38,8 +38,12 @@ def make_service(
             return ApiClient(url if reachable else dead_url(), http)
 
         tokens: TokenStore = KeyringTokenStore(memory_keyring)
-        return SessionService(data_dir=tmp_path / "client", api_for=api_for,
-                              token_store=lambda: tokens, device_name="test laptop")  # fmt: skip
+        return SessionService(
+            data_dir=tmp_path / "client",
+            api_for=api_for,
+            token_store=lambda: tokens,
+            device_name="test laptop",
+        )
 
     return build
 
@@ -202,3 +206,23 @@ def test_concurrent_expiry_refreshes_once(
     assert errors == []
     assert results == [email] * 4
     assert api.me(auth._access_token or "").email == email  # the family is still alive
+
+
+def test_a_refresh_whose_answer_was_lost_does_not_sign_the_user_out(
+    live_server: LiveServer,
+    make_service: ServiceFactory,
+    memory_keyring: MemoryKeyring,
+    http: httpx.Client,
+) -> None:
+    """The server rotated the token, the laptop never heard (the connection dropped, the app was
+    killed): at the next start it presents the old token again and carries on signed in."""
+    email = live_server.create_user(Role.STUDENT)
+    make_service().sign_in(live_server.url, email, PASSWORD)
+    (key,) = memory_keyring.passwords
+    held = memory_keyring.passwords[key]
+    ApiClient(live_server.url, http).refresh(held)  # the answer that never arrived
+
+    snapshot = make_service().resume()
+    assert snapshot is not None
+    assert snapshot.online
+    assert memory_keyring.passwords[key] != held, "the successor replaced the old token"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -14,6 +15,7 @@ from lmsdesk.contracts.common import Role
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.db.models import RefreshToken, User
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.server.conftest import TEST_JWT_SECRET
 
 API = "/api/v1"
 
@@ -55,11 +57,16 @@ def test_me_with_tampered_token_is_401(client: TestClient, session: Session) -> 
 def test_token_signed_with_another_secret_is_401(client: TestClient, session: Session) -> None:
     user = make_user(session)
     forged = jwt.encode(
-        {"sub": str(user.id), "iss": "lmsdesk", "typ": "access",
-         "iat": datetime.now(UTC), "exp": datetime.now(UTC) + timedelta(minutes=5)},
+        {
+            "sub": str(user.id),
+            "iss": "lmsdesk",
+            "typ": "access",
+            "iat": datetime.now(UTC),
+            "exp": datetime.now(UTC) + timedelta(minutes=5),
+        },
         "not-the-server-secret-but-long-enough-for-hs256",
         algorithm="HS256",
-    )  # fmt: skip
+    )
     assert client.get(f"{API}/me", headers=bearer(forged)).status_code == 401
 
 
@@ -67,7 +74,10 @@ def test_expired_access_token_is_401(
     client: TestClient, session: Session, context: ServerContext
 ) -> None:
     user = make_user(session)
-    stale = context.access_tokens.issue(user.id, now=datetime.now(UTC) - timedelta(minutes=16))
+    session_id = uuid.uuid4()
+    stale = context.access_tokens.issue(
+        user.id, session_id, now=datetime.now(UTC) - timedelta(minutes=16)
+    )
     response = client.get(f"{API}/me", headers=bearer(stale))
     assert response.status_code == 401
     assert error_code(response) == "token_expired"
@@ -126,15 +136,72 @@ def test_register_refuses_a_duplicate_email_in_any_case(
 
 
 @pytest.mark.parametrize(
+    ("look_alike", "status", "code"),
+    [
+        ("ѕtudent.one@example.com", 409, "email_look_alike"),  # Cyrillic dze
+        ("student.one@exаmple.com", 409, "email_look_alike"),  # Cyrillic a in the domain
+        ("stu\u0301dent.one@example.com", 409, "email_look_alike"),  # a combining accent
+        ("stu\u0501ent.one@example.com", 409, "email_look_alike"),  # Cyrillic komi de
+        ("ｓｔｕｄｅｎｔ.one@example.com", 409, "email_taken"),  # fullwidth: NFKC makes it the same
+        ("Student.One@EXAMPLE.com", 409, "email_taken"),
+        ("stud\u200bent.one@example.com", 422, "validation_error"),  # an invisible space
+    ],
+)
+def test_a_look_alike_of_an_existing_email_is_refused_and_changes_nothing(
+    client: TestClient, session: Session, look_alike: str, status: int, code: str
+) -> None:
+    client.post(
+        f"{API}/auth/register",
+        json={"email": "student.one@example.com", "password": "long enough pw", "full_name": "A"},
+    )
+    before = session.scalar(select(func.count()).select_from(User))
+    response = client.post(
+        f"{API}/auth/register",
+        json={"email": look_alike, "password": "long enough pw", "full_name": "Impostor"},
+    )
+    assert response.status_code == status, response.text
+    assert error_code(response) == code
+    assert "looks the same" in response.json()["error"]["message"] or code != "email_look_alike"
+    assert session.scalar(select(func.count()).select_from(User)) == before
+
+
+def test_emails_are_stored_nfkc_normalised_and_sign_in_either_way(client: TestClient) -> None:
+    response = client.post(
+        f"{API}/auth/register",
+        json={"email": "ﬁnn@example.com", "password": "long enough pw", "full_name": "Finn"},
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["email"] == "finn@example.com"
+    for typed in ("finn@example.com", "ﬁnn@example.com", "ＦＩＮＮ@example.com"):
+        login(client, typed, "long enough pw")
+
+
+def test_a_different_address_is_not_a_look_alike(client: TestClient) -> None:
+    for email in ("sam@example.com", "pam@example.com", "sam2@example.com"):
+        response = client.post(
+            f"{API}/auth/register",
+            json={"email": email, "password": "long enough pw", "full_name": "S"},
+        )
+        assert response.status_code == 201, (email, response.text)
+
+
+@pytest.mark.parametrize(
     ("body", "field"),
     [
         ({"email": "not-an-email", "password": "long enough pw", "full_name": "X"}, "email"),
         ({"email": "a@example.com", "password": "short", "full_name": "X"}, "password"),
         ({"email": "a@example.com", "password": "long enough pw", "full_name": "  "}, "full_name"),
-        ({"email": "a@example.com", "password": "long enough pw", "full_name": "X",
-          "roles": ["admin"]}, "roles"),
+        (
+            {
+                "email": "a@example.com",
+                "password": "long enough pw",
+                "full_name": "X",
+                "roles": ["admin"],
+            },
+            "roles",
+        ),
     ],
-)  # fmt: skip
+)
 def test_register_refuses_bad_input_and_changes_nothing(
     client: TestClient, session: Session, body: dict[str, object], field: str
 ) -> None:
@@ -211,19 +278,67 @@ def test_refresh_rotates_the_token(client: TestClient, session: Session) -> None
     assert client.get(f"{API}/me", headers=bearer(second["access_token"])).status_code == 200
 
 
-def test_reusing_a_rotated_token_revokes_the_whole_family(
+def _rotate(client: TestClient, refresh: str) -> dict[str, str]:
+    response = client.post(f"{API}/auth/refresh", json={"refresh_token": refresh})
+    assert response.status_code == 200, response.text
+    body: dict[str, str] = response.json()
+    return body
+
+
+def _age_rotation(session: Session, user: User, seconds: int) -> None:
+    """Move the rotations of this user's tokens `seconds` into the past."""
+    for row in session.scalars(select(RefreshToken).where(RefreshToken.user_id == user.id)):
+        if row.revoked_at is not None:
+            row.revoked_at -= timedelta(seconds=seconds)
+    session.flush()
+
+
+def test_a_refresh_whose_answer_was_lost_gets_the_same_successor_again(
+    client: TestClient, session: Session
+) -> None:
+    # The server rotated the token, and the answer never reached the laptop (a dropped
+    # connection, a kill): the laptop still holds the old token and presents it again.
+    user = make_user(session)
+    old = login(client, user.email)["refresh_token"]
+    lost = _rotate(client, old)
+    again = _rotate(client, old)
+    assert again["refresh_token"] == lost["refresh_token"]
+    assert client.get(f"{API}/me", headers=bearer(again["access_token"])).status_code == 200
+    # Nothing was revoked: the successor keeps working.
+    assert _rotate(client, again["refresh_token"])["refresh_token"] != again["refresh_token"]
+
+
+def test_reusing_a_rotated_token_after_the_grace_period_revokes_the_whole_family(
     client: TestClient, session: Session
 ) -> None:
     user = make_user(session)
-    old = login(client, user.email)["refresh_token"]
-    new = client.post(f"{API}/auth/refresh", json={"refresh_token": old}).json()["refresh_token"]
+    pair = login(client, user.email)
+    old = pair["refresh_token"]
+    new = _rotate(client, old)
+    _age_rotation(session, user, 31)
 
     reuse = client.post(f"{API}/auth/refresh", json={"refresh_token": old})
     assert reuse.status_code == 401
     assert error_code(reuse) == "refresh_reused"
-    # The legitimate holder of the newest token is signed out too: the family is burnt.
-    after = client.post(f"{API}/auth/refresh", json={"refresh_token": new})
+    # The legitimate holder of the newest token is signed out too: the family is burnt, and
+    # its access tokens stop at once.
+    after = client.post(f"{API}/auth/refresh", json={"refresh_token": new["refresh_token"]})
     assert after.status_code == 401
+    assert client.get(f"{API}/me", headers=bearer(new["access_token"])).status_code == 401
+
+
+def test_reusing_a_rotated_token_whose_successor_was_used_revokes_at_once(
+    client: TestClient, session: Session
+) -> None:
+    # Within the grace period, but the successor has been used: two holders, not a lost answer.
+    user = make_user(session)
+    old = login(client, user.email)["refresh_token"]
+    second = _rotate(client, old)
+    third = _rotate(client, second["refresh_token"])
+    reuse = client.post(f"{API}/auth/refresh", json={"refresh_token": old})
+    assert reuse.status_code == 401
+    assert error_code(reuse) == "refresh_reused"
+    assert client.get(f"{API}/me", headers=bearer(third["access_token"])).status_code == 401
 
 
 def test_reuse_does_not_touch_other_sign_ins(client: TestClient, session: Session) -> None:
@@ -258,6 +373,63 @@ def test_logout_ends_the_session(client: TestClient, session: Session) -> None:
     assert client.post(f"{API}/auth/refresh", json={"refresh_token": refresh}).status_code == 401
     # Logging out twice is harmless.
     assert client.post(f"{API}/auth/logout", json={"refresh_token": refresh}).status_code == 204
+
+
+def test_logout_stops_that_sign_ins_access_token_at_once(
+    client: TestClient, session: Session
+) -> None:
+    user = make_user(session)
+    laptop = login(client, user.email)
+    phone = login(client, user.email)
+    client.post(f"{API}/auth/logout", json={"refresh_token": laptop["refresh_token"]})
+    assert client.get(f"{API}/me", headers=bearer(laptop["access_token"])).status_code == 401
+    assert client.get(f"{API}/me", headers=bearer(phone["access_token"])).status_code == 200
+
+
+def test_sign_out_everywhere_ends_every_sign_in_and_its_access_tokens(
+    client: TestClient, session: Session
+) -> None:
+    user = make_user(session)
+    other = make_user(session)
+    laptop, phone = login(client, user.email), login(client, user.email)
+    bystander = login(client, other.email)
+    response = client.post(
+        f"{API}/auth/logout", json={"refresh_token": phone["refresh_token"], "everywhere": True}
+    )
+    assert response.status_code == 204
+    for pair in (laptop, phone):
+        assert client.get(f"{API}/me", headers=bearer(pair["access_token"])).status_code == 401
+        refresh = client.post(f"{API}/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+        assert refresh.status_code == 401
+    assert client.get(f"{API}/me", headers=bearer(bystander["access_token"])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"exp": 10**12},
+        {"exp": 1e30},
+        {"sid": "not-a-uuid"},
+        {"sid": 7},
+        {"sub": 12},
+    ],
+)
+def test_a_well_signed_token_with_impossible_claims_is_401_not_500(
+    client: TestClient, session: Session, claims: dict[str, object]
+) -> None:
+    user = make_user(session)
+    body = {
+        "sub": str(user.id),
+        "sid": str(uuid.uuid4()),
+        "iss": "lmsdesk",
+        "typ": "access",
+        "iat": int(datetime.now(UTC).timestamp()),
+        "exp": int(datetime.now(UTC).timestamp()) + 60,
+    } | claims
+    token = jwt.encode(body, TEST_JWT_SECRET, algorithm="HS256")
+    response = client.get(f"{API}/me", headers=bearer(token))
+    assert response.status_code == 401
+    assert error_code(response) == "token_invalid"
 
 
 def test_health_reports_version_and_database(client: TestClient) -> None:

@@ -155,7 +155,7 @@ def test_an_expired_link_is_refused(
     student = make_user(session, roles=(Role.STUDENT,))
     enroll(session, student, PAID)
     past = int(time.time()) - 1
-    signature = context.media_links.sign(workbook, student.id, past)
+    signature = context.media_links.sign(workbook, student.id, None, past)
     response = client.get(f"{API}/media/{workbook}?u={student.id}&e={past}&s={signature}")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "link_expired"

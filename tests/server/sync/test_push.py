@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import uuid
 
 import pytest
 from fastapi.testclient import TestClient
@@ -77,9 +78,12 @@ def test_a_rejected_mutation_does_not_block_the_ones_behind_it(
 
 
 def test_a_push_whose_commit_fails_is_never_acknowledged_and_applies_on_the_retry(
-    session: Session, student: User, device_for: DeviceFactory, context: ServerContext,
+    session: Session,
+    student: User,
+    device_for: DeviceFactory,
+    context: ServerContext,
     session_factory: sessionmaker[Session],
-) -> None:  # fmt: skip
+) -> None:
     """An "applied" answer makes the client drop the change from its outbox: it must only ever
     be sent for a change that is committed (FastAPI's default for a dependency with yield
     commits after the response has gone)."""
@@ -158,3 +162,39 @@ def test_a_device_id_cannot_be_borrowed_by_another_account(
         headers={"Authorization": f"Bearer {thief.token}"},
     )
     assert response.status_code == 403
+
+
+def test_a_mutation_id_another_account_used_is_never_that_accounts_change(
+    session: Session, student: User, device_for: DeviceFactory
+) -> None:
+    """A mutation's identity is its user's: user B reusing user A's mutation id gets B's own
+    change applied, and never A's row (their answers, their score) as a 'duplicate'."""
+    from datetime import UTC, datetime
+
+    from tests.factories import make_user
+    from tests.server.sync.helpers import FREE_QUIZ
+
+    enroll(session, student, FREE)
+    other = make_user(session)
+    enroll(session, other, FREE)
+    alice, bob = device_for(student), device_for(other)
+    secret = alice.mutation(
+        "quiz_attempt.submit@1",
+        attempt_id=uuid.uuid4(),
+        quiz_id=FREE_QUIZ,
+        started_at=datetime.now(UTC).isoformat(),
+        submitted_at=datetime.now(UTC).isoformat(),
+        answers={"q": "alice's private answer"},
+    )
+    assert alice.push(secret)["results"][0]["status"] == "applied"
+
+    copycat = bob.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=7)
+    copycat["mutation_id"] = secret["mutation_id"]
+    [result] = bob.push(copycat)["results"]
+    assert result["status"] == "applied"
+    assert "alice" not in str(result)
+    assert progress(session, other, FREE_TEXT).time_spent_seconds == 7
+    # Sent again, it is Bob's own change that is the duplicate.
+    copycat_again = dict(copycat, seq=copycat["seq"] + 1)
+    assert bob.push(copycat_again)["results"][0]["status"] == "duplicate"
+    assert progress(session, other, FREE_TEXT).time_spent_seconds == 7

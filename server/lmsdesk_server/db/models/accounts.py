@@ -22,6 +22,10 @@ class User(Base):
 
     id: Mapped[uuid.UUID] = uuid_pk()
     email: Mapped[str] = mapped_column(String(320))
+    #: The address's look-alike key (security.emails): one account per address a person would
+    #: read as the same. Not unique in the schema (accounts made before it may share one);
+    #: registration checks it under a lock.
+    email_skeleton: Mapped[str | None] = mapped_column(String(320), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(server_default="true")

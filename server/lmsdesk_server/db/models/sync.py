@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -51,12 +51,16 @@ class Device(Base):
 
 class MutationResult(Base):
     __tablename__ = "mutation_results"
+    # A mutation's identity is its user's: another account pushing the same id is a different
+    # change, never a duplicate of this one (and never shown this one's result).
+    __table_args__ = (UniqueConstraint("user_id", "mutation_id"),)
 
     device_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("devices.device_id", ondelete="CASCADE"), primary_key=True
     )
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    mutation_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    mutation_id: Mapped[uuid.UUID]
     status: Mapped[MutationStatus] = mapped_column(status_enum(MutationStatus, "mutation_status"))
     result: Mapped[Any] = mapped_column(JSONB, nullable=True)
     applied_at: Mapped[datetime] = now_default()
