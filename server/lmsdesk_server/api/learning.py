@@ -25,7 +25,7 @@ from lmsdesk_server.services import mutation_door
 
 router = APIRouter(tags=["learning"])
 _errors: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse} for code in (401, 403, 422)
+    code: {"model": ErrorResponse} for code in (401, 403, 409, 422)
 }
 Row = dict[str, Any]
 

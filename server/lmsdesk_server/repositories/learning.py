@@ -99,6 +99,12 @@ class LearningRepository:
     def attempt(self, attempt_id: uuid.UUID) -> QuizAttempt | None:
         return self._session.get(QuizAttempt, attempt_id)
 
+    def attempt_count(self, student_id: uuid.UUID, quiz_id: uuid.UUID) -> int:
+        stmt = select(func.count()).where(
+            QuizAttempt.student_id == student_id, QuizAttempt.quiz_id == quiz_id
+        )
+        return int(self._session.scalar(stmt) or 0)
+
     def next_attempt_number(self, student_id: uuid.UUID, quiz_id: uuid.UUID) -> int:
         stmt = select(func.coalesce(func.max(QuizAttempt.attempt_number), 0)).where(
             QuizAttempt.student_id == student_id, QuizAttempt.quiz_id == quiz_id

@@ -34,6 +34,21 @@ def bump_partition(session: Session, partition: str) -> int:
     return int(session.execute(_BUMP, {"partition": partition}).scalar_one())
 
 
+_LOCK = text(
+    "INSERT INTO partition_clocks (partition, version) VALUES (:partition, 0) "
+    "ON CONFLICT (partition) DO UPDATE SET version = partition_clocks.version "
+    "RETURNING version"
+)
+
+
+def lock_partition(session: Session, partition: str) -> None:
+    """Hold the partition's clock row until the transaction ends, without advancing it: a rule
+    that counts rows of the partition (a quiz's attempts) checks and writes with no other
+    writer in between. A push already holds its user's partition (pin_partition), so taking it
+    first here keeps one lock order for both doors."""
+    session.execute(_LOCK, {"partition": partition})
+
+
 _PINNED = "lmsdesk.pinned_versions"
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from lmsdesk.contracts.grading import GradableQuestion, grade
 from lmsdesk.contracts.sync import CompleteLessonArgs, SubmitQuizAttemptArgs
-from lmsdesk_server.db.models import QuizAttempt
+from lmsdesk_server.db.models import Quiz, QuizAttempt
 from lmsdesk_server.repositories.learning import LearningRepository
-from lmsdesk_server.repositories.partitions import stamp, user_partition
+from lmsdesk_server.repositories.partitions import lock_partition, stamp, user_partition
 from lmsdesk_server.services import progress
 from lmsdesk_server.services.mutation_base import MutationContext, MutationRejected
 from lmsdesk_server.services.serialize import row_dict
@@ -14,6 +16,9 @@ from lmsdesk_server.services.serialize import row_dict
 
 def submit(ctx: MutationContext, args: SubmitQuizAttemptArgs) -> dict[str, object]:
     repo = LearningRepository(ctx.session)
+    # A student's attempts are numbered and counted one writer at a time: two devices (or a
+    # device and a REST call) at once must not both find a last attempt left.
+    lock_partition(ctx.session, user_partition(ctx.actor.id))
     existing = repo.attempt(args.attempt_id)
     if existing is not None:
         if existing.student_id != ctx.actor.id:
@@ -23,8 +28,15 @@ def submit(ctx: MutationContext, args: SubmitQuizAttemptArgs) -> dict[str, objec
     if quiz is None:
         raise MutationRejected("That quiz no longer exists.")
     lesson = progress.learnable_lesson(repo, ctx.actor, quiz.lesson_id)
-    if args.submitted_at < args.started_at:
-        raise MutationRejected("The attempt ends before it starts.")
+    _check_times(ctx, quiz, args)
+    used = repo.attempt_count(ctx.actor.id, quiz.id)
+    if quiz.max_attempts and used >= quiz.max_attempts:
+        raise MutationRejected(
+            f"You had used all {quiz.max_attempts} attempts at this quiz (on this or another "
+            "computer), so this one was not counted.",
+            status=409,
+            code="attempts_exhausted",
+        )
     questions = [
         GradableQuestion(str(q.id), q.question_type, q.correct_answer, q.points)
         for q in repo.questions(quiz.id)
@@ -58,3 +70,40 @@ def submit(ctx: MutationContext, args: SubmitQuizAttemptArgs) -> dict[str, objec
             ),
         )  # fmt: skip
     return row_dict(attempt)
+
+
+#: Two clocks are compared: the student's computer's and the server's. A small difference is a
+#: clock, not a cheat (the same allowance as for the hybrid logical clock, DESIGN.md section 5).
+CLOCK_ALLOWANCE = timedelta(minutes=5)
+#: The time limit is counted from when the quiz was opened to when it was sent off; the minute
+#: covers the click and the app's own auto-submit (DESIGN.md section 11.3).
+TIME_LIMIT_GRACE = timedelta(seconds=60)
+
+
+def _check_times(ctx: MutationContext, quiz: Quiz, args: SubmitQuizAttemptArgs) -> None:
+    if args.submitted_at < args.started_at:
+        raise MutationRejected("The attempt ends before it starts.", status=422, code="bad_times")
+    if args.started_at > ctx.now + CLOCK_ALLOWANCE:
+        raise MutationRejected(
+            "The attempt says it started in the future; check this computer's date and time.",
+            status=422,
+            code="started_in_future",
+        )
+    if quiz.time_limit_seconds:
+        took = args.submitted_at - args.started_at
+        allowed = timedelta(seconds=quiz.time_limit_seconds) + TIME_LIMIT_GRACE
+        if took > allowed:
+            raise MutationRejected(
+                f"The attempt took {_duration(took)}, over the quiz's time limit of "
+                f"{_duration(timedelta(seconds=quiz.time_limit_seconds))}, so it was not counted.",
+                status=409,
+                code="over_time_limit",
+            )
+
+
+def _duration(span: timedelta) -> str:
+    minutes, seconds = divmod(int(span.total_seconds()), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"

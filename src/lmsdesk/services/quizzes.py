@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -19,11 +19,14 @@ from sqlalchemy.orm import Session
 from lmsdesk.contracts.enums import QuestionType
 from lmsdesk.contracts.grading import GradableQuestion, grade
 from lmsdesk.contracts.sync import SubmitQuizAttemptArgs
+from lmsdesk.local_db import outbox
 from lmsdesk.local_db.models.client import QuizDraft
 from lmsdesk.local_db.models.mirror import Lesson, Quiz, QuizAttempt, QuizQuestion
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.learning import authoring_preview
 from lmsdesk.services.session import SessionService
+
+SUBMIT_ATTEMPT = "quiz_attempt.submit@1"
 
 
 class QuizRefused(UserFacingError):
@@ -77,6 +80,9 @@ class QuizState:
     questions: tuple[Question, ...] | None
     answers: dict[str, Any]
     elapsed_seconds: float
+    #: Attempts made here that the server refused (its reason, for the student): the limit was
+    #: used up on another computer, the time limit was passed...
+    refused: tuple[str, ...] = ()
 
     @property
     def attempts_left(self) -> int | None:
@@ -138,18 +144,26 @@ class QuizService:
             if draft is None:
                 raise QuizRefused("This attempt was already submitted.")
             attempt_id, started_at = draft.attempt_id, draft.started_at
-        args = SubmitQuizAttemptArgs(quiz_id=quiz_id, attempt_id=attempt_id,
-                                     started_at=started_at, submitted_at=datetime.now(UTC),
-                                     answers=dict(answers))  # fmt: skip
         with store.reading() as session:
             quiz = _quiz(session, quiz_id)
+            limit = quiz.time_limit_seconds
+        submitted_at = datetime.now(UTC)
+        if limit:
+            # Time that ran out while the app was closed ended the attempt at the limit: its
+            # answers were all journaled before then (the server allows the limit plus 60 s).
+            submitted_at = min(submitted_at, started_at + timedelta(seconds=limit))
+        args = SubmitQuizAttemptArgs(
+            quiz_id=quiz_id, attempt_id=attempt_id, started_at=started_at,
+            submitted_at=submitted_at, answers=dict(answers),
+        )  # fmt: skip
+        with store.reading() as session:
             lesson = session.get(Lesson, quiz.lesson_id)
             current = self._session.current
             preview = lesson is not None and authoring_preview(
                 session, current.profile.user_id if current else None, lesson.course_id
             )
         if not preview:  # an instructor trying their own quiz: graded here, never recorded
-            engine.record("quiz_attempt.submit@1", args)
+            engine.record(SUBMIT_ATTEMPT, args)
         with store.transaction() as session:
             spent = session.get(QuizDraft, quiz_id)
             if spent is not None:
@@ -197,11 +211,16 @@ def _state(session: Session, quiz: Quiz, draft: QuizDraft | None) -> QuizState:
         # counts as used, so quitting never buys extra time.
         gap = (datetime.now(UTC) - draft.updated_at).total_seconds()
         elapsed = draft.elapsed_seconds + max(gap, 0.0)
+    refused = tuple(
+        m.last_error or "Refused by the server."
+        for m in outbox.failed(session)
+        if m.name == SUBMIT_ATTEMPT and m.args.get("quiz_id") == str(quiz.id)
+    )
     return QuizState(
         quiz_id=quiz.id, lesson_id=quiz.lesson_id, passing_percent=quiz.passing_percent,
         time_limit_seconds=quiz.time_limit_seconds, max_attempts=quiz.max_attempts,
         show_correct_answers=quiz.show_correct_answers, attempts=attempts, questions=questions,
-        answers=answers, elapsed_seconds=elapsed,
+        answers=answers, elapsed_seconds=elapsed, refused=refused,
     )  # fmt: skip
 
 

@@ -175,6 +175,7 @@ class QuizView(QStackedWidget):
             + ("" if a.graded_by_server else " (graded on this computer; the server confirms)")
             for a in state.attempts
         ]
+        lines += [f"An attempt made on this computer was not counted: {r}" for r in state.refused]
         self.history.setText("\n".join(lines) or "No attempts yet.")
         self.refusal.setText("")
         self.start.setText("Resume the quiz" if state.questions is not None else "Start the quiz")

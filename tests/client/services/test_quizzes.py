@@ -4,8 +4,10 @@ server's grade replaces it after sync, attempts are limited, questions shuffled.
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -15,16 +17,22 @@ from lmsdesk.services.purchases import PurchaseService
 from lmsdesk.services.quizzes import QuizRefused, QuizService, QuizState
 from lmsdesk.services.session import SessionService
 from lmsdesk.services.sync_overview import SyncService
+from lmsdesk.sync.api_client import ApiClient
+from lmsdesk.sync.token_store import KeyringTokenStore
 from lmsdesk_server.services.demo_seed import demo_id
+from tests.fakes import MemoryKeyring
+from tests.support.live_server import PASSWORD
 from tests.support.network import CuttableLink
 
 FREE = demo_id("course:offline-first-basics")
 QUIZ = demo_id("offline-first-basics:quizrow")
 QUIZ_LESSON = demo_id("offline-first-basics:quiz")
 RIGHT: dict[QuestionType, Any] = {
-    QuestionType.SINGLE_CHOICE: 1, QuestionType.MULTIPLE_CHOICE: [0, 1, 2],
-    QuestionType.TRUE_FALSE: False, QuestionType.SHORT_ANSWER: "  Computer ",
-}  # fmt: skip
+    QuestionType.SINGLE_CHOICE: 1,
+    QuestionType.MULTIPLE_CHOICE: [0, 1, 2],
+    QuestionType.TRUE_FALSE: False,
+    QuestionType.SHORT_ANSWER: "  Computer ",
+}
 
 
 @pytest.fixture
@@ -99,8 +107,48 @@ def test_a_failed_attempt_does_not_complete_and_attempts_run_out(
 def test_questions_are_shuffled_when_the_quiz_says_so(enrolled: SessionService) -> None:
     state = QuizService(enrolled, shuffle=random.Random(7)).start(QUIZ)
     assert state.questions is not None
-    authored = [QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE,
-                QuestionType.TRUE_FALSE, QuestionType.SHORT_ANSWER]  # fmt: skip
+    authored = [
+        QuestionType.SINGLE_CHOICE,
+        QuestionType.MULTIPLE_CHOICE,
+        QuestionType.TRUE_FALSE,
+        QuestionType.SHORT_ANSWER,
+    ]
     shown = [q.question_type for q in state.questions]
     assert sorted(shown) == sorted(authored)
     assert shown != authored
+
+
+def test_an_offline_attempt_past_the_limit_comes_back_refused_with_its_reason(
+    enrolled: SessionService,
+    link: CuttableLink,
+    tmp_path: Path,
+    http: httpx.Client,
+    memory_keyring: MemoryKeyring,
+) -> None:
+    """On the train, one attempt left as far as this laptop knows; meanwhile the desktop used
+    all three. The server refuses the laptop's attempt, and the laptop says why."""
+    quizzes = QuizService(enrolled)
+    state = quizzes.start(QUIZ)
+    link.cut()
+    quizzes.submit(QUIZ, _answers(state))
+    link.restore()
+
+    assert enrolled.current is not None
+    desktop = SessionService(
+        data_dir=tmp_path / "desktop",
+        api_for=lambda u: ApiClient(u, http),
+        token_store=lambda: KeyringTokenStore(memory_keyring),
+    )
+    desktop.sign_in(link.url, enrolled.current.profile.email, PASSWORD)
+    SyncService(desktop).sync()
+    for _ in range(3):
+        QuizService(desktop).submit(QUIZ, _answers(QuizService(desktop).start(QUIZ), wrong=True))
+    SyncService(desktop).sync()
+
+    SyncService(enrolled).sync()
+    after = quizzes.state(QUIZ)
+    assert [a.percent for a in after.attempts] == [0.0, 0.0, 0.0], "the desktop's three"
+    [reason] = after.refused
+    assert "all 3 attempts" in reason
+    assert desktop.store is not None
+    desktop.store.close()
