@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lmsdesk.contracts.common import ErrorDetail, ErrorResponse
@@ -100,17 +101,33 @@ def install_error_handlers(app: FastAPI) -> None:
         # A value PostgreSQL cannot hold (a NUL character in a query, a number out of range)
         # that validation let through: the request's fault, not the server's.
         _log.info("unstorable value on %s: %s", request.url.path, exc.orig)
-        return _render(422, "invalid_value", "A value in the request is out of range or "
-                       "contains characters the server cannot store.")  # fmt: skip
+        return _render(
+            422,
+            "invalid_value",
+            "A value in the request is out of range or "
+            "contains characters the server cannot store.",
+        )
 
     @app.exception_handler(OperationalError)
     async def _transient(request: Request, exc: OperationalError) -> JSONResponse:
         # The database went away or timed out: a bad moment, not bad input. Clients retry.
         _log.warning("database unavailable on %s: %s", request.url.path, exc.orig)
         return _render(
-            503, "database_unavailable", "The server's database is not available. Try again.",
+            503,
+            "database_unavailable",
+            "The server's database is not available. Try again.",
             headers={"Retry-After": "5"},
-        )  # fmt: skip
+        )
+
+    @app.exception_handler(PoolTimeout)
+    async def _no_connection(request: Request, exc: PoolTimeout) -> JSONResponse:
+        _log.warning("no database connection free for %s: %s", request.url.path, exc)
+        return _render(
+            503,
+            "server_busy",
+            "The server is busy. Try again in a few seconds.",
+            headers={"Retry-After": "5"},
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from lmsdesk import __version__
 from lmsdesk.contracts import API_PREFIX
+from lmsdesk_server.admission import AdmissionControl
 from lmsdesk_server.api import (
     auth,
     authoring,
@@ -35,6 +36,8 @@ def create_app(context: ServerContext) -> FastAPI:
     app.state.context = context
     install_error_handlers(app)
     app.add_middleware(BodyLimits)
+    # Outermost: a request turned away costs nothing but the 503.
+    app.add_middleware(AdmissionControl)
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(auth.router, prefix=API_PREFIX)
     app.include_router(sync.router, prefix=API_PREFIX)

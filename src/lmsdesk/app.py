@@ -140,7 +140,7 @@ def build(
     SyncPresenter(window=window, controller=sync, service=sync_service, tasks=tasks)
     controller.signed_in.connect(lambda _snapshot: sync.start())
     controller.signed_out.connect(sync.stop)
-    controller.reconnected.connect(sync.sync_now)
+    controller.reconnected.connect(sync.sync_if_allowed)
     window.check_connection_requested.connect(sync.sync_now)
     window.closing.connect(sync.stop)
     purchases = PurchaseController(

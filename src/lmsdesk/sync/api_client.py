@@ -33,7 +33,12 @@ class ApiFailure(Exception):
 
 
 class ServerUnreachable(ApiFailure):
-    """No answer (offline, DNS, refused, timed out) or a gateway/maintenance answer: retry later."""
+    """No answer (offline, DNS, refused, timed out) or a gateway/maintenance answer: retry later.
+    `retry_after` is the server's own advice in seconds, when it was too busy to answer."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class ApiRejected(ApiFailure):
@@ -202,7 +207,10 @@ class ApiClient:
                 # Our server itself answered: a service it depends on (the payment provider)
                 # failed, and its message says what to do.
                 raise self._rejection(response)
-            raise ServerUnreachable(f"The server at {self.base_url} is not available right now.")
+            raise ServerUnreachable(
+                f"The server at {self.base_url} is not available right now.",
+                retry_after=_retry_after(response),
+            )
         if response.is_error:
             raise self._rejection(response)
         return response
@@ -232,6 +240,20 @@ class ApiClient:
 
 class _OrderList(RootModel[list[OrderView]]):
     pass
+
+
+#: A server asking to be left alone for longer than this is down, not busy: retry as usual.
+_MAX_RETRY_AFTER = 600.0
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """The Retry-After header in seconds (the delay form; the date form is not used by our
+    server and is ignored)."""
+    try:
+        seconds = float(response.headers.get("retry-after", ""))
+    except ValueError:
+        return None
+    return min(seconds, _MAX_RETRY_AFTER) if seconds >= 0 else None
 
 
 def _is_error_body(response: httpx.Response) -> bool:

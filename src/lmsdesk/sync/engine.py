@@ -66,6 +66,8 @@ class SyncOutcome:
     failed: int = 0
     message: str | None = None
     revoked_courses: tuple[str, ...] = ()
+    #: The server was too busy and asked to be left alone this many seconds.
+    retry_after: float | None = None
 
 
 class SyncEngine:
@@ -114,7 +116,7 @@ class SyncEngine:
             pushed, rejected = self._push_all(report)
             pulled, pages, revoked = self._pull_all(report)
         except ServerUnreachable as exc:
-            return self._finish(started, SyncStatus.OFFLINE, str(exc))
+            return self._finish(started, SyncStatus.OFFLINE, str(exc), retry_after=exc.retry_after)
         except SessionEnded as exc:
             return self._finish(started, SyncStatus.SIGNED_OUT, str(exc))
         except ApiRejected as exc:
