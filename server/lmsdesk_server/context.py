@@ -16,6 +16,7 @@ from lmsdesk_server.payments.test_provider import TestProvider
 from lmsdesk_server.secrets_store import load_or_create_secret
 from lmsdesk_server.security.certificate_keys import CertificateSigner, load_or_create_signer
 from lmsdesk_server.security.rate_limit import LoginThrottle
+from lmsdesk_server.security.return_links import ReturnLinks, return_link_key
 from lmsdesk_server.security.tokens import AccessTokens
 from lmsdesk_server.services.media_access import LinkSigner, link_key
 from lmsdesk_server.services.sync_cursor import CursorCodec, cursor_key
@@ -33,6 +34,7 @@ class ServerContext:
     payments: PaymentProvider
     media_links: LinkSigner
     certificates: CertificateSigner
+    return_links: ReturnLinks
 
     @property
     def refresh_lifetime(self) -> timedelta:
@@ -85,4 +87,5 @@ class ServerContext:
             payments=payments,
             media_links=LinkSigner(link_key(jwt_secret)),
             certificates=load_or_create_signer(data_dir),
+            return_links=ReturnLinks(return_link_key(jwt_secret)),
         )

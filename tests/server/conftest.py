@@ -21,6 +21,7 @@ from lmsdesk_server.payments.provider import ProviderUnavailable
 from lmsdesk_server.payments.test_provider import TestProvider
 from lmsdesk_server.security.certificate_keys import load_or_create_signer
 from lmsdesk_server.security.rate_limit import LoginThrottle
+from lmsdesk_server.security.return_links import ReturnLinks, return_link_key
 from lmsdesk_server.security.tokens import AccessTokens
 from lmsdesk_server.services.media_access import LinkSigner, link_key
 from lmsdesk_server.services.payment_webhooks import PaymentWebhooks
@@ -88,6 +89,7 @@ def context(
         payments=provider,
         media_links=LinkSigner(link_key(TEST_JWT_SECRET)),
         certificates=load_or_create_signer(tmp_path / "server-data"),
+        return_links=ReturnLinks(return_link_key(TEST_JWT_SECRET)),
     )
 
 

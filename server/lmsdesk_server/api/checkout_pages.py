@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import uuid
 from html import escape
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from lmsdesk.contracts.enums import OrderStatus
@@ -87,7 +88,8 @@ def test_checkout_pay(session_id: str, context: ContextDep) -> RedirectResponse:
     if view is None:
         raise HTTPException(404)
     provider.pay(session_id)
-    return RedirectResponse(f"/checkout/success?order={view.order_id}", status_code=303)
+    success = context.return_links.success_url("", uuid.UUID(view.order_id))
+    return RedirectResponse(success, status_code=303)
 
 
 @router.post("/checkout/test/{session_id}/cancel")
@@ -95,11 +97,22 @@ def test_checkout_cancel(session_id: str, context: ContextDep) -> RedirectRespon
     view = _test_provider(context).page(session_id)
     if view is None:
         raise HTTPException(404)
-    return RedirectResponse(f"/checkout/cancel?order={view.order_id}", status_code=303)
+    cancel = context.return_links.cancel_url("", uuid.UUID(view.order_id))
+    return RedirectResponse(cancel, status_code=303)
+
+
+_Signature = Annotated[str | None, Query(max_length=100)]
+_NOT_VALID = "<h1>This link is not valid</h1><p>Return to LMSDesk: your purchases are there.</p>"
 
 
 @router.get("/checkout/success", response_class=HTMLResponse)
-def success_page(order: uuid.UUID, checkout: CheckoutDep) -> HTMLResponse:
+def success_page(
+    order: uuid.UUID, checkout: CheckoutDep, context: ContextDep, sig: _Signature = None
+) -> HTMLResponse:
+    # Without the signature of the link the provider returned to, a page shows and changes
+    # nothing: a bare order id is not a capability.
+    if not context.return_links.verify(order, sig):
+        return _page("Payment", _NOT_VALID, 404)
     try:
         view = checkout.order(order)
     except ApiError:
@@ -118,9 +131,13 @@ def success_page(order: uuid.UUID, checkout: CheckoutDep) -> HTMLResponse:
 
 
 @router.get("/checkout/cancel", response_class=HTMLResponse)
-def cancel_page(order: uuid.UUID, checkout: CheckoutDep) -> HTMLResponse:
+def cancel_page(
+    order: uuid.UUID, checkout: CheckoutDep, context: ContextDep, sig: _Signature = None
+) -> HTMLResponse:
     # Stripe returns here by GET when the student leaves its page; cancelling is idempotent and
-    # only ever closes a still-open checkout.
+    # only ever closes a still-open checkout, and only through the signed link.
+    if not context.return_links.verify(order, sig):
+        return _page("Checkout", _NOT_VALID, 404)
     try:
         view = checkout.cancel(order)
     except ApiError:

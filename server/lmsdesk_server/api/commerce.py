@@ -19,15 +19,21 @@ _errors: dict[int | str, dict[str, Any]] = {
 
 
 def get_checkout(context: ContextDep) -> CheckoutService:
-    return CheckoutService(context.session_factory, context.payments, context.settings.public_url)
+    return CheckoutService(
+        context.session_factory,
+        context.payments,
+        context.settings.public_url,
+        context.return_links,
+    )
 
 
 CheckoutDep = Annotated[CheckoutService, Depends(get_checkout)]
 
 
 @router.post("/checkout/sessions", status_code=status.HTTP_201_CREATED, responses=_errors)
-def create_checkout_session(body: CourseRef, actor: CurrentActor,
-                            checkout: CheckoutDep) -> CheckoutSession:  # fmt: skip
+def create_checkout_session(
+    body: CourseRef, actor: CurrentActor, checkout: CheckoutDep
+) -> CheckoutSession:
     return checkout.start(actor, body.course_id)
 
 

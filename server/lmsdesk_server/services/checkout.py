@@ -28,6 +28,7 @@ from lmsdesk_server.payments.provider import (
 )
 from lmsdesk_server.repositories.commerce import CommerceRepository
 from lmsdesk_server.repositories.partitions import stamp, user_partition
+from lmsdesk_server.security.return_links import ReturnLinks
 from lmsdesk_server.services.accounts import Actor
 from lmsdesk_server.services.commerce_states import move_enrollment, move_order
 from lmsdesk_server.services.reconciliation import RECONCILE_AFTER, reconcile_session
@@ -35,10 +36,11 @@ from lmsdesk_server.services.reconciliation import RECONCILE_AFTER, reconcile_se
 
 class CheckoutService:
     def __init__(self, session_factory: sessionmaker[Session], provider: PaymentProvider,
-                 public_url: str) -> None:  # fmt: skip
+                 public_url: str, links: ReturnLinks) -> None:  # fmt: skip
         self._sessions = session_factory
         self._provider = provider
         self._public_url = public_url.rstrip("/")
+        self._links = links
 
     # ------------------------------------------------------------ buying
 
@@ -63,8 +65,8 @@ class CheckoutService:
                 order_id=order.id, student_id=actor.id, student_email=actor.email,
                 course_id=course.id, course_title=course.title, course_version=course.version,
                 amount_cents=course.price_cents, currency=course.currency,
-                success_url=f"{self._public_url}/checkout/success?order={order.id}",
-                cancel_url=f"{self._public_url}/checkout/cancel?order={order.id}",
+                success_url=self._links.success_url(self._public_url, order.id),
+                cancel_url=self._links.cancel_url(self._public_url, order.id),
                 expires_at=expires_at,
             )  # fmt: skip
         try:
@@ -86,7 +88,8 @@ class CheckoutService:
 
     def cancel(self, order_id: uuid.UUID, actor: Actor | None = None) -> OrderView:
         """The student gave up: the order is cancelled and its session closed at the provider.
-        `actor` is None when the provider's cancel page asks (the order id is the capability)."""
+        `actor` is None when the provider's cancel page asks (its signed link is the
+        capability)."""
         with transaction(self._sessions) as db:
             order = self._own_order(CommerceRepository(db), order_id, actor, lock=True)
             cancelled = order.status is O.PENDING

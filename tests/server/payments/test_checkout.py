@@ -52,13 +52,20 @@ def test_a_price_sent_by_the_client_is_refused(
 
 
 def test_paying_on_the_test_page_completes_the_order_and_enrolls_once(
-    client: TestClient, session: Session, headers: dict[str, str], student: User
+    client: TestClient,
+    session: Session,
+    headers: dict[str, str],
+    student: User,
+    context: ServerContext,
 ) -> None:
     purchase = start_purchase(client, headers, PAID)
 
     paid = client.post(f"/checkout/test/{purchase.session_id}/pay", follow_redirects=False)
     assert paid.status_code == 303
-    assert paid.headers["location"] == f"/checkout/success?order={purchase.order_id}"
+    signature = context.return_links.signature(purchase.order_id)
+    assert (
+        paid.headers["location"] == f"/checkout/success?order={purchase.order_id}&sig={signature}"
+    )
     # A double click pays nothing twice.
     client.post(f"/checkout/test/{purchase.session_id}/pay", follow_redirects=False)
 
@@ -212,3 +219,35 @@ def test_reading_a_stale_pending_order_asks_the_provider_when_the_webhook_was_lo
     assert view["status"] == "completed"
     assert view["enrollment_active"] is True
     assert len(enrollments(session, student.id)) == 1
+
+
+@pytest.mark.parametrize("sig", [None, "", "forged", "é" * 43])
+def test_return_pages_without_the_links_signature_show_and_change_nothing(
+    client: TestClient, session: Session, headers: dict[str, str], sig: str | None
+) -> None:
+    purchase = start_purchase(client, headers, PAID)
+    query = {"order": str(purchase.order_id)} | ({} if sig is None else {"sig": sig})
+    cancel = client.get("/checkout/cancel", params=query)
+    assert cancel.status_code == 404
+    assert "not valid" in cancel.text
+    assert order(session, purchase.order_id).status is OrderStatus.PENDING
+    success = client.get("/checkout/success", params=query)
+    assert success.status_code == 404
+    assert "Practical SQLite" not in success.text
+
+
+def test_a_signature_for_one_order_opens_no_other(
+    client: TestClient, session: Session, headers: dict[str, str], context: ServerContext
+) -> None:
+    mine = start_purchase(client, headers, PAID)
+    client.post(f"{API}/orders/{mine.order_id}/cancel", headers=headers)
+    theirs = start_purchase(client, headers, PAID)
+    borrowed = context.return_links.signature(mine.order_id)
+    response = client.get(
+        "/checkout/cancel", params={"order": str(theirs.order_id), "sig": borrowed}
+    )
+    assert response.status_code == 404
+    assert order(session, theirs.order_id).status is OrderStatus.PENDING
+    signed = client.get(context.return_links.cancel_url("", theirs.order_id))
+    assert "Checkout cancelled" in signed.text
+    assert order(session, theirs.order_id).status is OrderStatus.CANCELLED

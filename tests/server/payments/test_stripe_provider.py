@@ -18,6 +18,8 @@ from lmsdesk_server.db.models import User
 from lmsdesk_server.main import create_app
 from lmsdesk_server.payments import stripe_events as ev
 from lmsdesk_server.payments.stripe_provider import StripeProvider
+from lmsdesk_server.security.return_links import ReturnLinks, return_link_key
+from tests.server.conftest import TEST_JWT_SECRET
 from tests.server.payments.helpers import API, enrollments, login, order, post_event
 from tests.server.sync.helpers import PAID
 from tests.support.fake_stripe import FakeStripe
@@ -67,8 +69,11 @@ def test_the_session_is_created_as_design_section_6_says(
     assert form["metadata[course_id]"] == str(PAID)
     assert form["metadata[course_version]"] == "1"
     assert 29 * 60 <= int(form["expires_at"]) - time.time() <= 30 * 60
-    assert form["success_url"] == f"http://127.0.0.1:8765/checkout/success?order={order_id}"
-    assert form["cancel_url"] == f"http://127.0.0.1:8765/checkout/cancel?order={order_id}"
+    # The return links carry the order's signature: a bare order id opens nothing.
+    signature = ReturnLinks(return_link_key(TEST_JWT_SECRET)).signature(order_id)
+    base = "http://127.0.0.1:8765/checkout"
+    assert form["success_url"] == f"{base}/success?order={order_id}&sig={signature}"
+    assert form["cancel_url"] == f"{base}/cancel?order={order_id}&sig={signature}"
     assert session_id.startswith("cs_test_")
 
 

@@ -48,7 +48,9 @@ def _paid_order(context: ServerContext, charge_event_type: str) -> PaidOrder:
         db.flush()
         db.add(UserRole(user_id=student.id, role=Role.STUDENT))
     actor = Actor(id=student.id, email=student.email, roles=frozenset({Role.STUDENT}))
-    checkout = CheckoutService(context.session_factory, context.payments, "http://testserver")
+    checkout = CheckoutService(
+        context.session_factory, context.payments, "http://testserver", context.return_links
+    )
     started = checkout.start(actor, PAID)
     with transaction(context.session_factory) as db:
         row = db.get(TestCheckoutSession, started.session_id)
