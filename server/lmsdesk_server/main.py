@@ -23,6 +23,7 @@ from lmsdesk_server.api import (
 from lmsdesk_server.body_limits import BodyLimits
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.errors import install_error_handlers
+from lmsdesk_server.security_headers import SecurityHeaders
 
 
 def create_app(context: ServerContext) -> FastAPI:
@@ -36,6 +37,7 @@ def create_app(context: ServerContext) -> FastAPI:
     app.state.context = context
     install_error_handlers(app)
     app.add_middleware(BodyLimits)
+    app.add_middleware(SecurityHeaders)
     # Outermost: a request turned away costs nothing but the 503.
     app.add_middleware(AdmissionControl)
     app.include_router(health.router, prefix=API_PREFIX)

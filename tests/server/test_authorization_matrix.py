@@ -31,6 +31,7 @@ from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.server.authoring.helpers import author
 from tests.server.sync.conftest import DeviceFactory, device_for, seeded
 from tests.server.sync.helpers import API, PAID, PAID_QUIZ, PAID_TEXT, PENDING, enroll, rows
+from tests.support.media import fake_mp4
 
 pytestmark = pytest.mark.usefixtures("seeded")
 __all__ = ["device_for", "seeded"]
@@ -78,7 +79,7 @@ def _attempt(_w: World) -> tuple[str, Any]:
 
 
 def _upload_start(_w: World) -> tuple[str, Any]:
-    data = b"0" * 64
+    data = fake_mp4(64)
     return "/media", {"asset_id": str(uuid.uuid4()), "filename": "a.mp4",
                       "mime_type": "video/mp4", "size_bytes": len(data),
                       "sha256": hashlib.sha256(data).hexdigest()}  # fmt: skip
@@ -286,7 +287,7 @@ def world(session: Session, client: TestClient, users: dict[str, User],
     assert rest.call("POST", "/resources", {"lesson_id": str(lesson), "resource_id": str(link),
                                             "title": "Docs", "url": "https://example.com"}
                      ).is_success  # fmt: skip
-    data = b"0" * 64
+    data = fake_mp4(64)
     asset = uuid.uuid4()
     owner = {"Authorization": f"Bearer {rest.token}"}
     started = client.post(f"{API}/media", headers=owner, json={

@@ -58,13 +58,19 @@ def media(
     else:
         actor = actor_from_bearer(context, accounts, credentials)
     asset = MediaAccess(session, context.settings.media_dir).readable(actor, asset_id)
+    # Only what a browser shows safely opens in it; anything else (text, archives) downloads,
+    # never rendered as the browser guesses (nosniff is on every response: security_headers).
+    inline = asset.mime_type.startswith(("video/", "audio/")) or asset.mime_type in _SHOWN_INLINE
     return FileResponse(
         asset.path,
         media_type=asset.mime_type,
         filename=asset.filename,
-        content_disposition_type="inline",
+        content_disposition_type="inline" if inline else "attachment",
         headers={"etag": f'"{asset.sha256}"', "cache-control": "private, max-age=3600"},
     )
+
+
+_SHOWN_INLINE = frozenset({"image/png", "image/jpeg", "application/pdf"})
 
 
 @router.post("/media/{asset_id}/link", responses=_errors)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import MediaStatus
-from lmsdesk.contracts.media import UploadStart, UploadState
+from lmsdesk.contracts.media import SNIFF_BYTES, UploadStart, UploadState, content_problem
 from lmsdesk_server.db.models import MediaAsset
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.repositories.partitions import stamp, user_partition
@@ -55,12 +55,17 @@ class MediaUploads:
             return self._state(asset)
         suffix = re.sub(r"[^a-z0-9.]", "", Path(args.filename).suffix.lower())[:10]
         asset = MediaAsset(
-            id=args.asset_id, owner_id=actor.id, sha256=args.sha256, size_bytes=args.size_bytes,
-            mime_type=args.mime_type, original_filename=args.filename,
+            id=args.asset_id,
+            owner_id=actor.id,
+            sha256=args.sha256,
+            size_bytes=args.size_bytes,
+            mime_type=args.mime_type,
+            original_filename=args.filename,
             storage_key=f"uploads/{actor.id}/{args.asset_id}{suffix}",
-            duration_seconds=args.duration_seconds, status=MediaStatus.UPLOADING,
+            duration_seconds=args.duration_seconds,
+            status=MediaStatus.UPLOADING,
             created_at=datetime.now(UTC),
-        )  # fmt: skip
+        )
         self._session.add(asset)
         stamp(self._session, asset, user_partition(actor.id))
         self._session.flush()
@@ -73,6 +78,8 @@ class MediaUploads:
         asset = self._own(actor, asset_id)
         if asset.status is MediaStatus.READY:
             return self._state(asset)  # a retried last chunk whose answer was lost
+        if asset.status is MediaStatus.FAILED:
+            raise ApiError(422, "upload_failed", "The server refused this file; import another.")
         part = self._part(asset)
         received = part.stat().st_size if part.exists() else 0
         if offset != received:
@@ -84,6 +91,8 @@ class MediaUploads:
             )
         if received + len(data) > asset.size_bytes:
             raise ApiError(413, "too_many_bytes", "More bytes than the file was announced with.")
+        if offset == 0:
+            self._check_content(asset, data[:SNIFF_BYTES])
         part.parent.mkdir(parents=True, exist_ok=True)
         with part.open("ab") as out:
             out.write(data)
@@ -92,6 +101,24 @@ class MediaUploads:
         if received + len(data) == asset.size_bytes:
             self._finish(asset, part)
         return self._state(asset)
+
+    def _check_content(self, asset: MediaAsset, head: bytes) -> None:
+        """The first bytes must be what the file was announced as (the same rule the app
+        applies at import): checked on the first chunk, so a 4 GB file of the wrong kind is
+        refused before the rest of it is sent. The asset fails for good: no lesson can use it,
+        and the submit checklist counts it as missing."""
+        problem = content_problem(asset.mime_type, head)
+        if problem is None:
+            return
+        asset.status = MediaStatus.FAILED
+        stamp(self._session, asset, asset.sync_partition)
+        self._session.flush()
+        raise ApiError(
+            422,
+            "content_mismatch",
+            f"'{asset.original_filename}' was refused: {problem}",
+            keep_changes=True,
+        )
 
     def _finish(self, asset: MediaAsset, part: Path) -> None:
         digest = hashlib.sha256()
@@ -134,5 +161,9 @@ class MediaUploads:
         else:
             part = self._part(asset)
             received = part.stat().st_size if part.exists() else 0
-        return UploadState(asset_id=asset.id, received_bytes=received,
-                           size_bytes=asset.size_bytes, status=asset.status)  # fmt: skip
+        return UploadState(
+            asset_id=asset.id,
+            received_bytes=received,
+            size_bytes=asset.size_bytes,
+            status=asset.status,
+        )

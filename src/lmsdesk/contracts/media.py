@@ -21,10 +21,82 @@ class MediaLink(WireModel):
 
 #: What an instructor may upload: lesson videos, their subtitles, thumbnails, and resources.
 UPLOAD_TYPES = {
-    "video/mp4": "video", "video/webm": "video", "video/quicktime": "video",
-    "text/vtt": "subtitles", "image/png": "image", "image/jpeg": "image",
-    "application/pdf": "document", "application/zip": "document", "text/plain": "document",
-}  # fmt: skip
+    "video/mp4": "video",
+    "video/webm": "video",
+    "video/quicktime": "video",
+    "text/vtt": "subtitles",
+    "image/png": "image",
+    "image/jpeg": "image",
+    "application/pdf": "document",
+    "application/zip": "document",
+    "text/plain": "document",
+}
+#: How many leading bytes `content_problem` needs.
+SNIFF_BYTES = 4096
+_ISO_MEDIA_BOXES = (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip", b"pnot")
+_MARKUP = (
+    b"<!doctype html",
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<script",
+    b"<svg",
+    b"<?xml",
+    b"<iframe",
+)
+_KIND_WORDS = {
+    "video/mp4": "an MP4 video",
+    "video/webm": "a WebM video",
+    "video/quicktime": "a QuickTime video",
+    "text/vtt": "WebVTT subtitles",
+    "image/png": "a PNG image",
+    "image/jpeg": "a JPEG image",
+    "application/pdf": "a PDF",
+    "application/zip": "a ZIP archive",
+    "text/plain": "plain text",
+}
+
+
+def content_problem(mime_type: str, head: bytes) -> str | None:
+    """Why the first bytes of a file do not match the type it is declared as (None when they
+    do). The signatures of the few types UPLOAD_TYPES admits are part of the wire contract, so
+    the app refuses a file at import, offline, by the same rule the server applies when the
+    upload completes: a web page named .txt or random bytes named .mp4 never become a lesson's
+    file. A mismatch that a whole-file decoder would find (a truncated video) is the player's
+    to report."""
+    ok: bool
+    if mime_type in ("video/mp4", "video/quicktime"):
+        ok = head[4:8] in _ISO_MEDIA_BOXES
+    elif mime_type == "video/webm":
+        ok = head.startswith(b"\x1a\x45\xdf\xa3")
+    elif mime_type == "image/png":
+        ok = head.startswith(b"\x89PNG\r\n\x1a\n")
+    elif mime_type == "image/jpeg":
+        ok = head.startswith(b"\xff\xd8\xff")
+    elif mime_type == "application/pdf":
+        ok = b"%PDF-" in head[:1024]
+    elif mime_type == "application/zip":
+        ok = head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+    elif mime_type == "text/vtt":
+        text = head.removeprefix(b"\xef\xbb\xbf")
+        ok = text.startswith(b"WEBVTT") and text[6:7] in (b"", b" ", b"\t", b"\n", b"\r")
+    elif mime_type == "text/plain":
+        return _text_problem(head)
+    else:
+        return "This kind of file cannot be uploaded."
+    return None if ok else f"The file's content is not {_KIND_WORDS[mime_type]}."
+
+
+def _text_problem(head: bytes) -> str | None:
+    # Any 8-bit encoding is text (a Windows-1252 note is fine); binary files hold NUL bytes.
+    if b"\x00" in head:
+        return "The file's content is not plain text."
+    start = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n").lower()
+    if start.encode().startswith(_MARKUP):
+        return "The file is a web page or markup, not plain text."
+    return None
+
+
 #: What each use of an uploaded file accepts.
 THUMBNAIL_KINDS = frozenset({"image"})
 RESOURCE_KINDS = frozenset({"document", "image"})

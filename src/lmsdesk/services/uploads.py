@@ -28,7 +28,14 @@ from sqlalchemy import select
 
 from lmsdesk.contracts.authoring import AddFileArgs, AttachMediaArgs, SetThumbnailArgs
 from lmsdesk.contracts.enums import MediaStatus
-from lmsdesk.contracts.media import RESOURCE_KINDS, THUMBNAIL_KINDS, UPLOAD_TYPES, UploadStart
+from lmsdesk.contracts.media import (
+    RESOURCE_KINDS,
+    SNIFF_BYTES,
+    THUMBNAIL_KINDS,
+    UPLOAD_TYPES,
+    UploadStart,
+    content_problem,
+)
 from lmsdesk.contracts.media import UploadState as ApiUploadState
 from lmsdesk.local_db.models.client import Upload, UploadState
 from lmsdesk.local_db.models.mirror import Course, Lesson
@@ -102,6 +109,13 @@ class UploadService:
         if kind == "thumbnail" and size > THUMBNAIL_MAX_BYTES:
             raise UploadRefused(f"'{source.name}' is larger than 10 MB; a thumbnail needs far "
                                 "less (1280×720 is plenty).")  # fmt: skip
+        try:
+            with source.open("rb") as head:
+                problem = content_problem(mime, head.read(SNIFF_BYTES))
+        except OSError as exc:
+            raise UploadRefused(f"'{source.name}' cannot be read: {exc.strerror}.") from exc
+        if problem is not None:
+            raise UploadRefused(f"'{source.name}' cannot be used. {problem}")
         asset_id = uuid.uuid4()
         relative = f"uploads/{asset_id}{source.suffix.lower()}"
         root = self._session.require_media_root()
@@ -237,6 +251,8 @@ class UploadService:
         restarted = False
         with path.open("rb") as data:
             while state.status is not MediaStatus.READY:
+                if state.status is MediaStatus.FAILED:
+                    raise ApiRejected(422, "upload_failed", "The server refused this file.")
                 if self._stop.is_set():
                     raise _Stopped
                 offset = state.received_bytes

@@ -90,6 +90,28 @@ def test_only_videos_are_taken_for_a_video_lesson(laptop: Laptop, tmp_path: Path
     assert UploadService(laptop.service).for_lessons([lesson]) == {}
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "kind", "says"),
+    [
+        ("lecture.mp4", bytes(range(256)) * 64, "video", "is not an MP4 video"),
+        ("notes.txt", b"<html><script>steal()</script></html>", "resource", "web page"),
+        ("photo.png", b"\xff\xd8\xff\xe0" + b"\x00" * 64, "thumbnail", "is not a PNG image"),
+    ],
+)
+def test_a_file_whose_content_is_not_what_its_name_says_is_refused_at_import(
+    laptop: Laptop, tmp_path: Path, name: str, content: bytes, kind: str, says: str
+) -> None:
+    author = AuthoringService(laptop.service)
+    course = author.create_course("Course")
+    lesson = author.add_lesson(author.add_section(course, "One"), "Welcome", LessonType.VIDEO)
+    source = tmp_path / name
+    source.write_bytes(content)
+    target = course if kind == "thumbnail" else lesson
+    with pytest.raises(UploadRefused, match=says):
+        UploadService(laptop.service).import_file(target, source, kind)
+    assert UploadService(laptop.service).for_lessons([target], kind) == {}
+
+
 def _png(path: Path) -> None:
     from PySide6.QtGui import QColor, QImage
 

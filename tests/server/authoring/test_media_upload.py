@@ -16,9 +16,10 @@ from lmsdesk_server.db.models import User
 from tests.server.authoring.helpers import author
 from tests.server.sync.conftest import DeviceFactory
 from tests.server.sync.helpers import API, rows
+from tests.support.media import fake_mp4
 
 pytestmark = pytest.mark.usefixtures("seeded")
-VIDEO = bytes(range(256)) * 4096  # 1 MiB
+VIDEO = fake_mp4(1024 * 1024)
 
 
 class Uploader:
@@ -175,3 +176,44 @@ def test_a_course_thumbnail_and_lesson_files_take_only_their_kinds_of_file(
     assert rest.call("PUT", f"/courses/{course}/thumbnail", {"asset_id": None}).is_success
     pulled = device_for(instructor).pull_all()
     assert rows(pulled, "courses")[str(course)]["thumbnail_asset_id"] is None
+
+
+@pytest.mark.parametrize(
+    ("filename", "mime_type", "content", "says"),
+    [
+        ("lecture.mp4", "video/mp4", bytes(range(256)) * 64, "not an MP4 video"),
+        ("notes.txt", "text/plain", b"<!DOCTYPE html><script>steal()</script>", "web page"),
+        ("notes.txt", "text/plain", b"MZ\x90\x00\x03\x00\x00\x00", "not plain text"),
+        ("cover.png", "image/png", b"GIF89a" + b"\x00" * 64, "not a PNG image"),
+        ("slides.pdf", "application/pdf", b"PK\x03\x04" + b"\x00" * 64, "not a PDF"),
+    ],
+)
+def test_a_file_whose_content_is_not_its_declared_kind_is_refused_for_good(
+    uploader: Uploader, filename: str, mime_type: str, content: bytes, says: str
+) -> None:
+    asset = uploader.start(content, filename=filename, mime_type=mime_type).json()["asset_id"]
+    refused = uploader.send(asset, 0, content)
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert error["code"] == "content_mismatch"
+    assert says in error["message"]
+    assert filename in error["message"]
+    state = uploader.client.get(f"{API}/media/{asset}/upload", headers=uploader.headers).json()
+    assert state["status"] == "failed"
+    # Sending it again cannot make it ready, and nobody can read it.
+    assert uploader.send(asset, 0, content).status_code == 422
+    back = uploader.client.get(f"{API}/media/{asset}", headers=uploader.headers)
+    assert back.status_code == 404
+
+
+def test_a_refused_video_does_not_satisfy_the_submit_checklist(
+    uploader: Uploader, instructor: User, device_for: DeviceFactory
+) -> None:
+    rest = author(device_for(instructor))
+    course = rest.create()
+    rest.add_lesson(rest.add_section(course), lesson_type="video")
+    junk = bytes(range(256)) * 64
+    asset = uploader.start(junk).json()["asset_id"]
+    assert uploader.send(asset, 0, junk).status_code == 422
+    submitted = rest.call("POST", f"/courses/{course}/submit")
+    assert submitted.status_code == 409

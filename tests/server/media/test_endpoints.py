@@ -35,14 +35,21 @@ def workbook(session: Session, context: ServerContext) -> uuid.UUID:
     (media_dir / digest).write_bytes(PAYLOAD)
     instructor = session.get(User, demo_id("instructor@example.com"))
     assert instructor is not None
-    asset = MediaAsset(owner_id=instructor.id, sha256=digest, size_bytes=len(PAYLOAD),
-                       mime_type="application/pdf", original_filename="workbook.pdf",
-                       storage_key=digest, status=MediaStatus.READY)  # fmt: skip
+    asset = MediaAsset(
+        owner_id=instructor.id,
+        sha256=digest,
+        size_bytes=len(PAYLOAD),
+        mime_type="application/pdf",
+        original_filename="workbook.pdf",
+        storage_key=digest,
+        status=MediaStatus.READY,
+    )
     stamp(session, asset, CATALOG_PARTITION)
     session.add(asset)
     session.flush()
-    resource = LessonResource(lesson_id=PAID_TEXT, title="Workbook", kind=ResourceKind.PDF,
-                              asset_id=asset.id)  # fmt: skip
+    resource = LessonResource(
+        lesson_id=PAID_TEXT, title="Workbook", kind=ResourceKind.PDF, asset_id=asset.id
+    )
     stamp(session, resource, CATALOG_PARTITION)
     session.add(resource)
     session.flush()
@@ -164,3 +171,38 @@ def test_an_expired_link_is_refused(
 def _expiry(url: str) -> int:
     query = dict(p.split("=") for p in urlsplit(url).query.split("&"))
     return int(query["e"])
+
+
+def test_every_answer_says_nosniff(client: TestClient, workbook: uuid.UUID) -> None:
+    for response in (
+        client.get(f"{API}/health"),
+        client.get(f"{API}/media/{workbook}"),
+        client.get("/checkout/success"),
+    ):
+        assert response.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("mime_type", "disposition"),
+    [
+        ("application/pdf", "inline"),
+        ("video/mp4", "inline"),
+        ("image/png", "inline"),
+        ("text/plain", "attachment"),
+        ("application/zip", "attachment"),
+        ("text/vtt", "attachment"),
+    ],
+)
+def test_only_what_a_browser_shows_safely_is_served_inline(
+    client: TestClient, session: Session, workbook: uuid.UUID, mime_type: str, disposition: str
+) -> None:
+    asset = session.get(MediaAsset, workbook)
+    assert asset is not None
+    asset.mime_type = mime_type
+    session.flush()
+    admin = make_user(session, roles=(Role.ADMIN,))
+    response = client.get(f"{API}/media/{workbook}", headers=_login(client, admin))
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(mime_type)
+    assert response.headers["content-disposition"].startswith(disposition)
+    assert response.headers["x-content-type-options"] == "nosniff"
