@@ -19,12 +19,17 @@ import httpx
 def served(database_url: str, data_dir: Path) -> Iterator[str]:
     """Run the server on a free-ish port until the block ends; yields its base URL."""
     port = 18000 + os.getpid() % 1000
-    env = {**os.environ, "LMSDESK_DATABASE_URL": database_url,
-           "LMSDESK_SERVER_DATA_DIR": str(data_dir)}  # fmt: skip
+    env = {
+        **os.environ,
+        "LMSDESK_DATABASE_URL": database_url,
+        "LMSDESK_SERVER_DATA_DIR": str(data_dir),
+    }
     server = subprocess.Popen(
         [sys.executable, "-m", "lmsdesk_server", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):

@@ -150,9 +150,10 @@ def main() -> int:
         asset = seed(url, work / "server", args.megabytes)
         with served(url, work / "server") as base, httpx.Client(timeout=30) as http:
             service = SessionService(
-                data_dir=work / "client", api_for=lambda u: ApiClient(u, http),
+                data_dir=work / "client",
+                api_for=lambda u: ApiClient(u, http),
                 token_store=lambda: PrivateFileTokenStore(work / "tokens"),
-            )  # fmt: skip
+            )
             service.sign_in(base, EMAIL, DEMO_PASSWORD)
             PurchaseService(service).enroll_free(FREE)
             SyncService(service).sync()

@@ -87,8 +87,10 @@ def main() -> int:
         f"first frame of a local video: median {figures['first_frame_ms']} ms, worst "
         f"{figures['first_frame_ms_worst']} ms over {args.runs} runs (target < 300 ms)"
     )
-    print(f"resume error: worst {figures['resume_error_s']} s over {args.runs} saved positions "
-          "(target <= 1 s)")  # fmt: skip
+    print(
+        f"resume error: worst {figures['resume_error_s']} s over {args.runs} saved positions "
+        "(target <= 1 s)"
+    )
     if args.json:
         print(json.dumps(figures))
     QTimer.singleShot(0, app.quit)

@@ -33,37 +33,54 @@ class Row:
 
 
 ROWS = [
-    Row("sync_bench.py", "initial_pull_seconds", "<= 1.5x raw", lambda _v: True,
-        "raw_insert_seconds"),
+    Row(
+        "sync_bench.py",
+        "initial_pull_seconds",
+        "<= 1.5x raw",
+        lambda _v: True,
+        "raw_insert_seconds",
+    ),
     Row("sync_bench.py", "noop_requests", "<= 2", lambda v: v <= 2),
     Row("sync_bench.py", "noop_bytes", "<= 4096", lambda v: v <= 4096),
     Row("sync_bench.py", "noop_p50_ms", "< 20 ms", lambda v: v < 20),
     Row("sync_bench.py", "push_mutations_per_s", ">= 5000/s", lambda v: v >= 5000),
     Row("sync_bench.py", "pending_position_mutations_per_lesson", "<= 1", lambda v: v <= 1),
-    Row("startup_bench.py", "app_start_ms", "<= 2x bare window", lambda _v: True,
-        "bare_window_start_ms"),
-    Row("ui_stall_bench.py", "ui_stall_ms", "<= 50 ms", lambda v: v <= 50,
-        "idle_longest_gap_ms"),
+    Row(
+        "startup_bench.py",
+        "app_start_ms",
+        "<= 2x bare window",
+        lambda _v: True,
+        "bare_window_start_ms",
+    ),
+    Row("ui_stall_bench.py", "ui_stall_ms", "<= 50 ms", lambda v: v <= 50, "idle_longest_gap_ms"),
     Row("player_bench.py", "first_frame_ms", "< 300 ms", lambda v: v < 300),
     Row("player_bench.py", "resume_error_s", "<= 1 s", lambda v: v <= 1),
     Row("download_bench.py", "client_mb_per_s", ">= 0.8x raw", lambda _v: True, "raw_mb_per_s"),
     Row("download_bench.py", "resume_refetched_bytes", "0", lambda v: v == 0),
-]  # fmt: skip
+]
 #: Ratio goals: the figure over its baseline (or under, for throughput).
 RATIO_GOALS: dict[str, Callable[[float], bool]] = {
     "initial_pull_seconds": lambda r: r <= 1.5,
     "app_start_ms": lambda r: r <= 2,
     "client_mb_per_s": lambda r: r >= 0.8,
 }
-QUICK = {"sync_bench.py": ["--courses", "200"], "startup_bench.py": ["--runs", "3"],
-         "ui_stall_bench.py": ["--courses", "200"], "download_bench.py": []}  # fmt: skip
+QUICK = {
+    "sync_bench.py": ["--courses", "200"],
+    "startup_bench.py": ["--runs", "3"],
+    "ui_stall_bench.py": ["--courses", "200"],
+    "download_bench.py": [],
+}
 
 
 def run(script: str, quick: bool) -> dict[str, Any]:
     extra = QUICK.get(script, []) if quick else []
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, str(HERE / script), "--json", *extra],
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, str(HERE / script), "--json", *extra],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     took = time.perf_counter() - started
     print(f"  {script}: {took:.0f} s", file=sys.stderr, flush=True)
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
@@ -94,8 +111,10 @@ def main() -> int:
         ratio_goal = RATIO_GOALS.get(row.figure)
         ok = row.met(value) and (ratio is None or ratio_goal is None or ratio_goal(ratio))
         missed += not ok
-        print(f"{row.figure:42} {row.goal:20} {value!s:>12} {base if base is not None else '':>12}"
-              f" {ratio if ratio is not None else '':>7}  {'yes' if ok else 'NO'}")  # fmt: skip
+        print(
+            f"{row.figure:42} {row.goal:20} {value!s:>12} {base if base is not None else '':>12}"
+            f" {ratio if ratio is not None else '':>7}  {'yes' if ok else 'NO'}"
+        )
     return 1 if missed else 0
 
 

@@ -38,8 +38,12 @@ PROBE = Path(__file__).with_name("startup_probe.py")
 def start_ms(*args: str) -> float:
     """Milliseconds from launching the process to its "ready" line."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, str(PROBE), *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, str(PROBE), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     assert process.stdout is not None
     for line in process.stdout:
         if line.strip() == "ready":
@@ -66,9 +70,11 @@ def main() -> int:
         with served(url, work / "server") as base:
             http = new_http_client()
             tokens = work / "tokens"
-            service = SessionService(data_dir=work / "client",
-                                     api_for=lambda u: ApiClient(u, http),
-                                     token_store=lambda: PrivateFileTokenStore(tokens))  # fmt: skip
+            service = SessionService(
+                data_dir=work / "client",
+                api_for=lambda u: ApiClient(u, http),
+                token_store=lambda: PrivateFileTokenStore(tokens),
+            )
             service.sign_in(base, EMAIL, PASSWORD)
             assert service.sync_engine is not None
             service.sync_engine.sync()

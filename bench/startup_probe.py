@@ -42,8 +42,10 @@ def lmsdesk(data_dir: str, tokens: str, server: str) -> int:
     from lmsdesk.config import ClientSettings
     from lmsdesk.sync.token_store import PrivateFileTokenStore
 
-    app = build(ClientSettings(data_dir=Path(data_dir), server_url=server),
-                token_store_factory=lambda: PrivateFileTokenStore(Path(tokens)))  # fmt: skip
+    app = build(
+        ClientSettings(data_dir=Path(data_dir), server_url=server),
+        token_store_factory=lambda: PrivateFileTokenStore(Path(tokens)),
+    )
 
     def shown() -> None:
         if app.window.catalog_page.courses:

@@ -55,49 +55,75 @@ def build_catalog(url: str, courses: int, lessons: int) -> list[uuid.UUID]:
     with psycopg.connect(dsn) as conn, conn.cursor() as cur:
         cur.executemany(
             "INSERT INTO users (id, email, password_hash, full_name) VALUES (%s, %s, %s, %s)",
-            [(instructor, "bench-teacher@example.com", hash_password(PASSWORD), "Teacher"),
-             (student, EMAIL, hash_password(PASSWORD), "Bench Student")],
-        )  # fmt: skip
-        cur.execute("INSERT INTO user_roles VALUES (%s, 'instructor'), (%s, 'student')",
-                    (instructor, student))  # fmt: skip
+            [
+                (instructor, "bench-teacher@example.com", hash_password(PASSWORD), "Teacher"),
+                (student, EMAIL, hash_password(PASSWORD), "Bench Student"),
+            ],
+        )
+        cur.execute(
+            "INSERT INTO user_roles VALUES (%s, 'instructor'), (%s, 'student')",
+            (instructor, student),
+        )
         version = 0
         sections, lesson_rows, course_rows = [], [], []
         for index, course in enumerate(course_ids):
             version += 1
-            course_rows.append((course, instructor, f"Course {index}", f"course-{index}",
-                                body, "approved", version))  # fmt: skip
+            course_rows.append(
+                (
+                    course,
+                    instructor,
+                    f"Course {index}",
+                    f"course-{index}",
+                    body,
+                    "approved",
+                    version,
+                )
+            )
             section_ids = [uuid.uuid4() for _ in range(5)]
             for s_index, section in enumerate(section_ids):
                 sections.append((section, course, f"Section {s_index}", f"a{s_index}", version))
             for l_index in range(lessons):
-                lesson_rows.append((uuid.uuid4(), course, section_ids[l_index % 5],
-                                    f"Lesson {l_index}", "text", f"a{l_index:04d}", body,
-                                    version))  # fmt: skip
+                lesson_rows.append(
+                    (
+                        uuid.uuid4(),
+                        course,
+                        section_ids[l_index % 5],
+                        f"Lesson {l_index}",
+                        "text",
+                        f"a{l_index:04d}",
+                        body,
+                        version,
+                    )
+                )
         cur.executemany(
             "INSERT INTO courses (id, instructor_id, title, slug, description, status, "
             "published_at, sync_partition, sync_version) "
-            "VALUES (%s, %s, %s, %s, %s, %s, now(), 'catalog', %s)", course_rows,
-        )  # fmt: skip
+            "VALUES (%s, %s, %s, %s, %s, %s, now(), 'catalog', %s)",
+            course_rows,
+        )
         cur.executemany(
             "INSERT INTO course_sections (id, course_id, title, position, sync_partition, "
-            "sync_version) VALUES (%s, %s, %s, %s, 'catalog', %s)", sections,
-        )  # fmt: skip
+            "sync_version) VALUES (%s, %s, %s, %s, 'catalog', %s)",
+            sections,
+        )
         with cur.copy(
             "COPY lessons (id, course_id, section_id, title, lesson_type, position, content, "
             "sync_version, sync_partition) FROM STDIN"
         ) as copy:
             for row in lesson_rows:
                 copy.write_row((*row, "catalog"))
-        cur.execute("INSERT INTO partition_clocks (partition, version) VALUES ('catalog', %s)",
-                    (version,))  # fmt: skip
+        cur.execute(
+            "INSERT INTO partition_clocks (partition, version) VALUES ('catalog', %s)", (version,)
+        )
         # Enrolled in the first courses, so pushed progress is accepted.
         enrolled = course_ids[: max(1, 10_000 // max(lessons, 1) + 1)]
         for course in enrolled:
             cur.execute(
                 "INSERT INTO partition_clocks (partition, version) VALUES (%s, 1) "
                 "ON CONFLICT (partition) DO UPDATE SET version = partition_clocks.version + 1 "
-                "RETURNING version", (f"user:{student}",),
-            )  # fmt: skip
+                "RETURNING version",
+                (f"user:{student}",),
+            )
             (v,) = cur.fetchone()  # type: ignore[misc]
             cur.execute(
                 "INSERT INTO enrollments (id, student_id, course_id, status, source, "
@@ -159,9 +185,10 @@ def raw_insert_seconds(store: LocalStore, work: Path) -> float:
 def measure(figures: dict[str, Any], base: str, work: Path, lesson_ids: list[uuid.UUID]) -> None:
     counting = Counting()
     service = SessionService(
-        data_dir=work / "client", api_for=lambda u: ApiClient(u, counting.client),
+        data_dir=work / "client",
+        api_for=lambda u: ApiClient(u, counting.client),
         token_store=lambda: PrivateFileTokenStore(work / "tokens"),
-    )  # fmt: skip
+    )
     service.sign_in(base, EMAIL, PASSWORD)
     engine = service.sync_engine
     assert engine is not None
@@ -236,10 +263,13 @@ def main() -> int:
         embedded.stop()
 
     goals = {
-        "initial_pull_ratio": "<= 1.5", "noop_requests": "<= 2", "noop_bytes": "<= 4096",
-        "noop_p50_ms": "< 20", "push_mutations_per_s": ">= 5000",
+        "initial_pull_ratio": "<= 1.5",
+        "noop_requests": "<= 2",
+        "noop_bytes": "<= 4096",
+        "noop_p50_ms": "< 20",
+        "push_mutations_per_s": ">= 5000",
         "pending_position_mutations_per_lesson": "<= 1",
-    }  # fmt: skip
+    }
     print_figures(figures, goals, as_json=args.json)
     return 0
 

@@ -70,15 +70,20 @@ def measure(base: str, work: Path, figures: dict[str, Any]) -> None:
 
     tokens = work / "tokens"
     http = new_http_client()
-    signed = SessionService(data_dir=work / "client", api_for=lambda u: ApiClient(u, http),
-                            token_store=lambda: PrivateFileTokenStore(tokens))  # fmt: skip
+    signed = SessionService(
+        data_dir=work / "client",
+        api_for=lambda u: ApiClient(u, http),
+        token_store=lambda: PrivateFileTokenStore(tokens),
+    )
     signed.sign_in(base, EMAIL, PASSWORD)  # the account the app resumes; nothing synced yet
     if signed.store is not None:
         signed.store.close()
     http.close()
 
-    app = build(ClientSettings(data_dir=work / "client", server_url=base),
-                token_store_factory=lambda: PrivateFileTokenStore(tokens))  # fmt: skip
+    app = build(
+        ClientSettings(data_dir=work / "client", server_url=base),
+        token_store_factory=lambda: PrivateFileTokenStore(tokens),
+    )
     heart = Heartbeat()
     loop = QEventLoop()
     QTimer.singleShot(2000, loop.quit)  # the baseline: the heartbeat alone for 2 s
@@ -117,8 +122,10 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="lmsdesk-stall-"))
-    figures: dict[str, Any] = {"courses": args.courses,
-                               "lessons": args.courses * args.lessons_per_course}  # fmt: skip
+    figures: dict[str, Any] = {
+        "courses": args.courses,
+        "lessons": args.courses * args.lessons_per_course,
+    }
     embedded = EmbeddedPostgres(work / "server")
     url = embedded.start()
     try:

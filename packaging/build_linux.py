@@ -48,16 +48,36 @@ def main() -> int:
     work = args.dist.parent / "build-pyinstaller"
     migrations = ROOT / "src" / "lmsdesk" / "local_db" / "migrations"
     command = [
-        sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--onedir",
-        "--name", "lmsdesk", "--distpath", str(args.dist), "--workpath", str(work),
-        "--specpath", str(work), "--paths", str(ROOT / "src"),
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        "--noconfirm",
+        "--clean",
+        "--onedir",
+        "--name",
+        "lmsdesk",
+        "--distpath",
+        str(args.dist),
+        "--workpath",
+        str(work),
+        "--specpath",
+        str(work),
+        "--paths",
+        str(ROOT / "src"),
         # Alembic reads migration scripts as files, so they travel as data, not bytecode.
-        "--add-data", f"{migrations}:lmsdesk/local_db/migrations",
-        "--collect-submodules", "lmsdesk",
-        "--hidden-import", "keyring.backends.SecretService",
-        "--exclude-module", "lmsdesk_server", "--exclude-module", "tkinter",
-        "--runtime-hook", str(HERE / "runtime_hook.py"),
-    ]  # fmt: skip
+        "--add-data",
+        f"{migrations}:lmsdesk/local_db/migrations",
+        "--collect-submodules",
+        "lmsdesk",
+        "--hidden-import",
+        "keyring.backends.SecretService",
+        "--exclude-module",
+        "lmsdesk_server",
+        "--exclude-module",
+        "tkinter",
+        "--runtime-hook",
+        str(HERE / "runtime_hook.py"),
+    ]
     vlc = [] if args.no_vlc else libvlc_files()
     for source, target in vlc:
         command += ["--add-binary" if target == "." else "--add-data", f"{source}:{target}"]

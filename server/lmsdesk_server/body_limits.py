@@ -49,21 +49,32 @@ class BodyLimits:
         length = headers.get("content-length")
         limit = limit_for(scope["method"], scope["path"])
         if length is None and "chunked" in headers.get("transfer-encoding", ""):
-            await _refuse(send, 411, "length_required",
-                          "Send the body with a Content-Length header.")  # fmt: skip
+            await _refuse(
+                send, 411, "length_required", "Send the body with a Content-Length header."
+            )
             return
         if length is not None and (not length.isdigit() or int(length) > limit):
-            await _refuse(send, 413, "payload_too_large",
-                          f"The request body is larger than this endpoint takes "
-                          f"({limit // 1024} KB).")  # fmt: skip
+            await _refuse(
+                send,
+                413,
+                "payload_too_large",
+                f"The request body is larger than this endpoint takes ({limit // 1024} KB).",
+            )
             return
         await self.app(scope, receive, send)
 
 
 async def _refuse(send: Send, status: int, code: str, message: str) -> None:
     body = error_body(code, message)
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})  # fmt: skip
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

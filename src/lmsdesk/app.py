@@ -35,8 +35,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="lmsdesk", description="LMSDesk, learning offline.")
     parser.add_argument("--version", action="version", version=f"lmsdesk {__version__}")
     parser.add_argument("--server", help="server URL to offer at sign-in (LMSDESK_SERVER_URL)")
-    parser.add_argument("--check", action="store_true",
-                        help="say whether this installation can play video, then exit")  # fmt: skip
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="say whether this installation can play video, then exit",
+    )
     return parser.parse_args(argv)
 
 
@@ -150,12 +153,20 @@ def build(
     controller.signed_out.connect(purchases.stop)
     downloads = DownloadController(service, tasks, parent=window)
     learning = LearningController(
-        window=window, service=LearningService(service), tasks=tasks, downloads=downloads,
-        quizzes=QuizService(service), player_instance=player_instance or create_instance,
-    )  # fmt: skip
-    catalog = CatalogController(window=window, service=CatalogService(service), tasks=tasks,
-                                open_lesson=learning.open_course,
-                                thumbnails=ThumbnailCache(service))  # fmt: skip
+        window=window,
+        service=LearningService(service),
+        tasks=tasks,
+        downloads=downloads,
+        quizzes=QuizService(service),
+        player_instance=player_instance or create_instance,
+    )
+    catalog = CatalogController(
+        window=window,
+        service=CatalogService(service),
+        tasks=tasks,
+        open_lesson=learning.open_course,
+        thumbnails=ThumbnailCache(service),
+    )
     controller.signed_in.connect(lambda _snapshot: catalog.refresh())  # offline start too
     sync.finished.connect(lambda *_: catalog.refresh())
     controller.signed_in.connect(lambda _snapshot: learning.refresh())
@@ -164,19 +175,23 @@ def build(
     controller.signed_out.connect(downloads.stop)
     sync.finished.connect(lambda *_: learning.refresh())
     authoring = AuthoringController(
-        page=window.authoring_page, service=AuthoringService(service),
-        uploads=UploadService(service), tasks=tasks,
+        page=window.authoring_page,
+        service=AuthoringService(service),
+        uploads=UploadService(service),
+        tasks=tasks,
         open_preview=lambda course: learning.open_course(course, return_to="Authoring"),
-    )  # fmt: skip
+    )
     controller.signed_in.connect(lambda _snapshot: authoring.refresh())
     controller.signed_in.connect(lambda _snapshot: authoring.start_uploads())
     controller.reconnected.connect(authoring.start_uploads)
     sync.finished.connect(lambda *_: authoring.refresh())
     sync.finished.connect(lambda *_: authoring.start_uploads())
     moderation = ModerationController(
-        page=window.moderation_page, service=ModerationService(service), tasks=tasks,
+        page=window.moderation_page,
+        service=ModerationService(service),
+        tasks=tasks,
         open_preview=lambda course: learning.open_course(course, return_to="Moderation"),
-    )  # fmt: skip
+    )
     controller.signed_in.connect(lambda _snapshot: moderation.refresh())
     sync.finished.connect(lambda *_: moderation.refresh())
     window.closing.connect(downloads.stop)

@@ -31,11 +31,19 @@ def laptops(tmp_path: Path, link: CuttableLink, http: httpx.Client) -> Callable[
 
 
 @pytest.fixture
-def student(live_server: LiveServer, link: CuttableLink, tmp_path: Path, http: httpx.Client,
-            memory_keyring: MemoryKeyring) -> Iterator[SessionService]:  # fmt: skip
+def student(
+    live_server: LiveServer,
+    link: CuttableLink,
+    tmp_path: Path,
+    http: httpx.Client,
+    memory_keyring: MemoryKeyring,
+) -> Iterator[SessionService]:
     tokens = KeyringTokenStore(memory_keyring)
-    service = SessionService(data_dir=tmp_path / "client", api_for=lambda url: ApiClient(url, http),
-                             token_store=lambda: tokens)  # fmt: skip
+    service = SessionService(
+        data_dir=tmp_path / "client",
+        api_for=lambda url: ApiClient(url, http),
+        token_store=lambda: tokens,
+    )
     service.sign_in(link.url, live_server.create_user(Role.STUDENT), PASSWORD)
     yield service
     if service.store is not None:

@@ -37,15 +37,21 @@ class ServerProcess:
     def cli(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "lmsdesk_server", *args],
-            env=self._env, capture_output=True, text=True, timeout=timeout, check=False,
-        )  # fmt: skip
+            env=self._env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
 
     def start(self, timeout: float = 60) -> None:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "lmsdesk_server", "serve", "--port", str(self.port)],
-                env=self._env, stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+                env=self._env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -30,8 +30,14 @@ pytestmark = pytest.mark.e2e
 
 PAID = demo_id("course:practical-sqlite")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture
@@ -39,9 +45,11 @@ def browser(tmp_path: Path) -> Iterator[Browser]:
     assert Path(CHROMIUM).exists(), "Debian's chromium is needed: bash scripts/test.sh installs it"
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"), executable_path=CHROMIUM, headless=True,
+            str(tmp_path / "chromium-profile"),
+            executable_path=CHROMIUM,
+            headless=True,
             args=CHROMIUM_FLAGS,
-        )  # fmt: skip
+        )
         assert context.browser is not None
         yield context.browser
         context.close()
@@ -51,9 +59,11 @@ def test_buy_in_the_browser_sync_the_enrollment_then_refund_removes_it(
     live_server: LiveServer, browser: Browser, tmp_path: Path, memory_keyring: MemoryKeyring
 ) -> None:
     with httpx.Client(timeout=10) as http:
-        service = SessionService(data_dir=tmp_path / "client",
-                                 api_for=lambda url: ApiClient(url, http),
-                                 token_store=lambda: KeyringTokenStore(memory_keyring))  # fmt: skip
+        service = SessionService(
+            data_dir=tmp_path / "client",
+            api_for=lambda url: ApiClient(url, http),
+            token_store=lambda: KeyringTokenStore(memory_keyring),
+        )
         service.sign_in(live_server.url, live_server.create_user(Role.STUDENT), PASSWORD)
         purchases, sync, catalog = (
             PurchaseService(service),

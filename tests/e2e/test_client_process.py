@@ -17,13 +17,17 @@ from tests.support.live_server import LiveServer
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.parametrize(("module", "program"), [("lmsdesk", "lmsdesk"),
-                                                ("lmsdesk_server", "lmsdesk-server")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("module", "program"), [("lmsdesk", "lmsdesk"), ("lmsdesk_server", "lmsdesk-server")]
+)
 def test_version_prints_and_exits(module: str, program: str) -> None:
     done = subprocess.run(
         [sys.executable, "-m", module, "--version"],
-        capture_output=True, text=True, timeout=30, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert done.returncode == 0
     assert done.stdout.strip() == f"{program} {__version__}"
 
@@ -34,8 +38,11 @@ def test_client_starts_and_quits_cleanly_on_sigterm(
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LMSDESK_DATA_DIR": str(tmp_path)}
     process = subprocess.Popen(
         [sys.executable, "-m", "lmsdesk", "--server", live_server.url],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     time.sleep(3)  # the window is up and asking for a sign-in
     assert process.poll() is None, process.stdout.read() if process.stdout else ""
     process.send_signal(signal.SIGTERM)

@@ -25,15 +25,20 @@ PAID = demo_id("course:practical-sqlite")
 
 
 def test_no_secret_reaches_a_log_line_or_the_local_store(
-    caplog: pytest.LogCaptureFixture, live_server: LiveServer, link: CuttableLink,
-    tmp_path: Path, memory_keyring: MemoryKeyring,
-) -> None:  # fmt: skip
+    caplog: pytest.LogCaptureFixture,
+    live_server: LiveServer,
+    link: CuttableLink,
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,
+) -> None:
     caplog.set_level(logging.DEBUG)  # every logger, client and server (same process), all threads
     email = live_server.create_user(Role.STUDENT)
     with httpx.Client(timeout=10) as http:
-        service = SessionService(data_dir=tmp_path / "client",
-                                 api_for=lambda url: ApiClient(url, http),
-                                 token_store=lambda: KeyringTokenStore(memory_keyring))  # fmt: skip
+        service = SessionService(
+            data_dir=tmp_path / "client",
+            api_for=lambda url: ApiClient(url, http),
+            token_store=lambda: KeyringTokenStore(memory_keyring),
+        )
         service.sign_in(link.url, email, PASSWORD)
         purchases, sync = PurchaseService(service), SyncService(service)
         sync.sync()

@@ -67,8 +67,9 @@ def test_the_test_provider_delivers_to_the_port_it_serves_on(tmp_path: Path) -> 
         login = httpx.post(f"{server.url}/api/v1/auth/login", json=demo_student)
         headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
         course = {"course_id": str(demo_id("course:practical-sqlite"))}
-        checkout = httpx.post(f"{server.url}/api/v1/checkout/sessions", headers=headers,
-                              json=course).json()  # fmt: skip
+        checkout = httpx.post(
+            f"{server.url}/api/v1/checkout/sessions", headers=headers, json=course
+        ).json()
         assert checkout["url"].startswith(f"{server.url}/checkout/test/")
         paid = httpx.post(f"{checkout['url']}/pay", timeout=30)
         assert paid.status_code == 303

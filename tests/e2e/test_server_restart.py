@@ -32,24 +32,28 @@ def test_server_killed_mid_push_then_restarted(tmp_path: Path) -> None:
     assert server.cli("seed-demo").returncode == 0
     with httpx.Client(timeout=10) as http:
         service = SessionService(
-            data_dir=tmp_path / "client", api_for=lambda url: ApiClient(url, http),
+            data_dir=tmp_path / "client",
+            api_for=lambda url: ApiClient(url, http),
             token_store=lambda: PrivateFileTokenStore(tmp_path / "tokens"),
-        )  # fmt: skip
+        )
         service.sign_in(server.url, "student@example.com", "lmsdesk-demo")
         assert service.store is not None
         assert service._auth is not None
         assert service.current is not None
-        engine = SyncEngine(service.store, service._auth, service.current.profile.user_id,
-                            push_batch=20)  # fmt: skip
+        engine = SyncEngine(
+            service.store, service._auth, service.current.profile.user_id, push_batch=20
+        )
         # TOTAL separate one-second changes (queued without a coalescing key), so a batch
         # applied twice would show in the total.
         with service.store.transaction() as session:
             for _ in range(TOTAL):
                 outbox.enqueue(
-                    session, name="progress.add_time@1", hlc=outbox.next_hlc(session),
+                    session,
+                    name="progress.add_time@1",
+                    hlc=outbox.next_hlc(session),
                     args=AddTimeArgs(lesson_id=PREVIEW_VIDEO, seconds=1).model_dump(mode="json"),
                     description="Time spent",
-                )  # fmt: skip
+                )
         killers: list[threading.Timer] = []
 
         def kill_soon(phase: str, done: int, _total: int | None) -> None:

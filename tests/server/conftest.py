@@ -13,9 +13,11 @@ from pydantic import SecretStr
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from lmsdesk.contracts.common import Role
 from lmsdesk_server.config import ServerSettings
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.db.migrate import upgrade_to_head
+from lmsdesk_server.db.models import User
 from lmsdesk_server.main import create_app
 from lmsdesk_server.payments.provider import ProviderUnavailable
 from lmsdesk_server.payments.test_provider import TestProvider
@@ -26,10 +28,10 @@ from lmsdesk_server.security.tokens import AccessTokens
 from lmsdesk_server.services.media_access import LinkSigner, link_key
 from lmsdesk_server.services.payment_webhooks import PaymentWebhooks
 from lmsdesk_server.services.sync_cursor import CursorCodec, cursor_key
+from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.server.sync.helpers import API, Device, DeviceFactory, seed
 from tests.support.postgres import PostgresForTests
-
-TEST_JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789"
-TEST_WEBHOOK_SECRET = "whsec_test_0123456789abcdef"
+from tests.support.server_keys import TEST_JWT_SECRET, TEST_WEBHOOK_SECRET
 
 
 @pytest.fixture(scope="session")
@@ -136,3 +138,35 @@ def racing_context(
         DemoSeeder(session, resources=resources_dir(), media_dir=settings.media_dir).run()
     yield context
     context.engine.dispose()
+
+
+@pytest.fixture
+def seeded(session: Session, tmp_path: Path) -> None:
+    seed(session, tmp_path)
+
+
+@pytest.fixture
+def device_for(client: TestClient) -> DeviceFactory:
+    def make(user: User, **fields: object) -> Device:
+        response = client.post(
+            f"{API}/auth/login", json={"email": user.email, "password": DEFAULT_PASSWORD}
+        )
+        assert response.status_code == 200, response.text
+        return Device(client, response.json()["access_token"], **fields)  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+def student(session: Session) -> User:
+    return make_user(session, roles=(Role.STUDENT,))
+
+
+@pytest.fixture
+def instructor(session: Session) -> User:
+    return make_user(session, roles=(Role.INSTRUCTOR,), full_name="Ada Instructor")
+
+
+@pytest.fixture
+def other_instructor(session: Session) -> User:
+    return make_user(session, roles=(Role.INSTRUCTOR,), full_name="Other Instructor")

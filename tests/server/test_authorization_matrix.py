@@ -29,12 +29,19 @@ from lmsdesk_server.db.models import User
 from lmsdesk_server.security.passwords import hash_password
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.server.authoring.helpers import author
-from tests.server.sync.conftest import DeviceFactory, device_for, seeded
-from tests.server.sync.helpers import API, PAID, PAID_QUIZ, PAID_TEXT, PENDING, enroll, rows
+from tests.server.sync.helpers import (
+    API,
+    PAID,
+    PAID_QUIZ,
+    PAID_TEXT,
+    PENDING,
+    DeviceFactory,
+    enroll,
+    rows,
+)
 from tests.support.media import fake_mp4
 
 pytestmark = pytest.mark.usefixtures("seeded")
-__all__ = ["device_for", "seeded"]
 ACTORS = ("anonymous", "student", "other_student", "instructor", "other_instructor", "admin")
 ALL = frozenset(ACTORS)
 SIGNED_IN = ALL - {"anonymous"}
@@ -80,9 +87,13 @@ def _attempt(_w: World) -> tuple[str, Any]:
 
 def _upload_start(_w: World) -> tuple[str, Any]:
     data = fake_mp4(64)
-    return "/media", {"asset_id": str(uuid.uuid4()), "filename": "a.mp4",
-                      "mime_type": "video/mp4", "size_bytes": len(data),
-                      "sha256": hashlib.sha256(data).hexdigest()}  # fmt: skip
+    return "/media", {
+        "asset_id": str(uuid.uuid4()),
+        "filename": "a.mp4",
+        "mime_type": "video/mp4",
+        "size_bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
 
 
 # (method, path template) -> (the call, the roles it is allowed for). Public endpoints (no
@@ -187,62 +198,155 @@ MATRIX: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
     ),
 }
 AUTHORING: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
-    ("POST", "/authoring/courses"): (lambda w: ("/authoring/courses", {
-        "course_id": str(uuid.uuid4()), "title": "Mine"}), only("instructor", "other_instructor")),
-    ("POST", "/authoring/sections"): (lambda w: ("/authoring/sections", {
-        "course_id": str(w.course), "section_id": str(uuid.uuid4()), "title": "S",
-        "position": "a5"}), only("instructor")),
-    ("POST", "/authoring/lessons"): (lambda w: ("/authoring/lessons", {
-        "section_id": str(w.section), "lesson_id": str(uuid.uuid4()), "title": "L",
-        "lesson_type": "text", "position": "a5"}), only("instructor")),
-    ("POST", "/authoring/questions"): (lambda w: ("/authoring/questions", {
-        "quiz_id": str(_quiz(w)), "question_id": str(uuid.uuid4()),
-        "question_type": "true_false"}), only("instructor")),
-    ("DELETE", "/authoring/questions/{question_id}"): (lambda w: (
-        f"/authoring/questions/{w.question}", None), only("instructor")),
-    ("PATCH", "/authoring/fields"): (lambda w: ("/authoring/fields", {
-        "entity": "course", "entity_id": str(w.course), "field": "subtitle", "base": "",
-        "value": "Changed"}), only("instructor")),
-    ("POST", "/authoring/sections/move"): (lambda w: ("/authoring/sections/move", {
-        "section_id": str(w.section), "position": "a7"}), only("instructor")),
-    ("POST", "/authoring/lessons/move"): (lambda w: ("/authoring/lessons/move", {
-        "lesson_id": str(w.lesson), "section_id": str(w.section), "position": "a7"}),
-        only("instructor")),
-    ("DELETE", "/authoring/courses/{course_id}"): (lambda w: (
-        f"/authoring/courses/{w.course}", None), only("instructor")),
-    ("DELETE", "/authoring/sections/{section_id}"): (lambda w: (
-        f"/authoring/sections/{w.section}", None), only("instructor")),
-    ("DELETE", "/authoring/lessons/{lesson_id}"): (lambda w: (
-        f"/authoring/lessons/{w.lesson}", None), only("instructor")),
-    ("POST", "/authoring/resources"): (lambda w: ("/authoring/resources", {
-        "lesson_id": str(w.lesson), "resource_id": str(uuid.uuid4()), "title": "Docs",
-        "url": "https://example.com"}), only("instructor")),
-    ("DELETE", "/authoring/resources/{resource_id}"): (lambda w: (
-        f"/authoring/resources/{w.link}", None), only("instructor")),
-    ("PUT", "/authoring/courses/tags"): (lambda w: ("/authoring/courses/tags", {
-        "course_id": str(w.course), "tags": ["maps"]}), only("instructor")),
-    ("PUT", "/authoring/lessons/media"): (lambda w: ("/authoring/lessons/media", {
-        "lesson_id": str(w.lesson), "kind": "video", "asset_id": None}), only("instructor")),
-    ("POST", "/authoring/conflicts/{conflict_id}/resolve"): (lambda w: (
-        f"/authoring/conflicts/{uuid.uuid4()}/resolve", {"keep": "mine"}), NOBODY),
-    ("POST", "/authoring/files"): (lambda w: ("/authoring/files", {
-        "lesson_id": str(w.lesson), "resource_id": str(uuid.uuid4()), "title": "File",
-        "asset_id": str(w.asset)}), NOBODY),  # a video is not a lesson file: refused for all
-    ("PUT", "/authoring/courses/{course_id}/thumbnail"): (lambda w: (
-        f"/authoring/courses/{w.course}/thumbnail", {"asset_id": None}), only("instructor")),
-    ("POST", "/authoring/courses/{course_id}/revisions"): (lambda w: (
-        f"/authoring/courses/{PAID}/revisions", {"revision_id": str(uuid.uuid4())}),
-        NOBODY),  # the demo's published course belongs to the demo instructor
-    ("POST", "/authoring/courses/{course_id}/submit"): (lambda w: (
-        f"/authoring/courses/{w.course}/submit", None), only("instructor")),
+    ("POST", "/authoring/courses"): (
+        lambda w: ("/authoring/courses", {"course_id": str(uuid.uuid4()), "title": "Mine"}),
+        only("instructor", "other_instructor"),
+    ),
+    ("POST", "/authoring/sections"): (
+        lambda w: (
+            "/authoring/sections",
+            {
+                "course_id": str(w.course),
+                "section_id": str(uuid.uuid4()),
+                "title": "S",
+                "position": "a5",
+            },
+        ),
+        only("instructor"),
+    ),
+    ("POST", "/authoring/lessons"): (
+        lambda w: (
+            "/authoring/lessons",
+            {
+                "section_id": str(w.section),
+                "lesson_id": str(uuid.uuid4()),
+                "title": "L",
+                "lesson_type": "text",
+                "position": "a5",
+            },
+        ),
+        only("instructor"),
+    ),
+    ("POST", "/authoring/questions"): (
+        lambda w: (
+            "/authoring/questions",
+            {
+                "quiz_id": str(_quiz(w)),
+                "question_id": str(uuid.uuid4()),
+                "question_type": "true_false",
+            },
+        ),
+        only("instructor"),
+    ),
+    ("DELETE", "/authoring/questions/{question_id}"): (
+        lambda w: (f"/authoring/questions/{w.question}", None),
+        only("instructor"),
+    ),
+    ("PATCH", "/authoring/fields"): (
+        lambda w: (
+            "/authoring/fields",
+            {
+                "entity": "course",
+                "entity_id": str(w.course),
+                "field": "subtitle",
+                "base": "",
+                "value": "Changed",
+            },
+        ),
+        only("instructor"),
+    ),
+    ("POST", "/authoring/sections/move"): (
+        lambda w: ("/authoring/sections/move", {"section_id": str(w.section), "position": "a7"}),
+        only("instructor"),
+    ),
+    ("POST", "/authoring/lessons/move"): (
+        lambda w: (
+            "/authoring/lessons/move",
+            {"lesson_id": str(w.lesson), "section_id": str(w.section), "position": "a7"},
+        ),
+        only("instructor"),
+    ),
+    ("DELETE", "/authoring/courses/{course_id}"): (
+        lambda w: (f"/authoring/courses/{w.course}", None),
+        only("instructor"),
+    ),
+    ("DELETE", "/authoring/sections/{section_id}"): (
+        lambda w: (f"/authoring/sections/{w.section}", None),
+        only("instructor"),
+    ),
+    ("DELETE", "/authoring/lessons/{lesson_id}"): (
+        lambda w: (f"/authoring/lessons/{w.lesson}", None),
+        only("instructor"),
+    ),
+    ("POST", "/authoring/resources"): (
+        lambda w: (
+            "/authoring/resources",
+            {
+                "lesson_id": str(w.lesson),
+                "resource_id": str(uuid.uuid4()),
+                "title": "Docs",
+                "url": "https://example.com",
+            },
+        ),
+        only("instructor"),
+    ),
+    ("DELETE", "/authoring/resources/{resource_id}"): (
+        lambda w: (f"/authoring/resources/{w.link}", None),
+        only("instructor"),
+    ),
+    ("PUT", "/authoring/courses/tags"): (
+        lambda w: ("/authoring/courses/tags", {"course_id": str(w.course), "tags": ["maps"]}),
+        only("instructor"),
+    ),
+    ("PUT", "/authoring/lessons/media"): (
+        lambda w: (
+            "/authoring/lessons/media",
+            {"lesson_id": str(w.lesson), "kind": "video", "asset_id": None},
+        ),
+        only("instructor"),
+    ),
+    ("POST", "/authoring/conflicts/{conflict_id}/resolve"): (
+        lambda w: (f"/authoring/conflicts/{uuid.uuid4()}/resolve", {"keep": "mine"}),
+        NOBODY,
+    ),
+    ("POST", "/authoring/files"): (
+        lambda w: (
+            "/authoring/files",
+            {
+                "lesson_id": str(w.lesson),
+                "resource_id": str(uuid.uuid4()),
+                "title": "File",
+                "asset_id": str(w.asset),
+            },
+        ),
+        NOBODY,
+    ),  # a video is not a lesson file: refused for all
+    ("PUT", "/authoring/courses/{course_id}/thumbnail"): (
+        lambda w: (f"/authoring/courses/{w.course}/thumbnail", {"asset_id": None}),
+        only("instructor"),
+    ),
+    ("POST", "/authoring/courses/{course_id}/revisions"): (
+        lambda w: (f"/authoring/courses/{PAID}/revisions", {"revision_id": str(uuid.uuid4())}),
+        NOBODY,
+    ),  # the demo's published course belongs to the demo instructor
+    ("POST", "/authoring/courses/{course_id}/submit"): (
+        lambda w: (f"/authoring/courses/{w.course}/submit", None),
+        only("instructor"),
+    ),
     # Moderation: admins; the history also for the course's instructor.
     ("GET", "/moderation/queue"): (lambda w: ("/moderation/queue", None), only("admin")),
-    ("POST", "/moderation/courses/{course_id}/decision"): (lambda w: (
-        f"/moderation/courses/{PENDING}/decision",
-        {"decision": "rejected", "feedback": "No.", "course_version": 1}), only("admin")),
-    ("GET", "/moderation/courses/{course_id}/history"): (lambda w: (
-        f"/moderation/courses/{w.course}/history", None), only("instructor", "admin")),
-}  # fmt: skip
+    ("POST", "/moderation/courses/{course_id}/decision"): (
+        lambda w: (
+            f"/moderation/courses/{PENDING}/decision",
+            {"decision": "rejected", "feedback": "No.", "course_version": 1},
+        ),
+        only("admin"),
+    ),
+    ("GET", "/moderation/courses/{course_id}/history"): (
+        lambda w: (f"/moderation/courses/{w.course}/history", None),
+        only("instructor", "admin"),
+    ),
+}
 MATRIX |= AUTHORING
 
 
@@ -265,13 +369,13 @@ def users(session: Session) -> dict[str, User]:
 
 
 @pytest.fixture
-def world(session: Session, client: TestClient, users: dict[str, User],
-          device_for: DeviceFactory) -> World:  # fmt: skip
+def world(
+    session: Session, client: TestClient, users: dict[str, User], device_for: DeviceFactory
+) -> World:
     credentials = {"email": users["student"].email, "password": DEFAULT_PASSWORD}
     login = client.post(f"{API}/auth/login", json=credentials).json()
     headers = {"Authorization": f"Bearer {login['access_token']}"}
-    order = client.post(f"{API}/checkout/sessions", json={"course_id": str(PAID)},
-                        headers=headers)  # fmt: skip
+    order = client.post(f"{API}/checkout/sessions", json={"course_id": str(PAID)}, headers=headers)
     assert order.status_code == 201, order.text
     enroll(session, users["student"], PAID)  # (their order stays pending: it can be cancelled)
     rest = author(device_for(users["instructor"]))
@@ -280,28 +384,57 @@ def world(session: Session, client: TestClient, users: dict[str, User],
     lesson = rest.add_lesson(section)
     quiz_lesson = rest.add_lesson(section, "quiz", position="a1")
     question = uuid.uuid4()
-    assert rest.call("POST", "/questions", {"quiz_id": str(quiz_id(quiz_lesson)),
-                                            "question_id": str(question),
-                                            "question_type": "true_false"}).is_success  # fmt: skip
+    assert rest.call(
+        "POST",
+        "/questions",
+        {
+            "quiz_id": str(quiz_id(quiz_lesson)),
+            "question_id": str(question),
+            "question_type": "true_false",
+        },
+    ).is_success
     link = uuid.uuid4()
-    assert rest.call("POST", "/resources", {"lesson_id": str(lesson), "resource_id": str(link),
-                                            "title": "Docs", "url": "https://example.com"}
-                     ).is_success  # fmt: skip
+    assert rest.call(
+        "POST",
+        "/resources",
+        {
+            "lesson_id": str(lesson),
+            "resource_id": str(link),
+            "title": "Docs",
+            "url": "https://example.com",
+        },
+    ).is_success
     data = fake_mp4(64)
     asset = uuid.uuid4()
     owner = {"Authorization": f"Bearer {rest.token}"}
-    started = client.post(f"{API}/media", headers=owner, json={
-        "asset_id": str(asset), "filename": "a.mp4", "mime_type": "video/mp4",
-        "size_bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})  # fmt: skip
+    started = client.post(
+        f"{API}/media",
+        headers=owner,
+        json={
+            "asset_id": str(asset),
+            "filename": "a.mp4",
+            "mime_type": "video/mp4",
+            "size_bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        },
+    )
     assert started.status_code == 201, started.text
-    sent = client.put(f"{API}/media/{asset}/content", content=data,
-                      headers={**owner, "Upload-Offset": "0"})  # fmt: skip
+    sent = client.put(
+        f"{API}/media/{asset}/content", content=data, headers={**owner, "Upload-Offset": "0"}
+    )
     assert sent.json()["status"] == "ready", sent.text
-    return World(course=course, section=section, lesson=lesson, quiz_lesson=quiz_lesson,
-                 question=question, link=link, asset=asset,
-                 order=uuid.UUID(order.json()["order_id"]),
-                 refresh_token=login["refresh_token"],
-                 student_email=users["student"].email)  # fmt: skip
+    return World(
+        course=course,
+        section=section,
+        lesson=lesson,
+        quiz_lesson=quiz_lesson,
+        question=question,
+        link=link,
+        asset=asset,
+        order=uuid.UUID(order.json()["order_id"]),
+        refresh_token=login["refresh_token"],
+        student_email=users["student"].email,
+    )
 
 
 def test_every_endpoint_lets_exactly_its_roles_through(
@@ -309,8 +442,9 @@ def test_every_endpoint_lets_exactly_its_roles_through(
 ) -> None:
     tokens: dict[str, str | None] = {"anonymous": None}
     for actor, user in users.items():
-        answer = client.post(f"{API}/auth/login",
-                             json={"email": user.email, "password": DEFAULT_PASSWORD})  # fmt: skip
+        answer = client.post(
+            f"{API}/auth/login", json={"email": user.email, "password": DEFAULT_PASSWORD}
+        )
         tokens[actor] = answer.json()["access_token"]
     documented = {
         (method.upper(), path.removeprefix(API))
@@ -331,8 +465,13 @@ def test_every_endpoint_lets_exactly_its_roles_through(
                 headers["Upload-Offset"] = "0"
             savepoint = connection.begin_nested()
             try:
-                answer = client.request(method, f"{API}{path}", headers=headers, content=raw,
-                                        json=None if raw is not None else body)  # fmt: skip
+                answer = client.request(
+                    method,
+                    f"{API}{path}",
+                    headers=headers,
+                    content=raw,
+                    json=None if raw is not None else body,
+                )
             finally:
                 savepoint.rollback()
             assert answer.status_code < 500, f"{method} {path} as {actor}: {answer.text}"
@@ -349,15 +488,27 @@ def test_a_pull_shows_nobody_what_is_not_theirs(
     """What each role receives by sync: never another's draft, order, progress, or the lesson
     text of a course they have not bought."""
     owner = device_for(users["student"])
-    done = owner.push(owner.mutation("progress.complete@1", lesson_id=PAID_TEXT,
-                                     completed_at="2026-11-20T10:00:00+00:00"))  # fmt: skip
+    done = owner.push(
+        owner.mutation(
+            "progress.complete@1", lesson_id=PAID_TEXT, completed_at="2026-11-20T10:00:00+00:00"
+        )
+    )
     assert done["results"][0]["status"] == "applied"
     seen: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
     for actor, user in users.items():
         pages = device_for(user).pull_all()
-        seen[actor] = {table: rows(pages, table) for table in (
-            "courses", "lessons", "orders", "lesson_progress", "media_assets", "enrollments",
-            "moderation_reviews")}  # fmt: skip
+        seen[actor] = {
+            table: rows(pages, table)
+            for table in (
+                "courses",
+                "lessons",
+                "orders",
+                "lesson_progress",
+                "media_assets",
+                "enrollments",
+                "moderation_reviews",
+            )
+        }
     draft_seen = {actor for actor, tables in seen.items() if str(world.course) in tables["courses"]}
     assert draft_seen == {"instructor"}  # not even admins: it is not submitted
     asset_seen = {a for a, tables in seen.items() if str(world.asset) in tables["media_assets"]}

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from lmsdesk_server.cli import main
 from lmsdesk_server.db.models import Course, Lesson, QuizQuestion, User, UserRole
 from lmsdesk_server.security.passwords import verify_password
-from tests.server.test_migrations import DESIGN_TABLES
 from tests.support.postgres import PostgresForTests
+from tests.support.schema import DESIGN_TABLES
 
 
 @pytest.fixture
@@ -47,8 +47,22 @@ def test_create_user_with_roles(
     cli_database: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("LMSDESK_NEW_USER_PASSWORD", "a good long password")
-    assert main(["create-user", "--email", "Teach@Example.com", "--role", "instructor",
-                 "--role", "admin", "--name", "Teacher"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "create-user",
+                "--email",
+                "Teach@Example.com",
+                "--role",
+                "instructor",
+                "--role",
+                "admin",
+                "--name",
+                "Teacher",
+            ]
+        )
+        == 0
+    )
     assert "teach@example.com" in capsys.readouterr().out
     engine = create_engine(cli_database)
     try:

@@ -31,8 +31,11 @@ RANDOM = bool(os.environ.get("LMSDESK_FUZZ_RANDOM"))
 @pytest.fixture(scope="module")
 def signed_in(live_server: LiveServer) -> dict[str, str]:
     email = live_server.create_user(Role.STUDENT, Role.INSTRUCTOR, Role.ADMIN, name="Fuzzy")
-    answer = httpx.post(f"{live_server.url}/api/v1/auth/login",
-                        json={"email": email, "password": PASSWORD}, timeout=10)  # fmt: skip
+    answer = httpx.post(
+        f"{live_server.url}/api/v1/auth/login",
+        json={"email": email, "password": PASSWORD},
+        timeout=10,
+    )
     return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
@@ -47,19 +50,29 @@ def test_no_request_makes_the_server_fail_or_break_its_document(
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=not RANDOM,
-                  phases=[Phase.explicit, Phase.generate],  # a failure is reported unshrunk
-                  suppress_health_check=list(HealthCheck))  # fmt: skip
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=not RANDOM,
+            phases=[Phase.explicit, Phase.generate],  # a failure is reported unshrunk
+            suppress_health_check=list(HealthCheck),
+        )
         def fuzz(case: schemathesis.Case) -> None:
             # The HTTP library sets the real length; a made-up one only makes a socket wait.
             for name in list(case.headers or {}):
                 if name.lower() == "content-length":
                     del case.headers[name]  # type: ignore[union-attr]
             case.call_and_validate(
-                base_url=live_server.url, headers=signed_in,
-                checks=[not_a_server_error, status_code_conformance, content_type_conformance,
-                        response_schema_conformance],
-            )  # fmt: skip
+                base_url=live_server.url,
+                headers=signed_in,
+                checks=[
+                    not_a_server_error,
+                    status_code_conformance,
+                    content_type_conformance,
+                    response_schema_conformance,
+                ],
+            )
 
         try:
             fuzz()

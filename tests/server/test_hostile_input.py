@@ -13,10 +13,7 @@ from lmsdesk.contracts.common import Role
 from lmsdesk_server.db.models import User
 from tests.factories import make_user
 from tests.server.authoring.helpers import author
-from tests.server.sync.conftest import DeviceFactory, device_for
-from tests.server.sync.helpers import API
-
-__all__ = ["device_for"]
+from tests.server.sync.helpers import API, DeviceFactory
 
 
 @pytest.fixture
@@ -35,10 +32,13 @@ def test_text_with_a_nul_character_is_refused_in_both_doors(
     pushed = device.push(
         device.mutation("draft.create_course@1", course_id=uuid.uuid4(), title="A\x00B"),
         device.mutation("draft.create_course@1", course_id=uuid.uuid4(), title="Fine"),
-    )["results"]  # fmt: skip
+    )["results"]
     assert [r["status"] for r in pushed] == ["rejected", "applied"]  # the queue moves on
-    queue = client.get(f"{API}/moderation/queue", params={"q": "a\x00b"},
-                       headers={"Authorization": f"Bearer {device.token}"})  # fmt: skip
+    queue = client.get(
+        f"{API}/moderation/queue",
+        params={"q": "a\x00b"},
+        headers={"Authorization": f"Bearer {device.token}"},
+    )
     assert (queue.status_code, queue.json()["error"]["code"]) == (422, "invalid_value")
 
 
@@ -47,27 +47,51 @@ def test_numbers_and_keys_out_of_range_and_forged_signatures_get_a_clear_answer(
 ) -> None:
     device = device_for(everyone)
     headers = {"Authorization": f"Bearer {device.token}"}
-    huge = client.post(f"{API}/sync/push", headers=headers, json={
-        "device_id": str(uuid.uuid4()), "epoch": 1, "protocol": 1,
-        "mutations": [{"seq": 2**64, "mutation_id": str(uuid.uuid4()), "hlc": 1,
-                       "name": "wishlist.add@1", "args": {}}]})  # fmt: skip
+    huge = client.post(
+        f"{API}/sync/push",
+        headers=headers,
+        json={
+            "device_id": str(uuid.uuid4()),
+            "epoch": 1,
+            "protocol": 1,
+            "mutations": [
+                {
+                    "seq": 2**64,
+                    "mutation_id": str(uuid.uuid4()),
+                    "hlc": 1,
+                    "name": "wishlist.add@1",
+                    "args": {},
+                }
+            ],
+        },
+    )
     assert huge.status_code == 422
     twice = device.mutation("wishlist.add@1", course_id=uuid.uuid4())
-    repeated = client.post(f"{API}/sync/push", headers=headers, json={
-        "device_id": str(uuid.uuid4()), "epoch": 1, "protocol": 1,
-        "mutations": [twice, {**twice, "mutation_id": str(uuid.uuid4())}]})  # fmt: skip
+    repeated = client.post(
+        f"{API}/sync/push",
+        headers=headers,
+        json={
+            "device_id": str(uuid.uuid4()),
+            "epoch": 1,
+            "protocol": 1,
+            "mutations": [twice, {**twice, "mutation_id": str(uuid.uuid4())}],
+        },
+    )
     assert repeated.status_code == 422  # the same seq twice in one push (it was a 500)
     assert "increasing seq order" in repeated.json()["error"]["message"]
     rest = author(device)
     course = rest.create()
-    badly_placed = rest.call("POST", "/sections", {
-        "course_id": str(course), "section_id": str(uuid.uuid4()), "title": "S",
-        "position": "0"})  # fmt: skip
+    badly_placed = rest.call(
+        "POST",
+        "/sections",
+        {"course_id": str(course), "section_id": str(uuid.uuid4()), "title": "S", "position": "0"},
+    )
     assert badly_placed.status_code == 422
     assert "not a position key" in badly_placed.json()["error"]["message"]
     cursor = {"device_id": str(uuid.uuid4()), "protocol": 1, "cursor": "e30.Ω≈ç", "limit": 10}
     forged = client.post(f"{API}/sync/pull", headers=headers, json=cursor)
     assert forged.status_code == 200  # an unknown cursor: everything is sent again
-    link = client.get(f"{API}/media/{uuid.uuid4()}",
-                      params={"u": str(everyone.id), "e": "9999999999", "s": "Ω≈ç"})  # fmt: skip
+    link = client.get(
+        f"{API}/media/{uuid.uuid4()}", params={"u": str(everyone.id), "e": "9999999999", "s": "Ω≈ç"}
+    )
     assert link.status_code in (401, 403, 404)

@@ -9,15 +9,8 @@ from sqlalchemy import create_engine, inspect, text
 from lmsdesk_server.db.base import Base
 from lmsdesk_server.db.migrate import alembic_config, downgrade_to_base, upgrade_to_head
 from tests.support.postgres import PostgresForTests
+from tests.support.schema import DESIGN_TABLES
 
-DESIGN_TABLES = {
-    "users", "user_roles", "refresh_tokens", "categories", "courses", "course_tags",
-    "course_tag_map", "course_sections", "lessons", "lesson_prerequisites", "lesson_resources",
-    "media_assets", "quizzes", "quiz_questions", "quiz_attempts", "moderation_reviews",
-    "enrollments", "orders", "payment_events", "lesson_progress", "certificates",
-    "course_ratings", "wishlist_items", "partition_clocks", "sync_tombstones", "devices",
-    "mutation_results", "draft_conflicts",
-}  # fmt: skip
 # Beyond DESIGN.md section 3: the webhook audit trail and the test payment provider's sessions.
 EXTRA_TABLES = {"webhook_deliveries", "test_checkout_sessions"}
 

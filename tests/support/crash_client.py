@@ -64,16 +64,20 @@ def main() -> int:
     rng = random.Random(int(seed))
     http = httpx.Client(timeout=10)
     service = SessionService(
-        data_dir=Path(data_dir), api_for=lambda url: ApiClient(url, http),
+        data_dir=Path(data_dir),
+        api_for=lambda url: ApiClient(url, http),
         token_store=lambda: PrivateFileTokenStore(Path(data_dir) / "tokens"),
-    )  # fmt: skip
+    )
     service.sign_in(server, email, password)
     assert service.current is not None
     assert service.store is not None
     assert service._auth is not None
     recorder = SyncEngine(service.store, service._auth, service.current.profile.user_id)
-    recorded: dict[str, Any] = {"time": {str(x): 0 for x in LESSONS}, "attempts": [],
-                                "positions": {str(x): [] for x in LESSONS}}  # fmt: skip
+    recorded: dict[str, Any] = {
+        "time": {str(x): 0 for x in LESSONS},
+        "attempts": [],
+        "positions": {str(x): [] for x in LESSONS},
+    }
     ends = {"killed": 0, "finished": 0, "other": 0}
     for _ in range(int(rounds)):
         for _ in range(rng.randint(0, 3)):
@@ -88,9 +92,16 @@ def main() -> int:
         if rng.random() < 0.3:
             attempt = uuid.uuid4()
             now = datetime.now(UTC)
-            recorder.record("quiz_attempt.submit@1", SubmitQuizAttemptArgs(
-                attempt_id=attempt, quiz_id=QUIZ, started_at=now - timedelta(seconds=30),
-                submitted_at=now, answers={}))  # fmt: skip
+            recorder.record(
+                "quiz_attempt.submit@1",
+                SubmitQuizAttemptArgs(
+                    attempt_id=attempt,
+                    quiz_id=QUIZ,
+                    started_at=now - timedelta(seconds=30),
+                    submitted_at=now,
+                    answers={},
+                ),
+            )
             recorded["attempts"].append(str(attempt))
         service.store.engine.dispose()
         pid = os.fork()
@@ -105,8 +116,13 @@ def main() -> int:
             ends["other"] += 1
     final = recorder.sync()
     again = recorder.sync()
-    report = {"recorded": recorded, "ends": ends, "final": final.status.value,
-              "pending": again.pending, "failed": again.failed}  # fmt: skip
+    report = {
+        "recorded": recorded,
+        "ends": ends,
+        "final": final.status.value,
+        "pending": again.pending,
+        "failed": again.failed,
+    }
     sys.stdout.write(json.dumps(report) + "\n")
     return 0
 

@@ -104,8 +104,11 @@ class FakeStripe:
     def pay(self, session_id: str) -> dict[str, Any]:
         """What happens at Stripe when the customer pays."""
         session = self.sessions[session_id]
-        session.update(status="complete", payment_status="paid",
-                       payment_intent="pi_test_" + secrets.token_hex(8))  # fmt: skip
+        session.update(
+            status="complete",
+            payment_status="paid",
+            payment_intent="pi_test_" + secrets.token_hex(8),
+        )
         return dict(session)
 
 

@@ -26,9 +26,11 @@ class Laptop:
         self.link = link
         keyring = MemoryKeyring()
         self.service = SessionService(
-            data_dir=root, api_for=lambda url: ApiClient(url, http),
-            token_store=lambda: KeyringTokenStore(keyring), device_name=root.name,
-        )  # fmt: skip
+            data_dir=root,
+            api_for=lambda url: ApiClient(url, http),
+            token_store=lambda: KeyringTokenStore(keyring),
+            device_name=root.name,
+        )
 
     def sign_in(self, email: str) -> SyncEngine:
         self.service.sign_in(self.link.url, email, PASSWORD)

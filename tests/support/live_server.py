@@ -92,9 +92,11 @@ class LiveServer:
             user = UserRepository(session).by_email(email)
             assert user is not None
             enrollment = Enrollment(
-                student_id=user.id, course_id=course_id, status=EnrollmentStatus.ACTIVE,
+                student_id=user.id,
+                course_id=course_id,
+                status=EnrollmentStatus.ACTIVE,
                 source=EnrollmentSource.FREE,
-            )  # fmt: skip
+            )
             session.add(enrollment)
             stamp(session, enrollment, user_partition(user.id))
             session.flush()
@@ -147,13 +149,19 @@ class LiveServer:
             )
             assert row is not None
             assert row.payment_intent is not None
-            charge = ev.charge(payment_intent=row.payment_intent, amount=row.amount_total,
-                               currency=row.currency, amount_refunded=row.amount_total)  # fmt: skip
+            charge = ev.charge(
+                payment_intent=row.payment_intent,
+                amount=row.amount_total,
+                currency=row.currency,
+                amount_refunded=row.amount_total,
+            )
         body = ev.encode(ev.event(ev.CHARGE_REFUNDED, charge))
         response = httpx.post(
-            f"{self.url}/api/v1/webhooks/stripe", content=body, timeout=30,
+            f"{self.url}/api/v1/webhooks/stripe",
+            content=body,
+            timeout=30,
             headers={"Stripe-Signature": ev.signature_header(body, self.context.webhook_secret)},
-        )  # fmt: skip
+        )
         assert response.status_code == 200, response.text
 
     def create_user(self, *roles: Role, password: str = PASSWORD, name: str = "Test User") -> str:

@@ -162,8 +162,9 @@ class RevisionBody(WireModel):
     revision_id: uuid.UUID
 
 
-@router.post("/courses/{course_id}/revisions", status_code=status.HTTP_201_CREATED,
-             responses=_errors)  # fmt: skip
+@router.post(
+    "/courses/{course_id}/revisions", status_code=status.HTTP_201_CREATED, responses=_errors
+)
 def start_revision(
     course_id: uuid.UUID, body: RevisionBody, actor: CurrentActor, session: SessionDep
 ) -> Row | None:

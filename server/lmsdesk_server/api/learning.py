@@ -58,37 +58,43 @@ class RatingBody(WireModel):
 
 
 @router.put("/progress/{lesson_id}/position", responses=_errors)
-def set_position(lesson_id: uuid.UUID, body: PositionBody, actor: CurrentActor,
-                 session: SessionDep) -> Row | None:  # fmt: skip
+def set_position(
+    lesson_id: uuid.UUID, body: PositionBody, actor: CurrentActor, session: SessionDep
+) -> Row | None:
     args = SetPositionArgs(lesson_id=lesson_id, **body.model_dump())
     return mutation_door.run(session, actor, "progress.set_position@1", args)
 
 
 @router.post("/progress/{lesson_id}/complete", responses=_errors)
-def complete(lesson_id: uuid.UUID, body: GenerationBody, actor: CurrentActor,
-             session: SessionDep) -> Row | None:  # fmt: skip
-    args = CompleteLessonArgs(lesson_id=lesson_id, completed_at=datetime.now(UTC),
-                              reset_generation=body.reset_generation)  # fmt: skip
+def complete(
+    lesson_id: uuid.UUID, body: GenerationBody, actor: CurrentActor, session: SessionDep
+) -> Row | None:
+    args = CompleteLessonArgs(
+        lesson_id=lesson_id, completed_at=datetime.now(UTC), reset_generation=body.reset_generation
+    )
     return mutation_door.run(session, actor, "progress.complete@1", args)
 
 
 @router.post("/progress/{lesson_id}/time", responses=_errors)
-def add_time(lesson_id: uuid.UUID, body: TimeBody, actor: CurrentActor,
-             session: SessionDep) -> Row | None:  # fmt: skip
+def add_time(
+    lesson_id: uuid.UUID, body: TimeBody, actor: CurrentActor, session: SessionDep
+) -> Row | None:
     args = AddTimeArgs(lesson_id=lesson_id, **body.model_dump())
     return mutation_door.run(session, actor, "progress.add_time@1", args)
 
 
 @router.post("/progress/{lesson_id}/reset", responses=_errors)
-def reset(lesson_id: uuid.UUID, body: GenerationBody, actor: CurrentActor,
-          session: SessionDep) -> Row | None:  # fmt: skip
+def reset(
+    lesson_id: uuid.UUID, body: GenerationBody, actor: CurrentActor, session: SessionDep
+) -> Row | None:
     args = ResetProgressArgs(lesson_id=lesson_id, reset_generation=body.reset_generation)
     return mutation_door.run(session, actor, "progress.reset@1", args)
 
 
 @router.post("/quizzes/{quiz_id}/attempts", status_code=201, responses=_errors)
-def submit_attempt(quiz_id: uuid.UUID, body: AttemptBody, actor: CurrentActor,
-                   session: SessionDep) -> Row | None:  # fmt: skip
+def submit_attempt(
+    quiz_id: uuid.UUID, body: AttemptBody, actor: CurrentActor, session: SessionDep
+) -> Row | None:
     args = SubmitQuizAttemptArgs(quiz_id=quiz_id, **body.model_dump())
     return mutation_door.run(session, actor, "quiz_attempt.submit@1", args)
 
@@ -105,7 +111,8 @@ def unwish(course_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Re
 
 
 @router.put("/courses/{course_id}/rating", responses=_errors)
-def rate(course_id: uuid.UUID, body: RatingBody, actor: CurrentActor,
-         session: SessionDep) -> Row | None:  # fmt: skip
+def rate(
+    course_id: uuid.UUID, body: RatingBody, actor: CurrentActor, session: SessionDep
+) -> Row | None:
     args = SetRatingArgs(course_id=course_id, **body.model_dump())
     return mutation_door.run(session, actor, "rating.set@1", args)

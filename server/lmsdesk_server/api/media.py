@@ -84,8 +84,9 @@ def media_link(
 
 
 def _uploads(context: ContextDep, session: SessionDep) -> MediaUploads:
-    return MediaUploads(session, context.settings.media_dir,
-                        max_bytes=context.settings.media_max_bytes)  # fmt: skip
+    return MediaUploads(
+        session, context.settings.media_dir, max_bytes=context.settings.media_max_bytes
+    )
 
 
 @router.post("/media", status_code=status.HTTP_201_CREATED, responses=_upload_errors)

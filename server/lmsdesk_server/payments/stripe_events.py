@@ -37,8 +37,9 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_test_{secrets.token_hex(12)}"
 
 
-def event(event_type: str, obj: dict[str, Any], *, livemode: bool = False,
-          created: int | None = None) -> dict[str, Any]:  # fmt: skip
+def event(
+    event_type: str, obj: dict[str, Any], *, livemode: bool = False, created: int | None = None
+) -> dict[str, Any]:
     return {
         "id": new_id("evt"),
         "object": "event",
@@ -52,10 +53,19 @@ def event(event_type: str, obj: dict[str, Any], *, livemode: bool = False,
     }
 
 
-def checkout_session(*, session_id: str, amount_total: int, currency: str, status: str,
-                     payment_status: str, payment_intent: str | None,
-                     client_reference_id: str, metadata: dict[str, str],
-                     expires_at: int, livemode: bool = False) -> dict[str, Any]:  # fmt: skip
+def checkout_session(
+    *,
+    session_id: str,
+    amount_total: int,
+    currency: str,
+    status: str,
+    payment_status: str,
+    payment_intent: str | None,
+    client_reference_id: str,
+    metadata: dict[str, str],
+    expires_at: int,
+    livemode: bool = False,
+) -> dict[str, Any]:
     return {
         "id": session_id,
         "object": "checkout.session",
@@ -73,8 +83,14 @@ def checkout_session(*, session_id: str, amount_total: int, currency: str, statu
     }
 
 
-def charge(*, payment_intent: str, amount: int, currency: str, amount_refunded: int = 0,
-           livemode: bool = False) -> dict[str, Any]:  # fmt: skip
+def charge(
+    *,
+    payment_intent: str,
+    amount: int,
+    currency: str,
+    amount_refunded: int = 0,
+    livemode: bool = False,
+) -> dict[str, Any]:
     return {
         "id": new_id("ch"),
         "object": "charge",
@@ -90,8 +106,15 @@ def charge(*, payment_intent: str, amount: int, currency: str, amount_refunded: 
     }
 
 
-def dispute(*, payment_intent: str, amount: int, currency: str, status: str,
-            dispute_id: str | None = None, livemode: bool = False) -> dict[str, Any]:  # fmt: skip
+def dispute(
+    *,
+    payment_intent: str,
+    amount: int,
+    currency: str,
+    status: str,
+    dispute_id: str | None = None,
+    livemode: bool = False,
+) -> dict[str, Any]:
     return {
         "id": dispute_id or new_id("dp"),
         "object": "dispute",

@@ -74,8 +74,14 @@ class TestProvider:
     name = ProviderName.TEST
     livemode = False
 
-    def __init__(self, session_factory: sessionmaker[Session], *, public_url: str,
-                 webhook_secret: str, deliver: Deliver | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        *,
+        public_url: str,
+        webhook_secret: str,
+        deliver: Deliver | None = None,
+    ) -> None:
         self._sessions = session_factory
         self._public_url = public_url.rstrip("/")
         self._secret = webhook_secret
@@ -143,12 +149,19 @@ class TestProvider:
                 return None
             row, title = found
             expire = row.status == "open" and row.expires_at <= datetime.now(UTC)
-            view = PageView(session_id, title, row.amount_total, row.currency, row.status,
-                            str(row.order_id))  # fmt: skip
+            view = PageView(
+                session_id, title, row.amount_total, row.currency, row.status, str(row.order_id)
+            )
         if expire:
             self.expire_session(session_id)
-            view = PageView(view.session_id, view.course_title, view.amount_cents, view.currency,
-                            "expired", view.order_id)  # fmt: skip
+            view = PageView(
+                view.session_id,
+                view.course_title,
+                view.amount_cents,
+                view.currency,
+                "expired",
+                view.order_id,
+            )
         return view
 
     def pay(self, session_id: str) -> str:

@@ -92,8 +92,9 @@ class CommerceRepository:
         )
         return [(o, t) for o, t in self._session.execute(stmt)]
 
-    def enrollment(self, student_id: uuid.UUID, course_id: uuid.UUID, *,
-                   lock: bool = False) -> Enrollment | None:  # fmt: skip
+    def enrollment(
+        self, student_id: uuid.UUID, course_id: uuid.UUID, *, lock: bool = False
+    ) -> Enrollment | None:
         stmt = select(Enrollment).where(
             Enrollment.student_id == student_id, Enrollment.course_id == course_id
         )
@@ -115,9 +116,16 @@ class CommerceRepository:
         )
         return [(e, t) for e, t in self._session.execute(stmt)]
 
-    def record_event(self, *, provider: PaymentProvider, event_id: str, event_type: str,
-                     event_created: int, payment_intent_id: str | None,
-                     payload: object) -> PaymentEvent | None:  # fmt: skip
+    def record_event(
+        self,
+        *,
+        provider: PaymentProvider,
+        event_id: str,
+        event_type: str,
+        event_created: int,
+        payment_intent_id: str | None,
+        payload: object,
+    ) -> PaymentEvent | None:
         """Insert into the ledger; None when this event id was recorded before (a duplicate).
         The insert waits on a concurrent delivery of the same event until that one commits."""
         stmt = (

@@ -69,9 +69,10 @@ class SyncFeedRepository:
         """Unpublished courses this user sees: their own, and for admins every pending one."""
         unpublished = [CourseStatus.DRAFT, CourseStatus.PENDING, CourseStatus.REJECTED]
         own = select(Course.id).where(
-            Course.instructor_id == user_id, Course.status.in_(unpublished),
+            Course.instructor_id == user_id,
+            Course.status.in_(unpublished),
             Course.deleted_at.is_(None),
-        )  # fmt: skip
+        )
         ids = set(self._session.scalars(own))
         if is_admin:
             ids |= set(
@@ -118,9 +119,13 @@ class SyncFeedRepository:
         """One course's rows in a partition up to a version (a course newly bought or lost)."""
         queries = _shown_queries(table.name, partition == CATALOG_PARTITION, by_course=True)
         return self._shown(
-            queries, reader, partition=partition, after=0, through=through,
+            queries,
+            reader,
+            partition=partition,
+            after=0,
+            through=through,
             course=uuid.UUID(course_id),
-        )  # fmt: skip
+        )
 
     def _shown(self, queries: _ShownQueries, reader: Reader, **params: Any) -> ShownRows:
         params |= {"entitled": list(reader.entitled), "archived": list(reader.archived)}

@@ -75,9 +75,14 @@ from lmsdesk_server.services.mutation_base import (
 )
 from lmsdesk_server.services.serialize import json_value, row_dict
 
-_MODELS: dict[str, Any] = {"course": Course, "section": CourseSection, "lesson": Lesson,
-                           "quiz": Quiz, "question": QuizQuestion,
-                           "resource": LessonResource}  # fmt: skip
+_MODELS: dict[str, Any] = {
+    "course": Course,
+    "section": CourseSection,
+    "lesson": Lesson,
+    "quiz": Quiz,
+    "question": QuizQuestion,
+    "resource": LessonResource,
+}
 
 
 def _course_id_of(session: Session, entity: str, row: Any) -> uuid.UUID:
@@ -166,10 +171,15 @@ def create_course(ctx: MutationContext, args: CreateCourseArgs) -> dict[str, obj
         what="course",
     )
     course = Course(
-        id=args.course_id, instructor_id=ctx.actor.id, title=args.title,
-        slug=_slug(args.title, args.course_id), status=CourseStatus.DRAFT, version=1,
-        created_at=ctx.now, updated_at=ctx.now,
-    )  # fmt: skip
+        id=args.course_id,
+        instructor_id=ctx.actor.id,
+        title=args.title,
+        slug=_slug(args.title, args.course_id),
+        status=CourseStatus.DRAFT,
+        version=1,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
     ctx.session.add(course)
     stamp(ctx.session, course, draft_partition(course.id))
     ctx.session.flush()
@@ -208,13 +218,23 @@ def add_lesson(ctx: MutationContext, args: AddLessonArgs) -> dict[str, object]:
     same_section = Lesson.section_id == section.id
     position = _free_position(ctx.session, Lesson, same_section, args.position, args.lesson_id)
     lesson = Lesson(
-        id=args.lesson_id, course_id=course.id, section_id=section.id, title=args.title,
-        lesson_type=args.lesson_type, position=position, content=args.content,
-    )  # fmt: skip
+        id=args.lesson_id,
+        course_id=course.id,
+        section_id=section.id,
+        title=args.title,
+        lesson_type=args.lesson_type,
+        position=position,
+        content=args.content,
+    )
     written = _written(ctx, course, lesson, new=True)
     if args.lesson_type is LessonType.QUIZ:  # the lesson first: the quiz refers to it
-        quiz = Quiz(id=quiz_id(lesson.id), lesson_id=lesson.id, passing_percent=70,
-                    shuffle_questions=False, show_correct_answers=True)  # fmt: skip
+        quiz = Quiz(
+            id=quiz_id(lesson.id),
+            lesson_id=lesson.id,
+            passing_percent=70,
+            shuffle_questions=False,
+            show_correct_answers=True,
+        )
         _written(ctx, course, quiz, new=True)
     return written
 
@@ -240,10 +260,16 @@ def edit_field(ctx: MutationContext, args: EditFieldArgs) -> dict[str, object]:
     if current != args.base:
         DeviceRepository(ctx.session).ensure(ctx.device_id, ctx.actor.id, ctx.now)
         conflict = DraftConflict(
-            course_id=course.id, entity=args.entity, entity_id=args.entity_id, field=args.field,
-            base_value=args.base, server_value=current, client_value=value,
-            device_id=ctx.device_id, created_at=ctx.now,
-        )  # fmt: skip
+            course_id=course.id,
+            entity=args.entity,
+            entity_id=args.entity_id,
+            field=args.field,
+            base_value=args.base,
+            server_value=current,
+            client_value=value,
+            device_id=ctx.device_id,
+            created_at=ctx.now,
+        )
         ctx.session.add(conflict)
         stamp(ctx.session, conflict, draft_partition(course.id))
         ctx.session.flush()
@@ -273,10 +299,16 @@ def add_question(ctx: MutationContext, args: AddQuestionArgs) -> dict[str, objec
     )
     options, answer = new_question_answer(args.question_type)
     question = QuizQuestion(
-        id=args.question_id, quiz_id=quiz.id, position=(last or 0) + 1,
-        question_type=args.question_type, prompt=args.prompt, options=options,
-        correct_answer=answer, points=1, explanation="",
-    )  # fmt: skip
+        id=args.question_id,
+        quiz_id=quiz.id,
+        position=(last or 0) + 1,
+        question_type=args.question_type,
+        prompt=args.prompt,
+        options=options,
+        correct_answer=answer,
+        points=1,
+        explanation="",
+    )
     return _written(ctx, course, question, new=True)
 
 
@@ -368,9 +400,11 @@ def _tombstone_lesson(session: Session, partition: str, lesson: Lesson) -> None:
         )
     ):
         write_tombstone(
-            session, partition, "lesson_prerequisites",
+            session,
+            partition,
+            "lesson_prerequisites",
             f"{link.lesson_id}:{link.prerequisite_lesson_id}",
-        )  # fmt: skip
+        )
     write_tombstone(session, partition, "lessons", str(lesson.id))
 
 
@@ -383,8 +417,11 @@ def _new_resource(
         raise MutationRejected("That lesson no longer exists.")
     course = _course_of(ctx, lesson.course_id)
     existing = ctx.session.get(LessonResource, resource_id)
-    _refuse_taken(existing, same_parent=existing is not None and existing.lesson_id == lesson.id,
-                  what="resource")  # fmt: skip
+    _refuse_taken(
+        existing,
+        same_parent=existing is not None and existing.lesson_id == lesson.id,
+        what="resource",
+    )
     last = ctx.session.scalar(
         select(func.max(LessonResource.position)).where(LessonResource.lesson_id == lesson.id)
     )
@@ -394,9 +431,13 @@ def _new_resource(
 def add_link(ctx: MutationContext, args: AddLinkArgs) -> dict[str, object]:
     course, lesson, position = _new_resource(ctx, args.lesson_id, args.resource_id)
     link = LessonResource(
-        id=args.resource_id, lesson_id=lesson.id, title=args.title, kind=ResourceKind.LINK,
-        url=args.url, position=position,
-    )  # fmt: skip
+        id=args.resource_id,
+        lesson_id=lesson.id,
+        title=args.title,
+        kind=ResourceKind.LINK,
+        url=args.url,
+        position=position,
+    )
     return _written(ctx, course, link, new=True)
 
 
@@ -406,9 +447,13 @@ def add_file(ctx: MutationContext, args: AddFileArgs) -> dict[str, object]:
     stamp(ctx.session, asset, draft_partition(course.id))
     kind = ResourceKind.PDF if asset.mime_type == "application/pdf" else ResourceKind.FILE
     resource = LessonResource(
-        id=args.resource_id, lesson_id=lesson.id, title=args.title, kind=kind,
-        asset_id=asset.id, position=position,
-    )  # fmt: skip
+        id=args.resource_id,
+        lesson_id=lesson.id,
+        title=args.title,
+        kind=kind,
+        asset_id=asset.id,
+        position=position,
+    )
     return _written(ctx, course, resource, new=True)
 
 
@@ -442,8 +487,9 @@ def set_tags(ctx: MutationContext, args: SetTagsArgs) -> dict[str, object]:
     # An existing tag keeps its id (older tags were not named by id); a new one is derived from
     # its name, as a device offline derives it.
     wanted = {known.get(name) or tag_id(name): name for name in args.tags}
-    current = set(ctx.session.scalars(
-        select(CourseTagMap.tag_id).where(CourseTagMap.course_id == course.id)))  # fmt: skip
+    current = set(
+        ctx.session.scalars(select(CourseTagMap.tag_id).where(CourseTagMap.course_id == course.id))
+    )
     for gone in current - wanted.keys():
         link = ctx.session.get(CourseTagMap, (course.id, gone))
         if link is not None:
@@ -510,8 +556,9 @@ def submit(ctx: MutationContext, args: CourseRef) -> dict[str, object]:
         )
     problems = checklist(ctx.session, course)
     if problems:
-        raise MutationRejected("Not ready for review: " + " ".join(problems), status=409,
-                               code="not_ready")  # fmt: skip
+        raise MutationRejected(
+            "Not ready for review: " + " ".join(problems), status=409, code="not_ready"
+        )
     move_course(course, CourseStatus.PENDING, now=ctx.now)
     stamp(ctx.session, course, draft_partition(course.id))
     ctx.session.flush()
@@ -540,23 +587,27 @@ def checklist(session: Session, course: Course) -> list[str]:
         )
     )
     return submission_problems(
-        title=course.title, lessons_per_section=[int(n) for _, n in counts],
-        price_cents=course.price_cents, videos_missing=int(videos_missing or 0),
-        open_conflicts=int(conflicts or 0), quiz_problems=_quiz_problems(session, course),
-    )  # fmt: skip
+        title=course.title,
+        lessons_per_section=[int(n) for _, n in counts],
+        price_cents=course.price_cents,
+        videos_missing=int(videos_missing or 0),
+        open_conflicts=int(conflicts or 0),
+        quiz_problems=_quiz_problems(session, course),
+    )
 
 
 def _quiz_problems(session: Session, course: Course) -> list[str]:
     problems = []
     quizzes = session.execute(
-        select(Lesson.title, Quiz.id).join(Quiz, Quiz.lesson_id == Lesson.id)
-        .where(Lesson.course_id == course.id).order_by(Lesson.position)
-    ).all()  # fmt: skip
+        select(Lesson.title, Quiz.id)
+        .join(Quiz, Quiz.lesson_id == Lesson.id)
+        .where(Lesson.course_id == course.id)
+        .order_by(Lesson.position)
+    ).all()
     for title, quiz in quizzes:
         questions = session.scalars(
-            select(QuizQuestion).where(QuizQuestion.quiz_id == quiz)
-            .order_by(QuizQuestion.position)
-        ).all()  # fmt: skip
+            select(QuizQuestion).where(QuizQuestion.quiz_id == quiz).order_by(QuizQuestion.position)
+        ).all()
         if not questions:
             problems.append(f"Quiz '{title}': add at least one question.")
         for number, q in enumerate(questions, start=1):

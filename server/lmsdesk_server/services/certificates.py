@@ -62,20 +62,30 @@ def issue_if_complete(
     if existing is not None:
         return None
     total = session.scalar(select(func.count()).where(Lesson.course_id == course_id)) or 0
-    done = session.scalar(
-        select(func.count()).select_from(LessonProgress)
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(Lesson.course_id == course_id, LessonProgress.student_id == student_id,
-               LessonProgress.status == ProgressStatus.COMPLETED)
-    ) or 0  # fmt: skip
+    done = (
+        session.scalar(
+            select(func.count())
+            .select_from(LessonProgress)
+            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .where(
+                Lesson.course_id == course_id,
+                LessonProgress.student_id == student_id,
+                LessonProgress.status == ProgressStatus.COMPLETED,
+            )
+        )
+        or 0
+    )
     if total == 0 or done < total:
         return None
     now = datetime.now(UTC)
     number = f"LMS-{now:%Y}-{secrets.token_hex(5).upper()}"
     certificate = Certificate(
-        student_id=student_id, course_id=course_id, certificate_number=number, issued_at=now,
+        student_id=student_id,
+        course_id=course_id,
+        certificate_number=number,
+        issued_at=now,
         signature=signer.sign(certificate_payload(number, student_id, course_id, now)),
-    )  # fmt: skip
+    )
     stamp(session, certificate, user_partition(student_id))
     session.add(certificate)
     enrollment.completed_at = now

@@ -35,8 +35,13 @@ from lmsdesk_server.services.reconciliation import RECONCILE_AFTER, reconcile_se
 
 
 class CheckoutService:
-    def __init__(self, session_factory: sessionmaker[Session], provider: PaymentProvider,
-                 public_url: str, links: ReturnLinks) -> None:  # fmt: skip
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        provider: PaymentProvider,
+        public_url: str,
+        links: ReturnLinks,
+    ) -> None:
         self._sessions = session_factory
         self._provider = provider
         self._public_url = public_url.rstrip("/")
@@ -55,20 +60,29 @@ class CheckoutService:
             _refuse_if_enrolled(repo, actor.id, course_id)
             # The price comes from the database, never from the client.
             order = Order(
-                id=uuid.uuid4(), student_id=actor.id, course_id=course.id,
-                amount_cents=course.price_cents, currency=course.currency,
-                provider=self._provider.name, status=O.PENDING,
-            )  # fmt: skip
+                id=uuid.uuid4(),
+                student_id=actor.id,
+                course_id=course.id,
+                amount_cents=course.price_cents,
+                currency=course.currency,
+                provider=self._provider.name,
+                status=O.PENDING,
+            )
             db.add(order)
             stamp(db, order, user_partition(actor.id))
             request = CheckoutRequest(
-                order_id=order.id, student_id=actor.id, student_email=actor.email,
-                course_id=course.id, course_title=course.title, course_version=course.version,
-                amount_cents=course.price_cents, currency=course.currency,
+                order_id=order.id,
+                student_id=actor.id,
+                student_email=actor.email,
+                course_id=course.id,
+                course_title=course.title,
+                course_version=course.version,
+                amount_cents=course.price_cents,
+                currency=course.currency,
                 success_url=self._links.success_url(self._public_url, order.id),
                 cancel_url=self._links.cancel_url(self._public_url, order.id),
                 expires_at=expires_at,
-            )  # fmt: skip
+            )
         try:
             created = self._provider.create_session(request)
         except ProviderUnavailable as exc:
@@ -83,8 +97,12 @@ class CheckoutService:
             pending = CommerceRepository(db).order(request.order_id, lock=True)
             assert pending is not None
             pending.provider_session_id = created.session_id
-        return CheckoutSession(order_id=request.order_id, session_id=created.session_id,
-                               url=created.url, expires_at=expires_at)  # fmt: skip
+        return CheckoutSession(
+            order_id=request.order_id,
+            session_id=created.session_id,
+            url=created.url,
+            expires_at=expires_at,
+        )
 
     def cancel(self, order_id: uuid.UUID, actor: Actor | None = None) -> OrderView:
         """The student gave up: the order is cancelled and its session closed at the provider.
@@ -144,17 +162,22 @@ class CheckoutService:
             course = _catalog_course(repo, course_id)
             if course.price_cents > 0:
                 raise ApiError(
-                    402, "payment_required",
+                    402,
+                    "payment_required",
                     f"This course costs {money_text(course.price_cents, course.currency)}: "
                     "buy it through checkout.",
-                )  # fmt: skip
+                )
             enrollment = repo.enrollment(actor.id, course_id, lock=True)
             if enrollment is None:
                 enrollment = Enrollment(
-                    student_id=actor.id, course_id=course_id, status=E.ACTIVE,
-                    source=EnrollmentSource.FREE, price_paid_cents=0, currency=course.currency,
+                    student_id=actor.id,
+                    course_id=course_id,
+                    status=E.ACTIVE,
+                    source=EnrollmentSource.FREE,
+                    price_paid_cents=0,
+                    currency=course.currency,
                     enrolled_at=datetime.now(UTC),
-                )  # fmt: skip
+                )
                 db.add(enrollment)
                 stamp(db, enrollment, user_partition(actor.id))
                 db.flush()
@@ -175,8 +198,9 @@ class CheckoutService:
         return _order_view(order, course.title if course else "", active)
 
     @staticmethod
-    def _own_order(repo: CommerceRepository, order_id: uuid.UUID, actor: Actor | None, *,
-                   lock: bool = False) -> Order:  # fmt: skip
+    def _own_order(
+        repo: CommerceRepository, order_id: uuid.UUID, actor: Actor | None, *, lock: bool = False
+    ) -> Order:
         order = repo.order(order_id, lock=lock)
         if order is None or (actor is not None and order.student_id != actor.id):
             # Someone else's order is as absent as a missing one.
@@ -202,8 +226,9 @@ def _catalog_course(repo: CommerceRepository, course_id: uuid.UUID) -> Course:
     return course
 
 
-def _refuse_if_enrolled(repo: CommerceRepository, student_id: uuid.UUID,
-                        course_id: uuid.UUID) -> None:  # fmt: skip
+def _refuse_if_enrolled(
+    repo: CommerceRepository, student_id: uuid.UUID, course_id: uuid.UUID
+) -> None:
     enrollment = repo.enrollment(student_id, course_id)
     if enrollment is not None and enrollment.status is E.ACTIVE:
         raise ApiError(409, "already_enrolled", "You are already enrolled in this course.")
@@ -213,18 +238,30 @@ def _refuse_if_enrolled(repo: CommerceRepository, student_id: uuid.UUID,
 
 def _order_view(order: Order, title: str, enrolled: bool) -> OrderView:
     return OrderView(
-        id=order.id, course_id=order.course_id, course_title=title,
-        amount_cents=order.amount_cents, currency=order.currency, provider=order.provider,
-        status=order.status, created_at=order.created_at, completed_at=order.completed_at,
+        id=order.id,
+        course_id=order.course_id,
+        course_title=title,
+        amount_cents=order.amount_cents,
+        currency=order.currency,
+        provider=order.provider,
+        status=order.status,
+        created_at=order.created_at,
+        completed_at=order.completed_at,
         refunded_at=order.refunded_at,
         enrollment_active=enrolled and order.status is O.COMPLETED,
-    )  # fmt: skip
+    )
 
 
 def _enrollment_view(enrollment: Enrollment, title: str) -> EnrollmentView:
     return EnrollmentView(
-        id=enrollment.id, course_id=enrollment.course_id, course_title=title,
-        status=enrollment.status, source=enrollment.source, order_id=enrollment.order_id,
-        price_paid_cents=enrollment.price_paid_cents, currency=enrollment.currency,
-        enrolled_at=enrollment.enrolled_at, revoked_at=enrollment.revoked_at,
-    )  # fmt: skip
+        id=enrollment.id,
+        course_id=enrollment.course_id,
+        course_title=title,
+        status=enrollment.status,
+        source=enrollment.source,
+        order_id=enrollment.order_id,
+        price_paid_cents=enrollment.price_paid_cents,
+        currency=enrollment.currency,
+        enrolled_at=enrollment.enrolled_at,
+        revoked_at=enrollment.revoked_at,
+    )

@@ -125,11 +125,15 @@ class Fulfilment:
         enrollment = self._repo.enrollment(order.student_id, order.course_id, lock=True)
         if enrollment is None:
             enrollment = Enrollment(
-                student_id=order.student_id, course_id=order.course_id, status=E.ACTIVE,
-                source=EnrollmentSource.PURCHASE, order_id=order.id,
-                price_paid_cents=order.amount_cents, currency=order.currency,
+                student_id=order.student_id,
+                course_id=order.course_id,
+                status=E.ACTIVE,
+                source=EnrollmentSource.PURCHASE,
+                order_id=order.id,
+                price_paid_cents=order.amount_cents,
+                currency=order.currency,
                 enrolled_at=datetime.now(UTC),
-            )  # fmt: skip
+            )
             self._session.add(enrollment)
             stamp(self._session, enrollment, user_partition(order.student_id))
             self._session.flush()

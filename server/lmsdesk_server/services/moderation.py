@@ -80,30 +80,39 @@ def decide(ctx: MutationContext, args: DecideArgs) -> dict[str, object]:
     if course.status is not CourseStatus.PENDING:
         raise MutationRejected(
             f"“{course.title}” is no longer waiting for review: it {_STATUS_WORDS[course.status]}"
-            " since. Your decision was not applied.", status=409, code="not_pending",
-        )  # fmt: skip
+            " since. Your decision was not applied.",
+            status=409,
+            code="not_pending",
+        )
     if course.version != args.course_version:
         raise MutationRejected(
             f"“{course.title}” changed after you reviewed it (you saw version "
             f"{args.course_version}, it is now version {course.version}). Your decision was not "
-            "applied; review it again.", status=409, code="stale_version",
-        )  # fmt: skip
+            "applied; review it again.",
+            status=409,
+            code="stale_version",
+        )
     lessons = set(session.scalars(select(Lesson.id).where(Lesson.course_id == course.id)))
     strangers = [str(lesson) for lesson in args.lesson_notes if lesson not in lessons]
     if strangers:
         raise MutationRejected(
             f"Notes name lessons that are not in this course: {', '.join(strangers)}.",
-            status=422, code="invalid",
-        )  # fmt: skip
+            status=422,
+            code="invalid",
+        )
     review = ModerationReview(
-        id=args.review_id, course_id=course.id, course_version=course.version,
-        reviewer_id=ctx.actor.id, reviewer_name=_name(session, ctx.actor.id),
-        decision=args.decision, feedback=args.feedback.strip(),
+        id=args.review_id,
+        course_id=course.id,
+        course_version=course.version,
+        reviewer_id=ctx.actor.id,
+        reviewer_name=_name(session, ctx.actor.id),
+        decision=args.decision,
+        feedback=args.feedback.strip(),
         lesson_notes={str(k): v.strip() for k, v in args.lesson_notes.items()},
         revision=_decisions(session, course.id) + 1,
         snapshot=course_snapshot(session, course).model_dump(mode="json"),
         created_at=ctx.now,
-    )  # fmt: skip
+    )
     session.add(review)
     stamp(session, review, draft_partition(course.id))
     if args.decision is ReviewDecision.APPROVED:
@@ -130,11 +139,15 @@ def _publish(session: Session, course: Course, media_from: uuid.UUID | None = No
     drafts = [draft_partition(c) for c in (course.id, media_from) if c is not None]
     lessons = select(Lesson.id).where(Lesson.course_id == course.id).scalar_subquery()
     quizzes = select(Quiz.id).where(Quiz.lesson_id.in_(lessons)).scalar_subquery()
-    assets = select(Lesson.video_asset_id).where(Lesson.course_id == course.id).union(
-        select(Lesson.subtitles_asset_id).where(Lesson.course_id == course.id),
-        select(LessonResource.asset_id).where(LessonResource.lesson_id.in_(lessons)),
-        select(Course.thumbnail_asset_id).where(Course.id == course.id),
-    )  # fmt: skip
+    assets = (
+        select(Lesson.video_asset_id)
+        .where(Lesson.course_id == course.id)
+        .union(
+            select(Lesson.subtitles_asset_id).where(Lesson.course_id == course.id),
+            select(LessonResource.asset_id).where(LessonResource.lesson_id.in_(lessons)),
+            select(Course.thumbnail_asset_id).where(Course.id == course.id),
+        )
+    )
     statements = [
         update(CourseTagMap).where(CourseTagMap.course_id == course.id),
         update(CourseSection).where(CourseSection.course_id == course.id),
@@ -163,7 +176,8 @@ def course_snapshot(session: Session, course: Course) -> CourseSnapshot:
         course,
         category=category.name if category else None,
         tags=session.scalars(
-            select(CourseTag.name).join(CourseTagMap, CourseTagMap.tag_id == CourseTag.id)
+            select(CourseTag.name)
+            .join(CourseTagMap, CourseTagMap.tag_id == CourseTag.id)
             .where(CourseTagMap.course_id == course.id)
         ),
         sections=session.scalars(select(CourseSection).where(CourseSection.course_id == course.id)),
@@ -175,7 +189,7 @@ def course_snapshot(session: Session, course: Course) -> CourseSnapshot:
         resources=session.scalars(
             select(LessonResource).where(LessonResource.lesson_id.in_(lesson_ids))
         ),
-    )  # fmt: skip
+    )
 
 
 def _name(session: Session, user_id: uuid.UUID) -> str:
@@ -192,18 +206,27 @@ def _decisions(session: Session, course_id: uuid.UUID) -> int:
 
 def _entry(review: ModerationReview) -> dict[str, Any]:
     return HistoryEntry(
-        review_id=review.id, decision=review.decision, feedback=review.feedback,
+        review_id=review.id,
+        decision=review.decision,
+        feedback=review.feedback,
         lesson_notes={uuid.UUID(k): v for k, v in (review.lesson_notes or {}).items()},
-        reviewer_name=review.reviewer_name, course_version=review.course_version,
-        revision=review.revision, created_at=review.created_at,
-    ).model_dump(mode="json")  # fmt: skip
+        reviewer_name=review.reviewer_name,
+        course_version=review.course_version,
+        revision=review.revision,
+        created_at=review.created_at,
+    ).model_dump(mode="json")
 
 
 # ------------------------------------------------------------------------------ reads
 def queue(
-    session: Session, actor: Actor, *, q: str | None = None, category: str | None = None,
-    offset: int = 0, limit: int = 50,
-) -> QueueResponse:  # fmt: skip
+    session: Session,
+    actor: Actor,
+    *,
+    q: str | None = None,
+    category: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> QueueResponse:
     """Courses waiting for review, oldest submission first."""
     if not actor.has_admin():
         raise ApiError(403, "forbidden", "Only admins can see the review queue.")
@@ -230,11 +253,18 @@ def queue(
     )
     items = []
     for course, instructor, category_name, done, count in rows:
-        items.append(QueueItem(
-            course_id=course.id, title=course.title, instructor_name=instructor or "",
-            category=category_name, submitted_at=course.submitted_at,
-            course_version=course.version, revision=int(done) + 1, lessons=int(count),
-        ))  # fmt: skip
+        items.append(
+            QueueItem(
+                course_id=course.id,
+                title=course.title,
+                instructor_name=instructor or "",
+                category=category_name,
+                submitted_at=course.submitted_at,
+                course_version=course.version,
+                revision=int(done) + 1,
+                lessons=int(count),
+            )
+        )
     return QueueResponse(items=items, total=int(total))
 
 
@@ -251,6 +281,8 @@ def history(session: Session, actor: Actor, course_id: uuid.UUID) -> HistoryResp
         .order_by(ModerationReview.created_at.desc(), ModerationReview.revision.desc())
     )
     return HistoryResponse(
-        course_id=course.id, title=course.title, status=str(course.status),
+        course_id=course.id,
+        title=course.title,
+        status=str(course.status),
         entries=[HistoryEntry.model_validate(_entry(review)) for review in reviews],
-    )  # fmt: skip
+    )

@@ -34,11 +34,13 @@ _REST_DEVICE = uuid.UUID("00000000-0000-0000-0000-00000000feed")
 def run(session: Session, actor: Actor, name: str, args: BaseModel) -> dict[str, Any] | None:
     spec = REGISTRY[name]
     context = MutationContext(
-        session=session, actor=actor,
+        session=session,
+        actor=actor,
         # Online writes are ordered by the server's own clock.
-        device_id=uuid.uuid5(_REST_DEVICE, str(actor.id)), hlc=hlc_rules.wall_clock_hlc(),
+        device_id=uuid.uuid5(_REST_DEVICE, str(actor.id)),
+        hlc=hlc_rules.wall_clock_hlc(),
         now=datetime.now(UTC),
-    )  # fmt: skip
+    )
     try:
         row = spec.handler(context, args)
     except IntegrityError as exc:

@@ -77,8 +77,9 @@ class _Event:
 
 
 class PaymentWebhooks:
-    def __init__(self, session_factory: sessionmaker[Session], provider: PaymentProvider,
-                 secret: str) -> None:  # fmt: skip
+    def __init__(
+        self, session_factory: sessionmaker[Session], provider: PaymentProvider, secret: str
+    ) -> None:
         self._sessions = session_factory
         self._provider = provider
         self._secret = secret
@@ -91,8 +92,9 @@ class PaymentWebhooks:
         audit.event = event
         if event.livemode != self._provider.livemode:
             mode = "live" if event.livemode else "test"
-            return self._answer(audit, 400, DeliveryOutcome.REJECTED,
-                                f"A {mode}-mode event reached this server.")  # fmt: skip
+            return self._answer(
+                audit, 400, DeliveryOutcome.REJECTED, f"A {mode}-mode event reached this server."
+            )
         if event.type not in ev.HANDLED_EVENTS:
             return self._answer(audit, 200, DeliveryOutcome.IGNORED, "Event type not handled.")
         snapshot = None
@@ -115,8 +117,9 @@ class PaymentWebhooks:
                 answer = self._apply(db, event, snapshot)
                 db.add(audit.row(answer, valid=True))
         except Exception:
-            _log.exception("Webhook %s (%s) failed; the provider will deliver it again",
-                           event.id, event.type)  # fmt: skip
+            _log.exception(
+                "Webhook %s (%s) failed; the provider will deliver it again", event.id, event.type
+            )
             return self._answer(audit, 500, DeliveryOutcome.FAILED, "Processing failed.")
         return answer
 
@@ -159,10 +162,13 @@ class PaymentWebhooks:
         if payment:
             repo.lock_payment(payment)
         ledger = repo.record_event(
-            provider=self._provider.name, event_id=event.id, event_type=event.type,
-            event_created=event.created, payment_intent_id=event.payment_intent,
+            provider=self._provider.name,
+            event_id=event.id,
+            event_type=event.type,
+            event_created=event.created,
+            payment_intent_id=event.payment_intent,
             payload=event.payload,
-        )  # fmt: skip
+        )
         if ledger is None:
             return WebhookAnswer(200, DeliveryOutcome.DUPLICATE, "Already recorded.")
         try:
@@ -176,8 +182,9 @@ class PaymentWebhooks:
         ledger.processed_at = datetime.now(UTC)
         return WebhookAnswer(200, DeliveryOutcome.PROCESSED, detail)
 
-    def _effect(self, db: Session, repo: CommerceRepository, event: _Event,
-                snapshot: SessionSnapshot | None) -> str:  # fmt: skip
+    def _effect(
+        self, db: Session, repo: CommerceRepository, event: _Event, snapshot: SessionSnapshot | None
+    ) -> str:
         fulfilment = Fulfilment(db)
         if snapshot is not None:
             return fulfilment.fulfil(snapshot)
@@ -202,8 +209,15 @@ class PaymentWebhooks:
 
     # ------------------------------------------------------------ audit
 
-    def _answer(self, audit: _Audit, status_code: int, outcome: DeliveryOutcome, detail: str,
-                *, valid: bool = True) -> WebhookAnswer:  # fmt: skip
+    def _answer(
+        self,
+        audit: _Audit,
+        status_code: int,
+        outcome: DeliveryOutcome,
+        detail: str,
+        *,
+        valid: bool = True,
+    ) -> WebhookAnswer:
         answer = WebhookAnswer(status_code, outcome, detail)
         if outcome is DeliveryOutcome.REJECTED:
             _log.warning("Webhook refused: %s", detail)

@@ -54,8 +54,12 @@ def prefetch(session: Session, actor: Actor, lesson_ids: set[uuid.UUID]) -> None
         lesson = lessons.get(lesson_id)
         if lesson is None:
             decided[lesson_id] = "That lesson no longer exists."
-        elif (lesson.is_preview or lesson.course_id in enrolled
-              or owners.get(lesson.course_id) == actor.id or actor.has_admin()):  # fmt: skip
+        elif (
+            lesson.is_preview
+            or lesson.course_id in enrolled
+            or owners.get(lesson.course_id) == actor.id
+            or actor.has_admin()
+        ):
             decided[lesson_id] = lesson
         else:
             decided[lesson_id] = "You are not enrolled in this course."

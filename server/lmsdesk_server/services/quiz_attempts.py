@@ -65,10 +65,11 @@ def submit(ctx: MutationContext, args: SubmitQuizAttemptArgs) -> dict[str, objec
         progress.complete(
             ctx,
             CompleteLessonArgs(
-                lesson_id=lesson.id, completed_at=attempt.submitted_at or ctx.now,
+                lesson_id=lesson.id,
+                completed_at=attempt.submitted_at or ctx.now,
                 reset_generation=generation,
             ),
-        )  # fmt: skip
+        )
     return row_dict(attempt)
 
 

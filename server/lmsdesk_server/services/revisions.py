@@ -48,8 +48,9 @@ _OWN = {"id", "sync_partition", "sync_version", "search_vector", "created_at", "
 
 
 def _columns(row: Any) -> dict[str, Any]:
-    return {c.key: getattr(row, c.key) for c in inspect(row).mapper.column_attrs
-            if c.key not in _OWN}  # fmt: skip
+    return {
+        c.key: getattr(row, c.key) for c in inspect(row).mapper.column_attrs if c.key not in _OWN
+    }
 
 
 def open_revision(session: Session, course_id: uuid.UUID) -> Course | None:
@@ -77,7 +78,7 @@ def start_revision(ctx: MutationContext, args: StartRevisionArgs) -> dict[str, o
         raise MutationRejected(
             f"A revision of “{published.title}” is open already: finish or delete it first.",
             status=409,
-        )  # fmt: skip
+        )
     revision = copy_course(session, published, args.revision_id, ctx.now)
     session.flush()
     return row_dict(revision)
@@ -91,11 +92,20 @@ def copy_course(
 
     partition = draft_partition(revision_id)
     slug = f"{published.slug[:200]}-r{revision_id.hex[:8]}"
-    revision = Course(**{
-        **_columns(published), "id": revision_id, "slug": slug,
-        "status": CourseStatus.DRAFT, "version": 1, "submitted_at": None, "published_at": None,
-        "revision_of": published.id, "created_at": now, "updated_at": now,
-    })  # fmt: skip
+    revision = Course(
+        **{
+            **_columns(published),
+            "id": revision_id,
+            "slug": slug,
+            "status": CourseStatus.DRAFT,
+            "version": 1,
+            "submitted_at": None,
+            "published_at": None,
+            "revision_of": published.id,
+            "created_at": now,
+            "updated_at": now,
+        }
+    )
     session.add(revision)
     stamp(session, revision, partition)
     session.flush()
@@ -133,8 +143,10 @@ def copy_course(
         )
     ]
     resources = select(LessonResource).where(LessonResource.lesson_id.in_(lesson_ids))
-    rows += [LessonResource(**{**_columns(r), "id": rid(r.id), "lesson_id": rid(r.lesson_id)})
-             for r in session.scalars(resources)]  # fmt: skip
+    rows += [
+        LessonResource(**{**_columns(r), "id": rid(r.id), "lesson_id": rid(r.lesson_id)})
+        for r in session.scalars(resources)
+    ]
     for row in rows:  # parents before children: the list is in that order
         session.add(row)
         stamp(session, row, partition)
@@ -162,12 +174,17 @@ def publish_revision(session: Session, revision: Course, now: datetime) -> Cours
     _merge_tags(session, revision, published)
     tables: list[tuple[Any, Callable[[Any], dict[str, Any]]]] = [
         (CourseSection, lambda _row: {"course_id": published.id}),
-        (Lesson, lambda row: {"course_id": published.id,
-                              "section_id": back.get(row.section_id, row.section_id)}),
+        (
+            Lesson,
+            lambda row: {
+                "course_id": published.id,
+                "section_id": back.get(row.section_id, row.section_id),
+            },
+        ),
         (Quiz, lambda row: {"lesson_id": back.get(row.lesson_id, row.lesson_id)}),
         (QuizQuestion, lambda row: {"quiz_id": back.get(row.quiz_id, row.quiz_id)}),
         (LessonResource, lambda row: {"lesson_id": back.get(row.lesson_id, row.lesson_id)}),
-    ]  # fmt: skip
+    ]
     for model, parents in tables:
         _merge(session, model, revision.id, published.id, rid, back, parents, gone, copies)
     session.flush()  # every move written before anything is deleted (deletes cascade)
@@ -196,10 +213,16 @@ def _owned(session: Session, model: Any, course_id: uuid.UUID) -> list[Any]:
 
 
 def _merge(
-    session: Session, model: Any, revision_id: uuid.UUID, published_id: uuid.UUID,
-    rid: Callable[[uuid.UUID], uuid.UUID], back: dict[uuid.UUID, uuid.UUID],
-    parents: Callable[[Any], dict[str, Any]], gone: list[Any], copies: list[Any],
-) -> None:  # fmt: skip
+    session: Session,
+    model: Any,
+    revision_id: uuid.UUID,
+    published_id: uuid.UUID,
+    rid: Callable[[uuid.UUID], uuid.UUID],
+    back: dict[uuid.UUID, uuid.UUID],
+    parents: Callable[[Any], dict[str, Any]],
+    gone: list[Any],
+    copies: list[Any],
+) -> None:
     """One table: update kept rows from their copies, move new rows over, note the deleted."""
     published_rows = _owned(session, model, published_id)
     copied = {row.id: row for row in _owned(session, model, revision_id)}
@@ -226,21 +249,31 @@ def _remove(session: Session, row: Any) -> None:
                 | (LessonPrerequisite.prerequisite_lesson_id == row.id)
             )
         ):
-            write_tombstone(session, CATALOG_PARTITION, "lesson_prerequisites",
-                            f"{link.lesson_id}:{link.prerequisite_lesson_id}")  # fmt: skip
+            write_tombstone(
+                session,
+                CATALOG_PARTITION,
+                "lesson_prerequisites",
+                f"{link.lesson_id}:{link.prerequisite_lesson_id}",
+            )
     write_tombstone(session, CATALOG_PARTITION, row.__tablename__, str(row.id))
     session.delete(row)
 
 
 def _merge_tags(session: Session, revision: Course, published: Course) -> None:
-    old = {m.tag_id: m for m in session.scalars(
-        select(CourseTagMap).where(CourseTagMap.course_id == published.id))}  # fmt: skip
-    new = set(session.scalars(
-        select(CourseTagMap.tag_id).where(CourseTagMap.course_id == revision.id)))  # fmt: skip
+    old = {
+        m.tag_id: m
+        for m in session.scalars(select(CourseTagMap).where(CourseTagMap.course_id == published.id))
+    }
+    new = set(
+        session.scalars(select(CourseTagMap.tag_id).where(CourseTagMap.course_id == revision.id))
+    )
     for tag, row in old.items():
         if tag not in new:
             write_tombstone(session, CATALOG_PARTITION, "course_tag_map", f"{published.id}:{tag}")
             session.delete(row)
     for tag in new - set(old):
-        session.add(CourseTagMap(course_id=published.id, tag_id=tag,
-                                 sync_partition=CATALOG_PARTITION, sync_version=0))  # fmt: skip
+        session.add(
+            CourseTagMap(
+                course_id=published.id, tag_id=tag, sync_partition=CATALOG_PARTITION, sync_version=0
+            )
+        )

@@ -10,8 +10,15 @@ from typing import Any
 from sqlalchemy import inspect
 
 # Server-side details no client needs (or may see).
-NEVER_SENT = frozenset({"search_vector", "storage_key", "provider_session_id",
-                        "provider_payment_intent_id", "position_device_id"})  # fmt: skip
+NEVER_SENT = frozenset(
+    {
+        "search_vector",
+        "storage_key",
+        "provider_session_id",
+        "provider_payment_intent_id",
+        "position_device_id",
+    }
+)
 
 
 def json_value(value: Any) -> Any:

@@ -131,9 +131,11 @@ def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCode
         has_more = through < version
 
     cursor = Cursor(
-        user_id=actor.id, versions=next_versions, entitlements_through=user_version,
+        user_id=actor.id,
+        versions=next_versions,
+        entitlements_through=user_version,
         as_admin=is_admin,
-    )  # fmt: skip
+    )
     page.envelope = PullResponse(
         changes={},
         tombstones=page.tombstones,

@@ -60,12 +60,16 @@ def push(session: Session, actor: Actor, request: PushRequest) -> PushResponse:
     seen = device.last_seq
     fresh = [m for m in mutations if m.seq > seen]
     batch = _Batch(
-        session=session, actor=actor, device_id=device.device_id, now=now,
+        session=session,
+        actor=actor,
+        device_id=device.device_id,
+        now=now,
         last_seq=device.last_seq,
-        stored=devices.stored_results(device.device_id, [m.seq for m in mutations
-                                                         if m.seq <= seen]),
+        stored=devices.stored_results(
+            device.device_id, [m.seq for m in mutations if m.seq <= seen]
+        ),
         replayed=devices.results_for_mutations(actor.id, [m.mutation_id for m in fresh]),
-    )  # fmt: skip
+    )
     _prefetch(session, actor, fresh)
     try:
         # Fast pass: no SQL per mutation, one flush for the batch.
@@ -122,15 +126,24 @@ class _Batch:
                 # The same change again, e.g. from a copied store under a new device id.
                 results.append(_duplicate(mutation, replayed))
                 continue
-            result = _apply(self.session, self.actor, self.device_id, mutation, self.now,
-                            careful=careful)  # fmt: skip
+            result = _apply(
+                self.session, self.actor, self.device_id, mutation, self.now, careful=careful
+            )
             to_store.append(
-                {"device_id": self.device_id, "seq": mutation.seq, "user_id": self.actor.id,
-                 "mutation_id": mutation.mutation_id, "status": result.status,
-                 "result": ({"reason": result.reason, "row": result.row}
-                            if result.reason or result.row else None),
-                 "applied_at": self.now}
-            )  # fmt: skip
+                {
+                    "device_id": self.device_id,
+                    "seq": mutation.seq,
+                    "user_id": self.actor.id,
+                    "mutation_id": mutation.mutation_id,
+                    "status": result.status,
+                    "result": (
+                        {"reason": result.reason, "row": result.row}
+                        if result.reason or result.row
+                        else None
+                    ),
+                    "applied_at": self.now,
+                }
+            )
             seen.add(mutation.mutation_id)
             results.append(result)
         return results, to_store
@@ -144,8 +157,9 @@ def _duplicate(mutation: Mutation, stored: StoredResult | None) -> MutationResul
     return MutationResult(
         seq=mutation.seq,
         status=MutationStatus.REJECTED if refused else MutationStatus.DUPLICATE,
-        reason=body.get("reason"), row=body.get("row"),
-    )  # fmt: skip
+        reason=body.get("reason"),
+        row=body.get("row"),
+    )
 
 
 def _apply(
@@ -167,9 +181,12 @@ def _apply(
         where = ".".join(str(p) for p in first["loc"])
         return _rejected(mutation, f"{where}: {first['msg']}" if where else first["msg"])
     context = MutationContext(
-        session=session, actor=actor, device_id=device_id,
-        hlc=hlc_rules.clamp_to_server(mutation.hlc, int(time.time() * 1000)), now=now,
-    )  # fmt: skip
+        session=session,
+        actor=actor,
+        device_id=device_id,
+        hlc=hlc_rules.clamp_to_server(mutation.hlc, int(time.time() * 1000)),
+        now=now,
+    )
     if not careful:
         try:
             row = spec.handler(context, args)

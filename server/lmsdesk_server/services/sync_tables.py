@@ -104,15 +104,27 @@ SYNCED_TABLES: list[SyncedTable] = [
     SyncedTable("course_tags", CourseTag, ("id",)),
     SyncedTable("media_assets", MediaAsset, ("id",)),
     SyncedTable("courses", Course, ("id",), projection=_courses),
-    SyncedTable("course_tag_map", CourseTagMap, ("course_id", "tag_id"),
-                projection=_own_course(CourseTagMap)),
+    SyncedTable(
+        "course_tag_map",
+        CourseTagMap,
+        ("course_id", "tag_id"),
+        projection=_own_course(CourseTagMap),
+    ),
     SyncedTable("course_sections", CourseSection, ("id",), projection=_own_course(CourseSection)),
     SyncedTable("lessons", Lesson, ("id",), blanked=("content",), projection=_lessons),
-    SyncedTable("lesson_prerequisites", LessonPrerequisite,
-                ("lesson_id", "prerequisite_lesson_id"),
-                projection=_via_lesson(LessonPrerequisite.lesson_id)),
-    SyncedTable("lesson_resources", LessonResource, ("id",), full_only=True,
-                projection=_via_lesson(LessonResource.lesson_id)),
+    SyncedTable(
+        "lesson_prerequisites",
+        LessonPrerequisite,
+        ("lesson_id", "prerequisite_lesson_id"),
+        projection=_via_lesson(LessonPrerequisite.lesson_id),
+    ),
+    SyncedTable(
+        "lesson_resources",
+        LessonResource,
+        ("id",),
+        full_only=True,
+        projection=_via_lesson(LessonResource.lesson_id),
+    ),
     SyncedTable("quizzes", Quiz, ("id",), full_only=True, projection=_via_lesson(Quiz.lesson_id)),
     SyncedTable("quiz_questions", QuizQuestion, ("id",), full_only=True, projection=_questions),
     SyncedTable("course_ratings", CourseRating, ("id",), projection=_own_course(CourseRating)),
@@ -124,6 +136,6 @@ SYNCED_TABLES: list[SyncedTable] = [
     SyncedTable("wishlist_items", WishlistItem, ("student_id", "course_id")),
     SyncedTable("moderation_reviews", ModerationReview, ("id",)),
     SyncedTable("draft_conflicts", DraftConflict, ("id",), projection=_own_course(DraftConflict)),
-]  # fmt: skip
+]
 
 BY_NAME = {table.name: table for table in SYNCED_TABLES}

@@ -39,9 +39,11 @@ def remove_from_wishlist(ctx: MutationContext, args: WishlistArgs) -> dict[str, 
         raise MutationMerged("Not on the wishlist.")
     ctx.session.delete(item)
     write_tombstone(
-        ctx.session, user_partition(ctx.actor.id), "wishlist_items",
+        ctx.session,
+        user_partition(ctx.actor.id),
+        "wishlist_items",
         f"{ctx.actor.id}:{args.course_id}",
-    )  # fmt: skip
+    )
     ctx.session.flush()
     return None
 
@@ -54,9 +56,11 @@ def set_rating(ctx: MutationContext, args: SetRatingArgs) -> dict[str, object]:
     if rating is None:
         rating = CourseRating(
             id=rating_id(ctx.actor.id, args.course_id),
-            course_id=args.course_id, student_id=ctx.actor.id, created_at=ctx.now,
+            course_id=args.course_id,
+            student_id=ctx.actor.id,
+            created_at=ctx.now,
             rating=args.rating,
-        )  # fmt: skip
+        )
         ctx.session.add(rating)
     rating.rating = args.rating
     rating.title = args.title

@@ -179,9 +179,10 @@ def question_problems(
     ):
         problems.append(f"{where} needs its correct option marked.")
     if question_type is QuestionType.MULTIPLE_CHOICE and not (
-        isinstance(answer, list) and answer
+        isinstance(answer, list)
+        and answer
         and all(isinstance(i, int) and 0 <= i < len(options) for i in answer)
-    ):  # fmt: skip
+    ):
         problems.append(f"{where} needs at least one correct option marked.")
     if question_type is QuestionType.SHORT_ANSWER and not (
         isinstance(answer, list) and any(str(a).strip() for a in answer)

@@ -21,19 +21,31 @@ from lmsdesk.contracts.common import WireModel
 from lmsdesk.contracts.enums import LessonType, QuestionType
 
 COURSE_FIELDS = {
-    "title": "Title", "subtitle": "Subtitle", "description": "Description",
-    "category": "Category", "level": "Level", "language_code": "Language",
-    "price_cents": "Price", "currency": "Currency", "tags": "Tags",
-}  # fmt: skip
+    "title": "Title",
+    "subtitle": "Subtitle",
+    "description": "Description",
+    "category": "Category",
+    "level": "Level",
+    "language_code": "Language",
+    "price_cents": "Price",
+    "currency": "Currency",
+    "tags": "Tags",
+}
 _QUIZ_SETTINGS = {
-    "passing_percent": "passing percent", "time_limit_seconds": "time limit",
-    "max_attempts": "attempts allowed", "shuffle_questions": "shuffle",
+    "passing_percent": "passing percent",
+    "time_limit_seconds": "time limit",
+    "max_attempts": "attempts allowed",
+    "shuffle_questions": "shuffle",
     "show_correct_answers": "show answers",
-}  # fmt: skip
+}
 _QUESTION_FIELDS = {
-    "question_type": "type", "prompt": "text", "options": "options",
-    "correct_answer": "correct answer", "points": "points", "explanation": "explanation",
-}  # fmt: skip
+    "question_type": "type",
+    "prompt": "text",
+    "options": "options",
+    "correct_answer": "correct answer",
+    "points": "points",
+    "explanation": "explanation",
+}
 
 
 class SnapSection(WireModel):
@@ -93,10 +105,16 @@ def _ordered(rows: Iterable[Any]) -> list[Any]:
 
 
 def snapshot_of(
-    course: Any, *, category: str | None, tags: Iterable[str], sections: Iterable[Any],
-    lessons: Iterable[Any], quizzes: Iterable[Any], questions: Iterable[Any],
+    course: Any,
+    *,
+    category: str | None,
+    tags: Iterable[str],
+    sections: Iterable[Any],
+    lessons: Iterable[Any],
+    quizzes: Iterable[Any],
+    questions: Iterable[Any],
     resources: Iterable[Any],
-) -> CourseSnapshot:  # fmt: skip
+) -> CourseSnapshot:
     """The snapshot of a course from its rows (server models or mirror rows: same attributes)."""
     ordered_sections = _ordered(sections)
     rank = {s.id: n for n, s in enumerate(ordered_sections)}
@@ -209,8 +227,9 @@ def _section_changes(before: CourseSnapshot, after: CourseSnapshot) -> list[Chan
     for section in after.sections:
         was = old.get(section.id)
         if was is not None and was.title != section.title:
-            changes.append(Change("section", "edited", section.title,
-                                  [f"renamed from “{was.title}”"]))  # fmt: skip
+            changes.append(
+                Change("section", "edited", section.title, [f"renamed from “{was.title}”"])
+            )
     kept_old = [s.id for s in before.sections if s.id in new]
     kept_new = [s.id for s in after.sections if s.id in old]
     if kept_old != kept_new:
@@ -231,8 +250,11 @@ def _lesson_changes(before: CourseSnapshot, after: CourseSnapshot) -> list[Chang
         was = old.get(lesson.id)
         if was is None:
             where = sections.get(lesson.section_id, "?")
-            changes.append(Change("lesson", "added", lesson.title,
-                                  [f"{lesson.lesson_type} lesson in “{where}”"]))  # fmt: skip
+            changes.append(
+                Change(
+                    "lesson", "added", lesson.title, [f"{lesson.lesson_type} lesson in “{where}”"]
+                )
+            )
             continue
         details = _lesson_details(was, lesson, sections)
         details += _link_details(links_before.get(lesson.id, {}), links_after.get(lesson.id, {}))
@@ -244,8 +266,11 @@ def _lesson_changes(before: CourseSnapshot, after: CourseSnapshot) -> list[Chang
     changes += [Change("lesson", "removed", x.title) for x in before.lessons if x.id not in new]
     for section in after.sections:
         # Lessons that stayed in this section, in their old and new order.
-        stayed = {x.id for x in after.lessons if x.section_id == section.id
-                  and x.id in old and old[x.id].section_id == section.id}  # fmt: skip
+        stayed = {
+            x.id
+            for x in after.lessons
+            if x.section_id == section.id and x.id in old and old[x.id].section_id == section.id
+        }
         was_order = [x.id for x in before.lessons if x.id in stayed]
         if was_order != [x.id for x in after.lessons if x.id in stayed]:
             changes.append(Change("lesson", "moved", f"Lessons reordered in “{section.title}”"))
@@ -305,9 +330,10 @@ def _quiz_details(before: SnapQuiz | None, after: SnapQuiz | None) -> list[str]:
             continue
         was = old[question.id][1]
         fields = [
-            label for name, label in _QUESTION_FIELDS.items()
+            label
+            for name, label in _QUESTION_FIELDS.items()
             if getattr(was, name) != getattr(question, name)
-        ]  # fmt: skip
+        ]
         if fields:
             details.append(f"question {number}: {', '.join(fields)} changed")
     details += [f"question {n} removed" for n, q in old.values() if q.id not in new_ids]

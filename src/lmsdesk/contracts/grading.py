@@ -56,5 +56,10 @@ def grade(
     max_score = float(sum(q.points for q in questions))
     score = float(sum(q.points for q in questions if correct[q.id]))
     percent = round(100.0 * score / max_score, 2) if max_score else 0.0
-    return Grade(score=score, max_score=max_score, percent=percent,
-                 passed=percent >= passing_percent, correct=correct)  # fmt: skip
+    return Grade(
+        score=score,
+        max_score=max_score,
+        percent=percent,
+        passed=percent >= passing_percent,
+        correct=correct,
+    )

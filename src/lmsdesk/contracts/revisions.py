@@ -19,9 +19,16 @@ _NAMESPACE = uuid.UUID("6a0f3e1c-8d2b-4c57-9e41-b3d5f7a2c910")
 
 #: Course fields a revision carries to the published course when approved.
 COPIED_COURSE_FIELDS = (
-    "title", "subtitle", "description", "category_id", "level", "language_code", "price_cents",
-    "currency", "thumbnail_asset_id",
-)  # fmt: skip
+    "title",
+    "subtitle",
+    "description",
+    "category_id",
+    "level",
+    "language_code",
+    "price_cents",
+    "currency",
+    "thumbnail_asset_id",
+)
 
 
 class StartRevisionArgs(WireModel):
@@ -44,12 +51,21 @@ def as_revision(snapshot: CourseSnapshot, revision_id: uuid.UUID) -> CourseSnaps
     return CourseSnapshot(
         fields=snapshot.fields,
         sections=[s.model_copy(update={"id": r(s.id)}) for s in snapshot.sections],
-        lessons=[x.model_copy(update={"id": r(x.id), "section_id": r(x.section_id)})
-                 for x in snapshot.lessons],
-        quizzes=[q.model_copy(update={
-            "lesson_id": r(q.lesson_id),
-            "questions": [p.model_copy(update={"id": r(p.id)}) for p in q.questions],
-        }) for q in snapshot.quizzes],
-        resources=[x.model_copy(update={"id": r(x.id), "lesson_id": r(x.lesson_id)})
-                   for x in snapshot.resources],
-    )  # fmt: skip
+        lessons=[
+            x.model_copy(update={"id": r(x.id), "section_id": r(x.section_id)})
+            for x in snapshot.lessons
+        ],
+        quizzes=[
+            q.model_copy(
+                update={
+                    "lesson_id": r(q.lesson_id),
+                    "questions": [p.model_copy(update={"id": r(p.id)}) for p in q.questions],
+                }
+            )
+            for q in snapshot.quizzes
+        ],
+        resources=[
+            x.model_copy(update={"id": r(x.id), "lesson_id": r(x.lesson_id)})
+            for x in snapshot.resources
+        ],
+    )

@@ -91,8 +91,11 @@ def read_last_account(path: Path) -> LastAccount | None:
 
 
 def write_last_account(path: Path, account: LastAccount) -> None:
-    body = {"server_url": account.server_url, "email": account.email,
-            "user_id": str(account.user_id)}  # fmt: skip
+    body = {
+        "server_url": account.server_url,
+        "email": account.email,
+        "user_id": str(account.user_id),
+    }
     _write_atomically(path, json.dumps(body, indent=2))
 
 

@@ -106,11 +106,19 @@ def enqueue(
     replica.next_seq = seq + 1
     session.add(
         OutboxItem(
-            seq=seq, mutation_id=uuid.uuid4(), name=name, args=args, coalesce_key=coalesce_key,
-            hlc=hlc, description=description, state=OutboxState.PENDING, attempts=0,
-            created_at=datetime.now(UTC), partitions=sorted(touched) or None,
+            seq=seq,
+            mutation_id=uuid.uuid4(),
+            name=name,
+            args=args,
+            coalesce_key=coalesce_key,
+            hlc=hlc,
+            description=description,
+            state=OutboxState.PENDING,
+            attempts=0,
+            created_at=datetime.now(UTC),
+            partitions=sorted(touched) or None,
         )
-    )  # fmt: skip
+    )
     return seq
 
 
@@ -122,15 +130,29 @@ def _watched(args: dict[str, Any]) -> float:
 
 def _as_queued(row: OutboxItem) -> QueuedMutation:
     return QueuedMutation(
-        seq=row.seq, mutation_id=row.mutation_id, name=row.name, args=dict(row.args),
-        hlc=row.hlc, description=row.description, state=row.state, attempts=row.attempts,
+        seq=row.seq,
+        mutation_id=row.mutation_id,
+        name=row.name,
+        args=dict(row.args),
+        hlc=row.hlc,
+        description=row.description,
+        state=row.state,
+        attempts=row.attempts,
         last_error=row.last_error,
-    )  # fmt: skip
+    )
 
 
-_QUEUED_COLUMNS = (OutboxItem.seq, OutboxItem.mutation_id, OutboxItem.name, OutboxItem.args,
-                   OutboxItem.hlc, OutboxItem.description, OutboxItem.state,
-                   OutboxItem.attempts, OutboxItem.last_error)  # fmt: skip
+_QUEUED_COLUMNS = (
+    OutboxItem.seq,
+    OutboxItem.mutation_id,
+    OutboxItem.name,
+    OutboxItem.args,
+    OutboxItem.hlc,
+    OutboxItem.description,
+    OutboxItem.state,
+    OutboxItem.attempts,
+    OutboxItem.last_error,
+)
 
 
 def _pending(*extra: Any, limit: int | None = None) -> Select[Any]:
@@ -196,10 +218,11 @@ def withdraw(session: Session, seq: int) -> bool:
     """Take back a change that never left this device; False once it may be on the server."""
     result = session.execute(
         delete(OutboxItem).where(
-            OutboxItem.seq == seq, OutboxItem.state == OutboxState.PENDING,
+            OutboxItem.seq == seq,
+            OutboxItem.state == OutboxState.PENDING,
             OutboxItem.attempts == 0,
         )
-    )  # fmt: skip
+    )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 

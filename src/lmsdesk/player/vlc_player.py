@@ -27,9 +27,13 @@ HEADLESS_ARGS = ("--vout=dummy", "--aout=dummy")
 
 
 _EVENTS = (
-    "MediaPlayerPlaying", "MediaPlayerPaused", "MediaPlayerEndReached",
-    "MediaPlayerEncounteredError", "MediaPlayerVout", "MediaPlayerLengthChanged",
-)  # fmt: skip
+    "MediaPlayerPlaying",
+    "MediaPlayerPaused",
+    "MediaPlayerEndReached",
+    "MediaPlayerEncounteredError",
+    "MediaPlayerVout",
+    "MediaPlayerLengthChanged",
+)
 
 
 class PlayerUnavailable(Exception):
@@ -141,8 +145,14 @@ class VideoPlayer(QObject):
         elif platform == "cocoa":
             self._player.set_nsobject(window_id)
 
-    def open(self, source: str | Path, *, start_at: float = 0.0,
-             subtitles: Path | str | None = None, autoplay: bool = True) -> None:  # fmt: skip
+    def open(
+        self,
+        source: str | Path,
+        *,
+        start_at: float = 0.0,
+        subtitles: Path | str | None = None,
+        autoplay: bool = True,
+    ) -> None:
         """Open a local file or a (signed) URL at `start_at` seconds, with its subtitles."""
         self._player.stop()
         if isinstance(source, Path):

@@ -54,10 +54,12 @@ from lmsdesk.sync.local_drafts import MODELS, course_id_of
 from lmsdesk.sync.local_revisions import open_revision
 
 _STATUS_WORDS = {
-    CourseStatus.DRAFT: "Draft", CourseStatus.PENDING: "In review",
-    CourseStatus.APPROVED: "Published", CourseStatus.REJECTED: "Changes requested",
+    CourseStatus.DRAFT: "Draft",
+    CourseStatus.PENDING: "In review",
+    CourseStatus.APPROVED: "Published",
+    CourseStatus.REJECTED: "Changes requested",
     CourseStatus.ARCHIVED: "Archived",
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)
@@ -179,56 +181,82 @@ class AuthoringService:
         user_id = self._user_id()
         with self._session.require_store().reading() as session:
             courses = session.scalars(
-                select(Course).where(Course.instructor_id == user_id, Course.deleted_at.is_(None))
+                select(Course)
+                .where(Course.instructor_id == user_id, Course.deleted_at.is_(None))
                 .order_by(Course.title, Course.revision_of.is_not(None))
-            ).all()  # fmt: skip
+            ).all()
             lessons = dict(
                 session.execute(
                     select(Lesson.course_id, func.count()).group_by(Lesson.course_id)
                 ).all()
             )
             return [
-                AuthoredCourse(c.id, c.title, c.status, int(lessons.get(c.id, 0)),
-                               len(q.open_conflicts(session, c.id)), q.feedback(session, c),
-                               c.revision_of)
+                AuthoredCourse(
+                    c.id,
+                    c.title,
+                    c.status,
+                    int(lessons.get(c.id, 0)),
+                    len(q.open_conflicts(session, c.id)),
+                    q.feedback(session, c),
+                    c.revision_of,
+                )
                 for c in courses
-            ]  # fmt: skip
+            ]
 
     def draft(self, course_id: uuid.UUID) -> Draft:
         with self._session.require_store().reading() as session:
             course = q.own_course(session, course_id, self._user_id(), editing=False)
             sections = tuple(
-                SectionOutline(s.id, s.title, tuple(
-                    LessonOutline(lesson.id, lesson.title, lesson.lesson_type,
-                                  lesson.is_preview, lesson.video_asset_id is not None,
-                                  lesson.duration_seconds,
-                                  lesson.subtitles_asset_id is not None)
-                    for lesson in q.lessons(session, s.id)))
+                SectionOutline(
+                    s.id,
+                    s.title,
+                    tuple(
+                        LessonOutline(
+                            lesson.id,
+                            lesson.title,
+                            lesson.lesson_type,
+                            lesson.is_preview,
+                            lesson.video_asset_id is not None,
+                            lesson.duration_seconds,
+                            lesson.subtitles_asset_id is not None,
+                        )
+                        for lesson in q.lessons(session, s.id)
+                    ),
+                )
                 for s in q.sections(session, course_id)
-            )  # fmt: skip
+            )
             conflicts = tuple(
                 Conflict(c.id, q.where(session, c), c.server_value, c.client_value)
                 for c in q.open_conflicts(session, course_id)
             )
             notes = q.lesson_notes(session, course)
-            categories = session.execute(select(Category.id, Category.name).order_by(
-                Category.position, Category.name)).all()  # fmt: skip
+            categories = session.execute(
+                select(Category.id, Category.name).order_by(Category.position, Category.name)
+            ).all()
             return Draft(
-                id=course.id, status=course.status, editable=course.status in EDITABLE_STATUSES,
+                id=course.id,
+                status=course.status,
+                editable=course.status in EDITABLE_STATUSES,
                 fields={name: q.wire(course, "course", name) for name in EDITABLE["course"]},
-                sections=sections, conflicts=conflicts, problems=tuple(q.problems(session, course)),
-                feedback=q.feedback(session, course), tags=tuple(q.tags(session, course.id)),
+                sections=sections,
+                conflicts=conflicts,
+                problems=tuple(q.problems(session, course)),
+                feedback=q.feedback(session, course),
+                tags=tuple(q.tags(session, course.id)),
                 lesson_notes=tuple(
                     (lesson.title, notes[lesson.id])
-                    for outline in sections for lesson in outline.lessons if lesson.id in notes
+                    for outline in sections
+                    for lesson in outline.lessons
+                    if lesson.id in notes
                 ),
                 categories=tuple((str(i), n) for i, n in categories),
                 revision_of=course.revision_of,
                 thumbnail=(picture := self._thumbnail(session, course))[0],
                 thumbnail_note=picture[1],
-                open_revision=revision.id if (revision := open_revision(session, course.id))
+                open_revision=revision.id
+                if (revision := open_revision(session, course.id))
                 else None,
-            )  # fmt: skip
+            )
 
     def quiz(self, lesson_id: uuid.UUID) -> QuizDraft:
         """A quiz lesson's settings and questions, for the quiz editor."""
@@ -242,16 +270,26 @@ class AuthoringService:
                 settings={name: q.wire(quiz, "quiz", name) for name in EDITABLE["quiz"]},
                 questions=tuple(
                     QuestionDraft(
-                        id=row.id, question_type=row.question_type, prompt=row.prompt,
-                        options=tuple(row.options or ()), correct_answer=row.correct_answer,
-                        points=row.points, explanation=row.explanation,
-                        problems=tuple(question_problems(number, row.question_type, row.prompt,
-                                                         list(row.options or []),
-                                                         row.correct_answer)),
+                        id=row.id,
+                        question_type=row.question_type,
+                        prompt=row.prompt,
+                        options=tuple(row.options or ()),
+                        correct_answer=row.correct_answer,
+                        points=row.points,
+                        explanation=row.explanation,
+                        problems=tuple(
+                            question_problems(
+                                number,
+                                row.question_type,
+                                row.prompt,
+                                list(row.options or []),
+                                row.correct_answer,
+                            )
+                        ),
                     )
                     for number, row in enumerate(questions, start=1)
                 ),
-            )  # fmt: skip
+            )
 
     def add_question(self, lesson_id: uuid.UUID, question_type: QuestionType) -> uuid.UUID:
         with self._session.require_store().reading() as session:
@@ -264,8 +302,13 @@ class AuthoringService:
                 raise AuthoringRefused("That quiz is not on this computer; sync first.")
             quiz_key = quiz.id
         question_id = uuid.uuid4()
-        self._record("draft.add_question@1", AddQuestionArgs, quiz_id=quiz_key,
-                     question_id=question_id, question_type=question_type)  # fmt: skip
+        self._record(
+            "draft.add_question@1",
+            AddQuestionArgs,
+            quiz_id=quiz_key,
+            question_id=question_id,
+            question_type=question_type,
+        )
         return question_id
 
     def delete_question(self, question_id: uuid.UUID) -> None:
@@ -278,12 +321,17 @@ class AuthoringService:
             rows = session.scalars(stmt.order_by(LessonResource.position))
             found = [LinkDraft(r.id, r.title, r.url or "", r.asset_id is not None) for r in rows]
             waiting = session.scalars(
-                select(Upload).where(Upload.lesson_id == lesson_id, Upload.kind == "resource",
-                                     Upload.state != UploadState.DONE)
+                select(Upload)
+                .where(
+                    Upload.lesson_id == lesson_id,
+                    Upload.kind == "resource",
+                    Upload.state != UploadState.DONE,
+                )
                 .order_by(Upload.updated_at)
-            )  # fmt: skip
-            return found + [LinkDraft(u.asset_id, u.filename, "", True, _upload_note(u))
-                            for u in waiting]  # fmt: skip
+            )
+            return found + [
+                LinkDraft(u.asset_id, u.filename, "", True, _upload_note(u)) for u in waiting
+            ]
 
     def add_link(self, lesson_id: uuid.UUID, title: str, url: str) -> uuid.UUID:
         with self._session.require_store().reading() as session:
@@ -296,8 +344,9 @@ class AuthoringService:
             url = f"https://{url}"
         resource_id = uuid.uuid4()
         try:
-            args = AddLinkArgs(lesson_id=lesson_id, resource_id=resource_id,
-                               title=title.strip(), url=url)  # fmt: skip
+            args = AddLinkArgs(
+                lesson_id=lesson_id, resource_id=resource_id, title=title.strip(), url=url
+            )
         except ValidationError:
             raise AuthoringRefused(f"'{url}' is not a web address (http or https).") from None
         self._session.require_engine().record("draft.add_link@1", args)
@@ -317,22 +366,30 @@ class AuthoringService:
         """Take the thumbnail away (None), or give an uploaded image (the upload does that)."""
         with self._session.require_store().transaction() as session:
             q.own_course(session, course_id, self._user_id())
-            for pending in session.scalars(select(Upload).where(
-                    Upload.lesson_id == course_id, Upload.kind == "thumbnail",
-                    Upload.state != UploadState.DONE)):  # fmt: skip
-                (self._session.require_media_root() / pending.relative_path).unlink(
-                    missing_ok=True)  # fmt: skip
+            for pending in session.scalars(
+                select(Upload).where(
+                    Upload.lesson_id == course_id,
+                    Upload.kind == "thumbnail",
+                    Upload.state != UploadState.DONE,
+                )
+            ):
+                (self._session.require_media_root() / pending.relative_path).unlink(missing_ok=True)
                 session.delete(pending)
-        self._record("draft.set_thumbnail@1", SetThumbnailArgs, course_id=course_id,
-                     asset_id=asset_id)  # fmt: skip
+        self._record(
+            "draft.set_thumbnail@1", SetThumbnailArgs, course_id=course_id, asset_id=asset_id
+        )
 
     def _thumbnail(self, session: Session, course: Course) -> tuple[Path | None, str]:
         media = self._session.require_media_root()
         pending = session.scalars(
-            select(Upload).where(Upload.lesson_id == course.id, Upload.kind == "thumbnail",
-                                 Upload.state != UploadState.DONE)
+            select(Upload)
+            .where(
+                Upload.lesson_id == course.id,
+                Upload.kind == "thumbnail",
+                Upload.state != UploadState.DONE,
+            )
             .order_by(Upload.updated_at.desc())
-        ).first()  # fmt: skip
+        ).first()
         if pending is not None:
             return media / pending.relative_path, _upload_note(pending)
         if course.thumbnail_asset_id is None:
@@ -353,8 +410,9 @@ class AuthoringService:
         if not profile.has(Role.INSTRUCTOR):
             raise AuthoringRefused("Only instructors can create courses.")
         course_id = uuid.uuid4()
-        self._record("draft.create_course@1", CreateCourseArgs, course_id=course_id,
-                     title=title.strip())  # fmt: skip
+        self._record(
+            "draft.create_course@1", CreateCourseArgs, course_id=course_id, title=title.strip()
+        )
         return course_id
 
     def edit(self, entity: str, entity_id: uuid.UUID, field: str, value: Any) -> None:
@@ -368,8 +426,9 @@ class AuthoringService:
                 raise AuthoringRefused(f"That {entity} was deleted.")
             q.own_course(session, course_id, self._user_id())
             base = q.wire(row, entity, field)
-        args = self._args(EditFieldArgs, entity=entity, entity_id=entity_id, field=field,
-                          base=base, value=value)  # fmt: skip
+        args = self._args(
+            EditFieldArgs, entity=entity, entity_id=entity_id, field=field, base=base, value=value
+        )
         if args.value == base:
             return
         self._session.require_engine().record("draft.edit@1", args)
@@ -391,22 +450,34 @@ class AuthoringService:
             q.own_course(session, course_id, self._user_id())
             last = [s.position for s in q.sections(session, course_id)][-1:]
         section_id = uuid.uuid4()
-        self._record("draft.add_section@1", AddSectionArgs, course_id=course_id,
-                     section_id=section_id, title=title.strip(),
-                     position=generate_key_between(last[0] if last else None, None))  # fmt: skip
+        self._record(
+            "draft.add_section@1",
+            AddSectionArgs,
+            course_id=course_id,
+            section_id=section_id,
+            title=title.strip(),
+            position=generate_key_between(last[0] if last else None, None),
+        )
         return section_id
 
-    def add_lesson(self, section_id: uuid.UUID, title: str, lesson_type: LessonType,
-                   content: str = "") -> uuid.UUID:  # fmt: skip
+    def add_lesson(
+        self, section_id: uuid.UUID, title: str, lesson_type: LessonType, content: str = ""
+    ) -> uuid.UUID:
         with self._session.require_store().reading() as session:
             section = q.section(session, section_id)
             q.own_course(session, section.course_id, self._user_id())
             last = [lesson.position for lesson in q.lessons(session, section_id)][-1:]
         lesson_id = uuid.uuid4()
-        self._record("draft.add_lesson@1", AddLessonArgs, section_id=section_id,
-                     lesson_id=lesson_id, title=title.strip(), lesson_type=lesson_type,
-                     position=generate_key_between(last[0] if last else None, None),
-                     content=content)  # fmt: skip
+        self._record(
+            "draft.add_lesson@1",
+            AddLessonArgs,
+            section_id=section_id,
+            lesson_id=lesson_id,
+            title=title.strip(),
+            lesson_type=lesson_type,
+            position=generate_key_between(last[0] if last else None, None),
+            content=content,
+        )
         return lesson_id
 
     def move_section(self, section_id: uuid.UUID, index: int) -> None:
@@ -414,10 +485,15 @@ class AuthoringService:
         with self._session.require_store().reading() as session:
             section = q.section(session, section_id)
             q.own_course(session, section.course_id, self._user_id())
-            others = [s.position for s in q.sections(session, section.course_id)
-                      if s.id != section_id]  # fmt: skip
-        self._record("draft.move_section@1", MoveSectionArgs, section_id=section_id,
-                     position=q.key_at(others, index))  # fmt: skip
+            others = [
+                s.position for s in q.sections(session, section.course_id) if s.id != section_id
+            ]
+        self._record(
+            "draft.move_section@1",
+            MoveSectionArgs,
+            section_id=section_id,
+            position=q.key_at(others, index),
+        )
 
     def move_lesson(self, lesson_id: uuid.UUID, section_id: uuid.UUID, index: int) -> None:
         """Put the lesson at `index` in `section_id` (its own section or another one)."""
@@ -428,8 +504,13 @@ class AuthoringService:
                 raise AuthoringRefused("A lesson can only move within its own course.")
             q.own_course(session, lesson.course_id, self._user_id())
             others = [x.position for x in q.lessons(session, section_id) if x.id != lesson_id]
-        self._record("draft.move_lesson@1", MoveLessonArgs, lesson_id=lesson_id,
-                     section_id=section_id, position=q.key_at(others, index))  # fmt: skip
+        self._record(
+            "draft.move_lesson@1",
+            MoveLessonArgs,
+            lesson_id=lesson_id,
+            section_id=section_id,
+            position=q.key_at(others, index),
+        )
 
     def delete_section(self, section_id: uuid.UUID) -> DeletedSection:
         with self._session.require_store().reading() as session:
@@ -461,9 +542,14 @@ class AuthoringService:
             self._restore_lesson(deleted.section_id, deleted.lesson)
             return
         section_id = uuid.uuid4()
-        self._record("draft.add_section@1", AddSectionArgs, course_id=deleted.course_id,
-                     section_id=section_id, title=deleted.title,
-                     position=deleted.position)  # fmt: skip
+        self._record(
+            "draft.add_section@1",
+            AddSectionArgs,
+            course_id=deleted.course_id,
+            section_id=section_id,
+            title=deleted.title,
+            position=deleted.position,
+        )
         for lesson in deleted.lessons:
             self._restore_lesson(section_id, lesson)
 
@@ -474,8 +560,9 @@ class AuthoringService:
         self._record("draft.delete@1", DeleteArgs, entity="course", entity_id=course_id)
 
     def resolve(self, conflict_id: uuid.UUID, keep: Keep) -> None:
-        self._record("draft.resolve_conflict@1", ResolveConflictArgs, conflict_id=conflict_id,
-                     keep=keep)  # fmt: skip
+        self._record(
+            "draft.resolve_conflict@1", ResolveConflictArgs, conflict_id=conflict_id, keep=keep
+        )
 
     def start_revision(self, course_id: uuid.UUID) -> uuid.UUID:
         """A draft copy of a published course to change it through review (or the one already
@@ -488,8 +575,12 @@ class AuthoringService:
             if existing is not None:
                 return existing.id
         revision_id = uuid.uuid4()
-        self._record("draft.start_revision@1", StartRevisionArgs, course_id=course_id,
-                     revision_id=revision_id)  # fmt: skip
+        self._record(
+            "draft.start_revision@1",
+            StartRevisionArgs,
+            course_id=course_id,
+            revision_id=revision_id,
+        )
         return revision_id
 
     def submit(self, course_id: uuid.UUID) -> None:
@@ -504,10 +595,16 @@ class AuthoringService:
     # ------------------------------------------------------------------ helpers
     def _restore_lesson(self, section_id: uuid.UUID, lesson: dict[str, Any]) -> None:
         lesson_id = uuid.uuid4()
-        self._record("draft.add_lesson@1", AddLessonArgs, section_id=section_id,
-                     lesson_id=lesson_id, title=lesson["title"],
-                     lesson_type=lesson["lesson_type"], position=lesson["position"],
-                     content=lesson["content"])  # fmt: skip
+        self._record(
+            "draft.add_lesson@1",
+            AddLessonArgs,
+            section_id=section_id,
+            lesson_id=lesson_id,
+            title=lesson["title"],
+            lesson_type=lesson["lesson_type"],
+            position=lesson["position"],
+            content=lesson["content"],
+        )
         if lesson["is_preview"]:
             self.edit("lesson", lesson_id, "is_preview", True)
 

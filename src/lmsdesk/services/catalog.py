@@ -152,10 +152,11 @@ class CatalogService:
             categories = [
                 (row.id, row.name)
                 for row in session.execute(
-                    select(Category.id, Category.name).where(Category.id.in_(used))
+                    select(Category.id, Category.name)
+                    .where(Category.id.in_(used))
                     .order_by(Category.name)
                 )
-            ]  # fmt: skip
+            ]
             levels = set(session.scalars(select(live.c.level)))
             languages = sorted(set(session.scalars(select(live.c.language_code))))
         return Facets(list(categories), [lv for lv in CourseLevel if lv in levels], languages)
@@ -170,9 +171,10 @@ class CatalogService:
             if not summary:
                 raise CatalogRefused("This course is no longer in the catalog.")
             ratings = session.scalars(
-                select(CourseRating).where(CourseRating.course_id == course_id)
+                select(CourseRating)
+                .where(CourseRating.course_id == course_id)
                 .order_by(CourseRating.updated_at.desc())
-            ).all()  # fmt: skip
+            ).all()
             reviews = [Review(r.rating, r.title, r.body, r.student_id == user) for r in ratings]
             mine = next((r for r in reviews if r.mine), None)
             return CourseDetails(summary[0], _curriculum(session, course_id), reviews[:20], mine)
@@ -189,8 +191,9 @@ class CatalogService:
         with store.reading() as session:
             if not _enrolled_in(session, course_id):
                 raise CatalogRefused("Only students enrolled in a course can rate it.")
-        args = SetRatingArgs(course_id=course_id, rating=rating, title=title.strip()[:200],
-                             body=body.strip())  # fmt: skip
+        args = SetRatingArgs(
+            course_id=course_id, rating=rating, title=title.strip()[:200], body=body.strip()
+        )
         self._session.require_engine().record("rating.set@1", args)
 
     def _user(self) -> uuid.UUID | None:
@@ -208,13 +211,18 @@ def _enrolled_in(session: Session, course_id: uuid.UUID) -> bool:
 def _filtered(stmt: Select[Any], query: CatalogQuery) -> Select[Any]:
     for word in query.text.split():
         pattern = f"%{word.casefold()}%"
-        stmt = stmt.where(or_(func.lower(Course.title).like(pattern),
-                              func.lower(Course.subtitle).like(pattern),
-                              func.lower(Course.description).like(pattern)))  # fmt: skip
+        stmt = stmt.where(
+            or_(
+                func.lower(Course.title).like(pattern),
+                func.lower(Course.subtitle).like(pattern),
+                func.lower(Course.description).like(pattern),
+            )
+        )
     if query.category_id is not None:
         children = select(Category.id).where(Category.parent_id == query.category_id)
-        stmt = stmt.where(or_(Course.category_id == query.category_id,
-                              Course.category_id.in_(children)))  # fmt: skip
+        stmt = stmt.where(
+            or_(Course.category_id == query.category_id, Course.category_id.in_(children))
+        )
     if query.level is not None:
         stmt = stmt.where(Course.level == query.level)
     if query.language:
@@ -234,27 +242,52 @@ def _summaries(
         stmt = stmt.where(Course.id == only)
     courses: list[Course] = list(session.scalars(_filtered(stmt, query)))
     ids = [c.id for c in courses]
-    enrolled = set(session.scalars(select(Enrollment.course_id).where(
-        Enrollment.status == EnrollmentStatus.ACTIVE, Enrollment.course_id.in_(ids))))  # fmt: skip
-    wished = set(session.scalars(select(WishlistItem.course_id).where(
-        and_(WishlistItem.course_id.in_(ids), WishlistItem.student_id == user))))  # fmt: skip
-    ratings = {c: (avg, n) for c, avg, n in session.execute(
-        select(CourseRating.course_id, func.avg(CourseRating.rating), func.count())
-        .where(CourseRating.course_id.in_(ids)).group_by(CourseRating.course_id))}  # fmt: skip
+    enrolled = set(
+        session.scalars(
+            select(Enrollment.course_id).where(
+                Enrollment.status == EnrollmentStatus.ACTIVE, Enrollment.course_id.in_(ids)
+            )
+        )
+    )
+    wished = set(
+        session.scalars(
+            select(WishlistItem.course_id).where(
+                and_(WishlistItem.course_id.in_(ids), WishlistItem.student_id == user)
+            )
+        )
+    )
+    ratings = {
+        c: (avg, n)
+        for c, avg, n in session.execute(
+            select(CourseRating.course_id, func.avg(CourseRating.rating), func.count())
+            .where(CourseRating.course_id.in_(ids))
+            .group_by(CourseRating.course_id)
+        )
+    }
     names = {row.id: row.name for row in session.execute(select(Category.id, Category.name))}
     found = []
     for c in courses:
         average, count = ratings.get(c.id, (None, 0))
-        found.append(CourseSummary(
-            id=c.id, title=c.title, subtitle=c.subtitle, instructor=c.instructor_name,
-            price_cents=c.price_cents, currency=c.currency, enrolled=c.id in enrolled,
-            description=c.description,
-            category=names.get(c.category_id, "") if c.category_id else "",
-            level=c.level, language_code=c.language_code,
-            rating_average=float(average) if average is not None else None,
-            rating_count=int(count), wishlisted=c.id in wished, published_at=c.published_at,
-            thumbnail_asset_id=c.thumbnail_asset_id,
-        ))  # fmt: skip
+        found.append(
+            CourseSummary(
+                id=c.id,
+                title=c.title,
+                subtitle=c.subtitle,
+                instructor=c.instructor_name,
+                price_cents=c.price_cents,
+                currency=c.currency,
+                enrolled=c.id in enrolled,
+                description=c.description,
+                category=names.get(c.category_id, "") if c.category_id else "",
+                level=c.level,
+                language_code=c.language_code,
+                rating_average=float(average) if average is not None else None,
+                rating_count=int(count),
+                wishlisted=c.id in wished,
+                published_at=c.published_at,
+                thumbnail_asset_id=c.thumbnail_asset_id,
+            )
+        )
     return _sorted(found, query.sort)
 
 
@@ -272,12 +305,22 @@ def _sorted(courses: list[CourseSummary], sort: Sort) -> list[CourseSummary]:
 
 
 def _curriculum(session: Session, course_id: uuid.UUID) -> list[tuple[str, list[CurriculumLesson]]]:
-    sections = session.scalars(select(CourseSection).where(CourseSection.course_id == course_id)
-                               .order_by(CourseSection.position)).all()  # fmt: skip
-    lessons = session.scalars(select(Lesson).where(Lesson.course_id == course_id)
-                              .order_by(Lesson.position)).all()  # fmt: skip
+    sections = session.scalars(
+        select(CourseSection)
+        .where(CourseSection.course_id == course_id)
+        .order_by(CourseSection.position)
+    ).all()
+    lessons = session.scalars(
+        select(Lesson).where(Lesson.course_id == course_id).order_by(Lesson.position)
+    ).all()
     return [
-        (s.title, [CurriculumLesson(x.id, x.title, x.lesson_type, x.duration_seconds, x.is_preview)
-                   for x in lessons if x.section_id == s.id])
+        (
+            s.title,
+            [
+                CurriculumLesson(x.id, x.title, x.lesson_type, x.duration_seconds, x.is_preview)
+                for x in lessons
+                if x.section_id == s.id
+            ],
+        )
         for s in sections
-    ]  # fmt: skip
+    ]

@@ -96,8 +96,9 @@ class CertificateService:
 
 
 def _verify(key: CertificateKey, row: Certificate) -> bool:
-    payload = certificate_payload(row.certificate_number, row.student_id, row.course_id,
-                                  row.issued_at)  # fmt: skip
+    payload = certificate_payload(
+        row.certificate_number, row.student_id, row.course_id, row.issued_at
+    )
     try:
         public = Ed25519PublicKey.from_public_bytes(base64.b64decode(key.public_key))
         public.verify(base64.b64decode(row.signature), payload)

@@ -46,8 +46,13 @@ TRANSITIONS: dict[DownloadState, frozenset[DownloadState]] = {
 _RESTARTABLE = frozenset({S.PAUSED, S.FAILED, S.CANCELLED})
 #: Room left free on the drive after a download: a full disk breaks far more than this app.
 DISK_RESERVE_BYTES = 200 * 1024 * 1024
-_EXTENSIONS = {"video/mp4": ".mp4", "text/vtt": ".vtt", "application/x-subrip": ".srt",
-               "application/pdf": ".pdf", "video/webm": ".webm"}  # fmt: skip
+_EXTENSIONS = {
+    "video/mp4": ".mp4",
+    "text/vtt": ".vtt",
+    "application/x-subrip": ".srt",
+    "application/pdf": ".pdf",
+    "video/webm": ".webm",
+}
 
 
 class DownloadError(UserFacingError):
@@ -175,8 +180,13 @@ class DownloadQueue:
             if row is None:
                 return None
             move(row, S.DOWNLOADING)
-            return FileJob(row.course_id, row.asset_id, self.root / row.relative_path,
-                           row.size_bytes, row.sha256)  # fmt: skip
+            return FileJob(
+                row.course_id,
+                row.asset_id,
+                self.root / row.relative_path,
+                row.size_bytes,
+                row.sha256,
+            )
 
     def finish(self, job: FileJob, target: DownloadState, *, error: str | None = None) -> bool:
         """Move the job's row on; False if the machine refuses (the user paused or cancelled
@@ -221,13 +231,16 @@ class DownloadQueue:
         state = _course_state([r.state for r in active])
         errors = [r.error for r in active if r.error]
         return CourseDownloads(
-            course_id=course_id, files_total=len(active), files_done=len(done),
+            course_id=course_id,
+            files_total=len(active),
+            files_done=len(done),
             bytes_total=sum(r.size_bytes for r in active),
             bytes_done=sum(
                 r.size_bytes if r.state is S.DONE else self._part_size(r) for r in active
             ),
-            state=state, error=errors[0] if errors else None,
-        )  # fmt: skip
+            state=state,
+            error=errors[0] if errors else None,
+        )
 
     def _part_size(self, row: Download) -> int:
         part = _part_path(self.root / row.relative_path)
@@ -244,10 +257,16 @@ class DownloadQueue:
         self, course_id: uuid.UUID, asset: MediaAsset, lesson_id: uuid.UUID | None
     ) -> Download:
         return Download(
-            course_id=course_id, asset_id=asset.id, lesson_id=lesson_id,
-            relative_path=_relative_path(course_id, asset), size_bytes=asset.size_bytes,
-            bytes_done=0, sha256=asset.sha256, state=S.QUEUED, updated_at=datetime.now(UTC),
-        )  # fmt: skip
+            course_id=course_id,
+            asset_id=asset.id,
+            lesson_id=lesson_id,
+            relative_path=_relative_path(course_id, asset),
+            size_bytes=asset.size_bytes,
+            bytes_done=0,
+            sha256=asset.sha256,
+            state=S.QUEUED,
+            updated_at=datetime.now(UTC),
+        )
 
     def _move_all(self, course_id: uuid.UUID, target: DownloadState) -> None:
         with self._store.transaction() as session:

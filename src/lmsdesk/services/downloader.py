@@ -147,8 +147,9 @@ class Downloader:
         elif start == job.size_bytes:
             return _sha256_of(part)  # every byte is here already
         self._queue.check_space(job.size_bytes - start)
-        with api.open_media(token, job.asset_id, start=start, etag=job.sha256,
-                            chunk_bytes=self._chunk_bytes) as stream:  # fmt: skip
+        with api.open_media(
+            token, job.asset_id, start=start, etag=job.sha256, chunk_bytes=self._chunk_bytes
+        ) as stream:
             resuming = stream.offset == start and start > 0
             digest = _sha256_prefix(part, start) if resuming else hashlib.sha256()
             meter = _Meter(job, stream.offset, report)
@@ -192,8 +193,16 @@ class _Meter:
     def flush(self) -> None:
         (t0, b0), (t1, b1) = self._window[0], self._window[-1]
         speed = (b1 - b0) / (t1 - t0) if t1 > t0 else 0.0
-        self._report(TransferProgress(self._job.course_id, self._job.asset_id, self.done,
-                                      self._job.size_bytes, speed, self._offset))  # fmt: skip
+        self._report(
+            TransferProgress(
+                self._job.course_id,
+                self._job.asset_id,
+                self.done,
+                self._job.size_bytes,
+                speed,
+                self._offset,
+            )
+        )
 
 
 def _sha256_prefix(path: Path, length: int) -> Any:

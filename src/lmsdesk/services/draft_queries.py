@@ -43,8 +43,11 @@ def own_course(
     if course is None or course.instructor_id != user_id:
         raise AuthoringRefused("That course is not one of yours.")
     if editing and course.status not in EDITABLE_STATUSES:
-        why = ("it is waiting for review" if course.status is CourseStatus.PENDING
-               else "it is published")  # fmt: skip
+        why = (
+            "it is waiting for review"
+            if course.status is CourseStatus.PENDING
+            else "it is published"
+        )
         raise AuthoringRefused(f"'{course.title}' cannot be changed: {why}.")
     return course
 
@@ -113,16 +116,24 @@ def lesson_notes(session: Session, course: Course) -> dict[uuid.UUID, str]:
 def problems(session: Session, course: Course) -> list[str]:
     outline = [lessons(session, s.id) for s in sections(session, course.id)]
     return submission_problems(
-        title=course.title, lessons_per_section=[len(x) for x in outline],
+        title=course.title,
+        lessons_per_section=[len(x) for x in outline],
         price_cents=course.price_cents,
-        videos_missing=sum(1 for x in outline for lesson in x
-                           if lesson.lesson_type is LessonType.VIDEO
-                           and lesson.video_asset_id is None),
+        videos_missing=sum(
+            1
+            for x in outline
+            for lesson in x
+            if lesson.lesson_type is LessonType.VIDEO and lesson.video_asset_id is None
+        ),
         open_conflicts=len(open_conflicts(session, course.id)),
-        quiz_problems=[problem for x in outline for lesson in x
-                       if lesson.lesson_type is LessonType.QUIZ
-                       for problem in quiz_problems(session, lesson)],
-    )  # fmt: skip
+        quiz_problems=[
+            problem
+            for x in outline
+            for lesson in x
+            if lesson.lesson_type is LessonType.QUIZ
+            for problem in quiz_problems(session, lesson)
+        ],
+    )
 
 
 def quiz_of(session: Session, lesson_id: uuid.UUID) -> Quiz | None:
@@ -141,10 +152,13 @@ def quiz_problems(session: Session, lesson: Lesson) -> list[str]:
     written = questions(session, quiz.id) if quiz is not None else []
     if not written:
         return [f"Quiz '{lesson.title}': add at least one question."]
-    return [f"Quiz '{lesson.title}': {problem}"
-            for number, q in enumerate(written, start=1)
-            for problem in question_problems(number, q.question_type, q.prompt,
-                                             list(q.options or []), q.correct_answer)]  # fmt: skip
+    return [
+        f"Quiz '{lesson.title}': {problem}"
+        for number, q in enumerate(written, start=1)
+        for problem in question_problems(
+            number, q.question_type, q.prompt, list(q.options or []), q.correct_answer
+        )
+    ]
 
 
 def where(session: Session, conflict: DraftConflict) -> str:
@@ -162,9 +176,13 @@ def wire(row: Any, entity: str, field: str) -> Any:
 
 
 def lesson_copy(lesson: Lesson) -> dict[str, Any]:
-    return {"title": lesson.title, "lesson_type": lesson.lesson_type,
-            "position": lesson.position, "content": lesson.content,
-            "is_preview": lesson.is_preview}  # fmt: skip
+    return {
+        "title": lesson.title,
+        "lesson_type": lesson.lesson_type,
+        "position": lesson.position,
+        "content": lesson.content,
+        "is_preview": lesson.is_preview,
+    }
 
 
 def key_at(positions: list[str], index: int) -> str:

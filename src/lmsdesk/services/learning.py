@@ -157,26 +157,47 @@ class LearningService:
             progress = _progress_by_lesson(session, [lesson_id]).get(lesson_id)
             quiz_id = session.scalar(select(Quiz.id).where(Quiz.lesson_id == lesson_id))
             return LessonView(
-                id=lesson.id, course_id=lesson.course_id, title=lesson.title,
-                lesson_type=lesson.lesson_type, content=lesson.content,
-                duration_seconds=lesson.duration_seconds, video_asset_id=lesson.video_asset_id,
-                subtitles_asset_id=lesson.subtitles_asset_id, quiz_id=quiz_id,
+                id=lesson.id,
+                course_id=lesson.course_id,
+                title=lesson.title,
+                lesson_type=lesson.lesson_type,
+                content=lesson.content,
+                duration_seconds=lesson.duration_seconds,
+                video_asset_id=lesson.video_asset_id,
+                subtitles_asset_id=lesson.subtitles_asset_id,
+                quiz_id=quiz_id,
                 status=progress.status if progress else ProgressStatus.NOT_STARTED,
                 position_seconds=progress.last_position_seconds if progress else 0.0,
                 watched_seconds=progress.furthest_position_seconds if progress else 0.0,
                 reset_generation=progress.reset_generation if progress else 0,
                 locked_by=_locks(session, [lesson_id]).get(lesson_id, ()),
-                enrolled=_is_enrolled(session, lesson.course_id), is_preview=lesson.is_preview,
+                enrolled=_is_enrolled(session, lesson.course_id),
+                is_preview=lesson.is_preview,
                 authoring_preview=self._authoring(session, lesson.course_id),
-                links=tuple((r.title, r.url) for r in session.scalars(
-                    select(LessonResource).where(LessonResource.lesson_id == lesson_id,
-                                                 LessonResource.url.is_not(None))
-                    .order_by(LessonResource.position)) if r.url),
-                files=tuple((r.title, r.asset_id) for r in session.scalars(
-                    select(LessonResource).where(LessonResource.lesson_id == lesson_id,
-                                                 LessonResource.asset_id.is_not(None))
-                    .order_by(LessonResource.position)) if r.asset_id),
-            )  # fmt: skip
+                links=tuple(
+                    (r.title, r.url)
+                    for r in session.scalars(
+                        select(LessonResource)
+                        .where(
+                            LessonResource.lesson_id == lesson_id, LessonResource.url.is_not(None)
+                        )
+                        .order_by(LessonResource.position)
+                    )
+                    if r.url
+                ),
+                files=tuple(
+                    (r.title, r.asset_id)
+                    for r in session.scalars(
+                        select(LessonResource)
+                        .where(
+                            LessonResource.lesson_id == lesson_id,
+                            LessonResource.asset_id.is_not(None),
+                        )
+                        .order_by(LessonResource.position)
+                    )
+                    if r.asset_id
+                ),
+            )
 
     def my_courses(self) -> list[CourseProgress]:
         store = self._session.require_store()
@@ -190,10 +211,12 @@ class LearningService:
                 select(Course).where(Course.id.in_(active)).order_by(Course.title)
             ).all()
             return [
-                replace(_course_progress(session, c, downloads.get(c.id)),
-                        certificate=certificates.get(c.id))
+                replace(
+                    _course_progress(session, c, downloads.get(c.id)),
+                    certificate=certificates.get(c.id),
+                )
                 for c in courses
-            ]  # fmt: skip
+            ]
 
     def media_bytes_used(self) -> int:
         """What the account's downloads, finished or partial, take on this computer."""
@@ -258,22 +281,31 @@ class LearningService:
     def save_position(self, lesson: LessonView, position: float, watched: float) -> None:
         if lesson.authoring_preview:
             return
-        args = SetPositionArgs(lesson_id=lesson.id, position_seconds=position,
-                               furthest_seconds=watched,
-                               reset_generation=lesson.reset_generation)  # fmt: skip
+        args = SetPositionArgs(
+            lesson_id=lesson.id,
+            position_seconds=position,
+            furthest_seconds=watched,
+            reset_generation=lesson.reset_generation,
+        )
         self._session.require_engine().record("progress.set_position@1", args)
 
     def add_time(self, lesson: LessonView, seconds: float) -> None:
         if seconds > 0 and not lesson.authoring_preview:
-            args = AddTimeArgs(lesson_id=lesson.id, seconds=min(seconds, 24 * 3600),
-                               reset_generation=lesson.reset_generation)  # fmt: skip
+            args = AddTimeArgs(
+                lesson_id=lesson.id,
+                seconds=min(seconds, 24 * 3600),
+                reset_generation=lesson.reset_generation,
+            )
             self._session.require_engine().record("progress.add_time@1", args)
 
     def complete(self, lesson: LessonView) -> None:
         if lesson.authoring_preview:
             return
-        args = CompleteLessonArgs(lesson_id=lesson.id, completed_at=datetime.now(UTC),
-                                  reset_generation=lesson.reset_generation)  # fmt: skip
+        args = CompleteLessonArgs(
+            lesson_id=lesson.id,
+            completed_at=datetime.now(UTC),
+            reset_generation=lesson.reset_generation,
+        )
         self._session.require_engine().record("progress.complete@1", args)
 
 
@@ -312,9 +344,12 @@ def authoring_preview(session: Session, user_id: uuid.UUID | None, course_id: uu
     student would, and nothing they do in it is recorded. (A pending course on this device is
     the user's own or one they review: only its instructor and admins receive it.)"""
     course = session.get(Course, course_id)
-    return (user_id is not None and course is not None
-            and (course.instructor_id == user_id or course.status is CourseStatus.PENDING)
-            and not _is_enrolled(session, course_id))  # fmt: skip
+    return (
+        user_id is not None
+        and course is not None
+        and (course.instructor_id == user_id or course.status is CourseStatus.PENDING)
+        and not _is_enrolled(session, course_id)
+    )
 
 
 def _is_enrolled(session: Session, course_id: uuid.UUID) -> bool:
@@ -344,8 +379,15 @@ def _outline(session: Session, course_id: uuid.UUID, authoring: bool = False) ->
         row = progress.get(lesson.id)
         status = row.status if row else ProgressStatus.NOT_STARTED
         locked_by = locks.get(lesson.id, ())
-        return LessonEntry(lesson.id, lesson.title, lesson.lesson_type, status,
-                           lesson.duration_seconds, lesson.is_preview, locked_by)  # fmt: skip
+        return LessonEntry(
+            lesson.id,
+            lesson.title,
+            lesson.lesson_type,
+            status,
+            lesson.duration_seconds,
+            lesson.is_preview,
+            locked_by,
+        )
 
     entries = tuple(
         SectionEntry(s.title, tuple(entry(x) for x in lessons if x.section_id == s.id))
@@ -377,10 +419,15 @@ def _course_progress(
     )
     done = sum(1 for lesson in lessons if lesson.status is ProgressStatus.COMPLETED)
     return CourseProgress(
-        course_id=course.id, title=course.title, instructor=course.instructor_name,
-        percent_complete=outline.percent_complete, lessons_done=done, lessons_total=len(lessons),
+        course_id=course.id,
+        title=course.title,
+        instructor=course.instructor_name,
+        percent_complete=outline.percent_complete,
+        lessons_done=done,
+        lessons_total=len(lessons),
         continue_lesson_id=target.id if target else None,
-        continue_title=target.title if target else "", continue_position=position,
+        continue_title=target.title if target else "",
+        continue_position=position,
         downloads=downloads,
         media_bytes=sum(a.size_bytes for a in course_media(session, course.id, None).values()),
-    )  # fmt: skip
+    )

@@ -149,10 +149,11 @@ class ModerationService:
             waiting, refused = _decisions(session)
             pending = session.scalars(
                 select(Course).where(
-                    Course.status == CourseStatus.PENDING, Course.deleted_at.is_(None),
+                    Course.status == CourseStatus.PENDING,
+                    Course.deleted_at.is_(None),
                     Course.instructor_id != me,
                 )
-            ).all()  # fmt: skip
+            ).all()
             waiting_ids = {w.course_id for w in waiting if w.course_id}
             reviewable = [c for c in pending if c.id not in waiting_ids]
             names = _category_names(session, reviewable)
@@ -166,12 +167,20 @@ class ModerationService:
                     continue
                 if category is not None and names.get(c.id) != category:
                     continue
-                entries.append(QueueEntry(
-                    course_id=c.id, title=c.title, instructor_name=c.instructor_name,
-                    category=names.get(c.id), submitted_at=c.submitted_at, version=c.version,
-                    revision=decided.get(c.id, 0) + 1, lessons=lessons.get(c.id, 0),
-                    refused=refused.get(c.id), changes_published=c.revision_of is not None,
-                ))  # fmt: skip
+                entries.append(
+                    QueueEntry(
+                        course_id=c.id,
+                        title=c.title,
+                        instructor_name=c.instructor_name,
+                        category=names.get(c.id),
+                        submitted_at=c.submitted_at,
+                        version=c.version,
+                        revision=decided.get(c.id, 0) + 1,
+                        lessons=lessons.get(c.id, 0),
+                        refused=refused.get(c.id),
+                        changes_published=c.revision_of is not None,
+                    )
+                )
             entries.sort(key=lambda e: (e.submitted_at is None, e.submitted_at, str(e.course_id)))
             return Queue(
                 entries=tuple(entries),
@@ -201,18 +210,26 @@ class ModerationService:
             if before is not None:
                 changes = tuple(changes_between(before, local_snapshot(session, course)))
             return CourseReview(
-                course_id=course.id, version=course.version, revision=len(reviews) + 1,
-                fields=_fields(session, course), description=course.description,
-                sections=tuple(_sections(session, course_id)), history=history,
-                changes=changes, refused=_decisions(session)[1].get(course_id),
+                course_id=course.id,
+                version=course.version,
+                revision=len(reviews) + 1,
+                fields=_fields(session, course),
+                description=course.description,
+                sections=tuple(_sections(session, course_id)),
+                history=history,
+                changes=changes,
+                refused=_decisions(session)[1].get(course_id),
                 changes_published=course.revision_of is not None,
-            )  # fmt: skip
+            )
 
     # ------------------------------------------------------------------ deciding
     def decide(
-        self, course_id: uuid.UUID, decision: ReviewDecision, feedback: str = "",
+        self,
+        course_id: uuid.UUID,
+        decision: ReviewDecision,
+        feedback: str = "",
         lesson_notes: dict[uuid.UUID, str] | None = None,
-    ) -> int:  # fmt: skip
+    ) -> int:
         """Queue a decision on the version this device shows. Returns its outbox seq."""
         me = self._admin()
         with self._session.require_store().reading() as session:
@@ -226,9 +243,13 @@ class ModerationService:
         notes = {k: v.strip() for k, v in (lesson_notes or {}).items() if v.strip()}
         try:
             args = DecideArgs(
-                course_id=course_id, review_id=uuid.uuid4(), decision=decision,
-                feedback=feedback.strip(), course_version=version, lesson_notes=notes,
-            )  # fmt: skip
+                course_id=course_id,
+                review_id=uuid.uuid4(),
+                decision=decision,
+                feedback=feedback.strip(),
+                course_version=version,
+                lesson_notes=notes,
+            )
         except ValidationError as exc:
             reason = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
             raise ModerationRefused(reason[:1].upper() + reason[1:] + ".") from None
@@ -283,10 +304,14 @@ def _past(review: ModerationReview, lesson_titles: dict[uuid.UUID, str]) -> Past
         for lesson, note in (review.lesson_notes or {}).items()
     }
     return PastDecision(
-        decision=review.decision, feedback=review.feedback, lesson_notes=notes,
-        reviewer_name=review.reviewer_name, revision=review.revision,
-        course_version=review.course_version, created_at=review.created_at,
-    )  # fmt: skip
+        decision=review.decision,
+        feedback=review.feedback,
+        lesson_notes=notes,
+        reviewer_name=review.reviewer_name,
+        revision=review.revision,
+        course_version=review.course_version,
+        created_at=review.created_at,
+    )
 
 
 def _reviews(session: Session, course_id: uuid.UUID) -> list[ModerationReview]:
@@ -317,15 +342,19 @@ def local_snapshot(session: Session, course: Course) -> CourseSnapshot:
     quizzes = list(session.scalars(select(Quiz).where(Quiz.lesson_id.in_(lesson_ids))))
     category = session.get(Category, course.category_id) if course.category_id else None
     return snapshot_of(
-        course, category=category.name if category else None, tags=q.tags(session, course.id),
-        sections=session.scalars(
-            select(CourseSection).where(CourseSection.course_id == course.id)),
-        lessons=lessons, quizzes=quizzes,
+        course,
+        category=category.name if category else None,
+        tags=q.tags(session, course.id),
+        sections=session.scalars(select(CourseSection).where(CourseSection.course_id == course.id)),
+        lessons=lessons,
+        quizzes=quizzes,
         questions=session.scalars(
-            select(QuizQuestion).where(QuizQuestion.quiz_id.in_([z.id for z in quizzes]))),
+            select(QuizQuestion).where(QuizQuestion.quiz_id.in_([z.id for z in quizzes]))
+        ),
         resources=session.scalars(
-            select(LessonResource).where(LessonResource.lesson_id.in_(lesson_ids))),
-    )  # fmt: skip
+            select(LessonResource).where(LessonResource.lesson_id.in_(lesson_ids))
+        ),
+    )
 
 
 def _fields(session: Session, course: Course) -> dict[str, str]:
@@ -339,9 +368,10 @@ def _fields(session: Session, course: Course) -> dict[str, str]:
         "Language": course.language_code,
         "Price": price,
         "Tags": ", ".join(q.tags(session, course.id)) or "—",
-        "Submitted": course.submitted_at.strftime("%d %b %Y, %H:%M") if course.submitted_at
+        "Submitted": course.submitted_at.strftime("%d %b %Y, %H:%M")
+        if course.submitted_at
         else "—",
-    }  # fmt: skip
+    }
 
 
 def _sections(session: Session, course_id: uuid.UUID) -> list[SectionReview]:
@@ -354,23 +384,30 @@ def _sections(session: Session, course_id: uuid.UUID) -> list[SectionReview]:
                 select(LessonResource.title, LessonResource.url)
                 .where(LessonResource.lesson_id == lesson.id, LessonResource.url.is_not(None))
                 .order_by(LessonResource.position)
-            ).all()  # fmt: skip
-            lessons.append(LessonReview(
-                id=lesson.id, title=lesson.title, lesson_type=lesson.lesson_type,
-                duration_seconds=lesson.duration_seconds, is_preview=lesson.is_preview,
-                has_video=lesson.video_asset_id is not None, words=len(lesson.content.split()),
-                settings=_quiz_settings(quiz) if quiz else "",
-                questions=tuple(_questions(session, quiz)) if quiz else (),
-                links=tuple((t, u or "") for t, u in links),
-            ))  # fmt: skip
+            ).all()
+            lessons.append(
+                LessonReview(
+                    id=lesson.id,
+                    title=lesson.title,
+                    lesson_type=lesson.lesson_type,
+                    duration_seconds=lesson.duration_seconds,
+                    is_preview=lesson.is_preview,
+                    has_video=lesson.video_asset_id is not None,
+                    words=len(lesson.content.split()),
+                    settings=_quiz_settings(quiz) if quiz else "",
+                    questions=tuple(_questions(session, quiz)) if quiz else (),
+                    links=tuple((t, u or "") for t, u in links),
+                )
+            )
         out.append(SectionReview(section.title, tuple(lessons)))
     return out
 
 
 def _quiz_settings(quiz: Quiz) -> str:
     parts = [f"pass at {quiz.passing_percent}%"]
-    parts.append(f"{quiz.time_limit_seconds // 60} min limit" if quiz.time_limit_seconds
-                 else "no time limit")  # fmt: skip
+    parts.append(
+        f"{quiz.time_limit_seconds // 60} min limit" if quiz.time_limit_seconds else "no time limit"
+    )
     parts.append(f"{quiz.max_attempts} attempts" if quiz.max_attempts else "unlimited attempts")
     if quiz.shuffle_questions:
         parts.append("shuffled")
@@ -385,12 +422,17 @@ def _questions(session: Session, quiz: Quiz) -> list[QuestionReview]:
         session.scalars(stmt.order_by(QuizQuestion.position, QuizQuestion.id)), start=1
     ):
         options = tuple(str(o) for o in question.options or [])
-        out.append(QuestionReview(
-            number=number, question_type=question.question_type, prompt=question.prompt,
-            options=options, correct=_correct(question.question_type, options,
-                                              question.correct_answer),
-            points=question.points, explanation=question.explanation,
-        ))  # fmt: skip
+        out.append(
+            QuestionReview(
+                number=number,
+                question_type=question.question_type,
+                prompt=question.prompt,
+                options=options,
+                correct=_correct(question.question_type, options, question.correct_answer),
+                points=question.points,
+                explanation=question.explanation,
+            )
+        )
     return out
 
 

@@ -83,9 +83,13 @@ class PurchaseService:
             "connect and try again.",
         )
         pending = PendingCheckout(
-            order_id=created.order_id, course_id=course_id, course_title=course_title,
-            price_text=price_text, url=created.url, started_at=datetime.now(UTC),
-        )  # fmt: skip
+            order_id=created.order_id,
+            course_id=course_id,
+            course_title=course_title,
+            price_text=price_text,
+            url=created.url,
+            started_at=datetime.now(UTC),
+        )
         self._save([*self.pending(), pending])
         return pending
 
@@ -115,8 +119,10 @@ class PurchaseService:
         return view
 
     def enroll_free(self, course_id: uuid.UUID) -> None:
-        self._call(lambda api, t: api.enroll_free(t, course_id),
-                   offline="Enrolling needs a connection to the server.")  # fmt: skip
+        self._call(
+            lambda api, t: api.enroll_free(t, course_id),
+            offline="Enrolling needs a connection to the server.",
+        )
 
     def pending(self) -> list[PendingCheckout]:
         store = self._session.store
@@ -202,7 +208,10 @@ def _pending_to(p: PendingCheckout) -> dict[str, str]:
 
 def _pending_from(item: dict[str, str]) -> PendingCheckout:
     return PendingCheckout(
-        order_id=uuid.UUID(item["order_id"]), course_id=uuid.UUID(item["course_id"]),
-        course_title=item["course_title"], price_text=item["price_text"], url=item["url"],
+        order_id=uuid.UUID(item["order_id"]),
+        course_id=uuid.UUID(item["course_id"]),
+        course_title=item["course_title"],
+        price_text=item["price_text"],
+        url=item["url"],
         started_at=datetime.fromisoformat(item["started_at"]),
-    )  # fmt: skip
+    )

@@ -121,9 +121,17 @@ class QuizService:
                 if quiz.shuffle_questions:
                     self._random.shuffle(order)
                 now = datetime.now(UTC)
-                session.add(QuizDraft(quiz_id=quiz_id, attempt_id=uuid.uuid4(), started_at=now,
-                                      question_order=order, answers={}, elapsed_seconds=0.0,
-                                      updated_at=now))  # fmt: skip
+                session.add(
+                    QuizDraft(
+                        quiz_id=quiz_id,
+                        attempt_id=uuid.uuid4(),
+                        started_at=now,
+                        question_order=order,
+                        answers={},
+                        elapsed_seconds=0.0,
+                        updated_at=now,
+                    )
+                )
                 session.flush()
             return _state(session, quiz, session.get(QuizDraft, quiz_id))
 
@@ -153,9 +161,12 @@ class QuizService:
             # answers were all journaled before then (the server allows the limit plus 60 s).
             submitted_at = min(submitted_at, started_at + timedelta(seconds=limit))
         args = SubmitQuizAttemptArgs(
-            quiz_id=quiz_id, attempt_id=attempt_id, started_at=started_at,
-            submitted_at=submitted_at, answers=dict(answers),
-        )  # fmt: skip
+            quiz_id=quiz_id,
+            attempt_id=attempt_id,
+            started_at=started_at,
+            submitted_at=submitted_at,
+            answers=dict(answers),
+        )
         with store.reading() as session:
             lesson = session.get(Lesson, quiz.lesson_id)
             current = self._session.current
@@ -217,22 +228,35 @@ def _state(session: Session, quiz: Quiz, draft: QuizDraft | None) -> QuizState:
         if m.name == SUBMIT_ATTEMPT and m.args.get("quiz_id") == str(quiz.id)
     )
     return QuizState(
-        quiz_id=quiz.id, lesson_id=quiz.lesson_id, passing_percent=quiz.passing_percent,
-        time_limit_seconds=quiz.time_limit_seconds, max_attempts=quiz.max_attempts,
-        show_correct_answers=quiz.show_correct_answers, attempts=attempts, questions=questions,
-        answers=answers, elapsed_seconds=elapsed, refused=refused,
-    )  # fmt: skip
+        quiz_id=quiz.id,
+        lesson_id=quiz.lesson_id,
+        passing_percent=quiz.passing_percent,
+        time_limit_seconds=quiz.time_limit_seconds,
+        max_attempts=quiz.max_attempts,
+        show_correct_answers=quiz.show_correct_answers,
+        attempts=attempts,
+        questions=questions,
+        answers=answers,
+        elapsed_seconds=elapsed,
+        refused=refused,
+    )
 
 
 def _result(session: Session, quiz: Quiz, answers: dict[str, Any]) -> QuizResult:
     rows = _questions(session, quiz.id)
-    gradable = [GradableQuestion(str(r.id), r.question_type, r.correct_answer, r.points)
-                for r in rows]  # fmt: skip
+    gradable = [
+        GradableQuestion(str(r.id), r.question_type, r.correct_answer, r.points) for r in rows
+    ]
     graded = grade(gradable, answers, quiz.passing_percent)
     shown = quiz.show_correct_answers
     results = tuple(
-        QuestionResult(_question(row), answers.get(str(row.id)), graded.correct[str(row.id)],
-                       row.correct_answer if shown else None, row.explanation if shown else "")
+        QuestionResult(
+            _question(row),
+            answers.get(str(row.id)),
+            graded.correct[str(row.id)],
+            row.correct_answer if shown else None,
+            row.explanation if shown else "",
+        )
         for row in rows
-    )  # fmt: skip
+    )
     return QuizResult(graded.percent, graded.passed, quiz.passing_percent, results)

@@ -44,10 +44,13 @@ class ThumbnailCache:
         wanted = set(asset_ids)
         have = self.cached(wanted)
         with self._session.require_store().reading() as session:
-            checksums = dict(session.execute(
-                select(MediaAsset.id, MediaAsset.sha256).where(
-                    MediaAsset.id.in_(wanted - set(have))))
-                .all())  # fmt: skip
+            checksums = dict(
+                session.execute(
+                    select(MediaAsset.id, MediaAsset.sha256).where(
+                        MediaAsset.id.in_(wanted - set(have))
+                    )
+                ).all()
+            )
         folder = self._folder()
         folder.mkdir(parents=True, exist_ok=True)
         for asset, sha256 in checksums.items():

@@ -104,11 +104,16 @@ class UploadService:
         except OSError as exc:
             raise UploadRefused(f"'{source.name}' cannot be read: {exc.strerror}.") from exc
         if size == 0 or size > MAX_BYTES:
-            raise UploadRefused(f"'{source.name}' is empty." if size == 0 else
-                                f"'{source.name}' is larger than the 4 GB limit.")  # fmt: skip
+            raise UploadRefused(
+                f"'{source.name}' is empty."
+                if size == 0
+                else f"'{source.name}' is larger than the 4 GB limit."
+            )
         if kind == "thumbnail" and size > THUMBNAIL_MAX_BYTES:
-            raise UploadRefused(f"'{source.name}' is larger than 10 MB; a thumbnail needs far "
-                                "less (1280×720 is plenty).")  # fmt: skip
+            raise UploadRefused(
+                f"'{source.name}' is larger than 10 MB; a thumbnail needs far "
+                "less (1280×720 is plenty)."
+            )
         try:
             with source.open("rb") as head:
                 problem = content_problem(mime, head.read(SNIFF_BYTES))
@@ -135,20 +140,29 @@ class UploadService:
             owner = Course if kind == "thumbnail" else Lesson
             if session.get(owner, lesson_id) is None:
                 target.unlink(missing_ok=True)
-                raise UploadRefused(f"That {'course' if kind == 'thumbnail' else 'lesson'} "
-                                    "was deleted.")  # fmt: skip
+                raise UploadRefused(
+                    f"That {'course' if kind == 'thumbnail' else 'lesson'} was deleted."
+                )
             older_files = select(Upload).where(
-                Upload.lesson_id == lesson_id, Upload.kind == kind,
-                Upload.state != UploadState.DONE)  # fmt: skip
+                Upload.lesson_id == lesson_id, Upload.kind == kind, Upload.state != UploadState.DONE
+            )
             for older in session.scalars(older_files) if kind != "resource" else ():
                 (root / older.relative_path).unlink(missing_ok=True)
                 session.delete(older)  # a newer file replaces one not yet sent
             upload = Upload(
-                asset_id=asset_id, lesson_id=lesson_id, kind=kind, relative_path=relative,
-                filename=source.name, mime_type=mime, size_bytes=size,
-                sha256=digest.hexdigest(), duration_seconds=duration, bytes_sent=0,
-                state=UploadState.QUEUED, updated_at=datetime.now(UTC),
-            )  # fmt: skip
+                asset_id=asset_id,
+                lesson_id=lesson_id,
+                kind=kind,
+                relative_path=relative,
+                filename=source.name,
+                mime_type=mime,
+                size_bytes=size,
+                sha256=digest.hexdigest(),
+                duration_seconds=duration,
+                bytes_sent=0,
+                state=UploadState.QUEUED,
+                updated_at=datetime.now(UTC),
+            )
             session.add(upload)
             session.flush()
             return _view(upload)
@@ -159,9 +173,10 @@ class UploadService:
         """The newest upload of this kind for each lesson that has one."""
         with self._session.require_store().reading() as session:
             rows = session.scalars(
-                select(Upload).where(Upload.lesson_id.in_(lesson_ids), Upload.kind == kind)
+                select(Upload)
+                .where(Upload.lesson_id.in_(lesson_ids), Upload.kind == kind)
                 .order_by(Upload.updated_at)
-            )  # fmt: skip
+            )
             return {row.lesson_id: _view(row) for row in rows}
 
     def run(self, progress: UploadProgress | None = None) -> int:
@@ -172,9 +187,8 @@ class UploadService:
         store = self._session.require_store()
         with store.transaction() as session:
             waiting = session.scalars(
-                select(Upload).where(Upload.state.in_([UploadState.QUEUED,
-                                                       UploadState.UPLOADING]))
-            ).all()  # fmt: skip
+                select(Upload).where(Upload.state.in_([UploadState.QUEUED, UploadState.UPLOADING]))
+            ).all()
             jobs_data = [
                 (
                     u.asset_id,
@@ -199,10 +213,19 @@ class UploadService:
                 self._settle(asset_id, UploadState.FAILED, error="Its lesson was deleted.")
                 continue
             try:
-                self._send(asset_id, self._session.require_media_root() / relative,
-                           UploadStart(asset_id=asset_id, filename=filename, mime_type=mime,
-                                       size_bytes=size, sha256=sha256,
-                                       duration_seconds=duration), report)  # fmt: skip
+                self._send(
+                    asset_id,
+                    self._session.require_media_root() / relative,
+                    UploadStart(
+                        asset_id=asset_id,
+                        filename=filename,
+                        mime_type=mime,
+                        size_bytes=size,
+                        sha256=sha256,
+                        duration_seconds=duration,
+                    ),
+                    report,
+                )
             except ApiRejected as exc:
                 self._settle(asset_id, UploadState.FAILED, error=exc.message)
                 continue
@@ -221,31 +244,42 @@ class UploadService:
         """The server has the file: give it to its lesson or course (a synced change)."""
         engine = self._session.require_engine()
         if kind == "thumbnail":
-            engine.record("draft.set_thumbnail@1",
-                          SetThumbnailArgs(course_id=target, asset_id=asset_id))  # fmt: skip
+            engine.record(
+                "draft.set_thumbnail@1", SetThumbnailArgs(course_id=target, asset_id=asset_id)
+            )
         elif kind == "resource":  # the resource takes the asset's id: one row per file
-            args = AddFileArgs(lesson_id=target, resource_id=asset_id, title=filename[:200],
-                               asset_id=asset_id)  # fmt: skip
+            args = AddFileArgs(
+                lesson_id=target, resource_id=asset_id, title=filename[:200], asset_id=asset_id
+            )
             engine.record("draft.add_file@1", args)
         else:
-            engine.record("draft.attach_media@1", AttachMediaArgs.model_validate(
-                {"lesson_id": target, "kind": kind, "asset_id": asset_id}))  # fmt: skip
+            engine.record(
+                "draft.attach_media@1",
+                AttachMediaArgs.model_validate(
+                    {"lesson_id": target, "kind": kind, "asset_id": asset_id}
+                ),
+            )
 
     def pending_files(self, lesson_id: uuid.UUID) -> list[UploadView]:
         """A lesson's files not yet on the server (uploading, waiting, or failed)."""
         with self._session.require_store().reading() as session:
             rows = session.scalars(
-                select(Upload).where(Upload.lesson_id == lesson_id, Upload.kind == "resource",
-                                     Upload.state != UploadState.DONE)
+                select(Upload)
+                .where(
+                    Upload.lesson_id == lesson_id,
+                    Upload.kind == "resource",
+                    Upload.state != UploadState.DONE,
+                )
                 .order_by(Upload.updated_at)
-            )  # fmt: skip
+            )
             return [_view(row) for row in rows]
 
     def retry(self, asset_id: uuid.UUID) -> None:
         self._settle(asset_id, UploadState.QUEUED, error=None)
 
-    def _send(self, asset_id: uuid.UUID, path: Path, start: UploadStart,
-              report: UploadProgress) -> None:  # fmt: skip
+    def _send(
+        self, asset_id: uuid.UUID, path: Path, start: UploadStart, report: UploadProgress
+    ) -> None:
         state = self._session.api_call(lambda api, token: api.start_upload(token, start))
         self._settle(asset_id, UploadState.UPLOADING, sent=state.received_bytes)
         restarted = False
@@ -277,8 +311,14 @@ class UploadService:
                 self._settle(asset_id, UploadState.UPLOADING, sent=state.received_bytes)
         report(asset_id, start.size_bytes, start.size_bytes)
 
-    def _settle(self, asset_id: uuid.UUID, state: UploadState, *, sent: int | None = None,
-                error: str | None = None) -> None:  # fmt: skip
+    def _settle(
+        self,
+        asset_id: uuid.UUID,
+        state: UploadState,
+        *,
+        sent: int | None = None,
+        error: str | None = None,
+    ) -> None:
         with self._session.require_store().transaction() as session:
             upload = session.get(Upload, asset_id)
             if upload is None:
@@ -296,5 +336,13 @@ def _chunk(
 
 
 def _view(upload: Upload) -> UploadView:
-    return UploadView(upload.asset_id, upload.lesson_id, upload.kind, upload.filename,
-                      upload.size_bytes, upload.bytes_sent, upload.state, upload.error)  # fmt: skip
+    return UploadView(
+        upload.asset_id,
+        upload.lesson_id,
+        upload.kind,
+        upload.filename,
+        upload.size_bytes,
+        upload.bytes_sent,
+        upload.state,
+        upload.error,
+    )

@@ -103,8 +103,9 @@ class ApiClient:
         return self._parse(response, CheckoutSession)
 
     def order(self, access_token: str, order_id: uuid.UUID) -> OrderView:
-        return self._parse(self._request("GET", f"/orders/{order_id}", token=access_token),
-                           OrderView)  # fmt: skip
+        return self._parse(
+            self._request("GET", f"/orders/{order_id}", token=access_token), OrderView
+        )
 
     def orders(self, access_token: str) -> list[OrderView]:
         return self._parse(self._request("GET", "/orders", token=access_token), _OrderList).root
@@ -137,9 +138,12 @@ class ApiClient:
         self, access_token: str, asset_id: uuid.UUID, offset: int, data: bytes
     ) -> UploadState:
         response = self._request(
-            "PUT", f"/media/{asset_id}/content", token=access_token, raw=data,
+            "PUT",
+            f"/media/{asset_id}/content",
+            token=access_token,
+            raw=data,
             headers={"Upload-Offset": str(offset), "Content-Type": "application/octet-stream"},
-        )  # fmt: skip
+        )
         return self._parse(response, UploadState)
 
     @contextmanager

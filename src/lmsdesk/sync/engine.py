@@ -17,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -101,10 +102,15 @@ class SyncEngine:
             context = LocalContext(session, self._user_id, hlc, datetime.now(UTC))
             touched = apply_tracked(context, spec.apply, args)
             seq = outbox.enqueue(
-                session, name=name, args=args.model_dump(mode="json"), hlc=hlc,
-                description=description, coalesce_key=spec.coalesce_key(args),
-                coalesce=spec.coalesce, partitions=touched,
-            )  # fmt: skip
+                session,
+                name=name,
+                args=args.model_dump(mode="json"),
+                hlc=hlc,
+                description=description,
+                coalesce_key=spec.coalesce_key(args),
+                coalesce=spec.coalesce,
+                partitions=touched,
+            )
         self.on_local_change()
         return seq
 
@@ -123,19 +129,26 @@ class SyncEngine:
             status = SyncStatus.UPGRADE_REQUIRED if exc.status_code == 426 else SyncStatus.ERROR
             return self._finish(started, status, exc.message)
         return self._finish(
-            started, SyncStatus.IDLE, None, pushed=pushed, rejected=rejected,
-            pulled_rows=pulled, pages=pages, revoked_courses=tuple(revoked),
-        )  # fmt: skip
+            started,
+            SyncStatus.IDLE,
+            None,
+            pushed=pushed,
+            rejected=rejected,
+            pulled_rows=pulled,
+            pages=pages,
+            revoked_courses=tuple(revoked),
+        )
 
     def _finish(
-        self, started: datetime, status: SyncStatus, message: str | None, **figures: object
+        self, started: datetime, status: SyncStatus, message: str | None, **figures: Any
     ) -> SyncOutcome:
         with self._store.transaction() as session:
             error = None if status is SyncStatus.IDLE else (message or status.value)
             sync_state.record_attempt(session, started, error=error)
             pending, failed = outbox.counts(session)
-        return SyncOutcome(status=status, message=message, pending=pending, failed=failed,
-                           **figures)  # type: ignore[arg-type]  # fmt: skip
+        return SyncOutcome(
+            status=status, message=message, pending=pending, failed=failed, **figures
+        )
 
     def _push_all(self, report: Progress) -> tuple[int, int]:
         pushed = rejected = 0
@@ -143,19 +156,25 @@ class SyncEngine:
             total = outbox.counts(session)[0]
         while True:
             with self._store.transaction() as session:
-                batch = outbox.next_batch(session, limit=self._push_batch,
-                                          max_bytes=PUSH_BATCH_BYTES)  # fmt: skip
+                batch = outbox.next_batch(
+                    session, limit=self._push_batch, max_bytes=PUSH_BATCH_BYTES
+                )
                 if not batch:
                     return pushed, rejected
                 outbox.mark_sending(session, [m.seq for m in batch])
                 device_id, epoch = outbox.device_identity(session)
             # Built without re-validation: every field comes from our own outbox.
             request = PushRequest.model_construct(
-                device_id=device_id, epoch=epoch, protocol=PROTOCOL_VERSION,
-                mutations=[Mutation.model_construct(seq=m.seq, mutation_id=m.mutation_id,
-                                                    name=m.name, args=m.args, hlc=m.hlc)
-                           for m in batch],
-            )  # fmt: skip
+                device_id=device_id,
+                epoch=epoch,
+                protocol=PROTOCOL_VERSION,
+                mutations=[
+                    Mutation.model_construct(
+                        seq=m.seq, mutation_id=m.mutation_id, name=m.name, args=m.args, hlc=m.hlc
+                    )
+                    for m in batch
+                ],
+            )
             response = self._auth.call(functools.partial(self._auth.api.push, body=request))
             rejected += self._store_results(response)
             pushed += len(response.results)
@@ -194,9 +213,12 @@ class SyncEngine:
 
         def fetch(cursor: str | None, resync: list[str]) -> PullResponse:
             request = PullRequest(
-                device_id=device_id, protocol=PROTOCOL_VERSION, cursor=cursor,
-                limit=self._page_limit, resync=resync,
-            )  # fmt: skip
+                device_id=device_id,
+                protocol=PROTOCOL_VERSION,
+                cursor=cursor,
+                limit=self._page_limit,
+                resync=resync,
+            )
             return self._auth.call(functools.partial(self._auth.api.pull, body=request))
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-fetch") as fetcher:

@@ -47,9 +47,14 @@ from lmsdesk.local_db.models.mirror import (
 from lmsdesk.local_db.outbox import Coalesce
 from lmsdesk.sync.local_mutation import LocalContext, LocalMutation
 
-MODELS: dict[str, Any] = {"course": Course, "section": CourseSection, "lesson": Lesson,
-                          "quiz": Quiz, "question": QuizQuestion,
-                          "resource": LessonResource}  # fmt: skip
+MODELS: dict[str, Any] = {
+    "course": Course,
+    "section": CourseSection,
+    "lesson": Lesson,
+    "quiz": Quiz,
+    "question": QuizQuestion,
+    "resource": LessonResource,
+}
 
 
 def course_id_of(session: Session, entity: str, row: Any) -> uuid.UUID | None:
@@ -77,22 +82,31 @@ def _create_course(ctx: LocalContext, args: CreateCourseArgs) -> None:
     if ctx.session.get(Course, args.course_id) is None:
         ctx.session.add(
             Course(
-                id=args.course_id, instructor_id=ctx.user_id, title=args.title,
-                slug=f"draft-{args.course_id.hex[:8]}", level=CourseLevel.ALL_LEVELS,
-                status=CourseStatus.DRAFT, version=1, sync_partition=_partition(args.course_id),
+                id=args.course_id,
+                instructor_id=ctx.user_id,
+                title=args.title,
+                slug=f"draft-{args.course_id.hex[:8]}",
+                level=CourseLevel.ALL_LEVELS,
+                status=CourseStatus.DRAFT,
+                version=1,
+                sync_partition=_partition(args.course_id),
                 sync_version=0,
             )
-        )  # fmt: skip
+        )
 
 
 def _add_section(ctx: LocalContext, args: AddSectionArgs) -> None:
     if ctx.session.get(CourseSection, args.section_id) is None:
         ctx.session.add(
             CourseSection(
-                id=args.section_id, course_id=args.course_id, title=args.title,
-                position=args.position, sync_partition=_partition(args.course_id), sync_version=0,
+                id=args.section_id,
+                course_id=args.course_id,
+                title=args.title,
+                position=args.position,
+                sync_partition=_partition(args.course_id),
+                sync_version=0,
             )
-        )  # fmt: skip
+        )
         _touch(ctx.session, args.course_id)
 
 
@@ -103,19 +117,32 @@ def _add_lesson(ctx: LocalContext, args: AddLessonArgs) -> None:
     partition = _partition(section.course_id)
     ctx.session.add(
         Lesson(
-            id=args.lesson_id, course_id=section.course_id, section_id=section.id,
-            title=args.title, lesson_type=args.lesson_type, position=args.position,
-            content=args.content, sync_partition=partition, sync_version=0,
+            id=args.lesson_id,
+            course_id=section.course_id,
+            section_id=section.id,
+            title=args.title,
+            lesson_type=args.lesson_type,
+            position=args.position,
+            content=args.content,
+            sync_partition=partition,
+            sync_version=0,
         )
-    )  # fmt: skip
+    )
     if (
         args.lesson_type is LessonType.QUIZ
         and ctx.session.get(Quiz, quiz_id(args.lesson_id)) is None
     ):
-        ctx.session.add(Quiz(id=quiz_id(args.lesson_id), lesson_id=args.lesson_id,
-                             passing_percent=70, shuffle_questions=False,
-                             show_correct_answers=True, sync_partition=partition,
-                             sync_version=0))  # fmt: skip
+        ctx.session.add(
+            Quiz(
+                id=quiz_id(args.lesson_id),
+                lesson_id=args.lesson_id,
+                passing_percent=70,
+                shuffle_questions=False,
+                show_correct_answers=True,
+                sync_partition=partition,
+                sync_version=0,
+            )
+        )
     _touch(ctx.session, section.course_id)
 
 
@@ -130,12 +157,19 @@ def _add_question(ctx: LocalContext, args: AddQuestionArgs) -> None:
     options, answer = new_question_answer(args.question_type)
     ctx.session.add(
         QuizQuestion(
-            id=args.question_id, quiz_id=quiz.id, position=(last or 0) + 1,
-            question_type=args.question_type, prompt=args.prompt, options=options,
-            correct_answer=answer, points=1, explanation="",
-            sync_partition=quiz.sync_partition, sync_version=0,
+            id=args.question_id,
+            quiz_id=quiz.id,
+            position=(last or 0) + 1,
+            question_type=args.question_type,
+            prompt=args.prompt,
+            options=options,
+            correct_answer=answer,
+            points=1,
+            explanation="",
+            sync_partition=quiz.sync_partition,
+            sync_version=0,
         )
-    )  # fmt: skip
+    )
     if lesson is not None:
         _touch(ctx.session, lesson.course_id)
 
@@ -181,8 +215,9 @@ def _delete(ctx: LocalContext, args: DeleteArgs) -> None:
         ctx.session.delete(row)
 
 
-def _add_resource(ctx: LocalContext, lesson_id: uuid.UUID, resource_id: uuid.UUID,
-                  **fields: Any) -> None:  # fmt: skip
+def _add_resource(
+    ctx: LocalContext, lesson_id: uuid.UUID, resource_id: uuid.UUID, **fields: Any
+) -> None:
     """A new link or file at the end of a lesson's resources (a replay of one made: nothing)."""
     lesson = ctx.session.get(Lesson, lesson_id)
     if lesson is None or ctx.session.get(LessonResource, resource_id) is not None:
@@ -192,16 +227,26 @@ def _add_resource(ctx: LocalContext, lesson_id: uuid.UUID, resource_id: uuid.UUI
     )
     ctx.session.add(
         LessonResource(
-            id=resource_id, lesson_id=lesson.id, position=(last or 0) + 1,
-            sync_partition=lesson.sync_partition, sync_version=0, **fields,
+            id=resource_id,
+            lesson_id=lesson.id,
+            position=(last or 0) + 1,
+            sync_partition=lesson.sync_partition,
+            sync_version=0,
+            **fields,
         )
-    )  # fmt: skip
+    )
     _touch(ctx.session, lesson.course_id)
 
 
 def _add_link(ctx: LocalContext, args: AddLinkArgs) -> None:
-    _add_resource(ctx, args.lesson_id, args.resource_id, title=args.title,
-                  kind=ResourceKind.LINK, url=args.url)  # fmt: skip
+    _add_resource(
+        ctx,
+        args.lesson_id,
+        args.resource_id,
+        title=args.title,
+        kind=ResourceKind.LINK,
+        url=args.url,
+    )
 
 
 def _set_tags(ctx: LocalContext, args: SetTagsArgs) -> None:
@@ -210,8 +255,7 @@ def _set_tags(ctx: LocalContext, args: SetTagsArgs) -> None:
         known = ctx.session.scalar(select(CourseTag.id).where(CourseTag.name == name))
         tag = known or tag_id(name)  # the server names tags the same way
         if known is None:
-            ctx.session.add(CourseTag(id=tag, name=name, sync_partition="catalog",
-                                      sync_version=0))  # fmt: skip
+            ctx.session.add(CourseTag(id=tag, name=name, sync_partition="catalog", sync_version=0))
         ctx.session.add(
             CourseTagMap(
                 course_id=args.course_id,
@@ -227,8 +271,9 @@ def _add_file(ctx: LocalContext, args: AddFileArgs) -> None:
     upload = ctx.session.get(Upload, args.asset_id)
     pdf = upload is not None and upload.mime_type == "application/pdf"
     kind = ResourceKind.PDF if pdf else ResourceKind.FILE
-    _add_resource(ctx, args.lesson_id, args.resource_id, title=args.title, kind=kind,
-                  asset_id=args.asset_id)  # fmt: skip
+    _add_resource(
+        ctx, args.lesson_id, args.resource_id, title=args.title, kind=kind, asset_id=args.asset_id
+    )
 
 
 def _set_thumbnail(ctx: LocalContext, args: SetThumbnailArgs) -> None:
@@ -288,42 +333,105 @@ def _section_course(session: Session, section_id: uuid.UUID) -> str:
     return _course_title(session, course_id) if course_id else "a course"
 
 
-_FIELD_WORDS = {"price_cents": "price", "category_id": "category", "language_code": "language",
-                "is_preview": "free preview"}  # fmt: skip
+_FIELD_WORDS = {
+    "price_cents": "price",
+    "category_id": "category",
+    "language_code": "language",
+    "is_preview": "free preview",
+}
 
 DRAFT_MUTATIONS = [
-    LocalMutation("draft.create_course@1", CreateCourseArgs, _create_course,
-                  lambda _s, a: f"New course '{a.title}'"),
-    LocalMutation("draft.add_section@1", AddSectionArgs, _add_section,
-                  lambda s, a: f"New section '{a.title}' in {_course_title(s, a.course_id)}"),
-    LocalMutation("draft.add_lesson@1", AddLessonArgs, _add_lesson,
-                  lambda s, a: f"New lesson '{a.title}' in {_section_course(s, a.section_id)}"),
-    LocalMutation("draft.edit@1", EditFieldArgs, _edit,
-                  lambda s, a: f"{_FIELD_WORDS.get(a.field, a.field).capitalize()} of "
-                               f"{_title_of(s, a.entity, a.entity_id)}",
-                  lambda a: f"edit:{a.entity}:{a.entity_id}:{a.field}", Coalesce.KEEP_BASE),
-    LocalMutation("draft.move_section@1", MoveSectionArgs, _move_section,
-                  lambda s, a: f"Moved section {_title_of(s, 'section', a.section_id)}",
-                  lambda a: f"move:{a.section_id}", Coalesce.REPLACE),
-    LocalMutation("draft.move_lesson@1", MoveLessonArgs, _move_lesson,
-                  lambda s, a: f"Moved lesson {_title_of(s, 'lesson', a.lesson_id)}",
-                  lambda a: f"move:{a.lesson_id}", Coalesce.REPLACE),
-    LocalMutation("draft.delete@1", DeleteArgs, _delete,
-                  lambda s, a: f"Deleted {a.entity} {_title_of(s, a.entity, a.entity_id)}"),
-    LocalMutation("draft.add_question@1", AddQuestionArgs, _add_question,
-                  lambda _s, a: f"New {a.question_type.value.replace('_', ' ')} question"),
-    LocalMutation("draft.add_link@1", AddLinkArgs, _add_link,
-                  lambda _s, a: f"New link '{a.title}'"),
-    LocalMutation("draft.set_tags@1", SetTagsArgs, _set_tags,
-                  lambda s, a: f"Tags of {_course_title(s, a.course_id)}"),
-    LocalMutation("draft.attach_media@1", AttachMediaArgs, _attach_media,
-                  lambda s, a: f"{a.kind.capitalize()} of {_title_of(s, 'lesson', a.lesson_id)}"),
-    LocalMutation("draft.add_file@1", AddFileArgs, _add_file,
-                  lambda _s, a: f"New file '{a.title}'"),
-    LocalMutation("draft.set_thumbnail@1", SetThumbnailArgs, _set_thumbnail,
-                  lambda s, a: f"Thumbnail of {_course_title(s, a.course_id)}"),
-    LocalMutation("draft.resolve_conflict@1", ResolveConflictArgs, _resolve,
-                  lambda _s, _a: "Resolved a conflicting edit"),
-    LocalMutation("draft.submit@1", CourseRef, _submit,
-                  lambda s, a: f"Submitted {_course_title(s, a.course_id)} for review"),
-]  # fmt: skip
+    LocalMutation(
+        "draft.create_course@1",
+        CreateCourseArgs,
+        _create_course,
+        lambda _s, a: f"New course '{a.title}'",
+    ),
+    LocalMutation(
+        "draft.add_section@1",
+        AddSectionArgs,
+        _add_section,
+        lambda s, a: f"New section '{a.title}' in {_course_title(s, a.course_id)}",
+    ),
+    LocalMutation(
+        "draft.add_lesson@1",
+        AddLessonArgs,
+        _add_lesson,
+        lambda s, a: f"New lesson '{a.title}' in {_section_course(s, a.section_id)}",
+    ),
+    LocalMutation(
+        "draft.edit@1",
+        EditFieldArgs,
+        _edit,
+        lambda s, a: (
+            f"{_FIELD_WORDS.get(a.field, a.field).capitalize()} of "
+            f"{_title_of(s, a.entity, a.entity_id)}"
+        ),
+        lambda a: f"edit:{a.entity}:{a.entity_id}:{a.field}",
+        Coalesce.KEEP_BASE,
+    ),
+    LocalMutation(
+        "draft.move_section@1",
+        MoveSectionArgs,
+        _move_section,
+        lambda s, a: f"Moved section {_title_of(s, 'section', a.section_id)}",
+        lambda a: f"move:{a.section_id}",
+        Coalesce.REPLACE,
+    ),
+    LocalMutation(
+        "draft.move_lesson@1",
+        MoveLessonArgs,
+        _move_lesson,
+        lambda s, a: f"Moved lesson {_title_of(s, 'lesson', a.lesson_id)}",
+        lambda a: f"move:{a.lesson_id}",
+        Coalesce.REPLACE,
+    ),
+    LocalMutation(
+        "draft.delete@1",
+        DeleteArgs,
+        _delete,
+        lambda s, a: f"Deleted {a.entity} {_title_of(s, a.entity, a.entity_id)}",
+    ),
+    LocalMutation(
+        "draft.add_question@1",
+        AddQuestionArgs,
+        _add_question,
+        lambda _s, a: f"New {a.question_type.value.replace('_', ' ')} question",
+    ),
+    LocalMutation(
+        "draft.add_link@1", AddLinkArgs, _add_link, lambda _s, a: f"New link '{a.title}'"
+    ),
+    LocalMutation(
+        "draft.set_tags@1",
+        SetTagsArgs,
+        _set_tags,
+        lambda s, a: f"Tags of {_course_title(s, a.course_id)}",
+    ),
+    LocalMutation(
+        "draft.attach_media@1",
+        AttachMediaArgs,
+        _attach_media,
+        lambda s, a: f"{a.kind.capitalize()} of {_title_of(s, 'lesson', a.lesson_id)}",
+    ),
+    LocalMutation(
+        "draft.add_file@1", AddFileArgs, _add_file, lambda _s, a: f"New file '{a.title}'"
+    ),
+    LocalMutation(
+        "draft.set_thumbnail@1",
+        SetThumbnailArgs,
+        _set_thumbnail,
+        lambda s, a: f"Thumbnail of {_course_title(s, a.course_id)}",
+    ),
+    LocalMutation(
+        "draft.resolve_conflict@1",
+        ResolveConflictArgs,
+        _resolve,
+        lambda _s, _a: "Resolved a conflicting edit",
+    ),
+    LocalMutation(
+        "draft.submit@1",
+        CourseRef,
+        _submit,
+        lambda s, a: f"Submitted {_course_title(s, a.course_id)} for review",
+    ),
+]

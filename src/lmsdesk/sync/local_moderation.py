@@ -30,6 +30,12 @@ def _nothing_yet(_ctx: LocalContext, _args: DecideArgs) -> None:
 
 
 MODERATION_MUTATIONS = [
-    LocalMutation(DECIDE, DecideArgs, _nothing_yet, _describe,
-                  lambda a: f"decide:{a.course_id}", Coalesce.REPLACE),
-]  # fmt: skip
+    LocalMutation(
+        DECIDE,
+        DecideArgs,
+        _nothing_yet,
+        _describe,
+        lambda a: f"decide:{a.course_id}",
+        Coalesce.REPLACE,
+    ),
+]

@@ -31,8 +31,9 @@ class LocalContext:
     partitions: set[str] = field(default_factory=set)
 
 
-def apply_tracked(context: LocalContext, apply: Callable[[LocalContext, Any], None],
-                  args: BaseModel) -> list[str]:  # fmt: skip
+def apply_tracked(
+    context: LocalContext, apply: Callable[[LocalContext, Any], None], args: BaseModel
+) -> list[str]:
     """Run a local mutation and flush it; returns the resyncable partitions of every mirror row
     it wrote. Watched at each flush: the applier's own queries autoflush part of its work."""
     found: set[object] = set(context.partitions)

@@ -69,11 +69,18 @@ def _progress(ctx: LocalContext, lesson_id: uuid.UUID) -> LessonProgress:
     ).one_or_none()
     if row is None:
         row = LessonProgress(
-            id=progress_id(ctx.user_id, lesson_id), student_id=ctx.user_id, lesson_id=lesson_id,
-            status=ProgressStatus.NOT_STARTED, last_position_seconds=0.0,
-            furthest_position_seconds=0.0, time_spent_seconds=0.0, position_hlc=0,
-            reset_generation=0, sync_partition=f"user:{ctx.user_id}", sync_version=0,
-        )  # fmt: skip
+            id=progress_id(ctx.user_id, lesson_id),
+            student_id=ctx.user_id,
+            lesson_id=lesson_id,
+            status=ProgressStatus.NOT_STARTED,
+            last_position_seconds=0.0,
+            furthest_position_seconds=0.0,
+            time_spent_seconds=0.0,
+            position_hlc=0,
+            reset_generation=0,
+            sync_partition=f"user:{ctx.user_id}",
+            sync_version=0,
+        )
         ctx.session.add(row)
     row.client_updated_at = ctx.now
     return row
@@ -137,18 +144,32 @@ def _submit_attempt(ctx: LocalContext, args: SubmitQuizAttemptArgs) -> None:
     ).all()
     ctx.session.add(
         QuizAttempt(
-            id=args.attempt_id, student_id=ctx.user_id, quiz_id=args.quiz_id,
-            attempt_number=max(earlier, default=0) + 1, started_at=args.started_at,
-            submitted_at=args.submitted_at, answers=args.answers, score=result.score,
-            max_score=result.max_score, percent=result.percent, passed=result.passed,
-            sync_partition=f"user:{ctx.user_id}", sync_version=0,
+            id=args.attempt_id,
+            student_id=ctx.user_id,
+            quiz_id=args.quiz_id,
+            attempt_number=max(earlier, default=0) + 1,
+            started_at=args.started_at,
+            submitted_at=args.submitted_at,
+            answers=args.answers,
+            score=result.score,
+            max_score=result.max_score,
+            percent=result.percent,
+            passed=result.passed,
+            sync_partition=f"user:{ctx.user_id}",
+            sync_version=0,
         )
-    )  # fmt: skip
+    )
     quiz = ctx.session.get(Quiz, args.quiz_id)
     if result.passed and quiz is not None:
         row = _progress(ctx, quiz.lesson_id)
-        _complete(ctx, CompleteLessonArgs(lesson_id=quiz.lesson_id, completed_at=ctx.now,
-                                          reset_generation=row.reset_generation))  # fmt: skip
+        _complete(
+            ctx,
+            CompleteLessonArgs(
+                lesson_id=quiz.lesson_id,
+                completed_at=ctx.now,
+                reset_generation=row.reset_generation,
+            ),
+        )
 
 
 # ------------------------------------------------------------------------------ wishlist, ratings
@@ -179,9 +200,13 @@ def _rate(ctx: LocalContext, args: SetRatingArgs) -> None:
     ).one_or_none()
     if rating is None:
         rating = CourseRating(
-            id=rating_id(ctx.user_id, args.course_id), course_id=args.course_id,
-            student_id=ctx.user_id, created_at=ctx.now, sync_partition="catalog", sync_version=0,
-        )  # fmt: skip
+            id=rating_id(ctx.user_id, args.course_id),
+            course_id=args.course_id,
+            student_id=ctx.user_id,
+            created_at=ctx.now,
+            sync_partition="catalog",
+            sync_version=0,
+        )
         ctx.session.add(rating)
     rating.rating, rating.title, rating.body = args.rating, args.title, args.body
     rating.updated_at = ctx.now
@@ -190,29 +215,63 @@ def _rate(ctx: LocalContext, args: SetRatingArgs) -> None:
 LOCAL_MUTATIONS: dict[str, LocalMutation] = {
     m.name: m
     for m in [
-        LocalMutation("progress.set_position@1", SetPositionArgs, _set_position,
-                      lambda s, a: f"Position in {_lesson_words(s, a.lesson_id)}",
-                      lambda a: f"position:{a.lesson_id}", Coalesce.REPLACE),
-        LocalMutation("progress.complete@1", CompleteLessonArgs, _complete,
-                      lambda s, a: f"Completed {_lesson_words(s, a.lesson_id)}"),
-        LocalMutation("progress.add_time@1", AddTimeArgs, _add_time,
-                      lambda s, a: f"Time spent on {_lesson_words(s, a.lesson_id)}",
-                      lambda a: f"time:{a.lesson_id}:{a.reset_generation}", Coalesce.SUM_SECONDS),
-        LocalMutation("progress.reset@1", ResetProgressArgs, _reset,
-                      lambda s, a: f"Progress reset for {_lesson_words(s, a.lesson_id)}"),
-        LocalMutation("quiz_attempt.submit@1", SubmitQuizAttemptArgs, _submit_attempt,
-                      lambda s, a: f"Quiz answers for {_quiz_words(s, a.quiz_id)}"),
-        LocalMutation("wishlist.add@1", WishlistArgs, _wish,
-                      lambda s, a: f"Wishlist: added {_course_words(s, a.course_id)}"),
-        LocalMutation("wishlist.remove@1", WishlistArgs, _unwish,
-                      lambda s, a: f"Wishlist: removed {_course_words(s, a.course_id)}"),
-        LocalMutation("rating.set@1", SetRatingArgs, _rate,
-                      lambda s, a: f"Rating of {_course_words(s, a.course_id)}"),
+        LocalMutation(
+            "progress.set_position@1",
+            SetPositionArgs,
+            _set_position,
+            lambda s, a: f"Position in {_lesson_words(s, a.lesson_id)}",
+            lambda a: f"position:{a.lesson_id}",
+            Coalesce.REPLACE,
+        ),
+        LocalMutation(
+            "progress.complete@1",
+            CompleteLessonArgs,
+            _complete,
+            lambda s, a: f"Completed {_lesson_words(s, a.lesson_id)}",
+        ),
+        LocalMutation(
+            "progress.add_time@1",
+            AddTimeArgs,
+            _add_time,
+            lambda s, a: f"Time spent on {_lesson_words(s, a.lesson_id)}",
+            lambda a: f"time:{a.lesson_id}:{a.reset_generation}",
+            Coalesce.SUM_SECONDS,
+        ),
+        LocalMutation(
+            "progress.reset@1",
+            ResetProgressArgs,
+            _reset,
+            lambda s, a: f"Progress reset for {_lesson_words(s, a.lesson_id)}",
+        ),
+        LocalMutation(
+            "quiz_attempt.submit@1",
+            SubmitQuizAttemptArgs,
+            _submit_attempt,
+            lambda s, a: f"Quiz answers for {_quiz_words(s, a.quiz_id)}",
+        ),
+        LocalMutation(
+            "wishlist.add@1",
+            WishlistArgs,
+            _wish,
+            lambda s, a: f"Wishlist: added {_course_words(s, a.course_id)}",
+        ),
+        LocalMutation(
+            "wishlist.remove@1",
+            WishlistArgs,
+            _unwish,
+            lambda s, a: f"Wishlist: removed {_course_words(s, a.course_id)}",
+        ),
+        LocalMutation(
+            "rating.set@1",
+            SetRatingArgs,
+            _rate,
+            lambda s, a: f"Rating of {_course_words(s, a.course_id)}",
+        ),
         *DRAFT_MUTATIONS,
         *MODERATION_MUTATIONS,
         *REVISION_MUTATIONS,
     ]
-}  # fmt: skip
+}
 
 __all__ = ["LOCAL_MUTATIONS", "LocalContext", "LocalMutation", "local_grade", "now"]
 

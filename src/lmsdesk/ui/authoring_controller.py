@@ -34,8 +34,11 @@ from lmsdesk.ui.curriculum_tree import ID_ROLE
 from lmsdesk.ui.tasks import Lane, TaskManager
 
 _log = logging.getLogger(__name__)
-_KIND_WORDS = {LessonType.TEXT: "text lesson", LessonType.VIDEO: "video lesson",
-               LessonType.QUIZ: "quiz"}  # fmt: skip
+_KIND_WORDS = {
+    LessonType.TEXT: "text lesson",
+    LessonType.VIDEO: "video lesson",
+    LessonType.QUIZ: "quiz",
+}
 
 #: (dialog title, label, suggested text) -> the text, or None when cancelled
 AskText = Callable[[str, str, str], str | None]
@@ -112,7 +115,9 @@ class AuthoringController(QObject):
         )
         editor.tree.lesson_moved.connect(
             lambda lesson, section, index: self._change(
-                lambda: service.move_lesson(lesson, section, index)))  # fmt: skip
+                lambda: service.move_lesson(lesson, section, index)
+            )
+        )
 
     # ------------------------------------------------------------------ loading
     def refresh(self) -> None:
@@ -164,31 +169,40 @@ class AuthoringController(QObject):
             content = self._service.lesson_content(lesson_id)
             return content, upload, quiz, subtitles, self._service.links(lesson_id)
 
-        self._tasks.run(load, on_success=lambda got: editor.show_lesson(lesson_id, *got),
-                        on_failure=self._failed)  # fmt: skip
+        self._tasks.run(
+            load,
+            on_success=lambda got: editor.show_lesson(lesson_id, *got),
+            on_failure=self._failed,
+        )
 
     def delete_course(self) -> None:
         course, draft = self._course, self._page.editor.draft
         if course is None or draft is None:
             return
         title = draft.fields["title"]
-        if not self.confirm(f"Delete the draft “{title}” with all its lessons? This cannot be "
-                            "undone; it also goes from your other computers."):  # fmt: skip
+        if not self.confirm(
+            f"Delete the draft “{title}” with all its lessons? This cannot be "
+            "undone; it also goes from your other computers."
+        ):
             return
 
         def deleted(_none: object) -> None:
             self.close_course()
 
-        self._tasks.run(lambda: self._service.delete_course(course), on_success=deleted,
-                        on_failure=self._failed)  # fmt: skip
+        self._tasks.run(
+            lambda: self._service.delete_course(course), on_success=deleted, on_failure=self._failed
+        )
 
     def revise(self) -> None:
         """Open a revision of the published course (starting one if none is open)."""
         course = self._course
         if course is None:
             return
-        self._tasks.run(lambda: self._service.start_revision(course),
-                        on_success=self.open_course, on_failure=self._failed)  # fmt: skip
+        self._tasks.run(
+            lambda: self._service.start_revision(course),
+            on_success=self.open_course,
+            on_failure=self._failed,
+        )
 
     def preview(self) -> None:
         """The open course on the learning screens, as a student sees it (read-only)."""
@@ -199,8 +213,11 @@ class AuthoringController(QObject):
 
     def _is_quiz(self, lesson_id: uuid.UUID) -> bool:
         draft = self._page.editor.draft
-        return any(lesson.id == lesson_id and lesson.lesson_type is LessonType.QUIZ
-                   for s in (draft.sections if draft else ()) for lesson in s.lessons)  # fmt: skip
+        return any(
+            lesson.id == lesson_id and lesson.lesson_type is LessonType.QUIZ
+            for s in (draft.sections if draft else ())
+            for lesson in s.lessons
+        )
 
     def add_question(self, kind: QuestionType) -> None:
         lesson = self._page.editor.lesson_id
@@ -216,12 +233,17 @@ class AuthoringController(QObject):
         lesson, editor = self._page.editor.lesson_id, self._page.editor
         if lesson is None:
             return
-        self._tasks.run(lambda: self._service.links(lesson), on_success=editor.links.show_links,
-                        on_failure=self._not_shown)  # fmt: skip
+        self._tasks.run(
+            lambda: self._service.links(lesson),
+            on_success=editor.links.show_links,
+            on_failure=self._not_shown,
+        )
         if self._is_quiz(lesson):
-            self._tasks.run(lambda: self._service.quiz(lesson),
-                            on_success=editor.quiz_editor.show_quiz,
-                            on_failure=self._not_shown)  # fmt: skip
+            self._tasks.run(
+                lambda: self._service.quiz(lesson),
+                on_success=editor.quiz_editor.show_quiz,
+                on_failure=self._not_shown,
+            )
 
     def add_link(self) -> None:
         lesson = self._page.editor.lesson_id
@@ -250,8 +272,12 @@ class AuthoringController(QObject):
             self._open_lesson(lesson)
             self.start_uploads()
 
-        self._tasks.run(lambda: self._uploads.import_file(lesson, path, kind),
-                        on_success=imported, on_failure=self._failed, lane=Lane.IO)  # fmt: skip
+        self._tasks.run(
+            lambda: self._uploads.import_file(lesson, path, kind),
+            on_success=imported,
+            on_failure=self._failed,
+            lane=Lane.IO,
+        )
 
     def choose_thumbnail(self) -> None:
         course = self._course
@@ -263,8 +289,12 @@ class AuthoringController(QObject):
             self.refresh()
             self.start_uploads()
 
-        self._tasks.run(lambda: self._uploads.import_file(course, path, "thumbnail"),
-                        on_success=imported, on_failure=self._failed, lane=Lane.IO)  # fmt: skip
+        self._tasks.run(
+            lambda: self._uploads.import_file(course, path, "thumbnail"),
+            on_success=imported,
+            on_failure=self._failed,
+            lane=Lane.IO,
+        )
 
     def remove_thumbnail(self) -> None:
         course = self._course
@@ -272,9 +302,11 @@ class AuthoringController(QObject):
             self._change(lambda: self._service.set_thumbnail(course, None))
 
     def retry_upload(self, asset_id: uuid.UUID) -> None:
-        self._tasks.run(lambda: self._uploads.retry(asset_id),
-                        on_success=lambda _none: self.start_uploads(),
-                        on_failure=self._failed)  # fmt: skip
+        self._tasks.run(
+            lambda: self._uploads.retry(asset_id),
+            on_success=lambda _none: self.start_uploads(),
+            on_failure=self._failed,
+        )
 
     def stop_uploads(self) -> None:
         self._uploads.stop()
@@ -297,8 +329,12 @@ class AuthoringController(QObject):
                 _log.error("upload run failed", exc_info=error)
             finished(None)
 
-        self._tasks.run(lambda: self._uploads.run(self.upload_progress.emit),
-                        on_success=finished, on_failure=stopped, lane=Lane.UPLOAD)  # fmt: skip
+        self._tasks.run(
+            lambda: self._uploads.run(self.upload_progress.emit),
+            on_success=finished,
+            on_failure=stopped,
+            lane=Lane.UPLOAD,
+        )
 
     # ------------------------------------------------------------------ changes
     def new_course(self) -> None:
@@ -309,8 +345,9 @@ class AuthoringController(QObject):
         def created(course_id: uuid.UUID) -> None:
             self.open_course(course_id)
 
-        self._tasks.run(lambda: self._service.create_course(title), on_success=created,
-                        on_failure=self._failed)  # fmt: skip
+        self._tasks.run(
+            lambda: self._service.create_course(title), on_success=created, on_failure=self._failed
+        )
 
     def edit(self, entity: str, entity_id: uuid.UUID, field: str, value: Any) -> None:
         self._change(lambda: self._service.edit(entity, entity_id, field, value))
@@ -337,8 +374,11 @@ class AuthoringController(QObject):
         def done(kept: DeletedSection | DeletedLesson) -> None:
             self._undo = kept
             name = kept.title if isinstance(kept, DeletedSection) else kept.lesson["title"]
-            extra = (f" and its {len(kept.lessons)} lesson(s)"
-                     if isinstance(kept, DeletedSection) and kept.lessons else "")  # fmt: skip
+            extra = (
+                f" and its {len(kept.lessons)} lesson(s)"
+                if isinstance(kept, DeletedSection) and kept.lessons
+                else ""
+            )
             self._page.editor.show_undo(f"Deleted {kind} “{name}”{extra}.")
             self.refresh()
 
@@ -398,8 +438,7 @@ class AuthoringController(QObject):
         return Path(name) if name else None
 
     def _dialog(self, title: str, label: str, text: str) -> str | None:
-        answer, ok = QInputDialog.getText(self._page, title, label, QLineEdit.EchoMode.Normal,
-                                          text)  # fmt: skip
+        answer, ok = QInputDialog.getText(self._page, title, label, QLineEdit.EchoMode.Normal, text)
         return answer.strip() if ok and answer.strip() else None
 
     def _failed(self, error: BaseException) -> None:

@@ -44,15 +44,18 @@ class AuthoringPage(QWidget):
         self.title = "Authoring"
         self.new_button = QPushButton("New course")
         self.new_button.setObjectName("primary")
-        self.new_button.setToolTip("Start a new course (Ctrl+N); it is saved on this computer "
-                                   "and synced when online")  # fmt: skip
+        self.new_button.setToolTip(
+            "Start a new course (Ctrl+N); it is saved on this computer and synced when online"
+        )
         self.new_button.clicked.connect(self.new_course_requested)
         shortcut = QShortcut(QKeySequence.StandardKey.New, self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.new_course_requested)
         top = QHBoxLayout()
-        top.addLayout(heading("Authoring", "Draft courses, offline if you like, and submit "
-                                           "them for review."), 1)  # fmt: skip
+        top.addLayout(
+            heading("Authoring", "Draft courses, offline if you like, and submit them for review."),
+            1,
+        )
         top.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.courses = QListWidget()
@@ -118,5 +121,7 @@ class AuthoringPage(QWidget):
         self.course_selected.emit(item.data(ID_ROLE))
 
 
-_NO_COURSES = ("You have no courses yet. Press New course (Ctrl+N) to start one; it is saved on "
-               "this computer, so no network is needed.")  # fmt: skip
+_NO_COURSES = (
+    "You have no courses yet. Press New course (Ctrl+N) to start one; it is saved on "
+    "this computer, so no network is needed."
+)

@@ -110,9 +110,12 @@ class CatalogController(QObject):
             page.show_thumbnails(images)
             missing = [asset for asset in wanted if asset not in paths]
             if missing:  # fetched when online, decoded on the io lane too
-                self._tasks.run(lambda: load_thumbnails(cache.fetch(missing)),
-                                on_success=page.show_thumbnails, on_failure=lambda _e: None,
-                                lane=Lane.IO)  # fmt: skip
+                self._tasks.run(
+                    lambda: load_thumbnails(cache.fetch(missing)),
+                    on_success=page.show_thumbnails,
+                    on_failure=lambda _e: None,
+                    lane=Lane.IO,
+                )
 
         def read() -> tuple[dict[uuid.UUID, Path], dict[uuid.UUID, QImage]]:
             paths = cache.cached(wanted)
@@ -122,8 +125,11 @@ class CatalogController(QObject):
 
     def _load_details(self, course: CourseSummary) -> None:
         detail = self._window.catalog_page.detail
-        self._tasks.run(lambda: self._service.details(course.id), on_success=detail.show_details,
-                        on_failure=self._failed)  # fmt: skip
+        self._tasks.run(
+            lambda: self._service.details(course.id),
+            on_success=detail.show_details,
+            on_failure=self._failed,
+        )
 
     def set_wishlisted(self, course_id: uuid.UUID, wished: bool) -> None:
         self._record(lambda: self._service.set_wishlisted(course_id, wished))

@@ -44,8 +44,11 @@ def load_thumbnails(paths: dict[uuid.UUID, Path]) -> dict[uuid.UUID, QImage]:
     for asset, path in paths.items():
         image = QImage(str(path))
         if not image.isNull():
-            images[asset] = image.scaled(DETAIL_PICTURE, Qt.AspectRatioMode.KeepAspectRatio,
-                                         Qt.TransformationMode.SmoothTransformation)  # fmt: skip
+            images[asset] = image.scaled(
+                DETAIL_PICTURE,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
     return images
 
 
@@ -134,8 +137,9 @@ class CourseDetail(QFrame):
         layout.addWidget(line)
         layout.addWidget(self.description)
         layout.addWidget(_section_title("Curriculum"))
-        self.preview_hint = QLabel("Lessons marked ▶ Preview can be watched before enrolling "
-                                   "(double-click).")  # fmt: skip
+        self.preview_hint = QLabel(
+            "Lessons marked ▶ Preview can be watched before enrolling (double-click)."
+        )
         self.preview_hint.setObjectName("pageSubtitle")
         self.preview_hint.setWordWrap(True)
         layout.addWidget(self.preview_hint)
@@ -185,11 +189,13 @@ class CourseDetail(QFrame):
                 parent.addChild(item)
         self.curriculum.expandAll()
         if details.reviews:
-            self.reviews.setText("".join(
-                f"<p><b>{'★' * r.rating}{'☆' * (5 - r.rating)} {escape(r.title)}</b>"
-                f"{' (yours)' if r.mine else ''}<br>{escape(r.body)}</p>"
-                for r in details.reviews
-            ))  # fmt: skip
+            self.reviews.setText(
+                "".join(
+                    f"<p><b>{'★' * r.rating}{'☆' * (5 - r.rating)} {escape(r.title)}</b>"
+                    f"{' (yours)' if r.mine else ''}<br>{escape(r.body)}</p>"
+                    for r in details.reviews
+                )
+            )
         else:
             self.reviews.setText("No reviews yet.")
         self.rate.setText("Change your rating…" if details.my_rating else "Rate this course…")
@@ -234,8 +240,11 @@ class CourseDetail(QFrame):
             note = "" if self._online else "Enrolling needs a connection to the server."
         else:
             self.action.setText(f"&Buy for {course.price_text}")
-            note = "" if self._online else (
-                "You are offline. Paying needs a connection; nothing is queued.")  # fmt: skip
+            note = (
+                ""
+                if self._online
+                else ("You are offline. Paying needs a connection; nothing is queued.")
+            )
         self.show_note(note)
 
     def _act(self) -> None:
@@ -263,8 +272,9 @@ class CatalogPage(QWidget):
         self._waiting: set[uuid.UUID] = set()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
-        layout.addLayout(heading("Catalog", "Courses you can take, browsable offline from the "
-                                 "last sync."))  # fmt: skip
+        layout.addLayout(
+            heading("Catalog", "Courses you can take, browsable offline from the last sync.")
+        )
         layout.addSpacing(12)
         layout.addLayout(self._filter_bar())
         layout.addSpacing(8)
@@ -328,11 +338,13 @@ class CatalogPage(QWidget):
         # Qt hands enum members back as plain strings: turn them into members again.
         level = self.level.currentData()
         return CatalogQuery(
-            text=self.search.text().strip(), category_id=self.category.currentData(),
-            level=CourseLevel(level) if level else None, language=self.language.currentData(),
+            text=self.search.text().strip(),
+            category_id=self.category.currentData(),
+            level=CourseLevel(level) if level else None,
+            language=self.language.currentData(),
             price=Price(self.price.currentData() or Price.ANY),
             sort=Sort(self.sort.currentData()),
-        )  # fmt: skip
+        )
 
     def show_facets(self, facets: Facets) -> None:
         """The categories and languages the courses on this computer use."""
@@ -355,8 +367,11 @@ class CatalogPage(QWidget):
         self._show_pictures()
 
     def _show_pictures(self) -> None:
-        by_course = {c.id: self._pictures[c.thumbnail_asset_id] for c in self._courses
-                     if c.thumbnail_asset_id in self._pictures}  # fmt: skip
+        by_course = {
+            c.id: self._pictures[c.thumbnail_asset_id]
+            for c in self._courses
+            if c.thumbnail_asset_id in self._pictures
+        }
         if by_course:
             blank = QPixmap(LIST_ICON)
             blank.fill(QColor("#e4e9f2"))  # keeps titles aligned beside the ones with pictures

@@ -42,7 +42,7 @@ def write_pdf(certificate: CertificateView, path: Path) -> None:
             (certificate.course_title, 22, True),
             (f"Issued {certificate.issued_at:%d %B %Y} · No. {certificate.number}", 11, False),
             ("Signed with the issuer's Ed25519 key: LMSDesk verifies it offline.", 9, False),
-        ]  # fmt: skip
+        ]
         top = page.height() * 0.14
         for text, points, bold in lines:
             font = QFont("DejaVu Sans", points)
@@ -50,8 +50,9 @@ def write_pdf(certificate: CertificateView, path: Path) -> None:
             painter.setFont(font)
             height = painter.fontMetrics().height() * 1.9
             painter.setPen(QColor("#1f2933"))
-            painter.drawText(QRectF(0, top, page.width(), height),
-                             int(Qt.AlignmentFlag.AlignCenter), text)  # fmt: skip
+            painter.drawText(
+                QRectF(0, top, page.width(), height), int(Qt.AlignmentFlag.AlignCenter), text
+            )
             top += height
     finally:
         painter.end()
@@ -93,8 +94,9 @@ class CertificateDialog(QDialog):
 
     def _export(self) -> None:
         suggested = f"{self.certificate.course_title} certificate.pdf".replace("/", "-")
-        path, _filter = QFileDialog.getSaveFileName(self, "Export certificate", suggested,
-                                                    "PDF (*.pdf)")  # fmt: skip
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Export certificate", suggested, "PDF (*.pdf)"
+        )
         if path:
             self.export_to(Path(path))
 

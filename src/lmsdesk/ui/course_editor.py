@@ -42,8 +42,12 @@ from lmsdesk.ui.quiz_editor import QuizEditor
 from lmsdesk.ui.video_upload_panel import VideoUploadPanel
 
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "INR", "JPY")
-_LEVELS = {CourseLevel.ALL_LEVELS: "All levels", CourseLevel.BEGINNER: "Beginner",
-           CourseLevel.INTERMEDIATE: "Intermediate", CourseLevel.ADVANCED: "Advanced"}  # fmt: skip
+_LEVELS = {
+    CourseLevel.ALL_LEVELS: "All levels",
+    CourseLevel.BEGINNER: "Beginner",
+    CourseLevel.INTERMEDIATE: "Intermediate",
+    CourseLevel.ADVANCED: "Advanced",
+}
 THUMBNAIL_SIZE = QSize(160, 90)
 _STATUS_NOTE = {
     CourseStatus.DRAFT: "Draft · saved on this computer, synced when online",
@@ -101,15 +105,18 @@ class CourseEditor(QWidget):
         top.addLayout(titles, 1)
         self.preview_button = QPushButton("Preview as student")
         self.preview_button.setShortcut(QKeySequence("Ctrl+Shift+P"))
-        self.preview_button.setToolTip("See the course as a student will (Ctrl+Shift+P); "
-                                       "nothing you do there is recorded")  # fmt: skip
+        self.preview_button.setToolTip(
+            "See the course as a student will (Ctrl+Shift+P); nothing you do there is recorded"
+        )
         self.preview_button.clicked.connect(self.preview_requested)
         self.delete_course_button = QPushButton("Delete draft…")
         self.delete_course_button.setToolTip("Throw this draft away, on every computer")
         self.delete_course_button.clicked.connect(self.delete_course_requested)
         self.revise_button = QPushButton("Change in a revision")
-        self.revise_button.setToolTip("Edit a copy and submit it for review; students keep the "
-                                      "published course until it is approved")  # fmt: skip
+        self.revise_button.setToolTip(
+            "Edit a copy and submit it for review; students keep the "
+            "published course until it is approved"
+        )
         self.revise_button.clicked.connect(self.revise_requested)
         self.revise_button.hide()
         top.addWidget(self.revise_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -166,8 +173,11 @@ class CourseEditor(QWidget):
         self.add_lesson_button.setText("+ Lesson")
         self.add_lesson_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.add_lesson_button)
-        for kind, words in ((LessonType.TEXT, "Text lesson"), (LessonType.VIDEO, "Video lesson"),
-                            (LessonType.QUIZ, "Quiz")):  # fmt: skip
+        for kind, words in (
+            (LessonType.TEXT, "Text lesson"),
+            (LessonType.VIDEO, "Video lesson"),
+            (LessonType.QUIZ, "Quiz"),
+        ):
             action = menu.addAction(words)
             action.triggered.connect(self._adder(kind))
         self.add_lesson_button.setMenu(menu)
@@ -182,8 +192,7 @@ class CourseEditor(QWidget):
         buttons.addWidget(self.add_lesson_button, 0, 1)
         buttons.addWidget(self.rename_button, 1, 0)
         buttons.addWidget(self.delete_button, 1, 1)
-        self.add_lesson_button.setSizePolicy(QSizePolicy.Policy.Expanding,
-                                             QSizePolicy.Policy.Fixed)  # fmt: skip
+        self.add_lesson_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.details_button = QPushButton("⚙  Course details")
         self.details_button.setObjectName("linkButton")
         self.details_button.setToolTip("Title, description, category, level, language and price")
@@ -215,8 +224,9 @@ class CourseEditor(QWidget):
         self.thumbnail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.thumbnail.setWordWrap(True)
         self.thumbnail_button = QPushButton("Choose image…")
-        self.thumbnail_button.setToolTip("A PNG or JPEG, 16:9 (1280×720 is plenty); uploaded "
-                                         "when online")  # fmt: skip
+        self.thumbnail_button.setToolTip(
+            "A PNG or JPEG, 16:9 (1280×720 is plenty); uploaded when online"
+        )
         self.thumbnail_button.clicked.connect(self.thumbnail_requested)
         self.remove_thumbnail = QPushButton("Remove")
         self.remove_thumbnail.clicked.connect(self.remove_thumbnail_requested)
@@ -237,12 +247,17 @@ class CourseEditor(QWidget):
         picture = QPixmap(str(draft.thumbnail)) if draft.thumbnail is not None else QPixmap()
         if picture.isNull():
             self.thumbnail.setPixmap(QPixmap())
-            self.thumbnail.setText("No image" if draft.thumbnail_note.startswith("No")
-                                   else "Image on the server")  # fmt: skip
+            self.thumbnail.setText(
+                "No image" if draft.thumbnail_note.startswith("No") else "Image on the server"
+            )
         else:
-            self.thumbnail.setPixmap(picture.scaled(
-                THUMBNAIL_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation))  # fmt: skip
+            self.thumbnail.setPixmap(
+                picture.scaled(
+                    THUMBNAIL_SIZE,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
         self.thumbnail_note.setText(draft.thumbnail_note)
         self.thumbnail_button.setEnabled(draft.editable)
         has_one = draft.thumbnail is not None or not draft.thumbnail_note.startswith("No")
@@ -274,8 +289,9 @@ class CourseEditor(QWidget):
         price_row.addWidget(self.price)
         price_row.addWidget(self.currency)
         price_row.addStretch(1)
-        self.description = MarkdownEditor("Describe the course in Markdown: what students learn, "
-                                          "who it is for.")  # fmt: skip
+        self.description = MarkdownEditor(
+            "Describe the course in Markdown: what students learn, who it is for."
+        )
         form = QFormLayout(panel)
         form.addRow("Title", self.course_title)
         form.addRow("Subtitle", self.subtitle)
@@ -292,12 +308,15 @@ class CourseEditor(QWidget):
                 self.field_edited.emit("course", self.draft.id, field, value)
 
         self.course_title.editingFinished.connect(
-            lambda: course("title", self.course_title.text().strip()))  # fmt: skip
+            lambda: course("title", self.course_title.text().strip())
+        )
         self.subtitle.editingFinished.connect(lambda: course("subtitle", self.subtitle.text()))
         self.language.editingFinished.connect(
-            lambda: course("language_code", self.language.text().strip()))  # fmt: skip
+            lambda: course("language_code", self.language.text().strip())
+        )
         self.price.editingFinished.connect(
-            lambda: course("price_cents", round(self.price.value() * 100)))  # fmt: skip
+            lambda: course("price_cents", round(self.price.value() * 100))
+        )
         self.category.activated.connect(
             lambda _i: course("category_id", self.category.currentData())
         )
@@ -334,7 +353,8 @@ class CourseEditor(QWidget):
                 self.field_edited.emit("lesson", self.lesson_id, field, value)
 
         self.lesson_title.editingFinished.connect(
-            lambda: lesson("title", self.lesson_title.text().strip()))  # fmt: skip
+            lambda: lesson("title", self.lesson_title.text().strip())
+        )
         self.preview_box.toggled.connect(lambda on: lesson("is_preview", on))
         self.lesson_body.edited.connect(lambda text: lesson("content", text))
         return panel
@@ -349,12 +369,16 @@ class CourseEditor(QWidget):
             self.title.setText(fields["title"])
             note = _STATUS_NOTE[draft.status]
             if draft.revision_of is not None:
-                note = f"Revision of a published course · {note.split(' ·')[0]} · students " \
-                    "see the published course until this is approved"  # fmt: skip
+                note = (
+                    f"Revision of a published course · {note.split(' ·')[0]} · students "
+                    "see the published course until this is approved"
+                )
             self.status.setText(note)
             notes = "".join(f"\n• “{title}”: {note}" for title, note in draft.lesson_notes)
-            self.feedback.setText(f"Reviewer's feedback: {draft.feedback}"
-                                  + (f"\n\nNotes on lessons:{notes}" if notes else ""))  # fmt: skip
+            self.feedback.setText(
+                f"Reviewer's feedback: {draft.feedback}"
+                + (f"\n\nNotes on lessons:{notes}" if notes else "")
+            )
             self.feedback.setVisible(bool(draft.feedback))
             self._show_conflicts(draft.conflicts)
             self.tree.show_sections(draft.sections, keep[1] if keep else None)
@@ -375,26 +399,35 @@ class CourseEditor(QWidget):
                 self.description.load(fields["description"])
             ready = not draft.problems
             self.checklist.setText(
-                "✓ Ready for review" if ready
+                "✓ Ready for review"
+                if ready
                 else "Before you submit:\n" + "\n".join(f"•  {p}" for p in draft.problems)
-            )  # fmt: skip
+            )
             self.checklist.setObjectName("okText" if ready else "warningText")
             self.checklist.style().unpolish(self.checklist)  # the rule follows the new name
             self.checklist.style().polish(self.checklist)
-            for widget in (self.panels, self.add_section_button, self.add_lesson_button,
-                           self.rename_button, self.delete_button):  # fmt: skip
+            for widget in (
+                self.panels,
+                self.add_section_button,
+                self.add_lesson_button,
+                self.rename_button,
+                self.delete_button,
+            ):
                 widget.setEnabled(draft.editable)
             self.tree.setDragEnabled(draft.editable)
             self.submit_button.setEnabled(draft.editable)
             self.delete_course_button.setVisible(draft.editable)
-            self.delete_course_button.setText("Discard revision…" if draft.revision_of
-                                              else "Delete draft…")  # fmt: skip
+            self.delete_course_button.setText(
+                "Discard revision…" if draft.revision_of else "Delete draft…"
+            )
             self._show_thumbnail(draft)
             self.revise_button.setVisible(draft.status is CourseStatus.APPROVED)
-            self.revise_button.setText("Open the revision" if draft.open_revision
-                                       else "Change in a revision")  # fmt: skip
-            self.submit_button.setText("Submit for review" if draft.editable
-                                       else _STATUS_NOTE[draft.status].split(" ·")[0])  # fmt: skip
+            self.revise_button.setText(
+                "Open the revision" if draft.open_revision else "Change in a revision"
+            )
+            self.submit_button.setText(
+                "Submit for review" if draft.editable else _STATUS_NOTE[draft.status].split(" ·")[0]
+            )
         finally:
             self._loading = False
         if keep is None or keep[0] != "lesson" or self.tree.selected() != keep:
@@ -414,8 +447,15 @@ class CourseEditor(QWidget):
         links: list[LinkDraft] | None = None,
     ) -> None:
         """The selected lesson's editor, with its body read from the store."""
-        lesson = next((x for s in (self.draft.sections if self.draft else ()) for x in s.lessons
-                       if x.id == lesson_id), None)  # fmt: skip
+        lesson = next(
+            (
+                x
+                for s in (self.draft.sections if self.draft else ())
+                for x in s.lessons
+                if x.id == lesson_id
+            ),
+            None,
+        )
         if lesson is None:
             return
         self._loading = True
@@ -431,8 +471,9 @@ class CourseEditor(QWidget):
             is_video = lesson.lesson_type is LessonType.VIDEO
             self._lesson_form.setRowVisible(self.video, is_video)
             if is_video:
-                self.video.show_upload(upload, has_video=lesson.has_video,
-                                       seconds=lesson.duration_seconds)  # fmt: skip
+                self.video.show_upload(
+                    upload, has_video=lesson.has_video, seconds=lesson.duration_seconds
+                )
                 self.video.show_subtitles(subtitles, has_subtitles=lesson.has_subtitles)
             self._lesson_form.setRowVisible(self.quiz_editor, quiz is not None)
             self.links.show_links(links or [])
@@ -464,14 +505,18 @@ class CourseEditor(QWidget):
             self.conflict_rows.addWidget(heading)
         for conflict in conflicts:
             row = QHBoxLayout()
-            words = QLabel(f"{conflict.where}:  this computer “{_shown(conflict.mine)}”  ·  "
-                           f"the other “{_shown(conflict.theirs)}”")  # fmt: skip
+            words = QLabel(
+                f"{conflict.where}:  this computer “{_shown(conflict.mine)}”  ·  "
+                f"the other “{_shown(conflict.theirs)}”"
+            )
             words.setWordWrap(True)
             mine, theirs = QPushButton("Keep mine"), QPushButton("Keep theirs")
-            mine.clicked.connect(lambda _=False, c=conflict.id: self.resolve_requested.emit(
-                c, Keep.MINE))  # fmt: skip
-            theirs.clicked.connect(lambda _=False, c=conflict.id: self.resolve_requested.emit(
-                c, Keep.THEIRS))  # fmt: skip
+            mine.clicked.connect(
+                lambda _=False, c=conflict.id: self.resolve_requested.emit(c, Keep.MINE)
+            )
+            theirs.clicked.connect(
+                lambda _=False, c=conflict.id: self.resolve_requested.emit(c, Keep.THEIRS)
+            )
             holder = QWidget()
             row.setContentsMargins(0, 0, 0, 0)
             row.addWidget(words, 1)

@@ -130,8 +130,7 @@ class CurriculumTree(QTreeWidget):
             section = target.parent() or target
             if section is dragged:
                 return
-            index = others.index(section) + (0 if where is Where.ABOVE and target is section
-                                              else 1)  # fmt: skip
+            index = others.index(section) + (0 if where is Where.ABOVE and target is section else 1)
         self.section_moved.emit(dragged.data(0, ID_ROLE), index)
 
     def _drop_lesson(

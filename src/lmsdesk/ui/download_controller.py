@@ -49,8 +49,11 @@ class DownloadController(QObject):
         self._retry.timeout.connect(self.start)
 
     def queue(self) -> DownloadQueue:
-        return DownloadQueue(self._session.require_store(), self._session.require_media_root(),
-                             free_bytes=self._free_bytes)  # fmt: skip
+        return DownloadQueue(
+            self._session.require_store(),
+            self._session.require_media_root(),
+            free_bytes=self._free_bytes,
+        )
 
     # ---------------------------------------------------------------- requests (UI thread)
     def download(self, course_id: uuid.UUID) -> None:
@@ -92,8 +95,9 @@ class DownloadController(QObject):
             queue.recover_interrupted()  # no other run exists: anything "downloading" was cut
             return downloader.run(self.transferred.emit)
 
-        self._tasks.run(run, on_success=self._finished, on_failure=self._crashed,
-                        lane=Lane.DOWNLOAD)  # fmt: skip
+        self._tasks.run(
+            run, on_success=self._finished, on_failure=self._crashed, lane=Lane.DOWNLOAD
+        )
 
     def stop(self) -> None:
         """Quitting or signing out: the file in flight keeps its bytes for next time."""

@@ -46,8 +46,9 @@ class LearningController(QObject):
         self._window, self._service, self._tasks = window, service, tasks
         self._downloads = downloads
         self.page = window.lesson_page
-        self.video = VideoController(self.page.video, service, tasks,
-                                     instance_factory=player_instance, parent=self)  # fmt: skip
+        self.video = VideoController(
+            self.page.video, service, tasks, instance_factory=player_instance, parent=self
+        )
         self.quiz = QuizController(quizzes, tasks, parent=self)
         self.outline: CourseOutline | None = None
         self._return_to = "My learning"  # the page Back goes to
@@ -89,15 +90,19 @@ class LearningController(QObject):
             courses = self._service.my_courses()
             return courses, self._service.media_bytes_used()
 
-        self._tasks.run(load, on_success=lambda r: self._window.my_learning_page.show_courses(*r),
-                        on_failure=lambda _e: None)  # fmt: skip
+        self._tasks.run(
+            load,
+            on_success=lambda r: self._window.my_learning_page.show_courses(*r),
+            on_failure=lambda _e: None,
+        )
 
     def _confirm_delete(self, course_id: uuid.UUID) -> None:
         answer = QMessageBox.question(
-            self._window, "Delete download",
+            self._window,
+            "Delete download",
             "Delete this course's downloaded media from this computer? Your progress stays; "
             "you can download it again.",
-        )  # fmt: skip
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self._downloads.delete(course_id)
 
@@ -112,8 +117,12 @@ class LearningController(QObject):
             url = QUrl.fromLocalFile(str(where)) if isinstance(where, Path) else QUrl(where)
             self.open_url(url)
 
-        self._tasks.run(lambda: self._service.file_location(asset_id), on_success=opened,
-                        on_failure=self._file_failed, lane=Lane.IO)  # fmt: skip
+        self._tasks.run(
+            lambda: self._service.file_location(asset_id),
+            on_success=opened,
+            on_failure=self._file_failed,
+            lane=Lane.IO,
+        )
 
     def _file_failed(self, error: BaseException) -> None:
         message = error.message if isinstance(error, UserFacingError) else str(error)
@@ -124,9 +133,12 @@ class LearningController(QObject):
 
     # ---------------------------------------------------------------- the lesson page
     def open_course(
-        self, course_id: uuid.UUID, lesson_id: uuid.UUID | None = None,
-        *, return_to: str = "My learning",
-    ) -> None:  # fmt: skip
+        self,
+        course_id: uuid.UUID,
+        lesson_id: uuid.UUID | None = None,
+        *,
+        return_to: str = "My learning",
+    ) -> None:
         """Open a course on the lesson page; Back returns to `return_to` (the page it came
         from: My learning, or Authoring for an instructor's preview)."""
         self._return_to = return_to
@@ -156,8 +168,11 @@ class LearningController(QObject):
     def open_lesson(self, lesson_id: uuid.UUID) -> None:
         self.video.close()
         self.quiz.close()
-        self._tasks.run(lambda: self._service.lesson(lesson_id), on_success=self._show_lesson,
-                        on_failure=self._failed)  # fmt: skip
+        self._tasks.run(
+            lambda: self._service.lesson(lesson_id),
+            on_success=self._show_lesson,
+            on_failure=self._failed,
+        )
 
     def _show_lesson(self, lesson: LessonView) -> None:
         self.lesson = lesson
@@ -185,8 +200,9 @@ class LearningController(QObject):
         if lesson is None or lesson.status is ProgressStatus.COMPLETED:
             return
         self.page.text.show_completed(True)
-        self._tasks.run(lambda: self._service.complete(lesson),
-                        on_success=lambda _none: self._reload_outline())  # fmt: skip
+        self._tasks.run(
+            lambda: self._service.complete(lesson), on_success=lambda _none: self._reload_outline()
+        )
 
     def _reload_outline(self) -> None:
         if self.outline is None:

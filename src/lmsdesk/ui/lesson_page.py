@@ -27,8 +27,11 @@ from lmsdesk.services.learning import CourseOutline, LessonEntry, LessonView
 from lmsdesk.ui.pages import clear_layout
 from lmsdesk.ui.video_view import VideoView, clock
 
-_MARKS = {ProgressStatus.COMPLETED: "✓", ProgressStatus.IN_PROGRESS: "◐",
-          ProgressStatus.NOT_STARTED: "○"}  # fmt: skip
+_MARKS = {
+    ProgressStatus.COMPLETED: "✓",
+    ProgressStatus.IN_PROGRESS: "◐",
+    ProgressStatus.NOT_STARTED: "○",
+}
 _KINDS = {LessonType.VIDEO: "Video", LessonType.TEXT: "Reading", LessonType.QUIZ: "Quiz"}
 FILE_SCHEME = "lmsdesk-file:"
 
@@ -103,8 +106,7 @@ class LessonPage(QWidget):
         top.addWidget(self.back)
         top.addSpacing(12)
         top.addWidget(self.course_title, 1)
-        self.preview_note = QLabel("Preview as a student sees it · nothing "
-                                   "you do here is recorded")  # fmt: skip
+        self.preview_note = QLabel("Preview as a student sees it · nothing you do here is recorded")
         self.preview_note.setObjectName("warningText")
         self.preview_note.hide()
         top.addWidget(self.preview_note)
@@ -199,10 +201,13 @@ class LessonPage(QWidget):
     def show_lesson(self, lesson: LessonView) -> None:
         self.lesson_title.setText(lesson.title)
         self.preview_note.setVisible(lesson.authoring_preview)
-        entries = [f'<a href="{html.escape(url)}">{html.escape(title)}</a>'
-                   for title, url in lesson.links]  # fmt: skip
-        entries += [f'<a href="{FILE_SCHEME}{asset}">{html.escape(title)}</a> (file)'
-                    for title, asset in lesson.files]  # fmt: skip
+        entries = [
+            f'<a href="{html.escape(url)}">{html.escape(title)}</a>' for title, url in lesson.links
+        ]
+        entries += [
+            f'<a href="{FILE_SCHEME}{asset}">{html.escape(title)}</a> (file)'
+            for title, asset in lesson.files
+        ]
         self.links.setText("Resources: " + " · ".join(entries))
         self.links.setVisible(bool(entries) and not lesson.needs_enrollment)
         self.progress.setVisible(not lesson.authoring_preview)
@@ -233,8 +238,14 @@ class LessonPage(QWidget):
 
     def set_focus_mode(self, on: bool) -> None:
         """Full screen video: only the lesson remains."""
-        for widget in (self.outline, self.back, self.course_title, self.progress,
-                       self.lesson_title, self.next):  # fmt: skip
+        for widget in (
+            self.outline,
+            self.back,
+            self.course_title,
+            self.progress,
+            self.lesson_title,
+            self.next,
+        ):
             widget.setVisible(not on)
 
     def _chosen(self, item: QTreeWidgetItem) -> None:

@@ -32,8 +32,9 @@ class LinksPanel(QWidget):
         self.add_button = QPushButton("Add link…")
         self.add_button.clicked.connect(self.add_requested)
         self.add_file_button = QPushButton("Add file…")
-        self.add_file_button.setToolTip("A PDF, ZIP, text file or image for students to "
-                                        "download; uploaded when online")  # fmt: skip
+        self.add_file_button.setToolTip(
+            "A PDF, ZIP, text file or image for students to download; uploaded when online"
+        )
         self.add_file_button.clicked.connect(self.add_file_requested)
         self.remove_button = QPushButton("Remove")
         self.remove_button.clicked.connect(self._remove)

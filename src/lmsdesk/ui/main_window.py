@@ -68,8 +68,14 @@ class MainWindow(QMainWindow):
         self.purchases_page = PurchasesPage()
         self.authoring_page = AuthoringPage()
         self.moderation_page = ModerationPage()
-        pages = [self.catalog_page, self.my_learning_page, self.purchases_page, self.authoring_page,
-                 self.moderation_page, self.account_page]  # fmt: skip
+        pages = [
+            self.catalog_page,
+            self.my_learning_page,
+            self.purchases_page,
+            self.authoring_page,
+            self.moderation_page,
+            self.account_page,
+        ]
         self.pages = QStackedWidget()
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
@@ -182,10 +188,14 @@ class MainWindow(QMainWindow):
         self.server_label.setText(profile.server_url)
         self.user_label.setText(f"{profile.full_name} ({roles})")
         self.account_page.show_account(
-            name=profile.full_name, email=profile.email, roles=roles, server=profile.server_url,
-            online=snapshot.online, storage=snapshot.token_storage,
+            name=profile.full_name,
+            email=profile.email,
+            roles=roles,
+            server=profile.server_url,
+            online=snapshot.online,
+            storage=snapshot.token_storage,
             storage_is_os_keyring=snapshot.os_keyring,
-        )  # fmt: skip
+        )
         self.set_online(snapshot.online, last_online=snapshot.last_online_at)
         if not self._signed_in or self.navigation.currentItem().isHidden():
             self.go_to(0)

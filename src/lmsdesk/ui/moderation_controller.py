@@ -91,9 +91,11 @@ class ModerationController(QObject):
     def select(self, course_id: uuid.UUID) -> None:
         self._selected = course_id
         title = self._titles.get(course_id, "")
-        self._tasks.run(lambda: self._service.review(course_id),
-                        on_success=lambda review: self._page.show_review(review, title),
-                        on_failure=self._failed)  # fmt: skip
+        self._tasks.run(
+            lambda: self._service.review(course_id),
+            on_success=lambda review: self._page.show_review(review, title),
+            on_failure=self._failed,
+        )
 
     # ------------------------------------------------------------------ deciding
     def approve(self) -> None:
@@ -101,8 +103,10 @@ class ModerationController(QObject):
         if review is None:
             return
         title = self._titles.get(review.course_id, "this course")
-        if not self.confirm(f"Approve “{title}” and publish it to the catalog? Students see it "
-                            "after your next sync reaches the server."):  # fmt: skip
+        if not self.confirm(
+            f"Approve “{title}” and publish it to the catalog? Students see it "
+            "after your next sync reaches the server."
+        ):
             return
         self._decide(review.course_id, ReviewDecision.APPROVED, "", {})
 
@@ -116,20 +120,28 @@ class ModerationController(QObject):
             self._decide(review.course_id, ReviewDecision.REJECTED, feedback, notes)
 
     def _decide(
-        self, course: uuid.UUID, decision: ReviewDecision, feedback: str,
+        self,
+        course: uuid.UUID,
+        decision: ReviewDecision,
+        feedback: str,
         notes: dict[uuid.UUID, str],
-    ) -> None:  # fmt: skip
+    ) -> None:
         def decided(_seq: object) -> None:
             self._selected = None
             self.refresh()
 
-        self._tasks.run(lambda: self._service.decide(course, decision, feedback, notes),
-                        on_success=decided, on_failure=self._failed)  # fmt: skip
+        self._tasks.run(
+            lambda: self._service.decide(course, decision, feedback, notes),
+            on_success=decided,
+            on_failure=self._failed,
+        )
 
     def take_back(self, seq: int) -> None:
-        self._tasks.run(lambda: self._service.take_back(seq),
-                        on_success=lambda _none: self.refresh(),
-                        on_failure=self._failed)  # fmt: skip
+        self._tasks.run(
+            lambda: self._service.take_back(seq),
+            on_success=lambda _none: self.refresh(),
+            on_failure=self._failed,
+        )
 
     def preview(self) -> None:
         review = self._page.review

@@ -100,8 +100,10 @@ class ModerationPage(QWidget):
         splitter.setSizes([360, 680])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
-        subtitle = ("Courses waiting for review, oldest first. You can review offline; "
-                    "decisions are sent when you sync.")  # fmt: skip
+        subtitle = (
+            "Courses waiting for review, oldest first. You can review offline; "
+            "decisions are sent when you sync."
+        )
         layout.addLayout(heading("Moderation", subtitle))
         layout.addSpacing(10)
         layout.addLayout(filters)
@@ -214,15 +216,17 @@ class ModerationPage(QWidget):
         self.queue.setVisible(bool(queue.entries))
         self.empty_state.setText(
             "No course is waiting for review. Submitted courses appear here after a sync."
-            if queue.total == 0 else "No course matches the search."
-        )  # fmt: skip
+            if queue.total == 0
+            else "No course matches the search."
+        )
         self.empty_state.setVisible(not queue.entries)
         self._show_categories(queue.categories)
         self.waiting.clear()
         for decision in queue.waiting:
             text = decision.description + (" · sending" if decision.sent else "")
-            item = QListWidgetItem(("✓ " if decision.decision is ReviewDecision.APPROVED
-                                    else "↩ ") + text)  # fmt: skip
+            item = QListWidgetItem(
+                ("✓ " if decision.decision is ReviewDecision.APPROVED else "↩ ") + text
+            )
             item.setData(ID_ROLE, decision.seq)
             self.waiting.addItem(item)
         for widget in (self.waiting_title, self.waiting, self.take_back):
@@ -290,8 +294,9 @@ def _duration(seconds: int | None) -> str:
 def curriculum_html(review: CourseReview) -> str:
     rows = ["<table cellspacing='0' cellpadding='3'>"]
     for label in ("Subtitle", "Level", "Language", "Tags", "Submitted"):
-        rows.append(f"<tr><td style='color:{MUTED}'>{label}</td>"
-                    f"<td>{_e(review.fields[label])}</td></tr>")  # fmt: skip
+        rows.append(
+            f"<tr><td style='color:{MUTED}'>{label}</td><td>{_e(review.fields[label])}</td></tr>"
+        )
     rows.append("</table>")
     for number, section in enumerate(review.sections, start=1):
         rows.append(f"<h3>{number}. {_e(section.title)}</h3>")
@@ -312,8 +317,9 @@ def _lesson_html(lesson: LessonReview) -> str:
         facts.append(f"{lesson.words} words")
     if lesson.is_preview:
         facts.append(f"<span style='color:{OK}'>free preview</span>")
-    out = [f"<p><b>{_e(lesson.title)}</b> <span style='color:{MUTED}'>· "
-           f"{' · '.join(facts)}</span></p>"]  # fmt: skip
+    out = [
+        f"<p><b>{_e(lesson.title)}</b> <span style='color:{MUTED}'>· {' · '.join(facts)}</span></p>"
+    ]
     if lesson.links:
         links = ", ".join(f"<a href='{_e(url)}'>{_e(title)}</a>" for title, url in lesson.links)
         out.append(f"<p style='margin-left:16px'>Links: {links}</p>")
@@ -322,9 +328,10 @@ def _lesson_html(lesson: LessonReview) -> str:
     if lesson.questions:
         out.append("<ol style='margin-left:16px'>")
         for question in lesson.questions:
-            answers = ", ".join(f"<span style='color:{OK}'>✓ {_e(a)}</span>"
-                                for a in question.correct) or \
-                f"<span style='color:{DANGER}'>no correct answer</span>"  # fmt: skip
+            answers = (
+                ", ".join(f"<span style='color:{OK}'>✓ {_e(a)}</span>" for a in question.correct)
+                or f"<span style='color:{DANGER}'>no correct answer</span>"
+            )
             options = "".join(f"<li>{_e(o)}</li>" for o in question.options)
             out.append(
                 f"<li><b>{_e(question.prompt) or '(no text)'}</b> "
@@ -332,18 +339,23 @@ def _lesson_html(lesson: LessonReview) -> str:
                 f" · {question.points} pt</span>"
                 + (f"<ul>{options}</ul>" if options else "")
                 + f"<div>Correct: {answers}</div>"
-                + (f"<div style='color:{MUTED}'>Explanation: {_e(question.explanation)}</div>"
-                   if question.explanation else "")
+                + (
+                    f"<div style='color:{MUTED}'>Explanation: {_e(question.explanation)}</div>"
+                    if question.explanation
+                    else ""
+                )
                 + "</li>"
-            )  # fmt: skip
+            )
         out.append("</ol>")
     return "".join(out)
 
 
 def changes_html(review: CourseReview) -> str:
     if review.changes is None:
-        return f"<p style='color:{MUTED}'>A first submission: there is no earlier decision to " \
-            "compare with.</p>"  # fmt: skip
+        return (
+            f"<p style='color:{MUTED}'>A first submission: there is no earlier decision to "
+            "compare with.</p>"
+        )
     if not review.changes:
         return "<p>Nothing changed since the last decision: it was resubmitted as it was.</p>"
     colour = {"added": OK, "removed": DANGER, "edited": "#1f2933", "moved": MUTED}
@@ -355,15 +367,17 @@ def changes_html(review: CourseReview) -> str:
             f"{change.action}</b></span>: {_e(change.title)}"
             + (f"<br><span style='color:{MUTED}'>{_e(details)}</span>" if details else "")
             + "</p>"
-        )  # fmt: skip
+        )
     last = review.history[0] if review.history else None
     since = "Since the last decision:"
     if last is None and review.changes_published:
         since = "Compared with the published course students have now:"
     elif last is not None:
         verdict = "approved" if last.decision is ReviewDecision.APPROVED else "sent back"
-        since = (f"Since it was {verdict} by {_e(last.reviewer_name)} on "
-                 f"{last.created_at.strftime('%d %b %Y')}:")  # fmt: skip
+        since = (
+            f"Since it was {verdict} by {_e(last.reviewer_name)} on "
+            f"{last.created_at.strftime('%d %b %Y')}:"
+        )
     return f"<p>{since}</p>" + "".join(items)
 
 
@@ -372,15 +386,19 @@ def history_html(review: CourseReview) -> str:
         return f"<p style='color:{MUTED}'>No decisions yet.</p>"
     out = []
     for past in review.history:
-        verdict = (f"<span style='color:{OK}'><b>Approved</b></span>"
-                   if past.decision is ReviewDecision.APPROVED
-                   else f"<span style='color:{DANGER}'><b>Sent back</b></span>")  # fmt: skip
+        verdict = (
+            f"<span style='color:{OK}'><b>Approved</b></span>"
+            if past.decision is ReviewDecision.APPROVED
+            else f"<span style='color:{DANGER}'><b>Sent back</b></span>"
+        )
         when = past.created_at.strftime("%d %b %Y, %H:%M")
-        out.append(f"<p>{verdict} by {_e(past.reviewer_name)} · {when} · revision "
-                   f"{past.revision}</p>")  # fmt: skip
+        out.append(
+            f"<p>{verdict} by {_e(past.reviewer_name)} · {when} · revision {past.revision}</p>"
+        )
         if past.feedback:
             out.append(f"<blockquote>{_e(past.feedback)}</blockquote>")
         for lesson, note in past.lesson_notes.items():
-            out.append(f"<p style='margin-left:40px; color:{MUTED}'>Note on “{_e(lesson)}”: "
-                       f"{_e(note)}</p>")  # fmt: skip
+            out.append(
+                f"<p style='margin-left:40px; color:{MUTED}'>Note on “{_e(lesson)}”: {_e(note)}</p>"
+            )
     return "".join(out)

@@ -34,8 +34,10 @@ S = DownloadState
 def transfer_text(progress: TransferProgress) -> str:
     left = progress.seconds_left
     eta = f" · {clock(left)} left" if left is not None else ""
-    return (f"Downloading {human_bytes(progress.bytes_done)} of {human_bytes(progress.bytes_total)}"
-            f" · {human_bytes(progress.bytes_per_second)}/s{eta}")  # fmt: skip
+    return (
+        f"Downloading {human_bytes(progress.bytes_done)} of {human_bytes(progress.bytes_total)}"
+        f" · {human_bytes(progress.bytes_per_second)}/s{eta}"
+    )
 
 
 class CourseCard(QFrame):

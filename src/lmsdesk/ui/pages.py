@@ -93,9 +93,14 @@ class AccountPage(QWidget):
         self.connection = QLabel()
         self.token_storage = QLabel()
         self.token_storage.setWordWrap(True)
-        for label, widget in (("Name", self.name), ("Email", self.email), ("Roles", self.roles),
-                              ("Server", self.server), ("Connection", self.connection),
-                              ("Sign-in kept in", self.token_storage)):  # fmt: skip
+        for label, widget in (
+            ("Name", self.name),
+            ("Email", self.email),
+            ("Roles", self.roles),
+            ("Server", self.server),
+            ("Connection", self.connection),
+            ("Sign-in kept in", self.token_storage),
+        ):
             widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(f"{label}:", widget)
         self.card = card
@@ -120,17 +125,25 @@ class AccountPage(QWidget):
         self.show_signed_out()
 
     def show_account(
-        self, *, name: str, email: str, roles: str, server: str, online: bool, storage: str,
+        self,
+        *,
+        name: str,
+        email: str,
+        roles: str,
+        server: str,
+        online: bool,
+        storage: str,
         storage_is_os_keyring: bool,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.name.setText(name)
         self.email.setText(email)
         self.roles.setText(roles)
         self.server.setText(server)
         self.connection.setText(
-            f"<span style='color:{OK}'>● Online</span>" if online
+            f"<span style='color:{OK}'>● Online</span>"
+            if online
             else f"<span style='color:{MUTED}'>○ Offline: working from this computer's copy</span>"
-        )  # fmt: skip
+        )
         self.token_storage.setText(storage)
         self.token_storage.setObjectName("" if storage_is_os_keyring else "warningText")
         self.token_storage.style().polish(self.token_storage)

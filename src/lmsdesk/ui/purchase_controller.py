@@ -32,20 +32,32 @@ _log = logging.getLogger(__name__)
 BACKOFF_S = (2, 3, 5, 8, 13, 21, 30)
 
 _RESULTS: dict[OrderStatus, tuple[str, str]] = {
-    OrderStatus.FAILED: ("The payment did not go through",
-                         "Nothing was charged. You can try again from the course page."),
-    OrderStatus.EXPIRED: ("The checkout timed out",
-                          "It closed before a payment was made. Nothing was charged."),
-    OrderStatus.CANCELLED: ("Purchase cancelled",
-                            "You cancelled the checkout. Nothing was charged."),
+    OrderStatus.FAILED: (
+        "The payment did not go through",
+        "Nothing was charged. You can try again from the course page.",
+    ),
+    OrderStatus.EXPIRED: (
+        "The checkout timed out",
+        "It closed before a payment was made. Nothing was charged.",
+    ),
+    OrderStatus.CANCELLED: (
+        "Purchase cancelled",
+        "You cancelled the checkout. Nothing was charged.",
+    ),
     OrderStatus.REFUNDED: ("Refunded", "This purchase was refunded."),
-}  # fmt: skip
+}
 
 
 class PurchaseController(QObject):
-    def __init__(self, *, service: PurchaseService, tasks: TaskManager, window: MainWindow,
-                 sync: SyncController,
-                 open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *,
+        service: PurchaseService,
+        tasks: TaskManager,
+        window: MainWindow,
+        sync: SyncController,
+        open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
+    ) -> None:
         super().__init__(window)
         self._service = service
         self._tasks = tasks
@@ -93,8 +105,9 @@ class PurchaseController(QObject):
             return
         detail = self._window.catalog_page.detail
         if not self._window.online:
-            detail.show_note("You are offline. Paying needs a connection; nothing is queued.",
-                             error=True)  # fmt: skip
+            detail.show_note(
+                "You are offline. Paying needs a connection; nothing is queued.", error=True
+            )
             return
         detail.action.setEnabled(False)
         detail.show_note("Starting the checkout…")
@@ -105,15 +118,20 @@ class PurchaseController(QObject):
             self.panel.show_waiting(pending)
             self.panel.show()
             if not self._open_url(QUrl(pending.url)):
-                self.panel.show_problem(f"Could not open a browser. Open this address yourself: "
-                                        f"{pending.url}")  # fmt: skip
+                self.panel.show_problem(
+                    f"Could not open a browser. Open this address yourself: {pending.url}"
+                )
 
         def failed(error: BaseException) -> None:
             detail.action.setEnabled(True)
             detail.show_note(_text(error), error=True)
 
-        self._tasks.run(lambda: self._service.start(course.id, course.title, course.price_text),
-                        on_success=started, on_failure=failed, lane=Lane.IO)  # fmt: skip
+        self._tasks.run(
+            lambda: self._service.start(course.id, course.title, course.price_text),
+            on_success=started,
+            on_failure=failed,
+            lane=Lane.IO,
+        )
 
     def enroll(self, course: CourseSummary) -> None:
         detail = self._window.catalog_page.detail
@@ -129,12 +147,17 @@ class PurchaseController(QObject):
             detail.action.setEnabled(True)
             detail.show_note(_text(error), error=True)
 
-        self._tasks.run(lambda: self._service.enroll_free(course.id), on_success=enrolled,
-                        on_failure=failed, lane=Lane.IO)  # fmt: skip
+        self._tasks.run(
+            lambda: self._service.enroll_free(course.id),
+            on_success=enrolled,
+            on_failure=failed,
+            lane=Lane.IO,
+        )
 
     def refresh_history(self) -> None:
-        self._tasks.run(self._service.history, on_success=self._window.purchases_page.show_orders,
-                        lane=Lane.IO)  # fmt: skip
+        self._tasks.run(
+            self._service.history, on_success=self._window.purchases_page.show_orders, lane=Lane.IO
+        )
 
     # ------------------------------------------------------------------ waiting
 
@@ -159,10 +182,12 @@ class PurchaseController(QObject):
         if order_id not in self._pending:
             return
         self._timers[order_id].stop()
-        self._tasks.run(lambda: self._service.check(order_id),
-                        on_success=self._answered,
-                        on_failure=lambda e: self._poll_failed(order_id, e),
-                        lane=Lane.IO)  # fmt: skip
+        self._tasks.run(
+            lambda: self._service.check(order_id),
+            on_success=self._answered,
+            on_failure=lambda e: self._poll_failed(order_id, e),
+            lane=Lane.IO,
+        )
 
     def _schedule(self, order_id: uuid.UUID) -> None:
         attempt = self._attempts[order_id]
@@ -183,9 +208,12 @@ class PurchaseController(QObject):
             self.panel.course.setText(f"<b>{pending.course_title}</b> · {pending.price_text}")
         if view.status is OrderStatus.COMPLETED:
             self._awaiting_sync.add(pending.course_id)
-            self.panel.show_result("Payment received",
-                                   f"Adding {pending.course_title} to My learning…",
-                                   success=True, done=False)  # fmt: skip
+            self.panel.show_result(
+                "Payment received",
+                f"Adding {pending.course_title} to My learning…",
+                success=True,
+                done=False,
+            )
             self._sync.sync_now()
         else:
             heading, text = _RESULTS[view.status]
@@ -197,10 +225,15 @@ class PurchaseController(QObject):
         if order_id not in self._pending:
             return
         if isinstance(error, ServerUnreachable):
-            if self.panel.isVisible() and self.panel.pending and (
-                    self.panel.pending.order_id == order_id):  # fmt: skip
-                self.panel.show_problem("Cannot reach the server right now; still waiting. "
-                                        "Your payment is safe either way.")  # fmt: skip
+            if (
+                self.panel.isVisible()
+                and self.panel.pending
+                and (self.panel.pending.order_id == order_id)
+            ):
+                self.panel.show_problem(
+                    "Cannot reach the server right now; still waiting. "
+                    "Your payment is safe either way."
+                )
             self._schedule(order_id)
             return
         self._finish(order_id)
@@ -219,9 +252,11 @@ class PurchaseController(QObject):
             course = courses.get(course_id)
             if course is not None and course.enrolled:
                 self._awaiting_sync.discard(course_id)
-                self.panel.show_result("Purchase complete",
-                                       f"{course.title} is in My learning, ready to learn.",
-                                       success=True)  # fmt: skip
+                self.panel.show_result(
+                    "Purchase complete",
+                    f"{course.title} is in My learning, ready to learn.",
+                    success=True,
+                )
 
     def _show_waiting_courses(self) -> None:
         self._window.catalog_page.set_waiting({p.course_id for p in self._pending.values()})
@@ -237,10 +272,12 @@ class PurchaseController(QObject):
         if pending is None:
             return
         self.panel.show_working("Cancelling…")
-        self._tasks.run(lambda: self._service.cancel(pending.order_id),
-                        on_success=self._answered,
-                        on_failure=lambda e: self.panel.show_problem(_text(e)),
-                        lane=Lane.IO)  # fmt: skip
+        self._tasks.run(
+            lambda: self._service.cancel(pending.order_id),
+            on_success=self._answered,
+            on_failure=lambda e: self.panel.show_problem(_text(e)),
+            lane=Lane.IO,
+        )
 
     def _app_state(self, state: Qt.ApplicationState) -> None:
         if state == Qt.ApplicationState.ApplicationActive:

@@ -22,8 +22,9 @@ _log = logging.getLogger(__name__)
 class QuizController(QObject):
     passed = Signal(object)  # lesson id
 
-    def __init__(self, service: QuizService, tasks: TaskManager,
-                 parent: QObject | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, service: QuizService, tasks: TaskManager, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._service, self._tasks = service, tasks
         self.view: QuizView | None = None
@@ -52,8 +53,11 @@ class QuizController(QObject):
         quiz_id = lesson.quiz_id
         if quiz_id is None:
             return
-        self._tasks.run(lambda: self._service.state(quiz_id), on_success=self._show_intro,
-                        on_failure=self._refused)  # fmt: skip
+        self._tasks.run(
+            lambda: self._service.state(quiz_id),
+            on_success=self._show_intro,
+            on_failure=self._refused,
+        )
 
     def _show_intro(self, state: QuizState) -> None:
         if self.view is None:
@@ -65,8 +69,11 @@ class QuizController(QObject):
         state = self.state
         if state is None:
             return
-        self._tasks.run(lambda: self._service.start(state.quiz_id), on_success=self._show_attempt,
-                        on_failure=self._refused)  # fmt: skip
+        self._tasks.run(
+            lambda: self._service.start(state.quiz_id),
+            on_success=self._show_attempt,
+            on_failure=self._refused,
+        )
 
     def _show_attempt(self, state: QuizState) -> None:
         if self.view is None:
@@ -97,8 +104,10 @@ class QuizController(QObject):
         if state is None or view is None:
             return
         answers, elapsed = view.answers(), self.elapsed()
-        self._tasks.run(lambda: self._service.journal(state.quiz_id, answers, elapsed),
-                        on_success=lambda _none: None)  # fmt: skip
+        self._tasks.run(
+            lambda: self._service.journal(state.quiz_id, answers, elapsed),
+            on_success=lambda _none: None,
+        )
 
     def confirm_submit(self) -> None:
         view, state = self.view, self.state
@@ -119,8 +128,11 @@ class QuizController(QObject):
         self._ticker.stop()
         answers = view.answers()
         self.state = None  # no second submit while this one runs
-        self._tasks.run(lambda: self._service.submit(state.quiz_id, answers),
-                        on_success=self._show_result, on_failure=self._refused)  # fmt: skip
+        self._tasks.run(
+            lambda: self._service.submit(state.quiz_id, answers),
+            on_success=self._show_result,
+            on_failure=self._refused,
+        )
 
     def _show_result(self, result: QuizResult) -> None:
         if self.view is not None:

@@ -31,10 +31,12 @@ from lmsdesk.contracts.enums import QuestionType
 from lmsdesk.services.authoring import QuestionDraft, QuizDraft
 from lmsdesk.ui.markdown_editor import FocusTextEdit
 
-TYPE_WORDS = {QuestionType.SINGLE_CHOICE: "Single choice",
-              QuestionType.MULTIPLE_CHOICE: "Multiple choice",
-              QuestionType.TRUE_FALSE: "True or false",
-              QuestionType.SHORT_ANSWER: "Short answer"}  # fmt: skip
+TYPE_WORDS = {
+    QuestionType.SINGLE_CHOICE: "Single choice",
+    QuestionType.MULTIPLE_CHOICE: "Multiple choice",
+    QuestionType.TRUE_FALSE: "True or false",
+    QuestionType.SHORT_ANSWER: "Short answer",
+}
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -66,9 +68,13 @@ class QuizEditor(QWidget):
         self.shuffle = QCheckBox("Shuffle questions")
         self.show_answers = QCheckBox("Show correct answers after an attempt")
         settings = QGridLayout()
-        for column, (label, box) in enumerate((("Pass at", self.passing),
-                                               ("Time limit", self.time_limit),
-                                               ("Attempts", self.attempts))):  # fmt: skip
+        for column, (label, box) in enumerate(
+            (
+                ("Pass at", self.passing),
+                ("Time limit", self.time_limit),
+                ("Attempts", self.attempts),
+            )
+        ):
             box.setMinimumWidth(110)
             settings.addWidget(QLabel(label), 0, 2 * column)
             settings.addWidget(box, 0, 2 * column + 1)
@@ -114,8 +120,9 @@ class QuizEditor(QWidget):
         self.true_false.addItem("True", True)
         self.true_false.addItem("False", False)
         self.accepted = FocusTextEdit()
-        self.accepted.setPlaceholderText("Accepted answers, one per line (case and spaces "
-                                         "do not matter)")  # fmt: skip
+        self.accepted.setPlaceholderText(
+            "Accepted answers, one per line (case and spaces do not matter)"
+        )
         self.accepted.setMaximumHeight(70)
         answer_inputs = QVBoxLayout(self.answers)
         answer_inputs.setContentsMargins(0, 0, 0, 0)
@@ -199,7 +206,8 @@ class QuizEditor(QWidget):
         )
         self.points.editingFinished.connect(lambda: question("points", self.points.value()))
         self.explanation.editingFinished.connect(
-            lambda: question("explanation", self.explanation.text()))  # fmt: skip
+            lambda: question("explanation", self.explanation.text())
+        )
 
     # ------------------------------------------------------------------ showing
     def show_quiz(self, quiz: QuizDraft, select: uuid.UUID | None = None) -> None:
@@ -208,9 +216,11 @@ class QuizEditor(QWidget):
         try:
             self.quiz = quiz
             settings = quiz.settings
-            for box, value in ((self.passing, settings["passing_percent"]),
-                               (self.time_limit, (settings["time_limit_seconds"] or 0) // 60),
-                               (self.attempts, settings["max_attempts"] or 0)):  # fmt: skip
+            for box, value in (
+                (self.passing, settings["passing_percent"]),
+                (self.time_limit, (settings["time_limit_seconds"] or 0) // 60),
+                (self.attempts, settings["max_attempts"] or 0),
+            ):
                 if not box.hasFocus():  # being typed in: its own edit is on the way
                     box.setValue(value)
             self.shuffle.setChecked(settings["shuffle_questions"])
@@ -232,8 +242,11 @@ class QuizEditor(QWidget):
 
     def _show_selected(self) -> None:
         item = self.questions.currentItem()
-        found = [q for q in (self.quiz.questions if self.quiz else ())
-                 if item is not None and q.id == item.data(ID_ROLE)]  # fmt: skip
+        found = [
+            q
+            for q in (self.quiz.questions if self.quiz else ())
+            if item is not None and q.id == item.data(ID_ROLE)
+        ]
         self.question = found[0] if found else None
         self.detail.setVisible(self.question is not None)
         self.delete_button.setEnabled(self.question is not None)
@@ -247,10 +260,12 @@ class QuizEditor(QWidget):
             choice = q.question_type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE)
             self.form.setRowVisible(self.options, choice)
             _set_text(self.options, "\n".join(q.options))
-            page = {QuestionType.SINGLE_CHOICE: self.single,
-                    QuestionType.MULTIPLE_CHOICE: self.multiple,
-                    QuestionType.TRUE_FALSE: self.true_false,
-                    QuestionType.SHORT_ANSWER: self.accepted}[q.question_type]  # fmt: skip
+            page = {
+                QuestionType.SINGLE_CHOICE: self.single,
+                QuestionType.MULTIPLE_CHOICE: self.multiple,
+                QuestionType.TRUE_FALSE: self.true_false,
+                QuestionType.SHORT_ANSWER: self.accepted,
+            }[q.question_type]
             for widget in (self.single, self.multiple, self.true_false, self.accepted):
                 widget.setVisible(widget is page)
             self.single.clear()
@@ -262,8 +277,9 @@ class QuizEditor(QWidget):
             for index, option in enumerate(q.options):
                 item = QListWidgetItem(option or "(empty option)")
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Checked if index in marked
-                                   else Qt.CheckState.Unchecked)  # fmt: skip
+                item.setCheckState(
+                    Qt.CheckState.Checked if index in marked else Qt.CheckState.Unchecked
+                )
                 self.multiple.addItem(item)
             self.true_false.setCurrentIndex(0 if q.correct_answer is not False else 1)
             if q.question_type is QuestionType.SHORT_ANSWER:

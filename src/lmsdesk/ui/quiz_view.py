@@ -33,8 +33,9 @@ from lmsdesk.ui.video_view import clock
 class QuestionBox(QGroupBox):
     """One question and its answer widgets; `answer()` reads them in the grading format."""
 
-    def __init__(self, number: int, question: Question, answer: Any,
-                 changed: Callable[[], None]) -> None:  # fmt: skip
+    def __init__(
+        self, number: int, question: Question, answer: Any, changed: Callable[[], None]
+    ) -> None:
         super().__init__(f"Question {number}")
         self.question = question
         layout = QVBoxLayout(self)
@@ -167,8 +168,11 @@ class QuizView(QStackedWidget):
         limit = (
             f" · {clock(state.time_limit_seconds)} time limit" if state.time_limit_seconds else ""
         )
-        tries = (f" · {state.attempts_left} of {state.max_attempts} attempts left"
-                 if state.max_attempts is not None else "")  # fmt: skip
+        tries = (
+            f" · {state.attempts_left} of {state.max_attempts} attempts left"
+            if state.max_attempts is not None
+            else ""
+        )
         self.rules.setText(f"Pass with {state.passing_percent}%{limit}{tries}.")
         lines = [
             f"Attempt {a.attempt_number}: {a.percent:g}% — {'passed' if a.passed else 'not passed'}"

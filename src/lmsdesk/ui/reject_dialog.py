@@ -30,13 +30,16 @@ class RejectDialog(QDialog):
         heading = QLabel(f"Send back “{title}”")
         heading.setObjectName("dialogTitle")
         heading.setWordWrap(True)
-        explain = QLabel("What must change before it can be published? The instructor reads "
-                         "this; it cannot be taken back once sent.")  # fmt: skip
+        explain = QLabel(
+            "What must change before it can be published? The instructor reads "
+            "this; it cannot be taken back once sent."
+        )
         explain.setWordWrap(True)
         self.feedback = QPlainTextEdit()
         self.feedback.setAccessibleName("Feedback for the instructor")
-        self.feedback.setPlaceholderText("e.g. The quiz in section 2 tests things the lessons "
-                                         "never explain.")  # fmt: skip
+        self.feedback.setPlaceholderText(
+            "e.g. The quiz in section 2 tests things the lessons never explain."
+        )
         self.feedback.textChanged.connect(self._update)
         notes_label = QLabel("Notes on single lessons (optional): double-click the Note column.")
         notes_label.setWordWrap(True)

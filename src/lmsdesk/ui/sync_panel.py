@@ -48,8 +48,15 @@ class SyncPanel(QDialog):
         self.dismiss_button.clicked.connect(self.dismiss_requested)
 
         layout = QVBoxLayout(self)
-        for widget in (title, self.last_sync, self.pending_title, self.pending,
-                       self.failed_title, self.failed, buttons):  # fmt: skip
+        for widget in (
+            title,
+            self.last_sync,
+            self.pending_title,
+            self.pending,
+            self.failed_title,
+            self.failed,
+            buttons,
+        ):
             layout.addWidget(widget)
 
     def show_overview(self, overview: SyncOverview | None, *, syncing: bool) -> None:
@@ -57,14 +64,20 @@ class SyncPanel(QDialog):
             self.last_sync.setText("Not signed in.")
             return
         when = overview.last_success_at
-        text = f"Last successful sync: {when.astimezone():%Y-%m-%d %H:%M}." if when else (
-            "Not synced yet.")  # fmt: skip
+        text = (
+            f"Last successful sync: {when.astimezone():%Y-%m-%d %H:%M}."
+            if when
+            else ("Not synced yet.")
+        )
         if overview.last_error:
             text += f" The last attempt did not finish: {overview.last_error}"
         self.last_sync.setText(text)
         self.pending_title.setText(f"Waiting to sync ({len(overview.pending)})")
-        self._fill(self.pending, [c.description for c in overview.pending],
-                   "Nothing waiting: everything you did is on the server.")  # fmt: skip
+        self._fill(
+            self.pending,
+            [c.description for c in overview.pending],
+            "Nothing waiting: everything you did is on the server.",
+        )
         self.failed_title.setText(f"Refused by the server ({len(overview.failed)})")
         self.failed_title.setVisible(bool(overview.failed))
         self.failed.setVisible(bool(overview.failed))

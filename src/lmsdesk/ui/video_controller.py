@@ -60,18 +60,24 @@ class VideoController(QObject):
     def open(self, lesson: LessonView) -> None:
         self.close()
         self.lesson = lesson
-        self.tracker = WatchTracker(position=lesson.position_seconds,
-                                    watched=lesson.watched_seconds,
-                                    duration=float(lesson.duration_seconds or 0),
-                                    completed=lesson.status.value == "completed")  # fmt: skip
+        self.tracker = WatchTracker(
+            position=lesson.position_seconds,
+            watched=lesson.watched_seconds,
+            duration=float(lesson.duration_seconds or 0),
+            completed=lesson.status.value == "completed",
+        )
         self._saved = (lesson.position_seconds, lesson.watched_seconds)
         self.view.show_picture()
         self.view.download.hide()
         self.view.download.setText("Download this lesson")
         self.view.show_time(lesson.position_seconds, float(lesson.duration_seconds or 0))
         self.view.source.setText("Opening…")
-        self._tasks.run(lambda: self._prepare(lesson), on_success=self._start,
-                        on_failure=self._unavailable, lane=Lane.IO)  # fmt: skip
+        self._tasks.run(
+            lambda: self._prepare(lesson),
+            on_success=self._start,
+            on_failure=self._unavailable,
+            lane=Lane.IO,
+        )
 
     def _prepare(self, lesson: LessonView) -> tuple[LessonView, VideoSource]:
         """On the io lane: load libvlc once (its plugin scan takes a moment) and find the video:
@@ -143,15 +149,18 @@ class VideoController(QObject):
     def _on_position(self, seconds: float) -> None:
         if self.tracker is None or self.player is None:
             return
-        self.tracker.sample(seconds, time.monotonic(), rate=self.player.rate(),
-                            playing=self.player.is_playing())  # fmt: skip
+        self.tracker.sample(
+            seconds, time.monotonic(), rate=self.player.rate(), playing=self.player.is_playing()
+        )
         self.view.show_time(seconds, self.tracker.duration)
         if self.tracker.should_complete and self.lesson is not None:
             self.tracker.completed = True
             lesson = self.lesson
             self.save()
-            self._tasks.run(lambda: self._service.complete(lesson),
-                            on_success=lambda _none: self.completed.emit(lesson.id))  # fmt: skip
+            self._tasks.run(
+                lambda: self._service.complete(lesson),
+                on_success=lambda _none: self.completed.emit(lesson.id),
+            )
 
     def _on_duration(self, seconds: float) -> None:
         if self.tracker is not None and seconds > 0:
@@ -204,15 +213,19 @@ class VideoController(QObject):
         view.fullscreen.clicked.connect(self.fullscreen_requested)
         view.download.clicked.connect(self._download)
         keys: dict[str, Callable[[], object]] = {
-            "Space": view.play.click, "Left": view.back.click, "Right": view.forward.click,
+            "Space": view.play.click,
+            "Left": view.back.click,
+            "Right": view.forward.click,
             "Up": lambda: view.volume.setValue(view.volume.value() + 10),
             "Down": lambda: view.volume.setValue(view.volume.value() - 10),
-            "F": self.fullscreen_requested.emit, "M": view.mute.toggle,
+            "F": self.fullscreen_requested.emit,
+            "M": view.mute.toggle,
             "C": view.subtitles.toggle,
             "[": lambda: view.speed.setCurrentIndex(max(view.speed.currentIndex() - 1, 0)),
             "]": lambda: view.speed.setCurrentIndex(
-                min(view.speed.currentIndex() + 1, view.speed.count() - 1)),
-        }  # fmt: skip
+                min(view.speed.currentIndex() + 1, view.speed.count() - 1)
+            ),
+        }
         for key, action in keys.items():
             shortcut = QShortcut(QKeySequence(key), view)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

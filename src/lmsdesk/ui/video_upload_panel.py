@@ -29,8 +29,9 @@ class VideoUploadPanel(QWidget):
         self.bar.setFixedHeight(16)
         self.import_button = QPushButton("Import video…")
         self.import_button.setShortcut(QKeySequence("Ctrl+I"))
-        self.import_button.setToolTip("Choose an MP4, WebM or MOV file (Ctrl+I); it uploads "
-                                      "whenever the app is online")  # fmt: skip
+        self.import_button.setToolTip(
+            "Choose an MP4, WebM or MOV file (Ctrl+I); it uploads whenever the app is online"
+        )
         self.import_button.clicked.connect(self.import_requested)
         self.retry_button = QPushButton("Retry upload")
         self.retry_button.clicked.connect(lambda: self.retry_requested.emit(self._asset))
@@ -64,9 +65,10 @@ class VideoUploadPanel(QWidget):
             name = f"{upload.filename} · " if upload is not None else ""
             length = f"{clock(seconds)} · " if seconds else ""
             self.status.setText(
-                f"{name}{length}on the server" if has_video
+                f"{name}{length}on the server"
+                if has_video
                 else "No video yet. Import one; it uploads when you are online."
-            )  # fmt: skip
+            )
             return
         self.bar.setVisible(upload.state is not UploadState.FAILED)
         self.bar.setRange(0, 1000)
@@ -81,8 +83,9 @@ class VideoUploadPanel(QWidget):
         self.status.setText(f"{upload.filename} · {words}")
 
     def show_subtitles(self, upload: UploadView | None, *, has_subtitles: bool) -> None:
-        self.subtitles_button.setText("Replace subtitles…" if has_subtitles or upload
-                                      else "Add subtitles…")  # fmt: skip
+        self.subtitles_button.setText(
+            "Replace subtitles…" if has_subtitles or upload else "Add subtitles…"
+        )
         if has_subtitles and (upload is None or upload.state is UploadState.DONE):
             name = upload.filename if upload is not None else "Subtitles"
             self.subtitles_status.setText(f"{name} · on the server")

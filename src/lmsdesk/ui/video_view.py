@@ -117,8 +117,17 @@ class VideoView(QWidget):
         self._enable_controls(True)
 
     def _controls(self) -> tuple[QWidget, ...]:
-        return (self.play, self.back, self.forward, self.seek, self.speed, self.mute,
-                self.volume, self.subtitles, self.fullscreen)  # fmt: skip
+        return (
+            self.play,
+            self.back,
+            self.forward,
+            self.seek,
+            self.speed,
+            self.mute,
+            self.volume,
+            self.subtitles,
+            self.fullscreen,
+        )
 
     def _enable_controls(self, enabled: bool) -> None:
         for control in self._controls():

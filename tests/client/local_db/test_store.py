@@ -119,9 +119,13 @@ def _insert_order(store: LocalStore, status: str) -> None:
                 "(:id, :sid, :cid, 1999, 'USD', 'test', :status, '2026-11-23T00:00:00+00:00', "
                 "'user:x', 1)"
             ),
-            {"id": uuid.uuid4().hex, "sid": uuid.uuid4().hex, "cid": uuid.uuid4().hex,
-             "status": status},
-        )  # fmt: skip
+            {
+                "id": uuid.uuid4().hex,
+                "sid": uuid.uuid4().hex,
+                "cid": uuid.uuid4().hex,
+                "status": status,
+            },
+        )
 
 
 def test_a_mirrored_order_may_be_cancelled_but_not_anything_else(store: LocalStore) -> None:

@@ -61,12 +61,15 @@ def test_a_course_written_offline_syncs_to_the_other_laptop(
     seen = _authoring(desktop).draft(course)
     assert seen.fields["price_cents"] == 2900
     assert [(s.title, [x.title for x in s.lessons]) for s in seen.sections] == [
-        ("Basics", ["Clocks"]), ("Later", ["Why offline"])]  # fmt: skip
+        ("Basics", ["Clocks"]),
+        ("Later", ["Why offline"]),
+    ]
     assert seen.problems == ()
     assert seen.tags == ("offline", "sync")
     assert _authoring(laptop).draft(course).tags == ("offline", "sync")
-    maps = laptop.read(lambda s: s.scalars(
-        select(CourseTagMap).where(CourseTagMap.course_id == course)).all())  # fmt: skip
+    maps = laptop.read(
+        lambda s: s.scalars(select(CourseTagMap).where(CourseTagMap.course_id == course)).all()
+    )
     assert len(maps) == 2  # type: ignore[arg-type]  # the offline rows became the server's
     assert [c.title for c in _authoring(desktop).my_courses()] == ["Testing offline apps"]
 
@@ -98,7 +101,10 @@ def test_the_same_field_on_two_laptops_becomes_a_conflict_to_resolve(
         assert draft.fields["title"] == "Offline-first apps"
         (conflict,) = draft.conflicts
         assert (conflict.where, conflict.theirs, conflict.mine) == (
-            "Title of the course", "Offline-first apps", "Apps that work offline")  # fmt: skip
+            "Title of the course",
+            "Offline-first apps",
+            "Apps that work offline",
+        )
         assert "Resolve 1 conflicting edit(s)." in draft.problems
     with pytest.raises(AuthoringRefused, match="conflicting edit"):
         other.submit(course)
@@ -111,7 +117,10 @@ def test_the_same_field_on_two_laptops_becomes_a_conflict_to_resolve(
     laptop.engine.sync()
     mine = author.draft(course)
     assert (mine.fields["title"], mine.status, mine.conflicts) == (
-        "Apps that work offline", CourseStatus.PENDING, ())  # fmt: skip
+        "Apps that work offline",
+        CourseStatus.PENDING,
+        (),
+    )
     with pytest.raises(AuthoringRefused, match="waiting for review"):
         author.edit("course", course, "title", "Too late")
 
@@ -143,9 +152,11 @@ def test_students_cannot_author(laptops: Callable[[str], Laptop], live_server: L
 
 
 def test_a_quiz_written_offline_is_checked_locally_and_accepted_by_the_server(
-    laptops: Callable[[str], Laptop], instructor: str, link: CuttableLink,
+    laptops: Callable[[str], Laptop],
+    instructor: str,
+    link: CuttableLink,
     live_server: LiveServer,
-) -> None:  # fmt: skip
+) -> None:
     laptop = laptops("laptop")
     laptop.sign_in(instructor)
     author = _authoring(laptop)
@@ -157,10 +168,9 @@ def test_a_quiz_written_offline_is_checked_locally_and_accepted_by_the_server(
     short = author.add_question(lesson, QuestionType.SHORT_ANSWER)
     quiz = author.quiz(lesson)
     assert [q.problems for q in quiz.questions] == [
-        ("Question 1 has no text.",
-         "Question 1 needs at least two options, none of them empty."),
+        ("Question 1 has no text.", "Question 1 needs at least two options, none of them empty."),
         ("Question 2 has no text.", "Question 2 needs at least one accepted answer."),
-    ]  # fmt: skip
+    ]
     author.edit("question", single, "prompt", "Where does the data live?")
     author.edit("question", single, "options", ["On the laptop", "Only in the cloud"])
     author.edit("question", short, "prompt", "Name the clock.")

@@ -54,8 +54,9 @@ def test_filters_and_sort(catalog: CatalogService) -> None:
 
 def test_detail_has_the_curriculum_with_previews(catalog: CatalogService) -> None:
     details = catalog.details(PAID)
-    sections = [(title, [(x.title, x.is_preview) for x in lessons])
-                for title, lessons in details.curriculum]  # fmt: skip
+    sections = [
+        (title, [(x.title, x.is_preview) for x in lessons]) for title, lessons in details.curriculum
+    ]
     assert sections[0][0] == "Getting started"
     assert sections[0][1][0] == ("Welcome (video)", True)
     assert [len(lessons) for _, lessons in sections] == [2, 1]

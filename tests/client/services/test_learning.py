@@ -28,8 +28,14 @@ def test_a_locked_lesson_names_what_unlocks_it(
 ) -> None:
     assert student.store is not None
     with student.store.transaction() as session:
-        session.add(LessonPrerequisite(lesson_id=QUIZ, prerequisite_lesson_id=TEXT,
-                                       sync_partition="catalog", sync_version=1))  # fmt: skip
+        session.add(
+            LessonPrerequisite(
+                lesson_id=QUIZ,
+                prerequisite_lesson_id=TEXT,
+                sync_partition="catalog",
+                sync_version=1,
+            )
+        )
     quiz = learning.lesson(QUIZ)
     assert quiz.locked_by == ("How offline sync works",)
     outline = learning.outline(FREE)

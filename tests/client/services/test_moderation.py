@@ -32,9 +32,12 @@ def admin(live_server: LiveServer) -> str:
 
 
 def test_an_admin_reviews_offline_and_the_decisions_apply_on_sync(
-    laptops: Callable[[str], Laptop], instructor: str, admin: str, link: CuttableLink,
+    laptops: Callable[[str], Laptop],
+    instructor: str,
+    admin: str,
+    link: CuttableLink,
     live_server: LiveServer,
-) -> None:  # fmt: skip
+) -> None:
     studio = laptops("studio")
     studio.sign_in(instructor).sync()
     course, text, _quiz = submitted_course(studio, "Offline maps for hikers")
@@ -45,19 +48,28 @@ def test_an_admin_reviews_offline_and_the_decisions_apply_on_sync(
     link.cut()  # on a plane
     (entry,) = moderation.queue("hikers").entries
     assert (entry.course_id, entry.instructor_name, entry.revision, entry.lessons) == (
-        course, "Ada Instructor", 1, 2,
-    )  # fmt: skip
+        course,
+        "Ada Instructor",
+        1,
+        2,
+    )
     review = moderation.review(course)
     assert review.changes is None  # a first submission: nothing to compare with
     (section,) = review.sections
     question = section.lessons[1].questions[0]
-    assert (question.prompt, question.correct) == ("Where do offline tiles live?",
-                                                   ("On the device",))  # fmt: skip
+    assert (question.prompt, question.correct) == (
+        "Where do offline tiles live?",
+        ("On the device",),
+    )
     assert review.fields["Price"] == "29.00 USD"
     with pytest.raises(ModerationRefused, match="needs feedback"):
         moderation.decide(course, ReviewDecision.REJECTED, "  ")
-    moderation.decide(course, ReviewDecision.REJECTED, "Explain how tiles get onto the device.",
-                      {text: "Start with the download button."})  # fmt: skip
+    moderation.decide(
+        course,
+        ReviewDecision.REJECTED,
+        "Explain how tiles get onto the device.",
+        {text: "Start with the download button."},
+    )
     queue = moderation.queue("hikers")
     assert queue.entries == ()  # decided: out of the queue while the decision waits
     assert [w.description for w in queue.waiting] == ["Send back “Offline maps for hikers”"]
@@ -71,8 +83,9 @@ def test_an_admin_reviews_offline_and_the_decisions_apply_on_sync(
     author = AuthoringService(studio.service)
     draft = author.draft(course)
     assert (draft.status, draft.feedback) == (
-        CourseStatus.REJECTED, "Explain how tiles get onto the device.",
-    )  # fmt: skip
+        CourseStatus.REJECTED,
+        "Explain how tiles get onto the device.",
+    )
     assert draft.lesson_notes == (("Reading a map offline", "Start with the download button."),)
 
     # The instructor reworks it and resubmits; the reviewer sees what changed.
@@ -95,9 +108,10 @@ def test_an_admin_reviews_offline_and_the_decisions_apply_on_sync(
     ]
     (past,) = review.history
     assert (past.decision, past.reviewer_name, past.lesson_notes) == (
-        ReviewDecision.REJECTED, "Grace Reviewer",
+        ReviewDecision.REJECTED,
+        "Grace Reviewer",
         {"Getting tiles onto the device": "Start with the download button."},
-    )  # fmt: skip
+    )
 
     moderation.decide(course, ReviewDecision.APPROVED)
     reviewer.engine.sync()
@@ -112,9 +126,12 @@ def test_an_admin_reviews_offline_and_the_decisions_apply_on_sync(
 
 
 def test_a_decision_on_a_course_that_changed_comes_back_with_the_reason(
-    laptops: Callable[[str], Laptop], instructor: str, admin: str, link: CuttableLink,
+    laptops: Callable[[str], Laptop],
+    instructor: str,
+    admin: str,
+    link: CuttableLink,
     live_server: LiveServer,
-) -> None:  # fmt: skip
+) -> None:
     studio = laptops("studio")
     studio.sign_in(instructor).sync()
     course, text, _quiz = submitted_course(studio, "Sync engines explained")

@@ -68,8 +68,9 @@ def test_buy_pay_sync_then_refund_removes_course_and_media_but_keeps_progress(
     # Some progress, and a downloaded video of the course on disk.
     engine = student.sync_engine
     assert engine is not None
-    engine.record("progress.set_position@1", SetPositionArgs(lesson_id=PAID_TEXT,
-                                                             position_seconds=12))  # fmt: skip
+    engine.record(
+        "progress.set_position@1", SetPositionArgs(lesson_id=PAID_TEXT, position_seconds=12)
+    )
     sync.sync()
     assert student.store is not None
     assert student.account_dir is not None
@@ -78,9 +79,17 @@ def test_buy_pay_sync_then_refund_removes_course_and_media_but_keeps_progress(
     video.parent.mkdir(parents=True)
     video.write_bytes(b"\0" * 4096)
     with student.store.transaction() as session:
-        session.add(Download(asset_id=demo_id("asset:x"), course_id=PAID,
-                             relative_path="welcome.mp4", size_bytes=4096, bytes_done=4096,
-                             sha256="0" * 64, updated_at=view.created_at))  # fmt: skip
+        session.add(
+            Download(
+                asset_id=demo_id("asset:x"),
+                course_id=PAID,
+                relative_path="welcome.mp4",
+                size_bytes=4096,
+                bytes_done=4096,
+                sha256="0" * 64,
+                updated_at=view.created_at,
+            )
+        )
 
     live_server.refund(pending.order_id)
     outcome = sync.sync()
@@ -100,8 +109,11 @@ def test_a_pending_order_survives_a_restart_and_cancel_ends_it(
 ) -> None:
     pending = PurchaseService(student).start(PAID, "Practical SQLite", "19.99 USD")
 
-    again = SessionService(data_dir=tmp_path / "client", api_for=lambda url: ApiClient(url, http),
-                           token_store=lambda: KeyringTokenStore(memory_keyring))  # fmt: skip
+    again = SessionService(
+        data_dir=tmp_path / "client",
+        api_for=lambda url: ApiClient(url, http),
+        token_store=lambda: KeyringTokenStore(memory_keyring),
+    )
     assert again.resume() is not None
     purchases = PurchaseService(again)
     assert [p.order_id for p in purchases.pending()] == [pending.order_id]

@@ -51,8 +51,9 @@ def test_a_revision_made_offline_reaches_students_only_when_approved(
     revision = author.start_revision(course)
     assert author.start_revision(course) == revision  # the open one, not a second
     assert [c.status_text for c in author.my_courses() if c.title == "Tides and coastlines"] == [
-        "Published", "Revision · Draft",
-    ]  # fmt: skip
+        "Published",
+        "Revision · Draft",
+    ]
     draft = author.draft(revision)
     (section,) = draft.sections
     copied_text = section.lessons[0].id
@@ -78,8 +79,10 @@ def test_a_revision_made_offline_reaches_students_only_when_approved(
 
     learner.engine.sync()
     assert _titles(learner, course) == [
-        "Reading a tide table", "Check yourself", "Spring and neap tides",
-    ]  # fmt: skip
+        "Reading a tide table",
+        "Check yourself",
+        "Spring and neap tides",
+    ]
     assert learner.progress(text) is not None  # the same lesson: the completion stays
     studio.engine.sync()
     mine = [c for c in author.my_courses() if c.title == "Tides and coastlines"]

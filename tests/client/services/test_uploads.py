@@ -25,8 +25,9 @@ DEMO_VIDEO = resources_dir() / "demo" / "welcome.mp4"
 
 
 @pytest.fixture
-def laptop(tmp_path: Path, link: CuttableLink, http: httpx.Client,
-           live_server: LiveServer) -> Laptop:  # fmt: skip
+def laptop(
+    tmp_path: Path, link: CuttableLink, http: httpx.Client, live_server: LiveServer
+) -> Laptop:
     machine = Laptop(tmp_path / "laptop", link, http)
     machine.sign_in(live_server.create_user(Role.INSTRUCTOR))
     return machine
@@ -121,9 +122,12 @@ def _png(path: Path) -> None:
 
 
 def test_a_thumbnail_and_a_lesson_file_imported_offline_reach_the_other_laptop(
-    laptop: Laptop, link: CuttableLink, tmp_path: Path, http: httpx.Client,
+    laptop: Laptop,
+    link: CuttableLink,
+    tmp_path: Path,
+    http: httpx.Client,
     live_server: LiveServer,
-) -> None:  # fmt: skip
+) -> None:
     author = AuthoringService(laptop.service)
     uploads = UploadService(laptop.service)
     course = author.create_course("Course with files")
@@ -144,8 +148,10 @@ def test_a_thumbnail_and_a_lesson_file_imported_offline_reach_the_other_laptop(
     assert draft.thumbnail_note == "Waits to upload (when online)"
     (pending,) = author.links(lesson)
     assert (pending.title, pending.is_file, pending.note) == (
-        "slides.pdf", True, "Waits to upload (when online)",
-    )  # fmt: skip
+        "slides.pdf",
+        True,
+        "Waits to upload (when online)",
+    )
 
     link.restore()
     laptop.engine.sync()

@@ -32,10 +32,23 @@ def test_killed_mid_sync_loses_nothing_and_repeats_nothing(
     live_server.enroll(email, FREE)
     env = {**os.environ, "CRASH_LESSONS": ",".join(map(str, LESSONS)), "CRASH_QUIZ": str(QUIZ)}
     done = subprocess.run(
-        [sys.executable, "-m", "tests.support.crash_client", live_server.url, email, PASSWORD,
-         str(tmp_path / "client"), str(ROUNDS), str(seed)],
-        env=env, capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "tests.support.crash_client",
+            live_server.url,
+            email,
+            PASSWORD,
+            str(tmp_path / "client"),
+            str(ROUNDS),
+            str(seed),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["ends"]["other"] == 0, report

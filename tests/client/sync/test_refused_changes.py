@@ -34,8 +34,9 @@ def test_edits_refused_because_the_course_went_to_review_are_undone_in_that_sync
     laptop.sign_in(instructor)
     author = AuthoringService(laptop.service)
     course = author.create_course("Offline apps")
-    lesson = author.add_lesson(author.add_section(course, "One"), "Hello", LessonType.TEXT,
-                               "# Hello")  # fmt: skip
+    lesson = author.add_lesson(
+        author.add_section(course, "One"), "Hello", LessonType.TEXT, "# Hello"
+    )
     laptop.engine.sync()
     desktop.sign_in(instructor).sync()
     other = AuthoringService(desktop.service)
@@ -44,8 +45,7 @@ def test_edits_refused_because_the_course_went_to_review_are_undone_in_that_sync
     author.submit(course)
     other.edit("lesson", lesson, "title", "Hello again")
     extra = other.add_lesson(other.draft(course).sections[0].id, "Extra", LessonType.TEXT)
-    assert [x.title for x in other.draft(course).sections[0].lessons] == [
-        "Hello again", "Extra"]  # fmt: skip
+    assert [x.title for x in other.draft(course).sections[0].lessons] == ["Hello again", "Extra"]
     link.restore()
     assert laptop.engine.sync().status is SyncStatus.IDLE
 

@@ -96,8 +96,9 @@ def test_offline_progress_reaches_the_other_laptop_after_reconnecting(
         position = SetPositionArgs(lesson_id=VIDEO, position_seconds=min(second, 29.0))
         engine.record("progress.set_position@1", position)
         engine.record("progress.add_time@1", AddTimeArgs(lesson_id=VIDEO, seconds=5))
-    engine.record("progress.complete@1",
-                  CompleteLessonArgs(lesson_id=TEXT, completed_at=datetime.now(UTC)))  # fmt: skip
+    engine.record(
+        "progress.complete@1", CompleteLessonArgs(lesson_id=TEXT, completed_at=datetime.now(UTC))
+    )
     offline = engine.sync()
     assert offline.status is SyncStatus.OFFLINE
     # Coalesced: one position and one time-spent mutation for the video, plus the completion.
@@ -198,8 +199,9 @@ def test_coalesced_positions_keep_the_furthest_point_reached(
     engine.sync()
     link.cut()
     for position in (10, 25, 3):
-        engine.record("progress.set_position@1",
-                      SetPositionArgs(lesson_id=VIDEO, position_seconds=position))  # fmt: skip
+        engine.record(
+            "progress.set_position@1", SetPositionArgs(lesson_id=VIDEO, position_seconds=position)
+        )
     link.restore()
     assert engine.sync().pushed == 1
     row = laptop.progress(VIDEO)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,8 +12,7 @@ from lmsdesk.config import ClientSettings
 from lmsdesk.player.vlc_player import create_instance
 from lmsdesk.sync.token_store import KeyringTokenStore
 from tests.fakes import MemoryKeyring
-
-AppFactory = Callable[..., Application]
+from tests.support.ui import AppFactory
 
 
 @pytest.fixture
@@ -23,8 +22,11 @@ def start_app(qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring) -> It
 
     def start(server_url: str) -> Application:
         settings = ClientSettings(data_dir=tmp_path / "client-data", server_url=server_url)
-        app = build(settings, token_store_factory=lambda: KeyringTokenStore(memory_keyring),
-                    player_instance=lambda: create_instance(headless=True))  # fmt: skip
+        app = build(
+            settings,
+            token_store_factory=lambda: KeyringTokenStore(memory_keyring),
+            player_instance=lambda: create_instance(headless=True),
+        )
         qtbot.addWidget(app.window)
         app.window.show()
         app.controller.start()

@@ -21,11 +21,9 @@ from lmsdesk.services.authoring import Conflict, Draft, LessonOutline, SectionOu
 from lmsdesk.ui.course_editor import CourseEditor
 from lmsdesk.ui.curriculum_tree import CurriculumTree
 from lmsdesk_server.resources import resources_dir
-from tests.client.ui.conftest import AppFactory
-from tests.client.ui.test_screens_render import _save
-from tests.client.ui.test_sign_in_flow import sign_in
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
+from tests.support.ui import AppFactory, save_png, sign_in
 
 DEMO_VIDEO = resources_dir() / "demo" / "welcome.mp4"
 DEMO_SUBTITLES = resources_dir() / "demo" / "welcome.vtt"
@@ -48,21 +46,30 @@ def _outline(tree: CurriculumTree) -> list[tuple[str, list[str]]]:
     return [(item.text(0), children(item)) for item in items if item is not None]
 
 
-def _drop(tree: CurriculumTree, dragged: QTreeWidgetItem, target: QTreeWidgetItem,
-          *, upper: bool) -> None:  # fmt: skip
+def _drop(
+    tree: CurriculumTree, dragged: QTreeWidgetItem, target: QTreeWidgetItem, *, upper: bool
+) -> None:
     """What a mouse drag ends with: a drop near the top (or the bottom) edge of `target`."""
     tree.setCurrentItem(dragged)
     rect = tree.visualItemRect(target)
     y = rect.top() + 1 if upper else rect.bottom() - 1
-    event = QDropEvent(QPointF(rect.center().x(), y), Qt.DropAction.MoveAction, QMimeData(),
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    event = QDropEvent(
+        QPointF(rect.center().x(), y),
+        Qt.DropAction.MoveAction,
+        QMimeData(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     tree.dropEvent(event)
 
 
 def test_an_instructor_builds_a_course_offline_and_submits_it_online(
-    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink,
+    qtbot: QtBot,
+    start_app: AppFactory,
+    live_server: LiveServer,
+    link: CuttableLink,
     shots: Path,
-) -> None:  # fmt: skip
+) -> None:
     email = live_server.create_user(Role.INSTRUCTOR, name="Ada Instructor")
     app = start_app(link.url)
     with qtbot.waitSignal(app.sync.finished, timeout=30_000):
@@ -104,7 +111,7 @@ def test_an_instructor_builds_a_course_offline_and_submits_it_online(
     editor.lesson_body.source.setPlainText("# Why offline\n\nTrains have **no** signal.")
     assert "no" in editor.lesson_body.preview.toHtml()
     editor.flush()
-    _save(app.window, shots / "authoring-lesson.png")
+    save_png(app.window, shots / "authoring-lesson.png")
     qtbot.waitUntil(
         lambda: control._service.lesson_content(editor.lesson_id).startswith("# Why offline"),
         timeout=5000,
@@ -113,8 +120,9 @@ def test_an_instructor_builds_a_course_offline_and_submits_it_online(
     # Drag Clocks above Why offline, then Why offline into Later.
     basics = editor.tree.topLevelItem(0)
     _drop(editor.tree, basics.child(1), basics.child(0), upper=True)
-    qtbot.waitUntil(lambda: _outline(editor.tree)[0][1] == ["≡  Clocks", "≡  Why offline"],
-                    timeout=5000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: _outline(editor.tree)[0][1] == ["≡  Clocks", "≡  Why offline"], timeout=5000
+    )
     basics, later = editor.tree.topLevelItem(0), editor.tree.topLevelItem(1)
     _drop(editor.tree, basics.child(1), later, upper=False)
     qtbot.waitUntil(lambda: _outline(editor.tree)[1][1] == ["≡  Why offline"], timeout=5000)
@@ -147,7 +155,7 @@ def test_an_instructor_builds_a_course_offline_and_submits_it_online(
     editor.tags.editingFinished.emit()
     qtbot.waitUntil(lambda: editor.tags.text() == "offline, sqlite", timeout=5000)
     qtbot.waitUntil(lambda: editor.checklist.text() == "✓ Ready for review", timeout=5000)
-    _save(app.window, shots / "authoring-editor.png")
+    save_png(app.window, shots / "authoring-editor.png")
 
     editor.submit_button.click()
     qtbot.waitUntil(lambda: editor.status.text().startswith("Waiting for review"), timeout=5000)
@@ -160,43 +168,66 @@ def test_an_instructor_builds_a_course_offline_and_submits_it_online(
     assert live_server.course_status(page.selected_course()) == "pending"
     page.back_button.click()
     qtbot.waitUntil(lambda: page.views.currentIndex() == 0, timeout=5000)
-    _save(app.window, shots / "authoring-list.png")
+    save_png(app.window, shots / "authoring-list.png")
 
 
 def test_conflicts_and_the_reviewers_feedback_show_both_sides(qtbot: QtBot, shots: Path) -> None:
     editor = CourseEditor()
     qtbot.addWidget(editor)
     editor.resize(1000, 640)
-    conflict = Conflict(uuid.uuid4(), "Title of the course", "Offline-first apps",
-                        "Apps that work offline")  # fmt: skip
-    fields = {"title": "Offline-first apps", "subtitle": "", "description": "# Hello",
-              "category_id": None, "level": "beginner", "language_code": "en",
-              "price_cents": 1900, "currency": "EUR"}  # fmt: skip
-    editor.show_draft(Draft(
-        id=uuid.uuid4(), status=CourseStatus.REJECTED, editable=True, fields=fields,
-        sections=(SectionOutline(uuid.uuid4(), "Basics", (LessonOutline(
-            uuid.uuid4(), "Welcome", LessonType.VIDEO, True, False),)),),
-        conflicts=(conflict,), problems=("Upload the video of 1 lesson(s).",
-                                         "Resolve 1 conflicting edit(s)."),
-        feedback="The welcome video is missing; please add it.", categories=(),
-        tags=("offline", "sqlite"),
-    ))  # fmt: skip
+    conflict = Conflict(
+        uuid.uuid4(), "Title of the course", "Offline-first apps", "Apps that work offline"
+    )
+    fields = {
+        "title": "Offline-first apps",
+        "subtitle": "",
+        "description": "# Hello",
+        "category_id": None,
+        "level": "beginner",
+        "language_code": "en",
+        "price_cents": 1900,
+        "currency": "EUR",
+    }
+    editor.show_draft(
+        Draft(
+            id=uuid.uuid4(),
+            status=CourseStatus.REJECTED,
+            editable=True,
+            fields=fields,
+            sections=(
+                SectionOutline(
+                    uuid.uuid4(),
+                    "Basics",
+                    (LessonOutline(uuid.uuid4(), "Welcome", LessonType.VIDEO, True, False),),
+                ),
+            ),
+            conflicts=(conflict,),
+            problems=("Upload the video of 1 lesson(s).", "Resolve 1 conflicting edit(s)."),
+            feedback="The welcome video is missing; please add it.",
+            categories=(),
+            tags=("offline", "sqlite"),
+        )
+    )
     editor.show()
     assert editor.feedback.text() == (
         "Reviewer's feedback: The welcome video is missing; please add it."
     )
     words = editor.conflicts.findChildren(QLabel)
-    assert any("this computer “Apps that work offline”" in w.text()
-               and "the other “Offline-first apps”" in w.text() for w in words)  # fmt: skip
+    assert any(
+        "this computer “Apps that work offline”" in w.text()
+        and "the other “Offline-first apps”" in w.text()
+        for w in words
+    )
     assert editor.tree.topLevelItem(0).child(0).text(0) == (
         "▶  Welcome  · free preview  · video missing"
     )
     assert editor.level.currentText() == "Beginner"
     assert editor.currency.currentText() == "EUR"
     assert editor.tags.text() == "offline, sqlite"
-    _save(editor, shots / "authoring-conflict.png")
-    keep_mine = next(b for b in editor.conflicts.findChildren(QPushButton)
-                     if b.text() == "Keep mine")  # fmt: skip
+    save_png(editor, shots / "authoring-conflict.png")
+    keep_mine = next(
+        b for b in editor.conflicts.findChildren(QPushButton) if b.text() == "Keep mine"
+    )
     with qtbot.waitSignal(editor.resolve_requested) as chosen:
         keep_mine.click()
     assert chosen.args == [conflict.id, Keep.MINE]
@@ -209,9 +240,13 @@ def lesson_page_files(app: Application) -> list[object]:
 
 
 def _course_with_one_lesson(
-    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink,
-    kind: LessonType, titles: tuple[str, str, str],
-) -> Application:  # fmt: skip
+    qtbot: QtBot,
+    start_app: AppFactory,
+    live_server: LiveServer,
+    link: CuttableLink,
+    kind: LessonType,
+    titles: tuple[str, str, str],
+) -> Application:
     """An instructor signed in, on the editor of a new course: one section, one lesson."""
     email = live_server.create_user(Role.INSTRUCTOR, name="Ada Instructor")
     app = start_app(link.url)
@@ -230,11 +265,16 @@ def _course_with_one_lesson(
 
 
 def test_a_video_lesson_imports_its_file_and_shows_the_upload(
-    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink,
-    shots: Path, tmp_path: Path,
-) -> None:  # fmt: skip
-    app = _course_with_one_lesson(qtbot, start_app, live_server, link, LessonType.VIDEO,
-                                  ("Video course", "Basics", "Welcome"))  # fmt: skip
+    qtbot: QtBot,
+    start_app: AppFactory,
+    live_server: LiveServer,
+    link: CuttableLink,
+    shots: Path,
+    tmp_path: Path,
+) -> None:
+    app = _course_with_one_lesson(
+        qtbot, start_app, live_server, link, LessonType.VIDEO, ("Video course", "Basics", "Welcome")
+    )
     page, control = app.window.authoring_page, app.authoring
     editor = page.editor
     assert editor.tree.topLevelItem(0).child(0).text(0) == "▶  Welcome  · video missing"
@@ -247,20 +287,28 @@ def test_a_video_lesson_imports_its_file_and_shows_the_upload(
     picture.fill(QColor("#e07a2f"))
     assert picture.save(str(cover))
     slides.write_bytes(b"%PDF-1.4\n" + b"x" * 4096)
-    files = {"video": DEMO_VIDEO, "subtitles": DEMO_SUBTITLES, "thumbnail": cover,
-             "resource": slides}  # fmt: skip
+    files = {
+        "video": DEMO_VIDEO,
+        "subtitles": DEMO_SUBTITLES,
+        "thumbnail": cover,
+        "resource": slides,
+    }
     control.pick_file = files.get
     editor.video.import_button.click()
-    qtbot.waitUntil(lambda: editor.video.status.text() == "welcome.mp4 · 0:30 · on the server",
-                    timeout=20_000)  # fmt: skip
-    qtbot.waitUntil(lambda: editor.tree.topLevelItem(0).child(0).text(0) == "▶  Welcome",
-                    timeout=5000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: editor.video.status.text() == "welcome.mp4 · 0:30 · on the server", timeout=20_000
+    )
+    qtbot.waitUntil(
+        lambda: editor.tree.topLevelItem(0).child(0).text(0) == "▶  Welcome", timeout=5000
+    )
     assert "Upload the video" not in editor.checklist.text()
     assert editor.video.subtitles_status.text() == "No subtitles."
     editor.video.subtitles_button.click()
-    qtbot.waitUntil(lambda: editor.video.subtitles_status.text() == "welcome.vtt · on the server",
-                    timeout=20_000)  # fmt: skip
-    _save(app.window, shots / "authoring-video.png")
+    qtbot.waitUntil(
+        lambda: editor.video.subtitles_status.text() == "welcome.vtt · on the server",
+        timeout=20_000,
+    )
+    save_png(app.window, shots / "authoring-video.png")
 
     # A link for further reading, then the preview shows it to the "student".
     _answers(app, "Offline-first essay", "example.com/offline")
@@ -271,17 +319,20 @@ def test_a_video_lesson_imports_its_file_and_shows_the_upload(
     )
     editor.links.add_file_button.click()  # slides, uploaded like the video
     links = editor.links.items
-    qtbot.waitUntil(lambda: links.count() == 2 and links.item(1).text() == "File: slides.pdf",
-                    timeout=20_000)  # fmt: skip
-    _save(app.window, shots / "authoring-resources.png")
+    qtbot.waitUntil(
+        lambda: links.count() == 2 and links.item(1).text() == "File: slides.pdf", timeout=20_000
+    )
+    save_png(app.window, shots / "authoring-resources.png")
     # The course's thumbnail, on the details page.
     editor.tree.setCurrentItem(None)
     editor.details_button.click()
     editor.thumbnail_button.click()
-    qtbot.waitUntil(lambda: editor.thumbnail_note.text() == ""
-                    and not editor.thumbnail.pixmap().isNull(), timeout=20_000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: editor.thumbnail_note.text() == "" and not editor.thumbnail.pixmap().isNull(),
+        timeout=20_000,
+    )
     assert editor.remove_thumbnail.isEnabled()
-    _save(app.window, shots / "authoring-thumbnail.png")
+    save_png(app.window, shots / "authoring-thumbnail.png")
     editor.tree.setCurrentItem(editor.tree.topLevelItem(0).child(0))
 
     # Preview as a student: the real lesson page plays the draft's video; nothing is recorded.
@@ -304,10 +355,11 @@ def test_a_video_lesson_imports_its_file_and_shows_the_upload(
     assert opened[0].isLocalFile()  # the instructor's own copy, offline
     assert Path(opened[0].toLocalFile()).read_bytes() == slides.read_bytes()
     video = app.learning.video
-    qtbot.waitUntil(lambda: video.player is not None and video.player.position() > 0.5,
-                    timeout=10_000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: video.player is not None and video.player.position() > 0.5, timeout=10_000
+    )
     assert video.view.source.text() != "Streaming from the server"
-    _save(app.window, shots / "authoring-preview.png")
+    save_png(app.window, shots / "authoring-preview.png")
     lesson_page.back.click()
     qtbot.waitUntil(lambda: app.window.pages.currentWidget() is page, timeout=5000)
     store = app.session.store
@@ -318,11 +370,20 @@ def test_a_video_lesson_imports_its_file_and_shows_the_upload(
 
 
 def test_the_quiz_editor_writes_a_question_with_its_answer(
-    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink,
+    qtbot: QtBot,
+    start_app: AppFactory,
+    live_server: LiveServer,
+    link: CuttableLink,
     shots: Path,
-) -> None:  # fmt: skip
-    app = _course_with_one_lesson(qtbot, start_app, live_server, link, LessonType.QUIZ,
-                                  ("Quiz course", "Basics", "Check yourself"))  # fmt: skip
+) -> None:
+    app = _course_with_one_lesson(
+        qtbot,
+        start_app,
+        live_server,
+        link,
+        LessonType.QUIZ,
+        ("Quiz course", "Basics", "Check yourself"),
+    )
     control = app.authoring
     editor = app.window.authoring_page.editor
     told: list[str] = []
@@ -335,8 +396,7 @@ def test_the_quiz_editor_writes_a_question_with_its_answer(
     single = quiz.add_button.menu().actions()[0]
     assert single.text() == "Single choice"
     single.trigger()
-    qtbot.waitUntil(lambda: quiz.questions.count() == 1 and quiz.detail.isVisible(),
-                    timeout=5000)  # fmt: skip
+    qtbot.waitUntil(lambda: quiz.questions.count() == 1 and quiz.detail.isVisible(), timeout=5000)
     assert quiz.questions.item(0).text() == "⚠ 1. (no text yet)"
     assert "Question 1 has no text." in quiz.problems.text()
 
@@ -350,8 +410,9 @@ def test_the_quiz_editor_writes_a_question_with_its_answer(
     quiz.single.activated.emit(0)
     quiz.passing.setValue(80)
     quiz.passing.editingFinished.emit()
-    qtbot.waitUntil(lambda: quiz.questions.item(0).text() == "1. Where does the data live?",
-                    timeout=5000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: quiz.questions.item(0).text() == "1. Where does the data live?", timeout=5000
+    )
     qtbot.waitUntil(lambda: editor.checklist.text() == "✓ Ready for review", timeout=5000)
     assert not quiz.problems.isVisible()
     service, lesson = control._service, editor.lesson_id
@@ -361,14 +422,15 @@ def test_the_quiz_editor_writes_a_question_with_its_answer(
     assert stored.questions[0].correct_answer == 0
     assert stored.questions[0].options == ("On the laptop", "Only in the cloud")
     assert not told
-    _save(app.window, shots / "authoring-quiz.png")
+    save_png(app.window, shots / "authoring-quiz.png")
 
     # Throw the draft away: asked first, then gone from the list.
     asked: list[str] = []
     control.confirm = lambda question: asked.append(question) or True
     editor.delete_course_button.click()
     page = app.window.authoring_page
-    qtbot.waitUntil(lambda: page.views.currentIndex() == 0 and page.empty_state.isVisible(),
-                    timeout=5000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: page.views.currentIndex() == 0 and page.empty_state.isVisible(), timeout=5000
+    )
     assert asked[0].startswith("Delete the draft “Quiz course” with all its lessons?")
     assert page.courses.count() == 0

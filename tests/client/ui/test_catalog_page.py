@@ -7,17 +7,15 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from tests.client.ui.conftest import AppFactory
-from tests.client.ui.test_screens_render import _save
-from tests.client.ui.test_sync_status import _signed_in
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
+from tests.support.ui import AppFactory, save_png, signed_in_student
 
 
 def test_search_filter_detail_and_preview(
     qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink, shots: Path
 ) -> None:
-    app = _signed_in(qtbot, start_app, live_server, link)
+    app = signed_in_student(qtbot, start_app, live_server, link)
     page = app.window.catalog_page
     qtbot.waitUntil(lambda: page.items.count() == 2, timeout=10_000)
 
@@ -30,7 +28,7 @@ def test_search_filter_detail_and_preview(
     assert first.text(0) == "Welcome (video) · 0:30   ▶ Preview"
     assert "No ratings yet" in detail.facts.text()
     assert detail.wish.isVisible()
-    _save(app.window, shots / "catalog-detail.png")
+    save_png(app.window, shots / "catalog-detail.png")
 
     page.search.setText("no such course")
     qtbot.waitUntil(lambda: page.empty_state.isVisible(), timeout=5000)
@@ -49,10 +47,11 @@ def test_search_filter_detail_and_preview(
     qtbot.waitUntil(lambda: app.window.pages.currentWidget() is lesson_page, timeout=10_000)
     video = app.learning.video
     qtbot.waitUntil(lambda: video.view.source.text() == "Streaming from the server", timeout=10_000)
-    qtbot.waitUntil(lambda: video.player is not None and video.player.position() > 0.5,
-                    timeout=10_000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: video.player is not None and video.player.position() > 0.5, timeout=10_000
+    )
     assert not video.view.download.isVisible(), "a preview before enrolling is not downloadable"
-    _save(app.window, shots / "lesson-preview-streaming.png")
+    save_png(app.window, shots / "lesson-preview-streaming.png")
 
     app.learning.next_lesson()  # not a preview, and not enrolled
     qtbot.waitUntil(lambda: lesson_page.content.currentWidget() is lesson_page.notice)

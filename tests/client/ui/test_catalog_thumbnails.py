@@ -15,19 +15,22 @@ from lmsdesk.services.authoring import AuthoringService
 from lmsdesk.services.moderation import ModerationService
 from lmsdesk.services.thumbnails import ThumbnailCache
 from lmsdesk.services.uploads import UploadService
-from tests.client.ui.conftest import AppFactory
-from tests.client.ui.test_screens_render import _save
-from tests.client.ui.test_sign_in_flow import sign_in
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
 from tests.support.publishing import own_live_server  # noqa: F401  (a server of their own)
+from tests.support.ui import AppFactory, save_png, sign_in
 
 
 def test_students_see_the_thumbnail_of_a_published_course(
-    qtbot: QtBot, start_app: AppFactory, link: CuttableLink, live_server: LiveServer,
-    http: httpx.Client, tmp_path: Path, shots: Path,
-) -> None:  # fmt: skip
+    qtbot: QtBot,
+    start_app: AppFactory,
+    link: CuttableLink,
+    live_server: LiveServer,
+    http: httpx.Client,
+    tmp_path: Path,
+    shots: Path,
+) -> None:
     studio = Laptop(tmp_path / "studio", link, http)
     studio.sign_in(live_server.create_user(Role.INSTRUCTOR, name="Ada Instructor")).sync()
     author = AuthoringService(studio.service)
@@ -59,7 +62,7 @@ def test_students_see_the_thumbnail_of_a_published_course(
     assert not page.items.item(row).icon().isNull()
     shown = page.detail.picture.pixmap().toImage()
     assert shown.pixelColor(shown.width() // 2, shown.height() // 2) == QColor("#1e7d32")
-    _save(app.window, shots / "catalog-thumbnail.png")
+    save_png(app.window, shots / "catalog-thumbnail.png")
     # Kept on disk: the catalog shows it offline too, without asking the server.
     link.cut()
     asset = next(c.thumbnail_asset_id for c in page.courses if c.id == course)

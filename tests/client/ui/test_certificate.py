@@ -13,26 +13,30 @@ from lmsdesk.local_db.models.mirror import Certificate
 from lmsdesk.services.certificates import CertificateService
 from lmsdesk.sync.engine import SyncStatus
 from lmsdesk_server.services.demo_seed import demo_id
-from tests.client.ui.conftest import AppFactory
-from tests.client.ui.test_screens_render import _save
-from tests.client.ui.test_sync_status import _signed_in
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
+from tests.support.ui import AppFactory, save_png, signed_in_student
 
 FREE = demo_id("course:offline-first-basics")
 LESSONS = [demo_id(f"offline-first-basics:{kind}") for kind in ("video", "text", "quiz")]
 
 
 def test_certificate_arrives_verifies_offline_and_exports(
-    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink,
-    shots: Path, tmp_path: Path,
-) -> None:  # fmt: skip
-    app = _signed_in(qtbot, start_app, live_server, link)
+    qtbot: QtBot,
+    start_app: AppFactory,
+    live_server: LiveServer,
+    link: CuttableLink,
+    shots: Path,
+    tmp_path: Path,
+) -> None:
+    app = signed_in_student(qtbot, start_app, live_server, link)
     engine = app.session.sync_engine
     assert engine is not None
     for lesson in LESSONS:
-        engine.record("progress.complete@1",
-                      CompleteLessonArgs(lesson_id=lesson, completed_at="2026-11-23T09:00:00Z"))  # type: ignore[arg-type]  # fmt: skip
+        engine.record(
+            "progress.complete@1",
+            CompleteLessonArgs(lesson_id=lesson, completed_at="2026-11-23T09:00:00Z"),
+        )  # type: ignore[arg-type]
     with qtbot.waitSignal(app.sync.finished, timeout=20_000) as synced:
         app.sync.sync_now()
     assert synced.args[0].status is SyncStatus.IDLE
@@ -42,15 +46,17 @@ def test_certificate_arrives_verifies_offline_and_exports(
 
     app.window.go_to_page("My learning")
     page = app.window.my_learning_page
-    qtbot.waitUntil(lambda: bool(page.cards) and next(iter(page.cards.values()))
-                    .certificate_button.isVisible(), timeout=10_000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: bool(page.cards) and next(iter(page.cards.values())).certificate_button.isVisible(),
+        timeout=10_000,
+    )
     card = next(iter(page.cards.values()))
     assert card.progress.text().startswith("100%")
     card.certificate_button.click()
     dialog = app.learning.certificate_dialog
     assert dialog is not None
     assert dialog.status.text().startswith("✓ Verified")
-    _save(dialog, shots / "certificate.png")
+    save_png(dialog, shots / "certificate.png")
     pdf = tmp_path / "certificate.pdf"
     dialog.export_to(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")

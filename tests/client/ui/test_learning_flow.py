@@ -9,11 +9,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from lmsdesk_server.services.demo_seed import demo_id
-from tests.client.ui.conftest import AppFactory
-from tests.client.ui.test_screens_render import _save
-from tests.client.ui.test_sync_status import _signed_in
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
+from tests.support.ui import AppFactory, save_png, signed_in_student
 
 FREE = demo_id("course:offline-first-basics")
 
@@ -21,7 +19,7 @@ FREE = demo_id("course:offline-first-basics")
 def test_download_then_learn_offline_and_see_progress(
     qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink, shots: Path
 ) -> None:
-    app = _signed_in(qtbot, start_app, live_server, link)
+    app = signed_in_student(qtbot, start_app, live_server, link)
     window = app.window
     window.resize(1100, 720)
     window.go_to_page("My learning")
@@ -40,7 +38,7 @@ def test_download_then_learn_offline_and_see_progress(
     card = next(iter(page.cards.values()))
     assert card.buttons["delete"].isVisible()
     assert "on this computer" in page.storage.text()
-    _save(window, shots / "my-learning-downloaded.png")
+    save_png(window, shots / "my-learning-downloaded.png")
 
     link.cut()  # everything below works from this computer alone
     qtbot.mouseClick(card.continue_button, Qt.MouseButton.LeftButton)
@@ -51,13 +49,13 @@ def test_download_then_learn_offline_and_see_progress(
     qtbot.waitUntil(lambda: video.player is not None and video.player.is_playing(), timeout=10_000)
     assert video.view.source.text() == "Playing the downloaded copy"
     qtbot.waitUntil(lambda: video.player is not None and video.player.position() > 1.0)
-    _save(window, shots / "lesson-video.png")
+    save_png(window, shots / "lesson-video.png")
 
     qtbot.mouseClick(lesson_page.next, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: lesson_page.content.currentWidget() is lesson_page.text)
     assert video.player is None, "leaving the video lesson stops and saves it"
     assert lesson_page.text.body.toPlainText().strip(), "the Markdown lesson is shown"
-    _save(window, shots / "lesson-text.png")
+    save_png(window, shots / "lesson-text.png")
     qtbot.mouseClick(lesson_page.text.mark_complete, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: lesson_page.progress.value() == 33, timeout=5000)
     assert lesson_page.text.done_note.isVisible()
@@ -70,13 +68,13 @@ def test_download_then_learn_offline_and_see_progress(
     card = next(iter(page.cards.values()))
     assert card.continue_button.text() == "Continue"
     assert card.where.text().startswith("Next: Welcome (video) at 0:0")
-    _save(window, shots / "my-learning-progress.png")
+    save_png(window, shots / "my-learning-progress.png")
 
 
 def test_a_course_without_its_download_says_so_offline(
     qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
 ) -> None:
-    app = _signed_in(qtbot, start_app, live_server, link)
+    app = signed_in_student(qtbot, start_app, live_server, link)
     link.cut()
     app.window.go_to_page("My learning")
     page = app.window.my_learning_page
@@ -91,7 +89,7 @@ def test_a_course_without_its_download_says_so_offline(
 def test_a_streamed_lesson_can_be_downloaded_from_the_lesson(
     qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
 ) -> None:
-    app = _signed_in(qtbot, start_app, live_server, link)
+    app = signed_in_student(qtbot, start_app, live_server, link)
     app.learning.open_course(FREE, demo_id("offline-first-basics:video"))
     video = app.learning.video
     qtbot.waitUntil(lambda: video.view.source.text() == "Streaming from the server", timeout=10_000)
@@ -107,5 +105,6 @@ def test_a_streamed_lesson_can_be_downloaded_from_the_lesson(
     )
     link.cut()
     app.learning.open_lesson(demo_id("offline-first-basics:video"))
-    qtbot.waitUntil(lambda: video.view.source.text() == "Playing the downloaded copy",
-                    timeout=10_000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: video.view.source.text() == "Playing the downloaded copy", timeout=10_000
+    )

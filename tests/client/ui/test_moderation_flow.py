@@ -17,14 +17,12 @@ from lmsdesk.contracts.enums import LessonType
 from lmsdesk.services.authoring import AuthoringService
 from lmsdesk.services.moderation import CourseReview
 from lmsdesk.ui.reject_dialog import RejectDialog
-from tests.client.ui.conftest import AppFactory
-from tests.client.ui.test_screens_render import _save
-from tests.client.ui.test_sign_in_flow import sign_in
 from tests.support.authoring import submitted_course
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
 from tests.support.publishing import own_live_server  # noqa: F401  (a server of their own)
+from tests.support.ui import AppFactory, save_png, sign_in
 
 
 def _queue_titles(app: Application) -> list[str]:
@@ -36,14 +34,20 @@ def _select(qtbot: QtBot, app: Application, title: str) -> None:
     page = app.window.moderation_page
     qtbot.waitUntil(lambda: title in _queue_titles(app), timeout=10_000)
     page.queue.setCurrentRow(_queue_titles(app).index(title))
-    qtbot.waitUntil(lambda: page.review is not None and page.course_title.text() == title,
-                    timeout=5000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: page.review is not None and page.course_title.text() == title, timeout=5000
+    )
 
 
 def test_an_admin_sends_a_course_back_then_approves_the_resubmission(
-    qtbot: QtBot, start_app: AppFactory, link: CuttableLink, live_server: LiveServer,
-    http: httpx.Client, tmp_path: Path, shots: Path,
-) -> None:  # fmt: skip
+    qtbot: QtBot,
+    start_app: AppFactory,
+    link: CuttableLink,
+    live_server: LiveServer,
+    http: httpx.Client,
+    tmp_path: Path,
+    shots: Path,
+) -> None:
     studio = Laptop(tmp_path / "studio", link, http)
     studio.sign_in(live_server.create_user(Role.INSTRUCTOR, name="Ada Instructor")).sync()
     course, text, _quiz = submitted_course(studio, "Field guide to offline maps")
@@ -61,7 +65,7 @@ def test_an_admin_sends_a_course_back_then_approves_the_resubmission(
     assert "✓ On the device" in shown  # the correct answer, marked
     assert page.tabs.tabText(2) == "Changes"
     assert "first submission" in page.changes.toPlainText()
-    _save(app.window, shots / "moderation-review.png")
+    save_png(app.window, shots / "moderation-review.png")
 
     link.cut()  # the rest of the first review happens offline
     app.moderation.ask_rejection = lambda _review, _title: (
@@ -79,7 +83,7 @@ def test_an_admin_sends_a_course_back_then_approves_the_resubmission(
     _select(qtbot, app, "Field guide to offline maps")
     page.reject.click()
     qtbot.waitUntil(lambda: page.waiting.count() == 1, timeout=5000)
-    _save(app.window, shots / "moderation-waiting.png")
+    save_png(app.window, shots / "moderation-waiting.png")
 
     link.restore()
     with qtbot.waitSignal(app.sync.finished, timeout=30_000):
@@ -90,8 +94,9 @@ def test_an_admin_sends_a_course_back_then_approves_the_resubmission(
     studio.engine.sync()
     author = AuthoringService(studio.service)
     author.edit("lesson", text, "title", "Getting tiles onto the device")
-    author.add_lesson(author.draft(course).sections[0].id, "Downloading a region",
-                      LessonType.TEXT, "Steps")  # fmt: skip
+    author.add_lesson(
+        author.draft(course).sections[0].id, "Downloading a region", LessonType.TEXT, "Steps"
+    )
     author.submit(course)
     studio.engine.sync()
     with qtbot.waitSignal(app.sync.finished, timeout=30_000):
@@ -105,9 +110,9 @@ def test_an_admin_sends_a_course_back_then_approves_the_resubmission(
     assert "Downloading a region" in changes
     assert "Explain how tiles reach the device." in page.history.toPlainText()
     page.tabs.setCurrentIndex(2)
-    _save(app.window, shots / "moderation-changes.png")
+    save_png(app.window, shots / "moderation-changes.png")
     page.tabs.setCurrentIndex(3)
-    _save(app.window, shots / "moderation-history.png")
+    save_png(app.window, shots / "moderation-history.png")
 
     asked: list[str] = []
     app.moderation.confirm = lambda question: asked.append(question) or True
@@ -128,13 +133,34 @@ def test_the_send_back_dialog_needs_feedback_and_collects_lesson_notes(
 
     lesson = uuid.uuid4()
     review = CourseReview(
-        course_id=uuid.uuid4(), version=3, revision=1,
-        fields={}, description="", history=(), changes=None, refused=None,
-        sections=(SectionReview("Basics", (LessonReview(
-            id=lesson, title="Why offline", lesson_type=LessonType.TEXT, duration_seconds=None,
-            is_preview=False, has_video=False, words=120, settings="", questions=(), links=(),
-        ),)),),
-    )  # fmt: skip
+        course_id=uuid.uuid4(),
+        version=3,
+        revision=1,
+        fields={},
+        description="",
+        history=(),
+        changes=None,
+        refused=None,
+        sections=(
+            SectionReview(
+                "Basics",
+                (
+                    LessonReview(
+                        id=lesson,
+                        title="Why offline",
+                        lesson_type=LessonType.TEXT,
+                        duration_seconds=None,
+                        is_preview=False,
+                        has_video=False,
+                        words=120,
+                        settings="",
+                        questions=(),
+                        links=(),
+                    ),
+                ),
+            ),
+        ),
+    )
     dialog = RejectDialog(review, "Offline maps")
     qtbot.addWidget(dialog)
     dialog.show()
@@ -144,9 +170,11 @@ def test_the_send_back_dialog_needs_feedback_and_collects_lesson_notes(
     qtbot.keyClicks(dialog.feedback, "Explain tiles first.")
     assert dialog.send.isEnabled()
     dialog.set_note(lesson, "Open with the download button.")
-    _save(dialog, shots / "moderation-send-back.png")
-    assert dialog.result_value() == ("Explain tiles first.",
-                                     {lesson: "Open with the download button."})  # fmt: skip
+    save_png(dialog, shots / "moderation-send-back.png")
+    assert dialog.result_value() == (
+        "Explain tiles first.",
+        {lesson: "Open with the download button."},
+    )
     qtbot.mouseClick(dialog.send, Qt.MouseButton.LeftButton)
     assert dialog.result() == RejectDialog.DialogCode.Accepted
 
@@ -161,7 +189,7 @@ def test_the_demo_admin_previews_the_course_in_review_with_its_video(
     _select(qtbot, app, "Qt for Python, Step by Step")
     page = app.window.moderation_page
     assert page.meta.text() == "Ines Instructor · first submission · 29.00 USD · Desktop apps"
-    _save(app.window, shots / "moderation-demo.png")
+    save_png(app.window, shots / "moderation-demo.png")
 
     page.preview.click()  # the learning screens, on the course in review
     lessons = app.window.lesson_page
@@ -170,6 +198,6 @@ def test_the_demo_admin_previews_the_course_in_review_with_its_video(
     assert lessons.back.text() == "← Moderation"
     video = app.learning.video.view
     qtbot.waitUntil(lambda: video.source.text() == "Streaming from the server", timeout=15_000)
-    _save(app.window, shots / "moderation-preview-video.png")
+    save_png(app.window, shots / "moderation-preview-video.png")
     lessons.back.click()
     qtbot.waitUntil(lambda: app.window.pages.currentWidget() is page, timeout=5000)

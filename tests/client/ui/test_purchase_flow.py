@@ -11,17 +11,16 @@ from pytestqt.qtbot import QtBot
 from lmsdesk.app import Application
 from lmsdesk.contracts.common import Role
 from lmsdesk_server.services.demo_seed import demo_id
-from tests.client.ui.conftest import AppFactory
-from tests.client.ui.test_screens_render import _save
-from tests.client.ui.test_sign_in_flow import sign_in
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
+from tests.support.ui import AppFactory, save_png, sign_in
 
 PAID = demo_id("course:practical-sqlite")
 
 
-def _student_at_catalog(qtbot: QtBot, start_app: AppFactory, live_server: LiveServer,
-                        link: CuttableLink) -> tuple[Application, list[str]]:  # fmt: skip
+def _student_at_catalog(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
+) -> tuple[Application, list[str]]:
     app = start_app(link.url)
     opened: list[str] = []
 
@@ -40,16 +39,19 @@ def _student_at_catalog(qtbot: QtBot, start_app: AppFactory, live_server: LiveSe
 
 
 def test_buy_waits_for_the_browser_then_lands_in_my_learning(
-    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink,
+    qtbot: QtBot,
+    start_app: AppFactory,
+    live_server: LiveServer,
+    link: CuttableLink,
     shots: Path,
-) -> None:  # fmt: skip
+) -> None:
     app, opened = _student_at_catalog(qtbot, start_app, live_server, link)
     detail = app.window.catalog_page.detail
     assert detail.title.text() == "Practical SQLite"
     assert detail.price.text() == "19.99 USD"
     assert detail.action.text() == "&Buy for 19.99 USD"
     qtbot.waitUntil(lambda: detail.curriculum.topLevelItemCount() > 0, timeout=5000)
-    _save(app.window, shots / "catalog-course-detail.png")
+    save_png(app.window, shots / "catalog-course-detail.png")
 
     qtbot.mouseClick(detail.action, Qt.MouseButton.LeftButton)
     panel = app.purchases.panel
@@ -58,14 +60,14 @@ def test_buy_waits_for_the_browser_then_lands_in_my_learning(
     assert panel.pending is not None
     assert opened == [panel.pending.url]
     assert detail.action.text() == "Waiting for payment…"
-    _save(panel, shots / "checkout-waiting.png")
+    save_png(panel, shots / "checkout-waiting.png")
 
     live_server.pay(opened[0])
     app.purchases.poll_all()  # what coming back from the browser does
     qtbot.waitUntil(lambda: panel.heading.text() == "Purchase complete", timeout=20_000)
     assert "Practical SQLite is in My learning" in panel.message.text()
     assert panel.my_learning_button.isVisible()
-    _save(panel, shots / "checkout-complete.png")
+    save_png(panel, shots / "checkout-complete.png")
 
     qtbot.mouseClick(panel.my_learning_button, Qt.MouseButton.LeftButton)
     assert app.window.pages.currentWidget() is app.window.my_learning_page
@@ -77,13 +79,16 @@ def test_buy_waits_for_the_browser_then_lands_in_my_learning(
     qtbot.waitUntil(lambda: table.status_of(0) == "Paid", timeout=10_000)
     assert table.table.item(0, 1).text() == "Practical SQLite"
     assert table.table.item(0, 2).text() == "19.99 USD"
-    _save(app.window, shots / "purchases-page.png")
+    save_png(app.window, shots / "purchases-page.png")
 
 
 def test_cancel_from_the_panel_says_nothing_was_charged(
-    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink,
+    qtbot: QtBot,
+    start_app: AppFactory,
+    live_server: LiveServer,
+    link: CuttableLink,
     shots: Path,
-) -> None:  # fmt: skip
+) -> None:
     app, opened = _student_at_catalog(qtbot, start_app, live_server, link)
     qtbot.mouseClick(app.window.catalog_page.detail.action, Qt.MouseButton.LeftButton)
     panel = app.purchases.panel
@@ -91,14 +96,17 @@ def test_cancel_from_the_panel_says_nothing_was_charged(
     qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.heading.text() == "Purchase cancelled", timeout=10_000)
     assert "Nothing was charged" in panel.message.text()
-    _save(panel, shots / "checkout-cancelled.png")
+    save_png(panel, shots / "checkout-cancelled.png")
     assert app.window.catalog_page.detail.action.text() == "&Buy for 19.99 USD"
 
 
 def test_offline_buy_says_a_connection_is_needed_and_opens_nothing(
-    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink,
+    qtbot: QtBot,
+    start_app: AppFactory,
+    live_server: LiveServer,
+    link: CuttableLink,
     shots: Path,
-) -> None:  # fmt: skip
+) -> None:
     app, opened = _student_at_catalog(qtbot, start_app, live_server, link)
     link.cut()
     app.window.set_online(False)
@@ -109,4 +117,4 @@ def test_offline_buy_says_a_connection_is_needed_and_opens_nothing(
     assert opened == []
     assert not app.purchases.panel.isVisible()
     assert "nothing is queued" in detail.note.text()
-    _save(app.window, shots / "catalog-offline-buy.png")
+    save_png(app.window, shots / "catalog-offline-buy.png")

@@ -13,11 +13,9 @@ from lmsdesk.app import Application
 from lmsdesk.contracts.enums import QuestionType
 from lmsdesk.ui.quiz_view import QuestionBox, QuizView
 from lmsdesk_server.services.demo_seed import demo_id
-from tests.client.ui.conftest import AppFactory
-from tests.client.ui.test_screens_render import _save
-from tests.client.ui.test_sync_status import _signed_in
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
+from tests.support.ui import AppFactory, save_png, signed_in_student
 
 FREE = demo_id("course:offline-first-basics")
 QUIZ_LESSON = demo_id("offline-first-basics:quiz")
@@ -53,7 +51,7 @@ def _answer_right(box: QuestionBox) -> None:
 def test_answers_survive_quitting_and_a_pass_completes_the_lesson(
     qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink, shots: Path
 ) -> None:
-    app = _signed_in(qtbot, start_app, live_server, link)
+    app = signed_in_student(qtbot, start_app, live_server, link)
     email = app.window.account_page.email.text()
     link.cut()
     view = _open_quiz(qtbot, app)
@@ -64,7 +62,7 @@ def test_answers_survive_quitting_and_a_pass_completes_the_lesson(
     for box in view.boxes[:2]:
         _answer_right(box)
     qtbot.waitUntil(lambda: app.tasks.running == 0)
-    _save(app.window, shots / "lesson-quiz.png")
+    save_png(app.window, shots / "lesson-quiz.png")
     app.window.close()  # quit mid-quiz
     app.shutdown()
 
@@ -87,13 +85,13 @@ def test_answers_survive_quitting_and_a_pass_completes_the_lesson(
     assert "Changes wait in the local queue" in view.review.text()  # an explanation
     page = again.window.lesson_page
     qtbot.waitUntil(lambda: page.progress.value() == 33, timeout=5000)
-    _save(again.window, shots / "lesson-quiz-result.png")
+    save_png(again.window, shots / "lesson-quiz-result.png")
 
 
 def test_the_time_limit_submits_what_was_answered(
     qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
 ) -> None:
-    app = _signed_in(qtbot, start_app, live_server, link)
+    app = signed_in_student(qtbot, start_app, live_server, link)
     view = _open_quiz(qtbot, app)
     qtbot.mouseClick(view.start, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.currentWidget() is view.attempt)

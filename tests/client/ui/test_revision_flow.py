@@ -12,14 +12,12 @@ from lmsdesk.app import Application
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import ReviewDecision
 from lmsdesk.services.moderation import ModerationService
-from tests.client.ui.conftest import AppFactory
-from tests.client.ui.test_screens_render import _save
-from tests.client.ui.test_sign_in_flow import sign_in
 from tests.support.authoring import submitted_course
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
 from tests.support.publishing import own_live_server  # noqa: F401  (a server of their own)
+from tests.support.ui import AppFactory, save_png, sign_in
 
 
 def _lines(app: Application) -> list[str]:
@@ -28,9 +26,14 @@ def _lines(app: Application) -> list[str]:
 
 
 def test_a_published_course_is_changed_in_a_revision_from_the_editor(
-    qtbot: QtBot, start_app: AppFactory, link: CuttableLink, live_server: LiveServer,
-    http: httpx.Client, tmp_path: Path, shots: Path,
-) -> None:  # fmt: skip
+    qtbot: QtBot,
+    start_app: AppFactory,
+    link: CuttableLink,
+    live_server: LiveServer,
+    http: httpx.Client,
+    tmp_path: Path,
+    shots: Path,
+) -> None:
     instructor = live_server.create_user(Role.INSTRUCTOR, name="Ada Instructor")
     studio = Laptop(tmp_path / "studio", link, http)
     studio.sign_in(instructor).sync()
@@ -45,8 +48,9 @@ def test_a_published_course_is_changed_in_a_revision_from_the_editor(
         sign_in(qtbot, app, link.url, instructor)
     app.window.go_to_page("Authoring")
     page = app.window.authoring_page
-    qtbot.waitUntil(lambda: _lines(app) == ["Knots for sailors\nPublished · 2 lessons"],
-                    timeout=10_000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: _lines(app) == ["Knots for sailors\nPublished · 2 lessons"], timeout=10_000
+    )
     page.courses.itemClicked.emit(page.courses.item(0))
     editor = page.editor
     qtbot.waitUntil(lambda: editor.revise_button.isVisible(), timeout=5000)
@@ -55,18 +59,18 @@ def test_a_published_course_is_changed_in_a_revision_from_the_editor(
 
     link.cut()  # works offline
     editor.revise_button.click()
-    qtbot.waitUntil(lambda: editor.draft is not None and editor.draft.revision_of == course,
-                    timeout=5000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: editor.draft is not None and editor.draft.revision_of == course, timeout=5000
+    )
     assert editor.add_section_button.isEnabled()
     assert editor.status.text().startswith("Revision of a published course · Draft")
     assert "students see the published course" in editor.status.text()
     qtbot.waitUntil(lambda: len(_lines(app)) == 2, timeout=5000)
     assert _lines(app)[1] == "Knots for sailors\nRevision · Draft · 2 lessons"
-    _save(app.window, shots / "authoring-revision.png")
+    save_png(app.window, shots / "authoring-revision.png")
 
     page.back_button.click()
     page.courses.itemClicked.emit(page.courses.item(0))  # the published one again
-    qtbot.waitUntil(lambda: editor.draft is not None and editor.draft.id == course,
-                    timeout=5000)  # fmt: skip
+    qtbot.waitUntil(lambda: editor.draft is not None and editor.draft.id == course, timeout=5000)
     assert editor.revise_button.text() == "Open the revision"
     link.restore()

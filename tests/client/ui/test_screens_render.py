@@ -8,48 +8,35 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from lmsdesk.contracts.common import Role
-from tests.client.ui.conftest import AppFactory
-from tests.client.ui.test_sign_in_flow import (
-    _first_dialog,
+from tests.support.live_server import LiveServer, dead_url
+from tests.support.network import CuttableLink
+from tests.support.ui import (
+    AppFactory,
+    first_dialog,
+    save_png,
     sign_in,
     start_offline_after_sign_in,
 )
-from tests.support.live_server import LiveServer, dead_url
-from tests.support.network import CuttableLink
-
-
-def _save(widget: QWidget, path: Path) -> QImage:
-    QApplication.processEvents()  # let pending layout requests settle, as on a real screen
-    assert widget.grab().save(str(path))
-    image = QImage(str(path))
-    assert image.width() >= widget.width()
-    # Not blank: a real render has many distinct colours (text, borders, accents).
-    colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
-               for y in range(0, image.height(), 7)}  # fmt: skip
-    assert len(colours) > 8, f"{path.name} looks blank"
-    return image
 
 
 def test_render_sign_in_dialog_and_main_window(
     qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, shots: Path
 ) -> None:
     app = start_app(live_server.url)
-    dialog = _first_dialog(qtbot, app)
-    _save(dialog, shots / "sign-in-dialog.png")
+    dialog = first_dialog(qtbot, app)
+    save_png(dialog, shots / "sign-in-dialog.png")
     dialog.show_error("The email or password is not correct.", "password")
-    _save(dialog, shots / "sign-in-dialog-error.png")
+    save_png(dialog, shots / "sign-in-dialog-error.png")
 
     email = live_server.create_user(Role.STUDENT, Role.INSTRUCTOR, Role.ADMIN, name="Ada Admin")
     sign_in(qtbot, app, live_server.url, email)
     app.window.resize(1100, 720)
-    _save(app.window, shots / "main-window-catalog.png")
+    save_png(app.window, shots / "main-window-catalog.png")
     app.window.go_to_page("Account")
-    _save(app.window, shots / "main-window-account.png")
+    save_png(app.window, shots / "main-window-account.png")
 
 
 def test_render_offline_window(
@@ -59,17 +46,17 @@ def test_render_offline_window(
     try:
         second = start_offline_after_sign_in(qtbot, start_app, live_server, link)
         second.window.resize(1100, 720)
-        _save(second.window, shots / "main-window-offline.png")
+        save_png(second.window, shots / "main-window-offline.png")
     finally:
         link.close()
 
 
 def test_render_signed_out_window(qtbot: QtBot, start_app: AppFactory, shots: Path) -> None:
     app = start_app(dead_url())
-    dialog = _first_dialog(qtbot, app)
+    dialog = first_dialog(qtbot, app)
     dialog.reject()
     app.window.resize(1100, 720)
-    _save(app.window, shots / "main-window-signed-out.png")
+    save_png(app.window, shots / "main-window-signed-out.png")
 
 
 def test_render_sync_panel_with_waiting_and_refused_changes(
@@ -88,22 +75,25 @@ def test_render_sync_panel_with_waiting_and_refused_changes(
             sign_in(qtbot, app, link.url, email)
         engine = app.session.sync_engine
         assert engine is not None
-        engine.record("rating.set@1", SetRatingArgs(course_id=demo_id("course:practical-sqlite"),
-                                                    rating=5))  # fmt: skip
+        engine.record(
+            "rating.set@1", SetRatingArgs(course_id=demo_id("course:practical-sqlite"), rating=5)
+        )
         with qtbot.waitSignal(app.sync.finished, timeout=20_000):
             app.sync.sync_now()
         link.cut()
-        engine.record("progress.set_position@1", SetPositionArgs(
-            lesson_id=demo_id("offline-first-basics:video"), position_seconds=12))  # fmt: skip
+        engine.record(
+            "progress.set_position@1",
+            SetPositionArgs(lesson_id=demo_id("offline-first-basics:video"), position_seconds=12),
+        )
         with qtbot.waitSignal(app.sync.finished, timeout=20_000):
             app.sync.sync_now()
         app.window.resize(1100, 720)
-        _save(app.window, shots / "main-window-sync-offline.png")
+        save_png(app.window, shots / "main-window-sync-offline.png")
         app.window.sync_panel_requested.emit()
         qtbot.waitUntil(lambda: app.window.findChild(SyncPanel) is not None)
         panel = app.window.findChild(SyncPanel)
         assert panel is not None
         qtbot.waitUntil(lambda: panel.failed.count() == 1, timeout=10_000)
-        _save(panel, shots / "sync-panel.png")
+        save_png(panel, shots / "sync-panel.png")
     finally:
         link.close()

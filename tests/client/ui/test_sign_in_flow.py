@@ -6,36 +6,11 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from lmsdesk.app import Application
 from lmsdesk.contracts.common import Role
-from lmsdesk.ui.sign_in_dialog import SignInDialog
-from tests.client.ui.conftest import AppFactory
 from tests.fakes import MemoryKeyring
 from tests.support.live_server import PASSWORD, LiveServer, dead_url
 from tests.support.network import CuttableLink
-
-
-def _first_dialog(qtbot: QtBot, app: Application) -> SignInDialog:
-    qtbot.waitUntil(lambda: app.controller.dialog is not None, timeout=10_000)
-    dialog = app.controller.dialog
-    assert dialog is not None
-    qtbot.waitUntil(dialog.isVisible)
-    return dialog
-
-
-def _submit(qtbot: QtBot, dialog: SignInDialog, *, server: str, email: str, password: str) -> None:
-    dialog.server.setText(server)
-    dialog.email.setText(email)
-    dialog.password.setText(password)
-    qtbot.keyClick(dialog.password, "\r")  # Enter signs in
-
-
-def sign_in(
-    qtbot: QtBot, app: Application, server: str, email: str, password: str = PASSWORD
-) -> None:
-    dialog = _first_dialog(qtbot, app)
-    with qtbot.waitSignal(app.controller.signed_in, timeout=15_000):
-        _submit(qtbot, dialog, server=server, email=email, password=password)
+from tests.support.ui import AppFactory, first_dialog, sign_in, start_offline_after_sign_in, submit
 
 
 def test_first_start_asks_to_sign_in_then_shows_the_user(
@@ -43,11 +18,11 @@ def test_first_start_asks_to_sign_in_then_shows_the_user(
 ) -> None:
     email = live_server.create_user(Role.STUDENT, name="Sam Student")
     app = start_app(live_server.url)
-    dialog = _first_dialog(qtbot, app)
+    dialog = first_dialog(qtbot, app)
     assert dialog.server.text() == live_server.url
 
     with qtbot.waitSignal(app.controller.signed_in, timeout=15_000):
-        _submit(qtbot, dialog, server=live_server.url, email=email, password=PASSWORD)
+        submit(qtbot, dialog, server=live_server.url, email=email, password=PASSWORD)
 
     window = app.window
     assert not dialog.isVisible()
@@ -62,8 +37,8 @@ def test_wrong_password_keeps_the_dialog_open_with_a_message(
 ) -> None:
     email = live_server.create_user(Role.STUDENT)
     app = start_app(live_server.url)
-    dialog = _first_dialog(qtbot, app)
-    _submit(qtbot, dialog, server=live_server.url, email=email, password="wrong password")
+    dialog = first_dialog(qtbot, app)
+    submit(qtbot, dialog, server=live_server.url, email=email, password="wrong password")
 
     qtbot.waitUntil(dialog.error.isVisible, timeout=10_000)
     assert "email or password is not correct" in dialog.error.text()
@@ -77,8 +52,8 @@ def test_wrong_password_keeps_the_dialog_open_with_a_message(
 def test_unreachable_server_is_said_plainly(qtbot: QtBot, start_app: AppFactory) -> None:
     nowhere = dead_url()
     app = start_app(nowhere)
-    dialog = _first_dialog(qtbot, app)
-    _submit(qtbot, dialog, server=nowhere, email="a@example.com", password="whatever")
+    dialog = first_dialog(qtbot, app)
+    submit(qtbot, dialog, server=nowhere, email="a@example.com", password="whatever")
     qtbot.waitUntil(dialog.error.isVisible, timeout=10_000)
     assert f"Cannot reach the server at {nowhere}" in dialog.error.text()
 
@@ -89,10 +64,12 @@ def test_unreachable_server_is_said_plainly(qtbot: QtBot, start_app: AppFactory)
         ((Role.STUDENT,), ["Catalog", "My learning", "Purchases", "Account"]),
         ((Role.INSTRUCTOR,), ["Catalog", "My learning", "Authoring", "Account"]),
         ((Role.ADMIN,), ["Catalog", "My learning", "Moderation", "Account"]),
-        ((Role.STUDENT, Role.INSTRUCTOR, Role.ADMIN),
-         ["Catalog", "My learning", "Purchases", "Authoring", "Moderation", "Account"]),
+        (
+            (Role.STUDENT, Role.INSTRUCTOR, Role.ADMIN),
+            ["Catalog", "My learning", "Purchases", "Authoring", "Moderation", "Account"],
+        ),
     ],
-)  # fmt: skip
+)
 def test_navigation_follows_roles(
     qtbot: QtBot,
     start_app: AppFactory,
@@ -133,7 +110,7 @@ def test_sign_out_forgets_the_sign_in(
 
     # The next start asks again, with the email filled in.
     again = start_app(live_server.url)
-    dialog = _first_dialog(qtbot, again)
+    dialog = first_dialog(qtbot, again)
     assert dialog.email.text() != ""
 
 
@@ -151,22 +128,6 @@ def test_next_start_signs_in_silently(
         qtbot.waitSignal(second.controller.signed_in, timeout=15_000).wait()
     assert second.window.user_label.text() == "Ines (instructor)"
     assert second.controller.dialog is None
-
-
-def start_offline_after_sign_in(
-    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
-) -> Application:
-    """Sign in once, quit, cut the network, start again: the laptop on a plane."""
-    first = start_app(link.url)
-    sign_in(qtbot, first, link.url, live_server.create_user(Role.STUDENT, name="Olive"))
-    first.window.close()
-    first.shutdown()
-    link.cut()
-    second = start_app(link.url)
-    with qtbot.waitSignal(second.controller.signed_in, timeout=15_000) as signal:
-        pass
-    assert not signal.args[0].online
-    return second
 
 
 def test_offline_start_shows_the_last_account_and_says_so(

@@ -9,16 +9,14 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from lmsdesk.app import Application
-from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.sync import SetPositionArgs, SetRatingArgs
 from lmsdesk.sync.engine import SyncOutcome, SyncStatus
 from lmsdesk.ui.sync_panel import SyncPanel
 from lmsdesk.ui.sync_presenter import describe
 from lmsdesk_server.services.demo_seed import demo_id
-from tests.client.ui.conftest import AppFactory
-from tests.client.ui.test_sign_in_flow import sign_in
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
+from tests.support.ui import AppFactory, signed_in_student
 
 FREE = demo_id("course:offline-first-basics")
 PAID = demo_id("course:practical-sqlite")
@@ -48,21 +46,10 @@ def _synced(qtbot: QtBot, app: Application) -> SyncOutcome:
     return outcome
 
 
-def _signed_in(
-    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
-) -> Application:
-    email = live_server.create_user(Role.STUDENT, name="Sam")
-    live_server.enroll(email, FREE)
-    app = start_app(link.url)
-    with qtbot.waitSignal(app.sync.finished, timeout=30_000):  # the first sync after sign-in
-        sign_in(qtbot, app, link.url, email)
-    return app
-
-
 def test_offline_changes_wait_and_go_out_on_reconnect(
     qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
 ) -> None:
-    app = _signed_in(qtbot, start_app, live_server, link)
+    app = signed_in_student(qtbot, start_app, live_server, link)
     assert app.window.sync_button.text().startswith("✓ Synced")
     engine = app.session.sync_engine
     assert engine is not None
@@ -97,7 +84,7 @@ def _panel(qtbot: QtBot, app: Application) -> SyncPanel:
 def test_a_refused_change_is_shown_with_its_reason(
     qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
 ) -> None:
-    app = _signed_in(qtbot, start_app, live_server, link)
+    app = signed_in_student(qtbot, start_app, live_server, link)
     engine = app.session.sync_engine
     assert engine is not None
     engine.record("rating.set@1", SetRatingArgs(course_id=PAID, rating=4))
@@ -117,12 +104,13 @@ def test_a_refused_change_is_shown_with_its_reason(
 def test_a_local_change_is_synced_shortly_after_without_asking(
     qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
 ) -> None:
-    app = _signed_in(qtbot, start_app, live_server, link)
+    app = signed_in_student(qtbot, start_app, live_server, link)
     engine = app.session.sync_engine
     assert engine is not None
     with qtbot.waitSignal(app.sync.finished, timeout=10_000) as finished:
-        engine.record("progress.set_position@1",
-                      SetPositionArgs(lesson_id=VIDEO, position_seconds=3))  # fmt: skip
+        engine.record(
+            "progress.set_position@1", SetPositionArgs(lesson_id=VIDEO, position_seconds=3)
+        )
     assert finished.args[0].pushed == 1
 
 
@@ -134,7 +122,7 @@ def _lines(page: object) -> list[str]:
 def test_synced_courses_are_listed_and_stay_listed_offline(
     qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
 ) -> None:
-    app = _signed_in(qtbot, start_app, live_server, link)  # enrolled in the free course
+    app = signed_in_student(qtbot, start_app, live_server, link)  # enrolled in the free course
     qtbot.waitUntil(lambda: app.window.catalog_page.items.count() == 2, timeout=10_000)
     assert _lines(app.window.catalog_page) == [
         "Offline-First Apps: The Basics  ✓ Enrolled",

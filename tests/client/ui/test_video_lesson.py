@@ -119,9 +119,12 @@ def test_watching_to_ninety_percent_completes_it(
 
 
 def test_saves_while_playing_leave_one_pending_position(
-    qtbot: QtBot, video: VideoController, learning: LearningService, tasks: TaskManager,
+    qtbot: QtBot,
+    video: VideoController,
+    learning: LearningService,
+    tasks: TaskManager,
     student: SessionService,
-) -> None:  # fmt: skip
+) -> None:
     _open(qtbot, video, learning)
     for _ in range(3):
         qtbot.wait(300)

@@ -15,7 +15,7 @@ from lmsdesk.contracts.common import Role
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.db.models import RefreshToken, User
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.server.conftest import TEST_JWT_SECRET
+from tests.support.server_keys import TEST_JWT_SECRET
 
 API = "/api/v1"
 

@@ -21,9 +21,11 @@ class Author:
 
     def call(self, method: str, path: str, body: Any = None) -> httpx.Response:
         return self.client.request(
-            method, f"{API}/authoring{path}", json=body,
+            method,
+            f"{API}/authoring{path}",
+            json=body,
             headers={"Authorization": f"Bearer {self.token}"},
-        )  # fmt: skip
+        )
 
     def create(self, title: str = "Testing offline apps") -> uuid.UUID:
         course_id = uuid.uuid4()
@@ -33,9 +35,16 @@ class Author:
 
     def add_section(self, course_id: uuid.UUID, position: str = "a0") -> uuid.UUID:
         section_id = uuid.uuid4()
-        response = self.call("POST", "/sections", {
-            "course_id": str(course_id), "section_id": str(section_id), "title": "Basics",
-            "position": position})  # fmt: skip
+        response = self.call(
+            "POST",
+            "/sections",
+            {
+                "course_id": str(course_id),
+                "section_id": str(section_id),
+                "title": "Basics",
+                "position": position,
+            },
+        )
         assert response.status_code == 201, response.text
         return section_id
 
@@ -43,24 +52,42 @@ class Author:
         self, section_id: uuid.UUID, lesson_type: str = "text", position: str = "a0"
     ) -> uuid.UUID:
         lesson_id = uuid.uuid4()
-        response = self.call("POST", "/lessons", {
-            "section_id": str(section_id), "lesson_id": str(lesson_id), "title": "Why offline",
-            "lesson_type": lesson_type, "position": position,
-            "content": "# Hello"})  # fmt: skip
+        response = self.call(
+            "POST",
+            "/lessons",
+            {
+                "section_id": str(section_id),
+                "lesson_id": str(lesson_id),
+                "title": "Why offline",
+                "lesson_type": lesson_type,
+                "position": position,
+                "content": "# Hello",
+            },
+        )
         assert response.status_code == 201, response.text
         return lesson_id
 
     def edit(self, entity: str, entity_id: uuid.UUID, field: str, base: Any, value: Any) -> Any:
-        return self.call("PATCH", "/fields", {
-            "entity": entity, "entity_id": str(entity_id), "field": field, "base": base,
-            "value": value})  # fmt: skip
+        return self.call(
+            "PATCH",
+            "/fields",
+            {
+                "entity": entity,
+                "entity_id": str(entity_id),
+                "field": field,
+                "base": base,
+                "value": value,
+            },
+        )
 
 
 def author(device: Device) -> Author:
     return Author(device.client, device.token)
 
 
-def edit(device: Device, entity_id: uuid.UUID, field: str, base: Any, value: Any,
-         entity: str = "course") -> dict[str, Any]:  # fmt: skip
-    return device.mutation("draft.edit@1", entity=entity, entity_id=entity_id, field=field,
-                           base=base, value=value)  # fmt: skip
+def edit(
+    device: Device, entity_id: uuid.UUID, field: str, base: Any, value: Any, entity: str = "course"
+) -> dict[str, Any]:
+    return device.mutation(
+        "draft.edit@1", entity=entity, entity_id=entity_id, field=field, base=base, value=value
+    )

@@ -13,8 +13,7 @@ from lmsdesk_server.db.models import Course, User
 from lmsdesk_server.security.passwords import hash_password
 from tests.factories import DEFAULT_PASSWORD
 from tests.server.authoring.helpers import author, edit
-from tests.server.sync.conftest import DeviceFactory
-from tests.server.sync.helpers import FREE, PENDING, rows
+from tests.server.sync.helpers import FREE, PENDING, DeviceFactory, rows
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -33,13 +32,24 @@ def test_a_draft_written_offline_reaches_only_its_instructors_devices(
     course, section, lesson = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     results = laptop.push(
         laptop.mutation("draft.create_course@1", course_id=course, title="Testing offline apps"),
-        laptop.mutation("draft.add_section@1", course_id=course, section_id=section,
-                        title="Basics", position="a0"),
-        laptop.mutation("draft.add_lesson@1", section_id=section, lesson_id=lesson,
-                        title="Why offline", lesson_type="text", position="a0",
-                        content="# Hello"),
+        laptop.mutation(
+            "draft.add_section@1",
+            course_id=course,
+            section_id=section,
+            title="Basics",
+            position="a0",
+        ),
+        laptop.mutation(
+            "draft.add_lesson@1",
+            section_id=section,
+            lesson_id=lesson,
+            title="Why offline",
+            lesson_type="text",
+            position="a0",
+            content="# Hello",
+        ),
         edit(laptop, course, "price_cents", 0, 1900),
-    )["results"]  # fmt: skip
+    )["results"]
     assert [r["status"] for r in results] == ["applied"] * 4
 
     desktop = device_for(instructor)  # the instructor's second machine
@@ -177,13 +187,20 @@ def test_tags_are_a_set_per_course_shared_by_name(
     assert first.json()["tags"] == ["offline", "sync"]
     pulled = device.pull_all()
     every = {row["id"]: row["name"] for row in rows(pulled, "course_tags").values()}
-    mapped = [r["tag_id"] for r in rows(pulled, "course_tag_map").values()
-              if r["course_id"] == str(course)]  # fmt: skip
+    mapped = [
+        r["tag_id"]
+        for r in rows(pulled, "course_tag_map").values()
+        if r["course_id"] == str(course)
+    ]
     names = {tag: every[tag] for tag in mapped}
     assert sorted(names.values()) == ["offline", "sync"]
     rest.call("PUT", "/courses/tags", {"course_id": str(course), "tags": ["offline"]})
-    gone = [t["row_id"] for page in device.pull_all() for t in page["tombstones"]
-            if t["table"] == "course_tag_map"]  # fmt: skip
+    gone = [
+        t["row_id"]
+        for page in device.pull_all()
+        for t in page["tombstones"]
+        if t["table"] == "course_tag_map"
+    ]
     assert gone == [f"{course}:{next(k for k, v in names.items() if v == 'sync')}"]
     # Another instructor's course tagged "offline" shares the tag.
     other = author(device_for(other_instructor))
@@ -204,13 +221,20 @@ def test_a_lesson_lists_links_and_students_of_the_course_get_them(
     rest = author(device)
     lesson = rest.add_lesson(rest.add_section(rest.create()))
     link = uuid.uuid4()
-    body = {"lesson_id": str(lesson), "resource_id": str(link), "title": "SQLite docs",
-            "url": "https://sqlite.org/docs.html"}  # fmt: skip
+    body = {
+        "lesson_id": str(lesson),
+        "resource_id": str(link),
+        "title": "SQLite docs",
+        "url": "https://sqlite.org/docs.html",
+    }
     added = rest.call("POST", "/resources", body)
     assert added.status_code == 201, added.text
     assert added.json()["kind"] == "link"
-    bad = rest.call("POST", "/resources", {**body, "resource_id": str(uuid.uuid4()),
-                                            "url": "javascript:alert(1)"})  # fmt: skip
+    bad = rest.call(
+        "POST",
+        "/resources",
+        {**body, "resource_id": str(uuid.uuid4()), "url": "javascript:alert(1)"},
+    )
     assert bad.status_code == 422
     assert rows(device.pull_all(), "lesson_resources")[str(link)]["url"] == (
         "https://sqlite.org/docs.html"

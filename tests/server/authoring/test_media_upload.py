@@ -14,8 +14,7 @@ from fastapi.testclient import TestClient
 
 from lmsdesk_server.db.models import User
 from tests.server.authoring.helpers import author
-from tests.server.sync.conftest import DeviceFactory
-from tests.server.sync.helpers import API, rows
+from tests.server.sync.helpers import API, DeviceFactory, rows
 from tests.support.media import fake_mp4
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -28,15 +27,23 @@ class Uploader:
         self.headers = {"Authorization": f"Bearer {token}"}
 
     def start(self, data: bytes = VIDEO, **overrides: Any) -> httpx.Response:
-        body = {"asset_id": str(uuid.uuid4()), "filename": "welcome.mp4",
-                "mime_type": "video/mp4", "size_bytes": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(), "duration_seconds": 30.5,
-                **overrides}  # fmt: skip
+        body = {
+            "asset_id": str(uuid.uuid4()),
+            "filename": "welcome.mp4",
+            "mime_type": "video/mp4",
+            "size_bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "duration_seconds": 30.5,
+            **overrides,
+        }
         return self.client.post(f"{API}/media", json=body, headers=self.headers)
 
     def send(self, asset_id: str, offset: int, chunk: bytes) -> httpx.Response:
-        return self.client.put(f"{API}/media/{asset_id}/content", content=chunk,
-                               headers={**self.headers, "Upload-Offset": str(offset)})  # fmt: skip
+        return self.client.put(
+            f"{API}/media/{asset_id}/content",
+            content=chunk,
+            headers={**self.headers, "Upload-Offset": str(offset)},
+        )
 
 
 @pytest.fixture
@@ -61,8 +68,12 @@ def test_an_interrupted_upload_resumes_where_the_server_stopped(
     state = client.get(f"{API}/media/{asset}/upload", headers=uploader.headers).json()
     assert (state["received_bytes"], state["status"]) == (half, "uploading")
     done = uploader.send(asset, half, VIDEO[half:])
-    assert done.json() == {"asset_id": asset, "received_bytes": len(VIDEO),
-                           "size_bytes": len(VIDEO), "status": "ready"}  # fmt: skip
+    assert done.json() == {
+        "asset_id": asset,
+        "received_bytes": len(VIDEO),
+        "size_bytes": len(VIDEO),
+        "status": "ready",
+    }
     # A retried last chunk (its answer lost) agrees; the owner can read the file back.
     assert uploader.send(asset, half, VIDEO[half:]).json()["status"] == "ready"
     back = client.get(f"{API}/media/{asset}", headers=uploader.headers)
@@ -160,8 +171,16 @@ def test_a_course_thumbnail_and_lesson_files_take_only_their_kinds_of_file(
     assert wrong.json()["error"]["message"] == "A application/pdf file cannot be a thumbnail."
     assert rest.call("PUT", f"/courses/{course}/thumbnail", {"asset_id": png}).is_success
     resource = uuid.uuid4()
-    added = rest.call("POST", "/files", {"lesson_id": str(lesson), "resource_id": str(resource),
-                                         "title": "Slides", "asset_id": pdf})  # fmt: skip
+    added = rest.call(
+        "POST",
+        "/files",
+        {
+            "lesson_id": str(lesson),
+            "resource_id": str(resource),
+            "title": "Slides",
+            "asset_id": pdf,
+        },
+    )
     assert added.status_code == 201, added.text
     assert (added.json()["kind"], added.json()["asset_id"]) == ("pdf", pdf)
     stranger = author(device_for(other_instructor))

@@ -11,8 +11,7 @@ import pytest
 from lmsdesk.contracts.ids import quiz_id
 from lmsdesk_server.db.models import User
 from tests.server.authoring.helpers import author
-from tests.server.sync.conftest import DeviceFactory
-from tests.server.sync.helpers import rows
+from tests.server.sync.helpers import DeviceFactory, rows
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -31,8 +30,11 @@ def test_a_quiz_is_written_question_by_question_and_checked_before_review(
     questions = []
     for kind in ("single_choice", "multiple_choice", "true_false", "short_answer"):
         question = uuid.uuid4()
-        added = rest.call("POST", "/questions", {"quiz_id": str(quiz), "question_id":
-                          str(question), "question_type": kind})  # fmt: skip
+        added = rest.call(
+            "POST",
+            "/questions",
+            {"quiz_id": str(quiz), "question_id": str(question), "question_type": kind},
+        )
         assert added.status_code == 201, added.text
         questions.append(question)
     added_rows = rows(device.pull_all(), "quiz_questions")
@@ -48,9 +50,11 @@ def test_a_quiz_is_written_question_by_question_and_checked_before_review(
     assert "Quiz 'Why offline': Question 4 needs at least one accepted answer." in problems
 
     single, multiple, true_false, short = questions
-    for question, prompt in zip(questions, ("Which store?", "Which are offline-first?",
-                                            "SQLite is a server.", "Name the clock."),
-                                strict=True):  # fmt: skip
+    for question, prompt in zip(
+        questions,
+        ("Which store?", "Which are offline-first?", "SQLite is a server.", "Name the clock."),
+        strict=True,
+    ):
         assert rest.edit("question", question, "prompt", "", prompt).status_code == 200
     for question in (single, multiple):
         rest.edit("question", question, "options", ["", ""], ["SQLite", "Redis", "Mongo"])
@@ -91,5 +95,8 @@ def test_deleting_a_quiz_lesson_takes_its_quiz_and_questions(
     device.pull_all()
     assert rest.call("DELETE", f"/lessons/{lesson}").status_code == 204
     gone = [(t["table"], t["row_id"]) for page in device.pull_all() for t in page["tombstones"]]
-    assert gone == [("quiz_questions", str(question)), ("quizzes", str(quiz_id(lesson))),
-                    ("lessons", str(lesson))]  # fmt: skip
+    assert gone == [
+        ("quiz_questions", str(question)),
+        ("quizzes", str(quiz_id(lesson))),
+        ("lessons", str(lesson)),
+    ]

@@ -17,8 +17,16 @@ from lmsdesk_server.db.models import Course, Lesson, QuizQuestion, User
 from lmsdesk_server.security.passwords import hash_password
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.server.authoring.helpers import Author, author
-from tests.server.sync.conftest import DeviceFactory
-from tests.server.sync.helpers import API, PAID, PAID_QUIZ, PAID_TEXT, enroll, progress, rows
+from tests.server.sync.helpers import (
+    API,
+    PAID,
+    PAID_QUIZ,
+    PAID_TEXT,
+    DeviceFactory,
+    enroll,
+    progress,
+    rows,
+)
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -53,8 +61,10 @@ def test_a_revision_is_a_draft_copy_and_only_one_is_open(
     assert status == 201
     copy = _course(session, revision)
     assert (copy.status, copy.revision_of, copy.title) == (
-        CourseStatus.DRAFT, PAID, "Practical SQLite",
-    )  # fmt: skip
+        CourseStatus.DRAFT,
+        PAID,
+        "Practical SQLite",
+    )
     copied = session.scalars(select(Lesson.title).where(Lesson.course_id == revision)).all()
     published = session.scalars(select(Lesson.title).where(Lesson.course_id == PAID)).all()
     assert sorted(copied) == sorted(published)
@@ -88,9 +98,10 @@ def test_students_keep_the_published_course_until_the_revision_is_approved(
     _status, revision = _start(rest, PAID)
     text = revision_row_id(revision, PAID_TEXT)
     question = session.scalars(
-        select(QuizQuestion.id).where(QuizQuestion.quiz_id == PAID_QUIZ)
+        select(QuizQuestion.id)
+        .where(QuizQuestion.quiz_id == PAID_QUIZ)
         .order_by(QuizQuestion.position)
-    ).first()  # fmt: skip
+    ).first()
     assert question is not None
     published_video = session.scalars(
         select(Lesson.id).where(Lesson.course_id == PAID, Lesson.lesson_type == "video")
@@ -114,7 +125,7 @@ def test_students_keep_the_published_course_until_the_revision_is_approved(
         f"{API}/moderation/courses/{revision}/decision",
         json={"decision": "approved", "course_version": _course(session, revision).version},
         headers={"Authorization": f"Bearer {admin.token}"},
-    )  # fmt: skip
+    )
     assert decided.status_code == 200, decided.text
 
     published = _course(session, PAID)

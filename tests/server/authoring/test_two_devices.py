@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from lmsdesk_server.db.models import Course, User
 from tests.server.authoring.helpers import author, edit
-from tests.server.sync.conftest import DeviceFactory
-from tests.server.sync.helpers import Device, rows
+from tests.server.sync.helpers import Device, DeviceFactory, rows
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -53,7 +52,9 @@ def test_the_same_field_on_two_laptops_is_a_conflict_that_blocks_submit_until_re
     assert clash["status"] == "conflict"
     assert "choose which to keep" in clash["reason"]
     assert (clash["row"]["server_value"], clash["row"]["client_value"]) == (
-        "Offline-first apps", "Apps that work offline")  # fmt: skip
+        "Offline-first apps",
+        "Apps that work offline",
+    )
     assert _course(session, course).title == "Offline-first apps"  # nothing overwritten
 
     # Both laptops learn about it.
@@ -64,8 +65,7 @@ def test_the_same_field_on_two_laptops_is_a_conflict_that_blocks_submit_until_re
     assert refused.status_code == 409
     assert "Resolve 1 conflicting edit(s)." in refused.json()["error"]["message"]
 
-    resolved = author(b).call("POST", f"/conflicts/{clash['row']['id']}/resolve",
-                              {"keep": "mine"})  # fmt: skip
+    resolved = author(b).call("POST", f"/conflicts/{clash['row']['id']}/resolve", {"keep": "mine"})
     assert resolved.status_code == 200, resolved.text
     assert _course(session, course).title == "Apps that work offline"
     assert rows(a.pull_all(), "draft_conflicts")[clash["row"]["id"]]["resolved_at"] is not None
@@ -82,8 +82,9 @@ def test_keep_theirs_leaves_the_other_laptops_value(
     b.push(b.mutation("draft.resolve_conflict@1", conflict_id=clash["row"]["id"], keep="theirs"))
     assert _course(session, course).price_cents == 1900
     # Resolving again (a duplicate from the other laptop) changes nothing.
-    again = a.push(a.mutation("draft.resolve_conflict@1", conflict_id=clash["row"]["id"],
-                              keep="mine"))["results"][0]  # fmt: skip
+    again = a.push(
+        a.mutation("draft.resolve_conflict@1", conflict_id=clash["row"]["id"], keep="mine")
+    )["results"][0]
     assert again["status"] == "merged"
     assert _course(session, course).price_cents == 1900
 
@@ -107,10 +108,20 @@ def test_sections_appended_on_two_laptops_offline_keep_distinct_positions(
     a, b = laptops
     course = author(a).create("Offline apps")
     first, second = uuid.uuid4(), uuid.uuid4()
-    a.push(a.mutation("draft.add_section@1", course_id=course, section_id=first,
-                      title="From A", position="a0"))  # fmt: skip
-    b.push(b.mutation("draft.add_section@1", course_id=course, section_id=second,
-                      title="From B", position="a0"))  # fmt: skip
+    a.push(
+        a.mutation(
+            "draft.add_section@1", course_id=course, section_id=first, title="From A", position="a0"
+        )
+    )
+    b.push(
+        b.mutation(
+            "draft.add_section@1",
+            course_id=course,
+            section_id=second,
+            title="From B",
+            position="a0",
+        )
+    )
     sections = rows(a.pull_all(), "course_sections")
     positions = {sections[str(first)]["position"], sections[str(second)]["position"]}
     assert len(positions) == 2
@@ -127,8 +138,9 @@ def test_a_lesson_moves_across_sections_and_a_deleted_section_takes_its_lessons(
     lesson = rest.add_lesson(intro)
     staying = rest.add_lesson(intro, position="a1")
     b.pull_all()
-    moved = b.push(b.mutation("draft.move_lesson@1", lesson_id=lesson, section_id=advanced,
-                              position="a0"))["results"][0]  # fmt: skip
+    moved = b.push(
+        b.mutation("draft.move_lesson@1", lesson_id=lesson, section_id=advanced, position="a0")
+    )["results"][0]
     assert moved["status"] == "applied"
     assert rows(a.pull_all(), "lessons")[str(lesson)]["section_id"] == str(advanced)
 
@@ -146,10 +158,13 @@ def test_a_move_into_another_course_is_refused(laptops: tuple[Device, Device]) -
     first, second = rest.create("One"), rest.create("Two")
     lesson = rest.add_lesson(rest.add_section(first))
     elsewhere = rest.add_section(second)
-    refused = a.push(a.mutation("draft.move_lesson@1", lesson_id=lesson, section_id=elsewhere,
-                                position="a0"))["results"][0]  # fmt: skip
+    refused = a.push(
+        a.mutation("draft.move_lesson@1", lesson_id=lesson, section_id=elsewhere, position="a0")
+    )["results"][0]
     assert (refused["status"], refused["reason"]) == (
-        "rejected", "A lesson can only move within its own course.")  # fmt: skip
+        "rejected",
+        "A lesson can only move within its own course.",
+    )
 
 
 def test_a_deleted_draft_leaves_both_laptops_and_cannot_be_touched_again(

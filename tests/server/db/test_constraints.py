@@ -102,12 +102,22 @@ STATUS_COLUMNS = _status_columns()
 def test_every_status_column_is_found() -> None:
     names = {f"{t}.{c}" for t, c, _ in STATUS_COLUMNS}
     assert {
-        "courses.status", "courses.level", "lessons.lesson_type", "enrollments.status",
-        "enrollments.source", "orders.status", "orders.provider", "media_assets.status",
-        "lesson_progress.status", "moderation_reviews.decision", "quiz_questions.question_type",
-        "user_roles.role", "lesson_resources.kind", "mutation_results.status",
+        "courses.status",
+        "courses.level",
+        "lessons.lesson_type",
+        "enrollments.status",
+        "enrollments.source",
+        "orders.status",
+        "orders.provider",
+        "media_assets.status",
+        "lesson_progress.status",
+        "moderation_reviews.decision",
+        "quiz_questions.question_type",
+        "user_roles.role",
+        "lesson_resources.kind",
+        "mutation_results.status",
         "payment_events.provider",
-    } <= names  # fmt: skip
+    } <= names
 
 
 @pytest.mark.parametrize(

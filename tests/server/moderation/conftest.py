@@ -3,23 +3,16 @@ through the authoring door by an instructor of its own."""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.common import Role
 from lmsdesk_server.db.models import User
 from tests.factories import make_user
-from tests.server.authoring.conftest import instructor, other_instructor
-from tests.server.authoring.helpers import author
-from tests.server.sync.conftest import DeviceFactory, device_for, seeded, student
-from tests.server.sync.helpers import API, Device
-
-__all__ = ["device_for", "instructor", "other_instructor", "seeded", "student"]
+from tests.server.moderation.helpers import Reviewer
+from tests.server.sync.helpers import DeviceFactory
 
 
 @pytest.fixture
@@ -30,51 +23,6 @@ def admin(session: Session) -> User:
 @pytest.fixture
 def other_admin(session: Session) -> User:
     return make_user(session, roles=(Role.ADMIN,), full_name="Linus Reviewer")
-
-
-@dataclass
-class Reviewer:
-    """The moderation REST surface, as an online admin (or a curious outsider) calls it."""
-
-    device: Device
-
-    def call(self, method: str, path: str, body: Any = None, **params: Any) -> httpx.Response:
-        return self.device.client.request(
-            method, f"{API}/moderation{path}", json=body, params=params or None,
-            headers={"Authorization": f"Bearer {self.device.token}"},
-        )  # fmt: skip
-
-    def queue(self, **params: Any) -> httpx.Response:
-        return self.call("GET", "/queue", **params)
-
-    def decide(
-        self, course: uuid.UUID, decision: str, version: int, feedback: str = "", **extra: Any
-    ) -> httpx.Response:
-        body = {"decision": decision, "course_version": version, "feedback": feedback, **extra}
-        return self.call("POST", f"/courses/{course}/decision", body)
-
-    def history(self, course: uuid.UUID) -> httpx.Response:
-        return self.call("GET", f"/courses/{course}/history")
-
-
-@dataclass
-class Submitted:
-    course: uuid.UUID
-    section: uuid.UUID
-    lesson: uuid.UUID
-    author: Device
-
-
-def submit_course(device: Device, title: str = "Offline maps for hikers") -> Submitted:
-    """A course ready for review (title, a section with a lesson, a price), submitted."""
-    rest = author(device)
-    course = rest.create(title)
-    section = rest.add_section(course)
-    lesson = rest.add_lesson(section)
-    assert rest.edit("course", course, "price_cents", 0, 2900).status_code == 200
-    submitted = rest.call("POST", f"/courses/{course}/submit")
-    assert submitted.status_code == 200, submitted.text
-    return Submitted(course, section, lesson, device)
 
 
 @pytest.fixture

@@ -16,10 +16,14 @@ from lmsdesk_server.services.course_states import (
 )
 
 ALLOWED = {
-    (C.DRAFT, C.PENDING), (C.PENDING, C.APPROVED), (C.PENDING, C.REJECTED),
-    (C.REJECTED, C.DRAFT), (C.REJECTED, C.PENDING), (C.APPROVED, C.ARCHIVED),
+    (C.DRAFT, C.PENDING),
+    (C.PENDING, C.APPROVED),
+    (C.PENDING, C.REJECTED),
+    (C.REJECTED, C.DRAFT),
+    (C.REJECTED, C.PENDING),
+    (C.APPROVED, C.ARCHIVED),
     (C.ARCHIVED, C.APPROVED),
-}  # fmt: skip
+}
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 

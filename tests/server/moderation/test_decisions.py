@@ -16,9 +16,8 @@ from lmsdesk.contracts.enums import CourseStatus
 from lmsdesk_server.db.models import Course, User
 from tests.factories import make_user
 from tests.server.authoring.helpers import author
-from tests.server.moderation.conftest import Reviewer, submit_course
-from tests.server.sync.conftest import DeviceFactory
-from tests.server.sync.helpers import API, PENDING, rows
+from tests.server.moderation.helpers import Reviewer, submit_course
+from tests.server.sync.helpers import API, PENDING, DeviceFactory, rows
 
 pytestmark = pytest.mark.usefixtures("seeded")
 ReviewerFor = Callable[[User], Reviewer]
@@ -38,9 +37,12 @@ def _queued(reviewer: Reviewer, **params: object) -> dict[str, dict[str, object]
 
 
 def test_the_queue_is_for_admins_oldest_first_with_filters(
-    admin: User, instructor: User, student: User, device_for: DeviceFactory,
+    admin: User,
+    instructor: User,
+    student: User,
+    device_for: DeviceFactory,
     reviewer_for: ReviewerFor,
-) -> None:  # fmt: skip
+) -> None:
     mine = submit_course(device_for(instructor), "Offline maps for hikers")
     queue = reviewer_for(admin).queue()
     assert queue.status_code == 200
@@ -50,8 +52,11 @@ def test_the_queue_is_for_admins_oldest_first_with_filters(
     assert body["total"] == 2
     ours = body["items"][1]
     assert (ours["title"], ours["instructor_name"], ours["revision"], ours["lessons"]) == (
-        "Offline maps for hikers", "Ada Instructor", 1, 1,
-    )  # fmt: skip
+        "Offline maps for hikers",
+        "Ada Instructor",
+        1,
+        1,
+    )
     assert list(_queued(reviewer_for(admin), q="hikers")) == [str(mine.course)]
     assert list(_queued(reviewer_for(admin), q="ada instr")) == [str(mine.course)]
     assert _queued(reviewer_for(admin), q="nothing like it") == {}
@@ -65,9 +70,13 @@ def test_the_queue_is_for_admins_oldest_first_with_filters(
 
 
 def test_approval_publishes_the_course_to_every_client(
-    session: Session, admin: User, instructor: User, student: User, device_for: DeviceFactory,
+    session: Session,
+    admin: User,
+    instructor: User,
+    student: User,
+    device_for: DeviceFactory,
     reviewer_for: ReviewerFor,
-) -> None:  # fmt: skip
+) -> None:
     laptop = device_for(instructor)
     submitted = submit_course(laptop)
     learner, admins_laptop = device_for(student), device_for(admin)
@@ -97,9 +106,14 @@ def test_approval_publishes_the_course_to_every_client(
 
 
 def test_a_rejection_needs_feedback_and_sends_the_course_back_to_its_instructor(
-    session: Session, admin: User, instructor: User, other_instructor: User, student: User,
-    device_for: DeviceFactory, reviewer_for: ReviewerFor,
-) -> None:  # fmt: skip
+    session: Session,
+    admin: User,
+    instructor: User,
+    other_instructor: User,
+    student: User,
+    device_for: DeviceFactory,
+    reviewer_for: ReviewerFor,
+) -> None:
     laptop = device_for(instructor)
     submitted = submit_course(laptop)
     laptop.pull_all()
@@ -113,9 +127,12 @@ def test_a_rejection_needs_feedback_and_sends_the_course_back_to_its_instructor(
 
     note = {str(submitted.lesson): "Show the map download before explaining tiles."}
     rejected = reviewer.decide(
-        submitted.course, "rejected", version, feedback="The first lesson is too thin.",
+        submitted.course,
+        "rejected",
+        version,
+        feedback="The first lesson is too thin.",
         lesson_notes=note,
-    )  # fmt: skip
+    )
     assert rejected.status_code == 200, rejected.text
     assert _course(session, submitted.course).status is CourseStatus.REJECTED
     # The instructor's laptop learns the status, the feedback and the note on the lesson.
@@ -123,8 +140,10 @@ def test_a_rejection_needs_feedback_and_sends_the_course_back_to_its_instructor(
     assert rows(pulled, "courses")[str(submitted.course)]["status"] == "rejected"
     (review,) = rows(pulled, "moderation_reviews").values()
     assert (review["feedback"], review["lesson_notes"], review["revision"]) == (
-        "The first lesson is too thin.", note, 1,
-    )  # fmt: skip
+        "The first lesson is too thin.",
+        note,
+        1,
+    )
     assert str(submitted.course) not in _queued(reviewer)
 
     # Edited and resubmitted: back in the queue as its second revision.
@@ -140,8 +159,10 @@ def test_a_rejection_needs_feedback_and_sends_the_course_back_to_its_instructor(
     assert history.status_code == 200
     (entry,) = history.json()["entries"]
     assert (entry["decision"], entry["reviewer_name"], entry["course_version"]) == (
-        "rejected", "Grace Reviewer", version,
-    )  # fmt: skip
+        "rejected",
+        "Grace Reviewer",
+        version,
+    )
     assert reviewer.history(submitted.course).status_code == 200
     for outsider in (other_instructor, student):
         assert reviewer_for(outsider).history(submitted.course).status_code == 403
@@ -149,9 +170,13 @@ def test_a_rejection_needs_feedback_and_sends_the_course_back_to_its_instructor(
 
 
 def test_a_decision_on_a_version_the_admin_did_not_see_is_refused(
-    session: Session, admin: User, other_admin: User, instructor: User,
-    device_for: DeviceFactory, reviewer_for: ReviewerFor,
-) -> None:  # fmt: skip
+    session: Session,
+    admin: User,
+    other_admin: User,
+    instructor: User,
+    device_for: DeviceFactory,
+    reviewer_for: ReviewerFor,
+) -> None:
     laptop = device_for(instructor)
     submitted = submit_course(laptop)
     seen = _course(session, submitted.course).version
@@ -164,10 +189,16 @@ def test_a_decision_on_a_version_the_admin_did_not_see_is_refused(
     assert rest.edit("course", submitted.course, "subtitle", "", "Now longer").is_success
     assert rest.call("POST", f"/courses/{submitted.course}/submit").is_success
 
-    result = offline.push(offline.mutation(
-        "moderation.decide@1", course_id=submitted.course, review_id=uuid.uuid4(),
-        decision="approved", course_version=seen, feedback="",
-    ))["results"][0]  # fmt: skip
+    result = offline.push(
+        offline.mutation(
+            "moderation.decide@1",
+            course_id=submitted.course,
+            review_id=uuid.uuid4(),
+            decision="approved",
+            course_version=seen,
+            feedback="",
+        )
+    )["results"][0]
     assert result["status"] == "rejected"
     assert "changed after you reviewed it" in result["reason"]
     assert f"version {seen}" in result["reason"]
@@ -181,18 +212,29 @@ def test_a_decision_on_a_version_the_admin_did_not_see_is_refused(
 
 
 def test_only_a_pending_course_can_be_decided_and_only_by_another_admin(
-    session: Session, admin: User, other_admin: User, instructor: User, student: User,
-    device_for: DeviceFactory, reviewer_for: ReviewerFor,
-) -> None:  # fmt: skip
+    session: Session,
+    admin: User,
+    other_admin: User,
+    instructor: User,
+    student: User,
+    device_for: DeviceFactory,
+    reviewer_for: ReviewerFor,
+) -> None:
     submitted = submit_course(device_for(instructor))
     version = _course(session, submitted.course).version
     refused = reviewer_for(instructor).decide(submitted.course, "approved", version)
     assert refused.status_code == 403
     learner = device_for(student)
-    result = learner.push(learner.mutation(
-        "moderation.decide@1", course_id=submitted.course, review_id=uuid.uuid4(),
-        decision="approved", course_version=version, feedback="",
-    ))["results"][0]  # fmt: skip
+    result = learner.push(
+        learner.mutation(
+            "moderation.decide@1",
+            course_id=submitted.course,
+            review_id=uuid.uuid4(),
+            decision="approved",
+            course_version=version,
+            feedback="",
+        )
+    )["results"][0]
     assert (result["status"], result["reason"]) == ("rejected", "Only admins can review courses.")
 
     assert reviewer_for(admin).decide(submitted.course, "approved", version).is_success
@@ -215,16 +257,23 @@ def test_only_a_pending_course_can_be_decided_and_only_by_another_admin(
 
 
 def test_a_repeated_offline_decision_is_recorded_once(
-    session: Session, admin: User, instructor: User, device_for: DeviceFactory,
+    session: Session,
+    admin: User,
+    instructor: User,
+    device_for: DeviceFactory,
     reviewer_for: ReviewerFor,
-) -> None:  # fmt: skip
+) -> None:
     submitted = submit_course(device_for(instructor))
     version = _course(session, submitted.course).version
     laptop = device_for(admin)
     decision = laptop.mutation(
-        "moderation.decide@1", course_id=submitted.course, review_id=uuid.uuid4(),
-        decision="rejected", course_version=version, feedback="Add a quiz.",
-    )  # fmt: skip
+        "moderation.decide@1",
+        course_id=submitted.course,
+        review_id=uuid.uuid4(),
+        decision="rejected",
+        course_version=version,
+        feedback="Add a quiz.",
+    )
     assert laptop.push(decision)["results"][0]["status"] == "applied"
     # The same push again is a duplicate; the same decision queued anew (a store restored from a
     # backup takes a new device id) is merged: one review either way.
@@ -237,13 +286,18 @@ def test_a_repeated_offline_decision_is_recorded_once(
 
 
 def test_the_review_audit_is_append_only(
-    session: Session, admin: User, instructor: User, device_for: DeviceFactory,
+    session: Session,
+    admin: User,
+    instructor: User,
+    device_for: DeviceFactory,
     reviewer_for: ReviewerFor,
-) -> None:  # fmt: skip
+) -> None:
     submitted = submit_course(device_for(instructor))
     version = _course(session, submitted.course).version
     assert reviewer_for(admin).decide(submitted.course, "rejected", version, "No.").is_success
-    for statement in ("UPDATE moderation_reviews SET feedback = 'Yes.'",
-                      "DELETE FROM moderation_reviews"):  # fmt: skip
+    for statement in (
+        "UPDATE moderation_reviews SET feedback = 'Yes.'",
+        "DELETE FROM moderation_reviews",
+    ):
         with pytest.raises(DBAPIError, match="append-only"), session.begin_nested():
             session.execute(text(statement))

@@ -21,7 +21,7 @@ from lmsdesk_server.db.models import (
 )
 from lmsdesk_server.payments import stripe_events as ev
 from tests.factories import DEFAULT_PASSWORD
-from tests.server.conftest import TEST_WEBHOOK_SECRET
+from tests.support.server_keys import TEST_WEBHOOK_SECRET
 
 API = "/api/v1"
 WEBHOOK = f"{API}/webhooks/stripe"
@@ -33,8 +33,13 @@ def login(client: TestClient, email: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-def post_event(client: TestClient, event: dict[str, Any], *, secret: str = TEST_WEBHOOK_SECRET,
-               timestamp: int | None = None) -> httpx.Response:  # fmt: skip
+def post_event(
+    client: TestClient,
+    event: dict[str, Any],
+    *,
+    secret: str = TEST_WEBHOOK_SECRET,
+    timestamp: int | None = None,
+) -> httpx.Response:
     body = ev.encode(event)
     header = ev.signature_header(body, secret, timestamp=timestamp)
     headers = {"Stripe-Signature": header, "Content-Type": "application/json"}
@@ -54,11 +59,16 @@ class Purchase:
         assert row is not None
         session.refresh(row)
         obj = ev.checkout_session(
-            session_id=row.id, amount_total=row.amount_total, currency=row.currency,
-            status=row.status, payment_status=row.payment_status,
-            payment_intent=row.payment_intent, client_reference_id=row.client_reference_id,
-            metadata=dict(row.metadata_), expires_at=int(row.expires_at.timestamp()),
-        )  # fmt: skip
+            session_id=row.id,
+            amount_total=row.amount_total,
+            currency=row.currency,
+            status=row.status,
+            payment_status=row.payment_status,
+            payment_intent=row.payment_intent,
+            client_reference_id=row.client_reference_id,
+            metadata=dict(row.metadata_),
+            expires_at=int(row.expires_at.timestamp()),
+        )
         obj.update(changes)
         return obj
 
@@ -85,21 +95,25 @@ class Purchase:
 
     def refunded(self, session: Session, *, amount_refunded: int = 1999) -> dict[str, Any]:
         pi = self.mark_paid(session)
-        charge = ev.charge(payment_intent=pi, amount=1999, currency="usd",
-                           amount_refunded=amount_refunded)  # fmt: skip
+        charge = ev.charge(
+            payment_intent=pi, amount=1999, currency="usd", amount_refunded=amount_refunded
+        )
         return ev.event(ev.CHARGE_REFUNDED, charge)
 
-    def dispute(self, session: Session, event_type: str, status: str,
-                dispute_id: str = "dp_test_1") -> dict[str, Any]:  # fmt: skip
+    def dispute(
+        self, session: Session, event_type: str, status: str, dispute_id: str = "dp_test_1"
+    ) -> dict[str, Any]:
         pi = self.mark_paid(session)
-        obj = ev.dispute(payment_intent=pi, amount=1999, currency="usd", status=status,
-                         dispute_id=dispute_id)  # fmt: skip
+        obj = ev.dispute(
+            payment_intent=pi, amount=1999, currency="usd", status=status, dispute_id=dispute_id
+        )
         return ev.event(event_type, obj)
 
 
 def start_purchase(client: TestClient, headers: dict[str, str], course_id: uuid.UUID) -> Purchase:
-    response = client.post(f"{API}/checkout/sessions", json={"course_id": str(course_id)},
-                           headers=headers)  # fmt: skip
+    response = client.post(
+        f"{API}/checkout/sessions", json={"course_id": str(course_id)}, headers=headers
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     return Purchase(uuid.UUID(body["order_id"]), body["session_id"], body["url"])

@@ -45,8 +45,9 @@ def test_checkout_takes_the_price_from_the_database_and_opens_the_test_page(
 def test_a_price_sent_by_the_client_is_refused(
     client: TestClient, session: Session, headers: dict[str, str]
 ) -> None:
-    response = client.post(f"{API}/checkout/sessions", headers=headers,
-                           json={"course_id": str(PAID), "price_cents": 1})  # fmt: skip
+    response = client.post(
+        f"{API}/checkout/sessions", headers=headers, json={"course_id": str(PAID), "price_cents": 1}
+    )
     assert response.status_code == 422
     assert session.scalars(select(Order)).all() == []
 
@@ -137,8 +138,10 @@ def test_orders_are_private_and_listed_newest_first(
     other = make_user(session, roles=(Role.STUDENT,))
     other_headers = login(client, other.email)
     assert client.get(f"{API}/orders/{first.order_id}", headers=other_headers).status_code == 404
-    assert client.post(f"{API}/orders/{first.order_id}/cancel",
-                       headers=other_headers).status_code == 404  # fmt: skip
+    assert (
+        client.post(f"{API}/orders/{first.order_id}/cancel", headers=other_headers).status_code
+        == 404
+    )
     assert order(session, first.order_id).status is OrderStatus.PENDING
     assert client.get(f"{API}/orders", headers=other_headers).json() == []
 
@@ -146,15 +149,15 @@ def test_orders_are_private_and_listed_newest_first(
 def test_free_courses_enroll_without_checkout_and_paid_ones_do_not(
     client: TestClient, session: Session, headers: dict[str, str], student: User
 ) -> None:
-    refused = client.post(f"{API}/enrollments/free", json={"course_id": str(PAID)},
-                          headers=headers)  # fmt: skip
+    refused = client.post(f"{API}/enrollments/free", json={"course_id": str(PAID)}, headers=headers)
     assert refused.status_code == 402
     assert "19.99 USD" in refused.json()["error"]["message"]
     assert enrollments(session, student.id) == []
 
     for _ in range(2):
-        response = client.post(f"{API}/enrollments/free", json={"course_id": str(FREE)},
-                               headers=headers)  # fmt: skip
+        response = client.post(
+            f"{API}/enrollments/free", json={"course_id": str(FREE)}, headers=headers
+        )
         assert response.status_code == 201
         assert response.json()["status"] == "active"
     assert len(enrollments(session, student.id)) == 1
@@ -162,8 +165,9 @@ def test_free_courses_enroll_without_checkout_and_paid_ones_do_not(
     assert [(e["course_title"], e["source"]) for e in listed] == [
         ("Offline-First Apps: The Basics", "free")
     ]
-    free_checkout = client.post(f"{API}/checkout/sessions", json={"course_id": str(FREE)},
-                                headers=headers)  # fmt: skip
+    free_checkout = client.post(
+        f"{API}/checkout/sessions", json={"course_id": str(FREE)}, headers=headers
+    )
     assert free_checkout.status_code == 409
     assert free_checkout.json()["error"]["code"] == "free_course"
 
@@ -172,8 +176,9 @@ def test_free_courses_enroll_without_checkout_and_paid_ones_do_not(
 def test_only_catalog_courses_can_be_bought(
     client: TestClient, session: Session, headers: dict[str, str], course_id: uuid.UUID
 ) -> None:
-    response = client.post(f"{API}/checkout/sessions", json={"course_id": str(course_id)},
-                           headers=headers)  # fmt: skip
+    response = client.post(
+        f"{API}/checkout/sessions", json={"course_id": str(course_id)}, headers=headers
+    )
     assert response.status_code == 404
     assert session.scalars(select(Order)).all() == []
 
@@ -181,22 +186,29 @@ def test_only_catalog_courses_can_be_bought(
 @pytest.mark.usefixtures("student")
 def test_only_students_buy(client: TestClient, session: Session) -> None:
     instructor = make_user(session, roles=(Role.INSTRUCTOR,))
-    response = client.post(f"{API}/checkout/sessions", json={"course_id": str(PAID)},
-                           headers=login(client, instructor.email))  # fmt: skip
+    response = client.post(
+        f"{API}/checkout/sessions",
+        json={"course_id": str(PAID)},
+        headers=login(client, instructor.email),
+    )
     assert response.status_code == 403
     assert client.post(f"{API}/checkout/sessions", json={"course_id": str(PAID)}).status_code == 401
 
 
 def test_a_provider_failure_leaves_a_failed_order_and_a_clear_message(
-    client: TestClient, session: Session, headers: dict[str, str], context: ServerContext,
+    client: TestClient,
+    session: Session,
+    headers: dict[str, str],
+    context: ServerContext,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     def refuse(_request: object) -> None:
         raise ProviderUnavailable("Stripe could not start the checkout.")
 
     monkeypatch.setattr(context.payments, "create_session", refuse)
-    response = client.post(f"{API}/checkout/sessions", json={"course_id": str(PAID)},
-                           headers=headers)  # fmt: skip
+    response = client.post(
+        f"{API}/checkout/sessions", json={"course_id": str(PAID)}, headers=headers
+    )
     assert response.status_code == 502
     assert "Nothing was charged" in response.json()["error"]["message"]
     [row] = session.scalars(select(Order)).all()

@@ -19,10 +19,10 @@ from lmsdesk_server.main import create_app
 from lmsdesk_server.payments import stripe_events as ev
 from lmsdesk_server.payments.stripe_provider import StripeProvider
 from lmsdesk_server.security.return_links import ReturnLinks, return_link_key
-from tests.server.conftest import TEST_JWT_SECRET
 from tests.server.payments.helpers import API, enrollments, login, order, post_event
 from tests.server.sync.helpers import PAID
 from tests.support.fake_stripe import FakeStripe
+from tests.support.server_keys import TEST_JWT_SECRET
 
 
 @pytest.fixture
@@ -42,8 +42,9 @@ def stripe_client(context: ServerContext, fake_stripe: FakeStripe) -> Iterator[T
 
 def _buy(client: TestClient, student: User) -> tuple[uuid.UUID, str, dict[str, str]]:
     headers = login(client, student.email)
-    response = client.post(f"{API}/checkout/sessions", json={"course_id": str(PAID)},
-                           headers=headers)  # fmt: skip
+    response = client.post(
+        f"{API}/checkout/sessions", json={"course_id": str(PAID)}, headers=headers
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     return uuid.UUID(body["order_id"]), body["session_id"], headers
@@ -130,8 +131,11 @@ def test_stripe_unreachable_fails_the_order_with_a_clear_message(
     provider = StripeProvider("sk_test_fake", api_base="http://127.0.0.1:9")
     app = create_app(dataclasses.replace(context, payments=provider))
     with TestClient(app) as client:
-        response = client.post(f"{API}/checkout/sessions", json={"course_id": str(PAID)},
-                               headers=login(client, student.email))  # fmt: skip
+        response = client.post(
+            f"{API}/checkout/sessions",
+            json={"course_id": str(PAID)},
+            headers=login(client, student.email),
+        )
     assert response.status_code == 502
     assert "Nothing was charged" in response.json()["error"]["message"]
 
@@ -147,7 +151,6 @@ def test_a_stripe_key_without_a_webhook_secret_refuses_to_start(tmp_path: object
 
     from lmsdesk_server.config import ServerSettings
 
-    settings = ServerSettings(stripe_secret_key=SecretStr("sk_test_x"),
-                              server_data_dir=tmp_path)  # fmt: skip
+    settings = ServerSettings(stripe_secret_key=SecretStr("sk_test_x"), server_data_dir=tmp_path)
     with pytest.raises(ValueError, match="LMSDESK_STRIPE_WEBHOOK_SECRET"):
         ServerContext.build(settings, "postgresql+psycopg://nobody@/none")

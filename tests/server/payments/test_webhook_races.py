@@ -21,8 +21,8 @@ from lmsdesk_server.payments import stripe_events as ev
 from lmsdesk_server.services.accounts import Actor
 from lmsdesk_server.services.checkout import CheckoutService
 from lmsdesk_server.services.payment_webhooks import PaymentWebhooks, WebhookAnswer
-from tests.server.conftest import TEST_WEBHOOK_SECRET
 from tests.server.sync.helpers import PAID
+from tests.support.server_keys import TEST_WEBHOOK_SECRET
 
 #: Microsecond offsets of the second delivery against the first: both orders, and overlaps
 #: from "at once" to "a few statements apart".

@@ -87,10 +87,13 @@ def test_a_full_refund_revokes_and_a_partial_one_does_not(shop: Shop) -> None:
     assert row.refunded_at is not None
 
 
-@pytest.mark.parametrize(("closed_as", "expected"), [
-    ("won", (OrderStatus.COMPLETED, [EnrollmentStatus.ACTIVE])),
-    ("lost", (OrderStatus.REFUNDED, [EnrollmentStatus.REVOKED])),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("closed_as", "expected"),
+    [
+        ("won", (OrderStatus.COMPLETED, [EnrollmentStatus.ACTIVE])),
+        ("lost", (OrderStatus.REFUNDED, [EnrollmentStatus.REVOKED])),
+    ],
+)
 def test_a_dispute_suspends_then_restores_or_revokes(
     shop: Shop, closed_as: str, expected: tuple[OrderStatus, list[EnrollmentStatus]]
 ) -> None:
@@ -182,8 +185,9 @@ def test_a_tampered_body_is_refused(shop: Shop) -> None:
     body = ev.encode(purchase.completed(session))
     header = ev.signature_header(body, "whsec_test_0123456789abcdef")
     tampered = body.replace(b'"livemode":false', b'"livemode":false ')
-    response = client.post("/api/v1/webhooks/stripe", content=tampered,
-                           headers={"Stripe-Signature": header})  # fmt: skip
+    response = client.post(
+        "/api/v1/webhooks/stripe", content=tampered, headers={"Stripe-Signature": header}
+    )
     assert response.status_code == 400
     _nothing_changed(shop)
 
@@ -256,8 +260,9 @@ def test_a_session_naming_another_order_is_not_fulfilled(shop: Shop) -> None:
 
 def _post_signed(client: TestClient, body: bytes) -> Any:
     header = ev.signature_header(body, "whsec_test_0123456789abcdef")
-    return client.post("/api/v1/webhooks/stripe", content=body,
-                       headers={"Stripe-Signature": header})  # fmt: skip
+    return client.post(
+        "/api/v1/webhooks/stripe", content=body, headers={"Stripe-Signature": header}
+    )
 
 
 @pytest.mark.parametrize("body", [b"[]", b"[1, 2]", b"42", b"null", b'"text"', b"{}"])
@@ -270,10 +275,19 @@ def test_a_signed_body_that_is_not_an_event_object_is_a_400(shop: Shop, body: by
     assert deliveries(session)[-1].outcome is DeliveryOutcome.REJECTED
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("created", 1e30), ("created", 10**30), ("created", -5), ("created", "yesterday"),
-    ("id", ""), ("id", "evt\u0000x"), ("type", 7), ("livemode", "no"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("created", 1e30),
+        ("created", 10**30),
+        ("created", -5),
+        ("created", "yesterday"),
+        ("id", ""),
+        ("id", "evt\u0000x"),
+        ("type", 7),
+        ("livemode", "no"),
+    ],
+)
 def test_a_signed_event_with_fields_out_of_bounds_is_a_400(
     shop: Shop, field: str, value: object
 ) -> None:
@@ -309,8 +323,16 @@ def test_a_refund_revokes_the_certificate_the_course_earned(shop: Shop) -> None:
     client, session, purchase, student = shop
     purchase.mark_paid(session)
     post_event(client, purchase.completed(session))
-    session.add(Certificate(student_id=student.id, course_id=PAID, certificate_number="LMS-T-1",
-                            signature="sig", sync_partition="x", sync_version=0))  # fmt: skip
+    session.add(
+        Certificate(
+            student_id=student.id,
+            course_id=PAID,
+            certificate_number="LMS-T-1",
+            signature="sig",
+            sync_partition="x",
+            sync_version=0,
+        )
+    )
     session.flush()
     post_event(client, purchase.refunded(session))
     session.expire_all()

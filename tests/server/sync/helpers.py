@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,17 +68,25 @@ class Device:
     def mutation(self, name: str, **args: Any) -> dict[str, Any]:
         now_ms = hlc.to_millis(hlc.wall_clock_hlc()) + self.clock_offset_ms
         self.last_hlc = hlc.next_hlc(self.last_hlc, now_ms)
-        return {"seq": next(self._seq), "mutation_id": str(uuid.uuid4()), "name": name,
-                "args": {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in args.items()},
-                "hlc": self.last_hlc}  # fmt: skip
+        return {
+            "seq": next(self._seq),
+            "mutation_id": str(uuid.uuid4()),
+            "name": name,
+            "args": {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in args.items()},
+            "hlc": self.last_hlc,
+        }
 
     def push(self, *mutations: dict[str, Any], protocol: int = PROTOCOL_VERSION) -> Any:
         response = self.client.post(
             f"{API}/sync/push",
-            json={"device_id": str(self.device_id), "epoch": 1, "protocol": protocol,
-                  "mutations": list(mutations)},
+            json={
+                "device_id": str(self.device_id),
+                "epoch": 1,
+                "protocol": protocol,
+                "mutations": list(mutations),
+            },
             headers={"Authorization": f"Bearer {self.token}"},
-        )  # fmt: skip
+        )
         assert response.status_code == 200, response.text
         body = response.json()
         self.last_hlc = max(self.last_hlc, body["server_hlc"])
@@ -87,10 +95,15 @@ class Device:
     def pull(self, limit: int = 5000, resync: Sequence[str] = ()) -> dict[str, Any]:
         response = self.client.post(
             f"{API}/sync/pull",
-            json={"device_id": str(self.device_id), "protocol": PROTOCOL_VERSION,
-                  "cursor": self.cursor, "limit": limit, "resync": list(resync)},
+            json={
+                "device_id": str(self.device_id),
+                "protocol": PROTOCOL_VERSION,
+                "cursor": self.cursor,
+                "limit": limit,
+                "resync": list(resync),
+            },
             headers={"Authorization": f"Bearer {self.token}"},
-        )  # fmt: skip
+        )
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         self.cursor = body["cursor"]
@@ -102,6 +115,9 @@ class Device:
         while pages[-1]["has_more"]:
             pages.append(self.pull(limit))
         return pages
+
+
+DeviceFactory = Callable[..., Device]
 
 
 def progress(session: Session, student: User, lesson: uuid.UUID) -> LessonProgress:

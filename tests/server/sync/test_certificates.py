@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.certificates import certificate_payload
 from lmsdesk_server.db.models import Certificate, User
-from tests.server.sync.conftest import DeviceFactory
 from tests.server.sync.helpers import (
     API,
     FREE,
@@ -24,6 +23,7 @@ from tests.server.sync.helpers import (
     FREE_TEXT,
     FREE_VIDEO,
     Device,
+    DeviceFactory,
     enroll,
     rows,
 )
@@ -56,9 +56,11 @@ def test_completing_every_lesson_issues_one_signed_certificate(
     assert key["algorithm"] == "Ed25519"
     public = Ed25519PublicKey.from_public_bytes(base64.b64decode(key["public_key"]))
     payload = certificate_payload(
-        str(certificate["certificate_number"]), student.id, FREE,
+        str(certificate["certificate_number"]),
+        student.id,
+        FREE,
         datetime.fromisoformat(str(certificate["issued_at"])),
-    )  # fmt: skip
+    )
     public.verify(base64.b64decode(str(certificate["signature"])), payload)  # raises if forged
     with pytest.raises(InvalidSignature):
         public.verify(base64.b64decode(str(certificate["signature"])), payload + b"x")

@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.enums import ProgressStatus
 from lmsdesk_server.db.models import QuizAttempt, User
-from tests.server.sync.conftest import DeviceFactory
 from tests.server.sync.helpers import (
     FREE,
     FREE_QUIZ,
     FREE_QUIZ_LESSON,
     FREE_TEXT,
     FREE_VIDEO,
+    DeviceFactory,
     demo_id,
     enroll,
     progress,
@@ -38,10 +38,10 @@ def test_a_later_rewatch_from_the_start_wins(
 ) -> None:
     laptop = device_for(enrolled)
     desktop = device_for(enrolled, clock_offset_ms=60_000)  # the rewatch is a minute later
-    watched_far = laptop.mutation("progress.set_position@1", lesson_id=FREE_VIDEO,
-                                  position_seconds=25)  # fmt: skip
-    rewatch = desktop.mutation("progress.set_position@1", lesson_id=FREE_VIDEO,
-                               position_seconds=0)  # fmt: skip
+    watched_far = laptop.mutation(
+        "progress.set_position@1", lesson_id=FREE_VIDEO, position_seconds=25
+    )
+    rewatch = desktop.mutation("progress.set_position@1", lesson_id=FREE_VIDEO, position_seconds=0)
     # The rewatch happened later but its sync arrives first: arrival order must not matter.
     desktop.push(rewatch)
     laptop.push(watched_far)
@@ -80,8 +80,11 @@ def test_seeking_back_never_lowers_the_furthest_position(
 ) -> None:
     device = device_for(enrolled)
     for position in (10, 27, 4):
-        device.push(device.mutation("progress.set_position@1", lesson_id=FREE_VIDEO,
-                                    position_seconds=position))  # fmt: skip
+        device.push(
+            device.mutation(
+                "progress.set_position@1", lesson_id=FREE_VIDEO, position_seconds=position
+            )
+        )
     row = progress(session, enrolled, FREE_VIDEO)
     assert row.last_position_seconds == 4
     assert row.furthest_position_seconds == 27
@@ -92,8 +95,11 @@ def test_seeking_ahead_moves_the_position_but_not_what_was_watched(
     session: Session, enrolled: User, device_for: DeviceFactory
 ) -> None:
     device = device_for(enrolled)
-    device.push(device.mutation("progress.set_position@1", lesson_id=FREE_VIDEO,
-                                position_seconds=29, furthest_seconds=6))  # fmt: skip
+    device.push(
+        device.mutation(
+            "progress.set_position@1", lesson_id=FREE_VIDEO, position_seconds=29, furthest_seconds=6
+        )
+    )
     row = progress(session, enrolled, FREE_VIDEO)
     assert row.last_position_seconds == 29  # resumes where the student left the playhead
     assert row.furthest_position_seconds == 6  # but only 6 s were watched
@@ -104,8 +110,9 @@ def test_completion_only_grows_and_an_explicit_reset_clears_it(
 ) -> None:
     phone, laptop = device_for(enrolled), device_for(enrolled)
     done_at = datetime.now(UTC) - timedelta(minutes=5)
-    complete = phone.mutation("progress.complete@1", lesson_id=FREE_TEXT,
-                              completed_at=done_at.isoformat())  # fmt: skip
+    complete = phone.mutation(
+        "progress.complete@1", lesson_id=FREE_TEXT, completed_at=done_at.isoformat()
+    )
     phone.push(complete)
     # A stale position write from another device does not un-complete it.
     laptop.push(laptop.mutation("progress.set_position@1", lesson_id=FREE_TEXT, position_seconds=0))
@@ -119,8 +126,12 @@ def test_completion_only_grows_and_an_explicit_reset_clears_it(
     assert row.reset_generation == 1
 
     # The phone was offline during the reset and completes again from the old generation:
-    late = phone.mutation("progress.complete@1", lesson_id=FREE_TEXT,
-                          completed_at=done_at.isoformat(), reset_generation=0)  # fmt: skip
+    late = phone.mutation(
+        "progress.complete@1",
+        lesson_id=FREE_TEXT,
+        completed_at=done_at.isoformat(),
+        reset_generation=0,
+    )
     assert phone.push(late)["results"][0]["status"] == "merged"
     assert progress(session, enrolled, FREE_TEXT).status is ProgressStatus.NOT_STARTED
     # A second reset of the same generation (another device) resets nothing more.
@@ -161,10 +172,13 @@ def test_attempts_are_append_only_and_graded_by_the_server(
 
     def attempt(device: object, attempt_id: uuid.UUID, correct: bool) -> dict[str, object]:
         return device.mutation(  # type: ignore[attr-defined,no-any-return]
-            "quiz_attempt.submit@1", attempt_id=attempt_id, quiz_id=FREE_QUIZ,
-            started_at=started.isoformat(), submitted_at=datetime.now(UTC).isoformat(),
+            "quiz_attempt.submit@1",
+            attempt_id=attempt_id,
+            quiz_id=FREE_QUIZ,
+            started_at=started.isoformat(),
+            submitted_at=datetime.now(UTC).isoformat(),
             answers=_answers(correct),
-        )  # fmt: skip
+        )
 
     failed = attempt(laptop, fail_id, correct=False)
     passed = attempt(phone, pass_id, correct=True)
@@ -184,10 +198,13 @@ def test_attempts_are_append_only_and_graded_by_the_server(
 def test_a_client_cannot_claim_its_own_score(enrolled: User, device_for: DeviceFactory) -> None:
     device = device_for(enrolled)
     mutation = device.mutation(
-        "quiz_attempt.submit@1", attempt_id=uuid.uuid4(), quiz_id=FREE_QUIZ,
-        started_at=datetime.now(UTC).isoformat(), submitted_at=datetime.now(UTC).isoformat(),
+        "quiz_attempt.submit@1",
+        attempt_id=uuid.uuid4(),
+        quiz_id=FREE_QUIZ,
+        started_at=datetime.now(UTC).isoformat(),
+        submitted_at=datetime.now(UTC).isoformat(),
         answers=_answers(False),
-    )  # fmt: skip
+    )
     mutation["args"]["percent"] = 100
     result = device.push(mutation)["results"][0]
     assert result["status"] == "rejected"

@@ -16,7 +16,6 @@ from lmsdesk_server.repositories.partitions import CATALOG_PARTITION, stamp, use
 from lmsdesk_server.security.passwords import hash_password
 from lmsdesk_server.services.demo_seed import demo_id
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.server.sync.conftest import DeviceFactory
 from tests.server.sync.helpers import (
     API,
     DRAFT,
@@ -28,6 +27,7 @@ from tests.server.sync.helpers import (
     PAID_QUIZ,
     PAID_TEXT,
     PENDING,
+    DeviceFactory,
     enroll,
     rows,
 )
@@ -151,9 +151,12 @@ def test_a_deletion_arrives_as_a_tombstone(student: User, device_for: DeviceFact
     device.push(device.mutation("wishlist.remove@1", course_id=PAID))
     tombstones = [t for page in device.pull_all() for t in page["tombstones"]]
     assert tombstones == [
-        {"table": "wishlist_items", "row_id": f"{student.id}:{PAID}",
-         "partition": f"user:{student.id}"}
-    ]  # fmt: skip
+        {
+            "table": "wishlist_items",
+            "row_id": f"{student.id}:{PAID}",
+            "partition": f"user:{student.id}",
+        }
+    ]
 
 
 def test_a_cursor_older_than_the_tombstone_horizon_resets_only_that_partition(
@@ -186,8 +189,11 @@ def test_a_partition_asked_for_again_comes_whole_and_one_not_visible_is_revoked(
     assert page["partitions"]["reset"] == [mine]
     assert page["partitions"]["revoked"] == [foreign_draft]  # dropped, and nothing of it sent
     assert set(rows([page], "enrollments")) == {  # the user partition whole again...
-        str(e) for e in session.scalars(text("SELECT id FROM enrollments WHERE student_id = :s"),
-                                        {"s": student.id})}  # fmt: skip
+        str(e)
+        for e in session.scalars(
+            text("SELECT id FROM enrollments WHERE student_id = :s"), {"s": student.id}
+        )
+    }
     assert rows([page], "courses") == {}  # ...and nothing of the others
     assert device.pull()["partitions"]["reset"] == []  # asked once, answered once
     response = client.post(

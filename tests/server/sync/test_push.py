@@ -14,8 +14,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.db.models import MutationResult, User
 from lmsdesk_server.main import create_app
-from tests.server.sync.conftest import DeviceFactory
-from tests.server.sync.helpers import API, FREE, FREE_TEXT, FREE_VIDEO, PAID_TEXT, enroll, progress
+from tests.server.sync.helpers import (
+    API,
+    FREE,
+    FREE_TEXT,
+    FREE_VIDEO,
+    PAID_TEXT,
+    DeviceFactory,
+    enroll,
+    progress,
+)
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

@@ -14,8 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lmsdesk_server.db.models import QuizAttempt, User
-from tests.server.sync.conftest import DeviceFactory
-from tests.server.sync.helpers import API, FREE, FREE_QUIZ, Device, enroll
+from tests.server.sync.helpers import API, FREE, FREE_QUIZ, Device, DeviceFactory, enroll
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

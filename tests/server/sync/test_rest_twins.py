@@ -7,13 +7,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from lmsdesk_server.db.models import User
-from tests.server.sync.conftest import DeviceFactory
 from tests.server.sync.helpers import (
     API,
     FREE,
     FREE_TEXT,
     PAID,
     PAID_TEXT,
+    DeviceFactory,
     enroll,
     progress,
     rows,
@@ -47,8 +47,7 @@ def test_rest_refusals_are_the_same_refusals_as_sync(
     student: User, device_for: DeviceFactory, client: TestClient
 ) -> None:
     headers = {"Authorization": f"Bearer {device_for(student).token}"}
-    refused = client.post(f"{API}/progress/{PAID_TEXT}/time", json={"seconds": 5},
-                          headers=headers)  # fmt: skip
+    refused = client.post(f"{API}/progress/{PAID_TEXT}/time", json={"seconds": 5}, headers=headers)
     assert refused.status_code == 403
     assert refused.json()["error"]["message"] == "You are not enrolled in this course."
     rating = client.put(f"{API}/courses/{PAID}/rating", json={"rating": 5}, headers=headers)

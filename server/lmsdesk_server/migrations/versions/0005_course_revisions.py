@@ -23,9 +23,12 @@ def upgrade() -> None:
         op.f("fk_courses_revision_of_courses"), "courses", "courses", ["revision_of"], ["id"]
     )
     op.create_index(
-        "uq_courses_open_revision", "courses", ["revision_of"], unique=True,
+        "uq_courses_open_revision",
+        "courses",
+        ["revision_of"],
+        unique=True,
         postgresql_where=sa.text("deleted_at IS NULL"),
-    )  # fmt: skip
+    )
 
 
 def downgrade() -> None:

@@ -20,9 +20,15 @@ depends_on: str | Sequence[str] | None = None
 
 
 _STATE = sa.Enum(
-    "queued", "uploading", "done", "failed",
-    name="upload_state", native_enum=False, create_constraint=True, length=32,
-)  # fmt: skip
+    "queued",
+    "uploading",
+    "done",
+    "failed",
+    name="upload_state",
+    native_enum=False,
+    create_constraint=True,
+    length=32,
+)
 
 
 def upgrade() -> None:
