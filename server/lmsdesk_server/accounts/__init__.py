@@ -1,0 +1,1 @@
+"""Accounts: registration, sign-in, token rotation, sign-out."""

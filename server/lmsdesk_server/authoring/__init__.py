@@ -1,0 +1,1 @@
+"""Authoring: instructors' drafts, edited offline and merged field by field."""

@@ -1,0 +1,1 @@
+"""The catalog students browse: wishlists and ratings."""

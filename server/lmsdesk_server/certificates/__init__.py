@@ -1,0 +1,1 @@
+"""Certificates: issued on completion, signed, verifiable by anyone."""

@@ -1,0 +1,1 @@
+"""Commerce: checkout, orders, the payment webhooks and their ledger."""

@@ -1,0 +1,1 @@
+"""The demo data: `lmsdesk-server seed-demo`."""

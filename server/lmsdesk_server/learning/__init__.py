@@ -1,0 +1,1 @@
+"""Learning: progress, quiz attempts, what a student may learn."""

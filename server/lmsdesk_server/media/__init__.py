@@ -1,0 +1,1 @@
+"""Media: resumable uploads and entitled, ranged downloads."""

@@ -1,0 +1,1 @@
+"""The sync protocol: push, pull, the mutation registry and its REST door."""
