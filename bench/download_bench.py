@@ -39,8 +39,8 @@ from lmsdesk.sync.api_client import ApiClient  # noqa: E402
 from lmsdesk.sync.token_store import PrivateFileTokenStore  # noqa: E402
 from lmsdesk_server.db.embedded import EmbeddedPostgres  # noqa: E402
 from lmsdesk_server.db.migrate import upgrade_to_head  # noqa: E402
+from lmsdesk_server.demo.seed import DEMO_PASSWORD, demo_id  # noqa: E402
 from lmsdesk_server.resources import resources_dir  # noqa: E402
-from lmsdesk_server.services.demo_seed import DEMO_PASSWORD, demo_id  # noqa: E402
 
 FREE = demo_id("course:offline-first-basics")
 LESSON = demo_id("offline-first-basics:text")
@@ -56,7 +56,7 @@ def seed(url: str, data_dir: Path, megabytes: int) -> uuid.UUID:
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
 
-    from lmsdesk_server.services.demo_seed import DemoSeeder
+    from lmsdesk_server.demo.seed import DemoSeeder
 
     with Session(create_engine(url)) as session, session.begin():
         DemoSeeder(session, resources=resources_dir(), media_dir=data_dir / "media").run()

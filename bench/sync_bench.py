@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "server")]
 
 from bench_server import print_figures, served  # noqa: E402
+from lmsdesk.contracts import mutations as m  # noqa: E402
 from lmsdesk.contracts.sync import SetPositionArgs  # noqa: E402
 from lmsdesk.local_db.engine import LocalStore  # noqa: E402
 from lmsdesk.local_db.migrate import upgrade_store  # noqa: E402
@@ -219,7 +220,7 @@ def measure(figures: dict[str, Any], base: str, work: Path, lesson_ids: list[uui
     say("push of 10,000 progress mutations ...")
     for index, lesson in enumerate(lesson_ids[:10_000]):
         position = SetPositionArgs(lesson_id=lesson, position_seconds=float(index % 600))
-        engine.record("progress.set_position@1", position)
+        engine.record(m.SET_POSITION, position)
     started = time.perf_counter()
     pushed, rejected = engine._push_all(lambda *_: None)
     elapsed = time.perf_counter() - started
@@ -231,11 +232,9 @@ def measure(figures: dict[str, Any], base: str, work: Path, lesson_ids: list[uui
     lesson = lesson_ids[0]
     for second in range(0, 3600, 5):
         position = SetPositionArgs(lesson_id=lesson, position_seconds=float(second))
-        engine.record("progress.set_position@1", position)
+        engine.record(m.SET_POSITION, position)
     with service.store.reading() as session:
-        pending = (
-            session.query(OutboxItem).filter(OutboxItem.name == "progress.set_position@1").count()
-        )
+        pending = session.query(OutboxItem).filter(OutboxItem.name == m.SET_POSITION).count()
     figures["pending_position_mutations_per_lesson"] = pending
 
 

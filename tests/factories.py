@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.common import Role
 from lmsdesk_server.db.models import Course, User, UserRole
-from lmsdesk_server.repositories.partitions import bump_partition
+from lmsdesk_server.db.partitions import bump_partition
 from lmsdesk_server.security.emails import email_skeleton
 from lmsdesk_server.security.passwords import hash_password
 

@@ -103,7 +103,7 @@ def _new_password() -> str:
 
 def cmd_create_user(args: argparse.Namespace, settings: ServerSettings) -> int:
     from lmsdesk.contracts.auth import RegisterRequest
-    from lmsdesk_server.services.accounts import AccountService
+    from lmsdesk_server.accounts.service import AccountService
 
     password = _new_password()
     # Validate exactly as the API would, so the CLI cannot create an account the API would refuse.
@@ -143,9 +143,9 @@ def cmd_create_user(args: argparse.Namespace, settings: ServerSettings) -> int:
 
 
 def cmd_seed_demo(_: argparse.Namespace, settings: ServerSettings) -> int:
+    from lmsdesk_server.demo.content import DEMO_PASSWORD, DEMO_USERS
+    from lmsdesk_server.demo.seed import DemoSeeder
     from lmsdesk_server.resources import resources_dir
-    from lmsdesk_server.services.demo_content import DEMO_PASSWORD, DEMO_USERS
-    from lmsdesk_server.services.demo_seed import DemoSeeder
 
     with database_url(settings) as url:
         upgrade_to_head(url)
@@ -163,7 +163,7 @@ def cmd_seed_demo(_: argparse.Namespace, settings: ServerSettings) -> int:
 
 
 def cmd_reconcile(_: argparse.Namespace, settings: ServerSettings) -> int:
-    from lmsdesk_server.services.reconciliation import reconcile_orders
+    from lmsdesk_server.commerce.service.reconciliation import reconcile_orders
 
     with database_url(settings) as url:
         upgrade_to_head(url)

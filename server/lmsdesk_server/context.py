@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lmsdesk_server.config import ServerSettings
 from lmsdesk_server.db.engine import make_engine, make_session_factory
+from lmsdesk_server.media.service.access import LinkSigner, link_key
 from lmsdesk_server.payments.provider import PaymentProvider
 from lmsdesk_server.payments.stripe_provider import StripeProvider
 from lmsdesk_server.payments.test_provider import TestProvider
@@ -18,8 +19,7 @@ from lmsdesk_server.security.certificate_keys import CertificateSigner, load_or_
 from lmsdesk_server.security.rate_limit import LoginThrottle
 from lmsdesk_server.security.return_links import ReturnLinks, return_link_key
 from lmsdesk_server.security.tokens import AccessTokens
-from lmsdesk_server.services.media_access import LinkSigner, link_key
-from lmsdesk_server.services.sync_cursor import CursorCodec, cursor_key
+from lmsdesk_server.sync.service.cursor import CursorCodec, cursor_key
 
 
 @dataclass

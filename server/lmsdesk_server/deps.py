@@ -9,11 +9,12 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from lmsdesk_server.accounts.service import AccountService
+from lmsdesk_server.actor import Actor
+from lmsdesk_server.certificates import service as certificates
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.security.tokens import InvalidAccessToken
-from lmsdesk_server.services import certificates
-from lmsdesk_server.services.accounts import AccountService, Actor
 
 
 def get_context(request: Request) -> ServerContext:

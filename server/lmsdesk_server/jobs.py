@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 import threading
 
+from lmsdesk_server.commerce.service.reconciliation import reconcile_orders
 from lmsdesk_server.context import ServerContext
-from lmsdesk_server.services.reconciliation import reconcile_orders
 
 _log = logging.getLogger(__name__)
 

@@ -6,24 +6,20 @@ from fastapi import FastAPI
 
 from lmsdesk import __version__
 from lmsdesk.contracts import API_PREFIX
+from lmsdesk_server.accounts import endpoints as accounts
 from lmsdesk_server.admission import AdmissionControl
-from lmsdesk_server.api import (
-    auth,
-    authoring,
-    certificates,
-    checkout_pages,
-    commerce,
-    health,
-    learning,
-    media,
-    moderation,
-    sync,
-    webhooks,
-)
+from lmsdesk_server.authoring import endpoints as authoring
 from lmsdesk_server.body_limits import BodyLimits
+from lmsdesk_server.certificates import endpoints as certificates
+from lmsdesk_server.commerce.endpoints import orders, pages, webhooks
 from lmsdesk_server.context import ServerContext
-from lmsdesk_server.errors import install_error_handlers
+from lmsdesk_server.error_handlers import install_error_handlers
+from lmsdesk_server.learning import endpoints as learning
+from lmsdesk_server.media import endpoints as media
+from lmsdesk_server.moderation import endpoints as moderation
+from lmsdesk_server.ops import endpoints as ops
 from lmsdesk_server.security_headers import SecurityHeaders
+from lmsdesk_server.sync import endpoints as sync
 
 
 def create_app(context: ServerContext) -> FastAPI:
@@ -40,15 +36,19 @@ def create_app(context: ServerContext) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     # Outermost: a request turned away costs nothing but the 503.
     app.add_middleware(AdmissionControl)
-    app.include_router(health.router, prefix=API_PREFIX)
-    app.include_router(auth.router, prefix=API_PREFIX)
-    app.include_router(sync.router, prefix=API_PREFIX)
-    app.include_router(learning.router, prefix=API_PREFIX)
-    app.include_router(commerce.router, prefix=API_PREFIX)
-    app.include_router(webhooks.router, prefix=API_PREFIX)
-    app.include_router(media.router, prefix=API_PREFIX)
-    app.include_router(certificates.router, prefix=API_PREFIX)
-    app.include_router(authoring.router, prefix=API_PREFIX)
-    app.include_router(moderation.router, prefix=API_PREFIX)
-    app.include_router(checkout_pages.router)
+    for domain in (
+        ops,
+        accounts,
+        sync,
+        learning,
+        orders,
+        webhooks,
+        media,
+        certificates,
+        authoring,
+        moderation,
+    ):
+        app.include_router(domain.router, prefix=API_PREFIX)
+    # The pages a browser sees (checkout return pages) live outside the API prefix.
+    app.include_router(pages.router)
     return app

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from lmsdesk_server.services.accounts import Actor
+from lmsdesk_server.actor import Actor
 
 
 class MutationRejected(Exception):

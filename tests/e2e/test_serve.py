@@ -10,7 +10,7 @@ import httpx
 import psutil
 import pytest
 
-from lmsdesk_server.services.demo_seed import demo_id
+from lmsdesk_server.demo.seed import demo_id
 from tests.e2e.server_process import ServerProcess
 
 pytestmark = pytest.mark.e2e

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.sync import AddTimeArgs
 from lmsdesk.local_db import outbox
 from lmsdesk.local_db.models.mirror import LessonProgress
@@ -18,7 +19,7 @@ from lmsdesk.services.session import SessionService
 from lmsdesk.sync.api_client import ApiClient
 from lmsdesk.sync.engine import SyncEngine, SyncStatus
 from lmsdesk.sync.token_store import PrivateFileTokenStore
-from lmsdesk_server.services.demo_seed import demo_id
+from lmsdesk_server.demo.seed import demo_id
 from tests.e2e.server_process import ServerProcess
 
 pytestmark = pytest.mark.e2e
@@ -49,7 +50,7 @@ def test_server_killed_mid_push_then_restarted(tmp_path: Path) -> None:
             for _ in range(TOTAL):
                 outbox.enqueue(
                     session,
-                    name="progress.add_time@1",
+                    name=m.ADD_TIME.name,
                     hlc=outbox.next_hlc(session),
                     args=AddTimeArgs(lesson_id=PREVIEW_VIDEO, seconds=1).model_dump(mode="json"),
                     description="Time spent",

@@ -14,20 +14,20 @@ from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from lmsdesk.contracts.common import Role
+from lmsdesk_server.commerce.service.webhooks import PaymentWebhooks
 from lmsdesk_server.config import ServerSettings
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.db.migrate import upgrade_to_head
 from lmsdesk_server.db.models import User
 from lmsdesk_server.main import create_app
+from lmsdesk_server.media.service.access import LinkSigner, link_key
 from lmsdesk_server.payments.provider import ProviderUnavailable
 from lmsdesk_server.payments.test_provider import TestProvider
 from lmsdesk_server.security.certificate_keys import load_or_create_signer
 from lmsdesk_server.security.rate_limit import LoginThrottle
 from lmsdesk_server.security.return_links import ReturnLinks, return_link_key
 from lmsdesk_server.security.tokens import AccessTokens
-from lmsdesk_server.services.media_access import LinkSigner, link_key
-from lmsdesk_server.services.payment_webhooks import PaymentWebhooks
-from lmsdesk_server.services.sync_cursor import CursorCodec, cursor_key
+from lmsdesk_server.sync.service.cursor import CursorCodec, cursor_key
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.server.sync.helpers import API, Device, DeviceFactory, seed
 from tests.support.postgres import PostgresForTests
@@ -131,8 +131,8 @@ def racing_context(
     )
     context = ServerContext.build(settings, url)
     from lmsdesk_server.db.engine import transaction
+    from lmsdesk_server.demo.seed import DemoSeeder
     from lmsdesk_server.resources import resources_dir
-    from lmsdesk_server.services.demo_seed import DemoSeeder
 
     with transaction(context.session_factory) as session:
         DemoSeeder(session, resources=resources_dir(), media_dir=settings.media_dir).run()

@@ -23,6 +23,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.ids import quiz_id
 from lmsdesk_server.db.models import User
@@ -490,7 +491,7 @@ def test_a_pull_shows_nobody_what_is_not_theirs(
     owner = device_for(users["student"])
     done = owner.push(
         owner.mutation(
-            "progress.complete@1", lesson_id=PAID_TEXT, completed_at="2026-11-20T10:00:00+00:00"
+            m.COMPLETE_LESSON, lesson_id=PAID_TEXT, completed_at="2026-11-20T10:00:00+00:00"
         )
     )
     assert done["results"][0]["status"] == "applied"

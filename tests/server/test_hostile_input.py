@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.common import Role
 from lmsdesk_server.db.models import User
 from tests.factories import make_user
@@ -30,8 +31,8 @@ def test_text_with_a_nul_character_is_refused_in_both_doors(
     assert answer.status_code == 422
     assert "NUL" in answer.json()["error"]["message"]
     pushed = device.push(
-        device.mutation("draft.create_course@1", course_id=uuid.uuid4(), title="A\x00B"),
-        device.mutation("draft.create_course@1", course_id=uuid.uuid4(), title="Fine"),
+        device.mutation(m.CREATE_COURSE, course_id=uuid.uuid4(), title="A\x00B"),
+        device.mutation(m.CREATE_COURSE, course_id=uuid.uuid4(), title="Fine"),
     )["results"]
     assert [r["status"] for r in pushed] == ["rejected", "applied"]  # the queue moves on
     queue = client.get(
@@ -59,14 +60,14 @@ def test_numbers_and_keys_out_of_range_and_forged_signatures_get_a_clear_answer(
                     "seq": 2**64,
                     "mutation_id": str(uuid.uuid4()),
                     "hlc": 1,
-                    "name": "wishlist.add@1",
+                    "name": m.ADD_TO_WISHLIST.name,
                     "args": {},
                 }
             ],
         },
     )
     assert huge.status_code == 422
-    twice = device.mutation("wishlist.add@1", course_id=uuid.uuid4())
+    twice = device.mutation(m.ADD_TO_WISHLIST, course_id=uuid.uuid4())
     repeated = client.post(
         f"{API}/sync/push",
         headers=headers,

@@ -15,9 +15,10 @@ import httpx
 import pytest
 
 from lmsdesk.contracts import hlc
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.sync import PROTOCOL_VERSION
-from lmsdesk_server.services.demo_seed import demo_id
+from lmsdesk_server.demo.seed import demo_id
 from tests.support.live_server import PASSWORD, LiveServer
 from tests.support.postgres import PostgresForTests
 
@@ -60,7 +61,7 @@ async def _one_sync(http: httpx.AsyncClient, token: str, n: int) -> str:
                 {
                     "seq": 1,
                     "mutation_id": str(uuid.uuid4()),
-                    "name": "wishlist.add@1",
+                    "name": m.ADD_TO_WISHLIST.name,
                     "args": {"course_id": str(COURSE)},
                     "hlc": hlc.wall_clock_hlc(),
                 }

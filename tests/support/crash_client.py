@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 from sqlalchemy import event
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.sync import AddTimeArgs, SetPositionArgs, SubmitQuizAttemptArgs
 from lmsdesk.services.session import SessionService
 from lmsdesk.sync.api_client import ApiClient
@@ -83,17 +84,17 @@ def main() -> int:
         for _ in range(rng.randint(0, 3)):
             lesson = rng.choice(LESSONS)
             seconds = rng.randint(1, 60)
-            recorder.record("progress.add_time@1", AddTimeArgs(lesson_id=lesson, seconds=seconds))
+            recorder.record(m.ADD_TIME, AddTimeArgs(lesson_id=lesson, seconds=seconds))
             recorded["time"][str(lesson)] += seconds
             position = rng.randint(0, 29)
             moved = SetPositionArgs(lesson_id=lesson, position_seconds=position)
-            recorder.record("progress.set_position@1", moved)
+            recorder.record(m.SET_POSITION, moved)
             recorded["positions"][str(lesson)].append(position)
         if rng.random() < 0.3:
             attempt = uuid.uuid4()
             now = datetime.now(UTC)
             recorder.record(
-                "quiz_attempt.submit@1",
+                m.SUBMIT_ATTEMPT,
                 SubmitQuizAttemptArgs(
                     attempt_id=attempt,
                     quiz_id=QUIZ,

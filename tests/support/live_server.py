@@ -13,12 +13,12 @@ import uvicorn
 from pydantic import SecretStr
 
 from lmsdesk.contracts.common import Role
+from lmsdesk_server.accounts.service import AccountService
 from lmsdesk_server.config import ServerSettings
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.db.engine import transaction
 from lmsdesk_server.db.migrate import upgrade_to_head
 from lmsdesk_server.main import create_app
-from lmsdesk_server.services.accounts import AccountService
 from tests.support.postgres import PostgresForTests
 
 PASSWORD = "correct horse battery"
@@ -73,8 +73,8 @@ class LiveServer:
         self.context.engine.dispose()
 
     def seed_demo(self) -> None:
+        from lmsdesk_server.demo.seed import DemoSeeder
         from lmsdesk_server.resources import resources_dir
-        from lmsdesk_server.services.demo_seed import DemoSeeder
 
         with transaction(self.context.session_factory) as session:
             DemoSeeder(
@@ -84,9 +84,9 @@ class LiveServer:
     def enroll(self, email: str, course_id: uuid.UUID) -> uuid.UUID:
         """What a completed payment or a free enrolment does on the server."""
         from lmsdesk.contracts.enums import EnrollmentSource, EnrollmentStatus
+        from lmsdesk_server.accounts.repository.users import UserRepository
         from lmsdesk_server.db.models import Enrollment
-        from lmsdesk_server.repositories.partitions import stamp, user_partition
-        from lmsdesk_server.repositories.users import UserRepository
+        from lmsdesk_server.db.partitions import stamp, user_partition
 
         with transaction(self.context.session_factory) as session:
             user = UserRepository(session).by_email(email)
@@ -123,7 +123,7 @@ class LiveServer:
         """A refund or a revocation, as the payment webhook would record it."""
         from lmsdesk.contracts.enums import EnrollmentStatus
         from lmsdesk_server.db.models import Enrollment
-        from lmsdesk_server.repositories.partitions import stamp, user_partition
+        from lmsdesk_server.db.partitions import stamp, user_partition
 
         with transaction(self.context.session_factory) as session:
             enrollment = session.get(Enrollment, enrollment_id)

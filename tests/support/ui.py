@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from lmsdesk.app import Application
 from lmsdesk.contracts.common import Role
 from lmsdesk.ui.sign_in_dialog import SignInDialog
-from lmsdesk_server.services.demo_seed import demo_id
+from lmsdesk_server.demo.seed import demo_id
 from tests.support.live_server import PASSWORD, LiveServer
 from tests.support.network import CuttableLink
 

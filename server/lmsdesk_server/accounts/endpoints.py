@@ -15,7 +15,7 @@ from lmsdesk.contracts.auth import (
     TokenPair,
 )
 from lmsdesk.contracts.common import ErrorResponse
-from lmsdesk_server.api.deps import AccountServiceDep, CurrentActor
+from lmsdesk_server.deps import AccountServiceDep, CurrentActor
 
 router = APIRouter(tags=["accounts"])
 

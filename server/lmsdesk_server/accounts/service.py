@@ -6,7 +6,6 @@ Services flush; the request scope commits. Every failure is an ApiError with a s
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -14,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.auth import LoginRequest, Me, RegisterRequest, TokenPair
 from lmsdesk.contracts.common import Role
+from lmsdesk_server.accounts.repository.refresh_tokens import RefreshTokenRepository
+from lmsdesk_server.accounts.repository.users import UserRepository, normalise_email
+from lmsdesk_server.actor import Actor
 from lmsdesk_server.db.models import RefreshToken, User
 from lmsdesk_server.errors import ApiError
-from lmsdesk_server.repositories.refresh_tokens import RefreshTokenRepository
-from lmsdesk_server.repositories.users import UserRepository, normalise_email
 from lmsdesk_server.security.emails import email_skeleton
 from lmsdesk_server.security.passwords import hash_password, needs_rehash, verify_password
 from lmsdesk_server.security.rate_limit import LoginThrottle
@@ -27,23 +27,6 @@ from lmsdesk_server.security.tokens import AccessTokens, new_refresh_token, refr
 #: back: the answer to the first refresh was lost (a dropped connection, a kill), nothing was
 #: stolen. Later, the same presentation means two holders, and the whole family is revoked.
 REUSE_GRACE = timedelta(seconds=30)
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The signed-in user a request acts for."""
-
-    id: uuid.UUID
-    email: str
-    roles: frozenset[Role]
-    #: The sign-in (refresh token family) of the access token; None for signed media links.
-    session_id: uuid.UUID | None = None
-
-    def has(self, role: Role) -> bool:
-        return role in self.roles
-
-    def has_admin(self) -> bool:
-        return Role.ADMIN in self.roles
 
 
 def _unauthorized(code: str, message: str, *, keep_changes: bool = False) -> ApiError:

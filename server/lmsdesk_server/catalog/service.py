@@ -6,15 +6,15 @@ from lmsdesk.contracts.enums import CourseStatus
 from lmsdesk.contracts.ids import rating_id
 from lmsdesk.contracts.sync import SetRatingArgs, WishlistArgs
 from lmsdesk_server.db.models import CourseRating, WishlistItem
-from lmsdesk_server.repositories.learning import LearningRepository
-from lmsdesk_server.repositories.partitions import (
+from lmsdesk_server.db.partitions import (
     CATALOG_PARTITION,
     stamp,
     user_partition,
     write_tombstone,
 )
-from lmsdesk_server.services.mutation_base import MutationContext, MutationMerged, MutationRejected
-from lmsdesk_server.services.serialize import row_dict
+from lmsdesk_server.db.serialize import row_dict
+from lmsdesk_server.learning.repository.lessons import LearningRepository
+from lmsdesk_server.mutation import MutationContext, MutationMerged, MutationRejected
 
 
 def add_to_wishlist(ctx: MutationContext, args: WishlistArgs) -> dict[str, object]:

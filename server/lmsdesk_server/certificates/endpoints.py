@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from lmsdesk.contracts.certificates import CertificateKey
-from lmsdesk_server.api.deps import ContextDep
+from lmsdesk_server.deps import ContextDep
 
 router = APIRouter(tags=["certificates"])
 

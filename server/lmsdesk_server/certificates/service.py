@@ -12,13 +12,13 @@ import secrets
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.certificates import certificate_payload
-from lmsdesk.contracts.enums import EnrollmentStatus, ProgressStatus
-from lmsdesk_server.db.models import Certificate, Enrollment, Lesson, LessonProgress
-from lmsdesk_server.repositories.partitions import stamp, user_partition
+from lmsdesk.contracts.enums import EnrollmentStatus
+from lmsdesk_server.certificates.repository import CertificateRepository
+from lmsdesk_server.db.models import Certificate, Enrollment
+from lmsdesk_server.db.partitions import stamp, user_partition
 from lmsdesk_server.security.certificate_keys import CertificateSigner
 
 _CANDIDATES = "lmsdesk.certificate_candidates"
@@ -34,9 +34,7 @@ def issue_pending(session: Session, signer: CertificateSigner) -> list[Certifica
     if not candidates:
         return []
     lesson_ids = {lesson for _, lesson in candidates}
-    courses = dict(
-        session.execute(select(Lesson.id, Lesson.course_id).where(Lesson.id.in_(lesson_ids))).all()
-    )
+    courses = CertificateRepository(session).courses_of_lessons(lesson_ids)
     pairs = {(student, courses[lesson]) for student, lesson in candidates if lesson in courses}
     issued = [issue_if_complete(session, s, c, signer) for s, c in sorted(pairs)]
     return [c for c in issued if c is not None]
@@ -45,36 +43,12 @@ def issue_pending(session: Session, signer: CertificateSigner) -> list[Certifica
 def issue_if_complete(
     session: Session, student_id: uuid.UUID, course_id: uuid.UUID, signer: CertificateSigner
 ) -> Certificate | None:
-    enrollment = session.scalars(
-        select(Enrollment).where(
-            Enrollment.student_id == student_id,
-            Enrollment.course_id == course_id,
-            Enrollment.status == EnrollmentStatus.ACTIVE,
-        )
-    ).one_or_none()
-    if enrollment is None:
+    repo = CertificateRepository(session)
+    enrollment = repo.active_enrollment(student_id, course_id)
+    if enrollment is None or repo.certificate_of(student_id, course_id) is not None:
         return None
-    existing = session.scalars(
-        select(Certificate).where(
-            Certificate.student_id == student_id, Certificate.course_id == course_id
-        )
-    ).one_or_none()
-    if existing is not None:
-        return None
-    total = session.scalar(select(func.count()).where(Lesson.course_id == course_id)) or 0
-    done = (
-        session.scalar(
-            select(func.count())
-            .select_from(LessonProgress)
-            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-            .where(
-                Lesson.course_id == course_id,
-                LessonProgress.student_id == student_id,
-                LessonProgress.status == ProgressStatus.COMPLETED,
-            )
-        )
-        or 0
-    )
+    total = repo.lessons_in_course(course_id)
+    done = repo.lessons_completed(student_id, course_id)
     if total == 0 or done < total:
         return None
     now = datetime.now(UTC)
@@ -97,12 +71,9 @@ def issue_if_complete(
 def follow_enrollment(session: Session, enrollment: Enrollment, at: datetime) -> None:
     """A refund or revocation revokes the course's certificate; access restored, it is valid
     again (it was earned). A dispute in progress changes nothing."""
-    certificate = session.scalars(
-        select(Certificate).where(
-            Certificate.student_id == enrollment.student_id,
-            Certificate.course_id == enrollment.course_id,
-        )
-    ).one_or_none()
+    certificate = CertificateRepository(session).certificate_of(
+        enrollment.student_id, enrollment.course_id
+    )
     if certificate is None:
         return
     if enrollment.status in (EnrollmentStatus.REFUNDED, EnrollmentStatus.REVOKED):

@@ -8,17 +8,14 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.enums import OrderStatus, PaymentProvider
 from lmsdesk_server.db.models import Course, Enrollment, Order, PaymentEvent, WebhookDelivery
+from lmsdesk_server.db.repository import Repository
 from lmsdesk_server.payments.stripe_events import CHARGE_EVENTS
 
 
-class CommerceRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class CommerceRepository(Repository):
     def lock_payment(self, payment_intent: str) -> None:
         """Serialise every transaction about one payment until this one ends: a completion and a
         refund of the same payment, run at once, each read the ledger and the order before the
@@ -26,7 +23,7 @@ class CommerceRepository:
         any read; later statements of this transaction see whatever the holder before it
         committed (READ COMMITTED takes a new snapshot per statement)."""
         key = func.hashtextextended(f"payment:{payment_intent}", 0)
-        self._session.execute(select(func.pg_advisory_xact_lock(key)))
+        self.session.execute(select(func.pg_advisory_xact_lock(key)))
 
     def completed_orders_with_charge_events(self) -> Sequence[Order]:
         """Paid orders whose payment has refund or dispute events in the ledger: the ones whose
@@ -40,7 +37,7 @@ class CommerceRepository:
             .exists()
         )
         stmt = select(Order).where(Order.status == OrderStatus.COMPLETED, has_events)
-        return list(self._session.scalars(stmt))
+        return list(self.session.scalars(stmt))
 
     def stale_pending_orders(self, created_before: datetime) -> Sequence[Order]:
         stmt = select(Order).where(
@@ -48,25 +45,25 @@ class CommerceRepository:
             Order.created_at < created_before,
             Order.provider_session_id.is_not(None),
         )
-        return list(self._session.scalars(stmt.order_by(Order.created_at).limit(500)))
+        return list(self.session.scalars(stmt.order_by(Order.created_at).limit(500)))
 
     def course(self, course_id: uuid.UUID) -> Course | None:
-        return self._session.get(Course, course_id)
+        return self.session.get(Course, course_id)
 
     def order(self, order_id: uuid.UUID, *, lock: bool = False) -> Order | None:
-        return self._session.get(Order, order_id, with_for_update=lock)
+        return self.session.get(Order, order_id, with_for_update=lock)
 
     def order_by_session(self, session_id: str, *, lock: bool = False) -> Order | None:
         stmt = select(Order).where(Order.provider_session_id == session_id)
         if lock:
             stmt = stmt.with_for_update()
-        return self._session.scalar(stmt)
+        return self.session.scalar(stmt)
 
     def order_by_payment_intent(self, payment_intent: str, *, lock: bool = False) -> Order | None:
         stmt = select(Order).where(Order.provider_payment_intent_id == payment_intent)
         if lock:
             stmt = stmt.with_for_update()
-        return self._session.scalar(stmt)
+        return self.session.scalar(stmt)
 
     def open_order(self, student_id: uuid.UUID, course_id: uuid.UUID) -> Order | None:
         """The student's newest pending order for this course, if any."""
@@ -81,7 +78,7 @@ class CommerceRepository:
             .limit(1)
             .with_for_update()
         )
-        return self._session.scalar(stmt)
+        return self.session.scalar(stmt)
 
     def orders_of(self, student_id: uuid.UUID) -> Sequence[tuple[Order, str]]:
         stmt = (
@@ -90,7 +87,7 @@ class CommerceRepository:
             .where(Order.student_id == student_id)
             .order_by(Order.created_at.desc(), Order.id)
         )
-        return [(o, t) for o, t in self._session.execute(stmt)]
+        return [(o, t) for o, t in self.session.execute(stmt)]
 
     def enrollment(
         self, student_id: uuid.UUID, course_id: uuid.UUID, *, lock: bool = False
@@ -100,10 +97,10 @@ class CommerceRepository:
         )
         if lock:
             stmt = stmt.with_for_update()
-        return self._session.scalar(stmt)
+        return self.session.scalar(stmt)
 
     def enrollment_of_order(self, order_id: uuid.UUID) -> Enrollment | None:
-        return self._session.scalar(
+        return self.session.scalar(
             select(Enrollment).where(Enrollment.order_id == order_id).with_for_update()
         )
 
@@ -114,7 +111,7 @@ class CommerceRepository:
             .where(Enrollment.student_id == student_id)
             .order_by(Enrollment.enrolled_at.desc(), Enrollment.id)
         )
-        return [(e, t) for e, t in self._session.execute(stmt)]
+        return [(e, t) for e, t in self.session.execute(stmt)]
 
     def record_event(
         self,
@@ -142,8 +139,8 @@ class CommerceRepository:
             .on_conflict_do_nothing(index_elements=["provider", "event_id"])
             .returning(PaymentEvent.id)
         )
-        new_id = self._session.execute(stmt).scalar()
-        return None if new_id is None else self._session.get(PaymentEvent, new_id)
+        new_id = self.session.execute(stmt).scalar()
+        return None if new_id is None else self.session.get(PaymentEvent, new_id)
 
     def charge_events(self, payment_intent: str) -> Sequence[PaymentEvent]:
         """Every refund and dispute event recorded for this payment, oldest first."""
@@ -155,7 +152,7 @@ class CommerceRepository:
             )
             .order_by(PaymentEvent.event_created, PaymentEvent.received_at)
         )
-        return list(self._session.scalars(stmt))
+        return list(self.session.scalars(stmt))
 
     def add_delivery(self, delivery: WebhookDelivery) -> None:
-        self._session.add(delivery)
+        self.session.add(delivery)

@@ -7,16 +7,36 @@ receives in full travels in the cursor as a list of course ids.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts.partitions import (
+    CATALOG_PARTITION,
+    MODERATION_PARTITION,
+    course_partition,
+    draft_partition,
+    user_partition,
+)
 from lmsdesk_server.db.models import PartitionClock, SyncTombstone
 
-CATALOG_PARTITION = "catalog"
-MODERATION_PARTITION = "moderation"
+# The names are the wire contract's; re-exported here beside the clocks that version them.
+__all__ = [
+    "CATALOG_PARTITION",
+    "MODERATION_PARTITION",
+    "bump_partition",
+    "clocks",
+    "course_partition",
+    "draft_partition",
+    "lock_partition",
+    "pin_partition",
+    "stamp",
+    "unpin_partitions",
+    "user_partition",
+    "write_tombstone",
+]
+
 
 _BUMP = text(
     "INSERT INTO partition_clocks (partition, version) VALUES (:partition, 1) "
@@ -97,17 +117,3 @@ def clocks(session: Session, partitions: list[str]) -> dict[str, tuple[int, int]
         ).where(PartitionClock.partition.in_(partitions))
     )
     return {p: (v, purged) for p, v, purged in rows}
-
-
-def user_partition(user_id: uuid.UUID | str) -> str:
-    return f"user:{user_id}"
-
-
-def draft_partition(course_id: uuid.UUID | str) -> str:
-    return f"draft:{course_id}"
-
-
-def course_partition(course_id: uuid.UUID | str) -> str:
-    """The name a course's full content is added and revoked under (its rows use the catalog
-    clock)."""
-    return f"course:{course_id}"

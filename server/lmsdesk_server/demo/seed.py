@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType, MediaStatus, QuestionType
+from lmsdesk_server.accounts.repository.users import UserRepository
 from lmsdesk_server.db.models import (
     Category,
     Course,
@@ -28,16 +29,15 @@ from lmsdesk_server.db.models import (
     QuizQuestion,
     User,
 )
-from lmsdesk_server.repositories.partitions import CATALOG_PARTITION, draft_partition, stamp
-from lmsdesk_server.repositories.users import UserRepository
-from lmsdesk_server.security.emails import email_skeleton
-from lmsdesk_server.security.passwords import hash_password
-from lmsdesk_server.services.demo_content import (
+from lmsdesk_server.db.partitions import CATALOG_PARTITION, draft_partition, stamp
+from lmsdesk_server.demo.content import (
     DEMO_CATEGORIES,
     DEMO_COURSES,
     DEMO_PASSWORD,
     DEMO_USERS,
 )
+from lmsdesk_server.security.emails import email_skeleton
+from lmsdesk_server.security.passwords import hash_password
 
 _NAMESPACE = uuid.UUID("6f1d0c52-3c57-4d6b-9a51-0d3e2a1f7c11")
 VIDEO_FILE = "welcome.mp4"

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Response, status
 from pydantic import Field
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.common import ErrorResponse, WireModel
 from lmsdesk.contracts.sync import (
     AddTimeArgs,
@@ -20,8 +21,8 @@ from lmsdesk.contracts.sync import (
     SubmitQuizAttemptArgs,
     WishlistArgs,
 )
-from lmsdesk_server.api.deps import CurrentActor, SessionDep
-from lmsdesk_server.services import mutation_door
+from lmsdesk_server.deps import CurrentActor, SessionDep
+from lmsdesk_server.sync.service import door as mutation_door
 
 router = APIRouter(tags=["learning"])
 _errors: dict[int | str, dict[str, Any]] = {
@@ -62,7 +63,7 @@ def set_position(
     lesson_id: uuid.UUID, body: PositionBody, actor: CurrentActor, session: SessionDep
 ) -> Row | None:
     args = SetPositionArgs(lesson_id=lesson_id, **body.model_dump())
-    return mutation_door.run(session, actor, "progress.set_position@1", args)
+    return mutation_door.run(session, actor, m.SET_POSITION, args)
 
 
 @router.post("/progress/{lesson_id}/complete", responses=_errors)
@@ -72,7 +73,7 @@ def complete(
     args = CompleteLessonArgs(
         lesson_id=lesson_id, completed_at=datetime.now(UTC), reset_generation=body.reset_generation
     )
-    return mutation_door.run(session, actor, "progress.complete@1", args)
+    return mutation_door.run(session, actor, m.COMPLETE_LESSON, args)
 
 
 @router.post("/progress/{lesson_id}/time", responses=_errors)
@@ -80,7 +81,7 @@ def add_time(
     lesson_id: uuid.UUID, body: TimeBody, actor: CurrentActor, session: SessionDep
 ) -> Row | None:
     args = AddTimeArgs(lesson_id=lesson_id, **body.model_dump())
-    return mutation_door.run(session, actor, "progress.add_time@1", args)
+    return mutation_door.run(session, actor, m.ADD_TIME, args)
 
 
 @router.post("/progress/{lesson_id}/reset", responses=_errors)
@@ -88,7 +89,7 @@ def reset(
     lesson_id: uuid.UUID, body: GenerationBody, actor: CurrentActor, session: SessionDep
 ) -> Row | None:
     args = ResetProgressArgs(lesson_id=lesson_id, reset_generation=body.reset_generation)
-    return mutation_door.run(session, actor, "progress.reset@1", args)
+    return mutation_door.run(session, actor, m.RESET_PROGRESS, args)
 
 
 @router.post("/quizzes/{quiz_id}/attempts", status_code=201, responses=_errors)
@@ -96,17 +97,17 @@ def submit_attempt(
     quiz_id: uuid.UUID, body: AttemptBody, actor: CurrentActor, session: SessionDep
 ) -> Row | None:
     args = SubmitQuizAttemptArgs(quiz_id=quiz_id, **body.model_dump())
-    return mutation_door.run(session, actor, "quiz_attempt.submit@1", args)
+    return mutation_door.run(session, actor, m.SUBMIT_ATTEMPT, args)
 
 
 @router.put("/wishlist/{course_id}", responses=_errors)
 def wish(course_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Row | None:
-    return mutation_door.run(session, actor, "wishlist.add@1", WishlistArgs(course_id=course_id))
+    return mutation_door.run(session, actor, m.ADD_TO_WISHLIST, WishlistArgs(course_id=course_id))
 
 
 @router.delete("/wishlist/{course_id}", status_code=204, responses=_errors)
 def unwish(course_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Response:
-    mutation_door.run(session, actor, "wishlist.remove@1", WishlistArgs(course_id=course_id))
+    mutation_door.run(session, actor, m.REMOVE_FROM_WISHLIST, WishlistArgs(course_id=course_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -115,4 +116,4 @@ def rate(
     course_id: uuid.UUID, body: RatingBody, actor: CurrentActor, session: SessionDep
 ) -> Row | None:
     args = SetRatingArgs(course_id=course_id, **body.model_dump())
-    return mutation_door.run(session, actor, "rating.set@1", args)
+    return mutation_door.run(session, actor, m.SET_RATING, args)

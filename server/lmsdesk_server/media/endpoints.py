@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse
 
 from lmsdesk.contracts.common import ErrorResponse
 from lmsdesk.contracts.media import MAX_CHUNK_BYTES, MediaLink, UploadStart, UploadState
-from lmsdesk_server.api.deps import (
+from lmsdesk_server.deps import (
     AccountServiceDep,
     BearerDep,
     ContextDep,
@@ -25,8 +25,8 @@ from lmsdesk_server.api.deps import (
     actor_from_bearer,
 )
 from lmsdesk_server.errors import ApiError
-from lmsdesk_server.services.media_access import MediaAccess
-from lmsdesk_server.services.media_upload import MediaUploads
+from lmsdesk_server.media.service.access import MediaAccess
+from lmsdesk_server.media.service.upload import MediaUploads
 
 router = APIRouter(tags=["media"])
 _errors: dict[int | str, dict[str, Any]] = {

@@ -5,20 +5,17 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.enums import CourseStatus
 from lmsdesk_server.db.models import Course, Lesson, LessonResource, MediaAsset
+from lmsdesk_server.db.repository import Repository
 
 _LIVE = (CourseStatus.APPROVED, CourseStatus.ARCHIVED)
 
 
-class MediaRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class MediaRepository(Repository):
     def asset(self, asset_id: uuid.UUID) -> MediaAsset | None:
-        return self._session.get(MediaAsset, asset_id)
+        return self.find(MediaAsset, asset_id)
 
     def is_public(self, asset_id: uuid.UUID) -> bool:
         """A thumbnail of a published course, or the media of one of its preview lessons:
@@ -36,8 +33,8 @@ class MediaRepository:
             )
         )
         return (
-            self._session.scalar(thumbnail.limit(1)) is not None
-            or self._session.scalar(preview.limit(1)) is not None
+            self.session.scalar(thumbnail.limit(1)) is not None
+            or self.session.scalar(preview.limit(1)) is not None
         )
 
     def courses_using(self, asset_id: uuid.UUID) -> set[uuid.UUID]:
@@ -51,4 +48,4 @@ class MediaRepository:
             .where(LessonResource.asset_id == asset_id)
         )
         thumbnails = select(Course.id).where(Course.thumbnail_asset_id == asset_id)
-        return set(self._session.scalars(lessons.union(resources, thumbnails)))
+        return set(self.session.scalars(lessons.union(resources, thumbnails)))

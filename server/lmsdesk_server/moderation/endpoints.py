@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.common import ErrorResponse
 from lmsdesk.contracts.moderation import (
     DecideArgs,
@@ -20,10 +21,11 @@ from lmsdesk.contracts.moderation import (
     HistoryResponse,
     QueueResponse,
 )
-from lmsdesk_server.api.deps import CurrentActor, SessionDep
+from lmsdesk_server.actor import Actor
+from lmsdesk_server.deps import CurrentActor, SessionDep
 from lmsdesk_server.errors import ApiError
-from lmsdesk_server.services import moderation, mutation_door
-from lmsdesk_server.services.accounts import Actor
+from lmsdesk_server.moderation import service as moderation
+from lmsdesk_server.sync.service import door as mutation_door
 
 router = APIRouter(prefix="/moderation", tags=["moderation"])
 _errors: dict[int | str, dict[str, Any]] = {
@@ -58,7 +60,7 @@ def decide(
     course_id: uuid.UUID, body: DecisionBody, actor: AdminActor, session: SessionDep
 ) -> HistoryEntry:
     args = DecideArgs(course_id=course_id, review_id=uuid.uuid4(), **body.model_dump())
-    row = mutation_door.run(session, actor, "moderation.decide@1", args)
+    row = mutation_door.run(session, actor, m.DECIDE, args)
     return HistoryEntry.model_validate(row)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.course_snapshot import CourseSnapshot, snapshot_of
@@ -28,32 +27,22 @@ from lmsdesk.contracts.moderation import (
     QueueItem,
     QueueResponse,
 )
+from lmsdesk_server.actor import Actor
+from lmsdesk_server.authoring.service.revisions import publish_revision
+from lmsdesk_server.authoring.service.states import move_course
 from lmsdesk_server.db.models import (
-    Category,
     Course,
-    CourseSection,
-    CourseTag,
-    CourseTagMap,
-    Lesson,
-    LessonPrerequisite,
-    LessonResource,
-    MediaAsset,
     ModerationReview,
-    Quiz,
-    QuizQuestion,
-    User,
 )
-from lmsdesk_server.errors import ApiError
-from lmsdesk_server.repositories.partitions import (
+from lmsdesk_server.db.partitions import (
     CATALOG_PARTITION,
     bump_partition,
     draft_partition,
     stamp,
 )
-from lmsdesk_server.services.accounts import Actor
-from lmsdesk_server.services.course_states import move_course
-from lmsdesk_server.services.mutation_base import MutationContext, MutationMerged, MutationRejected
-from lmsdesk_server.services.revisions import publish_revision
+from lmsdesk_server.errors import ApiError
+from lmsdesk_server.moderation.repository import ModerationRepository
+from lmsdesk_server.mutation import MutationContext, MutationMerged, MutationRejected
 
 _STATUS_WORDS = {
     CourseStatus.DRAFT: "is a draft again",
@@ -66,15 +55,20 @@ _STATUS_WORDS = {
 def decide(ctx: MutationContext, args: DecideArgs) -> dict[str, object]:
     if not ctx.actor.has_admin():
         raise MutationRejected("Only admins can review courses.")
-    session = ctx.session
-    existing = session.get(ModerationReview, args.review_id)
+    session, repo = ctx.session, ModerationRepository(ctx.session)
+    existing = repo.find(ModerationReview, args.review_id)
     if existing is not None:
         if existing.course_id == args.course_id and existing.reviewer_id == ctx.actor.id:
             raise MutationMerged("This decision was recorded already.", _entry(existing))
         raise MutationRejected("That review id is taken.", status=409)
-    course = session.get(Course, args.course_id, with_for_update=True)
-    if course is None or course.deleted_at is not None:
-        raise MutationRejected("That course does not exist.", status=404, code="not_found")
+    course = repo.get_or_refuse(
+        Course,
+        args.course_id,
+        "That course does not exist.",
+        lock=True,
+        status=404,
+        code="not_found",
+    )
     if course.instructor_id == ctx.actor.id:
         raise MutationRejected("You cannot review your own course; another admin must.")
     if course.status is not CourseStatus.PENDING:
@@ -92,7 +86,7 @@ def decide(ctx: MutationContext, args: DecideArgs) -> dict[str, object]:
             status=409,
             code="stale_version",
         )
-    lessons = set(session.scalars(select(Lesson.id).where(Lesson.course_id == course.id)))
+    lessons = repo.lesson_ids(course.id)
     strangers = [str(lesson) for lesson in args.lesson_notes if lesson not in lessons]
     if strangers:
         raise MutationRejected(
@@ -105,11 +99,11 @@ def decide(ctx: MutationContext, args: DecideArgs) -> dict[str, object]:
         course_id=course.id,
         course_version=course.version,
         reviewer_id=ctx.actor.id,
-        reviewer_name=_name(session, ctx.actor.id),
+        reviewer_name=repo.reviewer_name(ctx.actor.id),
         decision=args.decision,
         feedback=args.feedback.strip(),
         lesson_notes={str(k): v.strip() for k, v in args.lesson_notes.items()},
-        revision=_decisions(session, course.id) + 1,
+        revision=repo.decisions_on(course.id) + 1,
         snapshot=course_snapshot(session, course).model_dump(mode="json"),
         created_at=ctx.now,
     )
@@ -135,73 +129,15 @@ def _publish(session: Session, course: Course, media_from: uuid.UUID | None = No
     revision uploaded, when `media_from` names it)."""
     session.flush()  # the status change first; the bulk updates below bypass the ORM
     version = bump_partition(session, CATALOG_PARTITION)
-    moved = {"sync_partition": CATALOG_PARTITION, "sync_version": version}
     drafts = [draft_partition(c) for c in (course.id, media_from) if c is not None]
-    lessons = select(Lesson.id).where(Lesson.course_id == course.id).scalar_subquery()
-    quizzes = select(Quiz.id).where(Quiz.lesson_id.in_(lessons)).scalar_subquery()
-    assets = (
-        select(Lesson.video_asset_id)
-        .where(Lesson.course_id == course.id)
-        .union(
-            select(Lesson.subtitles_asset_id).where(Lesson.course_id == course.id),
-            select(LessonResource.asset_id).where(LessonResource.lesson_id.in_(lessons)),
-            select(Course.thumbnail_asset_id).where(Course.id == course.id),
-        )
+    ModerationRepository(session).move_content(
+        course.id, drafts, sync_partition=CATALOG_PARTITION, sync_version=version
     )
-    statements = [
-        update(CourseTagMap).where(CourseTagMap.course_id == course.id),
-        update(CourseSection).where(CourseSection.course_id == course.id),
-        update(Lesson).where(Lesson.course_id == course.id),
-        update(LessonPrerequisite).where(LessonPrerequisite.lesson_id.in_(lessons)),
-        update(LessonResource).where(LessonResource.lesson_id.in_(lessons)),
-        update(Quiz).where(Quiz.lesson_id.in_(lessons)),
-        update(QuizQuestion).where(QuizQuestion.quiz_id.in_(quizzes)),
-        # Only assets still in this draft: one shared with a published course stays put.
-        update(MediaAsset).where(
-            MediaAsset.id.in_(assets),
-            MediaAsset.sync_partition.in_(drafts),
-        ),
-    ]
-    for statement in statements:
-        session.execute(statement.values(**moved), execution_options={"synchronize_session": False})
     course.sync_partition, course.sync_version = CATALOG_PARTITION, version
 
 
 def course_snapshot(session: Session, course: Course) -> CourseSnapshot:
-    lessons = list(session.scalars(select(Lesson).where(Lesson.course_id == course.id)))
-    lesson_ids = [x.id for x in lessons]
-    quizzes = list(session.scalars(select(Quiz).where(Quiz.lesson_id.in_(lesson_ids))))
-    category = session.get(Category, course.category_id) if course.category_id else None
-    return snapshot_of(
-        course,
-        category=category.name if category else None,
-        tags=session.scalars(
-            select(CourseTag.name)
-            .join(CourseTagMap, CourseTagMap.tag_id == CourseTag.id)
-            .where(CourseTagMap.course_id == course.id)
-        ),
-        sections=session.scalars(select(CourseSection).where(CourseSection.course_id == course.id)),
-        lessons=lessons,
-        quizzes=quizzes,
-        questions=session.scalars(
-            select(QuizQuestion).where(QuizQuestion.quiz_id.in_([q.id for q in quizzes]))
-        ),
-        resources=session.scalars(
-            select(LessonResource).where(LessonResource.lesson_id.in_(lesson_ids))
-        ),
-    )
-
-
-def _name(session: Session, user_id: uuid.UUID) -> str:
-    user = session.get(User, user_id)
-    return (user.full_name or user.email) if user else ""
-
-
-def _decisions(session: Session, course_id: uuid.UUID) -> int:
-    count = session.scalar(
-        select(func.count(ModerationReview.id)).where(ModerationReview.course_id == course_id)
-    )
-    return int(count or 0)
+    return snapshot_of(course, **ModerationRepository(session).content(course))
 
 
 def _entry(review: ModerationReview) -> dict[str, Any]:
@@ -230,26 +166,8 @@ def queue(
     """Courses waiting for review, oldest submission first."""
     if not actor.has_admin():
         raise ApiError(403, "forbidden", "Only admins can see the review queue.")
-    decisions = (
-        select(func.count(ModerationReview.id))
-        .where(ModerationReview.course_id == Course.id)
-        .scalar_subquery()
-    )
-    lessons = select(func.count(Lesson.id)).where(Lesson.course_id == Course.id).scalar_subquery()
-    stmt = (
-        select(Course, User.full_name, Category.name, decisions, lessons)
-        .join(User, User.id == Course.instructor_id)
-        .outerjoin(Category, Category.id == Course.category_id)
-        .where(Course.status == CourseStatus.PENDING, Course.deleted_at.is_(None))
-    )
-    if q:
-        pattern = f"%{q.strip()}%"
-        stmt = stmt.where(or_(Course.title.ilike(pattern), User.full_name.ilike(pattern)))
-    if category:
-        stmt = stmt.where(Category.slug == category)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.execute(
-        stmt.order_by(Course.submitted_at.asc().nulls_last(), Course.id).offset(offset).limit(limit)
+    rows, total = ModerationRepository(session).queue(
+        q=q, category=category, offset=offset, limit=limit
     )
     items = []
     for course, instructor, category_name, done, count in rows:
@@ -261,25 +179,22 @@ def queue(
                 category=category_name,
                 submitted_at=course.submitted_at,
                 course_version=course.version,
-                revision=int(done) + 1,
-                lessons=int(count),
+                revision=done + 1,
+                lessons=count,
             )
         )
-    return QueueResponse(items=items, total=int(total))
+    return QueueResponse(items=items, total=total)
 
 
 def history(session: Session, actor: Actor, course_id: uuid.UUID) -> HistoryResponse:
     """The decisions on a course, newest first: for admins and the course's instructor."""
-    course = session.get(Course, course_id)
-    if course is None or course.deleted_at is not None:
-        raise ApiError(404, "not_found", "That course does not exist.")
+    repo = ModerationRepository(session)
+    course = repo.get_or_refuse(
+        Course, course_id, "That course does not exist.", status=404, code="not_found"
+    )
     if not actor.has_admin() and course.instructor_id != actor.id:
         raise ApiError(403, "forbidden", "Only admins and the course's instructor see its reviews.")
-    reviews = session.scalars(
-        select(ModerationReview)
-        .where(ModerationReview.course_id == course_id)
-        .order_by(ModerationReview.created_at.desc(), ModerationReview.revision.desc())
-    )
+    reviews = repo.reviews_newest_first(course_id)
     return HistoryResponse(
         course_id=course.id,
         title=course.title,

@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from lmsdesk import __version__
 from lmsdesk.contracts.common import Health
-from lmsdesk_server.api.deps import ContextDep
+from lmsdesk_server.deps import ContextDep
 
 router = APIRouter(tags=["health"])
 

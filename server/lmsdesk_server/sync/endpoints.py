@@ -8,9 +8,10 @@ from fastapi import APIRouter, Response
 
 from lmsdesk.contracts.common import ErrorResponse
 from lmsdesk.contracts.sync import PullRequest, PullResponse, PushRequest, PushResponse
-from lmsdesk_server.api.deps import ContextDep, CurrentActor, SessionDep
+from lmsdesk_server.deps import ContextDep, CurrentActor, SessionDep
 from lmsdesk_server.errors import ApiError
-from lmsdesk_server.services import sync_pull, sync_push
+from lmsdesk_server.sync.service import pull as sync_pull
+from lmsdesk_server.sync.service import push as sync_push
 
 router = APIRouter(tags=["sync"])
 

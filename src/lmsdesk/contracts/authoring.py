@@ -283,3 +283,12 @@ def submission_problems(
     if open_conflicts:
         problems.append(f"Resolve {open_conflicts} conflicting edit(s).")
     return problems
+
+
+#: The settings of a quiz lesson's quiz when the lesson is made (on the server, and offline on
+#: the instructor's laptop before the server has it).
+NEW_QUIZ: dict[str, Any] = {
+    "passing_percent": 70,
+    "shuffle_questions": False,
+    "show_correct_answers": True,
+}

@@ -17,29 +17,20 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.authoring import (
     EDITABLE,
     EDITABLE_STATUSES,
     MAX_TAGS,
-    AddLessonArgs,
     AddLinkArgs,
-    AddQuestionArgs,
-    AddSectionArgs,
-    CreateCourseArgs,
-    DeleteArgs,
     EditFieldArgs,
     Keep,
-    MoveLessonArgs,
-    MoveSectionArgs,
-    ResolveConflictArgs,
     SetTagsArgs,
-    SetThumbnailArgs,
     question_problems,
 )
-from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType, QuestionType
-from lmsdesk.contracts.revisions import StartRevisionArgs
+from lmsdesk.contracts.mutations import MutationType
 from lmsdesk.local_db.models.client import Upload, UploadState
 from lmsdesk.local_db.models.mirror import (
     Category,
@@ -303,8 +294,7 @@ class AuthoringService:
             quiz_key = quiz.id
         question_id = uuid.uuid4()
         self._record(
-            "draft.add_question@1",
-            AddQuestionArgs,
+            m.ADD_QUESTION,
             quiz_id=quiz_key,
             question_id=question_id,
             question_type=question_type,
@@ -312,7 +302,7 @@ class AuthoringService:
         return question_id
 
     def delete_question(self, question_id: uuid.UUID) -> None:
-        self._record("draft.delete@1", DeleteArgs, entity="question", entity_id=question_id)
+        self._record(m.DELETE, entity="question", entity_id=question_id)
 
     def links(self, lesson_id: uuid.UUID) -> list[LinkDraft]:
         """The lesson's links and files, then files still uploading."""
@@ -349,7 +339,7 @@ class AuthoringService:
             )
         except ValidationError:
             raise AuthoringRefused(f"'{url}' is not a web address (http or https).") from None
-        self._session.require_engine().record("draft.add_link@1", args)
+        self._session.require_engine().record(m.ADD_LINK, args)
         return resource_id
 
     def delete_link(self, resource_id: uuid.UUID) -> None:
@@ -360,7 +350,7 @@ class AuthoringService:
                 (self._session.require_media_root() / upload.relative_path).unlink(missing_ok=True)
                 session.delete(upload)
                 return
-        self._record("draft.delete@1", DeleteArgs, entity="resource", entity_id=resource_id)
+        self._record(m.DELETE, entity="resource", entity_id=resource_id)
 
     def set_thumbnail(self, course_id: uuid.UUID, asset_id: uuid.UUID | None) -> None:
         """Take the thumbnail away (None), or give an uploaded image (the upload does that)."""
@@ -375,9 +365,7 @@ class AuthoringService:
             ):
                 (self._session.require_media_root() / pending.relative_path).unlink(missing_ok=True)
                 session.delete(pending)
-        self._record(
-            "draft.set_thumbnail@1", SetThumbnailArgs, course_id=course_id, asset_id=asset_id
-        )
+        self._record(m.SET_THUMBNAIL, course_id=course_id, asset_id=asset_id)
 
     def _thumbnail(self, session: Session, course: Course) -> tuple[Path | None, str]:
         media = self._session.require_media_root()
@@ -410,9 +398,7 @@ class AuthoringService:
         if not profile.has(Role.INSTRUCTOR):
             raise AuthoringRefused("Only instructors can create courses.")
         course_id = uuid.uuid4()
-        self._record(
-            "draft.create_course@1", CreateCourseArgs, course_id=course_id, title=title.strip()
-        )
+        self._record(m.CREATE_COURSE, course_id=course_id, title=title.strip())
         return course_id
 
     def edit(self, entity: str, entity_id: uuid.UUID, field: str, value: Any) -> None:
@@ -431,7 +417,7 @@ class AuthoringService:
         )
         if args.value == base:
             return
-        self._session.require_engine().record("draft.edit@1", args)
+        self._session.require_engine().record(m.EDIT_FIELD, args)
 
     def set_tags(self, course_id: uuid.UUID, text: str) -> None:
         """Tags from what the instructor typed: comma separated, lower case, at most 10."""
@@ -443,7 +429,7 @@ class AuthoringService:
             current = q.tags(session, course_id)
         args = self._args(SetTagsArgs, course_id=course_id, tags=names)
         if args.tags != current:
-            self._session.require_engine().record("draft.set_tags@1", args)
+            self._session.require_engine().record(m.SET_TAGS, args)
 
     def add_section(self, course_id: uuid.UUID, title: str) -> uuid.UUID:
         with self._session.require_store().reading() as session:
@@ -451,8 +437,7 @@ class AuthoringService:
             last = [s.position for s in q.sections(session, course_id)][-1:]
         section_id = uuid.uuid4()
         self._record(
-            "draft.add_section@1",
-            AddSectionArgs,
+            m.ADD_SECTION,
             course_id=course_id,
             section_id=section_id,
             title=title.strip(),
@@ -469,8 +454,7 @@ class AuthoringService:
             last = [lesson.position for lesson in q.lessons(session, section_id)][-1:]
         lesson_id = uuid.uuid4()
         self._record(
-            "draft.add_lesson@1",
-            AddLessonArgs,
+            m.ADD_LESSON,
             section_id=section_id,
             lesson_id=lesson_id,
             title=title.strip(),
@@ -489,8 +473,7 @@ class AuthoringService:
                 s.position for s in q.sections(session, section.course_id) if s.id != section_id
             ]
         self._record(
-            "draft.move_section@1",
-            MoveSectionArgs,
+            m.MOVE_SECTION,
             section_id=section_id,
             position=q.key_at(others, index),
         )
@@ -505,8 +488,7 @@ class AuthoringService:
             q.own_course(session, lesson.course_id, self._user_id())
             others = [x.position for x in q.lessons(session, section_id) if x.id != lesson_id]
         self._record(
-            "draft.move_lesson@1",
-            MoveLessonArgs,
+            m.MOVE_LESSON,
             lesson_id=lesson_id,
             section_id=section_id,
             position=q.key_at(others, index),
@@ -522,7 +504,7 @@ class AuthoringService:
                 section.position,
                 tuple(q.lesson_copy(x) for x in q.lessons(session, section_id)),
             )
-        self._record("draft.delete@1", DeleteArgs, entity="section", entity_id=section_id)
+        self._record(m.DELETE, entity="section", entity_id=section_id)
         return kept
 
     def delete_lesson(self, lesson_id: uuid.UUID) -> DeletedLesson:
@@ -532,7 +514,7 @@ class AuthoringService:
                 raise AuthoringRefused("That lesson was deleted already.")
             q.own_course(session, lesson.course_id, self._user_id())
             kept = DeletedLesson(lesson.section_id, q.lesson_copy(lesson))
-        self._record("draft.delete@1", DeleteArgs, entity="lesson", entity_id=lesson_id)
+        self._record(m.DELETE, entity="lesson", entity_id=lesson_id)
         return kept
 
     def undo_delete(self, deleted: DeletedSection | DeletedLesson) -> None:
@@ -543,8 +525,7 @@ class AuthoringService:
             return
         section_id = uuid.uuid4()
         self._record(
-            "draft.add_section@1",
-            AddSectionArgs,
+            m.ADD_SECTION,
             course_id=deleted.course_id,
             section_id=section_id,
             title=deleted.title,
@@ -557,12 +538,10 @@ class AuthoringService:
         """Throw a draft away, on this computer at once and on the others at their next sync."""
         with self._session.require_store().reading() as session:
             q.own_course(session, course_id, self._user_id())
-        self._record("draft.delete@1", DeleteArgs, entity="course", entity_id=course_id)
+        self._record(m.DELETE, entity="course", entity_id=course_id)
 
     def resolve(self, conflict_id: uuid.UUID, keep: Keep) -> None:
-        self._record(
-            "draft.resolve_conflict@1", ResolveConflictArgs, conflict_id=conflict_id, keep=keep
-        )
+        self._record(m.RESOLVE_CONFLICT, conflict_id=conflict_id, keep=keep)
 
     def start_revision(self, course_id: uuid.UUID) -> uuid.UUID:
         """A draft copy of a published course to change it through review (or the one already
@@ -576,8 +555,7 @@ class AuthoringService:
                 return existing.id
         revision_id = uuid.uuid4()
         self._record(
-            "draft.start_revision@1",
-            StartRevisionArgs,
+            m.START_REVISION,
             course_id=course_id,
             revision_id=revision_id,
         )
@@ -590,14 +568,13 @@ class AuthoringService:
             problems = q.problems(session, course)
         if problems:
             raise AuthoringRefused("Not ready for review yet:\n• " + "\n• ".join(problems))
-        self._record("draft.submit@1", CourseRef, course_id=course_id)
+        self._record(m.SUBMIT_COURSE, course_id=course_id)
 
     # ------------------------------------------------------------------ helpers
     def _restore_lesson(self, section_id: uuid.UUID, lesson: dict[str, Any]) -> None:
         lesson_id = uuid.uuid4()
         self._record(
-            "draft.add_lesson@1",
-            AddLessonArgs,
+            m.ADD_LESSON,
             section_id=section_id,
             lesson_id=lesson_id,
             title=lesson["title"],
@@ -616,8 +593,9 @@ class AuthoringService:
             where = ".".join(str(p) for p in error["loc"]) or "value"
             raise AuthoringRefused(f"{where}: {error['msg']}") from None
 
-    def _record(self, name: str, model: type[BaseModel], **fields: Any) -> None:
-        self._session.require_engine().record(name, self._args(model, **fields))
+    def _record(self, mutation: MutationType[Any], **fields: Any) -> None:
+        """Record a change given as fields: invalid input is refused in the user's words."""
+        self._session.require_engine().record(mutation, self._args(mutation.args, **fields))
 
     def _profile(self) -> Any:
         current = self._session.current

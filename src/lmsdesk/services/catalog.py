@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.commerce import money_text
 from lmsdesk.contracts.enums import CourseLevel, CourseStatus, EnrollmentStatus, LessonType
 from lmsdesk.contracts.sync import SetRatingArgs, WishlistArgs
@@ -181,7 +182,7 @@ class CatalogService:
 
     # ---------------------------------------------------------------- offline actions
     def set_wishlisted(self, course_id: uuid.UUID, wished: bool) -> None:
-        name = "wishlist.add@1" if wished else "wishlist.remove@1"
+        name = m.ADD_TO_WISHLIST if wished else m.REMOVE_FROM_WISHLIST
         self._session.require_engine().record(name, WishlistArgs(course_id=course_id))
 
     def rate(self, course_id: uuid.UUID, rating: int, title: str, body: str) -> None:
@@ -194,7 +195,7 @@ class CatalogService:
         args = SetRatingArgs(
             course_id=course_id, rating=rating, title=title.strip()[:200], body=body.strip()
         )
-        self._session.require_engine().record("rating.set@1", args)
+        self._session.require_engine().record(m.SET_RATING, args)
 
     def _user(self) -> uuid.UUID | None:
         current = self._session.current

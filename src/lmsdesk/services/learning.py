@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.enums import CourseStatus, EnrollmentStatus, LessonType, ProgressStatus
 from lmsdesk.contracts.sync import AddTimeArgs, CompleteLessonArgs, SetPositionArgs
 from lmsdesk.local_db.models.client import Upload
@@ -287,7 +288,7 @@ class LearningService:
             furthest_seconds=watched,
             reset_generation=lesson.reset_generation,
         )
-        self._session.require_engine().record("progress.set_position@1", args)
+        self._session.require_engine().record(m.SET_POSITION, args)
 
     def add_time(self, lesson: LessonView, seconds: float) -> None:
         if seconds > 0 and not lesson.authoring_preview:
@@ -296,7 +297,7 @@ class LearningService:
                 seconds=min(seconds, 24 * 3600),
                 reset_generation=lesson.reset_generation,
             )
-            self._session.require_engine().record("progress.add_time@1", args)
+            self._session.require_engine().record(m.ADD_TIME, args)
 
     def complete(self, lesson: LessonView) -> None:
         if lesson.authoring_preview:
@@ -306,7 +307,7 @@ class LearningService:
             completed_at=datetime.now(UTC),
             reset_generation=lesson.reset_generation,
         )
-        self._session.require_engine().record("progress.complete@1", args)
+        self._session.require_engine().record(m.COMPLETE_LESSON, args)
 
 
 def _progress_by_lesson(

@@ -29,6 +29,7 @@ from lmsdesk.contracts.course_snapshot import (
 )
 from lmsdesk.contracts.enums import CourseStatus, LessonType, QuestionType, ReviewDecision
 from lmsdesk.contracts.moderation import DecideArgs
+from lmsdesk.contracts.mutations import DECIDE
 from lmsdesk.contracts.revisions import as_revision
 from lmsdesk.local_db import outbox
 from lmsdesk.local_db.models.mirror import (
@@ -44,7 +45,6 @@ from lmsdesk.local_db.models.mirror import (
 from lmsdesk.services import draft_queries as q
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.session import SessionService
-from lmsdesk.sync.local_moderation import DECIDE
 
 
 class ModerationRefused(UserFacingError):
@@ -286,13 +286,13 @@ def _decisions(session: Session) -> tuple[list[WaitingDecision], dict[uuid.UUID,
     """(decisions waiting to sync, course -> why its last decision was refused)."""
     waiting = []
     for m in outbox.pending(session):
-        course = _course_of(m.args) if m.name == DECIDE else None
+        course = _course_of(m.args) if m.name == DECIDE.name else None
         if course is not None:
             decision = ReviewDecision(m.args["decision"])
             waiting.append(WaitingDecision(m.seq, course, m.description, decision, m.attempts > 0))
     refused = {}
     for m in outbox.failed(session):
-        course = _course_of(m.args) if m.name == DECIDE else None
+        course = _course_of(m.args) if m.name == DECIDE.name else None
         if course is not None:
             refused[course] = m.last_error or "The server refused the decision."
     return waiting, refused

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.enums import QuestionType
 from lmsdesk.contracts.grading import GradableQuestion, grade
 from lmsdesk.contracts.sync import SubmitQuizAttemptArgs
@@ -26,7 +27,7 @@ from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.learning import authoring_preview
 from lmsdesk.services.session import SessionService
 
-SUBMIT_ATTEMPT = "quiz_attempt.submit@1"
+SUBMIT_ATTEMPT = m.SUBMIT_ATTEMPT
 
 
 class QuizRefused(UserFacingError):
@@ -174,7 +175,7 @@ class QuizService:
                 session, current.profile.user_id if current else None, lesson.course_id
             )
         if not preview:  # an instructor trying their own quiz: graded here, never recorded
-            engine.record(SUBMIT_ATTEMPT, args)
+            engine.record(m.SUBMIT_ATTEMPT, args)
         with store.transaction() as session:
             spent = session.get(QuizDraft, quiz_id)
             if spent is not None:
@@ -223,9 +224,9 @@ def _state(session: Session, quiz: Quiz, draft: QuizDraft | None) -> QuizState:
         gap = (datetime.now(UTC) - draft.updated_at).total_seconds()
         elapsed = draft.elapsed_seconds + max(gap, 0.0)
     refused = tuple(
-        m.last_error or "Refused by the server."
-        for m in outbox.failed(session)
-        if m.name == SUBMIT_ATTEMPT and m.args.get("quiz_id") == str(quiz.id)
+        queued.last_error or "Refused by the server."
+        for queued in outbox.failed(session)
+        if queued.name == m.SUBMIT_ATTEMPT.name and queued.args.get("quiz_id") == str(quiz.id)
     )
     return QuizState(
         quiz_id=quiz.id,

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.authoring import AddFileArgs, AttachMediaArgs, SetThumbnailArgs
 from lmsdesk.contracts.enums import MediaStatus
 from lmsdesk.contracts.media import (
@@ -244,17 +245,15 @@ class UploadService:
         """The server has the file: give it to its lesson or course (a synced change)."""
         engine = self._session.require_engine()
         if kind == "thumbnail":
-            engine.record(
-                "draft.set_thumbnail@1", SetThumbnailArgs(course_id=target, asset_id=asset_id)
-            )
+            engine.record(m.SET_THUMBNAIL, SetThumbnailArgs(course_id=target, asset_id=asset_id))
         elif kind == "resource":  # the resource takes the asset's id: one row per file
             args = AddFileArgs(
                 lesson_id=target, resource_id=asset_id, title=filename[:200], asset_id=asset_id
             )
-            engine.record("draft.add_file@1", args)
+            engine.record(m.ADD_FILE, args)
         else:
             engine.record(
-                "draft.attach_media@1",
+                m.ATTACH_MEDIA,
                 AttachMediaArgs.model_validate(
                     {"lesson_id": target, "kind": kind, "asset_id": asset_id}
                 ),

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.enums import MutationStatus
+from lmsdesk.contracts.mutations import Args, MutationType
+from lmsdesk.contracts.partitions import course_partition
 from lmsdesk.contracts.sync import (
     PROTOCOL_VERSION,
     Mutation,
@@ -93,9 +94,10 @@ class SyncEngine:
         self.on_local_change: Callable[[], None] = lambda: None
 
     # ------------------------------------------------------------------ local changes
-    def record(self, name: str, args: BaseModel) -> int:
+    def record(self, mutation: MutationType[Args], args: Args) -> int:
         """A local change and its outbox row, in one transaction. Returns the sequence number."""
-        spec = LOCAL_MUTATIONS[name]
+        spec = LOCAL_MUTATIONS[mutation.name]
+        name = mutation.name
         with self._store.transaction() as session:
             hlc = outbox.next_hlc(session, self._clock_ms())
             description = spec.describe(session, args)  # before: a deleted row has no title
@@ -245,7 +247,7 @@ class SyncEngine:
     def _apply_page(self, session: Session, page: PullResponse) -> list[str]:
         revoked_courses = []
         for partition in page.partitions.revoked:
-            if partition.startswith("course:"):
+            if partition.startswith(course_partition("")):
                 course_id = partition.split(":", 1)[1]
                 mirror_apply.drop_course_content(session, course_id)
                 revoked_courses.append(course_id)

@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.authoring import (
     EDITABLE,
+    NEW_QUIZ,
     AddFileArgs,
     AddLessonArgs,
     AddLinkArgs,
@@ -31,6 +33,7 @@ from lmsdesk.contracts.authoring import (
 from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.enums import CourseLevel, CourseStatus, LessonType, ResourceKind
 from lmsdesk.contracts.ids import quiz_id, tag_id
+from lmsdesk.contracts.partitions import CATALOG_PARTITION, draft_partition
 from lmsdesk.local_db.mirror_apply import drop_partition
 from lmsdesk.local_db.models.client import Upload
 from lmsdesk.local_db.models.mirror import (
@@ -45,7 +48,7 @@ from lmsdesk.local_db.models.mirror import (
     QuizQuestion,
 )
 from lmsdesk.local_db.outbox import Coalesce
-from lmsdesk.sync.local_mutation import LocalContext, LocalMutation
+from lmsdesk.sync.local_mutation import LocalContext, LocalMutation, local
 
 MODELS: dict[str, Any] = {
     "course": Course,
@@ -68,10 +71,6 @@ def course_id_of(session: Session, entity: str, row: Any) -> uuid.UUID | None:
     return row.course_id if row is not None else None
 
 
-def _partition(course_id: uuid.UUID) -> str:
-    return f"draft:{course_id}"
-
-
 def _touch(session: Session, course_id: uuid.UUID) -> None:
     course = session.get(Course, course_id)
     if course is not None and course.status is CourseStatus.REJECTED:
@@ -89,7 +88,7 @@ def _create_course(ctx: LocalContext, args: CreateCourseArgs) -> None:
                 level=CourseLevel.ALL_LEVELS,
                 status=CourseStatus.DRAFT,
                 version=1,
-                sync_partition=_partition(args.course_id),
+                sync_partition=draft_partition(args.course_id),
                 sync_version=0,
             )
         )
@@ -103,7 +102,7 @@ def _add_section(ctx: LocalContext, args: AddSectionArgs) -> None:
                 course_id=args.course_id,
                 title=args.title,
                 position=args.position,
-                sync_partition=_partition(args.course_id),
+                sync_partition=draft_partition(args.course_id),
                 sync_version=0,
             )
         )
@@ -114,7 +113,7 @@ def _add_lesson(ctx: LocalContext, args: AddLessonArgs) -> None:
     section = ctx.session.get(CourseSection, args.section_id)
     if section is None or ctx.session.get(Lesson, args.lesson_id) is not None:
         return
-    partition = _partition(section.course_id)
+    partition = draft_partition(section.course_id)
     ctx.session.add(
         Lesson(
             id=args.lesson_id,
@@ -136,9 +135,7 @@ def _add_lesson(ctx: LocalContext, args: AddLessonArgs) -> None:
             Quiz(
                 id=quiz_id(args.lesson_id),
                 lesson_id=args.lesson_id,
-                passing_percent=70,
-                shuffle_questions=False,
-                show_correct_answers=True,
+                **NEW_QUIZ,
                 sync_partition=partition,
                 sync_version=0,
             )
@@ -198,8 +195,8 @@ def _move_lesson(ctx: LocalContext, args: MoveLessonArgs) -> None:
 
 def _delete(ctx: LocalContext, args: DeleteArgs) -> None:
     if args.entity == "course":  # everything of a draft lives in its partition
-        ctx.partitions.add(_partition(args.entity_id))
-        drop_partition(ctx.session, _partition(args.entity_id))
+        ctx.partitions.add(draft_partition(args.entity_id))
+        drop_partition(ctx.session, draft_partition(args.entity_id))
         return
     if args.entity in ("section", "lesson"):  # the lessons' quizzes and resources go first
         column = Lesson.section_id if args.entity == "section" else Lesson.id
@@ -255,12 +252,14 @@ def _set_tags(ctx: LocalContext, args: SetTagsArgs) -> None:
         known = ctx.session.scalar(select(CourseTag.id).where(CourseTag.name == name))
         tag = known or tag_id(name)  # the server names tags the same way
         if known is None:
-            ctx.session.add(CourseTag(id=tag, name=name, sync_partition="catalog", sync_version=0))
+            ctx.session.add(
+                CourseTag(id=tag, name=name, sync_partition=CATALOG_PARTITION, sync_version=0)
+            )
         ctx.session.add(
             CourseTagMap(
                 course_id=args.course_id,
                 tag_id=tag,
-                sync_partition=_partition(args.course_id),
+                sync_partition=draft_partition(args.course_id),
                 sync_version=0,
             )
         )
@@ -340,28 +339,24 @@ _FIELD_WORDS = {
     "is_preview": "free preview",
 }
 
-DRAFT_MUTATIONS = [
-    LocalMutation(
-        "draft.create_course@1",
-        CreateCourseArgs,
+DRAFT_MUTATIONS: list[LocalMutation[Any]] = [
+    local(
+        m.CREATE_COURSE,
         _create_course,
         lambda _s, a: f"New course '{a.title}'",
     ),
-    LocalMutation(
-        "draft.add_section@1",
-        AddSectionArgs,
+    local(
+        m.ADD_SECTION,
         _add_section,
         lambda s, a: f"New section '{a.title}' in {_course_title(s, a.course_id)}",
     ),
-    LocalMutation(
-        "draft.add_lesson@1",
-        AddLessonArgs,
+    local(
+        m.ADD_LESSON,
         _add_lesson,
         lambda s, a: f"New lesson '{a.title}' in {_section_course(s, a.section_id)}",
     ),
-    LocalMutation(
-        "draft.edit@1",
-        EditFieldArgs,
+    local(
+        m.EDIT_FIELD,
         _edit,
         lambda s, a: (
             f"{_FIELD_WORDS.get(a.field, a.field).capitalize()} of "
@@ -370,67 +365,54 @@ DRAFT_MUTATIONS = [
         lambda a: f"edit:{a.entity}:{a.entity_id}:{a.field}",
         Coalesce.KEEP_BASE,
     ),
-    LocalMutation(
-        "draft.move_section@1",
-        MoveSectionArgs,
+    local(
+        m.MOVE_SECTION,
         _move_section,
         lambda s, a: f"Moved section {_title_of(s, 'section', a.section_id)}",
         lambda a: f"move:{a.section_id}",
         Coalesce.REPLACE,
     ),
-    LocalMutation(
-        "draft.move_lesson@1",
-        MoveLessonArgs,
+    local(
+        m.MOVE_LESSON,
         _move_lesson,
         lambda s, a: f"Moved lesson {_title_of(s, 'lesson', a.lesson_id)}",
         lambda a: f"move:{a.lesson_id}",
         Coalesce.REPLACE,
     ),
-    LocalMutation(
-        "draft.delete@1",
-        DeleteArgs,
+    local(
+        m.DELETE,
         _delete,
         lambda s, a: f"Deleted {a.entity} {_title_of(s, a.entity, a.entity_id)}",
     ),
-    LocalMutation(
-        "draft.add_question@1",
-        AddQuestionArgs,
+    local(
+        m.ADD_QUESTION,
         _add_question,
         lambda _s, a: f"New {a.question_type.value.replace('_', ' ')} question",
     ),
-    LocalMutation(
-        "draft.add_link@1", AddLinkArgs, _add_link, lambda _s, a: f"New link '{a.title}'"
-    ),
-    LocalMutation(
-        "draft.set_tags@1",
-        SetTagsArgs,
+    local(m.ADD_LINK, _add_link, lambda _s, a: f"New link '{a.title}'"),
+    local(
+        m.SET_TAGS,
         _set_tags,
         lambda s, a: f"Tags of {_course_title(s, a.course_id)}",
     ),
-    LocalMutation(
-        "draft.attach_media@1",
-        AttachMediaArgs,
+    local(
+        m.ATTACH_MEDIA,
         _attach_media,
         lambda s, a: f"{a.kind.capitalize()} of {_title_of(s, 'lesson', a.lesson_id)}",
     ),
-    LocalMutation(
-        "draft.add_file@1", AddFileArgs, _add_file, lambda _s, a: f"New file '{a.title}'"
-    ),
-    LocalMutation(
-        "draft.set_thumbnail@1",
-        SetThumbnailArgs,
+    local(m.ADD_FILE, _add_file, lambda _s, a: f"New file '{a.title}'"),
+    local(
+        m.SET_THUMBNAIL,
         _set_thumbnail,
         lambda s, a: f"Thumbnail of {_course_title(s, a.course_id)}",
     ),
-    LocalMutation(
-        "draft.resolve_conflict@1",
-        ResolveConflictArgs,
+    local(
+        m.RESOLVE_CONFLICT,
         _resolve,
         lambda _s, _a: "Resolved a conflicting edit",
     ),
-    LocalMutation(
-        "draft.submit@1",
-        CourseRef,
+    local(
+        m.SUBMIT_COURSE,
         _submit,
         lambda s, a: f"Submitted {_course_title(s, a.course_id)} for review",
     ),

@@ -8,15 +8,16 @@ decision is refused. An unsent decision replaced by a newer one on the same cour
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.enums import ReviewDecision
 from lmsdesk.contracts.moderation import DecideArgs
 from lmsdesk.local_db.models.mirror import Course
 from lmsdesk.local_db.outbox import Coalesce
-from lmsdesk.sync.local_mutation import LocalContext, LocalMutation
-
-DECIDE = "moderation.decide@1"
+from lmsdesk.sync.local_mutation import LocalContext, LocalMutation, local
 
 
 def _describe(session: Session, args: DecideArgs) -> str:
@@ -29,10 +30,9 @@ def _nothing_yet(_ctx: LocalContext, _args: DecideArgs) -> None:
     """The server publishes or returns the course; the pull brings the result."""
 
 
-MODERATION_MUTATIONS = [
-    LocalMutation(
-        DECIDE,
-        DecideArgs,
+MODERATION_MUTATIONS: list[LocalMutation[Any]] = [
+    local(
+        m.DECIDE,
         _nothing_yet,
         _describe,
         lambda a: f"decide:{a.course_id}",

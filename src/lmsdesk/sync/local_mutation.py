@@ -8,17 +8,19 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic
 
 from pydantic import BaseModel
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts.mutations import Args, MutationType
+from lmsdesk.contracts.partitions import draft_partition, user_partition
 from lmsdesk.local_db.outbox import Coalesce
 
 #: Partitions a client may ask to receive again (PullRequest.resync); the catalog is too big
 #: to resend for one refused change.
-RESYNCABLE = ("user:", "draft:")
+RESYNCABLE = (user_partition(""), draft_partition(""))
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,32 @@ def apply_tracked(
 
 
 @dataclass(frozen=True)
-class LocalMutation:
-    name: str
-    args: type[BaseModel]
-    apply: Callable[[LocalContext, Any], None]
-    describe: Callable[[Session, Any], str]
-    coalesce_key: Callable[[Any], str | None] = lambda _args: None
+class LocalMutation(Generic[Args]):
+    """A mutation of the catalogue as this device applies it; typed by its argument model, so
+    mypy checks the appliers, descriptions and coalescing keys take that mutation's arguments."""
+
+    mutation: MutationType[Args]
+    apply: Callable[[LocalContext, Args], None]
+    describe: Callable[[Session, Args], str]
+    coalesce_key: Callable[[Args], str | None] = lambda _args: None
     coalesce: Coalesce = Coalesce.NONE
+
+    @property
+    def name(self) -> str:
+        return self.mutation.name
+
+    @property
+    def args(self) -> type[Args]:
+        return self.mutation.args
+
+
+def local(
+    mutation: MutationType[Args],
+    apply: Callable[[LocalContext, Args], None],
+    describe: Callable[[Session, Args], str],
+    coalesce_key: Callable[[Args], str | None] = lambda _args: None,
+    coalesce: Coalesce = Coalesce.NONE,
+) -> LocalMutation[Any]:
+    """A LocalMutation for the catalogue lists: mypy checks each function against the
+    mutation's own argument model here (a list's element type would let it pass as Any)."""
+    return LocalMutation(mutation, apply, describe, coalesce_key, coalesce)

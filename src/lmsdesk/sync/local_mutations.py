@@ -14,9 +14,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.enums import ProgressStatus
 from lmsdesk.contracts.grading import GradableQuestion, grade
 from lmsdesk.contracts.ids import progress_id, rating_id
+from lmsdesk.contracts.partitions import CATALOG_PARTITION, user_partition
 from lmsdesk.contracts.sync import (
     AddTimeArgs,
     CompleteLessonArgs,
@@ -39,7 +41,7 @@ from lmsdesk.local_db.models.mirror import (
 from lmsdesk.local_db.outbox import Coalesce
 from lmsdesk.sync.local_drafts import DRAFT_MUTATIONS
 from lmsdesk.sync.local_moderation import MODERATION_MUTATIONS
-from lmsdesk.sync.local_mutation import LocalContext, LocalMutation
+from lmsdesk.sync.local_mutation import LocalContext, LocalMutation, local
 from lmsdesk.sync.local_revisions import REVISION_MUTATIONS
 
 
@@ -78,7 +80,7 @@ def _progress(ctx: LocalContext, lesson_id: uuid.UUID) -> LessonProgress:
             time_spent_seconds=0.0,
             position_hlc=0,
             reset_generation=0,
-            sync_partition=f"user:{ctx.user_id}",
+            sync_partition=user_partition(ctx.user_id),
             sync_version=0,
         )
         ctx.session.add(row)
@@ -155,7 +157,7 @@ def _submit_attempt(ctx: LocalContext, args: SubmitQuizAttemptArgs) -> None:
             max_score=result.max_score,
             percent=result.percent,
             passed=result.passed,
-            sync_partition=f"user:{ctx.user_id}",
+            sync_partition=user_partition(ctx.user_id),
             sync_version=0,
         )
     )
@@ -180,7 +182,7 @@ def _wish(ctx: LocalContext, args: WishlistArgs) -> None:
                 student_id=ctx.user_id,
                 course_id=args.course_id,
                 added_at=ctx.now,
-                sync_partition=f"user:{ctx.user_id}",
+                sync_partition=user_partition(ctx.user_id),
                 sync_version=0,
             )
         )
@@ -204,7 +206,7 @@ def _rate(ctx: LocalContext, args: SetRatingArgs) -> None:
             course_id=args.course_id,
             student_id=ctx.user_id,
             created_at=ctx.now,
-            sync_partition="catalog",
+            sync_partition=CATALOG_PARTITION,
             sync_version=0,
         )
         ctx.session.add(rating)
@@ -212,66 +214,56 @@ def _rate(ctx: LocalContext, args: SetRatingArgs) -> None:
     rating.updated_at = ctx.now
 
 
-LOCAL_MUTATIONS: dict[str, LocalMutation] = {
-    m.name: m
-    for m in [
-        LocalMutation(
-            "progress.set_position@1",
-            SetPositionArgs,
-            _set_position,
-            lambda s, a: f"Position in {_lesson_words(s, a.lesson_id)}",
-            lambda a: f"position:{a.lesson_id}",
-            Coalesce.REPLACE,
-        ),
-        LocalMutation(
-            "progress.complete@1",
-            CompleteLessonArgs,
-            _complete,
-            lambda s, a: f"Completed {_lesson_words(s, a.lesson_id)}",
-        ),
-        LocalMutation(
-            "progress.add_time@1",
-            AddTimeArgs,
-            _add_time,
-            lambda s, a: f"Time spent on {_lesson_words(s, a.lesson_id)}",
-            lambda a: f"time:{a.lesson_id}:{a.reset_generation}",
-            Coalesce.SUM_SECONDS,
-        ),
-        LocalMutation(
-            "progress.reset@1",
-            ResetProgressArgs,
-            _reset,
-            lambda s, a: f"Progress reset for {_lesson_words(s, a.lesson_id)}",
-        ),
-        LocalMutation(
-            "quiz_attempt.submit@1",
-            SubmitQuizAttemptArgs,
-            _submit_attempt,
-            lambda s, a: f"Quiz answers for {_quiz_words(s, a.quiz_id)}",
-        ),
-        LocalMutation(
-            "wishlist.add@1",
-            WishlistArgs,
-            _wish,
-            lambda s, a: f"Wishlist: added {_course_words(s, a.course_id)}",
-        ),
-        LocalMutation(
-            "wishlist.remove@1",
-            WishlistArgs,
-            _unwish,
-            lambda s, a: f"Wishlist: removed {_course_words(s, a.course_id)}",
-        ),
-        LocalMutation(
-            "rating.set@1",
-            SetRatingArgs,
-            _rate,
-            lambda s, a: f"Rating of {_course_words(s, a.course_id)}",
-        ),
-        *DRAFT_MUTATIONS,
-        *MODERATION_MUTATIONS,
-        *REVISION_MUTATIONS,
-    ]
-}
+_ALL: list[LocalMutation[Any]] = [
+    local(
+        m.SET_POSITION,
+        _set_position,
+        lambda s, a: f"Position in {_lesson_words(s, a.lesson_id)}",
+        lambda a: f"position:{a.lesson_id}",
+        Coalesce.REPLACE,
+    ),
+    local(
+        m.COMPLETE_LESSON,
+        _complete,
+        lambda s, a: f"Completed {_lesson_words(s, a.lesson_id)}",
+    ),
+    local(
+        m.ADD_TIME,
+        _add_time,
+        lambda s, a: f"Time spent on {_lesson_words(s, a.lesson_id)}",
+        lambda a: f"time:{a.lesson_id}:{a.reset_generation}",
+        Coalesce.SUM_SECONDS,
+    ),
+    local(
+        m.RESET_PROGRESS,
+        _reset,
+        lambda s, a: f"Progress reset for {_lesson_words(s, a.lesson_id)}",
+    ),
+    local(
+        m.SUBMIT_ATTEMPT,
+        _submit_attempt,
+        lambda s, a: f"Quiz answers for {_quiz_words(s, a.quiz_id)}",
+    ),
+    local(
+        m.ADD_TO_WISHLIST,
+        _wish,
+        lambda s, a: f"Wishlist: added {_course_words(s, a.course_id)}",
+    ),
+    local(
+        m.REMOVE_FROM_WISHLIST,
+        _unwish,
+        lambda s, a: f"Wishlist: removed {_course_words(s, a.course_id)}",
+    ),
+    local(
+        m.SET_RATING,
+        _rate,
+        lambda s, a: f"Rating of {_course_words(s, a.course_id)}",
+    ),
+    *DRAFT_MUTATIONS,
+    *MODERATION_MUTATIONS,
+    *REVISION_MUTATIONS,
+]
+LOCAL_MUTATIONS: dict[str, LocalMutation[Any]] = {spec.name: spec for spec in _ALL}
 
 __all__ = ["LOCAL_MUTATIONS", "LocalContext", "LocalMutation", "local_grade", "now"]
 

@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.enums import CourseStatus
+from lmsdesk.contracts.partitions import draft_partition
 from lmsdesk.contracts.revisions import StartRevisionArgs, revision_row_id
 from lmsdesk.local_db.models.mirror import (
     Course,
@@ -20,7 +22,7 @@ from lmsdesk.local_db.models.mirror import (
     Quiz,
     QuizQuestion,
 )
-from lmsdesk.sync.local_mutation import LocalContext, LocalMutation
+from lmsdesk.sync.local_mutation import LocalContext, LocalMutation, local
 
 _OWN = {"id", "sync_partition", "sync_version"}
 
@@ -45,7 +47,7 @@ def _start(ctx: LocalContext, args: StartRevisionArgs) -> None:
     def rid(origin: uuid.UUID) -> uuid.UUID:
         return revision_row_id(args.revision_id, origin)
 
-    mine = {"sync_partition": f"draft:{args.revision_id}", "sync_version": 0}
+    mine = {"sync_partition": draft_partition(args.revision_id), "sync_version": 0}
     rows: list[Any] = [
         Course(
             **{
@@ -107,6 +109,6 @@ def _describe(session: Session, args: StartRevisionArgs) -> str:
     return f"New revision of '{course.title if course else 'a course'}'"
 
 
-REVISION_MUTATIONS = [
-    LocalMutation("draft.start_revision@1", StartRevisionArgs, _start, _describe),
+REVISION_MUTATIONS: list[LocalMutation[Any]] = [
+    local(m.START_REVISION, _start, _describe),
 ]

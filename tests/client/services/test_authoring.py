@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import select
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.authoring import Keep
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType, QuestionType
@@ -211,7 +212,7 @@ def test_previewing_a_draft_grades_its_quiz_but_records_nothing(
     assert store is not None
     with store.reading() as session:
         names = {m.name for m in outbox.pending(session)}
-    assert not names & {"quiz_attempt.submit@1", "progress.complete@1"}
+    assert not names & {m.SUBMIT_ATTEMPT.name, m.COMPLETE_LESSON.name}
 
 
 def test_a_draft_deleted_offline_is_gone_from_both_laptops_after_sync(

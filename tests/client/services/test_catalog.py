@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.enums import CourseLevel
 from lmsdesk.local_db import outbox
 from lmsdesk.services.catalog import CatalogQuery, CatalogRefused, CatalogService, Price, Sort
 from lmsdesk.services.purchases import PurchaseService
 from lmsdesk.services.session import SessionService
 from lmsdesk.services.sync_overview import SyncService
-from lmsdesk_server.services.demo_seed import demo_id
+from lmsdesk_server.demo.seed import demo_id
 from tests.support.network import CuttableLink
 
 FREE = demo_id("course:offline-first-basics")
@@ -71,7 +72,7 @@ def test_wishlist_works_offline_and_syncs(
     assert [c.wishlisted for c in catalog.search(CatalogQuery(text="sqlite"))] == [True]
     assert student.store is not None
     with student.store.reading() as session:
-        assert [m.name for m in outbox.pending(session)] == ["wishlist.add@1"]
+        assert [q.name for q in outbox.pending(session)] == [m.ADD_TO_WISHLIST.name]
     link.restore()
     SyncService(student).sync()
     assert catalog.details(PAID).summary.wishlisted

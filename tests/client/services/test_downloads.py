@@ -19,8 +19,8 @@ from lmsdesk.services.purchases import PurchaseService
 from lmsdesk.services.session import SessionService
 from lmsdesk.services.sync_overview import SyncService
 from lmsdesk.sync.api_client import ApiClient, MediaStream
+from lmsdesk_server.demo.seed import demo_id
 from lmsdesk_server.resources import resources_dir
-from lmsdesk_server.services.demo_seed import demo_id
 from tests.support.network import CuttableLink
 
 FREE = demo_id("course:offline-first-basics")

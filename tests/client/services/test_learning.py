@@ -10,7 +10,7 @@ from lmsdesk.services.learning import LearningService
 from lmsdesk.services.purchases import PurchaseService
 from lmsdesk.services.session import SessionService
 from lmsdesk.services.sync_overview import SyncService
-from lmsdesk_server.services.demo_seed import demo_id
+from lmsdesk_server.demo.seed import demo_id
 
 FREE = demo_id("course:offline-first-basics")
 VIDEO, TEXT, QUIZ = (demo_id(f"offline-first-basics:{k}") for k in ("video", "text", "quiz"))

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.enums import EnrollmentStatus, OrderStatus
 from lmsdesk.contracts.sync import SetPositionArgs
 from lmsdesk.local_db import outbox
@@ -22,7 +23,7 @@ from lmsdesk.services.session import SessionService
 from lmsdesk.services.sync_overview import SyncService
 from lmsdesk.sync.api_client import ApiClient
 from lmsdesk.sync.token_store import KeyringTokenStore
-from lmsdesk_server.services.demo_seed import demo_id
+from lmsdesk_server.demo.seed import demo_id
 from tests.fakes import MemoryKeyring
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
@@ -68,9 +69,7 @@ def test_buy_pay_sync_then_refund_removes_course_and_media_but_keeps_progress(
     # Some progress, and a downloaded video of the course on disk.
     engine = student.sync_engine
     assert engine is not None
-    engine.record(
-        "progress.set_position@1", SetPositionArgs(lesson_id=PAID_TEXT, position_seconds=12)
-    )
+    engine.record(m.SET_POSITION, SetPositionArgs(lesson_id=PAID_TEXT, position_seconds=12))
     sync.sync()
     assert student.store is not None
     assert student.account_dir is not None

@@ -19,7 +19,7 @@ from lmsdesk.services.session import SessionService
 from lmsdesk.services.sync_overview import SyncService
 from lmsdesk.sync.api_client import ApiClient
 from lmsdesk.sync.token_store import KeyringTokenStore
-from lmsdesk_server.services.demo_seed import demo_id
+from lmsdesk_server.demo.seed import demo_id
 from tests.fakes import MemoryKeyring
 from tests.support.live_server import PASSWORD
 from tests.support.network import CuttableLink

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import ProgressStatus
 from lmsdesk.contracts.sync import (
@@ -29,7 +30,7 @@ from lmsdesk.services.session import SessionService
 from lmsdesk.sync.api_client import ApiClient
 from lmsdesk.sync.engine import SyncEngine, SyncStatus
 from lmsdesk.sync.token_store import KeyringTokenStore
-from lmsdesk_server.services.demo_seed import demo_id
+from lmsdesk_server.demo.seed import demo_id
 from tests.fakes import MemoryKeyring
 from tests.support.flaky import LosingTransport
 from tests.support.live_server import PASSWORD, LiveServer
@@ -168,22 +169,20 @@ def _run(
     for device, (kind, target, value) in steps:
         engine, laptop = engines[device], laptops[device]
         if kind == "position":
-            engine.record(
-                "progress.set_position@1", SetPositionArgs(lesson_id=target, position_seconds=value)
-            )
+            engine.record(m.SET_POSITION, SetPositionArgs(lesson_id=target, position_seconds=value))
             positions[target].append(value)
         elif kind == "time":
-            engine.record("progress.add_time@1", AddTimeArgs(lesson_id=target, seconds=value))
+            engine.record(m.ADD_TIME, AddTimeArgs(lesson_id=target, seconds=value))
             time_spent[target] += value
         elif kind == "complete":
             done = CompleteLessonArgs(lesson_id=target, completed_at=datetime.now(UTC))
-            engine.record("progress.complete@1", done)
+            engine.record(m.COMPLETE_LESSON, done)
             completed.add(target)
         elif kind == "attempt":
             attempt_id = uuid.uuid4()
             now = datetime.now(UTC)
             engine.record(
-                "quiz_attempt.submit@1",
+                m.SUBMIT_ATTEMPT,
                 SubmitQuizAttemptArgs(
                     attempt_id=attempt_id,
                     quiz_id=QUIZ,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from lmsdesk.contracts.common import Role
 from lmsdesk_server.db.engine import transaction
 from lmsdesk_server.db.models import LessonProgress, QuizAttempt, User
-from lmsdesk_server.services.demo_seed import demo_id
+from lmsdesk_server.demo.seed import demo_id
 from tests.support.live_server import PASSWORD, LiveServer
 
 FREE = demo_id("course:offline-first-basics")

@@ -13,7 +13,7 @@ from lmsdesk.services.authoring import AuthoringService
 from lmsdesk.services.learning import LearningService
 from lmsdesk.services.sync_overview import SyncService
 from lmsdesk.sync.engine import SyncStatus
-from lmsdesk_server.services.demo_seed import demo_id
+from lmsdesk_server.demo.seed import demo_id
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink

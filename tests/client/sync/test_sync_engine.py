@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import ProgressStatus
 from lmsdesk.contracts.sync import (
@@ -23,7 +24,7 @@ from lmsdesk.local_db import outbox
 from lmsdesk.local_db.models.client import OutboxItem
 from lmsdesk.local_db.models.mirror import Course, Enrollment, Lesson, Quiz
 from lmsdesk.sync.engine import SyncStatus
-from lmsdesk_server.services.demo_seed import demo_id
+from lmsdesk_server.demo.seed import demo_id
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
@@ -94,10 +95,10 @@ def test_offline_progress_reaches_the_other_laptop_after_reconnecting(
     engine = laptop.engine
     for second in range(5, 3605, 5):  # an hour of playback, a position save every 5 s
         position = SetPositionArgs(lesson_id=VIDEO, position_seconds=min(second, 29.0))
-        engine.record("progress.set_position@1", position)
-        engine.record("progress.add_time@1", AddTimeArgs(lesson_id=VIDEO, seconds=5))
+        engine.record(m.SET_POSITION, position)
+        engine.record(m.ADD_TIME, AddTimeArgs(lesson_id=VIDEO, seconds=5))
     engine.record(
-        "progress.complete@1", CompleteLessonArgs(lesson_id=TEXT, completed_at=datetime.now(UTC))
+        m.COMPLETE_LESSON, CompleteLessonArgs(lesson_id=TEXT, completed_at=datetime.now(UTC))
     )
     offline = engine.sync()
     assert offline.status is SyncStatus.OFFLINE
@@ -131,8 +132,8 @@ def test_a_rejected_change_is_kept_with_its_reason_and_the_rest_go_through(
     laptop = laptops("laptop")
     engine = laptop.sign_in(student)
     engine.sync()
-    engine.record("rating.set@1", SetRatingArgs(course_id=PAID, rating=5))  # not enrolled
-    engine.record("progress.set_position@1", SetPositionArgs(lesson_id=VIDEO, position_seconds=9))
+    engine.record(m.SET_RATING, SetRatingArgs(course_id=PAID, rating=5))  # not enrolled
+    engine.record(m.SET_POSITION, SetPositionArgs(lesson_id=VIDEO, position_seconds=9))
     outcome = engine.sync()
     assert outcome.status is SyncStatus.IDLE
     assert (outcome.pending, outcome.failed) == (0, 1)
@@ -153,10 +154,10 @@ def test_pending_local_changes_survive_a_pull_of_older_server_rows(
     laptop, desktop = laptops("laptop"), laptops("desktop")
     laptop.sign_in(student).sync()
     desktop.sign_in(student).sync()
-    desktop.engine.record("progress.add_time@1", AddTimeArgs(lesson_id=VIDEO, seconds=100))
+    desktop.engine.record(m.ADD_TIME, AddTimeArgs(lesson_id=VIDEO, seconds=100))
     desktop.engine.sync()
     # The laptop adds time locally; before its push lands, a pull brings the desktop's 100 s.
-    laptop.engine.record("progress.add_time@1", AddTimeArgs(lesson_id=VIDEO, seconds=7))
+    laptop.engine.record(m.ADD_TIME, AddTimeArgs(lesson_id=VIDEO, seconds=7))
     laptop.engine._pull_all(lambda *_: None)
     local = laptop.progress(VIDEO)
     assert local is not None
@@ -174,7 +175,7 @@ def test_a_refund_removes_the_course_content_but_keeps_progress(
     engine = laptop.sign_in(student)
     engine.sync()
     done = CompleteLessonArgs(lesson_id=PAID_TEXT, completed_at=datetime.now(UTC))
-    engine.record("progress.complete@1", done)
+    engine.record(m.COMPLETE_LESSON, done)
     engine.sync()
     live_server.set_enrollment_status(enrollment_id, "refunded")
     outcome = engine.sync()
@@ -199,9 +200,7 @@ def test_coalesced_positions_keep_the_furthest_point_reached(
     engine.sync()
     link.cut()
     for position in (10, 25, 3):
-        engine.record(
-            "progress.set_position@1", SetPositionArgs(lesson_id=VIDEO, position_seconds=position)
-        )
+        engine.record(m.SET_POSITION, SetPositionArgs(lesson_id=VIDEO, position_seconds=position))
     link.restore()
     assert engine.sync().pushed == 1
     row = laptop.progress(VIDEO)

@@ -8,11 +8,12 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.sync import CompleteLessonArgs
 from lmsdesk.local_db.models.mirror import Certificate
 from lmsdesk.services.certificates import CertificateService
 from lmsdesk.sync.engine import SyncStatus
-from lmsdesk_server.services.demo_seed import demo_id
+from lmsdesk_server.demo.seed import demo_id
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
 from tests.support.ui import AppFactory, save_png, signed_in_student
@@ -34,7 +35,7 @@ def test_certificate_arrives_verifies_offline_and_exports(
     assert engine is not None
     for lesson in LESSONS:
         engine.record(
-            "progress.complete@1",
+            m.COMPLETE_LESSON,
             CompleteLessonArgs(lesson_id=lesson, completed_at="2026-11-23T09:00:00Z"),
         )  # type: ignore[arg-type]
     with qtbot.waitSignal(app.sync.finished, timeout=20_000) as synced:

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from lmsdesk_server.services.demo_seed import demo_id
+from lmsdesk_server.demo.seed import demo_id
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
 from tests.support.ui import AppFactory, save_png, signed_in_student

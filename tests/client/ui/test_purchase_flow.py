@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from lmsdesk.app import Application
 from lmsdesk.contracts.common import Role
-from lmsdesk_server.services.demo_seed import demo_id
+from lmsdesk_server.demo.seed import demo_id
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
 from tests.support.ui import AppFactory, save_png, sign_in

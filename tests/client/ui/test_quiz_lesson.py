@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from lmsdesk.app import Application
 from lmsdesk.contracts.enums import QuestionType
 from lmsdesk.ui.quiz_view import QuestionBox, QuizView
-from lmsdesk_server.services.demo_seed import demo_id
+from lmsdesk_server.demo.seed import demo_id
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
 from tests.support.ui import AppFactory, save_png, signed_in_student

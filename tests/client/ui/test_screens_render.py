@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.common import Role
 from tests.support.live_server import LiveServer, dead_url
 from tests.support.network import CuttableLink
@@ -64,7 +65,7 @@ def test_render_sync_panel_with_waiting_and_refused_changes(
 ) -> None:
     from lmsdesk.contracts.sync import SetPositionArgs, SetRatingArgs
     from lmsdesk.ui.sync_panel import SyncPanel
-    from lmsdesk_server.services.demo_seed import demo_id
+    from lmsdesk_server.demo.seed import demo_id
 
     link = CuttableLink(int(live_server.url.rsplit(":", 1)[1]))
     try:
@@ -76,13 +77,13 @@ def test_render_sync_panel_with_waiting_and_refused_changes(
         engine = app.session.sync_engine
         assert engine is not None
         engine.record(
-            "rating.set@1", SetRatingArgs(course_id=demo_id("course:practical-sqlite"), rating=5)
+            m.SET_RATING, SetRatingArgs(course_id=demo_id("course:practical-sqlite"), rating=5)
         )
         with qtbot.waitSignal(app.sync.finished, timeout=20_000):
             app.sync.sync_now()
         link.cut()
         engine.record(
-            "progress.set_position@1",
+            m.SET_POSITION,
             SetPositionArgs(lesson_id=demo_id("offline-first-basics:video"), position_seconds=12),
         )
         with qtbot.waitSignal(app.sync.finished, timeout=20_000):

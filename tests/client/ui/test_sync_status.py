@@ -9,11 +9,12 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from lmsdesk.app import Application
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.sync import SetPositionArgs, SetRatingArgs
 from lmsdesk.sync.engine import SyncOutcome, SyncStatus
 from lmsdesk.ui.sync_panel import SyncPanel
 from lmsdesk.ui.sync_presenter import describe
-from lmsdesk_server.services.demo_seed import demo_id
+from lmsdesk_server.demo.seed import demo_id
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
 from tests.support.ui import AppFactory, signed_in_student
@@ -55,7 +56,7 @@ def test_offline_changes_wait_and_go_out_on_reconnect(
     assert engine is not None
 
     link.cut()
-    engine.record("progress.set_position@1", SetPositionArgs(lesson_id=VIDEO, position_seconds=8))
+    engine.record(m.SET_POSITION, SetPositionArgs(lesson_id=VIDEO, position_seconds=8))
     outcome = _synced(qtbot, app)
     assert outcome.status is SyncStatus.OFFLINE
     assert app.window.sync_button.text() == "1 change waiting"
@@ -87,7 +88,7 @@ def test_a_refused_change_is_shown_with_its_reason(
     app = signed_in_student(qtbot, start_app, live_server, link)
     engine = app.session.sync_engine
     assert engine is not None
-    engine.record("rating.set@1", SetRatingArgs(course_id=PAID, rating=4))
+    engine.record(m.SET_RATING, SetRatingArgs(course_id=PAID, rating=4))
     _synced(qtbot, app)
     assert app.window.sync_button.text().endswith("· 1 change refused")
 
@@ -108,9 +109,7 @@ def test_a_local_change_is_synced_shortly_after_without_asking(
     engine = app.session.sync_engine
     assert engine is not None
     with qtbot.waitSignal(app.sync.finished, timeout=10_000) as finished:
-        engine.record(
-            "progress.set_position@1", SetPositionArgs(lesson_id=VIDEO, position_seconds=3)
-        )
+        engine.record(m.SET_POSITION, SetPositionArgs(lesson_id=VIDEO, position_seconds=3))
     assert finished.args[0].pushed == 1
 
 

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.enums import ProgressStatus
 from lmsdesk.local_db import outbox
 from lmsdesk.player.vlc_player import PlayerUnavailable, create_instance
@@ -20,7 +21,7 @@ from lmsdesk.services.sync_overview import SyncService
 from lmsdesk.ui.tasks import TaskManager
 from lmsdesk.ui.video_controller import VideoController
 from lmsdesk.ui.video_view import VideoView
-from lmsdesk_server.services.demo_seed import demo_id
+from lmsdesk_server.demo.seed import demo_id
 
 FREE = demo_id("course:offline-first-basics")
 VIDEO_LESSON = demo_id("offline-first-basics:video")
@@ -134,7 +135,7 @@ def test_saves_while_playing_leave_one_pending_position(
     assert student.store is not None
     with student.store.reading() as session:
         names = [m.name for m in outbox.pending(session)]
-    assert names.count("progress.set_position@1") == 1, names
+    assert names.count(m.SET_POSITION.name) == 1, names
 
 
 def test_without_libvlc_the_lesson_says_what_to_install(

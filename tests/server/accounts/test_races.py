@@ -8,11 +8,11 @@ import threading
 from sqlalchemy import func, select
 
 from lmsdesk.contracts.auth import RegisterRequest
+from lmsdesk_server.accounts.service import AccountService
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.db.engine import transaction
 from lmsdesk_server.db.models import User
 from lmsdesk_server.errors import ApiError
-from lmsdesk_server.services.accounts import AccountService
 
 
 def _register(context: ServerContext, email: str, outcomes: list[str]) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 
+from lmsdesk.contracts import mutations as m
 from tests.server.sync.helpers import API, Device
 
 
@@ -89,5 +90,5 @@ def edit(
     device: Device, entity_id: uuid.UUID, field: str, base: Any, value: Any, entity: str = "course"
 ) -> dict[str, Any]:
     return device.mutation(
-        "draft.edit@1", entity=entity, entity_id=entity_id, field=field, base=base, value=value
+        m.EDIT_FIELD, entity=entity, entity_id=entity_id, field=field, base=base, value=value
     )

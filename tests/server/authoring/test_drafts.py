@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.enums import CourseStatus
 from lmsdesk_server.db.models import Course, User
 from lmsdesk_server.security.passwords import hash_password
@@ -31,16 +32,16 @@ def test_a_draft_written_offline_reaches_only_its_instructors_devices(
     laptop = device_for(instructor)
     course, section, lesson = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     results = laptop.push(
-        laptop.mutation("draft.create_course@1", course_id=course, title="Testing offline apps"),
+        laptop.mutation(m.CREATE_COURSE, course_id=course, title="Testing offline apps"),
         laptop.mutation(
-            "draft.add_section@1",
+            m.ADD_SECTION,
             course_id=course,
             section_id=section,
             title="Basics",
             position="a0",
         ),
         laptop.mutation(
-            "draft.add_lesson@1",
+            m.ADD_LESSON,
             section_id=section,
             lesson_id=lesson,
             title="Why offline",
@@ -71,7 +72,7 @@ def test_only_instructors_create_courses_and_only_the_owner_edits_them(
 ) -> None:
     learner = device_for(student)
     refused = learner.push(
-        learner.mutation("draft.create_course@1", course_id=uuid.uuid4(), title="Mine now")
+        learner.mutation(m.CREATE_COURSE, course_id=uuid.uuid4(), title="Mine now")
     )["results"][0]
     assert (refused["status"], refused["reason"]) == (
         "rejected",

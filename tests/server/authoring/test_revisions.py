@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus
 from lmsdesk.contracts.revisions import revision_row_id
@@ -88,7 +89,7 @@ def test_students_keep_the_published_course_until_the_revision_is_approved(
     learner = device_for(student)
     done = learner.push(
         learner.mutation(
-            "progress.complete@1", lesson_id=PAID_TEXT, completed_at="2026-11-20T10:00:00+00:00"
+            m.COMPLETE_LESSON, lesson_id=PAID_TEXT, completed_at="2026-11-20T10:00:00+00:00"
         )
     )
     assert done["results"][0]["status"] == "applied", done

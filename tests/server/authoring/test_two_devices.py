@@ -8,6 +8,7 @@ import uuid
 import pytest
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk_server.db.models import Course, User
 from tests.server.authoring.helpers import author, edit
 from tests.server.sync.helpers import Device, DeviceFactory, rows
@@ -79,12 +80,12 @@ def test_keep_theirs_leaves_the_other_laptops_value(
     course = author(a).create("Offline apps")
     a.push(edit(a, course, "price_cents", 0, 1900))
     clash = b.push(edit(b, course, "price_cents", 0, 2900))["results"][0]
-    b.push(b.mutation("draft.resolve_conflict@1", conflict_id=clash["row"]["id"], keep="theirs"))
+    b.push(b.mutation(m.RESOLVE_CONFLICT, conflict_id=clash["row"]["id"], keep="theirs"))
     assert _course(session, course).price_cents == 1900
     # Resolving again (a duplicate from the other laptop) changes nothing.
-    again = a.push(
-        a.mutation("draft.resolve_conflict@1", conflict_id=clash["row"]["id"], keep="mine")
-    )["results"][0]
+    again = a.push(a.mutation(m.RESOLVE_CONFLICT, conflict_id=clash["row"]["id"], keep="mine"))[
+        "results"
+    ][0]
     assert again["status"] == "merged"
     assert _course(session, course).price_cents == 1900
 
@@ -109,13 +110,11 @@ def test_sections_appended_on_two_laptops_offline_keep_distinct_positions(
     course = author(a).create("Offline apps")
     first, second = uuid.uuid4(), uuid.uuid4()
     a.push(
-        a.mutation(
-            "draft.add_section@1", course_id=course, section_id=first, title="From A", position="a0"
-        )
+        a.mutation(m.ADD_SECTION, course_id=course, section_id=first, title="From A", position="a0")
     )
     b.push(
         b.mutation(
-            "draft.add_section@1",
+            m.ADD_SECTION,
             course_id=course,
             section_id=second,
             title="From B",
@@ -138,9 +137,9 @@ def test_a_lesson_moves_across_sections_and_a_deleted_section_takes_its_lessons(
     lesson = rest.add_lesson(intro)
     staying = rest.add_lesson(intro, position="a1")
     b.pull_all()
-    moved = b.push(
-        b.mutation("draft.move_lesson@1", lesson_id=lesson, section_id=advanced, position="a0")
-    )["results"][0]
+    moved = b.push(b.mutation(m.MOVE_LESSON, lesson_id=lesson, section_id=advanced, position="a0"))[
+        "results"
+    ][0]
     assert moved["status"] == "applied"
     assert rows(a.pull_all(), "lessons")[str(lesson)]["section_id"] == str(advanced)
 
@@ -148,7 +147,7 @@ def test_a_lesson_moves_across_sections_and_a_deleted_section_takes_its_lessons(
     gone = [(t["table"], t["row_id"]) for page in b.pull_all() for t in page["tombstones"]]
     assert gone == [("lessons", str(staying)), ("course_sections", str(intro))]
     # A delete that arrives twice (the other laptop deleted it offline too) agrees.
-    twice = b.push(b.mutation("draft.delete@1", entity="section", entity_id=intro))
+    twice = b.push(b.mutation(m.DELETE, entity="section", entity_id=intro))
     assert twice["results"][0]["status"] == "merged"
 
 
@@ -159,7 +158,7 @@ def test_a_move_into_another_course_is_refused(laptops: tuple[Device, Device]) -
     lesson = rest.add_lesson(rest.add_section(first))
     elsewhere = rest.add_section(second)
     refused = a.push(
-        a.mutation("draft.move_lesson@1", lesson_id=lesson, section_id=elsewhere, position="a0")
+        a.mutation(m.MOVE_LESSON, lesson_id=lesson, section_id=elsewhere, position="a0")
     )["results"][0]
     assert (refused["status"], refused["reason"]) == (
         "rejected",

@@ -15,9 +15,9 @@ from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import EnrollmentStatus, MediaStatus, ResourceKind
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.db.models import LessonResource, MediaAsset, User
-from lmsdesk_server.repositories.partitions import CATALOG_PARTITION, stamp
+from lmsdesk_server.db.partitions import CATALOG_PARTITION, stamp
+from lmsdesk_server.demo.seed import DemoSeeder, demo_id
 from lmsdesk_server.resources import resources_dir
-from lmsdesk_server.services.demo_seed import DemoSeeder, demo_id
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.server.sync.helpers import API, PAID, PAID_TEXT, enroll
 

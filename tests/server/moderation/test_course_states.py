@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 import pytest
 
 from lmsdesk.contracts.enums import CourseStatus as C
-from lmsdesk_server.db.models import Course
-from lmsdesk_server.services.course_states import (
+from lmsdesk_server.authoring.service.states import (
     COURSE_TRANSITIONS,
     IllegalCourseTransition,
     move_course,
 )
+from lmsdesk_server.db.models import Course
 
 ALLOWED = {
     (C.DRAFT, C.PENDING),

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus
 from lmsdesk_server.db.models import Course, User
@@ -191,7 +192,7 @@ def test_a_decision_on_a_version_the_admin_did_not_see_is_refused(
 
     result = offline.push(
         offline.mutation(
-            "moderation.decide@1",
+            m.DECIDE,
             course_id=submitted.course,
             review_id=uuid.uuid4(),
             decision="approved",
@@ -227,7 +228,7 @@ def test_only_a_pending_course_can_be_decided_and_only_by_another_admin(
     learner = device_for(student)
     result = learner.push(
         learner.mutation(
-            "moderation.decide@1",
+            m.DECIDE,
             course_id=submitted.course,
             review_id=uuid.uuid4(),
             decision="approved",
@@ -267,7 +268,7 @@ def test_a_repeated_offline_decision_is_recorded_once(
     version = _course(session, submitted.course).version
     laptop = device_for(admin)
     decision = laptop.mutation(
-        "moderation.decide@1",
+        m.DECIDE,
         course_id=submitted.course,
         review_id=uuid.uuid4(),
         decision="rejected",
@@ -279,7 +280,7 @@ def test_a_repeated_offline_decision_is_recorded_once(
     # backup takes a new device id) is merged: one review either way.
     assert laptop.push(decision)["results"][0]["status"] == "duplicate"
     again = device_for(admin)
-    requeued = again.mutation("moderation.decide@1", **decision["args"])
+    requeued = again.mutation(m.DECIDE, **decision["args"])
     assert again.push(requeued)["results"][0]["status"] == "merged"
     history = reviewer_for(admin).history(submitted.course).json()["entries"]
     assert len(history) == 1

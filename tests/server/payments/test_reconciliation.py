@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.enums import EnrollmentStatus, OrderStatus
+from lmsdesk_server.commerce.service.reconciliation import reconcile_orders
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.db.models import User
-from lmsdesk_server.services.reconciliation import reconcile_orders
 from tests.server.payments.helpers import enrollments, order, post_event, start_purchase
 from tests.server.sync.helpers import PAID
 

@@ -14,13 +14,13 @@ import pytest
 
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import EnrollmentStatus, OrderStatus
+from lmsdesk_server.actor import Actor
+from lmsdesk_server.commerce.service.checkout import CheckoutService
+from lmsdesk_server.commerce.service.webhooks import PaymentWebhooks, WebhookAnswer
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.db.engine import transaction
 from lmsdesk_server.db.models import Enrollment, Order, TestCheckoutSession, User, UserRole
 from lmsdesk_server.payments import stripe_events as ev
-from lmsdesk_server.services.accounts import Actor
-from lmsdesk_server.services.checkout import CheckoutService
-from lmsdesk_server.services.payment_webhooks import PaymentWebhooks, WebhookAnswer
 from tests.server.sync.helpers import PAID
 from tests.support.server_keys import TEST_WEBHOOK_SECRET
 

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from lmsdesk.contracts import hlc
 from lmsdesk.contracts.enums import EnrollmentSource, EnrollmentStatus
+from lmsdesk.contracts.mutations import MutationType
 from lmsdesk.contracts.sync import PROTOCOL_VERSION
 from lmsdesk_server.db.models import Enrollment, LessonProgress, User
-from lmsdesk_server.repositories.partitions import stamp, user_partition
+from lmsdesk_server.db.partitions import stamp, user_partition
+from lmsdesk_server.demo.seed import DemoSeeder, demo_id
 from lmsdesk_server.resources import resources_dir
-from lmsdesk_server.services.demo_seed import DemoSeeder, demo_id
 
 API = "/api/v1"
 FREE = demo_id("course:offline-first-basics")
@@ -65,13 +66,13 @@ class Device:
     last_hlc: int = 0
     _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
-    def mutation(self, name: str, **args: Any) -> dict[str, Any]:
+    def mutation(self, name: MutationType[Any] | str, **args: Any) -> dict[str, Any]:
         now_ms = hlc.to_millis(hlc.wall_clock_hlc()) + self.clock_offset_ms
         self.last_hlc = hlc.next_hlc(self.last_hlc, now_ms)
         return {
             "seq": next(self._seq),
             "mutation_id": str(uuid.uuid4()),
-            "name": name,
+            "name": str(name),
             "args": {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in args.items()},
             "hlc": self.last_hlc,
         }

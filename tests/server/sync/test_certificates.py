@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.certificates import certificate_payload
 from lmsdesk_server.db.models import Certificate, User
 from tests.server.sync.helpers import (
@@ -34,7 +35,7 @@ NOW = "2026-11-23T10:00:00+00:00"
 
 def _complete(device: Device, *lessons: uuid.UUID) -> None:
     for lesson in lessons:
-        device.push(device.mutation("progress.complete@1", lesson_id=lesson, completed_at=NOW))
+        device.push(device.mutation(m.COMPLETE_LESSON, lesson_id=lesson, completed_at=NOW))
 
 
 def _certificates(device: Device) -> dict[str, dict[str, object]]:

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.enums import ProgressStatus
 from lmsdesk_server.db.models import QuizAttempt, User
 from tests.server.sync.helpers import (
@@ -38,10 +39,8 @@ def test_a_later_rewatch_from_the_start_wins(
 ) -> None:
     laptop = device_for(enrolled)
     desktop = device_for(enrolled, clock_offset_ms=60_000)  # the rewatch is a minute later
-    watched_far = laptop.mutation(
-        "progress.set_position@1", lesson_id=FREE_VIDEO, position_seconds=25
-    )
-    rewatch = desktop.mutation("progress.set_position@1", lesson_id=FREE_VIDEO, position_seconds=0)
+    watched_far = laptop.mutation(m.SET_POSITION, lesson_id=FREE_VIDEO, position_seconds=25)
+    rewatch = desktop.mutation(m.SET_POSITION, lesson_id=FREE_VIDEO, position_seconds=0)
     # The rewatch happened later but its sync arrives first: arrival order must not matter.
     desktop.push(rewatch)
     laptop.push(watched_far)
@@ -55,10 +54,8 @@ def test_a_device_whose_clock_is_a_day_fast_does_not_win_forever(
 ) -> None:
     fast = device_for(enrolled, clock_offset_ms=DAY_MS)
     honest = device_for(enrolled)
-    fast.push(fast.mutation("progress.set_position@1", lesson_id=FREE_VIDEO, position_seconds=20))
-    honest.push(
-        honest.mutation("progress.set_position@1", lesson_id=FREE_VIDEO, position_seconds=5)
-    )
+    fast.push(fast.mutation(m.SET_POSITION, lesson_id=FREE_VIDEO, position_seconds=20))
+    honest.push(honest.mutation(m.SET_POSITION, lesson_id=FREE_VIDEO, position_seconds=5))
     assert progress(session, enrolled, FREE_VIDEO).last_position_seconds == 5
 
 
@@ -67,11 +64,9 @@ def test_a_device_whose_clock_is_a_day_slow_still_orders_after_what_it_has_seen(
 ) -> None:
     honest = device_for(enrolled)
     slow = device_for(enrolled, clock_offset_ms=-DAY_MS)
-    honest.push(
-        honest.mutation("progress.set_position@1", lesson_id=FREE_VIDEO, position_seconds=12)
-    )
+    honest.push(honest.mutation(m.SET_POSITION, lesson_id=FREE_VIDEO, position_seconds=12))
     slow.pull()  # it syncs, learns the server's clock...
-    slow.push(slow.mutation("progress.set_position@1", lesson_id=FREE_VIDEO, position_seconds=3))
+    slow.push(slow.mutation(m.SET_POSITION, lesson_id=FREE_VIDEO, position_seconds=3))
     assert progress(session, enrolled, FREE_VIDEO).last_position_seconds == 3  # ...and wins after
 
 
@@ -81,9 +76,7 @@ def test_seeking_back_never_lowers_the_furthest_position(
     device = device_for(enrolled)
     for position in (10, 27, 4):
         device.push(
-            device.mutation(
-                "progress.set_position@1", lesson_id=FREE_VIDEO, position_seconds=position
-            )
+            device.mutation(m.SET_POSITION, lesson_id=FREE_VIDEO, position_seconds=position)
         )
     row = progress(session, enrolled, FREE_VIDEO)
     assert row.last_position_seconds == 4
@@ -97,7 +90,7 @@ def test_seeking_ahead_moves_the_position_but_not_what_was_watched(
     device = device_for(enrolled)
     device.push(
         device.mutation(
-            "progress.set_position@1", lesson_id=FREE_VIDEO, position_seconds=29, furthest_seconds=6
+            m.SET_POSITION, lesson_id=FREE_VIDEO, position_seconds=29, furthest_seconds=6
         )
     )
     row = progress(session, enrolled, FREE_VIDEO)
@@ -111,14 +104,14 @@ def test_completion_only_grows_and_an_explicit_reset_clears_it(
     phone, laptop = device_for(enrolled), device_for(enrolled)
     done_at = datetime.now(UTC) - timedelta(minutes=5)
     complete = phone.mutation(
-        "progress.complete@1", lesson_id=FREE_TEXT, completed_at=done_at.isoformat()
+        m.COMPLETE_LESSON, lesson_id=FREE_TEXT, completed_at=done_at.isoformat()
     )
     phone.push(complete)
     # A stale position write from another device does not un-complete it.
-    laptop.push(laptop.mutation("progress.set_position@1", lesson_id=FREE_TEXT, position_seconds=0))
+    laptop.push(laptop.mutation(m.SET_POSITION, lesson_id=FREE_TEXT, position_seconds=0))
     assert progress(session, enrolled, FREE_TEXT).status is ProgressStatus.COMPLETED
 
-    reset = laptop.mutation("progress.reset@1", lesson_id=FREE_TEXT, reset_generation=0)
+    reset = laptop.mutation(m.RESET_PROGRESS, lesson_id=FREE_TEXT, reset_generation=0)
     assert laptop.push(reset)["results"][0]["status"] == "applied"
     row = progress(session, enrolled, FREE_TEXT)
     assert row.status is ProgressStatus.NOT_STARTED
@@ -127,7 +120,7 @@ def test_completion_only_grows_and_an_explicit_reset_clears_it(
 
     # The phone was offline during the reset and completes again from the old generation:
     late = phone.mutation(
-        "progress.complete@1",
+        m.COMPLETE_LESSON,
         lesson_id=FREE_TEXT,
         completed_at=done_at.isoformat(),
         reset_generation=0,
@@ -135,7 +128,7 @@ def test_completion_only_grows_and_an_explicit_reset_clears_it(
     assert phone.push(late)["results"][0]["status"] == "merged"
     assert progress(session, enrolled, FREE_TEXT).status is ProgressStatus.NOT_STARTED
     # A second reset of the same generation (another device) resets nothing more.
-    again = phone.mutation("progress.reset@1", lesson_id=FREE_TEXT, reset_generation=0)
+    again = phone.mutation(m.RESET_PROGRESS, lesson_id=FREE_TEXT, reset_generation=0)
     assert phone.push(again)["results"][0]["status"] == "merged"
     assert progress(session, enrolled, FREE_TEXT).reset_generation == 1
 
@@ -144,8 +137,8 @@ def test_time_spent_is_added_once_per_mutation(
     session: Session, enrolled: User, device_for: DeviceFactory
 ) -> None:
     a, b = device_for(enrolled), device_for(enrolled)
-    first = a.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=60)
-    second = b.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=45)
+    first = a.mutation(m.ADD_TIME, lesson_id=FREE_TEXT, seconds=60)
+    second = b.mutation(m.ADD_TIME, lesson_id=FREE_TEXT, seconds=45)
     a.push(first)
     b.push(second)
     a.push(first)  # re-sent after a timeout
@@ -172,7 +165,7 @@ def test_attempts_are_append_only_and_graded_by_the_server(
 
     def attempt(device: object, attempt_id: uuid.UUID, correct: bool) -> dict[str, object]:
         return device.mutation(  # type: ignore[attr-defined,no-any-return]
-            "quiz_attempt.submit@1",
+            m.SUBMIT_ATTEMPT,
             attempt_id=attempt_id,
             quiz_id=FREE_QUIZ,
             started_at=started.isoformat(),
@@ -198,7 +191,7 @@ def test_attempts_are_append_only_and_graded_by_the_server(
 def test_a_client_cannot_claim_its_own_score(enrolled: User, device_for: DeviceFactory) -> None:
     device = device_for(enrolled)
     mutation = device.mutation(
-        "quiz_attempt.submit@1",
+        m.SUBMIT_ATTEMPT,
         attempt_id=uuid.uuid4(),
         quiz_id=FREE_QUIZ,
         started_at=datetime.now(UTC).isoformat(),

@@ -9,12 +9,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text, update
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, EnrollmentStatus
 from lmsdesk_server.db.models import Course, Lesson, PartitionClock, User
-from lmsdesk_server.repositories.partitions import CATALOG_PARTITION, stamp, user_partition
+from lmsdesk_server.db.partitions import CATALOG_PARTITION, stamp, user_partition
+from lmsdesk_server.demo.seed import demo_id
 from lmsdesk_server.security.passwords import hash_password
-from lmsdesk_server.services.demo_seed import demo_id
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.server.sync.helpers import (
     API,
@@ -146,9 +147,9 @@ def test_a_no_op_pull_is_small_and_changes_nothing(
 
 def test_a_deletion_arrives_as_a_tombstone(student: User, device_for: DeviceFactory) -> None:
     device = device_for(student)
-    device.push(device.mutation("wishlist.add@1", course_id=PAID))
+    device.push(device.mutation(m.ADD_TO_WISHLIST, course_id=PAID))
     assert rows(device.pull_all(), "wishlist_items")
-    device.push(device.mutation("wishlist.remove@1", course_id=PAID))
+    device.push(device.mutation(m.REMOVE_FROM_WISHLIST, course_id=PAID))
     tombstones = [t for page in device.pull_all() for t in page["tombstones"]]
     assert tombstones == [
         {
@@ -165,7 +166,7 @@ def test_a_cursor_older_than_the_tombstone_horizon_resets_only_that_partition(
     enroll(session, student, FREE)
     device = device_for(student)
     device.pull_all()
-    device.push(device.mutation("wishlist.add@1", course_id=PAID))
+    device.push(device.mutation(m.ADD_TO_WISHLIST, course_id=PAID))
     session.execute(
         update(PartitionClock)
         .where(PartitionClock.partition == user_partition(student.id))

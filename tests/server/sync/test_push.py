@@ -11,6 +11,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.db.models import MutationResult, User
 from lmsdesk_server.main import create_app
@@ -54,7 +55,7 @@ def test_a_mutation_applies_once_however_often_it_is_sent(
 ) -> None:
     enroll(session, student, FREE)
     device = device_for(student)
-    add_time = device.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=30)
+    add_time = device.mutation(m.ADD_TIME, lesson_id=FREE_TEXT, seconds=30)
     first = device.push(add_time)
     assert first["results"][0]["status"] == "applied"
     assert first["acked_through"] == 1
@@ -71,10 +72,10 @@ def test_a_rejected_mutation_does_not_block_the_ones_behind_it(
 ) -> None:
     enroll(session, student, FREE)
     device = device_for(student)
-    not_enrolled = device.mutation("progress.add_time@1", lesson_id=PAID_TEXT, seconds=5)
+    not_enrolled = device.mutation(m.ADD_TIME, lesson_id=PAID_TEXT, seconds=5)
     unknown = device.mutation("enrollment.create@1", course_id=FREE)
-    malformed = device.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=-3)
-    fine = device.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=7)
+    malformed = device.mutation(m.ADD_TIME, lesson_id=FREE_TEXT, seconds=-3)
+    fine = device.mutation(m.ADD_TIME, lesson_id=FREE_TEXT, seconds=7)
     body = device.push(not_enrolled, unknown, malformed, fine)
     statuses = [r["status"] for r in body["results"]]
     assert statuses == ["rejected", "rejected", "rejected", "applied"]
@@ -97,7 +98,7 @@ def test_a_push_whose_commit_fails_is_never_acknowledged_and_applies_on_the_retr
     commits after the response has gone)."""
     enroll(session, student, FREE)
     device = device_for(student)
-    add_time = device.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=30)
+    add_time = device.mutation(m.ADD_TIME, lesson_id=FREE_TEXT, seconds=30)
     failures = [OperationalError("COMMIT", None, Exception("the disk is full"))]
 
     def commit_fails_once(request_session: Session) -> None:
@@ -124,7 +125,7 @@ def test_a_refused_mutation_sent_again_is_refused_again_with_its_reason(
 ) -> None:
     """A client whose first answer was lost must still learn that the change did not happen."""
     device = device_for(student)
-    not_enrolled = device.mutation("progress.add_time@1", lesson_id=PAID_TEXT, seconds=5)
+    not_enrolled = device.mutation(m.ADD_TIME, lesson_id=PAID_TEXT, seconds=5)
     first = device.push(not_enrolled)["results"][0]
     again = device.push(not_enrolled)["results"][0]
     assert (first["status"], again["status"]) == ("rejected", "rejected")
@@ -137,9 +138,9 @@ def test_sequence_numbers_may_skip_but_never_go_back(
 ) -> None:
     enroll(session, student, FREE)
     device = device_for(student)
-    one = device.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=1)
-    device.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=99)  # coalesced away
-    three = device.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=2)
+    one = device.mutation(m.ADD_TIME, lesson_id=FREE_TEXT, seconds=1)
+    device.mutation(m.ADD_TIME, lesson_id=FREE_TEXT, seconds=99)  # coalesced away
+    three = device.mutation(m.ADD_TIME, lesson_id=FREE_TEXT, seconds=2)
     assert [r["status"] for r in device.push(one, three)["results"]] == ["applied", "applied"]
     assert progress(session, student, FREE_TEXT).time_spent_seconds == 3
 
@@ -149,7 +150,7 @@ def test_a_copied_store_replaying_under_a_new_device_id_is_a_duplicate(
 ) -> None:
     enroll(session, student, FREE)
     original = device_for(student)
-    mutation = original.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=10)
+    mutation = original.mutation(m.ADD_TIME, lesson_id=FREE_TEXT, seconds=10)
     original.push(mutation)
     copy = device_for(student)  # same outbox row, new device id
     assert copy.push(mutation)["results"][0]["status"] == "duplicate"
@@ -162,7 +163,7 @@ def test_a_device_id_cannot_be_borrowed_by_another_account(
     from tests.factories import make_user
 
     mine = device_for(student)
-    mine.push(mine.mutation("progress.set_position@1", lesson_id=FREE_VIDEO, position_seconds=1))
+    mine.push(mine.mutation(m.SET_POSITION, lesson_id=FREE_VIDEO, position_seconds=1))
     thief = device_for(make_user(session))
     response = client.post(
         f"{API}/sync/push",
@@ -187,7 +188,7 @@ def test_a_mutation_id_another_account_used_is_never_that_accounts_change(
     enroll(session, other, FREE)
     alice, bob = device_for(student), device_for(other)
     secret = alice.mutation(
-        "quiz_attempt.submit@1",
+        m.SUBMIT_ATTEMPT,
         attempt_id=uuid.uuid4(),
         quiz_id=FREE_QUIZ,
         started_at=datetime.now(UTC).isoformat(),
@@ -196,7 +197,7 @@ def test_a_mutation_id_another_account_used_is_never_that_accounts_change(
     )
     assert alice.push(secret)["results"][0]["status"] == "applied"
 
-    copycat = bob.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=7)
+    copycat = bob.mutation(m.ADD_TIME, lesson_id=FREE_TEXT, seconds=7)
     copycat["mutation_id"] = secret["mutation_id"]
     [result] = bob.push(copycat)["results"]
     assert result["status"] == "applied"

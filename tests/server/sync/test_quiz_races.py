@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from lmsdesk.contracts import hlc
+from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import EnrollmentSource, EnrollmentStatus
 from lmsdesk.contracts.sync import (
@@ -18,13 +19,14 @@ from lmsdesk.contracts.sync import (
     PushRequest,
     SubmitQuizAttemptArgs,
 )
+from lmsdesk_server.actor import Actor
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.db.engine import transaction
 from lmsdesk_server.db.models import Enrollment, QuizAttempt, User, UserRole
+from lmsdesk_server.db.partitions import stamp, user_partition
 from lmsdesk_server.errors import ApiError
-from lmsdesk_server.repositories.partitions import stamp, user_partition
-from lmsdesk_server.services import mutation_door, sync_push
-from lmsdesk_server.services.accounts import Actor
+from lmsdesk_server.sync.service import door as mutation_door
+from lmsdesk_server.sync.service import push as sync_push
 from tests.server.sync.helpers import FREE, FREE_QUIZ
 
 DEVICES = 4
@@ -65,14 +67,14 @@ def _push_one_attempt(context: ServerContext, actor: Actor, seq: int, *, rest: b
         try:
             with transaction(context.session_factory) as db:
                 submit = SubmitQuizAttemptArgs.model_validate(args)
-                mutation_door.run(db, actor, "quiz_attempt.submit@1", submit)
+                mutation_door.run(db, actor, m.SUBMIT_ATTEMPT, submit)
         except ApiError as exc:
             return "rejected" if exc.code == "attempts_exhausted" else exc.code
         return "applied"
     mutation = Mutation(
         seq=seq,
         mutation_id=uuid.uuid4(),
-        name="quiz_attempt.submit@1",
+        name=m.SUBMIT_ATTEMPT.name,
         args=args,
         hlc=hlc.wall_clock_hlc(),
     )

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk_server.db.models import QuizAttempt, User
 from tests.server.sync.helpers import API, FREE, FREE_QUIZ, Device, DeviceFactory, enroll
 
@@ -27,7 +28,7 @@ def enrolled(session: Session, student: User) -> User:
 
 def _attempt(device: Device, *, started: datetime, took: timedelta) -> dict[str, Any]:
     return device.mutation(
-        "quiz_attempt.submit@1",
+        m.SUBMIT_ATTEMPT,
         attempt_id=uuid.uuid4(),
         quiz_id=FREE_QUIZ,
         started_at=started.isoformat(),

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts import mutations as m
 from lmsdesk_server.db.models import User
 from tests.server.sync.helpers import (
     API,
@@ -33,7 +34,7 @@ def test_rest_and_sync_add_up_under_the_same_rule(
     enroll(session, student, FREE)
     device = device_for(student)
     headers = {"Authorization": f"Bearer {device.token}"}
-    device.push(device.mutation("progress.add_time@1", lesson_id=FREE_TEXT, seconds=20))
+    device.push(device.mutation(m.ADD_TIME, lesson_id=FREE_TEXT, seconds=20))
     online = client.post(f"{API}/progress/{FREE_TEXT}/time", json={"seconds": 5}, headers=headers)
     assert online.status_code == 200
     assert online.json()["time_spent_seconds"] == 25

@@ -6,28 +6,25 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from lmsdesk_server.db.models import RefreshToken
+from lmsdesk_server.db.repository import Repository
 
 
-class RefreshTokenRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class RefreshTokenRepository(Repository):
     def add(self, token: RefreshToken) -> RefreshToken:
-        self._session.add(token)
-        self._session.flush()
+        self.session.add(token)
+        self.session.flush()
         return token
 
     def by_hash_for_update(self, token_hash: str) -> RefreshToken | None:
         # FOR UPDATE: two refreshes racing with one token are serialised, so exactly one rotates
         # it and the other sees it rotated.
         stmt = select(RefreshToken).where(RefreshToken.token_hash == token_hash).with_for_update()
-        return self._session.scalars(stmt).one_or_none()
+        return self.session.scalars(stmt).one_or_none()
 
     def by_id_for_update(self, token_id: uuid.UUID) -> RefreshToken | None:
-        return self._session.get(RefreshToken, token_id, with_for_update=True)
+        return self.session.get(RefreshToken, token_id, with_for_update=True)
 
     def revoke_user(self, user_id: uuid.UUID, at: datetime) -> int:
         """Every sign-in of the user: sign-out everywhere, a password reset, a suspension."""
@@ -36,7 +33,7 @@ class RefreshTokenRepository:
             .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
             .values(revoked_at=at)
         )
-        return self._session.execute(stmt).rowcount  # type: ignore[attr-defined,no-any-return]
+        return self.session.execute(stmt).rowcount  # type: ignore[attr-defined,no-any-return]
 
     def revoke_family(self, family_id: uuid.UUID, at: datetime) -> int:
         stmt = (
@@ -44,4 +41,4 @@ class RefreshTokenRepository:
             .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
             .values(revoked_at=at)
         )
-        return self._session.execute(stmt).rowcount  # type: ignore[attr-defined,no-any-return]
+        return self.session.execute(stmt).rowcount  # type: ignore[attr-defined,no-any-return]

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, String, cast, func, select, true
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.common import Role
 from lmsdesk_server.db.models import RefreshToken, User, UserRole
+from lmsdesk_server.db.repository import Repository
 from lmsdesk_server.security.emails import canonical_email
 
 
@@ -31,13 +31,10 @@ class RequestUser:
     session_open: bool
 
 
-class UserRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class UserRepository(Repository):
     def by_email(self, email: str) -> User | None:
         stmt = select(User).where(func.lower(User.email) == normalise_email(email))
-        return self._session.scalars(stmt).one_or_none()
+        return self.session.scalars(stmt).one_or_none()
 
     def request_user(self, user_id: uuid.UUID, session_id: uuid.UUID | None) -> RequestUser | None:
         """The user with their roles and, when a session is named, whether it is still open:
@@ -60,7 +57,7 @@ class UserRepository:
                 )
                 .exists()
             )
-        row = self._session.execute(
+        row = self.session.execute(
             select(User.id, User.email, User.is_active, roles, session_open).where(
                 User.id == user_id
             )
@@ -76,26 +73,26 @@ class UserRepository:
         """Serialise registrations of look-alike addresses until this transaction ends, so two
         at once cannot both find the other absent."""
         key = func.hashtextextended(f"email:{skeleton}", 0)
-        self._session.execute(select(func.pg_advisory_xact_lock(key)))
+        self.session.execute(select(func.pg_advisory_xact_lock(key)))
 
     def has_look_alike(self, skeleton: str) -> bool:
         stmt = select(User.id).where(User.email_skeleton == skeleton).limit(1)
-        return self._session.scalar(stmt) is not None
+        return self.session.scalar(stmt) is not None
 
     def by_id(self, user_id: uuid.UUID) -> User | None:
-        return self._session.get(User, user_id)
+        return self.session.get(User, user_id)
 
     def add(self, user: User) -> User:
-        self._session.add(user)
-        self._session.flush()
+        self.session.add(user)
+        self.session.flush()
         return user
 
     def roles_of(self, user_id: uuid.UUID) -> list[Role]:
         stmt = select(UserRole.role).where(UserRole.user_id == user_id).order_by(UserRole.role)
-        return list(self._session.scalars(stmt))
+        return list(self.session.scalars(stmt))
 
     def grant_roles(self, user_id: uuid.UUID, roles: Iterable[Role]) -> None:
         rows = [{"user_id": user_id, "role": role} for role in roles]
         if rows:
             stmt = insert(UserRole).values(rows).on_conflict_do_nothing()
-            self._session.execute(stmt)
+            self.session.execute(stmt)

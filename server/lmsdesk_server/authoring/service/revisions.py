@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.enums import CourseStatus
@@ -24,24 +24,24 @@ from lmsdesk.contracts.revisions import (
     StartRevisionArgs,
     revision_row_id,
 )
+from lmsdesk_server.authoring.repository import AuthoringRepository
 from lmsdesk_server.db.models import (
     Course,
     CourseSection,
     CourseTagMap,
     Lesson,
-    LessonPrerequisite,
     LessonResource,
     Quiz,
     QuizQuestion,
 )
-from lmsdesk_server.repositories.partitions import (
+from lmsdesk_server.db.partitions import (
     CATALOG_PARTITION,
     draft_partition,
     stamp,
     write_tombstone,
 )
-from lmsdesk_server.services.mutation_base import MutationContext, MutationMerged, MutationRejected
-from lmsdesk_server.services.serialize import row_dict
+from lmsdesk_server.db.serialize import row_dict
+from lmsdesk_server.mutation import MutationContext, MutationMerged, MutationRejected
 
 #: Columns a copy does not take from its original: its identity and bookkeeping.
 _OWN = {"id", "sync_partition", "sync_version", "search_vector", "created_at", "updated_at"}
@@ -54,18 +54,22 @@ def _columns(row: Any) -> dict[str, Any]:
 
 
 def open_revision(session: Session, course_id: uuid.UUID) -> Course | None:
-    stmt = select(Course).where(Course.revision_of == course_id, Course.deleted_at.is_(None))
-    return session.scalars(stmt).one_or_none()
+    return AuthoringRepository(session).open_revision(course_id)
 
 
 def start_revision(ctx: MutationContext, args: StartRevisionArgs) -> dict[str, object]:
-    session = ctx.session
-    published = session.get(Course, args.course_id, with_for_update=True)
-    if published is None or published.deleted_at is not None:
-        raise MutationRejected("That course does not exist.", status=404, code="not_found")
+    session, repo = ctx.session, AuthoringRepository(ctx.session)
+    published = repo.get_or_refuse(
+        Course,
+        args.course_id,
+        "That course does not exist.",
+        lock=True,
+        status=404,
+        code="not_found",
+    )
     if published.instructor_id != ctx.actor.id:
         raise MutationRejected("Only the course's instructor can change it.")
-    existing = session.get(Course, args.revision_id)
+    existing = repo.find(Course, args.revision_id)
     if existing is not None:
         if existing.revision_of == published.id:
             raise MutationMerged("The revision exists already.", row_dict(existing))
@@ -74,7 +78,7 @@ def start_revision(ctx: MutationContext, args: StartRevisionArgs) -> dict[str, o
         raise MutationRejected(
             f"“{published.title}” is not published; edit it directly instead of in a revision."
         )
-    if open_revision(session, published.id) is not None:
+    if repo.open_revision(published.id) is not None:
         raise MutationRejected(
             f"A revision of “{published.title}” is open already: finish or delete it first.",
             status=409,
@@ -109,18 +113,15 @@ def copy_course(
     session.add(revision)
     stamp(session, revision, partition)
     session.flush()
+    repo = AuthoringRepository(session)
     rows: list[Any] = [
-        CourseTagMap(course_id=revision_id, tag_id=m.tag_id)
-        for m in session.scalars(select(CourseTagMap).where(CourseTagMap.course_id == published.id))
+        CourseTagMap(course_id=revision_id, tag_id=m.tag_id) for m in repo.tag_links(published.id)
     ]
-    lessons = list(session.scalars(select(Lesson).where(Lesson.course_id == published.id)))
-    lesson_ids = [x.id for x in lessons]
-    quizzes = list(session.scalars(select(Quiz).where(Quiz.lesson_id.in_(lesson_ids))))
+    lessons = repo.content_rows(Lesson, published.id)
+    quizzes = repo.content_rows(Quiz, published.id)
     rows += [
         CourseSection(**{**_columns(s), "id": rid(s.id), "course_id": revision_id})
-        for s in session.scalars(
-            select(CourseSection).where(CourseSection.course_id == published.id)
-        )
+        for s in repo.content_rows(CourseSection, published.id)
     ]
     rows += [
         Lesson(
@@ -138,14 +139,11 @@ def copy_course(
     ]
     rows += [
         QuizQuestion(**{**_columns(p), "id": rid(p.id), "quiz_id": rid(p.quiz_id)})
-        for p in session.scalars(
-            select(QuizQuestion).where(QuizQuestion.quiz_id.in_([q.id for q in quizzes]))
-        )
+        for p in repo.content_rows(QuizQuestion, published.id)
     ]
-    resources = select(LessonResource).where(LessonResource.lesson_id.in_(lesson_ids))
     rows += [
         LessonResource(**{**_columns(r), "id": rid(r.id), "lesson_id": rid(r.lesson_id)})
-        for r in session.scalars(resources)
+        for r in repo.content_rows(LessonResource, published.id)
     ]
     for row in rows:  # parents before children: the list is in that order
         session.add(row)
@@ -157,7 +155,8 @@ def copy_course(
 def publish_revision(session: Session, revision: Course, now: datetime) -> Course:
     """Carry an approved revision into its published course; returns the published course."""
     assert revision.revision_of is not None
-    published = session.get(Course, revision.revision_of, with_for_update=True)
+    repo = AuthoringRepository(session)
+    published = repo.find(Course, revision.revision_of, lock=True)
     assert published is not None
     for name in COPIED_COURSE_FIELDS:
         setattr(published, name, getattr(revision, name))
@@ -171,7 +170,7 @@ def publish_revision(session: Session, revision: Course, now: datetime) -> Cours
     back: dict[uuid.UUID, uuid.UUID] = {}
     gone: list[Any] = []  # published rows the revision deleted, children first at the end
     copies: list[Any] = []  # the revision's copies of kept rows, deleted once all moved
-    _merge_tags(session, revision, published)
+    _merge_tags(repo, revision, published)
     tables: list[tuple[Any, Callable[[Any], dict[str, Any]]]] = [
         (CourseSection, lambda _row: {"course_id": published.id}),
         (
@@ -186,7 +185,7 @@ def publish_revision(session: Session, revision: Course, now: datetime) -> Cours
         (LessonResource, lambda row: {"lesson_id": back.get(row.lesson_id, row.lesson_id)}),
     ]
     for model, parents in tables:
-        _merge(session, model, revision.id, published.id, rid, back, parents, gone, copies)
+        _merge(repo, model, revision.id, published.id, rid, back, parents, gone, copies)
     session.flush()  # every move written before anything is deleted (deletes cascade)
     # Children before parents, a flush each: the unit of work knows no order between these
     # tables (no relationships), and a parent deleted first would take its children along.
@@ -194,26 +193,15 @@ def publish_revision(session: Session, revision: Course, now: datetime) -> Cours
         session.delete(row)
         session.flush()
     for row in reversed(gone):
-        _remove(session, row)
+        _remove(repo, row)
         session.flush()
     revision.deleted_at = now
     session.flush()
     return published
 
 
-def _owned(session: Session, model: Any, course_id: uuid.UUID) -> list[Any]:
-    """A course's rows of a content table."""
-    if model in (CourseSection, Lesson):
-        return list(session.scalars(select(model).where(model.course_id == course_id)))
-    lessons = select(Lesson.id).where(Lesson.course_id == course_id)
-    if model is QuizQuestion:
-        quizzes = select(Quiz.id).where(Quiz.lesson_id.in_(lessons))
-        return list(session.scalars(select(model).where(model.quiz_id.in_(quizzes))))
-    return list(session.scalars(select(model).where(model.lesson_id.in_(lessons))))
-
-
 def _merge(
-    session: Session,
+    repo: AuthoringRepository,
     model: Any,
     revision_id: uuid.UUID,
     published_id: uuid.UUID,
@@ -224,8 +212,8 @@ def _merge(
     copies: list[Any],
 ) -> None:
     """One table: update kept rows from their copies, move new rows over, note the deleted."""
-    published_rows = _owned(session, model, published_id)
-    copied = {row.id: row for row in _owned(session, model, revision_id)}
+    published_rows = repo.content_rows(model, published_id)
+    copied = {row.id: row for row in repo.content_rows(model, revision_id)}
     for original in published_rows:
         copy = copied.pop(rid(original.id), None)
         back[rid(original.id)] = original.id
@@ -240,15 +228,11 @@ def _merge(
             setattr(new, name, value)
 
 
-def _remove(session: Session, row: Any) -> None:
+def _remove(repo: AuthoringRepository, row: Any) -> None:
     """A published row the revision deleted: gone from the catalog on every device."""
+    session = repo.session
     if isinstance(row, Lesson):
-        for link in session.scalars(
-            select(LessonPrerequisite).where(
-                (LessonPrerequisite.lesson_id == row.id)
-                | (LessonPrerequisite.prerequisite_lesson_id == row.id)
-            )
-        ):
+        for link in repo.prerequisite_links(row.id):
             write_tombstone(
                 session,
                 CATALOG_PARTITION,
@@ -259,14 +243,10 @@ def _remove(session: Session, row: Any) -> None:
     session.delete(row)
 
 
-def _merge_tags(session: Session, revision: Course, published: Course) -> None:
-    old = {
-        m.tag_id: m
-        for m in session.scalars(select(CourseTagMap).where(CourseTagMap.course_id == published.id))
-    }
-    new = set(
-        session.scalars(select(CourseTagMap.tag_id).where(CourseTagMap.course_id == revision.id))
-    )
+def _merge_tags(repo: AuthoringRepository, revision: Course, published: Course) -> None:
+    session = repo.session
+    old = {m.tag_id: m for m in repo.tag_links(published.id)}
+    new = repo.tag_ids_of_course(revision.id)
     for tag, row in old.items():
         if tag not in new:
             write_tombstone(session, CATALOG_PARTITION, "course_tag_map", f"{published.id}:{tag}")

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, status
 
 from lmsdesk.contracts.commerce import CheckoutSession, CourseRef, EnrollmentView, OrderView
 from lmsdesk.contracts.common import ErrorResponse
-from lmsdesk_server.api.deps import ContextDep, CurrentActor
-from lmsdesk_server.services.checkout import CheckoutService
+from lmsdesk_server.commerce.service.checkout import CheckoutService
+from lmsdesk_server.deps import ContextDep, CurrentActor
 
 router = APIRouter(tags=["commerce"])
 _errors: dict[int | str, dict[str, Any]] = {

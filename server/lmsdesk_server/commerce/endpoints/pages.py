@@ -11,8 +11,8 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from lmsdesk.contracts.enums import OrderStatus
-from lmsdesk_server.api.commerce import CheckoutDep
-from lmsdesk_server.api.deps import ContextDep
+from lmsdesk_server.commerce.endpoints.orders import CheckoutDep
+from lmsdesk_server.deps import ContextDep
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.payments.test_provider import TestProvider
 

@@ -7,8 +7,8 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from lmsdesk.contracts.common import ErrorDetail, ErrorResponse
-from lmsdesk_server.api.deps import ContextDep
-from lmsdesk_server.services.payment_webhooks import MAX_BODY_BYTES, PaymentWebhooks
+from lmsdesk_server.commerce.service.webhooks import MAX_BODY_BYTES, PaymentWebhooks
+from lmsdesk_server.deps import ContextDep
 
 router = APIRouter(tags=["webhooks"])
 

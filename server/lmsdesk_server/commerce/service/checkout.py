@@ -17,8 +17,13 @@ from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, EnrollmentSource
 from lmsdesk.contracts.enums import EnrollmentStatus as E
 from lmsdesk.contracts.enums import OrderStatus as O
+from lmsdesk_server.actor import Actor
+from lmsdesk_server.commerce.repository import CommerceRepository
+from lmsdesk_server.commerce.service.reconciliation import RECONCILE_AFTER, reconcile_session
+from lmsdesk_server.commerce.service.states import move_enrollment, move_order
 from lmsdesk_server.db.engine import transaction
 from lmsdesk_server.db.models import Course, Enrollment, Order
+from lmsdesk_server.db.partitions import stamp, user_partition
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.payments.provider import (
     CHECKOUT_MINUTES,
@@ -26,12 +31,7 @@ from lmsdesk_server.payments.provider import (
     PaymentProvider,
     ProviderUnavailable,
 )
-from lmsdesk_server.repositories.commerce import CommerceRepository
-from lmsdesk_server.repositories.partitions import stamp, user_partition
 from lmsdesk_server.security.return_links import ReturnLinks
-from lmsdesk_server.services.accounts import Actor
-from lmsdesk_server.services.commerce_states import move_enrollment, move_order
-from lmsdesk_server.services.reconciliation import RECONCILE_AFTER, reconcile_session
 
 
 class CheckoutService:

@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 from lmsdesk.contracts.enums import EnrollmentSource
 from lmsdesk.contracts.enums import EnrollmentStatus as E
 from lmsdesk.contracts.enums import OrderStatus as O
+from lmsdesk_server.commerce.repository import CommerceRepository
+from lmsdesk_server.commerce.service.states import can_move_order, move_enrollment, move_order
 from lmsdesk_server.db.models import Enrollment, Order
+from lmsdesk_server.db.partitions import stamp, user_partition
 from lmsdesk_server.payments.provider import SessionSnapshot
 from lmsdesk_server.payments.stripe_events import CHARGE_REFUNDED, DISPUTE_CLOSED, DISPUTE_CREATED
-from lmsdesk_server.repositories.commerce import CommerceRepository
-from lmsdesk_server.repositories.partitions import stamp, user_partition
-from lmsdesk_server.services.commerce_states import can_move_order, move_enrollment, move_order
 
 # A dispute closed with these statuses leaves the money with us; any other close returned it.
 _DISPUTE_WON = frozenset({"won", "warning_closed"})

@@ -17,6 +17,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from lmsdesk.contracts.enums import OrderStatus as O
+from lmsdesk_server.commerce.repository import CommerceRepository
+from lmsdesk_server.commerce.service.fulfilment import Fulfilment, FulfilmentProblem
+from lmsdesk_server.commerce.service.states import move_order
 from lmsdesk_server.db.engine import transaction
 from lmsdesk_server.payments.provider import (
     CHECKOUT_MINUTES,
@@ -24,9 +27,6 @@ from lmsdesk_server.payments.provider import (
     ProviderUnavailable,
     UnknownSession,
 )
-from lmsdesk_server.repositories.commerce import CommerceRepository
-from lmsdesk_server.services.commerce_states import move_order
-from lmsdesk_server.services.fulfilment import Fulfilment, FulfilmentProblem
 
 _log = logging.getLogger(__name__)
 

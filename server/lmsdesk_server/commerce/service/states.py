@@ -9,9 +9,9 @@ from sqlalchemy.orm import object_session
 
 from lmsdesk.contracts.enums import EnrollmentStatus as E
 from lmsdesk.contracts.enums import OrderStatus as O
+from lmsdesk_server.certificates import service as certificates
 from lmsdesk_server.db.models import Enrollment, Order
-from lmsdesk_server.repositories.partitions import stamp, user_partition
-from lmsdesk_server.services import certificates
+from lmsdesk_server.db.partitions import stamp, user_partition
 
 ORDER_TRANSITIONS: dict[O, frozenset[O]] = {
     # A refund seen before its completion is applied right after that completion, in the same

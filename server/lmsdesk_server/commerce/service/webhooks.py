@@ -31,6 +31,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from lmsdesk.contracts.common import has_nul
 from lmsdesk.contracts.enums import OrderStatus as O
 from lmsdesk.contracts.enums import PaymentProvider as ProviderName
+from lmsdesk_server.commerce.repository import CommerceRepository
+from lmsdesk_server.commerce.service.fulfilment import Fulfilment, FulfilmentProblem
+from lmsdesk_server.commerce.service.states import can_move_order, move_order
 from lmsdesk_server.db.engine import transaction
 from lmsdesk_server.db.models import WebhookDelivery
 from lmsdesk_server.db.models.commerce import DeliveryOutcome
@@ -41,9 +44,6 @@ from lmsdesk_server.payments.provider import (
     SessionSnapshot,
     UnknownSession,
 )
-from lmsdesk_server.repositories.commerce import CommerceRepository
-from lmsdesk_server.services.commerce_states import can_move_order, move_order
-from lmsdesk_server.services.fulfilment import Fulfilment, FulfilmentProblem
 
 _log = logging.getLogger(__name__)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.enums import CourseStatus, EnrollmentStatus
 from lmsdesk_server.db.models import (
@@ -18,21 +17,15 @@ from lmsdesk_server.db.models import (
     QuizQuestion,
     WishlistItem,
 )
+from lmsdesk_server.db.repository import Repository
 
 
-class LearningRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    @property
-    def session(self) -> Session:
-        return self._session
-
+class LearningRepository(Repository):
     def lesson(self, lesson_id: uuid.UUID) -> Lesson | None:
-        return self._session.get(Lesson, lesson_id)
+        return self.session.get(Lesson, lesson_id)
 
     def course(self, course_id: uuid.UUID) -> Course | None:
-        return self._session.get(Course, course_id)
+        return self.session.get(Course, course_id)
 
     def has_active_enrollment(self, student_id: uuid.UUID, course_id: uuid.UUID) -> bool:
         stmt = select(Enrollment.id).where(
@@ -40,7 +33,7 @@ class LearningRepository:
             Enrollment.course_id == course_id,
             Enrollment.status == EnrollmentStatus.ACTIVE,
         )
-        return self._session.scalar(stmt) is not None
+        return self.session.scalar(stmt) is not None
 
     def entitled_course_ids(self, user_id: uuid.UUID, *, is_admin: bool) -> set[str]:
         """Courses whose full content this user receives: active enrollments, own courses,
@@ -49,10 +42,10 @@ class LearningRepository:
             Enrollment.student_id == user_id, Enrollment.status == EnrollmentStatus.ACTIVE
         )
         owned = select(Course.id).where(Course.instructor_id == user_id)
-        ids = set(self._session.scalars(enrolled)) | set(self._session.scalars(owned))
+        ids = set(self.session.scalars(enrolled)) | set(self.session.scalars(owned))
         if is_admin:
             ids |= set(
-                self._session.scalars(
+                self.session.scalars(
                     select(Course.id).where(
                         Course.status.in_([CourseStatus.APPROVED, CourseStatus.ARCHIVED])
                     )
@@ -69,11 +62,11 @@ class LearningRepository:
         )
         return [
             (str(course), status is EnrollmentStatus.ACTIVE)
-            for course, status in self._session.execute(stmt)
+            for course, status in self.session.execute(stmt)
         ]
 
     def lessons(self, lesson_ids: list[uuid.UUID]) -> list[Lesson]:
-        return list(self._session.scalars(select(Lesson).where(Lesson.id.in_(lesson_ids))))
+        return list(self.session.scalars(select(Lesson).where(Lesson.id.in_(lesson_ids))))
 
     def active_enrollment_courses(
         self, student_id: uuid.UUID, course_ids: list[uuid.UUID]
@@ -83,39 +76,39 @@ class LearningRepository:
             Enrollment.course_id.in_(course_ids),
             Enrollment.status == EnrollmentStatus.ACTIVE,
         )
-        return set(self._session.scalars(stmt))
+        return set(self.session.scalars(stmt))
 
     def owners(self, course_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
         stmt = select(Course.id, Course.instructor_id).where(Course.id.in_(course_ids))
-        return {row[0]: row[1] for row in self._session.execute(stmt)}
+        return {row[0]: row[1] for row in self.session.execute(stmt)}
 
     def quiz(self, quiz_id: uuid.UUID) -> Quiz | None:
-        return self._session.get(Quiz, quiz_id)
+        return self.session.get(Quiz, quiz_id)
 
     def questions(self, quiz_id: uuid.UUID) -> list[QuizQuestion]:
         stmt = select(QuizQuestion).where(QuizQuestion.quiz_id == quiz_id)
-        return list(self._session.scalars(stmt.order_by(QuizQuestion.position)))
+        return list(self.session.scalars(stmt.order_by(QuizQuestion.position)))
 
     def attempt(self, attempt_id: uuid.UUID) -> QuizAttempt | None:
-        return self._session.get(QuizAttempt, attempt_id)
+        return self.session.get(QuizAttempt, attempt_id)
 
     def attempt_count(self, student_id: uuid.UUID, quiz_id: uuid.UUID) -> int:
         stmt = select(func.count()).where(
             QuizAttempt.student_id == student_id, QuizAttempt.quiz_id == quiz_id
         )
-        return int(self._session.scalar(stmt) or 0)
+        return int(self.session.scalar(stmt) or 0)
 
     def next_attempt_number(self, student_id: uuid.UUID, quiz_id: uuid.UUID) -> int:
         stmt = select(func.coalesce(func.max(QuizAttempt.attempt_number), 0)).where(
             QuizAttempt.student_id == student_id, QuizAttempt.quiz_id == quiz_id
         )
-        return int(self._session.scalar(stmt) or 0) + 1
+        return int(self.session.scalar(stmt) or 0) + 1
 
     def wishlist_item(self, student_id: uuid.UUID, course_id: uuid.UUID) -> WishlistItem | None:
-        return self._session.get(WishlistItem, (student_id, course_id))
+        return self.session.get(WishlistItem, (student_id, course_id))
 
     def rating(self, student_id: uuid.UUID, course_id: uuid.UUID) -> CourseRating | None:
         stmt = select(CourseRating).where(
             CourseRating.student_id == student_id, CourseRating.course_id == course_id
         )
-        return self._session.scalars(stmt).one_or_none()
+        return self.session.scalars(stmt).one_or_none()

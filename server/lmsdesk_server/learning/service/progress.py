@@ -21,15 +21,15 @@ from lmsdesk.contracts.sync import (
     ResetProgressArgs,
     SetPositionArgs,
 )
+from lmsdesk_server.actor import Actor
+from lmsdesk_server.certificates import service as certificates
 from lmsdesk_server.db.models import Lesson
-from lmsdesk_server.repositories import progress_rows
-from lmsdesk_server.repositories.learning import LearningRepository
-from lmsdesk_server.repositories.partitions import stamp, user_partition
-from lmsdesk_server.repositories.progress_rows import ProgressState
-from lmsdesk_server.services import certificates
-from lmsdesk_server.services.accounts import Actor
-from lmsdesk_server.services.mutation_base import MutationContext, MutationMerged, MutationRejected
-from lmsdesk_server.services.serialize import NEVER_SENT, json_value
+from lmsdesk_server.db.partitions import stamp, user_partition
+from lmsdesk_server.db.serialize import NEVER_SENT, json_value
+from lmsdesk_server.learning.repository import progress_rows
+from lmsdesk_server.learning.repository.lessons import LearningRepository
+from lmsdesk_server.learning.repository.progress_rows import ProgressState
+from lmsdesk_server.mutation import MutationContext, MutationMerged, MutationRejected
 
 RowDict = dict[str, object]
 

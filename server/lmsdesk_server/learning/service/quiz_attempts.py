@@ -7,11 +7,11 @@ from datetime import timedelta
 from lmsdesk.contracts.grading import GradableQuestion, grade
 from lmsdesk.contracts.sync import CompleteLessonArgs, SubmitQuizAttemptArgs
 from lmsdesk_server.db.models import Quiz, QuizAttempt
-from lmsdesk_server.repositories.learning import LearningRepository
-from lmsdesk_server.repositories.partitions import lock_partition, stamp, user_partition
-from lmsdesk_server.services import progress
-from lmsdesk_server.services.mutation_base import MutationContext, MutationRejected
-from lmsdesk_server.services.serialize import row_dict
+from lmsdesk_server.db.partitions import lock_partition, stamp, user_partition
+from lmsdesk_server.db.serialize import row_dict
+from lmsdesk_server.learning.repository.lessons import LearningRepository
+from lmsdesk_server.learning.service import progress
+from lmsdesk_server.mutation import MutationContext, MutationRejected
 
 
 def submit(ctx: MutationContext, args: SubmitQuizAttemptArgs) -> dict[str, object]:

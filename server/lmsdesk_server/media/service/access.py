@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.enums import MediaStatus
 from lmsdesk.contracts.media import MediaLink
+from lmsdesk_server.actor import Actor
 from lmsdesk_server.db.models import MediaAsset
 from lmsdesk_server.errors import ApiError
-from lmsdesk_server.repositories.learning import LearningRepository
-from lmsdesk_server.repositories.media import MediaRepository
-from lmsdesk_server.services.accounts import Actor
+from lmsdesk_server.learning.repository.lessons import LearningRepository
+from lmsdesk_server.media.repository import MediaRepository
 
 #: Long enough to watch a long lecture with pauses (players re-request ranges when seeking),
 #: short enough that a leaked link is soon useless. Each lesson opening asks for a fresh one.

@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import MediaStatus
 from lmsdesk.contracts.media import SNIFF_BYTES, UploadStart, UploadState, content_problem
+from lmsdesk_server.actor import Actor
 from lmsdesk_server.db.models import MediaAsset
+from lmsdesk_server.db.partitions import stamp, user_partition
 from lmsdesk_server.errors import ApiError
-from lmsdesk_server.repositories.partitions import stamp, user_partition
-from lmsdesk_server.services.accounts import Actor
+from lmsdesk_server.media.repository import MediaRepository
 
 
 def _human(size: int) -> str:
@@ -47,7 +48,7 @@ class MediaUploads:
                 f"'{args.filename}' is {_human(args.size_bytes)}; the "
                 f"largest file the server takes is {_human(self._max_bytes)}.",
             )
-        asset = self._session.get(MediaAsset, args.asset_id, with_for_update=True)
+        asset = MediaRepository(self._session).find(MediaAsset, args.asset_id, lock=True)
         if asset is not None:
             self._check_owner(actor, asset)
             if (asset.sha256, asset.size_bytes) != (args.sha256, args.size_bytes):
@@ -141,9 +142,14 @@ class MediaUploads:
         self._session.flush()
 
     def _own(self, actor: Actor, asset_id: uuid.UUID) -> MediaAsset:
-        asset = self._session.get(MediaAsset, asset_id, with_for_update=True)
-        if asset is None:
-            raise ApiError(404, "asset_not_found", "There is no such upload; start it again.")
+        asset = MediaRepository(self._session).get_or_refuse(
+            MediaAsset,
+            asset_id,
+            "There is no such upload; start it again.",
+            lock=True,
+            status=404,
+            code="asset_not_found",
+        )
         self._check_owner(actor, asset)
         return asset
 

@@ -8,29 +8,26 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import Session
 
 from lmsdesk_server.db.models import Device, MutationResult
+from lmsdesk_server.db.repository import Repository
 
 
-class DeviceRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class DeviceRepository(Repository):
     def lock(self, device_id: uuid.UUID, user_id: uuid.UUID, epoch: int, now: datetime) -> Device:
         """The device row, created on first contact and locked for this push: two pushes from
         one device never interleave."""
-        self._session.execute(
+        self.session.execute(
             insert(Device)
             .values(device_id=device_id, user_id=user_id, epoch=epoch, last_seq=0, last_seen_at=now)
             .on_conflict_do_nothing()
         )
         stmt = select(Device).where(Device.device_id == device_id).with_for_update()
-        return self._session.scalars(stmt).one()
+        return self.session.scalars(stmt).one()
 
     def ensure(self, device_id: uuid.UUID, user_id: uuid.UUID, now: datetime) -> None:
         """A row for a device first seen outside a push (the REST door's per-user device)."""
-        self._session.execute(
+        self.session.execute(
             insert(Device)
             .values(device_id=device_id, user_id=user_id, epoch=0, last_seq=0, last_seen_at=now)
             .on_conflict_do_nothing()
@@ -42,7 +39,7 @@ class DeviceRepository:
         stmt = select(MutationResult).where(
             MutationResult.device_id == device_id, MutationResult.seq.in_(list(seqs))
         )
-        return {r.seq: r for r in self._session.scalars(stmt)}
+        return {r.seq: r for r in self.session.scalars(stmt)}
 
     def results_for_mutations(
         self, user_id: uuid.UUID, mutation_ids: list[uuid.UUID]
@@ -54,9 +51,9 @@ class DeviceRepository:
         stmt = select(MutationResult).where(
             MutationResult.user_id == user_id, MutationResult.mutation_id.in_(mutation_ids)
         )
-        return {r.mutation_id: r for r in self._session.scalars(stmt)}
+        return {r.mutation_id: r for r in self.session.scalars(stmt)}
 
     def add_results(self, results: list[dict[str, object]]) -> None:
         """One executemany for the batch (results are never read back in this transaction)."""
         if results:
-            self._session.execute(insert(MutationResult), results)
+            self.session.execute(insert(MutationResult), results)

@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.enums import CourseStatus
 from lmsdesk_server.db.models import Course, SyncTombstone
-from lmsdesk_server.repositories.partitions import CATALOG_PARTITION
-from lmsdesk_server.services.sync_tables import (
+from lmsdesk_server.db.partitions import CATALOG_PARTITION
+from lmsdesk_server.sync.repository.tables import (
     BY_NAME,
     COURSE,
     PREVIEW,

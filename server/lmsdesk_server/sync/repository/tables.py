@@ -38,7 +38,7 @@ from lmsdesk_server.db.models import (
     User,
     WishlistItem,
 )
-from lmsdesk_server.services.serialize import NEVER_SENT
+from lmsdesk_server.db.serialize import NEVER_SENT
 
 Query = Select[tuple[object, ...]]
 Projection = Callable[[Query], Query]

@@ -11,28 +11,31 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts import hlc as hlc_rules
+from lmsdesk.contracts.mutations import Args, MutationType
+from lmsdesk_server.actor import Actor
 from lmsdesk_server.errors import ApiError
-from lmsdesk_server.services import progress
-from lmsdesk_server.services.accounts import Actor
-from lmsdesk_server.services.mutation_base import (
+from lmsdesk_server.learning.service import progress
+from lmsdesk_server.mutation import (
     MutationConflict,
     MutationContext,
     MutationMerged,
     MutationRejected,
 )
-from lmsdesk_server.services.mutations import REGISTRY
+from lmsdesk_server.sync.service.registry import REGISTRY
 
 _log = logging.getLogger(__name__)
 _REST_DEVICE = uuid.UUID("00000000-0000-0000-0000-00000000feed")
 
 
-def run(session: Session, actor: Actor, name: str, args: BaseModel) -> dict[str, Any] | None:
-    spec = REGISTRY[name]
+def run(
+    session: Session, actor: Actor, mutation: MutationType[Args], args: Args
+) -> dict[str, Any] | None:
+    spec = REGISTRY[mutation.name]
+    name = mutation.name
     context = MutationContext(
         session=session,
         actor=actor,

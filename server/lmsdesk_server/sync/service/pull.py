@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.sync import PartitionChanges, PullRequest, PullResponse, Tombstone
-from lmsdesk_server.repositories.learning import LearningRepository
-from lmsdesk_server.repositories.partitions import (
+from lmsdesk_server.actor import Actor
+from lmsdesk_server.db.partitions import (
     CATALOG_PARTITION,
     MODERATION_PARTITION,
     clocks,
@@ -26,11 +26,11 @@ from lmsdesk_server.repositories.partitions import (
     draft_partition,
     user_partition,
 )
-from lmsdesk_server.repositories.sync_feed import Reader, ShownRows, SyncFeedRepository
-from lmsdesk_server.services.accounts import Actor
-from lmsdesk_server.services.sync_cursor import Cursor, CursorCodec
-from lmsdesk_server.services.sync_push import server_hlc
-from lmsdesk_server.services.sync_tables import SYNCED_TABLES, SyncedTable
+from lmsdesk_server.learning.repository.lessons import LearningRepository
+from lmsdesk_server.sync.repository.feed import Reader, ShownRows, SyncFeedRepository
+from lmsdesk_server.sync.repository.tables import SYNCED_TABLES, SyncedTable
+from lmsdesk_server.sync.service.cursor import Cursor, CursorCodec
+from lmsdesk_server.sync.service.push import server_hlc
 
 
 @dataclass

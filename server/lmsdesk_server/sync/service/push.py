@@ -14,6 +14,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.exc import DataError, IntegrityError
@@ -22,19 +23,19 @@ from sqlalchemy.orm import Session, SessionTransaction
 from lmsdesk.contracts import hlc as hlc_rules
 from lmsdesk.contracts.enums import MutationStatus
 from lmsdesk.contracts.sync import Mutation, MutationResult, PushRequest, PushResponse
+from lmsdesk_server.actor import Actor
 from lmsdesk_server.db.models import MutationResult as StoredResult
+from lmsdesk_server.db.partitions import pin_partition, unpin_partitions, user_partition
 from lmsdesk_server.errors import ApiError
-from lmsdesk_server.repositories.devices import DeviceRepository
-from lmsdesk_server.repositories.partitions import pin_partition, unpin_partitions, user_partition
-from lmsdesk_server.services import progress
-from lmsdesk_server.services.accounts import Actor
-from lmsdesk_server.services.mutation_base import (
+from lmsdesk_server.learning.service import progress
+from lmsdesk_server.mutation import (
     MutationConflict,
     MutationContext,
     MutationMerged,
     MutationRejected,
 )
-from lmsdesk_server.services.mutations import REGISTRY, MutationSpec
+from lmsdesk_server.sync.repository.devices import DeviceRepository
+from lmsdesk_server.sync.service.registry import REGISTRY, MutationSpec
 
 _log = logging.getLogger(__name__)
 
@@ -227,7 +228,7 @@ def _apply(
 
 
 def _applied(
-    spec: MutationSpec, mutation: Mutation, row: dict[str, object] | None
+    spec: MutationSpec[Any], mutation: Mutation, row: dict[str, object] | None
 ) -> MutationResult:
     return MutationResult(
         seq=mutation.seq, status=MutationStatus.APPLIED, row=row if spec.echo_row else None

@@ -8,84 +8,67 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic
 
-from pydantic import BaseModel
+from lmsdesk.contracts import mutations as m
+from lmsdesk.contracts.mutations import Args, MutationType
+from lmsdesk_server.authoring.service import drafts, files, revisions
+from lmsdesk_server.catalog import service as catalog
+from lmsdesk_server.learning.service import progress, quiz_attempts
+from lmsdesk_server.moderation import service as moderation
+from lmsdesk_server.mutation import MutationContext
 
-from lmsdesk.contracts.authoring import (
-    AddFileArgs,
-    AddLessonArgs,
-    AddLinkArgs,
-    AddQuestionArgs,
-    AddSectionArgs,
-    AttachMediaArgs,
-    CreateCourseArgs,
-    DeleteArgs,
-    EditFieldArgs,
-    MoveLessonArgs,
-    MoveSectionArgs,
-    ResolveConflictArgs,
-    SetTagsArgs,
-    SetThumbnailArgs,
-)
-from lmsdesk.contracts.commerce import CourseRef
-from lmsdesk.contracts.moderation import DecideArgs
-from lmsdesk.contracts.revisions import StartRevisionArgs
-from lmsdesk.contracts.sync import (
-    AddTimeArgs,
-    CompleteLessonArgs,
-    ResetProgressArgs,
-    SetPositionArgs,
-    SetRatingArgs,
-    SubmitQuizAttemptArgs,
-    WishlistArgs,
-)
-from lmsdesk_server.services import (
-    authoring,
-    moderation,
-    progress,
-    quiz_attempts,
-    revisions,
-    wishlist_ratings,
-)
-from lmsdesk_server.services.mutation_base import MutationContext
-
-Handler = Callable[[MutationContext, Any], dict[str, object] | None]
+Row = dict[str, object] | None
 
 
 @dataclass(frozen=True)
-class MutationSpec:
-    args: type[BaseModel]
-    handler: Handler
+class MutationSpec(Generic[Args]):
+    mutation: MutationType[Args]
+    handler: Callable[[MutationContext, Args], Row]
     #: Echo the written row in the result. Progress rows reach the client through the pull
     #: anyway; echoing thousands of them per push only cost serialisation and storage.
     echo_row: bool = True
 
+    @property
+    def args(self) -> type[Args]:
+        return self.mutation.args
 
-REGISTRY: dict[str, MutationSpec] = {
-    "progress.set_position@1": MutationSpec(SetPositionArgs, progress.set_position, echo_row=False),
-    "progress.complete@1": MutationSpec(CompleteLessonArgs, progress.complete, echo_row=False),
-    "progress.add_time@1": MutationSpec(AddTimeArgs, progress.add_time, echo_row=False),
-    "progress.reset@1": MutationSpec(ResetProgressArgs, progress.reset, echo_row=False),
-    "quiz_attempt.submit@1": MutationSpec(SubmitQuizAttemptArgs, quiz_attempts.submit),
-    "wishlist.add@1": MutationSpec(WishlistArgs, wishlist_ratings.add_to_wishlist),
-    "wishlist.remove@1": MutationSpec(WishlistArgs, wishlist_ratings.remove_from_wishlist),
-    "rating.set@1": MutationSpec(SetRatingArgs, wishlist_ratings.set_rating),
-    "draft.create_course@1": MutationSpec(CreateCourseArgs, authoring.create_course),
-    "draft.add_section@1": MutationSpec(AddSectionArgs, authoring.add_section),
-    "draft.add_lesson@1": MutationSpec(AddLessonArgs, authoring.add_lesson),
-    "draft.edit@1": MutationSpec(EditFieldArgs, authoring.edit_field),
-    "draft.move_section@1": MutationSpec(MoveSectionArgs, authoring.move_section),
-    "draft.move_lesson@1": MutationSpec(MoveLessonArgs, authoring.move_lesson),
-    "draft.delete@1": MutationSpec(DeleteArgs, authoring.delete),
-    "draft.add_question@1": MutationSpec(AddQuestionArgs, authoring.add_question),
-    "draft.add_link@1": MutationSpec(AddLinkArgs, authoring.add_link),
-    "draft.set_tags@1": MutationSpec(SetTagsArgs, authoring.set_tags),
-    "draft.add_file@1": MutationSpec(AddFileArgs, authoring.add_file),
-    "draft.set_thumbnail@1": MutationSpec(SetThumbnailArgs, authoring.set_thumbnail),
-    "draft.attach_media@1": MutationSpec(AttachMediaArgs, authoring.attach_media),
-    "draft.resolve_conflict@1": MutationSpec(ResolveConflictArgs, authoring.resolve_conflict),
-    "draft.submit@1": MutationSpec(CourseRef, authoring.submit),
-    "draft.start_revision@1": MutationSpec(StartRevisionArgs, revisions.start_revision),
-    "moderation.decide@1": MutationSpec(DecideArgs, moderation.decide),
-}
+
+def handles(
+    mutation: MutationType[Args],
+    handler: Callable[[MutationContext, Args], Row],
+    *,
+    echo_row: bool = True,
+) -> MutationSpec[Any]:
+    """A handler for a mutation: mypy checks the handler takes that mutation's arguments."""
+    return MutationSpec(mutation, handler, echo_row)
+
+
+_SPECS = [
+    handles(m.SET_POSITION, progress.set_position, echo_row=False),
+    handles(m.COMPLETE_LESSON, progress.complete, echo_row=False),
+    handles(m.ADD_TIME, progress.add_time, echo_row=False),
+    handles(m.RESET_PROGRESS, progress.reset, echo_row=False),
+    handles(m.SUBMIT_ATTEMPT, quiz_attempts.submit),
+    handles(m.ADD_TO_WISHLIST, catalog.add_to_wishlist),
+    handles(m.REMOVE_FROM_WISHLIST, catalog.remove_from_wishlist),
+    handles(m.SET_RATING, catalog.set_rating),
+    handles(m.CREATE_COURSE, drafts.create_course),
+    handles(m.ADD_SECTION, drafts.add_section),
+    handles(m.ADD_LESSON, drafts.add_lesson),
+    handles(m.EDIT_FIELD, drafts.edit_field),
+    handles(m.MOVE_SECTION, drafts.move_section),
+    handles(m.MOVE_LESSON, drafts.move_lesson),
+    handles(m.DELETE, drafts.delete),
+    handles(m.ADD_QUESTION, drafts.add_question),
+    handles(m.ADD_LINK, files.add_link),
+    handles(m.SET_TAGS, drafts.set_tags),
+    handles(m.ADD_FILE, files.add_file),
+    handles(m.SET_THUMBNAIL, files.set_thumbnail),
+    handles(m.ATTACH_MEDIA, files.attach_media),
+    handles(m.RESOLVE_CONFLICT, drafts.resolve_conflict),
+    handles(m.SUBMIT_COURSE, drafts.submit),
+    handles(m.START_REVISION, revisions.start_revision),
+    handles(m.DECIDE, moderation.decide),
+]
+REGISTRY: dict[str, MutationSpec[Any]] = {spec.mutation.name: spec for spec in _SPECS}

@@ -1,0 +1,99 @@
+"""Every sync mutation, once: its versioned name paired with its argument model.
+
+The client records them (`engine.record(SET_POSITION, args)`), applies them to its mirror, and
+the server registers a handler for each (`registry.py`) and serves their REST twins; all of
+them take the constant, so mypy checks that the arguments fit the mutation on both sides, and
+nothing else spells a name. tests/test_mutation_catalogue.py checks that client and server
+handle exactly these.
+
+Names carry a version. When a mutation's arguments change, add `name@2` beside `name@1` and keep
+the old one (the server upcasting its arguments) for as long as clients may still queue it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from lmsdesk.contracts.authoring import (
+    AddFileArgs,
+    AddLessonArgs,
+    AddLinkArgs,
+    AddQuestionArgs,
+    AddSectionArgs,
+    AttachMediaArgs,
+    CreateCourseArgs,
+    DeleteArgs,
+    EditFieldArgs,
+    MoveLessonArgs,
+    MoveSectionArgs,
+    ResolveConflictArgs,
+    SetTagsArgs,
+    SetThumbnailArgs,
+)
+from lmsdesk.contracts.commerce import CourseRef
+from lmsdesk.contracts.moderation import DecideArgs
+from lmsdesk.contracts.revisions import StartRevisionArgs
+from lmsdesk.contracts.sync import (
+    AddTimeArgs,
+    CompleteLessonArgs,
+    ResetProgressArgs,
+    SetPositionArgs,
+    SetRatingArgs,
+    SubmitQuizAttemptArgs,
+    WishlistArgs,
+)
+
+Args = TypeVar("Args", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class MutationType(Generic[Args]):
+    name: str
+    args: type[Args]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# Learning
+SET_POSITION = MutationType("progress.set_position@1", SetPositionArgs)
+COMPLETE_LESSON = MutationType("progress.complete@1", CompleteLessonArgs)
+ADD_TIME = MutationType("progress.add_time@1", AddTimeArgs)
+RESET_PROGRESS = MutationType("progress.reset@1", ResetProgressArgs)
+SUBMIT_ATTEMPT = MutationType("quiz_attempt.submit@1", SubmitQuizAttemptArgs)
+# The catalog
+ADD_TO_WISHLIST = MutationType("wishlist.add@1", WishlistArgs)
+REMOVE_FROM_WISHLIST = MutationType("wishlist.remove@1", WishlistArgs)
+SET_RATING = MutationType("rating.set@1", SetRatingArgs)
+# Authoring
+CREATE_COURSE = MutationType("draft.create_course@1", CreateCourseArgs)
+ADD_SECTION = MutationType("draft.add_section@1", AddSectionArgs)
+ADD_LESSON = MutationType("draft.add_lesson@1", AddLessonArgs)
+EDIT_FIELD = MutationType("draft.edit@1", EditFieldArgs)
+MOVE_SECTION = MutationType("draft.move_section@1", MoveSectionArgs)
+MOVE_LESSON = MutationType("draft.move_lesson@1", MoveLessonArgs)
+DELETE = MutationType("draft.delete@1", DeleteArgs)
+ADD_QUESTION = MutationType("draft.add_question@1", AddQuestionArgs)
+ADD_LINK = MutationType("draft.add_link@1", AddLinkArgs)
+SET_TAGS = MutationType("draft.set_tags@1", SetTagsArgs)
+ADD_FILE = MutationType("draft.add_file@1", AddFileArgs)
+SET_THUMBNAIL = MutationType("draft.set_thumbnail@1", SetThumbnailArgs)
+ATTACH_MEDIA = MutationType("draft.attach_media@1", AttachMediaArgs)
+RESOLVE_CONFLICT = MutationType("draft.resolve_conflict@1", ResolveConflictArgs)
+SUBMIT_COURSE = MutationType("draft.submit@1", CourseRef)
+START_REVISION = MutationType("draft.start_revision@1", StartRevisionArgs)
+# Moderation
+DECIDE = MutationType("moderation.decide@1", DecideArgs)
+
+CATALOGUE: tuple[MutationType[Any], ...] = (
+    SET_POSITION, COMPLETE_LESSON, ADD_TIME, RESET_PROGRESS, SUBMIT_ATTEMPT,
+    ADD_TO_WISHLIST, REMOVE_FROM_WISHLIST, SET_RATING,
+    CREATE_COURSE, ADD_SECTION, ADD_LESSON, EDIT_FIELD, MOVE_SECTION, MOVE_LESSON, DELETE,
+    ADD_QUESTION, ADD_LINK, SET_TAGS, ADD_FILE, SET_THUMBNAIL, ATTACH_MEDIA, RESOLVE_CONFLICT,
+    SUBMIT_COURSE, START_REVISION,
+    DECIDE,
+)  # fmt: skip
+BY_NAME: dict[str, MutationType[Any]] = {m.name: m for m in CATALOGUE}
