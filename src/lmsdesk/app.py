@@ -94,7 +94,9 @@ def build(
     from lmsdesk.player.vlc_player import create_instance
     from lmsdesk.services.authoring import AuthoringService
     from lmsdesk.services.catalog import CatalogService
+    from lmsdesk.services.curriculum import CurriculumService
     from lmsdesk.services.learning import LearningService
+    from lmsdesk.services.lesson_content import LessonContentService
     from lmsdesk.services.moderation import ModerationService
     from lmsdesk.services.purchases import PurchaseService
     from lmsdesk.services.quizzes import QuizService
@@ -177,6 +179,8 @@ def build(
     authoring = AuthoringController(
         page=window.authoring_page,
         service=AuthoringService(service),
+        curriculum=CurriculumService(service),
+        lessons=LessonContentService(service),
         uploads=UploadService(service),
         tasks=tasks,
         open_preview=lambda course: learning.open_course(course, return_to="Authoring"),

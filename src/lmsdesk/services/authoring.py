@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fractional_indexing import generate_key_between
-from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -22,26 +20,20 @@ from lmsdesk.contracts.authoring import (
     EDITABLE,
     EDITABLE_STATUSES,
     MAX_TAGS,
-    AddLinkArgs,
-    EditFieldArgs,
     Keep,
     SetTagsArgs,
-    question_problems,
 )
 from lmsdesk.contracts.common import Role
-from lmsdesk.contracts.enums import CourseStatus, LessonType, QuestionType
-from lmsdesk.contracts.mutations import MutationType
+from lmsdesk.contracts.enums import CourseStatus, LessonType
 from lmsdesk.local_db.models.client import Upload, UploadState
 from lmsdesk.local_db.models.mirror import (
     Category,
     Course,
     Lesson,
-    LessonResource,
 )
 from lmsdesk.services import draft_queries as q
 from lmsdesk.services.draft_queries import AuthoringRefused
-from lmsdesk.services.session import SessionService
-from lmsdesk.sync.local_drafts import MODELS, course_id_of
+from lmsdesk.services.drafting import Drafting, upload_note
 from lmsdesk.sync.local_revisions import open_revision
 
 _STATUS_WORDS = {
@@ -117,55 +109,9 @@ class Draft:
     open_revision: uuid.UUID | None = None  # for a published course: its revision in progress
 
 
-@dataclass(frozen=True)
-class LinkDraft:
-    """A lesson's resource: a link, a file on the server, or a file still on its way there."""
-
-    id: uuid.UUID
-    title: str
-    url: str  # "" for a file
-    is_file: bool = False
-    note: str = ""  # for a file not uploaded yet: where it stands
-
-
-@dataclass(frozen=True)
-class QuestionDraft:
-    id: uuid.UUID
-    question_type: QuestionType
-    prompt: str
-    options: tuple[str, ...]
-    correct_answer: Any
-    points: int
-    explanation: str
-    problems: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class QuizDraft:
-    quiz_id: uuid.UUID
-    settings: dict[str, Any]  # passing_percent, time_limit_seconds, max_attempts, ...
-    questions: tuple[QuestionDraft, ...]
-
-
-@dataclass(frozen=True)
-class DeletedSection:
-    """What Undo needs to put a deleted section (and its lessons) back."""
-
-    course_id: uuid.UUID
-    title: str
-    position: str
-    lessons: tuple[dict[str, Any], ...]
-
-
-@dataclass(frozen=True)
-class DeletedLesson:
-    section_id: uuid.UUID
-    lesson: dict[str, Any]
-
-
-class AuthoringService:
-    def __init__(self, session: SessionService) -> None:
-        self._session = session
+class AuthoringService(Drafting):
+    """The instructor's courses, and each course as a whole: its details, tags, thumbnail,
+    conflicts, revisions, and submitting it for review."""
 
     # ------------------------------------------------------------------ reading
     def my_courses(self) -> list[AuthoredCourse]:
@@ -249,109 +195,6 @@ class AuthoringService:
                 else None,
             )
 
-    def quiz(self, lesson_id: uuid.UUID) -> QuizDraft:
-        """A quiz lesson's settings and questions, for the quiz editor."""
-        with self._session.require_store().reading() as session:
-            quiz = q.quiz_of(session, lesson_id)
-            if quiz is None:
-                raise AuthoringRefused("That quiz is not on this computer; sync first.")
-            questions = q.questions(session, quiz.id)
-            return QuizDraft(
-                quiz_id=quiz.id,
-                settings={name: q.wire(quiz, "quiz", name) for name in EDITABLE["quiz"]},
-                questions=tuple(
-                    QuestionDraft(
-                        id=row.id,
-                        question_type=row.question_type,
-                        prompt=row.prompt,
-                        options=tuple(row.options or ()),
-                        correct_answer=row.correct_answer,
-                        points=row.points,
-                        explanation=row.explanation,
-                        problems=tuple(
-                            question_problems(
-                                number,
-                                row.question_type,
-                                row.prompt,
-                                list(row.options or []),
-                                row.correct_answer,
-                            )
-                        ),
-                    )
-                    for number, row in enumerate(questions, start=1)
-                ),
-            )
-
-    def add_question(self, lesson_id: uuid.UUID, question_type: QuestionType) -> uuid.UUID:
-        with self._session.require_store().reading() as session:
-            lesson = session.get(Lesson, lesson_id)
-            if lesson is None:
-                raise AuthoringRefused("That lesson was deleted.")
-            q.own_course(session, lesson.course_id, self._user_id())
-            quiz = q.quiz_of(session, lesson_id)
-            if quiz is None:
-                raise AuthoringRefused("That quiz is not on this computer; sync first.")
-            quiz_key = quiz.id
-        question_id = uuid.uuid4()
-        self._record(
-            m.ADD_QUESTION,
-            quiz_id=quiz_key,
-            question_id=question_id,
-            question_type=question_type,
-        )
-        return question_id
-
-    def delete_question(self, question_id: uuid.UUID) -> None:
-        self._record(m.DELETE, entity="question", entity_id=question_id)
-
-    def links(self, lesson_id: uuid.UUID) -> list[LinkDraft]:
-        """The lesson's links and files, then files still uploading."""
-        with self._session.require_store().reading() as session:
-            stmt = select(LessonResource).where(LessonResource.lesson_id == lesson_id)
-            rows = session.scalars(stmt.order_by(LessonResource.position))
-            found = [LinkDraft(r.id, r.title, r.url or "", r.asset_id is not None) for r in rows]
-            waiting = session.scalars(
-                select(Upload)
-                .where(
-                    Upload.lesson_id == lesson_id,
-                    Upload.kind == "resource",
-                    Upload.state != UploadState.DONE,
-                )
-                .order_by(Upload.updated_at)
-            )
-            return found + [
-                LinkDraft(u.asset_id, u.filename, "", True, _upload_note(u)) for u in waiting
-            ]
-
-    def add_link(self, lesson_id: uuid.UUID, title: str, url: str) -> uuid.UUID:
-        with self._session.require_store().reading() as session:
-            lesson = session.get(Lesson, lesson_id)
-            if lesson is None:
-                raise AuthoringRefused("That lesson was deleted.")
-            q.own_course(session, lesson.course_id, self._user_id())
-        url = url.strip()
-        if "://" not in url:
-            url = f"https://{url}"
-        resource_id = uuid.uuid4()
-        try:
-            args = AddLinkArgs(
-                lesson_id=lesson_id, resource_id=resource_id, title=title.strip(), url=url
-            )
-        except ValidationError:
-            raise AuthoringRefused(f"'{url}' is not a web address (http or https).") from None
-        self._session.require_engine().record(m.ADD_LINK, args)
-        return resource_id
-
-    def delete_link(self, resource_id: uuid.UUID) -> None:
-        """Remove a link or file; a file not uploaded yet is simply dropped."""
-        with self._session.require_store().transaction() as session:
-            upload = session.get(Upload, resource_id)
-            if upload is not None and upload.state is not UploadState.DONE:
-                (self._session.require_media_root() / upload.relative_path).unlink(missing_ok=True)
-                session.delete(upload)
-                return
-        self._record(m.DELETE, entity="resource", entity_id=resource_id)
-
     def set_thumbnail(self, course_id: uuid.UUID, asset_id: uuid.UUID | None) -> None:
         """Take the thumbnail away (None), or give an uploaded image (the upload does that)."""
         with self._session.require_store().transaction() as session:
@@ -379,18 +222,13 @@ class AuthoringService:
             .order_by(Upload.updated_at.desc())
         ).first()
         if pending is not None:
-            return media / pending.relative_path, _upload_note(pending)
+            return media / pending.relative_path, upload_note(pending)
         if course.thumbnail_asset_id is None:
             return None, "No thumbnail yet"
         sent = session.get(Upload, course.thumbnail_asset_id)
         if sent is not None:
             return media / sent.relative_path, ""
         return None, "Image on the server (not on this computer)"
-
-    def lesson_content(self, lesson_id: uuid.UUID) -> str:
-        with self._session.require_store().reading() as session:
-            lesson = session.get(Lesson, lesson_id)
-            return lesson.content if lesson is not None else ""
 
     # ------------------------------------------------------------------ writing
     def create_course(self, title: str) -> uuid.UUID:
@@ -400,24 +238,6 @@ class AuthoringService:
         course_id = uuid.uuid4()
         self._record(m.CREATE_COURSE, course_id=course_id, title=title.strip())
         return course_id
-
-    def edit(self, entity: str, entity_id: uuid.UUID, field: str, value: Any) -> None:
-        """One field, from the value this device has now (the server merges on it)."""
-        with self._session.require_store().reading() as session:
-            row = session.get(MODELS[entity], entity_id)
-            if row is None:
-                raise AuthoringRefused(f"That {entity} was deleted.")
-            course_id = course_id_of(session, entity, row)
-            if course_id is None:
-                raise AuthoringRefused(f"That {entity} was deleted.")
-            q.own_course(session, course_id, self._user_id())
-            base = q.wire(row, entity, field)
-        args = self._args(
-            EditFieldArgs, entity=entity, entity_id=entity_id, field=field, base=base, value=value
-        )
-        if args.value == base:
-            return
-        self._session.require_engine().record(m.EDIT_FIELD, args)
 
     def set_tags(self, course_id: uuid.UUID, text: str) -> None:
         """Tags from what the instructor typed: comma separated, lower case, at most 10."""
@@ -430,109 +250,6 @@ class AuthoringService:
         args = self._args(SetTagsArgs, course_id=course_id, tags=names)
         if args.tags != current:
             self._session.require_engine().record(m.SET_TAGS, args)
-
-    def add_section(self, course_id: uuid.UUID, title: str) -> uuid.UUID:
-        with self._session.require_store().reading() as session:
-            q.own_course(session, course_id, self._user_id())
-            last = [s.position for s in q.sections(session, course_id)][-1:]
-        section_id = uuid.uuid4()
-        self._record(
-            m.ADD_SECTION,
-            course_id=course_id,
-            section_id=section_id,
-            title=title.strip(),
-            position=generate_key_between(last[0] if last else None, None),
-        )
-        return section_id
-
-    def add_lesson(
-        self, section_id: uuid.UUID, title: str, lesson_type: LessonType, content: str = ""
-    ) -> uuid.UUID:
-        with self._session.require_store().reading() as session:
-            section = q.section(session, section_id)
-            q.own_course(session, section.course_id, self._user_id())
-            last = [lesson.position for lesson in q.lessons(session, section_id)][-1:]
-        lesson_id = uuid.uuid4()
-        self._record(
-            m.ADD_LESSON,
-            section_id=section_id,
-            lesson_id=lesson_id,
-            title=title.strip(),
-            lesson_type=lesson_type,
-            position=generate_key_between(last[0] if last else None, None),
-            content=content,
-        )
-        return lesson_id
-
-    def move_section(self, section_id: uuid.UUID, index: int) -> None:
-        """Put the section at `index` among its course's sections."""
-        with self._session.require_store().reading() as session:
-            section = q.section(session, section_id)
-            q.own_course(session, section.course_id, self._user_id())
-            others = [
-                s.position for s in q.sections(session, section.course_id) if s.id != section_id
-            ]
-        self._record(
-            m.MOVE_SECTION,
-            section_id=section_id,
-            position=q.key_at(others, index),
-        )
-
-    def move_lesson(self, lesson_id: uuid.UUID, section_id: uuid.UUID, index: int) -> None:
-        """Put the lesson at `index` in `section_id` (its own section or another one)."""
-        with self._session.require_store().reading() as session:
-            lesson = session.get(Lesson, lesson_id)
-            target = q.section(session, section_id)
-            if lesson is None or target.course_id != lesson.course_id:
-                raise AuthoringRefused("A lesson can only move within its own course.")
-            q.own_course(session, lesson.course_id, self._user_id())
-            others = [x.position for x in q.lessons(session, section_id) if x.id != lesson_id]
-        self._record(
-            m.MOVE_LESSON,
-            lesson_id=lesson_id,
-            section_id=section_id,
-            position=q.key_at(others, index),
-        )
-
-    def delete_section(self, section_id: uuid.UUID) -> DeletedSection:
-        with self._session.require_store().reading() as session:
-            section = q.section(session, section_id)
-            q.own_course(session, section.course_id, self._user_id())
-            kept = DeletedSection(
-                section.course_id,
-                section.title,
-                section.position,
-                tuple(q.lesson_copy(x) for x in q.lessons(session, section_id)),
-            )
-        self._record(m.DELETE, entity="section", entity_id=section_id)
-        return kept
-
-    def delete_lesson(self, lesson_id: uuid.UUID) -> DeletedLesson:
-        with self._session.require_store().reading() as session:
-            lesson = session.get(Lesson, lesson_id)
-            if lesson is None:
-                raise AuthoringRefused("That lesson was deleted already.")
-            q.own_course(session, lesson.course_id, self._user_id())
-            kept = DeletedLesson(lesson.section_id, q.lesson_copy(lesson))
-        self._record(m.DELETE, entity="lesson", entity_id=lesson_id)
-        return kept
-
-    def undo_delete(self, deleted: DeletedSection | DeletedLesson) -> None:
-        """Put it back as new rows (fresh ids: the server may have sent the old ones' tombstones
-        already, and a tombstone must never take a restored row with it)."""
-        if isinstance(deleted, DeletedLesson):
-            self._restore_lesson(deleted.section_id, deleted.lesson)
-            return
-        section_id = uuid.uuid4()
-        self._record(
-            m.ADD_SECTION,
-            course_id=deleted.course_id,
-            section_id=section_id,
-            title=deleted.title,
-            position=deleted.position,
-        )
-        for lesson in deleted.lessons:
-            self._restore_lesson(section_id, lesson)
 
     def delete_course(self, course_id: uuid.UUID) -> None:
         """Throw a draft away, on this computer at once and on the others at their next sync."""
@@ -571,48 +288,6 @@ class AuthoringService:
         self._record(m.SUBMIT_COURSE, course_id=course_id)
 
     # ------------------------------------------------------------------ helpers
-    def _restore_lesson(self, section_id: uuid.UUID, lesson: dict[str, Any]) -> None:
-        lesson_id = uuid.uuid4()
-        self._record(
-            m.ADD_LESSON,
-            section_id=section_id,
-            lesson_id=lesson_id,
-            title=lesson["title"],
-            lesson_type=lesson["lesson_type"],
-            position=lesson["position"],
-            content=lesson["content"],
-        )
-        if lesson["is_preview"]:
-            self.edit("lesson", lesson_id, "is_preview", True)
-
-    def _args(self, model: type[BaseModel], **fields: Any) -> Any:
-        try:
-            return model(**fields)
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            where = ".".join(str(p) for p in error["loc"]) or "value"
-            raise AuthoringRefused(f"{where}: {error['msg']}") from None
-
-    def _record(self, mutation: MutationType[Any], **fields: Any) -> None:
-        """Record a change given as fields: invalid input is refused in the user's words."""
-        self._session.require_engine().record(mutation, self._args(mutation.args, **fields))
-
-    def _profile(self) -> Any:
-        current = self._session.current
-        if current is None:
-            raise AuthoringRefused("Sign in first.")
-        return current.profile
-
-    def _user_id(self) -> uuid.UUID:
-        return uuid.UUID(str(self._profile().user_id))
-
-
-def _upload_note(upload: Upload) -> str:
-    if upload.state is UploadState.FAILED:
-        return f"Upload failed: {upload.error or 'unknown error'}"
-    if upload.state is UploadState.UPLOADING and upload.size_bytes:
-        return f"Uploading, {100 * upload.bytes_sent // upload.size_bytes}%"
-    return "Waits to upload (when online)"
 
 
 __all__ = ["AuthoringRefused", "AuthoringService"]

@@ -1,6 +1,10 @@
-"""The Authoring page's behaviour: every edit goes to AuthoringService on the database lane
-(a local change plus a draft mutation; sync sends it later) and the editor is redrawn from what
-was stored. Deletes can be undone from the bar that appears (or Ctrl+Z)."""
+"""The Authoring page's behaviour: the course list, and the open course as a whole (details,
+thumbnail, conflicts, revisions, submit, preview, uploads). The curriculum and the lesson panel
+have controllers of their own (curriculum_controller, lesson_editing_controller) that share this
+one's lane, dialogs and failure policy.
+
+Every edit goes to a service on the database lane (a local change plus a draft mutation; sync
+sends it later) and the editor is redrawn from what was stored."""
 
 from __future__ import annotations
 
@@ -8,41 +12,29 @@ import logging
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
 from lmsdesk.contracts.authoring import Keep
-from lmsdesk.contracts.enums import LessonType, QuestionType
-from lmsdesk.services.authoring import (
-    AuthoredCourse,
-    AuthoringService,
-    DeletedLesson,
-    DeletedSection,
-    Draft,
-    LinkDraft,
-    QuizDraft,
-)
-from lmsdesk.services.errors import UserFacingError
-from lmsdesk.services.session import NotSignedIn
+from lmsdesk.services.authoring import AuthoredCourse, AuthoringService, Draft
+from lmsdesk.services.curriculum import CurriculumService
+from lmsdesk.services.lesson_content import LessonContentService
 from lmsdesk.services.uploads import UploadService, UploadView
-from lmsdesk.sync.api_client import ServerUnreachable
 from lmsdesk.sync.auth_session import SessionEnded
 from lmsdesk.ui.authoring_page import AuthoringPage
-from lmsdesk.ui.curriculum_tree import ID_ROLE
+from lmsdesk.ui.course_editor import CourseEditor
+from lmsdesk.ui.curriculum_controller import CurriculumController
+from lmsdesk.ui.failures import explain, is_expected
+from lmsdesk.ui.lesson_editing_controller import LessonEditingController
 from lmsdesk.ui.tasks import Lane, TaskManager
 
 _log = logging.getLogger(__name__)
-_KIND_WORDS = {
-    LessonType.TEXT: "text lesson",
-    LessonType.VIDEO: "video lesson",
-    LessonType.QUIZ: "quiz",
-}
+T = TypeVar("T")
 
 #: (dialog title, label, suggested text) -> the text, or None when cancelled
 AskText = Callable[[str, str, str], str | None]
-
 
 _PICKERS = {
     "video": ("Import video", "Videos (*.mp4 *.webm *.mov)"),
@@ -61,6 +53,8 @@ class AuthoringController(QObject):
         *,
         page: AuthoringPage,
         service: AuthoringService,
+        curriculum: CurriculumService,
+        lessons: LessonContentService,
         uploads: UploadService,
         tasks: TaskManager,
         ask_text: AskText | None = None,
@@ -71,6 +65,7 @@ class AuthoringController(QObject):
     ) -> None:
         super().__init__(page)
         self._page, self._service, self._tasks = page, service, tasks
+        self.editor: CourseEditor = page.editor
         self._uploads = uploads
         self._uploading = False
         self.pick_file = pick_file or self._file_dialog
@@ -78,51 +73,64 @@ class AuthoringController(QObject):
         self.confirm = confirm or self._confirm_dialog
         self.ask_text = ask_text or self._dialog
         self.tell = tell or (lambda text: QMessageBox.information(page, "Authoring", text))
-        self._course: uuid.UUID | None = None
-        self._undo: DeletedSection | DeletedLesson | None = None
-        editor = page.editor
+        self.course: uuid.UUID | None = None
+        self.curriculum = CurriculumController(self, curriculum)
+        self.lessons = LessonEditingController(self, lessons, curriculum, uploads)
+        editor = self.editor
         page.new_course_requested.connect(self.new_course)
         page.course_selected.connect(self.open_course)
         page.back_requested.connect(self.close_course)
         editor.field_edited.connect(self.edit)
-        editor.add_section_requested.connect(self.add_section)
-        editor.add_lesson_requested.connect(self.add_lesson)
-        editor.delete_requested.connect(self.delete)
-        editor.undo_requested.connect(self.undo)
         editor.submit_requested.connect(self.submit)
         editor.resolve_requested.connect(self.resolve)
-        editor.lesson_selected.connect(self._open_lesson)
-        editor.rename_requested.connect(self.rename_selected)
         editor.preview_requested.connect(self.preview)
         editor.delete_course_requested.connect(self.delete_course)
         editor.revise_requested.connect(self.revise)
         editor.tags_edited.connect(
-            lambda course, text: self._change(lambda: service.set_tags(course, text))
+            lambda course, text: self.change(lambda: service.set_tags(course, text))
         )
-        editor.video.import_requested.connect(self.import_video)
-        editor.video.subtitles_requested.connect(self.import_subtitles)
-        editor.video.retry_requested.connect(self.retry_upload)
-        self.upload_progress.connect(editor.video.show_progress)
-        editor.links.add_requested.connect(self.add_link)
-        editor.links.remove_requested.connect(self.remove_link)
-        editor.links.add_file_requested.connect(lambda: self._import("resource"))
         editor.thumbnail_requested.connect(self.choose_thumbnail)
         editor.remove_thumbnail_requested.connect(self.remove_thumbnail)
-        editor.quiz_editor.add_question_requested.connect(self.add_question)
-        editor.quiz_editor.delete_question_requested.connect(self.delete_question)
-        editor.tree.section_moved.connect(
-            lambda section, index: self._change(lambda: service.move_section(section, index))
-        )
-        editor.tree.lesson_moved.connect(
-            lambda lesson, section, index: self._change(
-                lambda: service.move_lesson(lesson, section, index)
-            )
-        )
+        self.upload_progress.connect(editor.video.show_progress)
+
+    # ------------------------------------------------------------------ the lane
+    def run(
+        self,
+        work: Callable[[], T],
+        *,
+        on_success: Callable[[T], None],
+        lane: Lane = Lane.DATABASE,
+        quiet: bool = False,
+    ) -> None:
+        """A step on a background lane; a failure goes through the one policy (`failed`), or
+        is dropped without a word when `quiet` (a background redraw)."""
+        self._tasks.run(
+            work, on_success=on_success, on_failure=self._not_shown if quiet else self.failed,
+            lane=lane,
+        )  # fmt: skip
+
+    def change(self, change: Callable[[], object]) -> None:
+        """A stored change, then the editor redrawn from what was stored."""
+
+        def saved(_result: object) -> None:
+            self.refresh()
+            self.lessons.reload()
+
+        self.run(change, on_success=saved)
+
+    def failed(self, error: BaseException) -> None:
+        message = explain(error, doing="saving that change")
+        if message is None:
+            return  # signed out while the change was on its way: nothing to save it into
+        self.tell(message)
+        self.refresh()  # show what was stored, not what was typed
+        self.lessons.reload()
 
     # ------------------------------------------------------------------ loading
     def refresh(self) -> None:
-        """The course list, and the open course redrawn (after sign-in and every sync)."""
-        course = self._course
+        """The course list, and the open course redrawn (after sign-in and a sync that changed
+        a draft)."""
+        course = self.course
 
         def load() -> tuple[list[AuthoredCourse], Draft | None]:
             draft = self._service.draft(course) if course is not None else None
@@ -133,50 +141,40 @@ class AuthoringController(QObject):
     def _not_shown(self, error: BaseException) -> None:
         """A redraw that could not happen (signed out meanwhile, the course gone after a sync):
         show the list as it is; a background refresh never pops up a dialog."""
-        if not isinstance(error, (UserFacingError, NotSignedIn)):
+        if not is_expected(error):
             _log.error("authoring redraw failed", exc_info=error)
-        self._course = None
+        self.course = None
         self._page.show_courses([], None)
 
     def open_course(self, course_id: uuid.UUID) -> None:
-        self._page.editor.flush()
-        self._course = course_id
-        self._undo = None
-        self._page.editor.show_undo(None)
+        self.editor.flush()
+        self.course = course_id
+        self.curriculum.forget_undo()
         self.refresh()
 
     def close_course(self) -> None:
-        self._page.editor.flush()
-        self._course = None
+        self.editor.flush()
+        self.course = None
         self.refresh()
 
     def _show(self, loaded: tuple[list[AuthoredCourse], Draft | None]) -> None:
         courses, draft = loaded
-        self._page.show_courses(courses, self._course)
+        self._page.show_courses(courses, self.course)
         if draft is not None:
-            self._page.editor.show_draft(draft)
+            self.editor.show_draft(draft)
             self._page.show_editor()
 
-    def _open_lesson(self, lesson_id: uuid.UUID) -> None:
-        editor = self._page.editor
+    # ------------------------------------------------------------------ the course
+    def new_course(self) -> None:
+        title = self.ask_text("New course", "Course title:", "")
+        if title:
+            self.run(lambda: self._service.create_course(title), on_success=self.open_course)
 
-        def load() -> tuple[
-            str, UploadView | None, QuizDraft | None, UploadView | None, list[LinkDraft]
-        ]:
-            upload = self._uploads.for_lessons([lesson_id]).get(lesson_id)
-            subtitles = self._uploads.for_lessons([lesson_id], "subtitles").get(lesson_id)
-            quiz = self._service.quiz(lesson_id) if self._is_quiz(lesson_id) else None
-            content = self._service.lesson_content(lesson_id)
-            return content, upload, quiz, subtitles, self._service.links(lesson_id)
-
-        self._tasks.run(
-            load,
-            on_success=lambda got: editor.show_lesson(lesson_id, *got),
-            on_failure=self._failed,
-        )
+    def edit(self, entity: str, entity_id: uuid.UUID, field: str, value: Any) -> None:
+        self.change(lambda: self._service.edit(entity, entity_id, field, value))
 
     def delete_course(self) -> None:
-        course, draft = self._course, self._page.editor.draft
+        course, draft = self.course, self.editor.draft
         if course is None or draft is None:
             return
         title = draft.fields["title"]
@@ -185,102 +183,34 @@ class AuthoringController(QObject):
             "undone; it also goes from your other computers."
         ):
             return
-
-        def deleted(_none: object) -> None:
-            self.close_course()
-
-        self._tasks.run(
-            lambda: self._service.delete_course(course), on_success=deleted, on_failure=self._failed
+        self.run(
+            lambda: self._service.delete_course(course), on_success=lambda _: self.close_course()
         )
 
     def revise(self) -> None:
         """Open a revision of the published course (starting one if none is open)."""
-        course = self._course
-        if course is None:
-            return
-        self._tasks.run(
-            lambda: self._service.start_revision(course),
-            on_success=self.open_course,
-            on_failure=self._failed,
-        )
+        course = self.course
+        if course is not None:
+            self.run(lambda: self._service.start_revision(course), on_success=self.open_course)
 
     def preview(self) -> None:
         """The open course on the learning screens, as a student sees it (read-only)."""
-        course = self._course
+        course = self.course
         if course is not None and self._open_preview is not None:
-            self._page.editor.flush()
+            self.editor.flush()
             self._open_preview(course)
 
-    def _is_quiz(self, lesson_id: uuid.UUID) -> bool:
-        draft = self._page.editor.draft
-        return any(
-            lesson.id == lesson_id and lesson.lesson_type is LessonType.QUIZ
-            for s in (draft.sections if draft else ())
-            for lesson in s.lessons
-        )
+    def submit(self) -> None:
+        course = self.course
+        if course is not None:
+            self.editor.flush()
+            self.change(lambda: self._service.submit(course))
 
-    def add_question(self, kind: QuestionType) -> None:
-        lesson = self._page.editor.lesson_id
-        if lesson is not None:
-            self._change(lambda: self._service.add_question(lesson, kind))
-
-    def delete_question(self, question_id: uuid.UUID) -> None:
-        self._change(lambda: self._service.delete_question(question_id))
-
-    def _reload_quiz(self) -> None:
-        """After a change: the open lesson's quiz and links redrawn (its text is not: it is
-        being typed in)."""
-        lesson, editor = self._page.editor.lesson_id, self._page.editor
-        if lesson is None:
-            return
-        self._tasks.run(
-            lambda: self._service.links(lesson),
-            on_success=editor.links.show_links,
-            on_failure=self._not_shown,
-        )
-        if self._is_quiz(lesson):
-            self._tasks.run(
-                lambda: self._service.quiz(lesson),
-                on_success=editor.quiz_editor.show_quiz,
-                on_failure=self._not_shown,
-            )
-
-    def add_link(self) -> None:
-        lesson = self._page.editor.lesson_id
-        title = self.ask_text("Add link", "What the link is (shown to students):", "")
-        url = self.ask_text("Add link", "Web address:", "https://") if title else None
-        if lesson is not None and title and url:
-            self._change(lambda: self._service.add_link(lesson, title, url))
-
-    def remove_link(self, resource_id: uuid.UUID) -> None:
-        self._change(lambda: self._service.delete_link(resource_id))
-
-    # ------------------------------------------------------------------ video files
-    def import_video(self) -> None:
-        self._import("video")
-
-    def import_subtitles(self) -> None:
-        self._import("subtitles")
-
-    def _import(self, kind: str) -> None:
-        lesson = self._page.editor.lesson_id
-        path = self.pick_file(kind) if lesson is not None else None
-        if lesson is None or path is None:
-            return
-
-        def imported(_view: UploadView) -> None:
-            self._open_lesson(lesson)
-            self.start_uploads()
-
-        self._tasks.run(
-            lambda: self._uploads.import_file(lesson, path, kind),
-            on_success=imported,
-            on_failure=self._failed,
-            lane=Lane.IO,
-        )
+    def resolve(self, conflict_id: uuid.UUID, keep: Keep) -> None:
+        self.change(lambda: self._service.resolve(conflict_id, keep))
 
     def choose_thumbnail(self) -> None:
-        course = self._course
+        course = self.course
         path = self.pick_file("thumbnail") if course is not None else None
         if course is None or path is None:
             return
@@ -289,25 +219,18 @@ class AuthoringController(QObject):
             self.refresh()
             self.start_uploads()
 
-        self._tasks.run(
+        self.run(
             lambda: self._uploads.import_file(course, path, "thumbnail"),
             on_success=imported,
-            on_failure=self._failed,
             lane=Lane.IO,
         )
 
     def remove_thumbnail(self) -> None:
-        course = self._course
+        course = self.course
         if course is not None:
-            self._change(lambda: self._service.set_thumbnail(course, None))
+            self.change(lambda: self._service.set_thumbnail(course, None))
 
-    def retry_upload(self, asset_id: uuid.UUID) -> None:
-        self._tasks.run(
-            lambda: self._uploads.retry(asset_id),
-            on_success=lambda _none: self.start_uploads(),
-            on_failure=self._failed,
-        )
-
+    # ------------------------------------------------------------------ uploads
     def stop_uploads(self) -> None:
         self._uploads.stop()
 
@@ -319,13 +242,13 @@ class AuthoringController(QObject):
 
         def finished(_result: object) -> None:
             self._uploading = False
-            lesson = self._page.editor.lesson_id
+            lesson = self.editor.lesson_id
             self.refresh()
             if lesson is not None:
-                self._open_lesson(lesson)
+                self.lessons.open(lesson)
 
         def stopped(error: BaseException) -> None:
-            if not isinstance(error, (ServerUnreachable, NotSignedIn, SessionEnded)):
+            if not (is_expected(error) or isinstance(error, SessionEnded)):
                 _log.error("upload run failed", exc_info=error)
             finished(None)
 
@@ -336,98 +259,7 @@ class AuthoringController(QObject):
             lane=Lane.UPLOAD,
         )
 
-    # ------------------------------------------------------------------ changes
-    def new_course(self) -> None:
-        title = self.ask_text("New course", "Course title:", "")
-        if not title:
-            return
-
-        def created(course_id: uuid.UUID) -> None:
-            self.open_course(course_id)
-
-        self._tasks.run(
-            lambda: self._service.create_course(title), on_success=created, on_failure=self._failed
-        )
-
-    def edit(self, entity: str, entity_id: uuid.UUID, field: str, value: Any) -> None:
-        self._change(lambda: self._service.edit(entity, entity_id, field, value))
-
-    def add_section(self) -> None:
-        course = self._course
-        title = self.ask_text("New section", "Section title:", "")
-        if course is None or not title:
-            return
-        self._change(lambda: self._service.add_section(course, title))
-
-    def add_lesson(self, section_id: uuid.UUID | None, kind: LessonType) -> None:
-        section = section_id or self._selected_section()
-        if section is None:
-            self.tell("Add a section first: lessons live in sections.")
-            return
-        title = self.ask_text(f"New {_KIND_WORDS[kind]}", "Lesson title:", "")
-        if title:
-            self._change(lambda: self._service.add_lesson(section, title, kind))
-
-    def delete(self, kind: str, entity_id: uuid.UUID) -> None:
-        remove = self._service.delete_section if kind == "section" else self._service.delete_lesson
-
-        def done(kept: DeletedSection | DeletedLesson) -> None:
-            self._undo = kept
-            name = kept.title if isinstance(kept, DeletedSection) else kept.lesson["title"]
-            extra = (
-                f" and its {len(kept.lessons)} lesson(s)"
-                if isinstance(kept, DeletedSection) and kept.lessons
-                else ""
-            )
-            self._page.editor.show_undo(f"Deleted {kind} “{name}”{extra}.")
-            self.refresh()
-
-        self._tasks.run(lambda: remove(entity_id), on_success=done, on_failure=self._failed)
-
-    def undo(self) -> None:
-        kept, self._undo = self._undo, None
-        self._page.editor.show_undo(None)
-        if kept is not None:
-            self._change(lambda: self._service.undo_delete(kept))
-
-    def submit(self) -> None:
-        course = self._course
-        if course is None:
-            return
-        self._page.editor.flush()
-        self._change(lambda: self._service.submit(course))
-
-    def resolve(self, conflict_id: uuid.UUID, keep: Keep) -> None:
-        self._change(lambda: self._service.resolve(conflict_id, keep))
-
-    def rename_selected(self) -> None:
-        selected = self._page.editor.tree.selected()
-        item = self._page.editor.tree.currentItem()
-        if selected is None or item is None:
-            return
-        current = item.text(0).split(": ", 1)[-1] if selected[0] == "section" else ""
-        title = self.ask_text(f"Rename {selected[0]}", "Title:", current)
-        if title:
-            self.edit(selected[0], selected[1], "title", title)
-
-    # ------------------------------------------------------------------ helpers
-    def _change(self, change: Callable[[], object]) -> None:
-        def saved(_result: object) -> None:
-            self.refresh()
-            self._reload_quiz()
-
-        self._tasks.run(change, on_success=saved, on_failure=self._failed)
-
-    def _selected_section(self) -> uuid.UUID | None:
-        tree = self._page.editor.tree
-        item = tree.currentItem()
-        if item is None:  # nothing selected: the last section
-            item = tree.topLevelItem(tree.topLevelItemCount() - 1)
-            if item is None:
-                return None
-        section = item.parent() or item
-        return section.data(0, ID_ROLE)
-
+    # ------------------------------------------------------------------ dialogs
     def _confirm_dialog(self, question: str) -> bool:
         answer = QMessageBox.question(self._page, "Authoring", question)
         return answer == QMessageBox.StandardButton.Yes
@@ -440,14 +272,3 @@ class AuthoringController(QObject):
     def _dialog(self, title: str, label: str, text: str) -> str | None:
         answer, ok = QInputDialog.getText(self._page, title, label, QLineEdit.EchoMode.Normal, text)
         return answer.strip() if ok and answer.strip() else None
-
-    def _failed(self, error: BaseException) -> None:
-        if isinstance(error, UserFacingError):
-            self.tell(error.message)
-            self.refresh()  # show what was stored, not what was typed
-            self._reload_quiz()
-            return
-        if isinstance(error, NotSignedIn):
-            return  # signed out while the change was on its way: nothing to save it into
-        _log.error("authoring step failed", exc_info=error)
-        self.tell("That change could not be saved on this computer. Details are in the log.")

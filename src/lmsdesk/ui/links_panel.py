@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lmsdesk.services.authoring import LinkDraft
+from lmsdesk.services.lesson_content import LinkDraft
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from lmsdesk.contracts.enums import QuestionType
-from lmsdesk.services.authoring import QuestionDraft, QuizDraft
+from lmsdesk.services.lesson_content import QuestionDraft, QuizDraft
 from lmsdesk.ui.markdown_editor import FocusTextEdit
 
 TYPE_WORDS = {

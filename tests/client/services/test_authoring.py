@@ -16,10 +16,11 @@ from lmsdesk.contracts.enums import CourseStatus, LessonType, QuestionType
 from lmsdesk.contracts.ids import quiz_id
 from lmsdesk.local_db import outbox
 from lmsdesk.local_db.models.mirror import CourseTagMap, Lesson
-from lmsdesk.services.authoring import AuthoringRefused, AuthoringService
+from lmsdesk.services.authoring import AuthoringRefused
 from lmsdesk.services.learning import LearningService
 from lmsdesk.services.quizzes import QuizService
 from lmsdesk.sync.engine import SyncStatus
+from tests.support.authoring import Author
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
@@ -30,8 +31,8 @@ def instructor(live_server: LiveServer) -> str:
     return live_server.create_user(Role.INSTRUCTOR, name="Ada Instructor")
 
 
-def _authoring(laptop: Laptop) -> AuthoringService:
-    return AuthoringService(laptop.service)
+def _authoring(laptop: Laptop) -> Author:
+    return Author(laptop.service)
 
 
 def test_a_course_written_offline_syncs_to_the_other_laptop(

@@ -10,11 +10,10 @@ import pytest
 
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType, ReviewDecision
-from lmsdesk.services.authoring import AuthoringService
 from lmsdesk.services.catalog import CatalogQuery, CatalogService
 from lmsdesk.services.moderation import ModerationRefused, ModerationService
 from lmsdesk.sync.engine import SyncStatus
-from tests.support.authoring import submitted_course
+from tests.support.authoring import Author, submitted_course
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
@@ -80,7 +79,7 @@ def test_an_admin_reviews_offline_and_the_decisions_apply_on_sync(
     assert live_server.course_status(course) == "rejected"
     assert moderation.queue("hikers").waiting == ()
     studio.engine.sync()
-    author = AuthoringService(studio.service)
+    author = Author(studio.service)
     draft = author.draft(course)
     assert (draft.status, draft.feedback) == (
         CourseStatus.REJECTED,
@@ -118,7 +117,7 @@ def test_an_admin_reviews_offline_and_the_decisions_apply_on_sync(
     assert live_server.course_status(course) == "approved"
     assert moderation.queue("hikers").entries == ()
     studio.engine.sync()
-    assert AuthoringService(studio.service).draft(course).status is CourseStatus.APPROVED
+    assert Author(studio.service).draft(course).status is CourseStatus.APPROVED
     shopper = laptops("shopper")
     shopper.sign_in(live_server.create_user(Role.STUDENT)).sync()
     listed = CatalogService(shopper.service).search(CatalogQuery(text="hikers"))
@@ -147,8 +146,8 @@ def test_a_decision_on_a_course_that_changed_comes_back_with_the_reason(
     ModerationService(online.service).decide(course, ReviewDecision.REJECTED, "Too short.")
     online.engine.sync()
     studio.engine.sync()
-    AuthoringService(studio.service).edit("lesson", text, "content", "Much more " * 50)
-    AuthoringService(studio.service).submit(course)
+    Author(studio.service).edit("lesson", text, "content", "Much more " * 50)
+    Author(studio.service).submit(course)
     studio.engine.sync()
 
     outcome = offline.engine.sync()

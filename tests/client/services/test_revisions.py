@@ -9,11 +9,11 @@ import pytest
 
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType, ReviewDecision
-from lmsdesk.services.authoring import AuthoringRefused, AuthoringService
+from lmsdesk.services.authoring import AuthoringRefused
 from lmsdesk.services.learning import LearningService
 from lmsdesk.services.moderation import ModerationService
 from lmsdesk.sync.engine import SyncStatus
-from tests.support.authoring import submitted_course
+from tests.support.authoring import Author, submitted_course
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
@@ -42,7 +42,7 @@ def test_a_revision_made_offline_reaches_students_only_when_approved(
     learning.complete(learning.lesson(text))
     learner.engine.sync()
     studio.engine.sync()
-    author = AuthoringService(studio.service)
+    author = Author(studio.service)
     assert author.draft(course).status is CourseStatus.APPROVED
     with pytest.raises(AuthoringRefused, match="published"):
         author.edit("lesson", text, "title", "Edited in place")

@@ -12,11 +12,11 @@ import pytest
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import LessonType
 from lmsdesk.local_db.models.client import UploadState
-from lmsdesk.services.authoring import AuthoringService
 from lmsdesk.services.learning import LearningService
 from lmsdesk.services.uploads import UploadRefused, UploadService
 from lmsdesk.sync.api_client import ServerUnreachable
 from lmsdesk_server.resources import resources_dir
+from tests.support.authoring import Author
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
@@ -36,7 +36,7 @@ def laptop(
 def test_a_video_imported_offline_uploads_resumes_and_joins_its_lesson(
     laptop: Laptop, link: CuttableLink, live_server: LiveServer
 ) -> None:
-    author = AuthoringService(laptop.service)
+    author = Author(laptop.service)
     uploads = UploadService(laptop.service, chunk_bytes=256 * 1024)
     course = author.create_course("Video course")
     lesson = author.add_lesson(author.add_section(course, "One"), "Welcome", LessonType.VIDEO)
@@ -81,7 +81,7 @@ def test_a_video_imported_offline_uploads_resumes_and_joins_its_lesson(
 
 
 def test_only_videos_are_taken_for_a_video_lesson(laptop: Laptop, tmp_path: Path) -> None:
-    author = AuthoringService(laptop.service)
+    author = Author(laptop.service)
     course = author.create_course("Video course")
     lesson = author.add_lesson(author.add_section(course, "One"), "Welcome", LessonType.VIDEO)
     notes = tmp_path / "notes.txt"
@@ -102,7 +102,7 @@ def test_only_videos_are_taken_for_a_video_lesson(laptop: Laptop, tmp_path: Path
 def test_a_file_whose_content_is_not_what_its_name_says_is_refused_at_import(
     laptop: Laptop, tmp_path: Path, name: str, content: bytes, kind: str, says: str
 ) -> None:
-    author = AuthoringService(laptop.service)
+    author = Author(laptop.service)
     course = author.create_course("Course")
     lesson = author.add_lesson(author.add_section(course, "One"), "Welcome", LessonType.VIDEO)
     source = tmp_path / name
@@ -128,7 +128,7 @@ def test_a_thumbnail_and_a_lesson_file_imported_offline_reach_the_other_laptop(
     http: httpx.Client,
     live_server: LiveServer,
 ) -> None:
-    author = AuthoringService(laptop.service)
+    author = Author(laptop.service)
     uploads = UploadService(laptop.service)
     course = author.create_course("Course with files")
     lesson = author.add_lesson(author.add_section(course, "One"), "Reading", LessonType.TEXT)
@@ -161,7 +161,7 @@ def test_a_thumbnail_and_a_lesson_file_imported_offline_reach_the_other_laptop(
     assert (draft.thumbnail_note, draft.thumbnail is not None) == ("", True)
     desktop = Laptop(tmp_path / "desktop", link, http)
     desktop.sign_in(laptop.service.current.profile.email).sync()  # type: ignore[union-attr]
-    other = AuthoringService(desktop.service)
+    other = Author(desktop.service)
     assert other.draft(course).thumbnail_note == "Image on the server (not on this computer)"
     (file,) = other.links(lesson)
     assert (file.title, file.is_file, file.note) == ("slides.pdf", True, "")

@@ -9,11 +9,11 @@ import pytest
 
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType, ProgressStatus
-from lmsdesk.services.authoring import AuthoringService
 from lmsdesk.services.learning import LearningService
 from lmsdesk.services.sync_overview import SyncService
 from lmsdesk.sync.engine import SyncStatus
 from lmsdesk_server.demo.seed import demo_id
+from tests.support.authoring import Author
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
@@ -32,14 +32,14 @@ def test_edits_refused_because_the_course_went_to_review_are_undone_in_that_sync
 ) -> None:
     laptop, desktop = laptops("laptop"), laptops("desktop")
     laptop.sign_in(instructor)
-    author = AuthoringService(laptop.service)
+    author = Author(laptop.service)
     course = author.create_course("Offline apps")
     lesson = author.add_lesson(
         author.add_section(course, "One"), "Hello", LessonType.TEXT, "# Hello"
     )
     laptop.engine.sync()
     desktop.sign_in(instructor).sync()
-    other = AuthoringService(desktop.service)
+    other = Author(desktop.service)
 
     link.cut()  # the desktop edits offline while the laptop sends the course to review
     author.submit(course)

@@ -96,7 +96,7 @@ def test_an_instructor_builds_a_course_offline_and_submits_it_online(
     qtbot.waitUntil(lambda: editor.tree.topLevelItemCount() == 2, timeout=5000)
     editor.tree.setCurrentItem(editor.tree.topLevelItem(0))
     for _ in range(2):
-        control.add_lesson(None, LessonType.TEXT)
+        control.curriculum.add_lesson(None, LessonType.TEXT)
         qtbot.wait(50)
     qtbot.waitUntil(lambda: editor.tree.topLevelItem(0).childCount() == 2, timeout=5000)
     assert _outline(editor.tree) == [
@@ -113,7 +113,7 @@ def test_an_instructor_builds_a_course_offline_and_submits_it_online(
     editor.flush()
     save_png(app.window, shots / "authoring-lesson.png")
     qtbot.waitUntil(
-        lambda: control._service.lesson_content(editor.lesson_id).startswith("# Why offline"),
+        lambda: control.curriculum.service.lesson_content(editor.lesson_id).startswith("# Why offline"),
         timeout=5000,
     )  # type: ignore[arg-type]
 
@@ -259,7 +259,7 @@ def _course_with_one_lesson(
     qtbot.waitUntil(lambda: editor.isVisible(), timeout=5000)
     editor.add_section_button.click()
     qtbot.waitUntil(lambda: editor.tree.topLevelItemCount() == 1, timeout=5000)
-    app.authoring.add_lesson(None, kind)
+    app.authoring.curriculum.add_lesson(None, kind)
     qtbot.waitUntil(lambda: editor.tree.topLevelItem(0).childCount() == 1, timeout=5000)
     return app
 
@@ -415,7 +415,7 @@ def test_the_quiz_editor_writes_a_question_with_its_answer(
     )
     qtbot.waitUntil(lambda: editor.checklist.text() == "✓ Ready for review", timeout=5000)
     assert not quiz.problems.isVisible()
-    service, lesson = control._service, editor.lesson_id
+    service, lesson = control.lessons.service, editor.lesson_id
     assert lesson is not None
     qtbot.waitUntil(lambda: service.quiz(lesson).settings["passing_percent"] == 80, timeout=5000)
     stored = service.quiz(lesson)

@@ -11,10 +11,10 @@ from pytestqt.qtbot import QtBot
 
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import LessonType, ReviewDecision
-from lmsdesk.services.authoring import AuthoringService
 from lmsdesk.services.moderation import ModerationService
 from lmsdesk.services.thumbnails import ThumbnailCache
 from lmsdesk.services.uploads import UploadService
+from tests.support.authoring import Author
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
@@ -33,7 +33,7 @@ def test_students_see_the_thumbnail_of_a_published_course(
 ) -> None:
     studio = Laptop(tmp_path / "studio", link, http)
     studio.sign_in(live_server.create_user(Role.INSTRUCTOR, name="Ada Instructor")).sync()
-    author = AuthoringService(studio.service)
+    author = Author(studio.service)
     course = author.create_course("Birds of the coast")
     author.add_lesson(author.add_section(course, "Shore"), "Gulls", LessonType.TEXT, "Gulls.")
     cover = tmp_path / "cover.png"

@@ -14,10 +14,9 @@ from pytestqt.qtbot import QtBot
 from lmsdesk.app import Application
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import LessonType
-from lmsdesk.services.authoring import AuthoringService
 from lmsdesk.services.moderation import CourseReview
 from lmsdesk.ui.reject_dialog import RejectDialog
-from tests.support.authoring import submitted_course
+from tests.support.authoring import Author, submitted_course
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
@@ -92,7 +91,7 @@ def test_an_admin_sends_a_course_back_then_approves_the_resubmission(
 
     # The instructor reworks it; the reviewer sees exactly what changed.
     studio.engine.sync()
-    author = AuthoringService(studio.service)
+    author = Author(studio.service)
     author.edit("lesson", text, "title", "Getting tiles onto the device")
     author.add_lesson(
         author.draft(course).sections[0].id, "Downloading a region", LessonType.TEXT, "Steps"

@@ -1,0 +1,96 @@
+"""The lesson being edited: its title, free preview, and by its type the Markdown body, the
+video and subtitles, or the quiz; its resources. Layout and display only: edits leave as
+signals."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QWidget
+
+from lmsdesk.contracts.enums import LessonType
+from lmsdesk.services.authoring import LessonOutline
+from lmsdesk.services.lesson_content import LinkDraft, QuizDraft
+from lmsdesk.services.uploads import UploadView
+from lmsdesk.ui.links_panel import LinksPanel
+from lmsdesk.ui.markdown_editor import MarkdownEditor
+from lmsdesk.ui.quiz_editor import QuizEditor
+from lmsdesk.ui.video_upload_panel import VideoUploadPanel
+
+
+class LessonPanel(QWidget):
+    #: (entity, entity id, field, value)
+    field_edited = Signal(str, object, str, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lesson_id: uuid.UUID | None = None
+        self._loading = False
+        self.lesson_title = QLineEdit()
+        self.lesson_title.setMaxLength(200)
+        self.preview_box = QCheckBox("Free preview (anyone can watch or read it before buying)")
+        self.lesson_kind = QLabel()
+        self.lesson_kind.setObjectName("pageSubtitle")
+        self.lesson_body = MarkdownEditor("Write the lesson in Markdown.")
+        self.video = VideoUploadPanel()
+        self.links = LinksPanel()
+        self.quiz_editor = QuizEditor()
+        self.quiz_editor.field_edited.connect(self.field_edited)
+        form = QFormLayout(self)
+        form.addRow("Lesson title", self.lesson_title)
+        form.addRow("", self.preview_box)
+        form.addRow("Type", self.lesson_kind)
+        form.addRow(self.lesson_body)
+        form.addRow("Video", self.video)
+        form.addRow(self.quiz_editor)
+        form.addRow("Resources", self.links)
+        self._form = form
+
+        def lesson(field: str, value: Any) -> None:
+            if not self._loading and self.lesson_id is not None:
+                self.field_edited.emit("lesson", self.lesson_id, field, value)
+
+        self.lesson_title.editingFinished.connect(
+            lambda: lesson("title", self.lesson_title.text().strip())
+        )
+        self.preview_box.toggled.connect(lambda on: lesson("is_preview", on))
+        self.lesson_body.edited.connect(lambda text: lesson("content", text))
+
+    def show_lesson(
+        self,
+        lesson: LessonOutline,
+        content: str,
+        upload: UploadView | None = None,
+        quiz: QuizDraft | None = None,
+        subtitles: UploadView | None = None,
+        links: list[LinkDraft] | None = None,
+    ) -> None:
+        self._loading = True
+        try:
+            self.lesson_id = lesson.id
+            self.lesson_title.setText(lesson.title)
+            self.preview_box.setChecked(lesson.is_preview)
+            self.lesson_kind.setText(lesson.lesson_type.value.capitalize())
+            is_text = lesson.lesson_type is LessonType.TEXT
+            self.lesson_body.setVisible(is_text)
+            if is_text:
+                self.lesson_body.load(content)
+            is_video = lesson.lesson_type is LessonType.VIDEO
+            self._form.setRowVisible(self.video, is_video)
+            if is_video:
+                self.video.show_upload(
+                    upload, has_video=lesson.has_video, seconds=lesson.duration_seconds
+                )
+                self.video.show_subtitles(subtitles, has_subtitles=lesson.has_subtitles)
+            self._form.setRowVisible(self.quiz_editor, quiz is not None)
+            self.links.show_links(links or [])
+            if quiz is not None:
+                self.quiz_editor.show_quiz(quiz)
+        finally:
+            self._loading = False
+
+    def flush(self) -> None:
+        """Save what is being typed now (before the selection or the course changes)."""
+        self.lesson_body.flush()
