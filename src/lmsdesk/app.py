@@ -108,6 +108,13 @@ def build(
     from lmsdesk.sync.token_store import default_token_store
     from lmsdesk.ui.authoring_controller import AuthoringController
     from lmsdesk.ui.catalog_controller import CatalogController
+    from lmsdesk.ui.changes import (
+        AUTHORING_TABLES,
+        CATALOG_TABLES,
+        MODERATION_TABLES,
+        MY_LEARNING_TABLES,
+        when_changed,
+    )
     from lmsdesk.ui.download_controller import DownloadController
     from lmsdesk.ui.garbage import MainThreadGarbageCollector
     from lmsdesk.ui.learning_controller import LearningController
@@ -170,12 +177,12 @@ def build(
         thumbnails=ThumbnailCache(service),
     )
     controller.signed_in.connect(lambda _snapshot: catalog.refresh())  # offline start too
-    sync.finished.connect(lambda *_: catalog.refresh())
+    sync.finished.connect(when_changed(CATALOG_TABLES, catalog.refresh))
     controller.signed_in.connect(lambda _snapshot: learning.refresh())
     controller.signed_in.connect(lambda _snapshot: downloads.start())  # resume queued files
     controller.reconnected.connect(downloads.start)
     controller.signed_out.connect(downloads.stop)
-    sync.finished.connect(lambda *_: learning.refresh())
+    sync.finished.connect(when_changed(MY_LEARNING_TABLES, learning.refresh))
     authoring = AuthoringController(
         page=window.authoring_page,
         service=AuthoringService(service),
@@ -188,7 +195,7 @@ def build(
     controller.signed_in.connect(lambda _snapshot: authoring.refresh())
     controller.signed_in.connect(lambda _snapshot: authoring.start_uploads())
     controller.reconnected.connect(authoring.start_uploads)
-    sync.finished.connect(lambda *_: authoring.refresh())
+    sync.finished.connect(when_changed(AUTHORING_TABLES, authoring.refresh))
     sync.finished.connect(lambda *_: authoring.start_uploads())
     moderation = ModerationController(
         page=window.moderation_page,
@@ -197,7 +204,7 @@ def build(
         open_preview=lambda course: learning.open_course(course, return_to="Moderation"),
     )
     controller.signed_in.connect(lambda _snapshot: moderation.refresh())
-    sync.finished.connect(lambda *_: moderation.refresh())
+    sync.finished.connect(when_changed(MODERATION_TABLES, moderation.refresh))
     window.closing.connect(downloads.stop)
     return Application(
         qt_app=qt_app,

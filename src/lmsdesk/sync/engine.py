@@ -70,6 +70,15 @@ class SyncOutcome:
     revoked_courses: tuple[str, ...] = ()
     #: The server was too busy and asked to be left alone this many seconds.
     retry_after: float | None = None
+    #: The mirror's tables the sync changed (EVERYTHING when whole partitions were dropped or
+    #: reset): screens redraw only when their tables are among them.
+    changed: frozenset[str] = frozenset()
+
+
+#: In SyncOutcome.changed: anything may have changed.
+EVERYTHING = "*"
+#: In SyncOutcome.changed: queued changes were sent (settled or refused).
+OUTBOX = "outbox"
 
 
 class SyncEngine:
@@ -90,6 +99,8 @@ class SyncEngine:
         self._page_limit = page_limit
         #: This device's wall clock in milliseconds (injected to test clock skew).
         self._clock_ms = clock_ms or (lambda: int(time.time() * 1000))
+        #: The tables the sync in progress changed (reported in its outcome).
+        self._changed: set[str] = set()
         #: Called (on the recording thread) after each local change commits.
         self.on_local_change: Callable[[], None] = lambda: None
 
@@ -120,6 +131,7 @@ class SyncEngine:
     def sync(self, progress: Progress | None = None) -> SyncOutcome:
         report = progress or (lambda _phase, _done, _total: None)
         started = datetime.now(UTC)
+        self._changed = set()
         try:
             pushed, rejected = self._push_all(report)
             pulled, pages, revoked = self._pull_all(report)
@@ -149,7 +161,12 @@ class SyncEngine:
             sync_state.record_attempt(session, started, error=error)
             pending, failed = outbox.counts(session)
         return SyncOutcome(
-            status=status, message=message, pending=pending, failed=failed, **figures
+            status=status,
+            message=message,
+            pending=pending,
+            failed=failed,
+            changed=frozenset(self._changed),
+            **figures,
         )
 
     def _push_all(self, report: Progress) -> tuple[int, int]:
@@ -185,6 +202,8 @@ class SyncEngine:
     def _store_results(self, response: PushResponse) -> int:
         """Settle what the server stored; keep refusals with their reason. Returns refusals."""
         rejected = 0
+        if response.results:
+            self._changed.add(OUTBOX)  # what waits to be sent, or was refused, changed
         with self._store.transaction() as session:
             done = []
             for result in response.results:
@@ -245,6 +264,10 @@ class SyncEngine:
                 page = following.result()
 
     def _apply_page(self, session: Session, page: PullResponse) -> list[str]:
+        self._changed.update(table for table, rows in page.changes.items() if rows)
+        self._changed.update(t.table for t in page.tombstones)
+        if page.partitions.revoked or page.partitions.reset:
+            self._changed.add(EVERYTHING)
         revoked_courses = []
         for partition in page.partitions.revoked:
             if partition.startswith(course_partition("")):

@@ -4,7 +4,6 @@ Everything here works offline; wishlist and ratings sync later."""
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -22,17 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from lmsdesk.services.catalog import (
-    CatalogRefused,
     CatalogService,
     CourseSummary,
     Facets,
 )
 from lmsdesk.services.thumbnails import ThumbnailCache
 from lmsdesk.ui.catalog_page import load_thumbnails
+from lmsdesk.ui.failures import explain
 from lmsdesk.ui.main_window import MainWindow
 from lmsdesk.ui.tasks import Lane, TaskManager
-
-_log = logging.getLogger(__name__)
 
 
 class RatingDialog(QDialog):
@@ -152,7 +149,6 @@ class CatalogController(QObject):
         return int(dialog.stars.currentData()), dialog.headline.text(), dialog.body.toPlainText()
 
     def _failed(self, error: BaseException) -> None:
-        if isinstance(error, CatalogRefused):
-            QMessageBox.information(self._window, "Catalog", error.message)
-            return
-        _log.error("catalog step failed", exc_info=error)
+        message = explain(error, doing="updating the catalog")
+        if message is not None:
+            QMessageBox.information(self._window, "Catalog", message)

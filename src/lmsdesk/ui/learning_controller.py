@@ -4,7 +4,6 @@ or passing; the outline and the course's percent follow."""
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -18,17 +17,16 @@ from lmsdesk.contracts.enums import LessonType, ProgressStatus
 from lmsdesk.player.vlc_player import create_instance
 from lmsdesk.services.certificates import CertificateView
 from lmsdesk.services.errors import UserFacingError
-from lmsdesk.services.learning import CourseOutline, LearningService, LessonUnavailable, LessonView
+from lmsdesk.services.learning import CourseOutline, LearningService, LessonView
 from lmsdesk.services.quizzes import QuizService
 from lmsdesk.ui.certificate_dialog import CertificateDialog
 from lmsdesk.ui.download_controller import DownloadController
+from lmsdesk.ui.failures import explain
 from lmsdesk.ui.main_window import MainWindow
 from lmsdesk.ui.quiz_controller import QuizController
 from lmsdesk.ui.quiz_view import QuizView
 from lmsdesk.ui.tasks import Lane, TaskManager
 from lmsdesk.ui.video_controller import VideoController
-
-_log = logging.getLogger(__name__)
 
 
 class LearningController(QObject):
@@ -245,8 +243,6 @@ class LearningController(QObject):
 
     def _failed(self, error: BaseException) -> None:
         self._window.show_lesson_page(self._return_to)
-        if isinstance(error, LessonUnavailable):
-            self.page.show_notice(error.message)
-            return
-        _log.error("could not open the lesson", exc_info=error)
-        self.page.show_notice("This lesson could not be opened; see the log for details.")
+        message = explain(error, doing="opening the lesson")
+        if message is not None:
+            self.page.show_notice(message)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from lmsdesk.contracts.enums import ReviewDecision
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.moderation import CourseReview, ModerationService, Queue
-from lmsdesk.services.session import NotSignedIn
+from lmsdesk.ui.failures import explain, is_expected
 from lmsdesk.ui.moderation_page import ModerationPage
 from lmsdesk.ui.reject_dialog import RejectDialog
 from lmsdesk.ui.tasks import TaskManager
@@ -85,7 +85,7 @@ class ModerationController(QObject):
 
     def _not_shown(self, error: BaseException) -> None:
         """A background redraw that could not happen (not an admin, signed out): stay quiet."""
-        if not isinstance(error, (UserFacingError, NotSignedIn)):
+        if not is_expected(error):
             _log.error("moderation redraw failed", exc_info=error)
 
     def select(self, course_id: uuid.UUID) -> None:
@@ -149,14 +149,12 @@ class ModerationController(QObject):
             self._open_preview(review.course_id)
 
     def _failed(self, error: BaseException) -> None:
+        message = explain(error, doing="recording that decision")
+        if message is None:
+            return
+        self.tell(message)
         if isinstance(error, UserFacingError):
-            self.tell(error.message)
             self.refresh()
-            return
-        if isinstance(error, NotSignedIn):
-            return
-        _log.error("moderation step failed", exc_info=error)
-        self.tell("That could not be done on this computer. Details are in the log.")
 
     # ------------------------------------------------------------------ dialogs
     def _confirm_dialog(self, question: str) -> bool:

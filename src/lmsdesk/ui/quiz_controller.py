@@ -4,19 +4,17 @@ submit, and tell the lesson page when a pass completed the lesson."""
 
 from __future__ import annotations
 
-import logging
 import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from lmsdesk.services.learning import LessonView
-from lmsdesk.services.quizzes import QuizRefused, QuizResult, QuizService, QuizState
+from lmsdesk.services.quizzes import QuizResult, QuizService, QuizState
+from lmsdesk.ui.failures import explain
 from lmsdesk.ui.quiz_view import QuizView
 from lmsdesk.ui.tasks import TaskManager
 from lmsdesk.ui.video_view import clock
-
-_log = logging.getLogger(__name__)
 
 
 class QuizController(QObject):
@@ -143,9 +141,5 @@ class QuizController(QObject):
     def _refused(self, error: BaseException) -> None:
         if self.view is None:
             return
-        if isinstance(error, QuizRefused):
-            self.view.refusal.setText(error.message)
-        else:
-            _log.error("quiz step failed", exc_info=error)
-            self.view.refusal.setText("That did not work; see the log for details.")
+        self.view.refusal.setText(explain(error, doing="with the quiz") or "")
         self.view.setCurrentWidget(self.view.intro)

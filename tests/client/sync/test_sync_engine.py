@@ -19,11 +19,12 @@ from lmsdesk.contracts.sync import (
     CompleteLessonArgs,
     SetPositionArgs,
     SetRatingArgs,
+    WishlistArgs,
 )
 from lmsdesk.local_db import outbox
 from lmsdesk.local_db.models.client import OutboxItem
 from lmsdesk.local_db.models.mirror import Course, Enrollment, Lesson, Quiz
-from lmsdesk.sync.engine import SyncStatus
+from lmsdesk.sync.engine import OUTBOX, SyncStatus
 from lmsdesk_server.demo.seed import demo_id
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
@@ -206,3 +207,24 @@ def test_coalesced_positions_keep_the_furthest_point_reached(
     row = laptop.progress(VIDEO)
     assert row is not None
     assert (row.last_position_seconds, row.furthest_position_seconds) == (3, 25)
+
+
+def test_a_sync_reports_the_tables_it_changed_and_a_no_op_sync_none(
+    laptops: Callable[[str], Laptop], student: str, live_server: LiveServer
+) -> None:
+    """Screens redraw from these (ui.changes): a sync that changed nothing redraws nothing."""
+    laptop = laptops("laptop")
+    engine = laptop.sign_in(student)
+    first = engine.sync()
+    assert {"courses", "lessons"} <= first.changed
+    assert engine.sync().changed == frozenset(), "nothing new: nothing to redraw"
+
+    engine.record(m.ADD_TO_WISHLIST, WishlistArgs(course_id=PAID))
+    pushed = engine.sync()
+    assert OUTBOX in pushed.changed  # the queued change left
+    assert "courses" not in pushed.changed
+
+    live_server.enroll(student, FREE)
+    enrolled = engine.sync()
+    assert "enrollments" in enrolled.changed
+    assert "lesson_progress" not in enrolled.changed

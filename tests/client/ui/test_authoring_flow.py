@@ -113,7 +113,9 @@ def test_an_instructor_builds_a_course_offline_and_submits_it_online(
     editor.flush()
     save_png(app.window, shots / "authoring-lesson.png")
     qtbot.waitUntil(
-        lambda: control.curriculum.service.lesson_content(editor.lesson_id).startswith("# Why offline"),
+        lambda: control.curriculum.service.lesson_content(editor.lesson_id).startswith(
+            "# Why offline"
+        ),
         timeout=5000,
     )  # type: ignore[arg-type]
 
