@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from lmsdesk.contracts.enums import CourseLevel
 from lmsdesk.services.authoring import Draft
+from lmsdesk.ui.editing import is_editing, show_choice, show_number, show_text
 from lmsdesk.ui.markdown_editor import MarkdownEditor
 
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "INR", "JPY")
@@ -64,7 +65,8 @@ class CourseDetailsPanel(QWidget):
         self.price.setDecimals(2)
         self.price.setSpecialValueText("Free")
         self.currency = QComboBox()
-        self.currency.addItems(CURRENCIES)
+        for code in CURRENCIES:
+            self.currency.addItem(code, code)
         price_row = QHBoxLayout()
         price_row.addWidget(self.price)
         price_row.addWidget(self.currency)
@@ -142,16 +144,16 @@ class CourseDetailsPanel(QWidget):
         self.draft = draft
         self._loading = True
         try:
+            # A field being edited keeps what is typed in it (ui.editing).
             fields = draft.fields
-            self.course_title.setText(fields["title"])
-            self.subtitle.setText(fields["subtitle"])
-            if not self.tags.hasFocus():
-                self.tags.setText(", ".join(draft.tags))
+            show_text(self.course_title, fields["title"])
+            show_text(self.subtitle, fields["subtitle"])
+            show_text(self.tags, ", ".join(draft.tags))
             self._show_categories(draft, fields["category_id"])
-            self.level.setCurrentIndex(max(self.level.findData(fields["level"]), 0))
-            self.language.setText(fields["language_code"])
-            self.price.setValue(fields["price_cents"] / 100)
-            self.currency.setCurrentText(fields["currency"])
+            show_choice(self.level, fields["level"])
+            show_text(self.language, fields["language_code"])
+            show_number(self.price, fields["price_cents"] / 100)
+            show_choice(self.currency, fields["currency"])
             if self.description.text() != fields["description"]:
                 self.description.load(fields["description"])
             self._show_thumbnail(draft)
@@ -159,11 +161,18 @@ class CourseDetailsPanel(QWidget):
             self._loading = False
 
     def _show_categories(self, draft: Draft, current: Any) -> None:
-        self.category.clear()
-        self.category.addItem("No category", None)
-        for category_id, name in draft.categories:
-            self.category.addItem(name, category_id)
-        self.category.setCurrentIndex(max(self.category.findData(current), 0))
+        if is_editing(self.category):
+            return
+        wanted = [(None, "No category"), *draft.categories]
+        shown = [
+            (self.category.itemData(i), self.category.itemText(i))
+            for i in range(self.category.count())
+        ]
+        if shown != wanted:
+            self.category.clear()
+            for category_id, name in wanted:
+                self.category.addItem(name, category_id)
+        show_choice(self.category, current)
 
     def _show_thumbnail(self, draft: Draft) -> None:
         picture = QPixmap(str(draft.thumbnail)) if draft.thumbnail is not None else QPixmap()

@@ -62,6 +62,7 @@ class CourseEditor(QWidget):
         super().__init__()
         self.draft: Draft | None = None
         self._loading = False
+        self._select_next: uuid.UUID | None = None
         self.curriculum = CurriculumPanel()
         self.details = CourseDetailsPanel()
         self.lesson = LessonPanel()
@@ -191,19 +192,29 @@ class CourseEditor(QWidget):
         return self.lesson.lesson_id if self.panels.currentWidget() is self.lesson else None
 
     # ------------------------------------------------------------------ showing
+    def select_when_shown(self, entity_id: uuid.UUID) -> None:
+        """Select and focus this section or lesson once a redraw shows it (one just added:
+        what is typed next goes to it, never to the row selected before)."""
+        self._select_next = entity_id
+
     def show_draft(self, draft: Draft) -> None:
         keep = self.tree.selected()
+        wanted, self._select_next = self._select_next, None
         self.draft = draft
         self._loading = True
         try:
             self._show_header(draft)
             self._show_conflicts(draft.conflicts)
-            self.curriculum.show_draft(draft, keep[1] if keep else None)
+            self.curriculum.show_draft(draft, wanted or (keep[1] if keep else None))
             self.details.show_draft(draft)
             self.panels.setEnabled(draft.editable)
         finally:
             self._loading = False
-        if keep is None or keep[0] != "lesson" or self.tree.selected() != keep:
+        selected = self.tree.selected()
+        if wanted is not None and selected is not None and selected[1] == wanted:
+            self.tree.setFocus()
+            self._selection_changed()  # a new lesson opens in the lesson panel
+        elif keep is None or keep[0] != "lesson" or selected != keep:
             self.show_details()
 
     def _show_header(self, draft: Draft) -> None:

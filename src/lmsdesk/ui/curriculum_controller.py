@@ -4,6 +4,7 @@ by dragging or Ctrl+Up/Down, and deleted with Undo (the bar that appears, or Ctr
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from lmsdesk.contracts.enums import LessonType
@@ -49,7 +50,7 @@ class CurriculumController:
         title = self._owner.ask_text("New section", "Section title:", "")
         if course is None or not title:
             return
-        self._owner.change(lambda: self.service.add_section(course, title))
+        self._added(lambda: self.service.add_section(course, title))
 
     def add_lesson(self, section_id: uuid.UUID | None, kind: LessonType) -> None:
         section = section_id or self._selected_section()
@@ -58,7 +59,16 @@ class CurriculumController:
             return
         title = self._owner.ask_text(f"New {_KIND_WORDS[kind]}", "Lesson title:", "")
         if title:
-            self._owner.change(lambda: self.service.add_lesson(section, title, kind))
+            self._added(lambda: self.service.add_lesson(section, title, kind))
+
+    def _added(self, add: Callable[[], uuid.UUID]) -> None:
+        """Add a row, then select and focus it when the redraw shows it."""
+
+        def stored(new_id: uuid.UUID) -> None:
+            self._owner.editor.select_when_shown(new_id)
+            self._owner.refresh()
+
+        self._owner.run(add, on_success=stored)
 
     def delete(self, kind: str, entity_id: uuid.UUID) -> None:
         remove = self.service.delete_section if kind == "section" else self.service.delete_lesson

@@ -54,9 +54,9 @@ class LessonEditingController:
 
         self._owner.run(load, on_success=lambda got: editor.show_lesson(lesson_id, *got))
 
-    def reload(self) -> None:
+    def reload(self, *, new_question: uuid.UUID | None = None) -> None:
         """After a change: the open lesson's quiz and links redrawn (its text is not: it is
-        being typed in)."""
+        being typed in). A question just added is selected, its text box focused."""
         editor = self._owner.editor
         lesson = editor.lesson_id
         if lesson is None:
@@ -65,11 +65,13 @@ class LessonEditingController:
             lambda: self.service.links(lesson), on_success=editor.links.show_links, quiet=True
         )
         if self._is_quiz(lesson):
-            self._owner.run(
-                lambda: self.service.quiz(lesson),
-                on_success=editor.quiz_editor.show_quiz,
-                quiet=True,
-            )
+
+            def show(quiz: QuizDraft) -> None:
+                editor.quiz_editor.show_quiz(quiz, select=new_question)
+                if new_question is not None:
+                    editor.quiz_editor.prompt.setFocus()
+
+            self._owner.run(lambda: self.service.quiz(lesson), on_success=show, quiet=True)
 
     def _is_quiz(self, lesson_id: uuid.UUID) -> bool:
         draft = self._owner.editor.draft
@@ -81,8 +83,14 @@ class LessonEditingController:
 
     def add_question(self, kind: QuestionType) -> None:
         lesson = self._owner.editor.lesson_id
-        if lesson is not None:
-            self._owner.change(lambda: self.service.add_question(lesson, kind))
+        if lesson is None:
+            return
+
+        def added(question: uuid.UUID) -> None:
+            self._owner.refresh()
+            self.reload(new_question=question)
+
+        self._owner.run(lambda: self.service.add_question(lesson, kind), on_success=added)
 
     def delete_question(self, question_id: uuid.UUID) -> None:
         self._owner.change(lambda: self.service.delete_question(question_id))

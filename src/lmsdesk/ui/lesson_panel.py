@@ -14,6 +14,7 @@ from lmsdesk.contracts.enums import LessonType
 from lmsdesk.services.authoring import LessonOutline
 from lmsdesk.services.lesson_content import LinkDraft, QuizDraft
 from lmsdesk.services.uploads import UploadView
+from lmsdesk.ui.editing import show_checked, show_text
 from lmsdesk.ui.links_panel import LinksPanel
 from lmsdesk.ui.markdown_editor import MarkdownEditor
 from lmsdesk.ui.quiz_editor import QuizEditor
@@ -69,9 +70,14 @@ class LessonPanel(QWidget):
     ) -> None:
         self._loading = True
         try:
+            other_lesson = self.lesson_id != lesson.id
             self.lesson_id = lesson.id
-            self.lesson_title.setText(lesson.title)
-            self.preview_box.setChecked(lesson.is_preview)
+            if other_lesson:  # a new lesson replaces everything shown
+                self.lesson_title.setText(lesson.title)
+                self.preview_box.setChecked(lesson.is_preview)
+            else:  # the same lesson redrawn: what is being edited stays as typed
+                show_text(self.lesson_title, lesson.title)
+                show_checked(self.preview_box, lesson.is_preview)
             self.lesson_kind.setText(lesson.lesson_type.value.capitalize())
             is_text = lesson.lesson_type is LessonType.TEXT
             self.lesson_body.setVisible(is_text)
@@ -94,3 +100,5 @@ class LessonPanel(QWidget):
     def flush(self) -> None:
         """Save what is being typed now (before the selection or the course changes)."""
         self.lesson_body.flush()
+        if self.quiz_editor.isVisibleTo(self):
+            self.quiz_editor.flush()

@@ -7,6 +7,8 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QTextBrowser, QWidget
 
+from lmsdesk.ui.editing import is_editing
+
 SAVE_AFTER_MS = 700
 
 
@@ -46,7 +48,10 @@ class MarkdownEditor(QWidget):
         self.source.focus_lost.connect(self.flush)
 
     def load(self, text: str) -> None:
-        """Show stored text without treating it as an edit."""
+        """Show stored text without treating it as an edit; never while the text is being typed
+        in (a redraw after a sync must not take away what was typed or move the cursor)."""
+        if is_editing(self.source) and text != self.text():
+            return
         self._timer.stop()
         self._saved = text
         self.source.blockSignals(True)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from lmsdesk.contracts.enums import QuestionType
 from lmsdesk.services.lesson_content import QuestionDraft, QuizDraft
+from lmsdesk.ui.editing import show_checked, show_number, show_text
 from lmsdesk.ui.markdown_editor import FocusTextEdit
 
 TYPE_WORDS = {
@@ -221,10 +222,9 @@ class QuizEditor(QWidget):
                 (self.time_limit, (settings["time_limit_seconds"] or 0) // 60),
                 (self.attempts, settings["max_attempts"] or 0),
             ):
-                if not box.hasFocus():  # being typed in: its own edit is on the way
-                    box.setValue(value)
-            self.shuffle.setChecked(settings["shuffle_questions"])
-            self.show_answers.setChecked(settings["show_correct_answers"])
+                show_number(box, value)  # being typed in: its own edit is on the way
+            show_checked(self.shuffle, settings["shuffle_questions"])
+            show_checked(self.show_answers, settings["show_correct_answers"])
             self.questions.clear()
             for number, q in enumerate(quiz.questions, start=1):
                 flag = "⚠ " if q.problems else ""
@@ -240,14 +240,35 @@ class QuizEditor(QWidget):
             self._loading = False
         self._show_selected()
 
+    def flush(self) -> None:
+        """Save what is typed in the open question's text boxes now (before another question
+        or lesson is shown in them); unchanged values are not recorded again."""
+        q = self.question
+        if q is None or self._loading:
+            return
+        edits: list[tuple[str, Any]] = [("prompt", self.prompt.toPlainText())]
+        if q.question_type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+            edits.append(("options", _lines(self.options.toPlainText())))
+        if q.question_type is QuestionType.SHORT_ANSWER:
+            edits.append(("correct_answer", _lines(self.accepted.toPlainText())))
+        for field, value in edits:
+            self.field_edited.emit("question", q.id, field, value)
+
     def _show_selected(self) -> None:
+        if self._loading:  # the list is being rebuilt; show_quiz shows the question after
+            return
         item = self.questions.currentItem()
         found = [
             q
             for q in (self.quiz.questions if self.quiz else ())
             if item is not None and q.id == item.data(ID_ROLE)
         ]
-        self.question = found[0] if found else None
+        shown = self.question.id if self.question is not None else None
+        chosen = found[0] if found else None
+        if chosen is None or chosen.id != shown:
+            self.flush()  # the boxes are about to show another question
+        self.question = chosen
+        other = chosen is not None and chosen.id != shown
         self.detail.setVisible(self.question is not None)
         self.delete_button.setEnabled(self.question is not None)
         if self.question is None:
@@ -256,6 +277,9 @@ class QuizEditor(QWidget):
         self._loading = True
         try:
             self.kind.setText(TYPE_WORDS[q.question_type])
+            # Another question: its own text replaces whatever is in the boxes. The same
+            # question redrawn: a box being typed in keeps what is typed.
+            _set_text = _replace_text if other else _show_text
             _set_text(self.prompt, q.prompt)
             choice = q.question_type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE)
             self.form.setRowVisible(self.options, choice)
@@ -284,17 +308,23 @@ class QuizEditor(QWidget):
             self.true_false.setCurrentIndex(0 if q.correct_answer is not False else 1)
             if q.question_type is QuestionType.SHORT_ANSWER:
                 _set_text(self.accepted, "\n".join(str(a) for a in marked))
-            if not self.points.hasFocus():
+            if other:
                 self.points.setValue(q.points)
-            if not self.explanation.hasFocus():
                 self.explanation.setText(q.explanation)
+            else:
+                show_number(self.points, q.points)
+                show_text(self.explanation, q.explanation)
             self.problems.setText("\n".join(q.problems))
             self.problems.setVisible(bool(q.problems))
         finally:
             self._loading = False
 
 
-def _set_text(editor: FocusTextEdit, text: str) -> None:
+def _show_text(editor: FocusTextEdit, text: str) -> None:
     """Show stored text, unless the instructor is typing in that box right now."""
-    if not editor.hasFocus() and editor.toPlainText() != text:
+    show_text(editor, text)
+
+
+def _replace_text(editor: FocusTextEdit, text: str) -> None:
+    if editor.toPlainText() != text:
         editor.setPlainText(text)
