@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,11 @@ INSTALL_HINT = (
 )
 #: Headless outputs for tests and benchmarks: events and timing are real, nothing is shown.
 HEADLESS_ARGS = ("--vout=dummy", "--aout=dummy")
+#: How long a media may take to show a frame or a length before the player says it cannot be
+#: played (a stream waits for the network too).
+LOCAL_OPEN_MS = 5_000
+STREAM_OPEN_MS = 20_000
+UNREADABLE = "This video cannot be played: the file is damaged or not a video LMSDesk can read."
 
 
 _EVENTS = (
@@ -64,13 +70,27 @@ def libvlc_version() -> str:
     return str(vlc.libvlc_get_version().decode())
 
 
-def probe_duration(path: Path, *, timeout_s: float = 10.0) -> float | None:
-    """A local video's length in seconds, read by libvlc without playing it; None when libvlc
-    is missing or cannot tell. Blocking: call off the UI thread."""
+@dataclass(frozen=True)
+class VideoProbe:
+    """What libvlc reads of a local video without playing it."""
+
+    #: libvlc was there to ask (False: nothing could be said either way).
+    checked: bool
+    duration_seconds: float | None = None
+    has_video: bool = False
+
+    @property
+    def playable(self) -> bool:
+        return self.has_video and self.duration_seconds is not None
+
+
+def probe_video(path: Path, *, timeout_s: float = 10.0) -> VideoProbe:
+    """A local video's length and whether it holds a video track libvlc can decode. Blocking:
+    call off the UI thread."""
     try:
         instance = create_instance(headless=True)
     except PlayerUnavailable:
-        return None
+        return VideoProbe(checked=False)
     import vlc
 
     media = instance.media_new_path(str(path))
@@ -80,7 +100,12 @@ def probe_duration(path: Path, *, timeout_s: float = 10.0) -> float | None:
         while media.get_parsed_status() == 0 and time.monotonic() < deadline:
             time.sleep(0.02)
         milliseconds = media.get_duration()
-        return milliseconds / 1000 if milliseconds > 0 else None
+        tracks = list(media.tracks_get() or [])
+        return VideoProbe(
+            checked=True,
+            duration_seconds=milliseconds / 1000 if milliseconds > 0 else None,
+            has_video=any(track.type == vlc.TrackType.video for track in tracks),
+        )
     finally:
         media.release()
         instance.release()
@@ -111,6 +136,9 @@ class VideoPlayer(QObject):
         self._poll.setInterval(poll_ms)
         self._poll.timeout.connect(self._sample)
         self._from_vlc.connect(self._on_vlc_event)
+        self._watchdog = QTimer(self)
+        self._watchdog.setSingleShot(True)
+        self._watchdog.timeout.connect(self._never_opened)
         #: perf_counter() when libvlc opened the video output for the current media.
         self.first_frame_at: float | None = None
         # Kept for the player's lifetime: it owns the ctypes trampoline libvlc calls into, and
@@ -171,6 +199,8 @@ class VideoPlayer(QObject):
         self._duration = 0.0
         self._shown = False
         self.first_frame_at = None
+        # A file libvlc cannot read may neither fail nor play: a black box at 0:00 / 0:00.
+        self._watchdog.start(LOCAL_OPEN_MS if isinstance(source, Path) else STREAM_OPEN_MS)
         if autoplay:
             self.play()
 
@@ -242,12 +272,20 @@ class VideoPlayer(QObject):
 
     def close(self) -> None:
         self._poll.stop()
+        self._watchdog.stop()
         for event_type in self._event_types:
             self._events.event_detach(event_type)
         self._player.stop()
         self._player.release()
 
     # ---------------------------------------------------------------- events (UI thread)
+    @Slot()
+    def _never_opened(self) -> None:
+        if not self._shown and self._duration <= 0:
+            self._poll.stop()
+            self._player.stop()
+            self.failed.emit(UNREADABLE)
+
     @Slot()
     def _sample(self) -> None:
         if self._player.is_playing():
@@ -271,6 +309,10 @@ class VideoPlayer(QObject):
         elif name == "MediaPlayerEndReached":
             self._poll.stop()
             self.playing_changed.emit(False)
+            if not self._shown and self._duration <= 0:
+                self._watchdog.stop()
+                self.failed.emit(UNREADABLE)  # over before a frame: nothing it could read
+                return
             self.ended.emit()
         elif name == "MediaPlayerEncounteredError":
             self._poll.stop()

@@ -40,7 +40,7 @@ from lmsdesk.contracts.media import (
 from lmsdesk.contracts.media import UploadState as ApiUploadState
 from lmsdesk.local_db.models.client import Upload, UploadState
 from lmsdesk.local_db.models.mirror import Course, Lesson
-from lmsdesk.player.vlc_player import probe_duration
+from lmsdesk.player.vlc_player import probe_video
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.session import SessionService
 from lmsdesk.sync.api_client import ApiClient, ApiRejected, ServerUnreachable
@@ -122,6 +122,20 @@ class UploadService:
             raise UploadRefused(f"'{source.name}' cannot be read: {exc.strerror}.") from exc
         if problem is not None:
             raise UploadRefused(f"'{source.name}' cannot be used. {problem}")
+        duration = None
+        if kind == "video":
+            probe = probe_video(source)
+            if probe.checked and not probe.playable:
+                raise UploadRefused(
+                    f"'{source.name}' cannot be played: "
+                    + (
+                        "it has no video track."
+                        if probe.duration_seconds
+                        else "it is damaged or not a video this app can read."
+                    )
+                    + " Export it again as MP4 (H.264) or WebM and import that."
+                )
+            duration = probe.duration_seconds
         asset_id = uuid.uuid4()
         relative = f"uploads/{asset_id}{source.suffix.lower()}"
         root = self._session.require_media_root()
@@ -136,7 +150,6 @@ class UploadService:
         except OSError as exc:
             target.unlink(missing_ok=True)
             raise UploadRefused(f"Could not copy '{source.name}': {exc.strerror}.") from exc
-        duration = probe_duration(target) if kind == "video" else None
         with self._session.require_store().transaction() as session:
             owner = Course if kind == "thumbnail" else Lesson
             if session.get(owner, lesson_id) is None:

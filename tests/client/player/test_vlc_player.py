@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from lmsdesk.player.vlc_player import VideoPlayer, create_instance
+from lmsdesk.player.vlc_player import VideoPlayer, create_instance, probe_video
 from lmsdesk_server.resources import resources_dir
+from tests.support.media import fake_mp4
 
 VIDEO = resources_dir() / "demo" / "welcome.mp4"
 SUBTITLES = resources_dir() / "demo" / "welcome.vtt"
@@ -93,3 +95,28 @@ def test_subtitles_load_and_turn_off(player: VideoPlayer, qtbot: QtBot) -> None:
     assert player._player.video_get_spu() == -1
     player.set_subtitles_on(True)
     assert player._player.video_get_spu() >= 0
+
+
+def test_a_damaged_video_says_it_cannot_be_played_instead_of_a_black_box(
+    player: VideoPlayer, qtbot: QtBot, tmp_path: Path
+) -> None:
+    damaged = tmp_path / "lecture.mp4"
+    damaged.write_bytes(fake_mp4(200_000))  # an MP4's first box, then nothing a demuxer reads
+    with qtbot.waitSignal(player.failed, timeout=8000) as failed:
+        player.open(damaged)
+    assert "cannot be played" in failed.args[0]
+    assert player.duration() == 0
+
+
+def test_probing_tells_a_playable_video_from_a_damaged_one(tmp_path: Path) -> None:
+    good = probe_video(VIDEO)
+    assert good.checked
+    assert good.playable
+    assert good.duration_seconds == pytest.approx(30.0, abs=0.5)
+    damaged = tmp_path / "lecture.mp4"
+    damaged.write_bytes(fake_mp4(200_000))
+    bad = probe_video(damaged)
+    assert bad.checked
+    assert not bad.playable
+    subtitles_only = probe_video(SUBTITLES)
+    assert not subtitles_only.has_video, "a length is not enough: a video needs a video track"

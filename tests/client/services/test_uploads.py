@@ -19,6 +19,7 @@ from lmsdesk_server.resources import resources_dir
 from tests.support.authoring import Author
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
+from tests.support.media import fake_mp4
 from tests.support.network import CuttableLink
 
 DEMO_VIDEO = resources_dir() / "demo" / "welcome.mp4"
@@ -95,6 +96,7 @@ def test_only_videos_are_taken_for_a_video_lesson(laptop: Laptop, tmp_path: Path
     ("name", "content", "kind", "says"),
     [
         ("lecture.mp4", bytes(range(256)) * 64, "video", "is not an MP4 video"),
+        ("lecture.mp4", fake_mp4(100_000), "video", "cannot be played"),  # a header, no video
         ("notes.txt", b"<html><script>steal()</script></html>", "resource", "web page"),
         ("photo.png", b"\xff\xd8\xff\xe0" + b"\x00" * 64, "thumbnail", "is not a PNG image"),
     ],
