@@ -224,8 +224,8 @@ def _filtered(stmt: Select[Any], query: CatalogQuery) -> Select[Any]:
         stmt = stmt.where(
             or_(Course.category_id == query.category_id, Course.category_id.in_(children))
         )
-    if query.level is not None:
-        stmt = stmt.where(Course.level == query.level)
+    if query.level is not None:  # a course for all levels suits each of them
+        stmt = stmt.where(Course.level.in_([query.level, CourseLevel.ALL_LEVELS]))
     if query.language:
         stmt = stmt.where(Course.language_code == query.language)
     if query.price is Price.FREE:

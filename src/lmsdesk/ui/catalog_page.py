@@ -312,9 +312,10 @@ class CatalogPage(QWidget):
         self.search.setClearButtonEnabled(True)
         QShortcut(QKeySequence.StandardKey.Find, self).activated.connect(self.search.setFocus)
         self.category = _combo("All categories")
-        self.level = _combo("All levels")
-        for level in CourseLevel:
-            self.level.addItem(level.value.replace("_", " ").capitalize(), level)
+        self.level = _combo("Any level")
+        for level in (CourseLevel.BEGINNER, CourseLevel.INTERMEDIATE, CourseLevel.ADVANCED):
+            # "All levels" courses suit every level: they show under each of these.
+            self.level.addItem(level.value.capitalize(), level.value)
         self.language = _combo("All languages")
         self.price = _combo("Free and paid")
         self.price.addItem("Free", Price.FREE)
@@ -335,11 +336,13 @@ class CatalogPage(QWidget):
         return bar
 
     def query(self) -> CatalogQuery:
-        # Qt hands enum members back as plain strings: turn them into members again.
+        # The combos carry plain strings (Qt compares them reliably when the list is rebuilt);
+        # turn them into members and ids again.
         level = self.level.currentData()
+        category = self.category.currentData()
         return CatalogQuery(
             text=self.search.text().strip(),
-            category_id=self.category.currentData(),
+            category_id=uuid.UUID(category) if category else None,
             level=CourseLevel(level) if level else None,
             language=self.language.currentData(),
             price=Price(self.price.currentData() or Price.ANY),
@@ -349,7 +352,8 @@ class CatalogPage(QWidget):
     def show_facets(self, facets: Facets) -> None:
         """The categories and languages the courses on this computer use."""
         languages = [(code, code.upper()) for code in facets.languages]
-        for combo, values in ((self.category, facets.categories), (self.language, languages)):
+        categories = [(str(category_id), name) for category_id, name in facets.categories]
+        for combo, values in ((self.category, categories), (self.language, languages)):
             current = combo.currentData()
             combo.blockSignals(True)
             while combo.count() > 1:

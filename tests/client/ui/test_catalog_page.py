@@ -56,3 +56,27 @@ def test_search_filter_detail_and_preview(
     app.learning.next_lesson()  # not a preview, and not enrolled
     qtbot.waitUntil(lambda: lesson_page.content.currentWidget() is lesson_page.notice)
     assert lesson_page.notice.text().startswith("Enroll in this course to open this lesson")
+
+
+def test_a_chosen_category_stays_chosen_and_levels_are_listed_once(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
+) -> None:
+    app = signed_in_student(qtbot, start_app, live_server, link)
+    page = app.window.catalog_page
+    qtbot.waitUntil(lambda: page.items.count() == 2, timeout=10_000)
+
+    levels = [page.level.itemText(i) for i in range(page.level.count())]
+    assert len(levels) == len(set(levels)), levels
+    assert levels == ["Any level", "Beginner", "Intermediate", "Advanced"]
+
+    page.category.setCurrentIndex(page.category.findText("Databases"))
+    qtbot.waitUntil(lambda: page.items.count() == 1, timeout=5000)
+    qtbot.wait(300)  # the list and its facets have been redrawn
+    assert page.category.currentText() == "Databases", "the dropdown says what filters"
+    page.level.setCurrentIndex(page.level.findText("Intermediate"))
+    qtbot.wait(300)
+    assert page.category.currentText() == "Databases", "another filter keeps the category"
+    assert page.items.count() == 1
+    assert page.items.item(0).text().startswith("Practical SQLite")
+    page.level.setCurrentIndex(page.level.findText("Beginner"))
+    qtbot.waitUntil(lambda: page.empty_state.isVisible(), timeout=5000)
