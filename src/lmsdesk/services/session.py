@@ -83,6 +83,13 @@ class SignInFailed(Exception):
         self.field = field
 
 
+def looks_like_email(text: str) -> bool:
+    """Someone, an @, and a domain with a dot: enough to say what was mistyped before asking the
+    server (which checks the address fully)."""
+    local, at, domain = text.strip().partition("@")
+    return bool(local and at and "." in domain.strip(".") and " " not in text.strip())
+
+
 def normalise_server_url(raw: str) -> str:
     text = raw.strip()
     if not text:
@@ -173,6 +180,11 @@ class SessionService:
         server_url = normalise_server_url(server)
         if not email.strip():
             raise SignInFailed("Enter your email address.", field="email")
+        if not looks_like_email(email):
+            raise SignInFailed(
+                f"“{email.strip()}” is not an email address: it looks like you@example.com.",
+                field="email",
+            )
         if not password:
             raise SignInFailed("Enter your password.", field="password")
         api = self._api_for(server_url)

@@ -13,6 +13,7 @@ from lmsdesk.services.session import (
     SessionSnapshot,
     SignInFailed,
 )
+from lmsdesk.ui.failures import explain
 from lmsdesk.ui.main_window import MainWindow
 from lmsdesk.ui.sign_in_dialog import SignInDialog
 from lmsdesk.ui.tasks import TaskManager
@@ -87,6 +88,7 @@ class SessionController(QObject):
             self._window,
             server_url=remembered.server_url if remembered else self._default_server_url,
             email=remembered.email if remembered else "",
+            default_server_url=self._default_server_url,
         )
         dialog.submitted.connect(self._sign_in)
         dialog.finished.connect(self._dialog_closed)
@@ -106,8 +108,8 @@ class SessionController(QObject):
             if isinstance(error, SignInFailed):
                 self.dialog.show_error(error.message, error.field)
             else:
-                _log.error("sign-in failed unexpectedly", exc_info=error)
-                self.dialog.show_error(f"Sign-in failed: {error}")
+                message = explain(error, doing="signing in")
+                self.dialog.show_error(message or "Sign-in did not work; try again.")
 
         def succeeded(snapshot: SessionSnapshot) -> None:
             if self.dialog is not None:

@@ -1,7 +1,10 @@
-"""The sign-in dialog: server address, email, password. It only collects input and shows
-results; the controller runs the sign-in in the background."""
+"""The sign-in dialog: email and password first, the server's address folded away (shown when
+it matters: a server that cannot be reached, or another than the default). It only collects input
+and shows results; the controller runs the sign-in in the background."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -16,15 +19,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+_LOCAL = {"127.0.0.1", "localhost", "::1"}
+DEMO_HINT = (
+    "Trying the demo on this computer? Sign in as student@example.com, "
+    "instructor@example.com or admin@example.com with the password lmsdesk-demo."
+)
+ACCOUNTS_HINT = "No account yet? Accounts on this server are made by its admin: ask them for one."
+
 
 class SignInDialog(QDialog):
     submitted = Signal(str, str, str)  # server, email, password
 
-    def __init__(self, parent: QWidget | None, *, server_url: str, email: str = "") -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        *,
+        server_url: str,
+        email: str = "",
+        default_server_url: str = "",
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sign in to LMSDesk")
         self.setModal(True)
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(440)
 
         title = QLabel("Sign in")
         title.setObjectName("dialogTitle")
@@ -32,16 +49,27 @@ class SignInDialog(QDialog):
         hint.setObjectName("pageSubtitle")
         hint.setWordWrap(True)
 
-        self.server = QLineEdit(server_url)
-        self.server.setPlaceholderText("http://127.0.0.1:8765")
         self.email = QLineEdit(email)
         self.email.setPlaceholderText("you@example.com")
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        form = QFormLayout()
-        form.addRow("&Server", self.server)
-        form.addRow("&Email", self.email)
-        form.addRow("&Password", self.password)
+        self.server = QLineEdit(server_url)
+        self.server.setPlaceholderText("http://127.0.0.1:8765")
+        self.form = QFormLayout()
+        self.form.addRow("&Email", self.email)
+        self.form.addRow("&Password", self.password)
+        self.form.addRow("&Server", self.server)
+        self.server_toggle = QPushButton("Server: " + _host(server_url) + " (change…)")
+        self.server_toggle.setObjectName("linkButton")
+        self.server_toggle.setAutoDefault(False)  # Enter in a field signs in, never this
+        self.server_toggle.setToolTip("The LMSDesk server this app signs in to")
+        self.server_toggle.clicked.connect(lambda: self.show_server(focus=True))
+        self.accounts = QLabel(
+            ACCOUNTS_HINT + ("\n" + DEMO_HINT if _host(server_url) in _LOCAL else "")
+        )
+        self.accounts.setObjectName("pageSubtitle")
+        self.accounts.setWordWrap(True)
+        self.accounts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.error = QLabel()
         self.error.setObjectName("errorText")
@@ -66,12 +94,27 @@ class SignInDialog(QDialog):
         layout.setSpacing(10)
         layout.addWidget(title)
         layout.addWidget(hint)
-        layout.addLayout(form)
+        layout.addLayout(self.form)
+        layout.addWidget(self.server_toggle, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.error)
         layout.addWidget(self.progress)
+        layout.addWidget(self.accounts)
         layout.addWidget(self.buttons)
 
+        other_server = bool(default_server_url) and server_url.rstrip(
+            "/"
+        ) != default_server_url.rstrip("/")
+        self.form.setRowVisible(self.server, other_server or not server_url)
+        self.server_toggle.setVisible(not (other_server or not server_url))
         (self.password if email else self.email if server_url else self.server).setFocus()
+
+    def show_server(self, *, focus: bool = False) -> None:
+        self.form.setRowVisible(self.server, True)
+        self.server_toggle.hide()
+        self.adjustSize()
+        if focus:
+            self.server.setFocus()
+            self.server.selectAll()
 
     def _submit(self) -> None:
         self.error.hide()
@@ -88,8 +131,15 @@ class SignInDialog(QDialog):
         self.set_busy(False)
         self.error.setText(message)
         self.error.show()
+        if field == "server":
+            self.show_server()
+        self.adjustSize()  # room for the message: the fields keep their height
         target = {"server": self.server, "email": self.email, "password": self.password}.get(
             field or "", self.password
         )
         target.setFocus()
         target.selectAll()
+
+
+def _host(url: str) -> str:
+    return urlsplit(url if "://" in url else f"http://{url}").hostname or url

@@ -147,3 +147,27 @@ def test_offline_start_shows_the_last_account_and_says_so(
         assert not window.offline_banner.isVisible()
     finally:
         link.close()
+
+
+def test_a_mistyped_email_is_said_plainly_and_the_dialog_grows_to_say_it(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = start_app(live_server.url)
+    dialog = first_dialog(qtbot, app)
+    # The address is the default one: folded away behind a link, email first, and a hint on
+    # where accounts come from (with the demo accounts, on this computer's server).
+    assert not dialog.server.isVisible()
+    assert dialog.server_toggle.isVisible()
+    assert "Accounts on this server are made by its admin" in dialog.accounts.text()
+    assert "student@example.com" in dialog.accounts.text()
+    before = dialog.height()
+
+    submit(qtbot, dialog, server=live_server.url, email="sam.example.com", password="x")
+    qtbot.waitUntil(dialog.error.isVisible, timeout=5000)
+    assert dialog.error.text() == (
+        "“sam.example.com” is not an email address: it looks like you@example.com."
+    )
+    assert dialog.email.hasFocus()
+    assert dialog.height() > before, "the message gets room instead of squashing the fields"
+    assert dialog.error.height() >= dialog.error.heightForWidth(dialog.error.width())
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
