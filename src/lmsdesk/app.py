@@ -153,6 +153,7 @@ def build(
     controller.signed_in.connect(lambda _snapshot: sync.start())
     controller.signed_out.connect(sync.stop)
     controller.reconnected.connect(sync.sync_if_allowed)
+    controller.sync_requested.connect(sync.sync_now)
     window.check_connection_requested.connect(sync.sync_now)
     window.closing.connect(sync.stop)
     purchases = PurchaseController(

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from lmsdesk.contracts.auth import Me
 from lmsdesk.contracts.common import Role
+from lmsdesk.local_db import outbox
 from lmsdesk.local_db.accounts import (
     LastAccount,
     StoredAccount,
@@ -30,6 +31,7 @@ from lmsdesk.local_db.accounts import (
 )
 from lmsdesk.local_db.engine import LocalStore
 from lmsdesk.local_db.migrate import upgrade_store
+from lmsdesk.local_db.offline_credentials import find_offline_credential, save_offline_credential
 from lmsdesk.services.media_library import MediaLibrary
 from lmsdesk.sync.api_client import ApiClient, ApiRejected, ServerUnreachable
 from lmsdesk.sync.auth_session import AuthSession, SessionEnded
@@ -192,9 +194,13 @@ class SessionService:
             pair = api.login(email.strip(), password, device_name=self._device_name)
             me = api.me(pair.access_token)
         except ServerUnreachable as exc:
+            offline = self._sign_in_offline(api, server_url, email, password)
+            if offline is not None:
+                return offline
             raise SignInFailed(
                 f"Cannot reach the server at {server_url}. Check the address and your "
-                "connection, then try again.",
+                "connection, then try again. (An account that signed in on this computer before "
+                "opens its downloaded courses without the server.)",
                 field="server",
             ) from exc
         except ApiRejected as exc:
@@ -203,7 +209,46 @@ class SessionService:
         self._close()
         auth = AuthSession(api, self._token_store(), _account_key(server_url, me.id))
         auth.start(pair)
-        return self._open(auth, server_url, me, online=True)
+        snapshot = self._open(auth, server_url, me, online=True)
+        assert self._store is not None
+        save_offline_credential(
+            self._store.path.parent,
+            server_url=server_url,
+            email=me.email,
+            user_id=me.id,
+            password=password,
+        )
+        return snapshot
+
+    def _sign_in_offline(
+        self, api: ApiClient, server_url: str, email: str, password: str
+    ) -> SessionSnapshot | None:
+        """The server is out of reach: open this account's local data if it signed in here
+        before with this password. It signs in online by itself once the server answers (the
+        password is kept in memory for that, never on disk)."""
+        credential = find_offline_credential(
+            self._data_dir / "accounts", server_url=server_url, email=email
+        )
+        if credential is None:
+            return None
+        if not credential.matches(password):
+            raise SignInFailed(
+                "The server cannot be reached, and this password is not the one this computer "
+                "knows for the account.",
+                field="password",
+            )
+        self._close()
+        auth = AuthSession(
+            api,
+            self._token_store(),
+            _account_key(server_url, credential.user_id),
+            login_again=lambda: api.login(email.strip(), password, device_name=self._device_name),
+        )
+        last = LastAccount(server_url, credential.email, credential.user_id)
+        opened = self._open_offline(auth, last)
+        if opened is not None:
+            write_last_account(self._pointer, last)
+        return opened
 
     def resume(self) -> SessionSnapshot | None:
         """Silent sign-in with the stored refresh token. Offline, opens the last account's local
@@ -225,7 +270,8 @@ class SessionService:
         return self._open(auth, last.server_url, me, online=True)
 
     def check_connection(self) -> SessionSnapshot | None:
-        """Re-test the server; after an offline start, completes the silent sign-in."""
+        """Re-test the server; after an offline start (or an offline sign-in), completes the
+        sign-in."""
         if self._auth is None or self.current is None:
             return self.current
         try:
@@ -237,6 +283,13 @@ class SessionService:
             self.sign_out()
             return None
         return self._open(self._auth, self.current.profile.server_url, me, online=True)
+
+    def unsynced_changes(self) -> list[str]:
+        """What this account changed here that the server does not have yet, in words."""
+        if self._store is None:
+            return []
+        with self._store.reading() as session:
+            return [queued.description or queued.name for queued in outbox.pending(session)]
 
     def sign_out(self) -> None:
         if self._auth is not None:

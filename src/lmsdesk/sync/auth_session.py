@@ -26,12 +26,22 @@ class SessionEnded(Exception):
 
 
 class AuthSession:
-    def __init__(self, api: ApiClient, tokens: TokenStore, account_key: str) -> None:
+    def __init__(
+        self,
+        api: ApiClient,
+        tokens: TokenStore,
+        account_key: str,
+        *,
+        login_again: Callable[[], TokenPair] | None = None,
+    ) -> None:
         self.api = api
         self._tokens = tokens
         self._account_key = account_key
         self._access_token: str | None = None
         self._lock = threading.Lock()
+        #: Signed in offline (a verifier of the password, no token yet): how to get a token
+        #: once the server answers. ServerUnreachable from it keeps the session offline.
+        self._login_again = login_again
 
     @property
     def has_access_token(self) -> bool:
@@ -51,6 +61,15 @@ class AuthSession:
             if stale_access is not None and self._access_token != stale_access:
                 return  # another thread refreshed while we waited
             stored = self._tokens.load(self._account_key)
+            if stored is None and self._login_again is not None:
+                try:
+                    pair = self._login_again()
+                except ApiRejected as exc:  # the password changed on the server meanwhile
+                    self._login_again = None
+                    raise SessionEnded(exc.message) from exc
+                self._login_again = None
+                self.start(pair)
+                return
             if stored is None:
                 raise SessionEnded("Not signed in.")
             try:

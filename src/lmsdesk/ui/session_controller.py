@@ -3,9 +3,12 @@ lane; this controller moves their results into the window and the sign-in dialog
 
 from __future__ import annotations
 
+import enum
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox
 
 from lmsdesk.services.session import (
     RememberedAccount,
@@ -23,6 +26,12 @@ _log = logging.getLogger(__name__)
 CONNECTION_CHECK_MS = 30_000
 
 
+class SignOutChoice(enum.Enum):
+    SYNC_FIRST = "sync first"
+    SIGN_OUT = "sign out anyway"
+    CANCEL = "cancel"
+
+
 class SessionController(QObject):
     signed_in = Signal(object)  # SessionSnapshot
     signed_out = Signal()
@@ -30,6 +39,8 @@ class SessionController(QObject):
     reconnected = Signal()
     #: The sign-in dialog was opened (tests and the first-run flow wait for it).
     sign_in_shown = Signal(object)
+    #: The user chose to sync before signing out.
+    sync_requested = Signal()
 
     def __init__(
         self,
@@ -46,6 +57,8 @@ class SessionController(QObject):
         self._default_server_url = default_server_url
         self.dialog: SignInDialog | None = None
         self.snapshot: SessionSnapshot | None = None
+        #: Asked before signing out with unsynced changes (tests answer for the user).
+        self.ask_before_sign_out: Callable[[list[str]], SignOutChoice] = self._sign_out_dialog
 
         window.sign_in_requested.connect(self.show_sign_in)
         window.sign_out_requested.connect(self.sign_out)
@@ -147,8 +160,43 @@ class SessionController(QObject):
             self.reconnected.emit()
 
     def sign_out(self) -> None:
-        self._timer.stop()
-        self._tasks.run(self._service.sign_out, on_success=lambda _none: self._left())
+        """Sign out, after saying what has not reached the server yet (it stays on this
+        computer and goes out at the next sign-in here), with the offer to sync first."""
+        self._tasks.run(self._service.unsynced_changes, on_success=self._confirm_sign_out)
+
+    def _confirm_sign_out(self, unsynced: list[str]) -> None:
+        choice = self.ask_before_sign_out(unsynced) if unsynced else SignOutChoice.SIGN_OUT
+        if choice is SignOutChoice.SYNC_FIRST:
+            self.sync_requested.emit()
+            return
+        if choice is SignOutChoice.SIGN_OUT:
+            self._timer.stop()
+            self._tasks.run(self._service.sign_out, on_success=lambda _none: self._left())
+
+    def _sign_out_dialog(self, unsynced: list[str]) -> SignOutChoice:
+        box = QMessageBox(self._window)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Sign out")
+        count = len(unsynced)
+        box.setText(
+            f"{count} change{'s' if count != 1 else ''} made on this computer "
+            f"{'have' if count != 1 else 'has'} not reached the server yet."
+        )
+        listed = "\n".join(f"•  {line}" for line in unsynced[:5])
+        more = f"\n…and {count - 5} more" if count > 5 else ""
+        box.setInformativeText(
+            f"{listed}{more}\n\nThey stay on this computer and go out the next time you "
+            "sign in here. To send them now, connect and sync first."
+        )
+        wait = box.addButton("Sync first", QMessageBox.ButtonRole.AcceptRole)
+        leave = box.addButton("Sign out anyway", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(wait)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is wait:
+            return SignOutChoice.SYNC_FIRST
+        return SignOutChoice.SIGN_OUT if clicked is leave else SignOutChoice.CANCEL
 
     def _left(self) -> None:
         self.snapshot = None

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from lmsdesk.services.session import NotSignedIn
 from lmsdesk.services.sync_overview import SyncService
 from lmsdesk.sync.engine import SyncOutcome, SyncStatus
 from lmsdesk.ui.tasks import TaskManager
@@ -122,5 +123,8 @@ class SyncController(QObject):
             self.sync_now()
 
     def _failed(self, error: BaseException) -> None:
+        if isinstance(error, NotSignedIn):  # signed out while the sync was queued
+            self._done(SyncOutcome(status=SyncStatus.SIGNED_OUT))
+            return
         _log.error("sync failed unexpectedly", exc_info=error)
         self._done(SyncOutcome(status=SyncStatus.ERROR, message=str(error)))

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from lmsdesk.services.session import NotSignedIn
+
 _log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -79,6 +81,9 @@ class TaskManager(QObject):
             on_success(future.result())
         elif on_failure is not None:
             on_failure(error)
+        elif isinstance(error, NotSignedIn):
+            # Signed out while the step was queued: an ordinary race, there is no one to tell.
+            _log.debug("background op ended by sign-out: %s", error)
         else:
             _log.error("background op failed", exc_info=error)
 

@@ -7,10 +7,22 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from lmsdesk.contracts.common import Role
+from lmsdesk.services.learning import LearningService
+from lmsdesk.ui.session_controller import SignOutChoice
+from lmsdesk_server.demo.seed import demo_id
 from tests.fakes import MemoryKeyring
 from tests.support.live_server import PASSWORD, LiveServer, dead_url
 from tests.support.network import CuttableLink
-from tests.support.ui import AppFactory, first_dialog, sign_in, start_offline_after_sign_in, submit
+from tests.support.ui import (
+    AppFactory,
+    first_dialog,
+    sign_in,
+    signed_in_student,
+    start_offline_after_sign_in,
+    submit,
+)
+
+TEXT = demo_id("offline-first-basics:text")
 
 
 def test_first_start_asks_to_sign_in_then_shows_the_user(
@@ -171,3 +183,44 @@ def test_a_mistyped_email_is_said_plainly_and_the_dialog_grows_to_say_it(
     assert dialog.height() > before, "the message gets room instead of squashing the fields"
     assert dialog.error.height() >= dialog.error.heightForWidth(dialog.error.width())
     assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+
+
+def test_signing_out_with_unsynced_changes_says_so_and_offers_to_sync_first(
+    qtbot: QtBot,
+    start_app: AppFactory,
+    live_server: LiveServer,
+    link: CuttableLink,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = signed_in_student(qtbot, start_app, live_server, link)
+    email = app.session.current.profile.email  # type: ignore[union-attr]
+    link.cut()
+    learning = LearningService(app.session)
+    learning.complete(learning.lesson(TEXT))
+    asked: list[list[str]] = []
+    answers = [SignOutChoice.SYNC_FIRST, SignOutChoice.SIGN_OUT]
+
+    def answer(unsynced: list[str]) -> SignOutChoice:
+        asked.append(unsynced)
+        return answers.pop(0)
+
+    app.controller.ask_before_sign_out = answer
+    app.window.go_to_page("Account")
+    # "Sync first": a sync starts and nobody is signed out (offline, the change stays queued).
+    with qtbot.waitSignal(app.sync.finished, timeout=10_000):
+        qtbot.mouseClick(app.window.account_page.sign_out_button, Qt.MouseButton.LeftButton)
+    assert len(asked[0]) == 1
+    assert app.session.current is not None
+    # "Sign out anyway": signed out, and the same password opens the courses again offline.
+    with qtbot.waitSignal(app.controller.signed_out, timeout=10_000):
+        qtbot.mouseClick(app.window.account_page.sign_out_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 2
+    qtbot.mouseClick(app.window.account_page.sign_in_button, Qt.MouseButton.LeftButton)
+    dialog = first_dialog(qtbot, app)
+    assert dialog.email.text() == email
+    with qtbot.waitSignal(app.controller.signed_in, timeout=15_000) as signal:
+        submit(qtbot, dialog, server=link.url, email=email, password=PASSWORD)
+    assert not signal.args[0].online
+    assert "Offline" in app.window.connection_label.text()
+    assert app.session.unsynced_changes() != []
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], "no tracebacks at sign-out"
