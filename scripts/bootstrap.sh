@@ -1,5 +1,5 @@
 # Sourced by scripts/run.sh and scripts/test.sh: system packages, then the virtualenv in .venv.
-# Usage: source scripts/bootstrap.sh app|test
+# Usage: source scripts/bootstrap.sh app|app-headless|test
 
 set -euo pipefail
 
@@ -17,6 +17,8 @@ APP_PACKAGES=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 lib
 # Playwright (which needs libatomic1) through Debian's browser, so nothing is downloaded.
 # The installer test builds the bundle with PyInstaller, which reads binaries with objdump.
 TEST_PACKAGES=("${APP_PACKAGES[@]}" xvfb chromium libatomic1 binutils)
+# Running the app on a machine without a display: a virtual X server (xvfb-run needs xauth).
+HEADLESS_PACKAGES=("${APP_PACKAGES[@]}" xvfb xauth)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -90,6 +92,7 @@ ensure_venv() {
 
 case "${1:-app}" in
   app) ensure_system_packages "${APP_PACKAGES[@]}" ;;
+  app-headless) ensure_system_packages "${HEADLESS_PACKAGES[@]}" ;;
   test) ensure_system_packages "${TEST_PACKAGES[@]}" ;;
   *) echo "bootstrap.sh: unknown profile $1" >&2; exit 2 ;;
 esac

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -174,10 +175,19 @@ def build(
         window=window,
         service=CatalogService(service),
         tasks=tasks,
-        open_lesson=learning.open_course,
+        open_lesson=lambda course, lesson: learning.open_course(
+            course, lesson, return_to="Catalog"
+        ),
         thumbnails=ThumbnailCache(service),
     )
     controller.signed_in.connect(lambda _snapshot: catalog.refresh())  # offline start too
+
+    def enroll_from_lesson(course_id: uuid.UUID) -> None:  # a locked lesson's Buy / Enroll
+        learning.leave()
+        window.go_to_page("Catalog")
+        window.catalog_page.enroll_in(course_id)
+
+    window.lesson_page.enroll_requested.connect(enroll_from_lesson)
     sync.finished.connect(when_changed(CATALOG_TABLES, catalog.refresh))
     controller.signed_in.connect(lambda _snapshot: learning.refresh())
     controller.signed_in.connect(lambda _snapshot: downloads.start())  # resume queued files
@@ -192,6 +202,7 @@ def build(
         uploads=UploadService(service),
         tasks=tasks,
         open_preview=lambda course: learning.open_course(course, return_to="Authoring"),
+        notify=window.notify,
     )
     controller.signed_in.connect(lambda _snapshot: authoring.refresh())
     controller.signed_in.connect(lambda _snapshot: authoring.start_uploads())
@@ -203,6 +214,7 @@ def build(
         service=ModerationService(service),
         tasks=tasks,
         open_preview=lambda course: learning.open_course(course, return_to="Moderation"),
+        notify=window.notify,
     )
     controller.signed_in.connect(lambda _snapshot: moderation.refresh())
     sync.finished.connect(when_changed(MODERATION_TABLES, moderation.refresh))
@@ -242,7 +254,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.check:
         return check_installation()
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # Quiet libraries: one INFO line per HTTP request (a connection check every 30 s, a sync
+    # every minute) would bury what the app itself says.
+    for noisy in ("alembic", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     overrides = {"server_url": args.server} if args.server else {}
     settings = ClientSettings(**overrides)
     app = build(settings)

@@ -26,7 +26,8 @@ from pydantic import (
 from lmsdesk.contracts.common import WireModel
 from lmsdesk.contracts.enums import CourseLevel, CourseStatus, LessonType, QuestionType
 
-Title = Annotated[str, Field(min_length=1, max_length=200)]
+MAX_TITLE_LENGTH = 200  # the editor's inputs stop here too, so nothing typed is refused later
+Title = Annotated[str, Field(min_length=1, max_length=MAX_TITLE_LENGTH)]
 
 
 #: A fractional index ("a0", "a0V"): bytewise order, room between any two.

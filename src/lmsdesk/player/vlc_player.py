@@ -9,6 +9,7 @@ PlayerUnavailable naming what to install, and the rest of the app goes on withou
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,10 +57,20 @@ def create_instance(*, headless: bool = False) -> Any:
         raise PlayerUnavailable() from exc
     # --no-xlib: Qt owns Xlib; libvlc draws through xcb, which needs no Xlib thread setup.
     args = ["--quiet", "--no-xlib", "--no-video-title-show", *(HEADLESS_ARGS if headless else ())]
+    if not headless and not has_sound_card():
+        # Without one, ALSA fills the terminal with thousands of errors a second while playing.
+        args.append("--aout=dummy")
     instance = vlc.Instance(args)
     if instance is None:  # libvlc found, but not its plugins
         raise PlayerUnavailable()
     return instance
+
+
+def has_sound_card(devices: Path = Path("/dev/snd")) -> bool:
+    """A Linux sound device exists (elsewhere, assume one: the OS picks the output)."""
+    if sys.platform != "linux":
+        return True
+    return devices.is_dir() and any(devices.glob("pcm*"))
 
 
 def libvlc_version() -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts import mutations as m
+from lmsdesk.contracts.commerce import money_text
 from lmsdesk.contracts.enums import CourseStatus, EnrollmentStatus, LessonType, ProgressStatus
 from lmsdesk.contracts.sync import AddTimeArgs, CompleteLessonArgs, SetPositionArgs
 from lmsdesk.local_db.models.client import Upload
@@ -63,8 +64,14 @@ class SectionEntry:
 class CourseOutline:
     course_id: uuid.UUID
     title: str
-    enrolled: bool
+    enrolled: bool  # or its instructor or an admin previewing it: everything opens
     sections: tuple[SectionEntry, ...]
+    #: "Free" or "19.99 USD": what enrolling costs, for a course opened from the Catalog.
+    price_text: str = "Free"
+
+    def opens(self, lesson: LessonEntry) -> bool:
+        """The lesson can be opened now (enrolled, or a free preview); prerequisites aside."""
+        return self.enrolled or lesson.is_preview
 
     @property
     def lessons(self) -> list[LessonEntry]:
@@ -394,7 +401,13 @@ def _outline(session: Session, course_id: uuid.UUID, authoring: bool = False) ->
         SectionEntry(s.title, tuple(entry(x) for x in lessons if x.section_id == s.id))
         for s in sections
     )
-    return CourseOutline(course.id, course.title, enrolled, entries)
+    return CourseOutline(
+        course.id,
+        course.title,
+        enrolled,
+        entries,
+        price_text=money_text(course.price_cents, course.currency),
+    )
 
 
 def _course_progress(

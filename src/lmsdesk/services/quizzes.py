@@ -153,6 +153,7 @@ class QuizService:
             if draft is None:
                 raise QuizRefused("This attempt was already submitted.")
             attempt_id, started_at = draft.attempt_id, draft.started_at
+            order = list(draft.question_order)
         with store.reading() as session:
             quiz = _quiz(session, quiz_id)
             limit = quiz.time_limit_seconds
@@ -180,7 +181,7 @@ class QuizService:
             spent = session.get(QuizDraft, quiz_id)
             if spent is not None:
                 session.delete(spent)
-            return _result(session, _quiz(session, quiz_id), answers)
+            return _result(session, _quiz(session, quiz_id), answers, order)
 
 
 def _quiz(session: Session, quiz_id: uuid.UUID) -> Quiz:
@@ -243,8 +244,15 @@ def _state(session: Session, quiz: Quiz, draft: QuizDraft | None) -> QuizState:
     )
 
 
-def _result(session: Session, quiz: Quiz, answers: dict[str, Any]) -> QuizResult:
+def _result(
+    session: Session, quiz: Quiz, answers: dict[str, Any], order: list[str] | None = None
+) -> QuizResult:
+    """The graded attempt, its questions numbered as the attempt showed them (`order`, the
+    shuffled order when the quiz shuffles), not as the instructor wrote them."""
     rows = _questions(session, quiz.id)
+    if order:
+        place = {question_id: n for n, question_id in enumerate(order)}
+        rows.sort(key=lambda row: place.get(str(row.id), len(place)))
     gradable = [
         GradableQuestion(str(r.id), r.question_type, r.correct_answer, r.points) for r in rows
     ]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from lmsdesk.contracts.authoring import Keep
 from lmsdesk.services.authoring import AuthoredCourse, AuthoringService, Draft
@@ -29,6 +29,7 @@ from lmsdesk.ui.curriculum_controller import CurriculumController
 from lmsdesk.ui.failures import explain, is_expected
 from lmsdesk.ui.lesson_editing_controller import LessonEditingController
 from lmsdesk.ui.tasks import Lane, TaskManager
+from lmsdesk.ui.title_dialog import ask_title
 
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -62,8 +63,11 @@ class AuthoringController(QObject):
         pick_file: Callable[[str], Path | None] | None = None,
         open_preview: Callable[[uuid.UUID], None] | None = None,
         confirm: Callable[[str], bool] | None = None,
+        notify: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(page)
+        #: What just happened, said without a dialog (the window's notice banner).
+        self.notify = notify or (lambda _text: None)
         self._page, self._service, self._tasks = page, service, tasks
         self.editor: CourseEditor = page.editor
         self._uploads = uploads
@@ -109,12 +113,14 @@ class AuthoringController(QObject):
             lane=lane,
         )  # fmt: skip
 
-    def change(self, change: Callable[[], object]) -> None:
-        """A stored change, then the editor redrawn from what was stored."""
+    def change(self, change: Callable[[], object], *, done: str = "") -> None:
+        """A stored change, then the editor redrawn from what was stored (and `done` said)."""
 
         def saved(_result: object) -> None:
             self.refresh()
             self.lessons.reload()
+            if done:
+                self.notify(done)
 
         self.run(change, on_success=saved)
 
@@ -202,9 +208,21 @@ class AuthoringController(QObject):
 
     def submit(self) -> None:
         course = self.course
-        if course is not None:
-            self.editor.flush()
-            self.change(lambda: self._service.submit(course))
+        if course is None:
+            return
+        self.editor.flush()
+        title = self.editor.title.text() or "this course"
+        draft = self.editor.draft
+        ready = draft is not None and not draft.problems  # else the service says what is missing
+        if ready and not self.confirm(
+            f"Submit “{title}” for review? Editing is locked until an admin decides; the "
+            "submission goes to the server with your next sync."
+        ):
+            return
+        self.change(
+            lambda: self._service.submit(course),
+            done=f"“{title}” is submitted for review. The decision shows here after a sync.",
+        )
 
     def resolve(self, conflict_id: uuid.UUID, keep: Keep) -> None:
         self.change(lambda: self._service.resolve(conflict_id, keep))
@@ -270,5 +288,4 @@ class AuthoringController(QObject):
         return Path(name) if name else None
 
     def _dialog(self, title: str, label: str, text: str) -> str | None:
-        answer, ok = QInputDialog.getText(self._page, title, label, QLineEdit.EchoMode.Normal, text)
-        return answer.strip() if ok and answer.strip() else None
+        return ask_title(self._page, title, label, text) or None

@@ -51,7 +51,11 @@ class AuthoringPage(QWidget):
         shortcut = QShortcut(QKeySequence.StandardKey.New, self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.new_course_requested)
-        top = QHBoxLayout()
+        # The page heading shows over the list; the editor has the room to itself (its own
+        # title and "← All courses" say where one is).
+        self.heading = QWidget()
+        top = QHBoxLayout(self.heading)
+        top.setContentsMargins(0, 0, 0, 12)
         top.addLayout(
             heading("Authoring", "Draft courses, offline if you like, and submit them for review."),
             1,
@@ -89,9 +93,8 @@ class AuthoringPage(QWidget):
         self.views.addWidget(list_view)
         self.views.addWidget(editor_view)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.addLayout(top)
-        layout.addSpacing(12)
+        layout.setContentsMargins(20, 16, 20, 12)
+        layout.addWidget(self.heading)
         layout.addWidget(self.views, 1)
         self._open: uuid.UUID | None = None
 
@@ -110,12 +113,14 @@ class AuthoringPage(QWidget):
         self._open = open_course
         if open_course is None:
             self.views.setCurrentIndex(0)
+            self.heading.show()
 
     def selected_course(self) -> uuid.UUID | None:
         return self._open
 
     def show_editor(self) -> None:
         self.views.setCurrentIndex(1)
+        self.heading.hide()
 
     def _picked(self, item: QListWidgetItem) -> None:
         self.course_selected.emit(item.data(ID_ROLE))

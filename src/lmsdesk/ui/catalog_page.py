@@ -14,13 +14,13 @@ from PySide6.QtGui import QColor, QIcon, QImage, QKeySequence, QPixmap, QShortcu
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
 
 from lmsdesk.contracts.enums import CourseLevel
 from lmsdesk.services.catalog import CatalogQuery, CourseDetails, CourseSummary, Facets, Price, Sort
+from lmsdesk.ui.fitting import scrolling
 from lmsdesk.ui.pages import heading
 from lmsdesk.ui.video_view import clock
 
 LIST_ICON = QSize(64, 36)
-DETAIL_PICTURE = QSize(320, 180)
+DETAIL_PICTURE = QSize(256, 144)  # fits the detail pane at the smallest window
 
 
 def load_thumbnails(paths: dict[uuid.UUID, Path]) -> dict[uuid.UUID, QImage]:
@@ -82,8 +83,10 @@ class CourseDetail(QFrame):
         self.subtitle.setWordWrap(True)
         self.instructor = QLabel()
         self.instructor.setObjectName("pageSubtitle")
+        self.instructor.setWordWrap(True)
         self.facts = QLabel()
         self.facts.setObjectName("pageSubtitle")
+        self.facts.setWordWrap(True)
         self.wish = QPushButton("♡ Wishlist")
         self.wish.setCheckable(True)
         self.wish.setToolTip("Keep this course on your wishlist (works offline)")
@@ -106,7 +109,7 @@ class CourseDetail(QFrame):
         self.action = QPushButton()
         self.action.setObjectName("primary")
         self.action.setMinimumWidth(140)
-        self.action.clicked.connect(self._act)
+        self.action.clicked.connect(self.act)
         buy_row.addWidget(self.price)
         buy_row.addStretch(1)
         buy_row.addWidget(self.action)
@@ -247,7 +250,7 @@ class CourseDetail(QFrame):
             )
         self.show_note(note)
 
-    def _act(self) -> None:
+    def act(self) -> None:
         course = self.course
         if course is None:
             return
@@ -283,15 +286,12 @@ class CatalogPage(QWidget):
         self.items.setObjectName("courseList")
         self.items.currentRowChanged.connect(self._selected)
         self.items.setIconSize(LIST_ICON)
-        self.items.setMinimumWidth(260)
+        self.items.setMinimumWidth(200)
         self.items.setWordWrap(True)
         self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._pictures: dict[uuid.UUID, QPixmap] = {}
         self.detail = CourseDetail()
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.detail)
+        scroll = scrolling(self.detail)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.items)
         self.splitter.addWidget(scroll)
@@ -306,7 +306,7 @@ class CatalogPage(QWidget):
         layout.addWidget(self.empty_state, 1)
         self.show_courses([])
 
-    def _filter_bar(self) -> QHBoxLayout:
+    def _filter_bar(self) -> QGridLayout:
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search titles and descriptions (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -328,11 +328,19 @@ class CatalogPage(QWidget):
         self._debounce.setInterval(200)
         self._debounce.timeout.connect(lambda: self.query_changed.emit(self.query()))
         self.search.textChanged.connect(lambda _t: self._debounce.start())
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 2)
+        # Two rows: the search gets the width it needs to be read, the filters share the next.
+        bar = QGridLayout()
+        bar.addWidget(self.search, 0, 0, 1, 3)
+        bar.addWidget(self.sort, 0, 3)
+        for column, combo in enumerate((self.category, self.level, self.language, self.price)):
+            bar.addWidget(combo, 1, column)
+            bar.setColumnStretch(column, 1)
         for combo in (self.category, self.level, self.language, self.price, self.sort):
             combo.currentIndexChanged.connect(lambda _i: self.query_changed.emit(self.query()))
-            bar.addWidget(combo)
+            combo.setMinimumContentsLength(8)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
         return bar
 
     def query(self) -> CatalogQuery:
@@ -419,6 +427,17 @@ class CatalogPage(QWidget):
         ids = [c.id for c in self._courses]
         if course_id in ids:
             self.items.setCurrentRow(ids.index(course_id))
+
+    def enroll_in(self, course_id: uuid.UUID) -> bool:
+        """Show the course and press its Buy / Enroll button (from a locked lesson of it).
+        False when the course is not in the list (then nothing is bought)."""
+        self.select(course_id)
+        detail = self.detail
+        if detail.course is None or detail.course.id != course_id:
+            return False
+        if not detail.course.enrolled and detail.action.isEnabled():
+            detail.act()
+        return True
 
     def set_waiting(self, course_ids: set[uuid.UUID]) -> None:
         self._waiting = set(course_ids)

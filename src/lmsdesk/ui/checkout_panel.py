@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -40,6 +42,19 @@ class CheckoutPanel(QDialog):
         self.spinner.setTextVisible(False)
         self.spinner.setFixedHeight(8)
 
+        # When no browser opens: the address, selectable, with a button to copy it.
+        self.link = QLineEdit()
+        self.link.setReadOnly(True)
+        self.link.setAccessibleName("Payment page address")
+        self.copy_button = QPushButton("Copy link")
+        self.copy_button.clicked.connect(self._copy)
+        self.link_row = QWidget()
+        link_layout = QHBoxLayout(self.link_row)
+        link_layout.setContentsMargins(0, 0, 0, 0)
+        link_layout.addWidget(self.link, 1)
+        link_layout.addWidget(self.copy_button)
+        self.link_row.hide()
+
         self.reopen_button = QPushButton("Open the payment page again")
         self.reopen_button.clicked.connect(self.reopen_requested)
         self.cancel_button = QPushButton("Cancel purchase")
@@ -59,7 +74,7 @@ class CheckoutPanel(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(22, 18, 22, 18)
         layout.setSpacing(10)
-        for widget in (self.heading, self.course, self.spinner, self.message):
+        for widget in (self.heading, self.course, self.spinner, self.message, self.link_row):
             layout.addWidget(widget)
         layout.addSpacing(6)
         layout.addLayout(buttons)
@@ -75,6 +90,23 @@ class CheckoutPanel(QDialog):
         )
         self._buttons(waiting=True)
         self.spinner.show()
+        self.link_row.hide()
+
+    def show_no_browser(self, url: str) -> None:
+        """No browser opened: the address to open by hand, ready to copy."""
+        self.message.setText(
+            "No browser opened on this computer. Copy the address of the payment page and "
+            "open it in a browser; LMSDesk keeps waiting here."
+        )
+        self.link.setText(url)
+        self.link.setCursorPosition(0)
+        self.copy_button.setText("Copy link")
+        self.link_row.show()
+        self.adjustSize()  # room for the longer message and the address
+
+    def _copy(self) -> None:
+        QApplication.clipboard().setText(self.link.text())
+        self.copy_button.setText("Copied")
 
     def show_working(self, text: str) -> None:
         self.message.setText(text)
@@ -86,10 +118,13 @@ class CheckoutPanel(QDialog):
         self.message.setText(f"<span style='color:{colour}'>{text}</span>")
         self.spinner.setVisible(not done)
         self._buttons(waiting=False, success=success and done)
+        self.link_row.setVisible(not done and self.link_row.isVisible())
+        self.adjustSize()
 
     def show_problem(self, text: str) -> None:
         """A hiccup while waiting (server unreachable): keep waiting, say so."""
         self.message.setText(f"<span style='color:{DANGER}'>{text}</span>")
+        self.adjustSize()
 
     def _buttons(self, *, waiting: bool, success: bool = False) -> None:
         self.reopen_button.setVisible(waiting)

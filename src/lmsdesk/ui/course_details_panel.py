@@ -75,6 +75,8 @@ class CourseDetailsPanel(QWidget):
             "Describe the course in Markdown: what students learn, who it is for."
         )
         form = QFormLayout(self)
+        # Narrow (a small window), a label goes above its field rather than squash it.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Title", self.course_title)
         form.addRow("Subtitle", self.subtitle)
         form.addRow("Category", self.category)

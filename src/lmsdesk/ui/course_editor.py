@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -28,6 +28,7 @@ from lmsdesk.services.lesson_content import LinkDraft, QuizDraft
 from lmsdesk.services.uploads import UploadView
 from lmsdesk.ui.course_details_panel import CURRENCIES, THUMBNAIL_SIZE, CourseDetailsPanel
 from lmsdesk.ui.curriculum_panel import CurriculumPanel
+from lmsdesk.ui.fitting import ElidedLabel, scrolling
 from lmsdesk.ui.lesson_panel import LessonPanel
 from lmsdesk.ui.pages import clear_layout
 
@@ -77,9 +78,11 @@ class CourseEditor(QWidget):
         self.panels.addWidget(self.lesson)
         splitter = QSplitter()
         splitter.addWidget(self.curriculum)
-        splitter.addWidget(self.panels)
+        # The details or the lesson scroll when the window is smaller than they are tall.
+        splitter.addWidget(scrolling(self.panels))
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([250, 750])
+        splitter.setSizes([230, 750])
+        splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._header())
@@ -127,8 +130,8 @@ class CourseEditor(QWidget):
         self.lesson_kind, self.lesson_body = lesson.lesson_kind, lesson.lesson_body
         self.video, self.links, self.quiz_editor = lesson.video, lesson.links, lesson.quiz_editor
 
-    def _header(self) -> QHBoxLayout:
-        self.title = QLabel()
+    def _header(self) -> QVBoxLayout:
+        self.title = ElidedLabel()
         self.title.setObjectName("courseTitle")
         self.status = QLabel()
         self.status.setObjectName("pageSubtitle")
@@ -152,19 +155,22 @@ class CourseEditor(QWidget):
         )
         self.revise_button.clicked.connect(self.revise_requested)
         self.revise_button.hide()
+        # The title shares its row with the actions (shortened with "…" when the window is
+        # narrow); the status has the whole width below them.
         top = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.addWidget(self.title)
-        titles.addWidget(self.status)
-        top.addLayout(titles, 1)
+        top.addWidget(self.title, 1)
         for button in (
             self.revise_button,
             self.delete_course_button,
             self.preview_button,
             self.submit_button,
         ):
-            top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
-        return top
+            top.addWidget(button)
+        header = QVBoxLayout()
+        header.setSpacing(2)
+        header.addLayout(top)
+        header.addWidget(self.status)
+        return header
 
     def _banners(self) -> list[QWidget]:
         self.feedback = QLabel()

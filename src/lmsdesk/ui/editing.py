@@ -30,6 +30,7 @@ def show_text(field: QLineEdit | QPlainTextEdit, text: str) -> None:
     if isinstance(field, QLineEdit):
         if field.text() != text:
             field.setText(text)
+            field.setCursorPosition(0)  # a long value reads from its start, not its end
     elif field.toPlainText() != text:
         field.setPlainText(text)
 

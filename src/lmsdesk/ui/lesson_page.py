@@ -24,22 +24,29 @@ from PySide6.QtWidgets import (
 
 from lmsdesk.contracts.enums import LessonType, ProgressStatus
 from lmsdesk.services.learning import CourseOutline, LessonEntry, LessonView
+from lmsdesk.ui.fitting import ElidedLabel
+from lmsdesk.ui.icons import icon
 from lmsdesk.ui.pages import clear_layout
 from lmsdesk.ui.video_view import VideoView, clock
 
 _MARKS = {
-    ProgressStatus.COMPLETED: "✓",
-    ProgressStatus.IN_PROGRESS: "◐",
-    ProgressStatus.NOT_STARTED: "○",
+    ProgressStatus.COMPLETED: "done",
+    ProgressStatus.IN_PROGRESS: "in_progress",
+    ProgressStatus.NOT_STARTED: "not_started",
 }
 _KINDS = {LessonType.VIDEO: "Video", LessonType.TEXT: "Reading", LessonType.QUIZ: "Quiz"}
 FILE_SCHEME = "lmsdesk-file:"
 
 
 def lesson_label(entry: LessonEntry) -> str:
-    mark = "🔒" if entry.locked_by else _MARKS[entry.status]
     length = f" · {clock(entry.duration_seconds)}" if entry.duration_seconds else ""
-    return f"{mark}  {entry.title}\n     {_KINDS[entry.lesson_type]}{length}"
+    return f"{entry.title}\n{_KINDS[entry.lesson_type]}{length}"
+
+
+def lesson_mark(entry: LessonEntry, outline: CourseOutline) -> str:
+    """The icon beside a lesson in the outline: locked (by a prerequisite, or until enrolling),
+    or how far the student got."""
+    return "lock" if entry.locked_by or not outline.opens(entry) else _MARKS[entry.status]
 
 
 class TextLessonView(QWidget):
@@ -88,6 +95,8 @@ class LessonPage(QWidget):
     lesson_chosen = Signal(object)  # lesson id
     file_requested = Signal(object)  # asset id of one of the lesson's files
     next_requested = Signal()
+    #: Enroll (free) or buy (paid) the course shown, from its locked lesson (course id).
+    enroll_requested = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
@@ -97,25 +106,32 @@ class LessonPage(QWidget):
         self.back.setToolTip("Back to My learning (Alt+Left)")
         self.back.setShortcut("Alt+Left")
         self.back.clicked.connect(self.back_requested)
-        self.course_title = QLabel()
+        self.course_title = ElidedLabel()
         self.course_title.setObjectName("courseTitle")
+        # The percentage beside a thin bar, never printed over the bar's fill.
         self.progress = QProgressBar()
-        self.progress.setFixedWidth(180)
-        self.progress.setFormat("%p% complete")
+        self.progress.setTextVisible(False)
+        self.progress.setFixedSize(110, 8)
+        self.progress_text = QLabel()
+        self.progress_text.setObjectName("pageSubtitle")
+        self.progress.valueChanged.connect(
+            lambda value: self.progress_text.setText(f"{value}% complete")
+        )
         top = QHBoxLayout()
         top.addWidget(self.back)
         top.addSpacing(12)
         top.addWidget(self.course_title, 1)
+        top.addWidget(self.progress)
+        top.addWidget(self.progress_text)
         self.preview_note = QLabel("Preview as a student sees it · nothing you do here is recorded")
         self.preview_note.setObjectName("warningText")
+        self.preview_note.setWordWrap(True)
         self.preview_note.hide()
-        top.addWidget(self.preview_note)
-        top.addWidget(self.progress)
 
         self.outline = QTreeWidget()
         self.outline.setHeaderHidden(True)
         self.outline.setObjectName("outline")
-        self.outline.setMinimumWidth(240)
+        self.outline.setMinimumWidth(170)
         self.outline.itemActivated.connect(self._chosen)
         self.outline.itemClicked.connect(self._chosen)
 
@@ -133,11 +149,20 @@ class LessonPage(QWidget):
         self.notice.setObjectName("emptyState")
         self.notice.setWordWrap(True)
         self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.enroll_button = QPushButton()
+        self.enroll_button.setObjectName("primary")
+        self.enroll_button.clicked.connect(self._enroll)
+        self.notice_panel = QWidget()
+        notice_layout = QVBoxLayout(self.notice_panel)
+        notice_layout.addStretch(1)
+        notice_layout.addWidget(self.notice)
+        notice_layout.addWidget(self.enroll_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        notice_layout.addStretch(1)
         self.quiz_holder = QWidget()
         self._quiz_layout = QVBoxLayout(self.quiz_holder)
         self._quiz_layout.setContentsMargins(0, 0, 0, 0)
         self.content = QStackedWidget()
-        for widget in (self.video, self.text, self.quiz_holder, self.notice):
+        for widget in (self.video, self.text, self.quiz_holder, self.notice_panel):
             self.content.addWidget(widget)
         self.next = QPushButton("Next lesson →")
         self.next.setShortcut("Alt+Right")
@@ -158,11 +183,13 @@ class LessonPage(QWidget):
         self.splitter.addWidget(self.outline)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([280, 800])
+        self.splitter.setSizes([260, 800])
+        self.splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addLayout(top)
+        layout.addWidget(self.preview_note)
         layout.addSpacing(8)
         layout.addWidget(self.splitter, 1)
 
@@ -171,6 +198,9 @@ class LessonPage(QWidget):
         self.outline_data = outline
         self.course_title.setText(outline.title)
         self.progress.setValue(outline.percent_complete)
+        # Opened from the Catalog before enrolling: there is no progress to show.
+        self.progress.setVisible(outline.enrolled)
+        self.progress_text.setVisible(outline.enrolled)
         self.outline.clear()
         for section in outline.sections:
             parent = QTreeWidgetItem([section.title])
@@ -181,8 +211,11 @@ class LessonPage(QWidget):
             self.outline.addTopLevelItem(parent)
             for entry in section.lessons:
                 item = QTreeWidgetItem([lesson_label(entry)])
+                item.setIcon(0, icon(lesson_mark(entry, outline)))
                 item.setData(0, Qt.ItemDataRole.UserRole, entry.id)
-                if entry.locked_by:
+                if not outline.opens(entry):
+                    item.setToolTip(0, "Opens once you enroll in this course")
+                elif entry.locked_by:
                     item.setToolTip(0, "Complete first: " + ", ".join(entry.locked_by))
                 parent.addChild(item)
                 if entry.id == current:
@@ -210,15 +243,19 @@ class LessonPage(QWidget):
         ]
         self.links.setText("Resources: " + " · ".join(entries))
         self.links.setVisible(bool(entries) and not lesson.needs_enrollment)
-        self.progress.setVisible(not lesson.authoring_preview)
+        shows_progress = lesson.enrolled and not lesson.authoring_preview
+        self.progress.setVisible(shows_progress)
+        self.progress_text.setVisible(shows_progress)
         if lesson.needs_enrollment:
+            price = self.outline_data.price_text if self.outline_data else "Free"
             self.show_notice(
                 "Enroll in this course to open this lesson. Lessons marked ▶ Preview in the "
-                "Catalog play before enrolling."
+                "Catalog play before enrolling.",
+                enroll="Enroll for free" if price == "Free" else f"Buy for {price}",
             )
         elif lesson.locked_by:
             self.show_notice(
-                "🔒 This lesson unlocks when you complete: " + ", ".join(lesson.locked_by) + "."
+                "This lesson unlocks when you complete: " + ", ".join(lesson.locked_by) + "."
             )
         elif lesson.lesson_type is LessonType.VIDEO:
             self.content.setCurrentWidget(self.video)
@@ -228,9 +265,17 @@ class LessonPage(QWidget):
         else:
             self.content.setCurrentWidget(self.quiz_holder)
 
-    def show_notice(self, text: str) -> None:
+    def show_notice(self, text: str, *, enroll: str = "") -> None:
+        """In place of the lesson: why it does not open, with the way to enroll when that is
+        what it needs."""
         self.notice.setText(text)
-        self.content.setCurrentWidget(self.notice)
+        self.enroll_button.setText(enroll)
+        self.enroll_button.setVisible(bool(enroll))
+        self.content.setCurrentWidget(self.notice_panel)
+
+    def _enroll(self) -> None:
+        if self.outline_data is not None:
+            self.enroll_requested.emit(self.outline_data.course_id)
 
     def set_quiz_view(self, view: QWidget) -> None:
         clear_layout(self._quiz_layout)
@@ -243,6 +288,7 @@ class LessonPage(QWidget):
             self.back,
             self.course_title,
             self.progress,
+            self.progress_text,
             self.lesson_title,
             self.next,
         ):

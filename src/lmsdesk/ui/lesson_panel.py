@@ -31,7 +31,8 @@ class LessonPanel(QWidget):
         self._loading = False
         self.lesson_title = QLineEdit()
         self.lesson_title.setMaxLength(200)
-        self.preview_box = QCheckBox("Free preview (anyone can watch or read it before buying)")
+        self.preview_box = QCheckBox("Free preview")
+        self.preview_box.setToolTip("Anyone can watch or read this lesson before buying")
         self.lesson_kind = QLabel()
         self.lesson_kind.setObjectName("pageSubtitle")
         self.lesson_body = MarkdownEditor("Write the lesson in Markdown.")
@@ -40,6 +41,8 @@ class LessonPanel(QWidget):
         self.quiz_editor = QuizEditor()
         self.quiz_editor.field_edited.connect(self.field_edited)
         form = QFormLayout(self)
+        # Narrow (a small window), a label goes above its field rather than squash it.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Lesson title", self.lesson_title)
         form.addRow("", self.preview_box)
         form.addRow("Type", self.lesson_kind)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -44,6 +44,12 @@ NAVIGATION: list[tuple[str, Role | None]] = [
 ]
 
 
+#: How long "what just happened" stays on screen.
+NOTICE_MS = 8000
+#: Wide enough for the longest page name; every pixel more is taken from the page at 760 px.
+NAVIGATION_WIDTH = 150
+
+
 class MainWindow(QMainWindow):
     sign_in_requested = Signal()
     sign_out_requested = Signal()
@@ -79,7 +85,7 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(200)
+        self.navigation.setFixedWidth(NAVIGATION_WIDTH)
         for page, (title, _role) in zip(pages, NAVIGATION, strict=True):
             self.pages.addWidget(page)
             self.navigation.addItem(QListWidgetItem(title))
@@ -91,10 +97,12 @@ class MainWindow(QMainWindow):
         )
 
         self.offline_banner = self._offline_banner()
+        self.notice_banner = self._notice_banner()
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(0)
         right.addWidget(self.offline_banner)
+        right.addWidget(self.notice_banner)
         right.addWidget(self.pages, 1)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
@@ -142,6 +150,34 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.offline_text, 1)
         banner.hide()
         return banner
+
+    def _notice_banner(self) -> QFrame:
+        """What just happened, said once (submitted, approved, sent back): it goes by itself
+        after a few seconds, or with its close button."""
+        banner = QFrame()
+        banner.setObjectName("noticeBanner")
+        layout = QHBoxLayout(banner)
+        layout.setContentsMargins(16, 6, 8, 6)
+        self.notice_text = QLabel()
+        self.notice_text.setWordWrap(True)
+        close = QToolButton()
+        close.setText("×")
+        close.setAutoRaise(True)
+        close.setToolTip("Close")
+        close.clicked.connect(banner.hide)
+        layout.addWidget(self.notice_text, 1)
+        layout.addWidget(close)
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.setInterval(NOTICE_MS)
+        self._notice_timer.timeout.connect(banner.hide)
+        banner.hide()
+        return banner
+
+    def notify(self, text: str) -> None:
+        self.notice_text.setText(text)
+        self.notice_banner.show()
+        self._notice_timer.start()
 
     def _shortcuts(self) -> None:
         # Ctrl+N opens the Nth page the user can see (a student's third page is Account).

@@ -35,6 +35,7 @@ class MarkdownEditor(QWidget):
         self.preview.setOpenExternalLinks(False)
         self.preview.setAccessibleName("Preview")
         self.preview.setPlaceholderText("Formatted preview")
+        self.setMinimumHeight(160)  # room to write in, at any window size (the panel scrolls)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.source, 1)

@@ -35,8 +35,11 @@ class ModerationController(QObject):
         confirm: Callable[[str], bool] | None = None,
         ask_rejection: Callable[[CourseReview, str], Rejection] | None = None,
         tell: Callable[[str], None] | None = None,
+        notify: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(page)
+        #: What just happened, said without a dialog (the window's notice banner).
+        self.notify = notify or (lambda _text: None)
         self._page, self._service, self._tasks = page, service, tasks
         self._open_preview = open_preview
         self.confirm = confirm or self._confirm_dialog
@@ -126,9 +129,17 @@ class ModerationController(QObject):
         feedback: str,
         notes: dict[uuid.UUID, str],
     ) -> None:
+        title = self._titles.get(course, "The course")
+
         def decided(_seq: object) -> None:
             self._selected = None
             self.refresh()
+            self.notify(
+                f"“{title}” is approved; it is published when your next sync reaches the server."
+                if decision is ReviewDecision.APPROVED
+                else f"“{title}” is sent back to its instructor with your feedback (with "
+                "your next sync)."
+            )
 
         self._tasks.run(
             lambda: self._service.decide(course, decision, feedback, notes),

@@ -22,6 +22,7 @@ from lmsdesk.local_db.models.client import DownloadState
 from lmsdesk.services.download_queue import human_bytes
 from lmsdesk.services.downloader import TransferProgress
 from lmsdesk.services.learning import CourseProgress
+from lmsdesk.ui.icons import icon
 from lmsdesk.ui.pages import heading
 from lmsdesk.ui.video_view import clock
 
@@ -49,11 +50,16 @@ class CourseCard(QFrame):
         title.setObjectName("cardTitle")
         by = QLabel(f"by {course.instructor}" if course.instructor else "")
         by.setObjectName("pageSubtitle")
+        # The words under a thin bar, never printed over the bar's fill.
         self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(8)
         self.progress.setValue(course.percent_complete)
-        self.progress.setFormat(
-            f"%p% · {course.lessons_done} of {course.lessons_total} lessons complete"
+        self.progress_text = QLabel(
+            f"{course.percent_complete}% · {course.lessons_done} of {course.lessons_total} "
+            "lessons complete"
         )
+        self.progress_text.setObjectName("pageSubtitle")
         where = (
             f"Next: {course.continue_title}"
             + (f" at {clock(course.continue_position)}" if course.continue_position >= 1 else "")
@@ -70,7 +76,7 @@ class CourseCard(QFrame):
         self.continue_button.clicked.connect(
             lambda: page.continue_requested.emit(course.course_id, lesson)
         )
-        self.certificate_button = QPushButton("🎓 Certificate")
+        self.certificate_button = QPushButton(icon("certificate"), "Certificate")
         self.certificate_button.setToolTip("View, verify and export your certificate")
         self.certificate_button.setVisible(course.certificate is not None)
         self.certificate_button.clicked.connect(
@@ -109,6 +115,7 @@ class CourseCard(QFrame):
         layout.setContentsMargins(18, 14, 18, 14)
         layout.addLayout(top)
         layout.addWidget(self.progress)
+        layout.addWidget(self.progress_text)
         layout.addWidget(self.where)
         layout.addSpacing(4)
         layout.addLayout(download_row)

@@ -101,7 +101,8 @@ class PurchaseController(QObject):
         if waiting is not None:  # already paying for it: show that checkout again
             self.panel.show_waiting(waiting)
             self.panel.show()
-            self._open_url(QUrl(waiting.url))
+            if not self._open_url(QUrl(waiting.url)):
+                self.panel.show_no_browser(waiting.url)
             return
         detail = self._window.catalog_page.detail
         if not self._window.online:
@@ -118,9 +119,7 @@ class PurchaseController(QObject):
             self.panel.show_waiting(pending)
             self.panel.show()
             if not self._open_url(QUrl(pending.url)):
-                self.panel.show_problem(
-                    f"Could not open a browser. Open this address yourself: {pending.url}"
-                )
+                self.panel.show_no_browser(pending.url)
 
         def failed(error: BaseException) -> None:
             detail.action.setEnabled(True)
@@ -264,8 +263,9 @@ class PurchaseController(QObject):
     # ------------------------------------------------------------------ panel actions
 
     def _reopen(self) -> None:
-        if self.panel.pending is not None:
-            self._open_url(QUrl(self.panel.pending.url))
+        pending = self.panel.pending
+        if pending is not None and not self._open_url(QUrl(pending.url)):
+            self.panel.show_no_browser(pending.url)
 
     def _cancel(self) -> None:
         pending = self.panel.pending

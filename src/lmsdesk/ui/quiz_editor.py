@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -68,24 +68,20 @@ class QuizEditor(QWidget):
         self.attempts.setSpecialValueText("Unlimited")
         self.shuffle = QCheckBox("Shuffle questions")
         self.show_answers = QCheckBox("Show correct answers after an attempt")
-        settings = QGridLayout()
-        for column, (label, box) in enumerate(
-            (
-                ("Pass at", self.passing),
-                ("Time limit", self.time_limit),
-                ("Attempts", self.attempts),
-            )
-        ):
+        # One setting to a row: the settings fit beside the curriculum in the smallest window.
+        settings = QFormLayout()
+        settings.addRow("Pass at", self.passing)
+        settings.addRow("Time limit", self.time_limit)
+        settings.addRow("Attempts", self.attempts)
+        for box in (self.passing, self.time_limit, self.attempts):
             box.setMinimumWidth(110)
-            settings.addWidget(QLabel(label), 0, 2 * column)
-            settings.addWidget(box, 0, 2 * column + 1)
-        settings.addWidget(self.shuffle, 1, 0, 1, 2)
-        settings.addWidget(self.show_answers, 1, 2, 1, 4)
-        settings.setColumnStretch(6, 1)
+            box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        settings.addRow(self.shuffle)
+        settings.addRow(self.show_answers)
 
         self.questions = QListWidget()
         self.questions.setAccessibleName("Questions")
-        self.questions.setMaximumWidth(210)
+        self.questions.setFixedHeight(130)
         self.questions.setWordWrap(True)
         self.questions.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.questions.currentItemChanged.connect(lambda *_: self._show_selected())
@@ -103,6 +99,7 @@ class QuizEditor(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
         left.addLayout(buttons)
 
         self.kind = QLabel()
@@ -150,9 +147,11 @@ class QuizEditor(QWidget):
         detail_layout.addLayout(self.form)
         detail_layout.addStretch(1)  # rows keep their height; the space goes below
 
-        body = QHBoxLayout()
+        # The questions above the selected one (not beside it): the editor fits beside the
+        # curriculum in the smallest window, and the lesson panel scrolls.
+        body = QVBoxLayout()
         body.addLayout(left)
-        body.addWidget(self.detail, 2)
+        body.addWidget(self.detail, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(settings)
@@ -311,6 +310,7 @@ class QuizEditor(QWidget):
             if other:
                 self.points.setValue(q.points)
                 self.explanation.setText(q.explanation)
+                self.explanation.setCursorPosition(0)
             else:
                 show_number(self.points, q.points)
                 show_text(self.explanation, q.explanation)

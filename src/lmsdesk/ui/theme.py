@@ -48,6 +48,10 @@ QFrame#conflictBanner {{ background: #fff4d6; border: 1px solid #f0d88a; border-
 QPushButton#linkButton {{ border: none; color: {ACCENT}; padding: 2px 0; text-align: left; }}
 QPushButton#linkButton:hover {{ text-decoration: underline; }}
 QTreeWidget::item {{ padding: 3px 0; }}
+QLabel#thumbnail {{
+    background: #eef1f6; border: 1px dashed #c5cbd6; border-radius: 4px; color: {MUTED};
+}}
+QFrame#noticeBanner {{ background: #e8f1fd; border-bottom: 1px solid #c9d8f5; }}
 QFrame#undoBar {{ background: #eef3fc; border: 1px solid #c9d8f5; border-radius: 6px; }}
 """
 

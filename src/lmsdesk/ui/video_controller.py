@@ -167,7 +167,7 @@ class VideoController(QObject):
             self.tracker.duration = seconds
 
     def _on_playing(self, playing: bool) -> None:
-        self.view.play.setText("Pause" if playing else "Play")
+        self.view.show_playing(playing)
         if not playing and self.tracker is not None and self.player is not None:
             self.tracker.stopped()
             self.tracker.position = self.player.position()

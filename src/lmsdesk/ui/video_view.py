@@ -4,13 +4,15 @@ adds behaviour."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSlider,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -48,11 +50,13 @@ class VideoView(QWidget):
         self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.notice.hide()
 
-        self.play = QPushButton("Play")
-        self.play.setObjectName("primary")
-        self.play.setToolTip("Play or pause (Space)")
-        self.back = _button("−10 s", "Back 10 seconds (Left)")
-        self.forward = _button("+10 s", "Forward 10 seconds (Right)")
+        # Icons (Qt's own media set, drawn by the style; no emoji font is needed) keep the row
+        # narrow enough for the smallest window; the words are in the tooltips.
+        self.play = _button("Play", "Play or pause (Space)", icon=_icon("SP_MediaPlay"))
+        self.back = _button("−10 s", "Back 10 seconds (Left)", icon=_icon("SP_MediaSeekBackward"))
+        self.forward = _button(
+            "+10 s", "Forward 10 seconds (Right)", icon=_icon("SP_MediaSeekForward")
+        )
         self.seek = QSlider(Qt.Orientation.Horizontal)
         self.seek.setToolTip("Seek")
         self.seek.setRange(0, 0)
@@ -64,15 +68,20 @@ class VideoView(QWidget):
         for rate in SPEEDS:
             self.speed.addItem(f"{rate:g}×", rate)
         self.speed.setCurrentIndex(SPEEDS.index(1.0))
-        self.mute = _button("Mute", "Mute (M)", checkable=True)
+        self.mute = _button("Mute", "Mute (M)", checkable=True, icon=_icon("SP_MediaVolume"))
+        self.mute.toggled.connect(
+            lambda on: self.mute.setIcon(_icon("SP_MediaVolumeMuted" if on else "SP_MediaVolume"))
+        )
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setRange(0, 100)
         self.volume.setValue(100)
-        self.volume.setFixedWidth(90)
+        self.volume.setFixedWidth(70)
         self.volume.setToolTip("Volume (Up/Down)")
         self.subtitles = _button("CC", "Subtitles on/off (C)", checkable=True)
         self.subtitles.setChecked(True)
-        self.fullscreen = _button("Full screen", "Full screen (F)")
+        self.fullscreen = _button(
+            "Full screen", "Full screen (F)", icon=_icon("SP_TitleBarMaxButton")
+        )
         self.source = QLabel()
         self.source.setObjectName("pageSubtitle")
         self.download = QPushButton("Download this lesson")
@@ -133,6 +142,10 @@ class VideoView(QWidget):
         for control in self._controls():
             control.setEnabled(enabled)
 
+    def show_playing(self, playing: bool) -> None:
+        self.play.setIcon(_icon("SP_MediaPause" if playing else "SP_MediaPlay"))
+        self.play.setText("Pause" if playing else "Play")  # read by screen readers
+
     def show_time(self, position: float, duration: float) -> None:
         self.time.setText(f"{clock(position)} / {clock(duration)}")
         if not self.seek.isSliderDown():
@@ -142,9 +155,20 @@ class VideoView(QWidget):
             self.seek.blockSignals(False)
 
 
-def _button(text: str, tip: str, *, checkable: bool = False) -> QToolButton:
+def _icon(name: str) -> QIcon:
+    style = QApplication.style()
+    return style.standardIcon(getattr(QStyle.StandardPixmap, name))
+
+
+def _button(
+    text: str, tip: str, *, checkable: bool = False, icon: QIcon | None = None
+) -> QToolButton:
     button = QToolButton()
     button.setText(text)
     button.setToolTip(tip)
+    button.setAccessibleName(tip)
     button.setCheckable(checkable)
+    if icon is not None:
+        button.setIcon(icon)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
     return button

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from lmsdesk.player.vlc_player import VideoPlayer, create_instance, probe_video
+from lmsdesk.player.vlc_player import VideoPlayer, create_instance, has_sound_card, probe_video
 from lmsdesk_server.resources import resources_dir
 from tests.support.media import fake_mp4
 
@@ -120,3 +120,11 @@ def test_probing_tells_a_playable_video_from_a_damaged_one(tmp_path: Path) -> No
     assert not bad.playable
     subtitles_only = probe_video(SUBTITLES)
     assert not subtitles_only.has_video, "a length is not enough: a video needs a video track"
+
+
+def test_a_machine_without_a_sound_card_is_recognised(tmp_path: Path) -> None:
+    assert not has_sound_card(tmp_path / "no-such-dir")
+    (tmp_path / "snd").mkdir()
+    assert not has_sound_card(tmp_path / "snd"), "a control device alone plays nothing"
+    (tmp_path / "snd" / "pcmC0D0p").touch()
+    assert has_sound_card(tmp_path / "snd")

@@ -118,6 +118,16 @@ def test_questions_are_shuffled_when_the_quiz_says_so(enrolled: SessionService) 
     assert shown != authored
 
 
+def test_results_number_the_questions_as_the_attempt_showed_them(
+    enrolled: SessionService,
+) -> None:
+    quizzes = QuizService(enrolled, shuffle=random.Random(7))
+    state = quizzes.start(QUIZ)
+    assert state.questions is not None
+    result = quizzes.submit(QUIZ, _answers(state))
+    assert [item.question.id for item in result.questions] == [q.id for q in state.questions]
+
+
 def test_an_offline_attempt_past_the_limit_comes_back_refused_with_its_reason(
     enrolled: SessionService,
     link: CuttableLink,

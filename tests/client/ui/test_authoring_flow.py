@@ -159,9 +159,18 @@ def test_an_instructor_builds_a_course_offline_and_submits_it_online(
     qtbot.waitUntil(lambda: editor.checklist.text() == "✓ Ready for review", timeout=5000)
     save_png(app.window, shots / "authoring-editor.png")
 
+    asked: list[str] = []
+    app.authoring.confirm = lambda question: asked.append(question) or False
+    editor.submit_button.click()  # asked first, and "No" submits nothing
+    assert asked[0].startswith("Submit “Testing offline apps” for review?")
+    qtbot.wait(200)
+    assert editor.submit_button.isEnabled()
+    app.authoring.confirm = lambda question: asked.append(question) or True
     editor.submit_button.click()
     qtbot.waitUntil(lambda: editor.status.text().startswith("Waiting for review"), timeout=5000)
     assert not editor.submit_button.isEnabled()
+    assert app.window.notice_banner.isVisible()
+    assert "is submitted for review" in app.window.notice_text.text()
     assert page.courses.item(0).text() == "Testing offline apps\nIn review · 2 lessons"
 
     link.restore()

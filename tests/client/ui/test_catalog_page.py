@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt, QUrl
 from pytestqt.qtbot import QtBot
 
 from tests.support.live_server import LiveServer
@@ -51,11 +52,32 @@ def test_search_filter_detail_and_preview(
         lambda: video.player is not None and video.player.position() > 0.5, timeout=10_000
     )
     assert not video.view.download.isVisible(), "a preview before enrolling is not downloadable"
+    # Opened from the Catalog, not enrolled: Back goes to the Catalog, no progress is shown,
+    # and the lessons that need enrolling say so.
+    assert lesson_page.back.text() == "← Catalog"
+    assert not lesson_page.progress.isVisible()
+    assert not lesson_page.progress_text.isVisible()
+    locked = lesson_page.outline.topLevelItem(0).child(1)
+    assert locked.toolTip(0) == "Opens once you enroll in this course"
     save_png(app.window, shots / "lesson-preview-streaming.png")
 
     app.learning.next_lesson()  # not a preview, and not enrolled
-    qtbot.waitUntil(lambda: lesson_page.content.currentWidget() is lesson_page.notice)
+    qtbot.waitUntil(lambda: lesson_page.content.currentWidget() is lesson_page.notice_panel)
     assert lesson_page.notice.text().startswith("Enroll in this course to open this lesson")
+    assert lesson_page.enroll_button.isVisible()
+    assert lesson_page.enroll_button.text() == "Buy for 19.99 USD"
+    opened: list[str] = []
+
+    def open_url(url: QUrl) -> bool:  # the system browser, recorded
+        opened.append(url.toString())
+        return True
+
+    app.purchases._open_url = open_url  # type: ignore[method-assign]
+    qtbot.mouseClick(lesson_page.enroll_button, Qt.MouseButton.LeftButton)
+    assert app.window.pages.currentWidget() is page
+    assert detail.course is not None
+    assert detail.course.title == "Practical SQLite"
+    qtbot.waitUntil(lambda: len(opened) == 1, timeout=10_000)  # the checkout, in the browser
 
 
 def test_a_chosen_category_stays_chosen_and_levels_are_listed_once(

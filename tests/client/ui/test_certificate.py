@@ -52,7 +52,7 @@ def test_certificate_arrives_verifies_offline_and_exports(
         timeout=10_000,
     )
     card = next(iter(page.cards.values()))
-    assert card.progress.text().startswith("100%")
+    assert card.progress_text.text().startswith("100%")
     card.certificate_button.click()
     dialog = app.learning.certificate_dialog
     assert dialog is not None

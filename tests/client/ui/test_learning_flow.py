@@ -26,7 +26,7 @@ def test_download_then_learn_offline_and_see_progress(
     page = window.my_learning_page
     qtbot.waitUntil(lambda: len(page.cards) == 1, timeout=10_000)
     card = next(iter(page.cards.values()))
-    assert card.progress.text() == "0% · 0 of 3 lessons complete"
+    assert card.progress_text.text() == "0% · 0 of 3 lessons complete"
     assert card.download_text.text() == "Not downloaded · 1.5 MB"
     assert card.continue_button.text() == "Start"
 
@@ -63,7 +63,7 @@ def test_download_then_learn_offline_and_see_progress(
     qtbot.mouseClick(lesson_page.back, Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is page
     qtbot.waitUntil(
-        lambda: next(iter(page.cards.values())).progress.text().startswith("33%"), timeout=5000
+        lambda: next(iter(page.cards.values())).progress_text.text().startswith("33%"), timeout=5000
     )
     card = next(iter(page.cards.values()))
     assert card.continue_button.text() == "Continue"

@@ -76,6 +76,10 @@ def test_an_admin_sends_a_course_back_then_approves_the_resubmission(
     assert page.waiting.count() == 1
     assert page.waiting.item(0).text() == "↩ Send back “Field guide to offline maps”"
     assert "1 decision to sync" in page.counts.text()
+    assert app.window.notice_banner.isVisible()
+    assert app.window.notice_text.text().startswith(
+        "“Field guide to offline maps” is sent back to its instructor"
+    )
     page.take_back.click()  # changed their mind before it left
     qtbot.waitUntil(lambda: _queue_titles(app) == ["Field guide to offline maps"], timeout=5000)
     assert page.waiting_title.isHidden()
@@ -118,6 +122,7 @@ def test_an_admin_sends_a_course_back_then_approves_the_resubmission(
     page.approve.click()
     qtbot.waitUntil(lambda: _queue_titles(app) == [], timeout=5000)
     assert "publish it to the catalog" in asked[0]
+    assert "is approved; it is published" in app.window.notice_text.text()
     with qtbot.waitSignal(app.sync.finished, timeout=30_000):
         app.sync.sync_now()
     qtbot.waitUntil(lambda: live_server.course_status(course) == "approved", timeout=10_000)

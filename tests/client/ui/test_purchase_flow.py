@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from lmsdesk.app import Application
@@ -118,3 +119,36 @@ def test_offline_buy_says_a_connection_is_needed_and_opens_nothing(
     assert not app.purchases.panel.isVisible()
     assert "nothing is queued" in detail.note.text()
     save_png(app.window, shots / "catalog-offline-buy.png")
+
+
+def test_without_a_browser_the_payment_link_can_be_copied(
+    qtbot: QtBot,
+    start_app: AppFactory,
+    live_server: LiveServer,
+    link: CuttableLink,
+    shots: Path,
+) -> None:
+    app, opened = _student_at_catalog(qtbot, start_app, live_server, link)
+
+    def no_browser(url: QUrl) -> bool:  # a machine where nothing opens web pages
+        opened.append(url.toString())
+        return False
+
+    app.purchases._open_url = no_browser  # type: ignore[method-assign]
+    qtbot.mouseClick(app.window.catalog_page.detail.action, Qt.MouseButton.LeftButton)
+    panel = app.purchases.panel
+    qtbot.waitUntil(panel.link_row.isVisible, timeout=10_000)
+    assert panel.link.text() == opened[0]
+    assert panel.link.isReadOnly()
+    assert "No browser opened" in panel.message.text()
+    save_png(panel, shots / "checkout-no-browser.png")
+
+    QApplication.clipboard().clear()
+    qtbot.mouseClick(panel.copy_button, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == opened[0]
+    assert panel.copy_button.text() == "Copied"
+
+    live_server.pay(opened[0])  # paid from a browser elsewhere
+    app.purchases.poll_all()
+    qtbot.waitUntil(lambda: panel.heading.text() == "Purchase complete", timeout=20_000)
+    assert not panel.link_row.isVisible()
