@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -30,6 +31,8 @@ def make_user(
         email_skeleton=email_skeleton(email),
         password_hash=hash_password(password),
         full_name=fields.pop("full_name", "Test User"),
+        # Verified unless a test says otherwise: buying needs it, and most tests buy.
+        email_verified_at=fields.pop("email_verified_at", datetime.now(UTC)),
         **fields,
     )
     session.add(user)

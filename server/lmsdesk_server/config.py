@@ -29,6 +29,12 @@ class ServerSettings(BaseSettings):
     stripe_webhook_secret: SecretStr | None = None
     # Where the stripe library sends API calls; only tests change it (to a fake on 127.0.0.1).
     stripe_api_base: str | None = None
+    # Mail (DESIGN.md 11.1): smtp://user:password@host:port; unset: .eml files in outbox/.
+    smtp_url: SecretStr | None = None
+    mail_from: str = "LMSDesk <no-reply@lmsdesk.invalid>"
+    # The key two-factor secrets are sealed with; unset: generated once in the data dir. Servers
+    # on several machines share it (like the JWT secret).
+    mfa_key: SecretStr | None = None
 
     access_token_minutes: int = 15
     refresh_token_days: int = 30
@@ -37,6 +43,10 @@ class ServerSettings(BaseSettings):
     login_window_seconds: int = 300
     # The largest file an instructor may upload (a long 1080p lecture fits).
     media_max_bytes: int = 4 * 1024**3
+
+    @property
+    def mail_outbox_dir(self) -> Path:
+        return self.server_data_dir / "outbox"
 
     @property
     def media_dir(self) -> Path:

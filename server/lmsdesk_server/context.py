@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lmsdesk_server.config import ServerSettings
 from lmsdesk_server.db.engine import make_engine, make_session_factory
+from lmsdesk_server.mail.transport import FolderTransport, MailTransport, SmtpTransport
 from lmsdesk_server.media.service.access import LinkSigner, link_key
 from lmsdesk_server.payments.provider import PaymentProvider
 from lmsdesk_server.payments.stripe_provider import StripeProvider
@@ -18,6 +19,7 @@ from lmsdesk_server.secrets_store import load_or_create_secret
 from lmsdesk_server.security.certificate_keys import CertificateSigner, load_or_create_signer
 from lmsdesk_server.security.rate_limit import LoginThrottle
 from lmsdesk_server.security.return_links import ReturnLinks, return_link_key
+from lmsdesk_server.security.secret_box import SecretBox
 from lmsdesk_server.security.tokens import AccessTokens
 from lmsdesk_server.sync.service.cursor import CursorCodec, cursor_key
 
@@ -35,6 +37,8 @@ class ServerContext:
     media_links: LinkSigner
     certificates: CertificateSigner
     return_links: ReturnLinks
+    secret_box: SecretBox
+    mail: MailTransport
 
     @property
     def refresh_lifetime(self) -> timedelta:
@@ -88,4 +92,14 @@ class ServerContext:
             media_links=LinkSigner(link_key(jwt_secret)),
             certificates=load_or_create_signer(data_dir),
             return_links=ReturnLinks(return_link_key(jwt_secret)),
+            secret_box=SecretBox(
+                settings.mfa_key.get_secret_value()
+                if settings.mfa_key
+                else load_or_create_secret(data_dir, "mfa_key")
+            ),
+            mail=(
+                SmtpTransport.from_url(settings.smtp_url.get_secret_value())
+                if settings.smtp_url
+                else FolderTransport(settings.mail_outbox_dir)
+            ),
         )

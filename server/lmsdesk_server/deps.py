@@ -60,6 +60,8 @@ def get_account_service(context: ContextDep, session: SessionDep) -> AccountServ
         access_tokens=context.access_tokens,
         refresh_lifetime=context.refresh_lifetime,
         throttle=context.throttle,
+        secret_box=context.secret_box,
+        public_url=context.settings.public_url,
     )
 
 

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from lmsdesk import __version__
 from lmsdesk.contracts import API_PREFIX
 from lmsdesk_server.accounts import endpoints as accounts
+from lmsdesk_server.accounts.endpoints import pages as account_pages
 from lmsdesk_server.admission import AdmissionControl
 from lmsdesk_server.authoring import endpoints as authoring
 from lmsdesk_server.body_limits import BodyLimits
@@ -51,4 +52,5 @@ def create_app(context: ServerContext) -> FastAPI:
         app.include_router(domain.router, prefix=API_PREFIX)
     # The pages a browser sees (checkout return pages) live outside the API prefix.
     app.include_router(pages.router)
+    app.include_router(account_pages.router)
     return app

@@ -19,6 +19,7 @@ from lmsdesk_server.config import ServerSettings
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.db.migrate import upgrade_to_head
 from lmsdesk_server.db.models import User
+from lmsdesk_server.mail.transport import FolderTransport
 from lmsdesk_server.main import create_app
 from lmsdesk_server.media.service.access import LinkSigner, link_key
 from lmsdesk_server.payments.provider import ProviderUnavailable
@@ -26,6 +27,7 @@ from lmsdesk_server.payments.test_provider import TestProvider
 from lmsdesk_server.security.certificate_keys import load_or_create_signer
 from lmsdesk_server.security.rate_limit import LoginThrottle
 from lmsdesk_server.security.return_links import ReturnLinks, return_link_key
+from lmsdesk_server.security.secret_box import SecretBox
 from lmsdesk_server.security.tokens import AccessTokens
 from lmsdesk_server.sync.service.cursor import CursorCodec, cursor_key
 from tests.factories import DEFAULT_PASSWORD, make_user
@@ -92,6 +94,8 @@ def context(
         media_links=LinkSigner(link_key(TEST_JWT_SECRET)),
         certificates=load_or_create_signer(tmp_path / "server-data"),
         return_links=ReturnLinks(return_link_key(TEST_JWT_SECRET)),
+        secret_box=SecretBox("test mfa key"),
+        mail=FolderTransport(tmp_path / "server-data" / "outbox"),
     )
 
 

@@ -123,6 +123,39 @@ MATRIX: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
     ),
     ("POST", "/auth/logout"): (lambda w: ("/auth/logout", {"refresh_token": w.refresh_token}), ALL),
     ("GET", "/me"): (lambda w: ("/me", None), SIGNED_IN),
+    # Mailed codes: anyone may try one (a wrong code is a 400, throttled); asking for a reset
+    # answers 202 whatever the address.
+    ("POST", "/auth/verify-email"): (
+        lambda w: ("/auth/verify-email", {"token": "AAAA-BBBB-CCCC"}),
+        ALL,
+    ),
+    ("POST", "/auth/password-reset/request"): (
+        lambda w: ("/auth/password-reset/request", {"email": w.student_email}),
+        ALL,
+    ),
+    ("POST", "/auth/password-reset/confirm"): (
+        lambda w: (
+            "/auth/password-reset/confirm",
+            {"token": "AAAA-BBBB-CCCC", "new_password": "a long new passphrase"},
+        ),
+        ALL,
+    ),
+    # One's own profile, password and second factor: every signed-in person, for themselves.
+    ("POST", "/me/verify-email/resend"): (lambda w: ("/me/verify-email/resend", None), SIGNED_IN),
+    ("PATCH", "/me"): (lambda w: ("/me", {"headline": "Here to learn"}), SIGNED_IN),
+    ("POST", "/me/password"): (
+        lambda w: (
+            "/me/password",
+            {"current_password": DEFAULT_PASSWORD, "new_password": "a long new passphrase"},
+        ),
+        SIGNED_IN,
+    ),
+    ("POST", "/me/mfa/totp"): (lambda w: ("/me/mfa/totp", None), SIGNED_IN),
+    ("POST", "/me/mfa/totp/confirm"): (
+        lambda w: ("/me/mfa/totp/confirm", {"code": "123456"}),
+        SIGNED_IN,
+    ),
+    ("DELETE", "/me/mfa/totp"): (lambda w: ("/me/mfa/totp", {"code": "123456"}), SIGNED_IN),
     ("POST", "/sync/push"): (
         lambda w: (
             "/sync/push",

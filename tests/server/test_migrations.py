@@ -11,8 +11,16 @@ from lmsdesk_server.db.migrate import alembic_config, downgrade_to_base, upgrade
 from tests.support.postgres import PostgresForTests
 from tests.support.schema import DESIGN_TABLES
 
-# Beyond DESIGN.md section 3: the webhook audit trail and the test payment provider's sessions.
-EXTRA_TABLES = {"webhook_deliveries", "test_checkout_sessions"}
+# Beyond DESIGN.md section 3: the webhook audit trail and the test payment provider's sessions;
+# from section 11.1, mailed codes, recovery codes, the mail outbox and the admin audit.
+EXTRA_TABLES = {
+    "webhook_deliveries",
+    "test_checkout_sessions",
+    "account_codes",
+    "mfa_recovery_codes",
+    "mail_outbox",
+    "admin_audit",
+}
 
 
 def _tables(url: str) -> set[str]:

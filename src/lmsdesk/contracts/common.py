@@ -25,6 +25,11 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class AccountCodePurpose(StrEnum):
+    VERIFY_EMAIL = "verify_email"
+    PASSWORD_RESET = "password_reset"
+
+
 class WireModel(BaseModel):
     """Base of every contract: unknown fields are refused so typos fail loudly, and so is text
     with NUL characters (PostgreSQL cannot store them; refused here, it is a clear 422 or a

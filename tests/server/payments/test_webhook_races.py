@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +43,10 @@ def _paid_order(context: ServerContext, charge_event_type: str) -> PaidOrder:
     provider would send about it."""
     with transaction(context.session_factory) as db:
         student = User(
-            email=f"racer-{uuid.uuid4().hex[:10]}@example.com", password_hash="x", full_name="Racer"
+            email=f"racer-{uuid.uuid4().hex[:10]}@example.com",
+            password_hash="x",
+            full_name="Racer",
+            email_verified_at=datetime.now(UTC),  # buying needs it
         )
         db.add(student)
         db.flush()

@@ -26,13 +26,18 @@ class RefreshTokenRepository(Repository):
     def by_id_for_update(self, token_id: uuid.UUID) -> RefreshToken | None:
         return self.session.get(RefreshToken, token_id, with_for_update=True)
 
-    def revoke_user(self, user_id: uuid.UUID, at: datetime) -> int:
-        """Every sign-in of the user: sign-out everywhere, a password reset, a suspension."""
+    def revoke_user(
+        self, user_id: uuid.UUID, at: datetime, *, except_family: uuid.UUID | None = None
+    ) -> int:
+        """Every sign-in of the user (but `except_family`, the one asking): sign-out
+        everywhere, a password reset or change, a suspension."""
         stmt = (
             update(RefreshToken)
             .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
             .values(revoked_at=at)
         )
+        if except_family is not None:
+            stmt = stmt.where(RefreshToken.family_id != except_family)
         return self.session.execute(stmt).rowcount  # type: ignore[attr-defined,no-any-return]
 
     def revoke_family(self, family_id: uuid.UUID, at: datetime) -> int:

@@ -14,33 +14,10 @@ from lmsdesk.contracts.enums import OrderStatus
 from lmsdesk_server.commerce.endpoints.orders import CheckoutDep
 from lmsdesk_server.deps import ContextDep
 from lmsdesk_server.errors import ApiError
+from lmsdesk_server.html_pages import page as _page
 from lmsdesk_server.payments.test_provider import TestProvider
 
 router = APIRouter(include_in_schema=False)
-
-_STYLE = """
-body { font-family: system-ui, 'DejaVu Sans', sans-serif; background: #f4f5f7; color: #1f2933;
-       margin: 0; display: flex; min-height: 100vh; align-items: center; justify-content: center; }
-main { background: #fff; border-radius: 12px; box-shadow: 0 2px 12px rgba(0,0,0,.08);
-       padding: 32px 40px; width: 420px; }
-h1 { font-size: 22px; margin: 0 0 8px; }
-.badge { display: inline-block; font-size: 12px; background: #fff4ce; color: #7a5b00;
-         border-radius: 4px; padding: 2px 8px; margin-bottom: 16px; }
-.price { font-size: 32px; font-weight: 600; margin: 16px 0 24px; }
-p { line-height: 1.5; }
-form { display: inline; }
-button { font-size: 16px; border-radius: 6px; padding: 10px 22px; cursor: pointer; border: 0; }
-button.pay { background: #2563eb; color: #fff; margin-right: 12px; }
-button.cancel { background: #e5e7eb; color: #1f2933; }
-"""
-
-
-def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
-    html = (
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)}"
-        f" - LMSDesk</title><style>{_STYLE}</style></head><body><main>{body}</main></body></html>"
-    )
-    return HTMLResponse(html, status_code=status_code)
 
 
 def _money(cents: int, currency: str) -> str:

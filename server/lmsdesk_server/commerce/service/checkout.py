@@ -22,7 +22,7 @@ from lmsdesk_server.commerce.repository import CommerceRepository
 from lmsdesk_server.commerce.service.reconciliation import RECONCILE_AFTER, reconcile_session
 from lmsdesk_server.commerce.service.states import move_enrollment, move_order
 from lmsdesk_server.db.engine import transaction
-from lmsdesk_server.db.models import Course, Enrollment, Order
+from lmsdesk_server.db.models import Course, Enrollment, Order, User
 from lmsdesk_server.db.partitions import stamp, user_partition
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.payments.provider import (
@@ -58,6 +58,7 @@ class CheckoutService:
             if course.price_cents == 0:
                 raise ApiError(409, "free_course", "This course is free: enroll without paying.")
             _refuse_if_enrolled(repo, actor.id, course_id)
+            _require_verified_email(repo, actor.id)
             # The price comes from the database, never from the client.
             order = Order(
                 id=uuid.uuid4(),
@@ -211,6 +212,18 @@ class CheckoutService:
 def _require_student(actor: Actor) -> None:
     if not actor.has(Role.STUDENT):
         raise ApiError(403, "students_only", "Only a student account can buy or enroll.")
+
+
+def _require_verified_email(repo: CommerceRepository, student_id: uuid.UUID) -> None:
+    """Buying needs a confirmed address (receipts and refunds reach it); free courses do not."""
+    student = repo.find(User, student_id)
+    if student is None or student.email_verified_at is None:
+        raise ApiError(
+            403,
+            "email_not_verified",
+            "Confirm your email address before buying: use the code we mailed you (Account → "
+            "Verify email). Free courses work without it.",
+        )
 
 
 def _suspended() -> ApiError:

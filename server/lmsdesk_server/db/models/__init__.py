@@ -1,7 +1,14 @@
 """Every table of the authoritative schema (DESIGN.md section 3), imported so that
 `Base.metadata` is complete for Alembic."""
 
-from lmsdesk_server.db.models.accounts import RefreshToken, User, UserRole
+from lmsdesk_server.db.models.accounts import (
+    AccountCode,
+    RecoveryCode,
+    RefreshToken,
+    User,
+    UserRole,
+)
+from lmsdesk_server.db.models.admin import AdminAction
 from lmsdesk_server.db.models.catalog import (
     Category,
     Course,
@@ -29,10 +36,13 @@ from lmsdesk_server.db.models.learning import (
     QuizAttempt,
     WishlistItem,
 )
+from lmsdesk_server.db.models.mail import MailMessage
 from lmsdesk_server.db.models.moderation import DraftConflict, ModerationReview
 from lmsdesk_server.db.models.sync import Device, MutationResult, PartitionClock, SyncTombstone
 
 __all__ = [
+    "AccountCode",
+    "AdminAction",
     "Category",
     "Certificate",
     "Course",
@@ -47,6 +57,7 @@ __all__ = [
     "LessonPrerequisite",
     "LessonProgress",
     "LessonResource",
+    "MailMessage",
     "MediaAsset",
     "ModerationReview",
     "MutationResult",
@@ -56,6 +67,7 @@ __all__ = [
     "Quiz",
     "QuizAttempt",
     "QuizQuestion",
+    "RecoveryCode",
     "RefreshToken",
     "SyncTombstone",
     "TestCheckoutSession",

@@ -1,4 +1,4 @@
-"""Account endpoints: thin, they validate, then call AccountService."""
+"""Registering, signing in and out, refreshing, and who am I."""
 
 from __future__ import annotations
 
