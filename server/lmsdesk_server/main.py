@@ -8,6 +8,7 @@ from lmsdesk import __version__
 from lmsdesk.contracts import API_PREFIX
 from lmsdesk_server.accounts import endpoints as accounts
 from lmsdesk_server.accounts.endpoints import pages as account_pages
+from lmsdesk_server.admin import endpoints as admin
 from lmsdesk_server.admission import AdmissionControl
 from lmsdesk_server.authoring import endpoints as authoring
 from lmsdesk_server.body_limits import BodyLimits
@@ -48,6 +49,7 @@ def create_app(context: ServerContext) -> FastAPI:
         certificates,
         authoring,
         moderation,
+        admin,
     ):
         app.include_router(domain.router, prefix=API_PREFIX)
     # The pages a browser sees (checkout return pages) live outside the API prefix.

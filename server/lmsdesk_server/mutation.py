@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from lmsdesk_server.actor import Actor
+from lmsdesk_server.payments.provider import PaymentProvider
 
 
 class MutationRejected(Exception):
@@ -50,3 +51,5 @@ class MutationContext:
     #: The mutation's hybrid logical clock, already clamped to the server's clock.
     hlc: int
     now: datetime
+    #: The payment provider, for the one handler that calls it (an admin's refund).
+    payments: PaymentProvider | None = None

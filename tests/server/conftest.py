@@ -81,6 +81,7 @@ def context(
         public_url="http://testserver",
         webhook_secret=TEST_WEBHOOK_SECRET,
         deliver=lambda body, signature: _deliver_inline(provider, body, signature),
+        send_later=lambda send: send(),
     )
     return ServerContext(
         settings=settings,

@@ -27,6 +27,7 @@ from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.ids import quiz_id
 from lmsdesk_server.db.models import User
+from lmsdesk_server.demo.seed import demo_id
 from lmsdesk_server.security.passwords import hash_password
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.server.authoring.helpers import author
@@ -71,6 +72,7 @@ class World:
     order: uuid.UUID  # the student's
     refresh_token: str  # the student's
     student_email: str
+    student: uuid.UUID
 
 
 Call = Callable[[World], tuple[str, Any]]  # (path below /api/v1, JSON body)
@@ -382,6 +384,55 @@ AUTHORING: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
     ),
 }
 MATRIX |= AUTHORING
+_TEACHING = demo_id("category:teaching")
+# The admin console: admins alone, whatever the rule then says (a grant of a course the student
+# holds, a refund of a pending order and a restore of a published course are refused with 409,
+# past the door).
+ADMIN: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
+    ("GET", "/admin/users"): (lambda w: ("/admin/users?q=owner", None), only("admin")),
+    ("GET", "/admin/users/{user_id}"): (
+        lambda w: (f"/admin/users/{w.student}", None),
+        only("admin"),
+    ),
+    ("PATCH", "/admin/users/{user_id}"): (
+        lambda w: (f"/admin/users/{w.student}", {"roles": ["student", "instructor"]}),
+        only("admin"),
+    ),
+    ("POST", "/admin/enrollments"): (
+        lambda w: (
+            "/admin/enrollments",
+            {"user_id": str(w.student), "course_id": str(PAID), "reason": "scholarship"},
+        ),
+        only("admin"),
+    ),
+    ("POST", "/admin/orders/{order_id}/refund"): (
+        lambda w: (f"/admin/orders/{w.order}/refund", {"reason": "asked for it"}),
+        only("admin"),
+    ),
+    ("GET", "/admin/categories"): (lambda w: ("/admin/categories", None), only("admin")),
+    ("POST", "/admin/categories"): (
+        lambda w: ("/admin/categories", {"name": "Hobbies"}),
+        only("admin"),
+    ),
+    ("PATCH", "/admin/categories/{category_id}"): (
+        lambda w: (f"/admin/categories/{_TEACHING}", {"name": "Teaching well"}),
+        only("admin"),
+    ),
+    ("DELETE", "/admin/categories/{category_id}"): (
+        lambda w: (f"/admin/categories/{_TEACHING}", None),
+        only("admin"),
+    ),
+    ("POST", "/admin/courses/{course_id}/archive"): (
+        lambda w: (f"/admin/courses/{PAID}/archive", {"reason": "outdated"}),
+        only("admin"),
+    ),
+    ("POST", "/admin/courses/{course_id}/restore"): (
+        lambda w: (f"/admin/courses/{PAID}/restore", None),
+        only("admin"),
+    ),
+    ("GET", "/admin/audit"): (lambda w: ("/admin/audit?action=user", None), only("admin")),
+}
+MATRIX |= ADMIN
 
 
 def _quiz(w: World) -> uuid.UUID:
@@ -468,6 +519,7 @@ def world(
         order=uuid.UUID(order.json()["order_id"]),
         refresh_token=login["refresh_token"],
         student_email=users["student"].email,
+        student=users["student"].id,
     )
 
 

@@ -22,6 +22,18 @@ class UnknownSession(Exception):
     a webhook naming it is acknowledged and ignored, never answered with a retry."""
 
 
+class RefundRefused(Exception):
+    """The provider said no to a refund (more than is left to refund, no such payment): asking
+    again cannot help, unlike ProviderUnavailable."""
+
+
+@dataclass(frozen=True, slots=True)
+class RefundResult:
+    refund_id: str
+    amount_cents: int
+    status: str  # succeeded, pending (Stripe's words)
+
+
 @dataclass(frozen=True, slots=True)
 class CheckoutRequest:
     order_id: uuid.UUID
@@ -96,4 +108,12 @@ class PaymentProvider(Protocol):
     def expire_session(self, session_id: str) -> SessionSnapshot:
         """Close an open session so it can no longer be paid. Returns the session's state after
         the attempt: `complete` means the payment won the race and the order must be fulfilled."""
+        ...
+
+    def refund(
+        self, payment_intent: str, amount_cents: int | None, *, idempotency_key: str
+    ) -> RefundResult:
+        """Refund a payment (all that is left when `amount_cents` is None). The same key again
+        refunds nothing more and answers the first refund. Access changes when the provider's
+        charge.refunded event arrives, never here. Raises RefundRefused or ProviderUnavailable."""
         ...

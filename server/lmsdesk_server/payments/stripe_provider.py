@@ -12,6 +12,8 @@ from lmsdesk_server.payments.provider import (
     CheckoutRequest,
     CreatedSession,
     ProviderUnavailable,
+    RefundRefused,
+    RefundResult,
     SessionSnapshot,
     UnknownSession,
 )
@@ -94,3 +96,26 @@ class StripeProvider:
         except stripe.StripeError as exc:
             raise ProviderUnavailable("Stripe could not cancel the checkout.") from exc
         return SessionSnapshot.from_stripe(session.to_dict())
+
+    def refund(
+        self, payment_intent: str, amount_cents: int | None, *, idempotency_key: str
+    ) -> RefundResult:
+        params: dict[str, Any] = {
+            "payment_intent": payment_intent,
+            "reason": "requested_by_customer",
+        }
+        if amount_cents is not None:
+            params["amount"] = amount_cents
+        try:
+            refund = self._client.v1.refunds.create(
+                params,  # type: ignore[arg-type]  # a plain dict of the documented params
+                options={"idempotency_key": f"lmsdesk-refund-{idempotency_key}"},
+            )
+        except stripe.InvalidRequestError as exc:
+            # Over the amount left, already fully refunded, no such payment intent: final.
+            raise RefundRefused(exc.user_message or "Stripe refused the refund.") from exc
+        except stripe.StripeError as exc:
+            raise ProviderUnavailable("Stripe could not be reached for the refund.") from exc
+        return RefundResult(
+            refund_id=refund.id, amount_cents=int(refund.amount), status=str(refund.status)
+        )

@@ -8,6 +8,7 @@ own webhook endpoint, so the one webhook path is exercised in demos and tests.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from lmsdesk_server.payments.provider import (
     CheckoutRequest,
     CreatedSession,
     ProviderUnavailable,
+    RefundRefused,
+    RefundResult,
     SessionSnapshot,
     UnknownSession,
 )
@@ -69,6 +72,10 @@ class PageView:
     order_id: str
 
 
+def _in_a_thread(send: Callable[[], None]) -> None:
+    threading.Thread(target=send, name="test-provider-event", daemon=True).start()
+
+
 class TestProvider:
     __test__ = False  # not a pytest test class, despite the name
     name = ProviderName.TEST
@@ -81,8 +88,13 @@ class TestProvider:
         public_url: str,
         webhook_secret: str,
         deliver: Deliver | None = None,
+        send_later: Callable[[Callable[[], None]], None] | None = None,
     ) -> None:
         self._sessions = session_factory
+        # Stripe answers a refund call at once and sends charge.refunded afterwards; sending it
+        # inside the call would make our webhook wait on the order row the refunding request
+        # holds. Tests send inline (one connection, no waiting).
+        self._send_later = send_later or _in_a_thread
         self._public_url = public_url.rstrip("/")
         self._secret = webhook_secret
         self._deliver = deliver or http_deliverer(f"{self._public_url}{API_PREFIX}/webhooks/stripe")
@@ -182,7 +194,53 @@ class TestProvider:
         self._send(event_type, obj)
         return status
 
+    def refund(
+        self, payment_intent: str, amount_cents: int | None, *, idempotency_key: str
+    ) -> RefundResult:
+        """As Stripe refunds: at most what is left, once per key, then charge.refunded (whose
+        `refunded` is true only once the whole amount is back)."""
+        with transaction(self._sessions) as db:
+            row = db.scalars(
+                select(TestCheckoutSession)
+                .where(TestCheckoutSession.payment_intent == payment_intent)
+                .with_for_update()
+            ).one_or_none()
+            if row is None or row.payment_status != "paid":
+                raise RefundRefused("The payment provider has no paid charge for this order.")
+            done: list[dict[str, Any]] = list(row.refunds or [])
+            again = next((r for r in done if r["key"] == idempotency_key), None)
+            if again is not None:
+                return RefundResult(again["id"], int(again["amount"]), "succeeded")
+            left = row.amount_total - sum(int(r["amount"]) for r in done)
+            amount = left if amount_cents is None else amount_cents
+            if amount <= 0 or amount > left:
+                raise RefundRefused(
+                    f"Only {left} (in cents) of this payment is left to refund."
+                    if left > 0
+                    else "This payment is refunded in full already."
+                )
+            refund_id = stripe_events.new_id("re")
+            done.append({"id": refund_id, "key": idempotency_key, "amount": amount})
+            row.refunds = done
+            charge = stripe_events.charge(
+                payment_intent=payment_intent,
+                amount=row.amount_total,
+                currency=row.currency,
+                amount_refunded=row.amount_total - left + amount,
+            )
+            charge["metadata"] = dict(row.metadata_)
+        self._send_later(lambda: self._send_quietly(stripe_events.CHARGE_REFUNDED, charge))
+        return RefundResult(refund_id, amount, "succeeded")
+
     # ------------------------------------------------------------ helpers
+
+    def _send_quietly(self, event_type: str, obj: dict[str, Any]) -> None:
+        try:
+            self._send(event_type, obj)
+        except ProviderUnavailable:
+            # Stripe would redeliver for three days; this stand-in only logs, and the order
+            # keeps its access until a refund event arrives.
+            _log.warning("A refund event could not be delivered to our webhook")
 
     def _send(self, event_type: str, obj: dict[str, Any]) -> None:
         body = stripe_events.encode(stripe_events.event(event_type, obj))

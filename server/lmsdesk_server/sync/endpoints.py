@@ -35,9 +35,11 @@ def _check_protocol(protocol: int) -> None:
 
 
 @router.post("/sync/push", response_model=PushResponse, responses=_errors)
-def push(body: PushRequest, actor: CurrentActor, session: SessionDep) -> PushResponse:
+def push(
+    body: PushRequest, actor: CurrentActor, session: SessionDep, context: ContextDep
+) -> PushResponse:
     _check_protocol(body.protocol)
-    return sync_push.push(session, actor, body)
+    return sync_push.push(session, actor, body, payments=context.payments)
 
 
 @router.post("/sync/pull", response_model=PullResponse, responses=_errors)

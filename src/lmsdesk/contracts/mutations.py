@@ -17,6 +17,13 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from lmsdesk.contracts.admin import (
+    CategoryArgs,
+    CourseStateArgs,
+    GrantArgs,
+    RefundArgs,
+    SetUserArgs,
+)
 from lmsdesk.contracts.authoring import (
     AddFileArgs,
     AddLessonArgs,
@@ -87,6 +94,12 @@ SUBMIT_COURSE = MutationType("draft.submit@1", CourseRef)
 START_REVISION = MutationType("draft.start_revision@1", StartRevisionArgs)
 # Moderation
 DECIDE = MutationType("moderation.decide@1", DecideArgs)
+# The admin console
+ADMIN_SET_USER = MutationType("admin.set_user@1", SetUserArgs)
+ADMIN_GRANT = MutationType("admin.grant@1", GrantArgs)
+ADMIN_REFUND = MutationType("admin.refund@1", RefundArgs)
+ADMIN_CATEGORY = MutationType("admin.category@1", CategoryArgs)
+ADMIN_COURSE_STATE = MutationType("admin.course_state@1", CourseStateArgs)
 
 CATALOGUE: tuple[MutationType[Any], ...] = (
     SET_POSITION, COMPLETE_LESSON, ADD_TIME, RESET_PROGRESS, SUBMIT_ATTEMPT,
@@ -95,5 +108,6 @@ CATALOGUE: tuple[MutationType[Any], ...] = (
     ADD_QUESTION, ADD_LINK, SET_TAGS, ADD_FILE, SET_THUMBNAIL, ATTACH_MEDIA, RESOLVE_CONFLICT,
     SUBMIT_COURSE, START_REVISION,
     DECIDE,
+    ADMIN_SET_USER, ADMIN_GRANT, ADMIN_REFUND, ADMIN_CATEGORY, ADMIN_COURSE_STATE,
 )  # fmt: skip
 BY_NAME: dict[str, MutationType[Any]] = {m.name: m for m in CATALOGUE}

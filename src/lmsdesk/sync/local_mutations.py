@@ -39,6 +39,7 @@ from lmsdesk.local_db.models.mirror import (
     WishlistItem,
 )
 from lmsdesk.local_db.outbox import Coalesce
+from lmsdesk.sync.local_admin import ADMIN_MUTATIONS
 from lmsdesk.sync.local_drafts import DRAFT_MUTATIONS
 from lmsdesk.sync.local_moderation import MODERATION_MUTATIONS
 from lmsdesk.sync.local_mutation import LocalContext, LocalMutation, local
@@ -262,6 +263,7 @@ _ALL: list[LocalMutation[Any]] = [
     *DRAFT_MUTATIONS,
     *MODERATION_MUTATIONS,
     *REVISION_MUTATIONS,
+    *ADMIN_MUTATIONS,
 ]
 LOCAL_MUTATIONS: dict[str, LocalMutation[Any]] = {spec.name: spec for spec in _ALL}
 

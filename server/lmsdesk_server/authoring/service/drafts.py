@@ -9,7 +9,6 @@ the admins').
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any
 
@@ -40,6 +39,7 @@ from lmsdesk.contracts.commerce import CourseRef
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType
 from lmsdesk.contracts.ids import quiz_id, tag_id
+from lmsdesk.contracts.slugs import slug_of
 from lmsdesk_server.authoring.repository import AuthoringRepository
 from lmsdesk_server.authoring.service.states import move_course
 from lmsdesk_server.db.models import (
@@ -466,5 +466,4 @@ def _quiz_problems(repo: AuthoringRepository, course: Course) -> list[str]:
 
 
 def _slug(title: str, course_id: uuid.UUID) -> str:
-    words = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:180] or "course"
-    return f"{words}-{course_id.hex[:8]}"
+    return slug_of(title, course_id, fallback="course")

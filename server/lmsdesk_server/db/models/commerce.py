@@ -129,5 +129,7 @@ class TestCheckoutSession(Base):
     payment_status: Mapped[str] = mapped_column(String(24), server_default="unpaid")
     payment_intent: Mapped[str | None] = mapped_column(String(255))
     metadata_: Mapped[Any] = mapped_column("metadata", JSONB)
+    #: Refunds made of this payment: [{"id", "key", "amount"}] (the key makes a retry a no-op).
+    refunds: Mapped[Any] = mapped_column(JSONB, server_default="[]")
     created_at: Mapped[datetime] = now_default()
     expires_at: Mapped[datetime]

@@ -38,6 +38,12 @@ def upgrade() -> None:
     op.add_column("users", sa.Column("totp_confirmed_at", sa.DateTime(timezone=True)))
     op.add_column("users", sa.Column("totp_last_step", sa.BigInteger(), nullable=True))
 
+    op.add_column(
+        "test_checkout_sessions",
+        sa.Column(
+            "refunds", postgresql.JSONB(astext_type=sa.Text()), server_default="[]", nullable=False
+        ),
+    )
     op.create_table(
         "account_codes",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -165,6 +171,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("test_checkout_sessions", "refunds")
     op.execute("DROP TRIGGER admin_audit_no_truncate ON admin_audit")
     op.execute("DROP TRIGGER admin_audit_append_only ON admin_audit")
     op.execute("DROP FUNCTION admin_audit_append_only()")

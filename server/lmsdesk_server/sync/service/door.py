@@ -25,6 +25,7 @@ from lmsdesk_server.mutation import (
     MutationMerged,
     MutationRejected,
 )
+from lmsdesk_server.payments.provider import PaymentProvider
 from lmsdesk_server.sync.service.registry import REGISTRY
 
 _log = logging.getLogger(__name__)
@@ -32,7 +33,12 @@ _REST_DEVICE = uuid.UUID("00000000-0000-0000-0000-00000000feed")
 
 
 def run(
-    session: Session, actor: Actor, mutation: MutationType[Args], args: Args
+    session: Session,
+    actor: Actor,
+    mutation: MutationType[Args],
+    args: Args,
+    *,
+    payments: PaymentProvider | None = None,
 ) -> dict[str, Any] | None:
     spec = REGISTRY[mutation.name]
     name = mutation.name
@@ -43,6 +49,7 @@ def run(
         device_id=uuid.uuid5(_REST_DEVICE, str(actor.id)),
         hlc=hlc_rules.wall_clock_hlc(),
         now=datetime.now(UTC),
+        payments=payments,
     )
     try:
         row = spec.handler(context, args)

@@ -34,6 +34,7 @@ from lmsdesk_server.mutation import (
     MutationMerged,
     MutationRejected,
 )
+from lmsdesk_server.payments.provider import PaymentProvider
 from lmsdesk_server.sync.repository.devices import DeviceRepository
 from lmsdesk_server.sync.service.registry import REGISTRY, MutationSpec
 
@@ -48,7 +49,13 @@ class _RedoCarefully(Exception):
     """The fast pass met something that needs a savepoint per mutation."""
 
 
-def push(session: Session, actor: Actor, request: PushRequest) -> PushResponse:
+def push(
+    session: Session,
+    actor: Actor,
+    request: PushRequest,
+    *,
+    payments: PaymentProvider | None = None,
+) -> PushResponse:
     now = datetime.now(UTC)
     devices = DeviceRepository(session)
     device = devices.lock(request.device_id, actor.id, request.epoch, now)
@@ -63,6 +70,7 @@ def push(session: Session, actor: Actor, request: PushRequest) -> PushResponse:
     batch = _Batch(
         session=session,
         actor=actor,
+        payments=payments,
         device_id=device.device_id,
         now=now,
         last_seq=device.last_seq,
@@ -106,6 +114,7 @@ def _prefetch(session: Session, actor: Actor, mutations: list[Mutation]) -> None
 class _Batch:
     session: Session
     actor: Actor
+    payments: PaymentProvider | None
     device_id: uuid.UUID
     now: datetime
     last_seq: int
@@ -128,7 +137,13 @@ class _Batch:
                 results.append(_duplicate(mutation, replayed))
                 continue
             result = _apply(
-                self.session, self.actor, self.device_id, mutation, self.now, careful=careful
+                self.session,
+                self.actor,
+                self.device_id,
+                mutation,
+                self.now,
+                careful=careful,
+                payments=self.payments,
             )
             to_store.append(
                 {
@@ -171,6 +186,7 @@ def _apply(
     now: datetime,
     *,
     careful: bool,
+    payments: PaymentProvider | None,
 ) -> MutationResult:
     spec = REGISTRY.get(mutation.name)
     if spec is None:
@@ -187,6 +203,7 @@ def _apply(
         device_id=device_id,
         hlc=hlc_rules.clamp_to_server(mutation.hlc, int(time.time() * 1000)),
         now=now,
+        payments=payments,
     )
     if not careful:
         try:

@@ -12,6 +12,7 @@ from typing import Any, Generic
 
 from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.mutations import Args, MutationType
+from lmsdesk_server.admin.service import categories, courses, grants, refunds, users
 from lmsdesk_server.authoring.service import drafts, files, revisions
 from lmsdesk_server.catalog import service as catalog
 from lmsdesk_server.learning.service import progress, quiz_attempts
@@ -70,5 +71,10 @@ _SPECS = [
     handles(m.SUBMIT_COURSE, drafts.submit),
     handles(m.START_REVISION, revisions.start_revision),
     handles(m.DECIDE, moderation.decide),
+    handles(m.ADMIN_SET_USER, users.set_user),
+    handles(m.ADMIN_GRANT, grants.grant),
+    handles(m.ADMIN_REFUND, refunds.refund),
+    handles(m.ADMIN_CATEGORY, categories.change),
+    handles(m.ADMIN_COURSE_STATE, courses.set_state),
 ]
 REGISTRY: dict[str, MutationSpec[Any]] = {spec.mutation.name: spec for spec in _SPECS}

@@ -1,0 +1,1 @@
+"""The admin console's domain: users, grants, refunds, categories, archiving, the audit."""
