@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from lmsdesk.services.session import SessionService
     from lmsdesk.sync.token_store import TokenStore
+    from lmsdesk.ui.account_controller import AccountController
     from lmsdesk.ui.authoring_controller import AuthoringController
     from lmsdesk.ui.download_controller import DownloadController
     from lmsdesk.ui.learning_controller import LearningController
@@ -74,6 +75,7 @@ class Application:
     learning: LearningController
     authoring: AuthoringController
     moderation: ModerationController
+    account: AccountController
 
     def shutdown(self) -> None:
         self.learning.leave()  # the video saves its position before the lanes drain
@@ -93,6 +95,7 @@ def build(
     from PySide6.QtWidgets import QApplication
 
     from lmsdesk.player.vlc_player import create_instance
+    from lmsdesk.services.account import AccountService
     from lmsdesk.services.authoring import AuthoringService
     from lmsdesk.services.catalog import CatalogService
     from lmsdesk.services.curriculum import CurriculumService
@@ -107,6 +110,7 @@ def build(
     from lmsdesk.services.uploads import UploadService
     from lmsdesk.sync.api_client import ApiClient, new_http_client
     from lmsdesk.sync.token_store import default_token_store
+    from lmsdesk.ui.account_controller import AccountController
     from lmsdesk.ui.authoring_controller import AuthoringController
     from lmsdesk.ui.catalog_controller import CatalogController
     from lmsdesk.ui.changes import (
@@ -147,6 +151,12 @@ def build(
     window = MainWindow(server_url=settings.server_url)
     controller = SessionController(
         service=service, tasks=tasks, window=window, default_server_url=settings.server_url
+    )
+    account = AccountController(
+        service=AccountService(service, lambda url: ApiClient(url, http)),
+        sessions=controller,
+        tasks=tasks,
+        window=window,
     )
     sync_service = SyncService(service)
     sync = SyncController(service=sync_service, tasks=tasks, parent=window)
@@ -232,6 +242,7 @@ def build(
         learning=learning,
         authoring=authoring,
         moderation=moderation,
+        account=account,
     )
 
 

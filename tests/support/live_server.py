@@ -110,6 +110,40 @@ class LiveServer:
             course = session.get(Course, course_id) if course_id is not None else None
             return course.status.value if course is not None else None
 
+    def mailed_code(self, address: str) -> str:
+        """The code in the newest mail to `address` (read from the server's mail queue)."""
+        import re
+
+        from sqlalchemy import select
+
+        from lmsdesk_server.db.models import MailMessage
+
+        with transaction(self.context.session_factory) as session:
+            mail = session.scalars(
+                select(MailMessage)
+                .where(MailMessage.to_address == address)
+                .order_by(MailMessage.created_at.desc(), MailMessage.id.desc())
+                .limit(1)
+            ).one()
+            found = re.search(r"\b([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})\b", mail.text_body)
+            assert found is not None, mail.text_body
+            return found.group(1)
+
+    def me(self, email: str) -> dict[str, object]:
+        """The account as the server keeps it (for checking what the app saved)."""
+        from lmsdesk_server.accounts.repository.users import UserRepository
+
+        with transaction(self.context.session_factory) as session:
+            user = UserRepository(session).by_email(email)
+            assert user is not None
+            return {
+                "full_name": user.full_name,
+                "headline": user.headline,
+                "timezone": user.timezone,
+                "verified": user.email_verified_at is not None,
+                "two_factor": user.totp_confirmed_at is not None,
+            }
+
     def media_bytes(self, asset_id: uuid.UUID) -> bytes:
         """The bytes of an asset as the server stored them."""
         from lmsdesk_server.db.models import MediaAsset

@@ -64,6 +64,13 @@ class SessionSnapshot:
     token_storage: str
     os_keyring: bool
     last_online_at: datetime | None
+    #: The account as the server last said (profile, verified email, two-factor); None when
+    #: this session has not reached the server yet.
+    account: Me | None = None
+
+    @property
+    def needs_verification(self) -> bool:
+        return self.account is not None and self.account.email_verified_at is None
 
 
 @dataclass(frozen=True)
@@ -178,7 +185,9 @@ class SessionService:
         last = read_last_account(self._pointer)
         return RememberedAccount(last.server_url, last.email) if last else None
 
-    def sign_in(self, server: str, email: str, password: str) -> SessionSnapshot:
+    def sign_in(
+        self, server: str, email: str, password: str, otp: str | None = None
+    ) -> SessionSnapshot:
         server_url = normalise_server_url(server)
         if not email.strip():
             raise SignInFailed("Enter your email address.", field="email")
@@ -191,7 +200,9 @@ class SessionService:
             raise SignInFailed("Enter your password.", field="password")
         api = self._api_for(server_url)
         try:
-            pair = api.login(email.strip(), password, device_name=self._device_name)
+            pair = api.login(
+                email.strip(), password, device_name=self._device_name, otp=otp or None
+            )
             me = api.me(pair.access_token)
         except ServerUnreachable as exc:
             offline = self._sign_in_offline(api, server_url, email, password)
@@ -204,8 +215,12 @@ class SessionService:
                 field="server",
             ) from exc
         except ApiRejected as exc:
-            field = "password" if exc.code == "invalid_credentials" else None
-            raise SignInFailed(exc.message, field=field) from exc
+            fields = {
+                "invalid_credentials": "password",
+                "otp_required": "otp",
+                "otp_invalid": "otp",
+            }
+            raise SignInFailed(exc.message, field=fields.get(exc.code)) from exc
         self._close()
         auth = AuthSession(api, self._token_store(), _account_key(server_url, me.id))
         auth.start(pair)
@@ -322,7 +337,7 @@ class SessionService:
             save_account(session, stored)
         write_last_account(self._pointer, LastAccount(server_url, me.email, me.id))
         self._auth = auth
-        return self._remember(stored, online=online)
+        return self._remember(stored, online=online, account=me)
 
     def _open_offline(self, auth: AuthSession, last: LastAccount) -> SessionSnapshot | None:
         store = self._store_for(last.server_url, last.user_id)
@@ -335,7 +350,9 @@ class SessionService:
         self._auth = auth
         return self._remember(stored, online=False)
 
-    def _remember(self, stored: StoredAccount, *, online: bool) -> SessionSnapshot:
+    def _remember(
+        self, stored: StoredAccount, *, online: bool, account: Me | None = None
+    ) -> SessionSnapshot:
         tokens = self._token_store()
         self.current = SessionSnapshot(
             profile=AccountProfile(
@@ -349,8 +366,13 @@ class SessionService:
             token_storage=tokens.description,
             os_keyring=tokens.is_os_keyring,
             last_online_at=stored.last_online_at,
+            account=account,
         )
         return self.current
+
+    def refresh_account(self) -> SessionSnapshot | None:
+        """Ask the server who we are again (after a profile change or a verified email)."""
+        return self.check_connection()
 
     def _close(self) -> None:
         if self._store is not None:

@@ -9,12 +9,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
+from urllib.parse import urlencode
 
 import httpx
 from pydantic import BaseModel, RootModel, ValidationError
 
 from lmsdesk.contracts import API_PREFIX
-from lmsdesk.contracts.auth import LoginRequest, LogoutRequest, Me, RefreshRequest, TokenPair
+from lmsdesk.contracts.admin import AdminUserDetail, AdminUsersPage, AuditPage
+from lmsdesk.contracts.auth import (
+    LoginRequest,
+    LogoutRequest,
+    Me,
+    PasswordChange,
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    ProfileUpdate,
+    RecoveryCodes,
+    RefreshRequest,
+    RegisterRequest,
+    TokenPair,
+    TotpCode,
+    TotpSetup,
+    VerifyEmailRequest,
+)
 from lmsdesk.contracts.certificates import CertificateKey
 from lmsdesk.contracts.commerce import CheckoutSession, CourseRef, EnrollmentView, OrderView
 from lmsdesk.contracts.common import ErrorResponse, Health
@@ -75,9 +92,76 @@ class ApiClient:
     def health(self) -> Health:
         return self._parse(self._request("GET", "/health"), Health)
 
-    def login(self, email: str, password: str, *, device_name: str) -> TokenPair:
-        body = LoginRequest(email=email, password=password, device_name=device_name)
+    def login(
+        self, email: str, password: str, *, device_name: str, otp: str | None = None
+    ) -> TokenPair:
+        body = LoginRequest(email=email, password=password, device_name=device_name, otp=otp)
         return self._parse(self._request("POST", "/auth/login", json=body), TokenPair)
+
+    # ------------------------------------------------------------------ accounts
+    def register(self, email: str, password: str, full_name: str) -> Me:
+        body = RegisterRequest(email=email, password=password, full_name=full_name)
+        return self._parse(self._request("POST", "/auth/register", json=body), Me)
+
+    def verify_email(self, code: str) -> None:
+        self._request("POST", "/auth/verify-email", json=VerifyEmailRequest(token=code))
+
+    def resend_verification(self, access_token: str) -> None:
+        self._request("POST", "/me/verify-email/resend", token=access_token)
+
+    def request_password_reset(self, email: str) -> None:
+        self._request(
+            "POST", "/auth/password-reset/request", json=PasswordResetRequest(email=email)
+        )
+
+    def confirm_password_reset(self, code: str, new_password: str) -> None:
+        body = PasswordResetConfirm(token=code, new_password=new_password)
+        self._request("POST", "/auth/password-reset/confirm", json=body)
+
+    def update_profile(self, access_token: str, change: ProfileUpdate) -> Me:
+        # Only what is sent changes: unset fields are left out, not sent as null.
+        response = self._request(
+            "PATCH",
+            "/me",
+            raw=change.model_dump_json(exclude_none=True).encode(),
+            headers={"Content-Type": "application/json"},
+            token=access_token,
+        )
+        return self._parse(response, Me)
+
+    def change_password(self, access_token: str, current: str, new: str) -> None:
+        body = PasswordChange(current_password=current, new_password=new)
+        self._request("POST", "/me/password", json=body, token=access_token)
+
+    def start_two_factor(self, access_token: str) -> TotpSetup:
+        response = self._request("POST", "/me/mfa/totp", token=access_token)
+        return self._parse(response, TotpSetup)
+
+    def confirm_two_factor(self, access_token: str, code: str) -> RecoveryCodes:
+        response = self._request(
+            "POST", "/me/mfa/totp/confirm", json=TotpCode(code=code), token=access_token
+        )
+        return self._parse(response, RecoveryCodes)
+
+    def disable_two_factor(self, access_token: str, code: str) -> None:
+        self._request("DELETE", "/me/mfa/totp", json=TotpCode(code=code), token=access_token)
+
+    # ------------------------------------------------------------------ the admin console
+    def admin_users(
+        self, access_token: str, *, q: str = "", role: str | None = None, offset: int = 0
+    ) -> AdminUsersPage:
+        query = {"q": q, "role": role or "", "offset": offset, "limit": 100}
+        path = "/admin/users?" + urlencode({k: v for k, v in query.items() if v != ""})
+        return self._parse(self._request("GET", path, token=access_token), AdminUsersPage)
+
+    def admin_user(self, access_token: str, user_id: uuid.UUID) -> AdminUserDetail:
+        response = self._request("GET", f"/admin/users/{user_id}", token=access_token)
+        return self._parse(response, AdminUserDetail)
+
+    def admin_audit(self, access_token: str, *, action: str = "", offset: int = 0) -> AuditPage:
+        query = {"action": action, "offset": offset, "limit": 100}
+        path = "/admin/audit?" + urlencode({k: v for k, v in query.items() if v != ""})
+        return self._parse(self._request("GET", path, token=access_token), AuditPage)
 
     def refresh(self, refresh_token: str) -> TokenPair:
         body = RefreshRequest(refresh_token=refresh_token)

@@ -24,14 +24,15 @@ from PySide6.QtWidgets import (
 from lmsdesk.contracts.common import Role
 from lmsdesk.services.catalog import CourseSummary
 from lmsdesk.services.session import SessionSnapshot
+from lmsdesk.ui.account_page import AccountPage
 from lmsdesk.ui.authoring_page import AuthoringPage
 from lmsdesk.ui.catalog_page import CatalogPage
 from lmsdesk.ui.lesson_page import LessonPage
 from lmsdesk.ui.moderation_page import ModerationPage
 from lmsdesk.ui.my_learning_page import MyLearningPage
-from lmsdesk.ui.pages import AccountPage
 from lmsdesk.ui.purchases_page import PurchasesPage
 from lmsdesk.ui.theme import DANGER, MUTED, OK
+from lmsdesk.ui.verify_banner import VerifyEmailBanner
 
 # Which role a page needs; None: every signed-in user.
 NAVIGATION: list[tuple[str, Role | None]] = [
@@ -98,11 +99,13 @@ class MainWindow(QMainWindow):
 
         self.offline_banner = self._offline_banner()
         self.notice_banner = self._notice_banner()
+        self.verify_banner = VerifyEmailBanner()
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(0)
         right.addWidget(self.offline_banner)
         right.addWidget(self.notice_banner)
+        right.addWidget(self.verify_banner)
         right.addWidget(self.pages, 1)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
@@ -231,7 +234,9 @@ class MainWindow(QMainWindow):
             online=snapshot.online,
             storage=snapshot.token_storage,
             storage_is_os_keyring=snapshot.os_keyring,
+            account=snapshot.account,
         )
+        self.show_verification(snapshot.profile.email if snapshot.needs_verification else None)
         self.set_online(snapshot.online, last_online=snapshot.last_online_at)
         if not self._signed_in or self.navigation.currentItem().isHidden():
             self.go_to(0)
@@ -245,8 +250,16 @@ class MainWindow(QMainWindow):
         self.sync_button.hide()
         self.show_courses([])
         self.offline_banner.hide()
+        self.verify_banner.hide()
         self.account_page.show_signed_out()
         self.go_to_page("Account")
+
+    def show_verification(self, email: str | None) -> None:
+        """The banner asking to confirm the email, until it is confirmed (None hides it)."""
+        if email is None:
+            self.verify_banner.hide()
+        else:
+            self.verify_banner.show_for(email)
 
     def set_online(self, online: bool, *, last_online: datetime | None = None) -> None:
         self.online = online

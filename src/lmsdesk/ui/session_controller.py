@@ -114,7 +114,7 @@ class SessionController(QObject):
             self.dialog.deleteLater()
         self.dialog = None
 
-    def _sign_in(self, server: str, email: str, password: str) -> None:
+    def _sign_in(self, server: str, email: str, password: str, otp: str = "") -> None:
         def failed(error: BaseException) -> None:
             if self.dialog is None:
                 return
@@ -130,10 +130,21 @@ class SessionController(QObject):
             self._enter(snapshot)
 
         self._tasks.run(
-            lambda: self._service.sign_in(server, email, password),
+            lambda: self._service.sign_in(server, email, password, otp or None),
             on_success=succeeded,
             on_failure=failed,
         )
+
+    def enter_from_outside(self, snapshot: SessionSnapshot) -> None:
+        """A session opened (signed up) or changed (profile saved) by another controller."""
+        if self.dialog is not None:
+            self.dialog.accept()
+        first = self.snapshot is None
+        if first:
+            self._enter(snapshot)
+            return
+        self.snapshot = snapshot
+        self._window.show_session(snapshot)
 
     def _enter(self, snapshot: SessionSnapshot) -> None:
         self.snapshot = snapshot

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -24,11 +25,13 @@ DEMO_HINT = (
     "Trying the demo on this computer? Sign in as student@example.com, "
     "instructor@example.com or admin@example.com with the password lmsdesk-demo."
 )
-ACCOUNTS_HINT = "No account yet? Accounts on this server are made by its admin: ask them for one."
 
 
 class SignInDialog(QDialog):
-    submitted = Signal(str, str, str)  # server, email, password
+    submitted = Signal(str, str, str, str)  # server, email, password, two-factor code
+    #: "Create an account…" and "Forgot your password?" (with the server and email typed).
+    sign_up_requested = Signal(str, str)
+    reset_requested = Signal(str, str)
 
     def __init__(
         self,
@@ -55,21 +58,33 @@ class SignInDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.server = QLineEdit(server_url)
         self.server.setPlaceholderText("http://127.0.0.1:8765")
+        self.otp = QLineEdit()
+        self.otp.setPlaceholderText("123456, or a recovery code")
+        self.otp.setMaxLength(32)
         self.form = QFormLayout()
         self.form.addRow("&Email", self.email)
         self.form.addRow("&Password", self.password)
+        self.form.addRow("&Code", self.otp)
         self.form.addRow("&Server", self.server)
+        self.form.setRowVisible(self.otp, False)  # asked for when the account has two-factor
         self.server_toggle = QPushButton("Server: " + _host(server_url) + " (change…)")
         self.server_toggle.setObjectName("linkButton")
         self.server_toggle.setAutoDefault(False)  # Enter in a field signs in, never this
         self.server_toggle.setToolTip("The LMSDesk server this app signs in to")
         self.server_toggle.clicked.connect(lambda: self.show_server(focus=True))
-        self.accounts = QLabel(
-            ACCOUNTS_HINT + ("\n" + DEMO_HINT if _host(server_url) in _LOCAL else "")
+        self.forgot_button = _link("Forgot your password?")
+        self.forgot_button.clicked.connect(
+            lambda: self.reset_requested.emit(self.server.text(), self.email.text())
         )
+        self.sign_up_button = _link("No account yet? Create one…")
+        self.sign_up_button.clicked.connect(
+            lambda: self.sign_up_requested.emit(self.server.text(), self.email.text())
+        )
+        self.accounts = QLabel(DEMO_HINT if _host(server_url) in _LOCAL else "")
         self.accounts.setObjectName("pageSubtitle")
         self.accounts.setWordWrap(True)
         self.accounts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.accounts.setVisible(bool(self.accounts.text()))
 
         self.error = QLabel()
         self.error.setObjectName("errorText")
@@ -95,9 +110,14 @@ class SignInDialog(QDialog):
         layout.addWidget(title)
         layout.addWidget(hint)
         layout.addLayout(self.form)
-        layout.addWidget(self.server_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        links = QHBoxLayout()
+        links.addWidget(self.server_toggle)
+        links.addStretch(1)
+        links.addWidget(self.forgot_button)
+        layout.addLayout(links)
         layout.addWidget(self.error)
         layout.addWidget(self.progress)
+        layout.addWidget(self.sign_up_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.accounts)
         layout.addWidget(self.buttons)
 
@@ -119,13 +139,30 @@ class SignInDialog(QDialog):
     def _submit(self) -> None:
         self.error.hide()
         self.set_busy(True)
-        self.submitted.emit(self.server.text(), self.email.text(), self.password.text())
+        self.submitted.emit(
+            self.server.text(), self.email.text(), self.password.text(), self.otp.text()
+        )
+
+    def ask_for_code(self) -> None:
+        """The account has two-factor sign-in: the code row appears, focused."""
+        self.form.setRowVisible(self.otp, True)
+        self.adjustSize()
 
     def set_busy(self, busy: bool) -> None:
-        for widget in (self.server, self.email, self.password, self.sign_in_button):
+        for widget in (self.server, self.email, self.password, self.otp, self.sign_in_button):
             widget.setEnabled(not busy)
         self.progress.setVisible(busy)
         self.sign_in_button.setText("Signing in…" if busy else "Sign in")
+
+    def show_info(self, message: str) -> None:
+        """Good news in the dialog (the password was reset): said in the hint's place."""
+        self.set_busy(False)
+        self.error.hide()
+        self.accounts.setText(message)
+        self.accounts.setObjectName("okText")
+        self.accounts.style().polish(self.accounts)
+        self.accounts.show()
+        self.password.setFocus()
 
     def show_error(self, message: str, field: str | None = None) -> None:
         self.set_busy(False)
@@ -133,12 +170,20 @@ class SignInDialog(QDialog):
         self.error.show()
         if field == "server":
             self.show_server()
+        if field == "otp":
+            self.ask_for_code()
         self.adjustSize()  # room for the message: the fields keep their height
-        target = {"server": self.server, "email": self.email, "password": self.password}.get(
-            field or "", self.password
-        )
+        fields = {"server": self.server, "email": self.email, "otp": self.otp}
+        target = fields.get(field or "", self.password)
         target.setFocus()
         target.selectAll()
+
+
+def _link(text: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName("linkButton")
+    button.setAutoDefault(False)  # Enter in a field signs in, never a link
+    return button
 
 
 def _host(url: str) -> str:

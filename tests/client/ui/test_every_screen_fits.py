@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -207,4 +208,49 @@ def test_the_signed_out_window_fits(
     first_dialog(qtbot, app).reject()
     looker = Looker(qtbot, app, shots, "nobody")
     looker.look("signed-out")
+    assert not looker.problems, "\n".join(looker.problems)
+
+
+def test_the_account_screens_fit(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, shots: Path
+) -> None:
+    app = start_app(live_server.url)
+    looker = Looker(qtbot, app, shots, "newcomer")
+    sign_in_dialog = first_dialog(qtbot, app)
+
+    def opened(action: Callable[[], object]) -> Any:
+        with qtbot.waitSignal(app.account.dialog_shown, timeout=10_000) as shown:
+            action()
+        return shown.args[0]
+
+    reset = opened(sign_in_dialog.forgot_button.click)
+    looker.look_at_dialog("reset-password", reset)
+    reset.email.setText("newcomer@example.com")
+    reset.show_code_step()
+    looker.look_at_dialog("reset-password-code", reset)
+    reset.reject()
+
+    sign_up = opened(sign_in_dialog.sign_up_button.click)
+    sign_up.name.setText("Nia Newcomer")
+    sign_up.email.setText("newcomer@example.com")
+    sign_up.password.setText("password")
+    looker.look_at_dialog("sign-up-weak-password", sign_up)
+    sign_up.password.setText("quiet lantern orchard 42")
+    sign_up.terms.setChecked(True)
+    with qtbot.waitSignal(app.sync.finished, timeout=30_000):
+        sign_up.create_button.click()
+    window = app.window
+    _wait(qtbot, window.verify_banner.isVisible)
+    window.go_to_page("Account")
+    _wait(qtbot, window.account_page.profile_card.isVisible)
+    looker.look("account-unverified")
+
+    setup = opened(window.account_page.two_factor_button.click)
+    looker.look_at_dialog("two-factor-setup", setup)
+    setup.show_recovery_codes([f"abcd-efgh-{n:04d}" for n in range(10)])
+    looker.look_at_dialog("two-factor-recovery-codes", setup)
+    setup.reject()
+    change = opened(window.account_page.password_button.click)
+    looker.look_at_dialog("change-password", change)
+    change.reject()
     assert not looker.problems, "\n".join(looker.problems)
