@@ -91,9 +91,7 @@ def test_a_forgotten_password_is_reset_from_the_sign_in_dialog(
     assert "differ" in dialog.error.text()
     dialog.again.setText("a brand new passphrase")
     _click(qtbot, dialog.next_button)
-    qtbot.waitUntil(
-        lambda: "password is changed" in sign_in_dialog.accounts.text(), timeout=10_000
-    )
+    qtbot.waitUntil(lambda: "password is changed" in sign_in_dialog.accounts.text(), timeout=10_000)
 
     with qtbot.waitSignal(app.controller.signed_in, timeout=15_000):
         submit(
@@ -154,9 +152,7 @@ def test_changing_the_password_and_turning_on_two_factor_sign_in(
     qtbot.waitUntil(change.error.isVisible, timeout=10_000)
     change.current.setText(PASSWORD)
     _click(qtbot, change.ok_button)
-    qtbot.waitUntil(
-        lambda: "password is changed" in app.window.notice_text.text(), timeout=10_000
-    )
+    qtbot.waitUntil(lambda: "password is changed" in app.window.notice_text.text(), timeout=10_000)
 
     setup = _next_dialog(qtbot, app, lambda: _click(qtbot, page.two_factor_button))
     assert isinstance(setup, TwoFactorSetupDialog)
