@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from lmsdesk.services.session import SessionService
     from lmsdesk.sync.token_store import TokenStore
     from lmsdesk.ui.account_controller import AccountController
+    from lmsdesk.ui.admin_controller import AdminController
     from lmsdesk.ui.authoring_controller import AuthoringController
     from lmsdesk.ui.download_controller import DownloadController
     from lmsdesk.ui.learning_controller import LearningController
@@ -76,6 +77,7 @@ class Application:
     authoring: AuthoringController
     moderation: ModerationController
     account: AccountController
+    admin: AdminController
 
     def shutdown(self) -> None:
         self.learning.leave()  # the video saves its position before the lanes drain
@@ -94,8 +96,10 @@ def build(
     # Qt and the rest are imported here, not at module level, so `lmsdesk --version` is instant.
     from PySide6.QtWidgets import QApplication
 
+    from lmsdesk.contracts.common import Role
     from lmsdesk.player.vlc_player import create_instance
     from lmsdesk.services.account import AccountService
+    from lmsdesk.services.admin_console import AdminConsole
     from lmsdesk.services.authoring import AuthoringService
     from lmsdesk.services.catalog import CatalogService
     from lmsdesk.services.curriculum import CurriculumService
@@ -111,6 +115,7 @@ def build(
     from lmsdesk.sync.api_client import ApiClient, new_http_client
     from lmsdesk.sync.token_store import default_token_store
     from lmsdesk.ui.account_controller import AccountController
+    from lmsdesk.ui.admin_controller import AdminController
     from lmsdesk.ui.authoring_controller import AuthoringController
     from lmsdesk.ui.catalog_controller import CatalogController
     from lmsdesk.ui.changes import (
@@ -228,6 +233,21 @@ def build(
     )
     controller.signed_in.connect(lambda _snapshot: moderation.refresh())
     sync.finished.connect(when_changed(MODERATION_TABLES, moderation.refresh))
+    admin = AdminController(
+        page=window.admin_page,
+        service=AdminConsole(service),
+        tasks=tasks,
+        sync_now=sync.sync_now,
+        notify=window.notify,
+    )
+
+    def refresh_admin(*_args: object) -> None:
+        current = service.current
+        if current is not None and current.profile.has(Role.ADMIN):
+            admin.refresh()
+
+    controller.signed_in.connect(refresh_admin)
+    sync.finished.connect(refresh_admin)  # waiting decisions settle or come back refused
     window.closing.connect(downloads.stop)
     return Application(
         qt_app=qt_app,
@@ -243,6 +263,7 @@ def build(
         authoring=authoring,
         moderation=moderation,
         account=account,
+        admin=admin,
     )
 
 

@@ -92,8 +92,8 @@ def test_create_user_refuses_a_short_password(
 def test_seed_demo_is_idempotent(cli_database: str, tmp_path: Path) -> None:
     assert main(["seed-demo"]) == 0
     counts = {m: _count(cli_database, m) for m in (User, Course, Lesson, QuizQuestion)}
-    assert counts[User] == 3
-    assert counts[Course] == 4
+    assert counts[User] == 5  # the three to sign in as, a suspended and an unconfirmed one
+    assert counts[Course] == 5
     assert main(["seed-demo"]) == 0
     assert {m: _count(cli_database, m) for m in counts} == counts
 
@@ -101,7 +101,7 @@ def test_seed_demo_is_idempotent(cli_database: str, tmp_path: Path) -> None:
     try:
         with Session(engine) as session:
             statuses = sorted(c.status.value for c in session.scalars(select(Course)))
-            assert statuses == ["approved", "approved", "draft", "pending"]
+            assert statuses == ["approved", "approved", "archived", "draft", "pending"]
             prices = {c.slug: c.price_cents for c in session.scalars(select(Course))}
             assert prices["offline-first-basics"] == 0
             assert prices["practical-sqlite"] > 0

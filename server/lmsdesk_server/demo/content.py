@@ -12,6 +12,57 @@ DEMO_USERS: list[dict[str, Any]] = [
     {"email": "student@example.com", "full_name": "Sam Student", "roles": ["student"]},
 ]
 
+#: Accounts the admin console shows (no one signs in as them): one suspended, one that has
+#: not confirmed its email yet.
+DEMO_OTHER_USERS: list[dict[str, Any]] = [
+    {
+        "email": "spam.account@example.com",
+        "full_name": "Spam Account",
+        "roles": ["student"],
+        "active": False,
+        "verified": True,
+    },
+    {
+        "email": "new.learner@example.com",
+        "full_name": "Nia New",
+        "roles": ["student"],
+        "active": True,
+        "verified": False,
+    },
+]
+
+#: The admin's earlier decisions, as the audit shows them: (key, action, kind, target key,
+#: summary, reason, hours ago).
+DEMO_AUDIT: list[tuple[str, str, str, str, str, str, int]] = [
+    (
+        "suspend-spam",
+        "user.suspend",
+        "user",
+        "spam.account@example.com",
+        "spam.account@example.com: suspended",
+        "Posted links to a pirated copy of a paid course",
+        30,
+    ),
+    (
+        "archive-python2",
+        "course.archive",
+        "course",
+        "course:python-2-to-3",
+        "Archived “Moving From Python 2”",
+        "Python 2 reached its end of life; kept for the students who have it",
+        20,
+    ),
+    (
+        "category-teaching",
+        "category.create",
+        "category",
+        "category:teaching",
+        "Added category “Teaching”",
+        "",
+        48,
+    ),
+]
+
 # (slug, name, parent slug)
 DEMO_CATEGORIES = [
     ("development", "Development", None),
@@ -156,5 +207,20 @@ DEMO_COURSES: list[dict[str, Any]] = [
         "category": "teaching",
         "level": "all_levels",
         "tags": ["teaching"],
+    },
+    {
+        **_course(
+            "python-2-to-3",
+            "Moving From Python 2",
+            status="archived",
+            price_cents=0,
+            text_file="how-sync-works.md",
+            quiz=_SYNC_QUIZ,
+        ),
+        "subtitle": "Archived by an admin: out of the catalog, kept for its students",
+        "description": "print as a function, bytes and str, and the rest of the move.",
+        "category": "development",
+        "level": "intermediate",
+        "tags": ["python"],
     },
 ]

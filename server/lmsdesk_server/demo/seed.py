@@ -18,6 +18,7 @@ from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType, MediaStatus, QuestionType
 from lmsdesk_server.accounts.repository.users import UserRepository
 from lmsdesk_server.db.models import (
+    AdminAction,
     Category,
     Course,
     CourseSection,
@@ -31,8 +32,10 @@ from lmsdesk_server.db.models import (
 )
 from lmsdesk_server.db.partitions import CATALOG_PARTITION, draft_partition, stamp
 from lmsdesk_server.demo.content import (
+    DEMO_AUDIT,
     DEMO_CATEGORIES,
     DEMO_COURSES,
+    DEMO_OTHER_USERS,
     DEMO_PASSWORD,
     DEMO_USERS,
 )
@@ -74,6 +77,9 @@ class DemoSeeder:
         subtitles = self._asset(SUBTITLES_FILE, "text/vtt", instructor.id, None)
         for spec in DEMO_COURSES:
             self._course(spec, instructor, categories[spec["category"]], video, subtitles)
+        for spec in DEMO_OTHER_USERS:
+            self._other_user(spec)
+        self._audit(users["admin@example.com"])
         self._session.flush()
         return self.report
 
@@ -98,6 +104,33 @@ class DemoSeeder:
             self.report.note(f"user {spec['email']}")
         users.grant_roles(user.id, [Role(r) for r in spec["roles"]])
         return user
+
+    def _other_user(self, spec: dict[str, Any]) -> None:
+        user = self._user(spec)
+        if not spec["verified"]:
+            user.email_verified_at = None
+        user.is_active = spec["active"]
+
+    def _audit(self, admin: User) -> None:
+        now = datetime.now(UTC)
+        for key, action, kind, target, summary, reason, hours in DEMO_AUDIT:
+            entry_id = demo_id(f"audit:{key}")
+            if self._session.get(AdminAction, entry_id) is not None:
+                continue
+            self._session.add(
+                AdminAction(
+                    id=entry_id,
+                    actor_id=admin.id,
+                    action=action,
+                    target_kind=kind,
+                    target_id=str(demo_id(target)),
+                    summary=summary,
+                    reason=reason,
+                    details={},
+                    created_at=now - timedelta(hours=hours),
+                )
+            )
+            self.report.note(f"audit {key}")
 
     def _category(self, slug: str, name: str, parent: str | None) -> Category:
         existing = self._session.scalars(select(Category).where(Category.slug == slug)).first()
@@ -157,9 +190,8 @@ class DemoSeeder:
         if self._session.get(Course, course_id) is not None:
             return
         status = CourseStatus(spec["status"])
-        partition = (
-            CATALOG_PARTITION if status is CourseStatus.APPROVED else draft_partition(course_id)
-        )
+        published = status in (CourseStatus.APPROVED, CourseStatus.ARCHIVED)
+        partition = CATALOG_PARTITION if published else draft_partition(course_id)
         now = datetime.now(UTC)
         course = Course(
             id=course_id,
@@ -174,7 +206,7 @@ class DemoSeeder:
             currency="USD",
             status=status,
             submitted_at=now - timedelta(days=1) if status is not CourseStatus.DRAFT else None,
-            published_at=now - timedelta(hours=12) if status is CourseStatus.APPROVED else None,
+            published_at=now - timedelta(hours=12) if published else None,
         )
         self._stamp(course, partition)
         self._session.add(course)

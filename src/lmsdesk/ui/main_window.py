@@ -25,6 +25,7 @@ from lmsdesk.contracts.common import Role
 from lmsdesk.services.catalog import CourseSummary
 from lmsdesk.services.session import SessionSnapshot
 from lmsdesk.ui.account_page import AccountPage
+from lmsdesk.ui.admin_page import AdminPage
 from lmsdesk.ui.authoring_page import AuthoringPage
 from lmsdesk.ui.catalog_page import CatalogPage
 from lmsdesk.ui.lesson_page import LessonPage
@@ -41,6 +42,7 @@ NAVIGATION: list[tuple[str, Role | None]] = [
     ("Purchases", Role.STUDENT),
     ("Authoring", Role.INSTRUCTOR),
     ("Moderation", Role.ADMIN),
+    ("Admin", Role.ADMIN),
     ("Account", None),
 ]
 
@@ -75,12 +77,14 @@ class MainWindow(QMainWindow):
         self.purchases_page = PurchasesPage()
         self.authoring_page = AuthoringPage()
         self.moderation_page = ModerationPage()
+        self.admin_page = AdminPage()
         pages = [
             self.catalog_page,
             self.my_learning_page,
             self.purchases_page,
             self.authoring_page,
             self.moderation_page,
+            self.admin_page,
             self.account_page,
         ]
         self.pages = QStackedWidget()

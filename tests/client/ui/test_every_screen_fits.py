@@ -198,6 +198,16 @@ def test_every_admin_screen_fits(
     dialog.show()
     looker.look_at_dialog("send-back", dialog)
     dialog.reject()
+
+    window.go_to_page("Admin")
+    admin = window.admin_page
+    _wait(qtbot, lambda: admin.users.topLevelItemCount() >= 3)
+    admin.users.setCurrentItem(admin.users.topLevelItem(0))
+    _wait(qtbot, lambda: admin.detail is not None)
+    looker.look("admin-users")
+    for index, name in ((1, "admin-categories"), (2, "admin-courses"), (3, "admin-audit")):
+        admin.tabs.setCurrentIndex(index)
+        looker.look(name)
     assert not looker.problems, "\n".join(looker.problems)
 
 

@@ -75,10 +75,10 @@ def test_unreachable_server_is_said_plainly(qtbot: QtBot, start_app: AppFactory)
     [
         ((Role.STUDENT,), ["Catalog", "My learning", "Purchases", "Account"]),
         ((Role.INSTRUCTOR,), ["Catalog", "My learning", "Authoring", "Account"]),
-        ((Role.ADMIN,), ["Catalog", "My learning", "Moderation", "Account"]),
+        ((Role.ADMIN,), ["Catalog", "My learning", "Moderation", "Admin", "Account"]),
         (
             (Role.STUDENT, Role.INSTRUCTOR, Role.ADMIN),
-            ["Catalog", "My learning", "Purchases", "Authoring", "Moderation", "Account"],
+            ["Catalog", "My learning", "Purchases", "Authoring", "Moderation", "Admin", "Account"],
         ),
     ],
 )
