@@ -16,8 +16,8 @@ DEMO_USERS: list[dict[str, Any]] = [
 #: not confirmed its email yet.
 DEMO_OTHER_USERS: list[dict[str, Any]] = [
     {
-        "email": "spam.account@example.com",
-        "full_name": "Spam Account",
+        "email": "suspended@example.com",
+        "full_name": "Sid Suspended",
         "roles": ["student"],
         "active": False,
         "verified": True,
@@ -38,8 +38,8 @@ DEMO_AUDIT: list[tuple[str, str, str, str, str, str, int]] = [
         "suspend-spam",
         "user.suspend",
         "user",
-        "spam.account@example.com",
-        "spam.account@example.com: suspended",
+        "suspended@example.com",
+        "suspended@example.com: suspended",
         "Posted links to a pirated copy of a paid course",
         30,
     ),

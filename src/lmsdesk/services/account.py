@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar
 
-import segno
-import zxcvbn
-
 from lmsdesk.contracts.auth import Me, ProfileUpdate, RecoveryCodes
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.session import (
@@ -61,6 +58,8 @@ def password_strength(password: str, *, hints: tuple[str, ...] = ()) -> Password
     form (their name, their email), which make a password easier to guess."""
     if not password:
         return PasswordStrength(0, "", f"At least {MIN_PASSWORD} characters.")
+    import zxcvbn  # 20 ms of dictionaries: loaded when someone first types a new password
+
     result: dict[str, Any] = zxcvbn.zxcvbn(password[:100], user_inputs=[h for h in hints if h])
     score = int(result["score"])
     feedback = result["feedback"]
@@ -79,7 +78,8 @@ class TwoFactorSetup:
 
 @cache
 def timezones() -> list[str]:
-    """IANA zone names a person picks from (the server checks against the same database)."""
+    """IANA zone names a person picks from (the server checks against the same database).
+    Reads some 600 files the first time: call it on a background lane."""
     return sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
 
 
@@ -170,15 +170,16 @@ class AccountService:
         self._call(lambda api, token: api.change_password(token, current, new), field="current")
 
     def start_two_factor(self) -> TwoFactorSetup:
+        import segno  # only for this screen: kept out of the start-up
+
         setup = self._call(lambda api, token: api.start_two_factor(token))
         png = io.BytesIO()
         segno.make(setup.otpauth_uri, error="m").save(png, kind="png", scale=5, border=2)
         return TwoFactorSetup(setup.secret, setup.otpauth_uri, png.getvalue())
 
     def confirm_two_factor(self, code: str) -> RecoveryCodes:
-        codes = self._call(lambda api, token: api.confirm_two_factor(token, code), field="code")
-        self._session.refresh_account()
-        return codes
+        # Network only (the IO lane): the caller refreshes the account on the database lane.
+        return self._call(lambda api, token: api.confirm_two_factor(token, code), field="code")
 
     def disable_two_factor(self, code: str) -> SessionSnapshot | None:
         self._call(lambda api, token: api.disable_two_factor(token, code), field="code")

@@ -9,7 +9,12 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from lmsdesk.contracts.auth import RecoveryCodes
-from lmsdesk.services.account import AccountProblem, AccountService, TwoFactorSetup
+from lmsdesk.services.account import (
+    AccountProblem,
+    AccountService,
+    TwoFactorSetup,
+    timezones,
+)
 from lmsdesk.services.session import SessionSnapshot, SignInFailed
 from lmsdesk.ui.failures import explain
 from lmsdesk.ui.main_window import MainWindow
@@ -22,7 +27,7 @@ from lmsdesk.ui.security_dialogs import (
 from lmsdesk.ui.session_controller import SessionController
 from lmsdesk.ui.sign_in_dialog import SignInDialog
 from lmsdesk.ui.sign_up_dialog import SignUpDialog
-from lmsdesk.ui.tasks import TaskManager
+from lmsdesk.ui.tasks import Lane, TaskManager
 
 
 class AccountController(QObject):
@@ -49,6 +54,7 @@ class AccountController(QObject):
         page.profile_saved.connect(self.save_profile)
         page.change_password_requested.connect(self.open_change_password)
         page.two_factor_requested.connect(self.open_two_factor)
+        tasks.run(timezones, on_success=page.set_timezones, lane=Lane.IO)
 
     # ------------------------------------------------------------------ signed out
     def _sign_in_dialog_opened(self, dialog: SignInDialog) -> None:
@@ -84,6 +90,7 @@ class AccountController(QObject):
             lambda server, email: self._tasks.run(
                 lambda: self._service.request_reset(server, email),
                 on_success=lambda _none: dialog.show_code_step(),
+                lane=Lane.IO,
                 on_failure=lambda error: dialog.show_error(*self._explain(error, "asking")),
             )
         )
@@ -92,6 +99,7 @@ class AccountController(QObject):
             self._tasks.run(
                 lambda: self._service.confirm_reset(server, code, password),
                 on_success=lambda _none: self._reset_done(dialog),
+                lane=Lane.IO,
                 on_failure=lambda error: dialog.show_error(*self._explain(error, "resetting")),
             )
 
@@ -126,6 +134,7 @@ class AccountController(QObject):
         self._tasks.run(
             self._service.resend_verification,
             on_success=lambda _none: self._window.notify("A new code is on its way."),
+            lane=Lane.IO,
             on_failure=lambda error: self._window.verify_banner.show_problem(
                 self._explain(error, "sending the code")[0]
             ),
@@ -156,6 +165,7 @@ class AccountController(QObject):
             self._tasks.run(
                 lambda: self._service.change_password(current, new),
                 on_success=lambda _none: self._password_changed(dialog),
+                lane=Lane.IO,
                 on_failure=lambda error: dialog.show_field_error(
                     *self._explain(error, "changing the password")
                 ),
@@ -183,6 +193,7 @@ class AccountController(QObject):
         self._tasks.run(
             self._service.start_two_factor,
             on_success=self._show_setup,
+            lane=Lane.IO,
             on_failure=lambda error: self._window.notify(self._explain(error, "")[0]),
         )
 
@@ -197,6 +208,7 @@ class AccountController(QObject):
             lambda code: self._tasks.run(
                 lambda: self._service.confirm_two_factor(code),
                 on_success=confirmed,
+                lane=Lane.IO,
                 on_failure=lambda error: dialog.show_error(
                     self._explain(error, "")[0], dialog.code
                 ),

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from lmsdesk.contracts.auth import Me
-from lmsdesk.services.account import timezones
 from lmsdesk.ui.editing import show_text
 from lmsdesk.ui.fitting import scrolling
 from lmsdesk.ui.pages import heading
@@ -139,12 +138,7 @@ class AccountPage(QWidget):
         self.bio.setFixedHeight(72)
         self.timezone = QComboBox()
         self.timezone.setEditable(True)
-        self.timezone.addItems(timezones())
         self.timezone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        completer = QCompleter(timezones(), self.timezone)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.timezone.setCompleter(completer)
         form = QFormLayout()
         form.addRow("Full &name", self.full_name)
         form.addRow("&Headline", self.headline)
@@ -170,6 +164,21 @@ class AccountPage(QWidget):
         self.timezone.currentTextChanged.connect(self._changed)
         self._set_dirty(False)
         return card, layout
+
+    def set_timezones(self, names: list[str]) -> None:
+        """The zones to pick from (read from disk in the background at start-up)."""
+        current = self.timezone.currentText()
+        self._filling = True
+        try:
+            self.timezone.clear()
+            self.timezone.addItems(names)
+            self.timezone.setCurrentText(current)
+        finally:
+            self._filling = False
+        completer = QCompleter(names, self.timezone)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.timezone.setCompleter(completer)
 
     # ------------------------------------------------------------------ showing
     def show_account(

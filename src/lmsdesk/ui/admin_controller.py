@@ -17,7 +17,7 @@ from lmsdesk.contracts.common import Role
 from lmsdesk.services.admin_console import AdminConsole, AdminProblem, CategoryRow
 from lmsdesk.ui.admin_page import AdminPage
 from lmsdesk.ui.failures import explain
-from lmsdesk.ui.tasks import TaskManager
+from lmsdesk.ui.tasks import Lane, TaskManager
 
 _log = logging.getLogger(__name__)
 
@@ -86,12 +86,16 @@ class AdminController(QObject):
             lambda: self._service.users(text, role),
             on_success=self._page.show_users,
             on_failure=lambda error: self._page.show_users(None, self._say(error)),
+            lane=Lane.IO,
         )
 
     def select_user(self, user_id: uuid.UUID) -> None:
         self._selected_user = user_id
         self._tasks.run(
-            lambda: self._service.user(user_id), on_success=self._show_user, on_failure=self._failed
+            lambda: self._service.user(user_id),
+            on_success=self._show_user,
+            on_failure=self._failed,
+            lane=Lane.IO,
         )
 
     def _show_user(self, detail: AdminUserDetail) -> None:
@@ -103,6 +107,7 @@ class AdminController(QObject):
             lambda: self._service.audit(action),
             on_success=self._page.show_audit,
             on_failure=lambda error: self._page.show_audit(None, self._say(error)),
+            lane=Lane.IO,
         )
 
     # ------------------------------------------------------------------ decisions

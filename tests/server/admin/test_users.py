@@ -4,8 +4,10 @@ request may break: an admin cannot suspend themselves, and the last active admin
 
 from __future__ import annotations
 
+import shutil
 import threading
 import uuid
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,6 +21,7 @@ from lmsdesk_server.actor import Actor
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.db.engine import transaction
 from lmsdesk_server.db.models import User, UserRole
+from lmsdesk_server.demo.seed import demo_id
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.sync.service import door
 from tests.factories import make_user
@@ -251,3 +254,43 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(
             assert admins == 2, "the demo admin (suspended) and exactly one racer"
             for user in (first, second):  # both admins again for the next round
                 db.merge(UserRole(user_id=user.id, role=Role.ADMIN))
+
+
+@pytest.mark.usefixtures("seeded")
+def test_a_suspended_user_s_media_links_and_sync_stop_at_once(
+    client: TestClient,
+    session: Session,
+    student: User,
+    admin_headers: dict[str, str],
+    device_for: DeviceFactory,
+    context: ServerContext,
+    tmp_path: Path,
+) -> None:
+    """REST, sync and media: a link signed before the suspension plays no more after it."""
+    from tests.server.sync.helpers import FREE, enroll
+
+    shutil.copytree(tmp_path / "media", context.settings.media_dir, dirs_exist_ok=True)
+
+    enroll(session, student, FREE)
+    device = device_for(student)
+    video = demo_id("asset:welcome.mp4")
+    answer = client.post(
+        f"/api/v1/media/{video}/link", headers={"Authorization": f"Bearer {device.token}"}
+    )
+    assert answer.status_code == 200, answer.text
+    link = answer.json()["url"]
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    assert client.get(f"/{path}").status_code == 200
+    suspend = client.patch(
+        f"{ADMIN_API}/users/{student.id}",
+        json={"is_active": False, "reason": "abuse"},
+        headers=admin_headers,
+    )
+    assert suspend.status_code == 200
+    assert client.get(f"/{path}").status_code in (401, 403)
+    pushed = client.post(
+        "/api/v1/sync/pull",
+        json={"device_id": str(device.device_id), "protocol": 1, "cursor": None, "limit": 10},
+        headers={"Authorization": f"Bearer {device.token}"},
+    )
+    assert pushed.status_code == 401
