@@ -101,6 +101,7 @@ def build(
     from lmsdesk.services.account import AccountService
     from lmsdesk.services.admin_console import AdminConsole
     from lmsdesk.services.authoring import AuthoringService
+    from lmsdesk.services.avatars import AvatarCache
     from lmsdesk.services.catalog import CatalogService
     from lmsdesk.services.curriculum import CurriculumService
     from lmsdesk.services.learning import LearningService
@@ -159,6 +160,7 @@ def build(
     )
     account = AccountController(
         service=AccountService(service, lambda url: ApiClient(url, http)),
+        avatars=AvatarCache(service),
         sessions=controller,
         tasks=tasks,
         window=window,
@@ -194,6 +196,7 @@ def build(
             course, lesson, return_to="Catalog"
         ),
         thumbnails=ThumbnailCache(service),
+        avatars=AvatarCache(service),
     )
     controller.signed_in.connect(lambda _snapshot: catalog.refresh())  # offline start too
 

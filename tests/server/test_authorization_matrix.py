@@ -41,6 +41,7 @@ from tests.server.sync.helpers import (
     enroll,
     rows,
 )
+from tests.support.images import png
 from tests.support.media import fake_mp4
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -73,6 +74,7 @@ class World:
     refresh_token: str  # the student's
     student_email: str
     student: uuid.UUID
+    instructor: uuid.UUID  # with a picture
 
 
 Call = Callable[[World], tuple[str, Any]]  # (path below /api/v1, JSON body)
@@ -158,6 +160,10 @@ MATRIX: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
         SIGNED_IN,
     ),
     ("DELETE", "/me/mfa/totp"): (lambda w: ("/me/mfa/totp", {"code": "123456"}), SIGNED_IN),
+    # One's own picture; anyone's picture is public (the instructor has one).
+    ("PUT", "/me/avatar"): (lambda w: ("/me/avatar", png(64, 64)), SIGNED_IN),
+    ("DELETE", "/me/avatar"): (lambda w: ("/me/avatar", None), SIGNED_IN),
+    ("GET", "/users/{user_id}/avatar"): (lambda w: (f"/users/{w.instructor}/avatar", None), ALL),
     ("POST", "/sync/push"): (
         lambda w: (
             "/sync/push",
@@ -508,6 +514,10 @@ def world(
         f"{API}/media/{asset}/content", content=data, headers={**owner, "Upload-Offset": "0"}
     )
     assert sent.json()["status"] == "ready", sent.text
+    picture = client.put(
+        f"{API}/me/avatar", content=png(64, 64), headers={**owner, "Content-Type": "image/png"}
+    )
+    assert picture.status_code == 200, picture.text
     return World(
         course=course,
         section=section,
@@ -520,6 +530,7 @@ def world(
         refresh_token=login["refresh_token"],
         student_email=users["student"].email,
         student=users["student"].id,
+        instructor=users["instructor"].id,
     )
 
 

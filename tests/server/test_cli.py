@@ -109,5 +109,7 @@ def test_seed_demo_is_idempotent(cli_database: str, tmp_path: Path) -> None:
             assert kinds == {"video", "text", "quiz"}
     finally:
         engine.dispose()
-    media = list((tmp_path / "server-data" / "media").iterdir())
-    assert len(media) == 2  # the video and its subtitles, stored by sha256
+    media = sorted(p.name for p in (tmp_path / "server-data" / "media").iterdir())
+    # The video and its subtitles, stored by sha256, and the instructor's picture (once).
+    assert len(media) == 3
+    assert "avatars" in media

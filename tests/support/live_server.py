@@ -137,6 +137,8 @@ class LiveServer:
             user = UserRepository(session).by_email(email)
             assert user is not None
             return {
+                "id": str(user.id),
+                "avatar": user.avatar_asset_id,
                 "full_name": user.full_name,
                 "headline": user.headline,
                 "timezone": user.timezone,

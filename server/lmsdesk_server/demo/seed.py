@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus, LessonType, MediaStatus, QuestionType
 from lmsdesk_server.accounts.repository.users import UserRepository
+from lmsdesk_server.accounts.service.avatar import Avatars
 from lmsdesk_server.db.models import (
     AdminAction,
     Category,
@@ -39,6 +40,7 @@ from lmsdesk_server.demo.content import (
     DEMO_PASSWORD,
     DEMO_USERS,
 )
+from lmsdesk_server.demo.picture import silhouette_png
 from lmsdesk_server.security.emails import email_skeleton
 from lmsdesk_server.security.passwords import hash_password
 
@@ -77,6 +79,11 @@ class DemoSeeder:
         subtitles = self._asset(SUBTITLES_FILE, "text/vtt", instructor.id, None)
         for spec in DEMO_COURSES:
             self._course(spec, instructor, categories[spec["category"]], video, subtitles)
+        if instructor.avatar_asset_id is None:
+            Avatars(self._session, self._media_dir).set(
+                instructor.id, silhouette_png(), "image/png"
+            )
+            self.report.note("picture of instructor@example.com")
         for spec in DEMO_OTHER_USERS:
             self._other_user(spec)
         self._audit(users["admin@example.com"])

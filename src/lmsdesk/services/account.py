@@ -160,6 +160,13 @@ class AccountService:
         self._call(lambda api, token: api.update_profile(token, change))
         return self._session.refresh_account()
 
+    def set_avatar(self, picture_png: bytes) -> Me:
+        """The picture, already cropped square and scaled by the app (network only)."""
+        return self._call(lambda api, token: api.set_avatar(token, picture_png, "image/png"))
+
+    def remove_avatar(self) -> Me:
+        return self._call(lambda api, token: api.remove_avatar(token))
+
     def change_password(self, current: str, new: str) -> None:
         if not current:
             raise AccountProblem("Enter your current password.", field="current")
@@ -183,6 +190,10 @@ class AccountService:
 
     def disable_two_factor(self, code: str) -> SessionSnapshot | None:
         self._call(lambda api, token: api.disable_two_factor(token, code), field="code")
+        return self._session.refresh_account()
+
+    def refresh(self) -> SessionSnapshot | None:
+        """The account as the server says now (call on the database lane)."""
         return self._session.refresh_account()
 
     def me(self) -> Me | None:

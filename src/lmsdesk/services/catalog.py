@@ -77,6 +77,8 @@ class CourseSummary:
     wishlisted: bool = False
     published_at: datetime | None = None
     thumbnail_asset_id: uuid.UUID | None = None
+    instructor_id: uuid.UUID | None = None
+    instructor_avatar_id: uuid.UUID | None = None
 
     @property
     def price_text(self) -> str:
@@ -275,6 +277,8 @@ def _summaries(
                 title=c.title,
                 subtitle=c.subtitle,
                 instructor=c.instructor_name,
+                instructor_id=c.instructor_id,
+                instructor_avatar_id=c.instructor_avatar_id,
                 price_cents=c.price_cents,
                 currency=c.currency,
                 enrolled=c.id in enrolled,

@@ -172,6 +172,10 @@ class SessionService:
         """Where the account's downloaded media live."""
         return MediaLibrary.root_in(self.require_store().path.parent)
 
+    def api_for(self, server_url: str) -> ApiClient:
+        """A client for a server, for what needs no sign-in (public pictures)."""
+        return self._api_for(server_url)
+
     def api_call(self, request: Callable[[ApiClient, str], T]) -> T:
         """One authenticated request for the signed-in account (refreshing the access token
         once if needed). Raises NotSignedIn, ServerUnreachable, ApiRejected or SessionEnded."""

@@ -129,6 +129,28 @@ class ApiClient:
         )
         return self._parse(response, Me)
 
+    def set_avatar(self, access_token: str, picture: bytes, mime_type: str) -> Me:
+        response = self._request(
+            "PUT",
+            "/me/avatar",
+            raw=picture,
+            headers={"Content-Type": mime_type},
+            token=access_token,
+        )
+        return self._parse(response, Me)
+
+    def remove_avatar(self, access_token: str) -> Me:
+        return self._parse(self._request("DELETE", "/me/avatar", token=access_token), Me)
+
+    def avatar(self, user_id: uuid.UUID) -> bytes | None:
+        """Anyone's picture (public); None when they have none."""
+        try:
+            return self._request("GET", f"/users/{user_id}/avatar").content
+        except ApiRejected as exc:
+            if exc.status_code == 404:
+                return None
+            raise
+
     def change_password(self, access_token: str, current: str, new: str) -> None:
         body = PasswordChange(current_password=current, new_password=new)
         self._request("POST", "/me/password", json=body, token=access_token)

@@ -4,6 +4,7 @@ password and two-factor sign-in. Every call runs on a background lane."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -15,7 +16,10 @@ from lmsdesk.services.account import (
     TwoFactorSetup,
     timezones,
 )
+from lmsdesk.services.avatars import AvatarCache
 from lmsdesk.services.session import SessionSnapshot, SignInFailed
+from lmsdesk.ui.account_page import PICTURE_SIDE
+from lmsdesk.ui.avatar_image import round_image, square_png
 from lmsdesk.ui.failures import explain
 from lmsdesk.ui.main_window import MainWindow
 from lmsdesk.ui.password_reset_dialog import PasswordResetDialog
@@ -38,12 +42,14 @@ class AccountController(QObject):
         self,
         *,
         service: AccountService,
+        avatars: AvatarCache,
         sessions: SessionController,
         tasks: TaskManager,
         window: MainWindow,
     ) -> None:
         super().__init__(window)
         self._service = service
+        self._avatars = avatars
         self._sessions = sessions
         self._tasks = tasks
         self._window = window
@@ -54,6 +60,9 @@ class AccountController(QObject):
         page.profile_saved.connect(self.save_profile)
         page.change_password_requested.connect(self.open_change_password)
         page.two_factor_requested.connect(self.open_two_factor)
+        page.picture_chosen.connect(self.set_picture)
+        page.picture_removed.connect(self.remove_picture)
+        sessions.signed_in.connect(lambda _snapshot: self.show_picture())
         tasks.run(timezones, on_success=page.set_timezones, lane=Lane.IO)
 
     # ------------------------------------------------------------------ signed out
@@ -157,6 +166,51 @@ class AccountController(QObject):
             on_success=saved,
             on_failure=lambda error: page.show_profile_error(self._explain(error, "saving")[0]),
         )
+
+    def show_picture(self) -> None:
+        """The signed-in person's picture on the Account page (fetched once, then from disk)."""
+        me = self._service.me()
+        if me is None:
+            return
+        initials = "".join(part[:1] for part in me.full_name.split()[:2]).upper()
+        page = self._window.account_page
+        self._tasks.run(
+            lambda: round_image(self._avatars.fetch(me.id, me.avatar_asset_id), PICTURE_SIDE),
+            on_success=lambda image: page.show_picture(image, initials=initials),
+            on_failure=lambda _error: page.show_picture(None, initials=initials),
+            lane=Lane.IO,
+        )
+
+    def set_picture(self, path: str) -> None:
+        def upload() -> object:
+            return self._service.set_avatar(square_png(Path(path)))
+
+        self._tasks.run(
+            upload,
+            on_success=lambda _me: self._picture_changed("Your picture is saved."),
+            on_failure=lambda error: self._window.notify(self._explain(error, "")[0]),
+            lane=Lane.IO,
+        )
+
+    def remove_picture(self) -> None:
+        self._tasks.run(
+            self._service.remove_avatar,
+            on_success=lambda _me: self._picture_changed("Your picture is removed."),
+            on_failure=lambda error: self._window.notify(self._explain(error, "")[0]),
+            lane=Lane.IO,
+        )
+
+    def _picture_changed(self, message: str) -> None:
+        self._window.notify(message)
+        self._tasks.run(
+            self._service.refresh,
+            on_success=self._refreshed_with_picture,
+        )
+
+    def _refreshed_with_picture(self, snapshot: SessionSnapshot | None) -> None:
+        if snapshot is not None:
+            self._sessions.enter_from_outside(snapshot)
+        self.show_picture()
 
     def open_change_password(self) -> None:
         dialog = ChangePasswordDialog(self._window)

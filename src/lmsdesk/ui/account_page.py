@@ -7,9 +7,11 @@ a field is changed the form keeps it until Save or Revert."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -26,6 +28,9 @@ from lmsdesk.ui.editing import show_text
 from lmsdesk.ui.fitting import scrolling
 from lmsdesk.ui.pages import heading
 from lmsdesk.ui.theme import MUTED, OK
+
+#: The picture on the Account page, in pixels.
+PICTURE_SIDE = 72
 
 
 def _card(title: str) -> tuple[QFrame, QVBoxLayout]:
@@ -46,6 +51,8 @@ class AccountPage(QWidget):
     profile_saved = Signal(str, str, str, str)  # name, headline, bio, time zone
     change_password_requested = Signal()
     two_factor_requested = Signal(bool)  # True: set up; False: turn off
+    picture_chosen = Signal(str)  # the file's path
+    picture_removed = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -128,6 +135,23 @@ class AccountPage(QWidget):
         note.setObjectName("pageSubtitle")
         note.setWordWrap(True)
         layout.addWidget(note)
+        picture_row = QHBoxLayout()
+        self.picture = QLabel()
+        self.picture.setFixedSize(PICTURE_SIDE, PICTURE_SIDE)
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture.setObjectName("avatar")
+        self.choose_picture_button = QPushButton("Choose picture…")
+        self.choose_picture_button.clicked.connect(self._choose_picture)
+        self.remove_picture_button = QPushButton("Remove picture")
+        self.remove_picture_button.clicked.connect(self.picture_removed)
+        picture_buttons = QVBoxLayout()
+        picture_buttons.addWidget(self.choose_picture_button)
+        picture_buttons.addWidget(self.remove_picture_button)
+        picture_buttons.addStretch(1)
+        picture_row.addWidget(self.picture)
+        picture_row.addLayout(picture_buttons)
+        picture_row.addStretch(1)
+        layout.addLayout(picture_row)
         self.full_name = QLineEdit()
         self.full_name.setMaxLength(200)
         self.headline = QLineEdit()
@@ -180,6 +204,23 @@ class AccountPage(QWidget):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.timezone.setCompleter(completer)
 
+    def _choose_picture(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "Choose a picture", "", "Pictures (*.png *.jpg *.jpeg *.webp *.bmp)"
+        )
+        if path:
+            self.picture_chosen.emit(path)
+
+    def show_picture(self, image: QImage | None, *, initials: str = "") -> None:
+        """The round picture, or the initials on a plain disc when there is none."""
+        if image is not None:
+            self.picture.setPixmap(QPixmap.fromImage(image))
+            self.picture.setText("")
+        else:
+            self.picture.setPixmap(QPixmap())
+            self.picture.setText(initials)
+        self.remove_picture_button.setEnabled(image is not None)
+
     # ------------------------------------------------------------------ showing
     def show_account(
         self,
@@ -216,7 +257,12 @@ class AccountPage(QWidget):
         self._show_security()
         self.profile_card.setVisible(self._me is not None)
         self.security_card.setVisible(self._me is not None)
-        for widget in (self.save_button, self.password_button, self.two_factor_button):
+        for widget in (
+            self.save_button,
+            self.password_button,
+            self.two_factor_button,
+            self.choose_picture_button,
+        ):
             widget.setEnabled(online)
             widget.setToolTip("" if online else "Account changes need a connection.")
 

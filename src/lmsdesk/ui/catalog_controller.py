@@ -20,13 +20,15 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
 )
 
+from lmsdesk.services.avatars import AvatarCache
 from lmsdesk.services.catalog import (
     CatalogService,
     CourseSummary,
     Facets,
 )
 from lmsdesk.services.thumbnails import ThumbnailCache
-from lmsdesk.ui.catalog_page import load_thumbnails
+from lmsdesk.ui.avatar_image import round_image
+from lmsdesk.ui.catalog_page import INSTRUCTOR_PICTURE, load_thumbnails
 from lmsdesk.ui.failures import explain
 from lmsdesk.ui.main_window import MainWindow
 from lmsdesk.ui.tasks import Lane, TaskManager
@@ -66,10 +68,12 @@ class CatalogController(QObject):
         open_lesson: Callable[[uuid.UUID, uuid.UUID], None],
         ask_rating: Callable[[CourseSummary], tuple[int, str, str] | None] | None = None,
         thumbnails: ThumbnailCache | None = None,
+        avatars: AvatarCache | None = None,
     ) -> None:
         super().__init__(window)
         self._window, self._service, self._tasks = window, service, tasks
         self._thumbnails = thumbnails
+        self._avatars = avatars
         self._ask_rating = ask_rating or self._rating_dialog
         page = window.catalog_page
         page.query_changed.connect(lambda _q: self.refresh())
@@ -122,6 +126,16 @@ class CatalogController(QObject):
 
     def _load_details(self, course: CourseSummary) -> None:
         detail = self._window.catalog_page.detail
+        avatars, instructor = self._avatars, course.instructor_id
+        if avatars is not None and instructor is not None and course.instructor_avatar_id:
+            self._tasks.run(
+                lambda: round_image(
+                    avatars.fetch(instructor, course.instructor_avatar_id), INSTRUCTOR_PICTURE
+                ),
+                on_success=lambda image: detail.show_instructor_picture(course.id, image),
+                on_failure=lambda _e: None,
+                lane=Lane.IO,
+            )
         self._tasks.run(
             lambda: self._service.details(course.id),
             on_success=detail.show_details,

@@ -38,6 +38,10 @@ LIST_ICON = QSize(64, 36)
 DETAIL_PICTURE = QSize(256, 144)  # fits the detail pane at the smallest window
 
 
+#: The instructor's round picture beside their name.
+INSTRUCTOR_PICTURE = 24
+
+
 def load_thumbnails(paths: dict[uuid.UUID, Path]) -> dict[uuid.UUID, QImage]:
     """Decode and scale course pictures. Blocking (disk and decoding): call on the io lane;
     QImage, unlike QPixmap, may be made off the UI thread."""
@@ -123,8 +127,17 @@ class CourseDetail(QFrame):
         self.description.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        for widget in (self.title, self.subtitle, self.instructor, self.facts):
+        self.instructor_picture = QLabel()
+        self.instructor_picture.setFixedSize(INSTRUCTOR_PICTURE, INSTRUCTOR_PICTURE)
+        self.instructor_picture.hide()
+        instructor_row = QHBoxLayout()
+        instructor_row.setSpacing(6)
+        instructor_row.addWidget(self.instructor_picture)
+        instructor_row.addWidget(self.instructor, 1)
+        for widget in (self.title, self.subtitle):
             layout.addWidget(widget)
+        layout.addLayout(instructor_row)
+        layout.addWidget(self.facts)
         actions = QHBoxLayout()
         actions.addWidget(self.wish)
         actions.addWidget(self.rate)
@@ -152,6 +165,12 @@ class CourseDetail(QFrame):
         layout.addStretch(1)
         self.show_course(None)
 
+    def show_instructor_picture(self, course_id: uuid.UUID, image: QImage | None) -> None:
+        if self.course is None or self.course.id != course_id or image is None:
+            return
+        self.instructor_picture.setPixmap(QPixmap.fromImage(image))
+        self.instructor_picture.show()
+
     def show_course(self, course: CourseSummary | None, *, waiting: bool = False) -> None:
         self.course, self._waiting = course, waiting
         self.setVisible(course is not None)
@@ -162,6 +181,7 @@ class CourseDetail(QFrame):
         self.subtitle.setText(course.subtitle)
         self.subtitle.setVisible(bool(course.subtitle))
         self.instructor.setText(f"by {course.instructor}" if course.instructor else "")
+        self.instructor_picture.hide()  # until the picture for this course is loaded
         self.price.setText(course.price_text)
         level = course.level.value.replace("_", " ").capitalize()
         facts = (course.rating_text, course.category, level, course.language_code.upper())

@@ -31,6 +31,8 @@ QListWidget#courseList::item:selected {{
     background: #e4ecfb; color: #1f2933; border-left: 3px solid {ACCENT};
 }}
 QFrame#card {{ background: white; border: 1px solid #dde1e8; border-radius: 8px; }}
+QLabel#avatar {{ background: #dde6f3; color: #3b4a60; border-radius: 36px; font-size: 22px;
+                 font-weight: 600; }}
 QPushButton#primary {{
     background: {ACCENT}; color: white; border: none; border-radius: 5px; padding: 6px 16px;
 }}

@@ -4,8 +4,11 @@ sign-in with a code from an authenticator (pyotp stands in for the phone)."""
 
 from __future__ import annotations
 
+import struct
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pyotp
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -14,6 +17,7 @@ from lmsdesk.contracts.common import Role
 from lmsdesk.ui.password_reset_dialog import PasswordResetDialog
 from lmsdesk.ui.security_dialogs import ChangePasswordDialog, TwoFactorSetupDialog
 from lmsdesk.ui.sign_up_dialog import SignUpDialog
+from tests.support.images import png
 from tests.support.live_server import PASSWORD, LiveServer
 from tests.support.ui import AppFactory, first_dialog, sign_in, submit
 
@@ -181,3 +185,38 @@ def test_changing_the_password_and_turning_on_two_factor_sign_in(
     dialog.otp.setText(codes[0])  # a recovery code works once
     with qtbot.waitSignal(app.controller.signed_in, timeout=15_000):
         qtbot.keyClick(dialog.otp, "\r")
+
+
+def test_a_picture_is_cropped_square_uploaded_and_shown(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, tmp_path: Path
+) -> None:
+    email = live_server.create_user(Role.STUDENT, name="Pia Picture")
+    app = start_app(live_server.url)
+    sign_in(qtbot, app, live_server.url, email)
+    app.window.go_to_page("Account")
+    page = app.window.account_page
+    qtbot.waitUntil(lambda: page.picture.text() == "PP", timeout=10_000)  # initials, no picture
+    assert not page.remove_picture_button.isEnabled()
+
+    wide = tmp_path / "holiday.png"
+    wide.write_bytes(png(300, 120))  # a wide photo: its centre square is kept
+    page.picture_chosen.emit(str(wide))
+    qtbot.waitUntil(lambda: not page.picture.pixmap().isNull(), timeout=10_000)
+    assert page.remove_picture_button.isEnabled()
+    assert "picture is saved" in app.window.notice_text.text()
+    me = live_server.me(email)
+    assert me["avatar"] is not None
+    picture = httpx.get(f"{live_server.url}/api/v1/users/{me['id']}/avatar")
+    assert picture.status_code == 200
+    assert picture.content.startswith(b"\x89PNG")
+    width, height = struct.unpack(">II", picture.content[16:24])
+    assert (width, height) == (256, 256)
+
+    not_a_picture = tmp_path / "notes.png"
+    not_a_picture.write_text("just text")
+    page.picture_chosen.emit(str(not_a_picture))
+    qtbot.waitUntil(lambda: "not a picture" in app.window.notice_text.text(), timeout=10_000)
+
+    page.remove_picture_button.click()
+    qtbot.waitUntil(lambda: page.picture.text() == "PP", timeout=10_000)
+    assert live_server.me(email)["avatar"] is None

@@ -83,6 +83,7 @@ def test_every_student_screen_fits(
     _wait(qtbot, lambda: catalog.items.count() >= 2)
     catalog.select(PAID)
     _wait(qtbot, lambda: catalog.detail.curriculum.topLevelItemCount() > 0)
+    _wait(qtbot, catalog.detail.instructor_picture.isVisible)  # the demo instructor's picture
     looker.look("catalog")
 
     window.go_to_page("My learning")

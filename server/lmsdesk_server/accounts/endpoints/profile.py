@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
 
 from lmsdesk.contracts.auth import (
     Me,
@@ -15,6 +18,7 @@ from lmsdesk.contracts.auth import (
     TotpSetup,
 )
 from lmsdesk.contracts.common import ErrorResponse
+from lmsdesk_server.accounts.service.avatar import Avatars
 from lmsdesk_server.accounts.service.mfa import TwoFactor
 from lmsdesk_server.accounts.service.profile import Profiles
 from lmsdesk_server.deps import AccountServiceDep, ContextDep, CurrentActor, SessionDep
@@ -29,6 +33,9 @@ def get_two_factor(context: ContextDep, session: SessionDep) -> TwoFactor:
     return TwoFactor(session, context.secret_box)
 
 
+_picture_errors: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse} for code in (413, 415)
+}
 TwoFactorDep = Annotated[TwoFactor, Depends(get_two_factor)]
 
 
@@ -38,6 +45,47 @@ def update_profile(
 ) -> Me:
     Profiles(session).update(actor.id, body)
     return accounts.me(actor.id)
+
+
+@router.put("/me/avatar", response_model=Me, responses=_errors | _picture_errors)
+async def set_avatar(
+    request: Request,
+    actor: CurrentActor,
+    session: SessionDep,
+    context: ContextDep,
+    accounts: AccountServiceDep,
+) -> Me:
+    """The picture itself as the body (image/png or image/jpeg, square, at most 1 MB): the app
+    crops and scales it before sending."""
+    data = await request.body()
+    avatars = Avatars(session, context.settings.media_dir)
+    mime = request.headers.get("content-type", "")
+    await run_in_threadpool(avatars.set, actor.id, data, mime)
+    return accounts.me(actor.id)
+
+
+@router.delete("/me/avatar", response_model=Me, responses=_errors)
+def remove_avatar(
+    actor: CurrentActor, session: SessionDep, context: ContextDep, accounts: AccountServiceDep
+) -> Me:
+    Avatars(session, context.settings.media_dir).remove(actor.id)
+    return accounts.me(actor.id)
+
+
+@router.get(
+    "/users/{user_id}/avatar",
+    response_class=FileResponse,
+    responses={404: {"model": ErrorResponse}},
+)
+def avatar(user_id: uuid.UUID, session: SessionDep, context: ContextDep) -> FileResponse:
+    """Anyone's picture, for anyone (as public as a name on a review)."""
+    avatars = Avatars(session, context.settings.media_dir)
+    asset = avatars.file_of(user_id)
+    return FileResponse(
+        avatars.path_of(asset),
+        media_type=asset.mime_type,
+        headers={"etag": f'"{asset.sha256}"', "cache-control": "public, max-age=86400"},
+    )
 
 
 @router.post("/me/password", status_code=204, responses=_errors)

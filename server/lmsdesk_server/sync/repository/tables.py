@@ -76,6 +76,7 @@ def _own_course(model: Any) -> Projection:
 def _courses(stmt: Query) -> Query:
     return stmt.add_columns(
         User.full_name.label("instructor_name"),
+        User.avatar_asset_id.label("instructor_avatar_id"),
         Course.id.label(COURSE),
         literal(False).label(PREVIEW),
     ).join(User, User.id == Course.instructor_id)

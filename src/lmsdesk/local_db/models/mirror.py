@@ -45,6 +45,8 @@ class Course(Mirrored, LocalBase):
     id: Mapped[uuid.UUID] = uuid_pk()
     instructor_id: Mapped[uuid.UUID] = mapped_column(index=True)
     instructor_name: Mapped[str] = mapped_column(String(200), default="")
+    #: The instructor's picture (fetched by user id, cached per picture).
+    instructor_avatar_id: Mapped[uuid.UUID | None]
     title: Mapped[str] = mapped_column(String(200))
     subtitle: Mapped[str] = mapped_column(String(300), default="")
     slug: Mapped[str] = mapped_column(String(220))
