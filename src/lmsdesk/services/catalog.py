@@ -116,6 +116,9 @@ class Review:
     title: str
     body: str
     mine: bool
+    reviewer: str = ""
+    reviewer_id: uuid.UUID | None = None
+    reviewer_avatar_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,18 @@ class CatalogService:
                 .where(CourseRating.course_id == course_id)
                 .order_by(CourseRating.updated_at.desc())
             ).all()
-            reviews = [Review(r.rating, r.title, r.body, r.student_id == user) for r in ratings]
+            reviews = [
+                Review(
+                    r.rating,
+                    r.title,
+                    r.body,
+                    r.student_id == user,
+                    r.reviewer_name,
+                    r.student_id,
+                    r.reviewer_avatar_id,
+                )
+                for r in ratings
+            ]
             mine = next((r for r in reviews if r.mine), None)
             return CourseDetails(summary[0], _curriculum(session, course_id), reviews[:20], mine)
 

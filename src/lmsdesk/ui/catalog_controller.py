@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from lmsdesk.services.avatars import AvatarCache
 from lmsdesk.services.catalog import (
     CatalogService,
+    CourseDetails,
     CourseSummary,
     Facets,
 )
@@ -138,8 +139,31 @@ class CatalogController(QObject):
             )
         self._tasks.run(
             lambda: self._service.details(course.id),
-            on_success=detail.show_details,
+            on_success=self._details_loaded,
             on_failure=self._failed,
+        )
+
+    def _details_loaded(self, details: CourseDetails) -> None:
+        detail = self._window.catalog_page.detail
+        detail.show_details(details)
+        avatars = self._avatars
+        wanted = {
+            r.reviewer_avatar_id: r.reviewer_id
+            for r in details.reviews
+            if r.reviewer_avatar_id is not None and r.reviewer_id is not None
+        }
+        if avatars is None or not wanted:
+            return
+
+        def fetch() -> dict[uuid.UUID, Path]:
+            found = {picture: avatars.fetch(user, picture) for picture, user in wanted.items()}
+            return {picture: path for picture, path in found.items() if path is not None}
+
+        self._tasks.run(
+            fetch,
+            on_success=lambda paths: detail.show_review_pictures(details.summary.id, paths),
+            on_failure=lambda _e: None,
+            lane=Lane.IO,
         )
 
     def set_wishlisted(self, course_id: uuid.UUID, wished: bool) -> None:

@@ -9,7 +9,7 @@ import uuid
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,14 +32,16 @@ from lmsdesk.contracts.enums import CourseLevel
 from lmsdesk.services.catalog import CatalogQuery, CourseDetails, CourseSummary, Facets, Price, Sort
 from lmsdesk.ui.fitting import scrolling
 from lmsdesk.ui.pages import heading
+from lmsdesk.ui.theme import MUTED
 from lmsdesk.ui.video_view import clock
 
 LIST_ICON = QSize(64, 36)
 DETAIL_PICTURE = QSize(256, 144)  # fits the detail pane at the smallest window
 
 
-#: The instructor's round picture beside their name.
+#: The instructor's round picture beside their name; a reviewer's beside their review.
 INSTRUCTOR_PICTURE = 24
+REVIEWER_PICTURE = 20
 
 
 def load_thumbnails(paths: dict[uuid.UUID, Path]) -> dict[uuid.UUID, QImage]:
@@ -106,6 +108,8 @@ class CourseDetail(QFrame):
         self.reviews = QLabel()
         self.reviews.setWordWrap(True)
         self.reviews.setTextFormat(Qt.TextFormat.RichText)
+        self._details: CourseDetails | None = None
+        self._review_pictures: dict[uuid.UUID, Path] = {}
 
         buy_row = QHBoxLayout()
         self.price = QLabel()
@@ -192,6 +196,7 @@ class CourseDetail(QFrame):
         self.rate.setVisible(course.enrolled)
         self.description.setText(course.description or "_No description yet._")
         self.curriculum.clear()
+        self._details = None  # the previous course's reviews never show under this one
         self.reviews.setText("")
         self._refresh_action()
 
@@ -211,17 +216,38 @@ class CourseDetail(QFrame):
                     item.setData(0, Qt.ItemDataRole.UserRole, lesson.id)
                 parent.addChild(item)
         self.curriculum.expandAll()
-        if details.reviews:
-            self.reviews.setText(
-                "".join(
-                    f"<p><b>{'★' * r.rating}{'☆' * (5 - r.rating)} {escape(r.title)}</b>"
-                    f"{' (yours)' if r.mine else ''}<br>{escape(r.body)}</p>"
-                    for r in details.reviews
-                )
-            )
-        else:
-            self.reviews.setText("No reviews yet.")
+        self._details = details
+        self._show_reviews()
         self.rate.setText("Change your rating…" if details.my_rating else "Rate this course…")
+
+    def show_review_pictures(self, course_id: uuid.UUID, pictures: dict[uuid.UUID, Path]) -> None:
+        """Reviewers' pictures, once they are on disk (fetched after the reviews are shown)."""
+        if self.course is not None and self.course.id == course_id and pictures:
+            self._review_pictures.update(pictures)
+            self._show_reviews()
+
+    def _show_reviews(self) -> None:
+        details = self._details
+        if details is None or not details.reviews:
+            self.reviews.setText("No reviews yet.")
+            return
+        parts = []
+        for r in details.reviews:
+            picture = (
+                self._review_pictures.get(r.reviewer_avatar_id) if r.reviewer_avatar_id else None
+            )
+            face = (
+                f"<img src='{QUrl.fromLocalFile(str(picture)).toString()}' "
+                f"width='{REVIEWER_PICTURE}' height='{REVIEWER_PICTURE}' align='middle'> "
+                if picture
+                else ""
+            )
+            who = "you" if r.mine else escape(r.reviewer or "a student")
+            parts.append(
+                f"<p>{face}<b>{'★' * r.rating}{'☆' * (5 - r.rating)} {escape(r.title)}</b>"
+                f" <span style='color:{MUTED}'>by {who}</span><br>{escape(r.body)}</p>"
+            )
+        self.reviews.setText("".join(parts))
 
     def _rate(self) -> None:
         if self.course is not None:

@@ -91,3 +91,31 @@ def test_the_instructor_s_picture_reaches_the_catalog_at_the_next_sync(
     synced = rows(device.pull_all(), "courses")[str(FREE)]
     assert synced["instructor_avatar_id"] == picture.json()["avatar_asset_id"]  # type: ignore[attr-defined]
     assert synced["instructor_avatar_id"] != before
+
+
+@pytest.mark.usefixtures("seeded")
+def test_a_review_shows_its_writer_shortened_with_their_picture_and_follows_a_rename(
+    client: TestClient, session: Session, device_for: DeviceFactory
+) -> None:
+    from tests.server.sync.helpers import enroll
+
+    writer = make_user(session, roles=(Role.STUDENT,), full_name="Mary Ann Lee")
+    enroll(session, writer, FREE)
+    token = login(client, writer.email)["access_token"]
+    rated = client.put(
+        f"{API}/courses/{FREE}/rating",
+        json={"rating": 4, "title": "Clear", "body": "Good pace."},
+        headers=bearer(token),
+    )
+    assert rated.status_code in (200, 204), rated.text
+    picture = _put(client, token, png(48, 48)).json()  # type: ignore[attr-defined]
+
+    reader = device_for(make_user(session, roles=(Role.STUDENT,)))
+    [review] = rows(reader.pull_all(), "course_ratings").values()
+    assert review["reviewer_name"] == "Mary L.", "every device gets every review, not surnames"
+    assert review["reviewer_avatar_id"] == picture["avatar_asset_id"]
+
+    renamed = client.patch(f"{API}/me", json={"full_name": "Mia Lee"}, headers=bearer(token))
+    assert renamed.status_code == 200
+    [again] = rows(reader.pull_all(), "course_ratings").values()
+    assert again["reviewer_name"] == "Mia L."

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.enums import MediaStatus
 from lmsdesk.contracts.media import content_problem
-from lmsdesk_server.db.models import Course, MediaAsset, User
+from lmsdesk_server.db.models import Course, CourseRating, MediaAsset, User
 from lmsdesk_server.db.partitions import stamp, user_partition
 from lmsdesk_server.errors import ApiError
 
@@ -123,15 +123,21 @@ class Avatars:
         os.replace(part, final)
 
     def _restamp_courses(self, user_id: uuid.UUID) -> None:
-        self._session.flush()
-        for course in self._session.scalars(
-            select(Course).where(Course.instructor_id == user_id, Course.deleted_at.is_(None))
-        ):
-            stamp(self._session, course, course.sync_partition)
-        self._session.flush()
+        restamp_public_profile(self._session, user_id)
 
     def _user(self, user_id: uuid.UUID) -> User:
         user = self._session.get(User, user_id, with_for_update=True)
         if user is None:
             raise ApiError(404, "not_found", "No such user.")
         return user
+
+
+def restamp_public_profile(session: Session, user_id: uuid.UUID) -> None:
+    """The rows that show a person's name or picture to others (the courses they teach, the
+    reviews they wrote) are stamped again, so every app receives the new ones at its next sync."""
+    session.flush()
+    courses = select(Course).where(Course.instructor_id == user_id, Course.deleted_at.is_(None))
+    ratings = select(CourseRating).where(CourseRating.student_id == user_id)
+    for row in [*session.scalars(courses), *session.scalars(ratings)]:
+        stamp(session, row, row.sync_partition)
+    session.flush()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from lmsdesk.contracts.auth import PasswordChange, ProfileUpdate
 from lmsdesk_server.accounts.repository.refresh_tokens import RefreshTokenRepository
 from lmsdesk_server.accounts.repository.users import UserRepository
+from lmsdesk_server.accounts.service.avatar import restamp_public_profile
 from lmsdesk_server.db.models import User
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.security.passwords import hash_password, verify_password
@@ -39,10 +40,13 @@ class Profiles:
                 details={"field": "timezone"},
             )
         user = self._user(user_id)
+        renamed = change.full_name is not None and change.full_name != user.full_name
         for field in ("full_name", "headline", "bio", "timezone"):
             value = getattr(change, field)
             if value is not None:
                 setattr(user, field, value)
+        if renamed:
+            restamp_public_profile(self._users.session, user.id)
 
     def change_password(
         self, user_id: uuid.UUID, change: PasswordChange, *, keep_session: uuid.UUID | None

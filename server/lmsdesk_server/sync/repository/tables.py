@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, literal, null, select
+from sqlalchemy import Select, func, literal, null, select
 from sqlalchemy.orm import DeclarativeBase
 
 from lmsdesk_server.db.models import (
@@ -82,6 +82,18 @@ def _courses(stmt: Query) -> Query:
     ).join(User, User.id == Course.instructor_id)
 
 
+def _ratings(stmt: Query) -> Query:
+    # The reviewer as others see them: the name shortened on the server ("Sam Student" ->
+    # "Sam S."; every device gets every review, not every surname), and their picture.
+    short_name = func.regexp_replace(User.full_name, r"^(\S+)\s(?:.*\s)?(\S)\S*$", r"\1 \2.")
+    return stmt.add_columns(
+        short_name.label("reviewer_name"),
+        User.avatar_asset_id.label("reviewer_avatar_id"),
+        CourseRating.course_id.label(COURSE),
+        literal(False).label(PREVIEW),
+    ).join(User, User.id == CourseRating.student_id)
+
+
 def _lessons(stmt: Query) -> Query:
     return stmt.add_columns(Lesson.course_id.label(COURSE), Lesson.is_preview.label(PREVIEW))
 
@@ -128,7 +140,7 @@ SYNCED_TABLES: list[SyncedTable] = [
     ),
     SyncedTable("quizzes", Quiz, ("id",), full_only=True, projection=_via_lesson(Quiz.lesson_id)),
     SyncedTable("quiz_questions", QuizQuestion, ("id",), full_only=True, projection=_questions),
-    SyncedTable("course_ratings", CourseRating, ("id",), projection=_own_course(CourseRating)),
+    SyncedTable("course_ratings", CourseRating, ("id",), projection=_ratings),
     SyncedTable("enrollments", Enrollment, ("id",)),
     SyncedTable("orders", Order, ("id",)),
     SyncedTable("lesson_progress", LessonProgress, ("id",)),

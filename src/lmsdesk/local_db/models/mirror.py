@@ -225,6 +225,9 @@ class CourseRating(Mirrored, LocalBase):
     id: Mapped[uuid.UUID] = uuid_pk()
     course_id: Mapped[uuid.UUID] = mapped_column(index=True)
     student_id: Mapped[uuid.UUID]
+    #: The reviewer as the server shows them to others ("Sam S."), and their picture.
+    reviewer_name: Mapped[str] = mapped_column(String(200), default="")
+    reviewer_avatar_id: Mapped[uuid.UUID | None]
     rating: Mapped[int]
     title: Mapped[str] = mapped_column(String(200), default="")
     body: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,55 @@
+"""Reviews in the catalog name their writer as others see them ("Wendy W.") with their
+picture, fetched once and shown from disk afterwards; against a real server of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from pytestqt.qtbot import QtBot
+
+from lmsdesk.contracts.common import Role
+from lmsdesk_server.demo.seed import demo_id
+from tests.support.images import png
+from tests.support.live_server import PASSWORD, LiveServer
+from tests.support.ui import AppFactory, save_png, sign_in
+
+FREE = demo_id("course:offline-first-basics")
+
+
+def test_a_review_shows_who_wrote_it_with_their_picture(
+    qtbot: QtBot, start_app: AppFactory, publishing_server: LiveServer, shots: Path
+) -> None:
+    writer = publishing_server.create_user(Role.STUDENT, name="Wendy Writer")
+    publishing_server.enroll(writer, FREE)
+    api = f"{publishing_server.url}/api/v1"
+    token = httpx.post(f"{api}/auth/login", json={"email": writer, "password": PASSWORD}).json()[
+        "access_token"
+    ]
+    headers = {"Authorization": f"Bearer {token}"}
+    rated = httpx.put(
+        f"{api}/courses/{FREE}/rating",
+        json={"rating": 5, "title": "Worth it", "body": "Short and clear."},
+        headers=headers,
+    )
+    assert rated.is_success, rated.text
+    pictured = httpx.put(
+        f"{api}/me/avatar", content=png(64, 64), headers={**headers, "Content-Type": "image/png"}
+    )
+    assert pictured.is_success, pictured.text
+
+    reader = publishing_server.create_user(Role.STUDENT, name="Rita Reader")
+    app = start_app(publishing_server.url)
+    with qtbot.waitSignal(app.sync.finished, timeout=30_000):
+        sign_in(qtbot, app, publishing_server.url, reader)
+    catalog = app.window.catalog_page
+    qtbot.waitUntil(lambda: catalog.items.count() >= 1, timeout=10_000)
+    catalog.select(FREE)
+    reviews = catalog.detail.reviews
+    qtbot.waitUntil(lambda: "by Wendy W." in reviews.text(), timeout=10_000)
+    assert "Writer" not in reviews.text(), "the surname stays with its owner"
+    qtbot.waitUntil(lambda: "<img" in reviews.text(), timeout=10_000)
+    assert "Worth it" in reviews.text()
+    scroll = catalog.detail.parentWidget().parentWidget()  # the detail's scroll area
+    scroll.ensureWidgetVisible(reviews)  # type: ignore[attr-defined]
+    save_png(app.window, shots / "student-catalog-reviews.png")
