@@ -31,6 +31,17 @@ DEMO_OTHER_USERS: list[dict[str, Any]] = [
     },
 ]
 
+#: A review the catalog shows, by an account with a picture: (writer, course slug, stars, title,
+#: body).
+DEMO_REVIEW = (
+    "new.learner@example.com",
+    "offline-first-basics",
+    5,
+    "A calm first course",
+    "The video picked up where I stopped on the train. Short, clear, and the quiz explains "
+    "its answers.",
+)
+
 #: The admin's earlier decisions, as the audit shows them: (key, action, kind, target key,
 #: summary, reason, hours ago).
 DEMO_AUDIT: list[tuple[str, str, str, str, str, str, int]] = [

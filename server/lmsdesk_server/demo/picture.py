@@ -10,7 +10,11 @@ _BACKGROUND = (70, 120, 190)
 _FIGURE = (225, 232, 242)
 
 
-def silhouette_png(side: int = 128) -> bytes:
+def silhouette_png(
+    side: int = 128,
+    background: tuple[int, int, int] = _BACKGROUND,
+    figure: tuple[int, int, int] = _FIGURE,
+) -> bytes:
     rows = bytearray()
     head_y, head_r = side * 0.40, side * 0.19
     body_y, body_rx, body_ry = side * 0.98, side * 0.36, side * 0.30
@@ -20,7 +24,7 @@ def silhouette_png(side: int = 128) -> bytes:
         for x in range(side):
             in_head = (x - centre) ** 2 + (y - head_y) ** 2 <= head_r**2
             in_body = ((x - centre) / body_rx) ** 2 + ((y - body_y) / body_ry) ** 2 <= 1
-            rows.extend(_FIGURE if in_head or in_body else _BACKGROUND)
+            rows.extend(figure if in_head or in_body else background)
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         body = kind + data

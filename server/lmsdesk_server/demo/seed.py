@@ -15,29 +15,40 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.common import Role
-from lmsdesk.contracts.enums import CourseStatus, LessonType, MediaStatus, QuestionType
+from lmsdesk.contracts.enums import (
+    CourseStatus,
+    EnrollmentSource,
+    EnrollmentStatus,
+    LessonType,
+    MediaStatus,
+    QuestionType,
+)
+from lmsdesk.contracts.ids import rating_id
 from lmsdesk_server.accounts.repository.users import UserRepository
 from lmsdesk_server.accounts.service.avatar import Avatars
 from lmsdesk_server.db.models import (
     AdminAction,
     Category,
     Course,
+    CourseRating,
     CourseSection,
     CourseTag,
     CourseTagMap,
+    Enrollment,
     Lesson,
     MediaAsset,
     Quiz,
     QuizQuestion,
     User,
 )
-from lmsdesk_server.db.partitions import CATALOG_PARTITION, draft_partition, stamp
+from lmsdesk_server.db.partitions import CATALOG_PARTITION, draft_partition, stamp, user_partition
 from lmsdesk_server.demo.content import (
     DEMO_AUDIT,
     DEMO_CATEGORIES,
     DEMO_COURSES,
     DEMO_OTHER_USERS,
     DEMO_PASSWORD,
+    DEMO_REVIEW,
     DEMO_USERS,
 )
 from lmsdesk_server.demo.picture import silhouette_png
@@ -86,6 +97,7 @@ class DemoSeeder:
             self.report.note("picture of instructor@example.com")
         for spec in DEMO_OTHER_USERS:
             self._other_user(spec)
+        self._review(*DEMO_REVIEW)
         self._audit(users["admin@example.com"])
         self._session.flush()
         return self.report
@@ -117,6 +129,39 @@ class DemoSeeder:
         if not spec["verified"]:
             user.email_verified_at = None
         user.is_active = spec["active"]
+
+    def _review(self, email: str, slug: str, stars: int, title: str, body: str) -> None:
+        writer = UserRepository(self._session).by_email(email)
+        course_id = demo_id(f"course:{slug}")
+        if writer is None:
+            return
+        review_id = rating_id(writer.id, course_id)  # the id the app's own rating would have
+        if self._session.get(CourseRating, review_id) is not None:
+            return
+        enrollment = Enrollment(
+            id=demo_id(f"enrollment:{email}:{slug}"),
+            student_id=writer.id,
+            course_id=course_id,
+            status=EnrollmentStatus.ACTIVE,
+            source=EnrollmentSource.FREE,
+        )
+        self._stamp(enrollment, user_partition(writer.id))
+        self._session.add(enrollment)
+        rating = CourseRating(
+            id=review_id,
+            course_id=course_id,
+            student_id=writer.id,
+            rating=stars,
+            title=title,
+            body=body,
+        )
+        self._stamp(rating, CATALOG_PARTITION)
+        self._session.add(rating)
+        self._session.flush()
+        if writer.avatar_asset_id is None:
+            picture = silhouette_png(background=(196, 120, 70), figure=(250, 236, 222))
+            Avatars(self._session, self._media_dir).set(writer.id, picture, "image/png")
+        self.report.note(f"review of {slug} by {email}")
 
     def _audit(self, admin: User) -> None:
         now = datetime.now(UTC)
