@@ -106,8 +106,14 @@ def test_an_instructor_builds_a_course_offline_and_submits_it_online(
     assert editor.checklist.text() == "✓ Ready for review"
 
     # Write the first lesson; the preview follows the Markdown.
-    editor.tree.setCurrentItem(editor.tree.topLevelItem(0).child(0))
-    qtbot.waitUntil(lambda: editor.panels.currentIndex() == 1, timeout=5000)
+    first_lesson = editor.tree.topLevelItem(0).child(0)
+    editor.tree.setCurrentItem(first_lesson)
+    # The lesson panel shows the last lesson added until the one picked has loaded: type only
+    # once it is the picked one (under load the panel switches a moment later).
+    picked = first_lesson.data(0, Qt.ItemDataRole.UserRole)
+    qtbot.waitUntil(
+        lambda: editor.panels.currentIndex() == 1 and editor.lesson_id == picked, timeout=5000
+    )
     editor.lesson_body.source.setPlainText("# Why offline\n\nTrains have **no** signal.")
     assert "no" in editor.lesson_body.preview.toHtml()
     editor.flush()
