@@ -6,16 +6,15 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
+
+from lmsdesk.ui.dialog_parts import busy_bar, error_line, primary_buttons
 
 
 class PasswordResetDialog(QDialog):
@@ -62,20 +61,9 @@ class PasswordResetDialog(QDialog):
         confirm_form.addRow("&Repeat it", self.again)
         self.steps.addWidget(confirm)
 
-        self.error = QLabel()
-        self.error.setObjectName("errorText")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setTextVisible(False)
-        self.progress.setFixedHeight(4)
-        self.progress.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.next_button = QPushButton("Send code")
-        self.next_button.setObjectName("primary")
-        self.next_button.setDefault(True)
-        self.buttons.addButton(self.next_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.error = error_line()
+        self.progress = busy_bar()
+        self.buttons, self.next_button = primary_buttons("Send code")
         self.buttons.accepted.connect(self._next)
         self.buttons.rejected.connect(self.reject)
 

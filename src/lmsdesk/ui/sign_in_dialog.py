@@ -9,16 +9,16 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
+
+from lmsdesk.ui.dialog_parts import busy_bar, error_line, primary_buttons
 
 _LOCAL = {"127.0.0.1", "localhost", "::1"}
 DEMO_HINT = (
@@ -86,22 +86,9 @@ class SignInDialog(QDialog):
         self.accounts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.accounts.setVisible(bool(self.accounts.text()))
 
-        self.error = QLabel()
-        self.error.setObjectName("errorText")
-        self.error.setWordWrap(True)
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error.hide()
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)  # indeterminate: sign-in has no measurable steps
-        self.progress.setTextVisible(False)
-        self.progress.setFixedHeight(4)
-        self.progress.hide()
-
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.sign_in_button = QPushButton("Sign in")
-        self.sign_in_button.setObjectName("primary")
-        self.sign_in_button.setDefault(True)
-        self.buttons.addButton(self.sign_in_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.error = error_line()
+        self.progress = busy_bar()
+        self.buttons, self.sign_in_button = primary_buttons("Sign in")
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
 

@@ -8,17 +8,16 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from lmsdesk.services.account import password_strength
+from lmsdesk.ui.dialog_parts import busy_bar, error_line, primary_buttons
 
 TERMS = (
     "I accept the terms of use: what I post is my own, I keep my password to myself, "
@@ -75,21 +74,9 @@ class SignUpDialog(QDialog):
         form.addRow("", self.strength_bar)
         form.addRow("", self.strength)
 
-        self.error = QLabel()
-        self.error.setObjectName("errorText")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setTextVisible(False)
-        self.progress.setFixedHeight(4)
-        self.progress.hide()
-
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.create_button = QPushButton("Create account")
-        self.create_button.setObjectName("primary")
-        self.create_button.setDefault(True)
-        self.buttons.addButton(self.create_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.error = error_line()
+        self.progress = busy_bar()
+        self.buttons, self.create_button = primary_buttons("Create account")
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
 
