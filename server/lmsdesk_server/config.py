@@ -32,9 +32,11 @@ class ServerSettings(BaseSettings):
     # Mail (DESIGN.md 11.1): smtp://user:password@host:port; unset: .eml files in outbox/.
     smtp_url: SecretStr | None = None
     mail_from: str = "LMSDesk <no-reply@lmsdesk.invalid>"
-    # The key two-factor secrets are sealed with; unset: generated once in the data dir. Servers
-    # on several machines share it (like the JWT secret).
+    # The key two-factor secrets are sealed with; unset: generated once in PostgreSQL, where
+    # every server process finds it (like the JWT secret).
     mfa_key: SecretStr | None = None
+    # The Ed25519 key certificates are signed with (PEM); unset: generated once in PostgreSQL.
+    certificate_key: SecretStr | None = None
 
     access_token_minutes: int = 15
     refresh_token_days: int = 30

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from pydantic import SecretStr
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,8 +16,12 @@ from lmsdesk_server.media.service.access import LinkSigner, link_key
 from lmsdesk_server.payments.provider import PaymentProvider
 from lmsdesk_server.payments.stripe_provider import StripeProvider
 from lmsdesk_server.payments.test_provider import TestProvider
-from lmsdesk_server.secrets_store import load_or_create_secret
-from lmsdesk_server.security.certificate_keys import CertificateSigner, load_or_create_signer
+from lmsdesk_server.secrets_store import SecretStore
+from lmsdesk_server.security.certificate_keys import (
+    CERTIFICATE_KEY_NAME,
+    CertificateSigner,
+    new_certificate_key_pem,
+)
 from lmsdesk_server.security.rate_limit import LoginThrottle
 from lmsdesk_server.security.return_links import ReturnLinks, return_link_key
 from lmsdesk_server.security.secret_box import SecretBox
@@ -46,28 +51,35 @@ class ServerContext:
 
     @classmethod
     def build(cls, settings: ServerSettings, database_url: str) -> ServerContext:
-        data_dir = settings.server_data_dir
-        jwt_secret = (
-            settings.jwt_secret.get_secret_value()
-            if settings.jwt_secret
-            else load_or_create_secret(data_dir, "jwt_secret")
-        )
+        """Keys the operator set come from the environment; the others from PostgreSQL, made
+        once by the first process, so any number of processes share them (DESIGN.md 12)."""
+        if settings.stripe_secret_key and not settings.stripe_webhook_secret:
+            # Stripe signs with the secret of the endpoint it shows in its dashboard; a
+            # generated one would make every real webhook fail verification.
+            raise ValueError(
+                "LMSDESK_STRIPE_SECRET_KEY is set but LMSDESK_STRIPE_WEBHOOK_SECRET is not: "
+                "copy the endpoint's signing secret (whsec_...) from the Stripe dashboard."
+            )
+        engine = make_engine(database_url)
+        session_factory = make_session_factory(engine)
+        stored = SecretStore(session_factory, legacy_dir=settings.server_data_dir)
+
+        def secret(configured: SecretStr | None, name: str) -> str:
+            return configured.get_secret_value() if configured else stored.get(name)
+
+        jwt_secret = secret(settings.jwt_secret, "jwt_secret")
         webhook_secret = (
             settings.stripe_webhook_secret.get_secret_value()
             if settings.stripe_webhook_secret
-            else "whsec_" + load_or_create_secret(data_dir, "stripe_webhook_secret")
+            else "whsec_" + stored.get("stripe_webhook_secret")
         )
-        engine = make_engine(database_url)
-        session_factory = make_session_factory(engine)
+        certificate_pem = (
+            settings.certificate_key.get_secret_value()
+            if settings.certificate_key
+            else stored.get(CERTIFICATE_KEY_NAME, new_certificate_key_pem)
+        )
         payments: PaymentProvider
         if settings.stripe_secret_key:
-            if not settings.stripe_webhook_secret:
-                # Stripe signs with the secret of the endpoint it shows in its dashboard; a
-                # generated one would make every real webhook fail verification.
-                raise ValueError(
-                    "LMSDESK_STRIPE_SECRET_KEY is set but LMSDESK_STRIPE_WEBHOOK_SECRET is not: "
-                    "copy the endpoint's signing secret (whsec_...) from the Stripe dashboard."
-                )
             payments = StripeProvider(
                 settings.stripe_secret_key.get_secret_value(), api_base=settings.stripe_api_base
             )
@@ -83,6 +95,7 @@ class ServerContext:
                 jwt_secret, timedelta(minutes=settings.access_token_minutes)
             ),
             throttle=LoginThrottle(
+                session_factory,
                 max_failures=settings.login_attempts_per_window,
                 window_seconds=settings.login_window_seconds,
             ),
@@ -90,13 +103,9 @@ class ServerContext:
             cursor_codec=CursorCodec(cursor_key(jwt_secret)),
             payments=payments,
             media_links=LinkSigner(link_key(jwt_secret)),
-            certificates=load_or_create_signer(data_dir),
+            certificates=CertificateSigner.from_pem(certificate_pem),
             return_links=ReturnLinks(return_link_key(jwt_secret)),
-            secret_box=SecretBox(
-                settings.mfa_key.get_secret_value()
-                if settings.mfa_key
-                else load_or_create_secret(data_dir, "mfa_key")
-            ),
+            secret_box=SecretBox(secret(settings.mfa_key, "mfa_key")),
             mail=(
                 SmtpTransport.from_url(settings.smtp_url.get_secret_value())
                 if settings.smtp_url

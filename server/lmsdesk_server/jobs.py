@@ -22,6 +22,8 @@ _log = logging.getLogger(__name__)
 RECONCILE_EVERY_SECONDS = 300.0
 #: A mailed code should arrive while the person is still looking at the app.
 MAIL_EVERY_SECONDS = 3.0
+#: Failed-login rows of keys never tried again; each key also prunes its own when tried.
+PRUNE_EVERY_SECONDS = 3600.0
 
 
 @dataclass
@@ -45,6 +47,7 @@ class PeriodicJobs:
         self._jobs = [
             _Job("order reconciliation", every, self.reconcile, start + every),
             _Job("mail delivery", mail_every, self.deliver_mail, start),
+            _Job("login throttle pruning", PRUNE_EVERY_SECONDS, self.prune_throttle, start),
         ]
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="lmsdesk-jobs", daemon=True)
@@ -73,6 +76,9 @@ class PeriodicJobs:
         )
         if report.sent or report.failed:
             _log.info("Mail delivery: %s", report)
+
+    def prune_throttle(self) -> None:
+        self._context.throttle.prune()
 
     def _guarded(self, job: _Job) -> None:
         try:

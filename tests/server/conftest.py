@@ -24,7 +24,7 @@ from lmsdesk_server.main import create_app
 from lmsdesk_server.media.service.access import LinkSigner, link_key
 from lmsdesk_server.payments.provider import ProviderUnavailable
 from lmsdesk_server.payments.test_provider import TestProvider
-from lmsdesk_server.security.certificate_keys import load_or_create_signer
+from lmsdesk_server.security.certificate_keys import CertificateSigner, new_certificate_key_pem
 from lmsdesk_server.security.rate_limit import LoginThrottle
 from lmsdesk_server.security.return_links import ReturnLinks, return_link_key
 from lmsdesk_server.security.secret_box import SecretBox
@@ -88,12 +88,12 @@ def context(
         engine=migrated_engine,
         session_factory=session_factory,
         access_tokens=AccessTokens(TEST_JWT_SECRET, timedelta(minutes=15)),
-        throttle=LoginThrottle(max_failures=5, window_seconds=300),
+        throttle=LoginThrottle(session_factory, max_failures=5, window_seconds=300),
         webhook_secret=TEST_WEBHOOK_SECRET,
         cursor_codec=CursorCodec(cursor_key(TEST_JWT_SECRET)),
         payments=provider,
         media_links=LinkSigner(link_key(TEST_JWT_SECRET)),
-        certificates=load_or_create_signer(tmp_path / "server-data"),
+        certificates=CertificateSigner.from_pem(new_certificate_key_pem()),
         return_links=ReturnLinks(return_link_key(TEST_JWT_SECRET)),
         secret_box=SecretBox("test mfa key"),
         mail=FolderTransport(tmp_path / "server-data" / "outbox"),

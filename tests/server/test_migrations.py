@@ -20,6 +20,9 @@ EXTRA_TABLES = {
     "mfa_recovery_codes",
     "mail_outbox",
     "admin_audit",
+    # Section 12: state every server process shares.
+    "server_secrets",
+    "login_failures",
 }
 
 

@@ -137,8 +137,9 @@ class MailedCodes:
         self, token: str, purpose: AccountCodePurpose, client_address: str, now: datetime
     ) -> AccountCode:
         key = f"code-addr:{client_address}"
-        wait = self._throttle.retry_after(key)
-        if wait is not None:
+        claim = self._throttle.claim(key)
+        if claim.retry_after is not None:
+            wait = claim.retry_after
             raise ApiError(
                 429,
                 "too_many_attempts",
@@ -148,8 +149,8 @@ class MailedCodes:
             )
         row = self._codes.usable_for_update(code_hash(token), purpose, now)
         if row is None:
-            self._throttle.record_failure(key)
-            raise _invalid_code()
+            raise _invalid_code()  # the claim stays: a wrong code counts
+        self._throttle.forgive(claim)
         row.used_at = now
         return row
 

@@ -23,7 +23,7 @@ from lmsdesk_server.db.models import RefreshToken, User
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.security.emails import email_skeleton
 from lmsdesk_server.security.passwords import hash_password, needs_rehash, verify_password
-from lmsdesk_server.security.rate_limit import LoginThrottle
+from lmsdesk_server.security.rate_limit import Claim, LoginThrottle
 from lmsdesk_server.security.secret_box import SecretBox
 from lmsdesk_server.security.tokens import AccessTokens, new_refresh_token, refresh_token_hash
 
@@ -142,8 +142,9 @@ class AccountService:
     # ------------------------------------------------------------------ sessions
     def login(self, request: LoginRequest, *, client_address: str) -> TokenPair:
         keys = (f"email:{normalise_email(request.email)}", f"addr:{client_address}")
-        wait = self._throttle.retry_after(*keys)
-        if wait is not None:
+        claim = self._throttle.claim(*keys)
+        if claim.retry_after is not None:
+            wait = claim.retry_after
             raise ApiError(
                 429,
                 "too_many_attempts",
@@ -151,16 +152,17 @@ class AccountService:
                 details={"retry_after_seconds": wait},
                 headers={"Retry-After": str(wait)},
             )
+        # From here the attempt counts as a failure unless it is forgiven below.
         user = self._users.by_email(request.email)
         if not verify_password(user.password_hash if user else None, request.password):
-            self._throttle.record_failure(*keys)
             raise _unauthorized("invalid_credentials", "The email or password is not correct.")
         assert user is not None
         if not user.is_active:
             raise ApiError(403, "account_disabled", "This account is disabled. Contact an admin.")
         if self._two_factor.enabled(user):
-            self._second_factor(user, request.otp, keys)
+            self._second_factor(user, request.otp, claim)
         self._throttle.reset(keys[0])
+        self._throttle.forgive(claim)
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(request.password)
         now = datetime.now(UTC)
@@ -169,16 +171,16 @@ class AccountService:
             user.id, family_id=uuid.uuid4(), device_name=request.device_name, now=now
         )
 
-    def _second_factor(self, user: User, otp: str | None, keys: tuple[str, str]) -> None:
+    def _second_factor(self, user: User, otp: str | None, claim: Claim) -> None:
         """Asked only after the password was right: nobody learns whether an account has
         two-factor sign-in without its password."""
         self._users.find(User, user.id, lock=True)  # one code, one sign-in
         if otp is None:
+            self._throttle.forgive(claim)  # the right password, asked for its second step
             raise _unauthorized(
                 "otp_required", "Enter the code from your authenticator app (or a recovery code)."
             )
         if not self._two_factor.check(user, otp):
-            self._throttle.record_failure(*keys)
             raise _unauthorized("otp_invalid", "That code is not valid. Type the newest one.")
 
     def refresh(self, presented: str) -> TokenPair:

@@ -38,6 +38,7 @@ from lmsdesk_server.db.models.learning import (
 )
 from lmsdesk_server.db.models.mail import MailMessage
 from lmsdesk_server.db.models.moderation import DraftConflict, ModerationReview
+from lmsdesk_server.db.models.ops import LoginFailure, ServerSecret
 from lmsdesk_server.db.models.sync import Device, MutationResult, PartitionClock, SyncTombstone
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "LessonPrerequisite",
     "LessonProgress",
     "LessonResource",
+    "LoginFailure",
     "MailMessage",
     "MediaAsset",
     "ModerationReview",
@@ -69,6 +71,7 @@ __all__ = [
     "QuizQuestion",
     "RecoveryCode",
     "RefreshToken",
+    "ServerSecret",
     "SyncTombstone",
     "TestCheckoutSession",
     "User",
