@@ -41,6 +41,7 @@ from lmsdesk_server.db.embedded import EmbeddedPostgres  # noqa: E402
 from lmsdesk_server.db.migrate import upgrade_to_head  # noqa: E402
 from lmsdesk_server.demo.seed import DEMO_PASSWORD, demo_id  # noqa: E402
 from lmsdesk_server.resources import resources_dir  # noqa: E402
+from lmsdesk_server.storage.filesystem import FileStore  # noqa: E402
 
 FREE = demo_id("course:offline-first-basics")
 LESSON = demo_id("offline-first-basics:text")
@@ -59,7 +60,7 @@ def seed(url: str, data_dir: Path, megabytes: int) -> uuid.UUID:
     from lmsdesk_server.demo.seed import DemoSeeder
 
     with Session(create_engine(url)) as session, session.begin():
-        DemoSeeder(session, resources=resources_dir(), media_dir=data_dir / "media").run()
+        DemoSeeder(session, resources=resources_dir(), store=FileStore(data_dir / "media")).run()
     payload = hashlib.shake_256(b"lmsdesk").digest(megabytes * 1024 * 1024)
     digest = hashlib.sha256(payload).hexdigest()
     (data_dir / "media" / digest).write_bytes(payload)

@@ -14,6 +14,7 @@ os.makedirs(os.environ["XDG_RUNTIME_DIR"], exist_ok=True)
 os.chmod(os.environ["XDG_RUNTIME_DIR"], 0o700)
 
 from collections.abc import Iterator  # noqa: E402 - after the environment above
+from typing import TYPE_CHECKING  # noqa: E402
 
 import keyring  # noqa: E402
 import pytest  # noqa: E402
@@ -22,6 +23,9 @@ from tests.fakes import MemoryKeyring  # noqa: E402
 from tests.support.live_server import LiveServer  # noqa: E402
 from tests.support.network import CuttableLink  # noqa: E402
 from tests.support.postgres import PostgresForTests  # noqa: E402
+
+if TYPE_CHECKING:
+    from tests.support.s3 import S3ForTests
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +50,15 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 @pytest.fixture(scope="session")
 def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresForTests]:
     server = PostgresForTests(tmp_path_factory.mktemp("pg"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3() -> Iterator[S3ForTests]:
+    from tests.support.s3 import S3ForTests  # boto3 and moto load only for the tests using them
+
+    server = S3ForTests()
     yield server
     server.stop()
 

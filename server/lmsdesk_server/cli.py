@@ -152,9 +152,7 @@ def cmd_seed_demo(_: argparse.Namespace, settings: ServerSettings) -> int:
         upgrade_to_head(url)
         context = ServerContext.build(settings, url)
         with transaction(context.session_factory) as session:
-            report = DemoSeeder(
-                session, resources=resources_dir(), media_dir=settings.media_dir
-            ).run()
+            report = DemoSeeder(session, resources=resources_dir(), store=context.media).run()
         context.engine.dispose()
     print("Demo data: " + (", ".join(report.created) if report.created else "already present"))
     print(f"Demo accounts (password '{DEMO_PASSWORD}', for demos only):")

@@ -43,6 +43,9 @@ class ServerSettings(BaseSettings):
     # Failed logins allowed per email and per client address in one window before HTTP 429.
     login_attempts_per_window: int = 10
     login_window_seconds: int = 300
+    # Where media bytes live: file:///path (default: media/ in the data dir) or
+    # s3://bucket?endpoint=URL&region=R (DESIGN.md section 12).
+    media_store: str | None = None
     # The largest file an instructor may upload (a long 1080p lecture fits).
     media_max_bytes: int = 4 * 1024**3
 

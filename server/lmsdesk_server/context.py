@@ -26,6 +26,7 @@ from lmsdesk_server.security.rate_limit import LoginThrottle
 from lmsdesk_server.security.return_links import ReturnLinks, return_link_key
 from lmsdesk_server.security.secret_box import SecretBox
 from lmsdesk_server.security.tokens import AccessTokens
+from lmsdesk_server.storage import MediaStore, open_store
 from lmsdesk_server.sync.service.cursor import CursorCodec, cursor_key
 
 
@@ -44,6 +45,7 @@ class ServerContext:
     return_links: ReturnLinks
     secret_box: SecretBox
     mail: MailTransport
+    media: MediaStore
 
     @property
     def refresh_lifetime(self) -> timedelta:
@@ -111,4 +113,5 @@ class ServerContext:
                 if settings.smtp_url
                 else FolderTransport(settings.mail_outbox_dir)
             ),
+            media=open_store(settings.media_store, settings.media_dir),
         )

@@ -29,6 +29,8 @@ from lmsdesk_server.security.rate_limit import LoginThrottle
 from lmsdesk_server.security.return_links import ReturnLinks, return_link_key
 from lmsdesk_server.security.secret_box import SecretBox
 from lmsdesk_server.security.tokens import AccessTokens
+from lmsdesk_server.storage import MediaStore
+from lmsdesk_server.storage.filesystem import FileStore
 from lmsdesk_server.sync.service.cursor import CursorCodec, cursor_key
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.server.sync.helpers import API, Device, DeviceFactory, seed
@@ -68,8 +70,17 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 @pytest.fixture
+def media_store(tmp_path: Path) -> MediaStore:
+    """Where the `context` server keeps media; modules that test both stores override it."""
+    return FileStore(tmp_path / "server-data" / "media")
+
+
+@pytest.fixture
 def context(
-    migrated_engine: Engine, session_factory: sessionmaker[Session], tmp_path: Path
+    migrated_engine: Engine,
+    session_factory: sessionmaker[Session],
+    tmp_path: Path,
+    media_store: MediaStore,
 ) -> ServerContext:
     settings = ServerSettings(
         database_url=migrated_engine.url.render_as_string(hide_password=False),
@@ -97,6 +108,7 @@ def context(
         return_links=ReturnLinks(return_link_key(TEST_JWT_SECRET)),
         secret_box=SecretBox("test mfa key"),
         mail=FolderTransport(tmp_path / "server-data" / "outbox"),
+        media=media_store,
     )
 
 
@@ -140,7 +152,7 @@ def racing_context(
     from lmsdesk_server.resources import resources_dir
 
     with transaction(context.session_factory) as session:
-        DemoSeeder(session, resources=resources_dir(), media_dir=settings.media_dir).run()
+        DemoSeeder(session, resources=resources_dir(), store=context.media).run()
     yield context
     context.engine.dispose()
 

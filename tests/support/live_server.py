@@ -77,9 +77,7 @@ class LiveServer:
         from lmsdesk_server.resources import resources_dir
 
         with transaction(self.context.session_factory) as session:
-            DemoSeeder(
-                session, resources=resources_dir(), media_dir=self.context.settings.media_dir
-            ).run()
+            DemoSeeder(session, resources=resources_dir(), store=self.context.media).run()
 
     def enroll(self, email: str, course_id: uuid.UUID) -> uuid.UUID:
         """What a completed payment or a free enrolment does on the server."""
@@ -153,7 +151,7 @@ class LiveServer:
         with transaction(self.context.session_factory) as session:
             asset = session.get(MediaAsset, asset_id)
             assert asset is not None
-            return (self.context.settings.media_dir / asset.storage_key).read_bytes()
+            return b"".join(self.context.media.read(asset.storage_key))
 
     def set_enrollment_status(self, enrollment_id: uuid.UUID, status: str) -> None:
         """A refund or a revocation, as the payment webhook would record it."""

@@ -4,7 +4,6 @@ fixed ids derived from their slugs, and anything already present is left as it i
 from __future__ import annotations
 
 import hashlib
-import shutil
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -54,6 +53,7 @@ from lmsdesk_server.demo.content import (
 from lmsdesk_server.demo.picture import silhouette_png
 from lmsdesk_server.security.emails import email_skeleton
 from lmsdesk_server.security.passwords import hash_password
+from lmsdesk_server.storage import MediaStore
 
 _NAMESPACE = uuid.UUID("6f1d0c52-3c57-4d6b-9a51-0d3e2a1f7c11")
 VIDEO_FILE = "welcome.mp4"
@@ -74,10 +74,10 @@ class SeedReport:
 
 
 class DemoSeeder:
-    def __init__(self, session: Session, *, resources: Path, media_dir: Path) -> None:
+    def __init__(self, session: Session, *, resources: Path, store: MediaStore) -> None:
         self._session = session
         self._resources = resources
-        self._media_dir = media_dir
+        self._store = store
         self.report = SeedReport()
 
     def run(self) -> SeedReport:
@@ -91,9 +91,7 @@ class DemoSeeder:
         for spec in DEMO_COURSES:
             self._course(spec, instructor, categories[spec["category"]], video, subtitles)
         if instructor.avatar_asset_id is None:
-            Avatars(self._session, self._media_dir).set(
-                instructor.id, silhouette_png(), "image/png"
-            )
+            Avatars(self._session, self._store).set(instructor.id, silhouette_png(), "image/png")
             self.report.note("picture of instructor@example.com")
         for spec in DEMO_OTHER_USERS:
             self._other_user(spec)
@@ -160,7 +158,7 @@ class DemoSeeder:
         self._session.flush()
         if writer.avatar_asset_id is None:
             picture = silhouette_png(background=(196, 120, 70), figure=(250, 236, 222))
-            Avatars(self._session, self._media_dir).set(writer.id, picture, "image/png")
+            Avatars(self._session, self._store).set(writer.id, picture, "image/png")
         self.report.note(f"review of {slug} by {email}")
 
     def _audit(self, admin: User) -> None:
@@ -206,10 +204,8 @@ class DemoSeeder:
         source = self._resources / "demo" / filename
         data = source.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        target = self._media_dir / digest
-        if not target.exists():
-            self._media_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+        if self._store.size(digest) != len(data):
+            self._store.put(digest, data)
         asset_id = demo_id(f"asset:{filename}")
         existing = self._session.get(MediaAsset, asset_id)
         if existing is not None:

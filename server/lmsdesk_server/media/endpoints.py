@@ -1,18 +1,20 @@
 """`GET /media/{asset_id}`: byte ranges of an asset, for downloads that resume and for players.
 
-Starlette's FileResponse answers Range (206 with Content-Range, 416 past the end) and If-Range;
-the ETag is the file's sha256, so a resumed download whose file changed on the server gets the
-whole new file instead of a splice of two.
+Served from whichever store holds the bytes (a folder, or S3 proxied through the server, so
+clients need no access to the bucket): Range gets 206 with Content-Range, 416 past the end, and
+If-Range; the ETag is the file's sha256, so a resumed download whose file changed on the server
+gets the whole new file instead of a splice of two.
 """
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse
+from fastapi.responses import Response, StreamingResponse
 
 from lmsdesk.contracts.common import ErrorResponse
 from lmsdesk.contracts.media import MAX_CHUNK_BYTES, MediaLink, UploadStart, UploadState
@@ -25,6 +27,7 @@ from lmsdesk_server.deps import (
     actor_from_bearer,
 )
 from lmsdesk_server.errors import ApiError
+from lmsdesk_server.media.ranges import stored_response
 from lmsdesk_server.media.service.access import MediaAccess
 from lmsdesk_server.media.service.upload import MediaUploads
 
@@ -37,9 +40,15 @@ _upload_errors: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/media/{asset_id}", response_class=FileResponse, responses=_errors)
+@router.get(
+    "/media/{asset_id}",
+    response_class=StreamingResponse,
+    responses=_errors
+    | {206: {"description": "the range asked for"}, 416: {"description": "a range past the end"}},
+)
 def media(
     asset_id: uuid.UUID,
+    request: Request,
     context: ContextDep,
     accounts: AccountServiceDep,
     session: SessionDep,
@@ -48,7 +57,7 @@ def media(
     f: Annotated[uuid.UUID | None, Query(description="signed link: sign-in")] = None,
     e: Annotated[int | None, Query(description="signed link: expiry (Unix time)")] = None,
     s: Annotated[str | None, Query(max_length=100, description="signed link: signature")] = None,
-) -> FileResponse:
+) -> Response:
     if s is not None:
         if u is None or e is None or not context.media_links.verify(asset_id, u, f, e, s):
             raise ApiError(
@@ -57,17 +66,31 @@ def media(
         actor = accounts.actor_for(u, f)
     else:
         actor = actor_from_bearer(context, accounts, credentials)
-    asset = MediaAccess(session, context.settings.media_dir).readable(actor, asset_id)
+    asset = MediaAccess(session, context.media).readable(actor, asset_id)
     # Only what a browser shows safely opens in it; anything else (text, archives) downloads,
     # never rendered as the browser guesses (nosniff is on every response: security_headers).
     inline = asset.mime_type.startswith(("video/", "audio/")) or asset.mime_type in _SHOWN_INLINE
-    return FileResponse(
-        asset.path,
+    return stored_response(
+        context.media,
+        asset.key,
+        size=asset.size,
+        etag=f'"{asset.sha256}"',
         media_type=asset.mime_type,
-        filename=asset.filename,
-        content_disposition_type="inline" if inline else "attachment",
-        headers={"etag": f'"{asset.sha256}"', "cache-control": "private, max-age=3600"},
+        request_headers=request.headers,
+        headers={
+            "content-disposition": content_disposition(
+                "inline" if inline else "attachment", asset.filename
+            ),
+            "cache-control": "private, max-age=3600",
+        },
     )
+
+
+def content_disposition(kind: str, filename: str) -> str:
+    quoted = quote(filename)
+    if quoted != filename:
+        return f"{kind}; filename*=utf-8''{quoted}"
+    return f'{kind}; filename="{filename}"'
 
 
 _SHOWN_INLINE = frozenset({"image/png", "image/jpeg", "application/pdf"})
@@ -77,16 +100,14 @@ _SHOWN_INLINE = frozenset({"image/png", "image/jpeg", "application/pdf"})
 def media_link(
     asset_id: uuid.UUID, actor: CurrentActor, context: ContextDep, session: SessionDep
 ) -> MediaLink:
-    access = MediaAccess(session, context.settings.media_dir)
+    access = MediaAccess(session, context.media)
     return access.link(
         actor, asset_id, signer=context.media_links, public_url=context.settings.public_url
     )
 
 
 def _uploads(context: ContextDep, session: SessionDep) -> MediaUploads:
-    return MediaUploads(
-        session, context.settings.media_dir, max_bytes=context.settings.media_max_bytes
-    )
+    return MediaUploads(session, context.media, max_bytes=context.settings.media_max_bytes)
 
 
 @router.post("/media", status_code=status.HTTP_201_CREATED, responses=_upload_errors)

@@ -4,10 +4,8 @@ request may break: an admin cannot suspend themselves, and the last active admin
 
 from __future__ import annotations
 
-import shutil
 import threading
 import uuid
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -263,13 +261,9 @@ def test_a_suspended_user_s_media_links_and_sync_stop_at_once(
     student: User,
     admin_headers: dict[str, str],
     device_for: DeviceFactory,
-    context: ServerContext,
-    tmp_path: Path,
 ) -> None:
     """REST, sync and media: a link signed before the suspension plays no more after it."""
     from tests.server.sync.helpers import FREE, enroll
-
-    shutil.copytree(tmp_path / "media", context.settings.media_dir, dirs_exist_ok=True)
 
     enroll(session, student, FREE)
     device = device_for(student)

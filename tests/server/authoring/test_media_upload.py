@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,12 +14,24 @@ import pytest
 from fastapi.testclient import TestClient
 
 from lmsdesk_server.db.models import User
+from lmsdesk_server.storage import MediaStore
+from lmsdesk_server.storage.filesystem import FileStore
 from tests.server.authoring.helpers import author
 from tests.server.sync.helpers import API, DeviceFactory, rows
 from tests.support.media import fake_mp4
+from tests.support.s3 import S3ForTests
 
 pytestmark = pytest.mark.usefixtures("seeded")
 VIDEO = fake_mp4(1024 * 1024)
+
+
+@pytest.fixture(params=["file", "s3"])
+def media_store(request: pytest.FixtureRequest, tmp_path: Path) -> MediaStore:
+    """Every test here runs against both stores (DESIGN.md section 12)."""
+    if request.param == "file":
+        return FileStore(tmp_path / "server-data" / "media")
+    s3: S3ForTests = request.getfixturevalue("s3")
+    return s3.store()
 
 
 class Uploader:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,21 +19,32 @@ from lmsdesk_server.db.models import LessonResource, MediaAsset, User
 from lmsdesk_server.db.partitions import CATALOG_PARTITION, stamp
 from lmsdesk_server.demo.seed import DemoSeeder, demo_id
 from lmsdesk_server.resources import resources_dir
+from lmsdesk_server.storage import MediaStore
+from lmsdesk_server.storage.filesystem import FileStore
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.server.sync.helpers import API, PAID, PAID_TEXT, enroll
+from tests.support.s3 import S3ForTests
 
 PAYLOAD = bytes(range(256)) * 400  # 102,400 bytes: big enough for several ranges
 VIDEO = demo_id("asset:welcome.mp4")
+
+
+@pytest.fixture(params=["file", "s3"])
+def media_store(request: pytest.FixtureRequest, tmp_path: Path) -> MediaStore:
+    """Every test here runs against both stores (DESIGN.md section 12)."""
+    if request.param == "file":
+        return FileStore(tmp_path / "server-data" / "media")
+    s3: S3ForTests = request.getfixturevalue("s3")
+    return s3.store()
 
 
 @pytest.fixture
 def workbook(session: Session, context: ServerContext) -> uuid.UUID:
     """The demo catalog plus one asset only enrolled students may read: a resource of the paid
     course's (non-preview) text lesson."""
-    media_dir = context.settings.media_dir
-    DemoSeeder(session, resources=resources_dir(), media_dir=media_dir).run()
+    DemoSeeder(session, resources=resources_dir(), store=context.media).run()
     digest = hashlib.sha256(PAYLOAD).hexdigest()
-    (media_dir / digest).write_bytes(PAYLOAD)
+    context.media.put(digest, PAYLOAD)
     instructor = session.get(User, demo_id("instructor@example.com"))
     assert instructor is not None
     asset = MediaAsset(

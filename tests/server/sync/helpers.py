@@ -21,6 +21,7 @@ from lmsdesk_server.db.models import Enrollment, LessonProgress, User
 from lmsdesk_server.db.partitions import stamp, user_partition
 from lmsdesk_server.demo.seed import DemoSeeder, demo_id
 from lmsdesk_server.resources import resources_dir
+from lmsdesk_server.storage.filesystem import FileStore
 
 API = "/api/v1"
 FREE = demo_id("course:offline-first-basics")
@@ -36,7 +37,9 @@ PAID_QUIZ = demo_id("practical-sqlite:quizrow")
 
 
 def seed(session: Session, tmp_path: Path) -> None:
-    DemoSeeder(session, resources=resources_dir(), media_dir=tmp_path / "media").run()
+    # Where the `context` fixture's server keeps its media.
+    store = FileStore(tmp_path / "server-data" / "media")
+    DemoSeeder(session, resources=resources_dir(), store=store).run()
 
 
 def enroll(

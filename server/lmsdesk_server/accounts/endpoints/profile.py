@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse
 
 from lmsdesk.contracts.auth import (
     Me,
@@ -58,7 +57,7 @@ async def set_avatar(
     """The picture itself as the body (image/png or image/jpeg, square, at most 1 MB): the app
     crops and scales it before sending."""
     data = await request.body()
-    avatars = Avatars(session, context.settings.media_dir)
+    avatars = Avatars(session, context.media)
     mime = request.headers.get("content-type", "")
     await run_in_threadpool(avatars.set, actor.id, data, mime)
     return accounts.me(actor.id)
@@ -68,21 +67,24 @@ async def set_avatar(
 def remove_avatar(
     actor: CurrentActor, session: SessionDep, context: ContextDep, accounts: AccountServiceDep
 ) -> Me:
-    Avatars(session, context.settings.media_dir).remove(actor.id)
+    Avatars(session, context.media).remove(actor.id)
     return accounts.me(actor.id)
 
 
 @router.get(
     "/users/{user_id}/avatar",
-    response_class=FileResponse,
-    responses={404: {"model": ErrorResponse}},
+    response_class=Response,
+    responses={
+        200: {"content": {"image/png": {}, "image/jpeg": {}}},
+        404: {"model": ErrorResponse},
+    },
 )
-def avatar(user_id: uuid.UUID, session: SessionDep, context: ContextDep) -> FileResponse:
+def avatar(user_id: uuid.UUID, session: SessionDep, context: ContextDep) -> Response:
     """Anyone's picture, for anyone (as public as a name on a review)."""
-    avatars = Avatars(session, context.settings.media_dir)
+    avatars = Avatars(session, context.media)
     asset = avatars.file_of(user_id)
-    return FileResponse(
-        avatars.path_of(asset),
+    return Response(
+        avatars.bytes_of(asset),
         media_type=asset.mime_type,
         headers={"etag": f'"{asset.sha256}"', "cache-control": "public, max-age=86400"},
     )

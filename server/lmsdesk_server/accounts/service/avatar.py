@@ -8,10 +8,8 @@ with the next sync of the catalog (the course rows carry the instructor's pictur
 from __future__ import annotations
 
 import hashlib
-import os
 import struct
 import uuid
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +19,7 @@ from lmsdesk.contracts.media import content_problem
 from lmsdesk_server.db.models import Course, CourseRating, MediaAsset, User
 from lmsdesk_server.db.partitions import stamp, user_partition
 from lmsdesk_server.errors import ApiError
+from lmsdesk_server.storage import MediaStore
 
 AVATAR_TYPES = ("image/png", "image/jpeg")
 MAX_AVATAR_BYTES = 1024 * 1024
@@ -47,9 +46,9 @@ def image_size(data: bytes, mime_type: str) -> tuple[int, int] | None:
 
 
 class Avatars:
-    def __init__(self, session: Session, media_dir: Path) -> None:
+    def __init__(self, session: Session, store: MediaStore) -> None:
         self._session = session
-        self._media_dir = media_dir
+        self._store = store
 
     def set(self, user_id: uuid.UUID, data: bytes, mime_type: str) -> None:
         mime_type = mime_type.split(";", 1)[0].strip().lower()
@@ -74,7 +73,7 @@ class Avatars:
         user = self._user(user_id)
         asset_id = uuid.uuid4()
         key = f"avatars/{user.id}/{asset_id}{'.png' if mime_type == 'image/png' else '.jpg'}"
-        self._write(key, data)
+        self._store.put(key, data)
         asset = MediaAsset(
             id=asset_id,
             owner_id=user.id,
@@ -109,18 +108,8 @@ class Avatars:
             raise ApiError(404, "no_picture", "This person has no picture.")
         return asset
 
-    def path_of(self, asset: MediaAsset) -> Path:
-        return self._media_dir / asset.storage_key
-
-    def _write(self, key: str, data: bytes) -> None:
-        final = self._media_dir / key
-        final.parent.mkdir(parents=True, exist_ok=True)
-        part = final.with_name(final.name + ".part")
-        with part.open("wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(part, final)
+    def bytes_of(self, asset: MediaAsset) -> bytes:
+        return b"".join(self._store.read(asset.storage_key))
 
     def _restamp_courses(self, user_id: uuid.UUID) -> None:
         restamp_public_profile(self._session, user_id)

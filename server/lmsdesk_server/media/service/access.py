@@ -14,7 +14,6 @@ import hmac
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
@@ -26,6 +25,7 @@ from lmsdesk_server.db.models import MediaAsset
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.learning.repository.lessons import LearningRepository
 from lmsdesk_server.media.repository import MediaRepository
+from lmsdesk_server.storage import MediaStore
 
 #: Long enough to watch a long lecture with pauses (players re-request ranges when seeking),
 #: short enough that a leaked link is soon useless. Each lesson opening asks for a fresh one.
@@ -34,7 +34,8 @@ LINK_LIFETIME = timedelta(hours=2)
 
 @dataclass(frozen=True)
 class ReadableAsset:
-    path: Path
+    key: str
+    size: int
     sha256: str
     mime_type: str
     filename: str
@@ -72,10 +73,10 @@ def link_key(jwt_secret: str) -> bytes:
 
 
 class MediaAccess:
-    def __init__(self, session: Session, media_dir: Path) -> None:
+    def __init__(self, session: Session, store: MediaStore) -> None:
         self._media = MediaRepository(session)
         self._learning = LearningRepository(session)
-        self._media_dir = media_dir
+        self._store = store
 
     def readable(self, actor: Actor, asset_id: uuid.UUID) -> ReadableAsset:
         asset = self._media.asset(asset_id)
@@ -85,10 +86,12 @@ class MediaAccess:
             raise ApiError(
                 403, "not_entitled", "Enroll in the course to watch or download its media."
             )
-        path = self._media_dir / asset.storage_key
-        if not path.is_file():
+        size = self._store.size(asset.storage_key)
+        if size is None:
             raise ApiError(404, "asset_missing", "This media file is missing on the server.")
-        return ReadableAsset(path, asset.sha256, asset.mime_type, asset.original_filename)
+        return ReadableAsset(
+            asset.storage_key, size, asset.sha256, asset.mime_type, asset.original_filename
+        )
 
     def link(
         self, actor: Actor, asset_id: uuid.UUID, *, signer: LinkSigner, public_url: str

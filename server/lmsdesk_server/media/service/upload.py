@@ -9,8 +9,6 @@ asset becomes ready; a damaged file is discarded and sent again from the start.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 import uuid
 from datetime import UTC, datetime
@@ -26,6 +24,7 @@ from lmsdesk_server.db.models import MediaAsset
 from lmsdesk_server.db.partitions import stamp, user_partition
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.media.repository import MediaRepository
+from lmsdesk_server.storage import MediaStore
 
 
 def _human(size: int) -> str:
@@ -33,9 +32,9 @@ def _human(size: int) -> str:
 
 
 class MediaUploads:
-    def __init__(self, session: Session, media_dir: Path, *, max_bytes: int) -> None:
+    def __init__(self, session: Session, store: MediaStore, *, max_bytes: int) -> None:
         self._session = session
-        self._media_dir = media_dir
+        self._store = store
         self._max_bytes = max_bytes
 
     def start(self, actor: Actor, args: UploadStart) -> UploadState:
@@ -81,8 +80,7 @@ class MediaUploads:
             return self._state(asset)  # a retried last chunk whose answer was lost
         if asset.status is MediaStatus.FAILED:
             raise ApiError(422, "upload_failed", "The server refused this file; import another.")
-        part = self._part(asset)
-        received = part.stat().st_size if part.exists() else 0
+        received = self._store.received(asset.storage_key)
         if offset != received:
             raise ApiError(
                 409,
@@ -94,13 +92,9 @@ class MediaUploads:
             raise ApiError(413, "too_many_bytes", "More bytes than the file was announced with.")
         if offset == 0:
             self._check_content(asset, data[:SNIFF_BYTES])
-        part.parent.mkdir(parents=True, exist_ok=True)
-        with part.open("ab") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
+        self._store.append(asset.storage_key, data, total=asset.size_bytes)
         if received + len(data) == asset.size_bytes:
-            self._finish(asset, part)
+            self._finish(asset)
         return self._state(asset)
 
     def _check_content(self, asset: MediaAsset, head: bytes) -> None:
@@ -121,22 +115,15 @@ class MediaUploads:
             keep_changes=True,
         )
 
-    def _finish(self, asset: MediaAsset, part: Path) -> None:
-        digest = hashlib.sha256()
-        with part.open("rb") as data:
-            while chunk := data.read(1 << 20):
-                digest.update(chunk)
-        if digest.hexdigest() != asset.sha256:
-            part.unlink()
+    def _finish(self, asset: MediaAsset) -> None:
+        if self._store.complete(asset.storage_key) != asset.sha256:
+            self._store.delete(asset.storage_key)
             raise ApiError(
                 422,
                 "checksum_mismatch",
                 "The file arrived damaged (its sha256 differs from "
                 "the one announced); send it again from the start.",
             )
-        final = self._media_dir / asset.storage_key
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(part, final)
         asset.status = MediaStatus.READY
         stamp(self._session, asset, asset.sync_partition)
         self._session.flush()
@@ -158,15 +145,11 @@ class MediaUploads:
         if asset.owner_id != actor.id:
             raise ApiError(403, "refused", "That upload belongs to someone else.")
 
-    def _part(self, asset: MediaAsset) -> Path:
-        return self._media_dir / "partial" / f"{asset.id}.part"
-
     def _state(self, asset: MediaAsset) -> UploadState:
         if asset.status is MediaStatus.READY:
             received = asset.size_bytes
         else:
-            part = self._part(asset)
-            received = part.stat().st_size if part.exists() else 0
+            received = self._store.received(asset.storage_key)
         return UploadState(
             asset_id=asset.id,
             received_bytes=received,
