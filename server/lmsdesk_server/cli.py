@@ -26,6 +26,7 @@ from lmsdesk_server.db.engine import transaction
 from lmsdesk_server.db.migrate import upgrade_to_head
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.jobs import PeriodicJobs
+from lmsdesk_server.observability import configure_logging
 
 _log = logging.getLogger("lmsdesk_server")
 
@@ -61,7 +62,14 @@ def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
         app = create_app(context)
         print(f"LMSDesk server {__version__} on http://{args.host}:{args.port}", file=sys.stderr)
         server = uvicorn.Server(
-            uvicorn.Config(app, host=args.host, port=args.port, log_level="info", access_log=True)
+            uvicorn.Config(
+                app,
+                host=args.host,
+                port=args.port,
+                log_level="info",
+                access_log=True,
+                log_config=None,  # our handler (plain or JSON) for uvicorn's lines too
+            )
         )
         # uvicorn shuts down gracefully on SIGINT/SIGTERM and then re-raises the signal with the
         # previous handler in place; ours turns it into a normal exit so the embedded database
@@ -214,11 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     args = build_parser().parse_args(argv)
     settings = ServerSettings()
+    configure_logging(settings.log_format)
     result: int = args.func(args, settings)
     return result
 

@@ -43,6 +43,11 @@ class ServerSettings(BaseSettings):
     # Failed logins allowed per email and per client address in one window before HTTP 429.
     login_attempts_per_window: int = 10
     login_window_seconds: int = 300
+    # When set, /metrics answers only "Authorization: Bearer <token>" (Prometheus's
+    # bearer_token); unset, keep /metrics off the public network at the proxy.
+    metrics_token: SecretStr | None = None
+    # "json": one JSON object per log line (for a log pipeline); anything else: plain lines.
+    log_format: str = "text"
     # Where media bytes live: file:///path (default: media/ in the data dir) or
     # s3://bucket?endpoint=URL&region=R (DESIGN.md section 12).
     media_store: str | None = None

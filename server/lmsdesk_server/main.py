@@ -19,6 +19,7 @@ from lmsdesk_server.error_handlers import install_error_handlers
 from lmsdesk_server.learning import endpoints as learning
 from lmsdesk_server.media import endpoints as media
 from lmsdesk_server.moderation import endpoints as moderation
+from lmsdesk_server.observability import RequestMetrics
 from lmsdesk_server.ops import endpoints as ops
 from lmsdesk_server.security_headers import SecurityHeaders
 from lmsdesk_server.sync import endpoints as sync
@@ -36,8 +37,9 @@ def create_app(context: ServerContext) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodyLimits)
     app.add_middleware(SecurityHeaders)
-    # Outermost: a request turned away costs nothing but the 503.
+    # Outermost: a request turned away costs nothing but the 503 (and is still counted).
     app.add_middleware(AdmissionControl)
+    app.add_middleware(RequestMetrics)
     for domain in (
         ops,
         accounts,
@@ -55,4 +57,5 @@ def create_app(context: ServerContext) -> FastAPI:
     # The pages a browser sees (checkout return pages) live outside the API prefix.
     app.include_router(pages.router)
     app.include_router(account_pages.router)
+    app.include_router(ops.metrics_router)
     return app

@@ -105,6 +105,7 @@ def _upload_start(_w: World) -> tuple[str, Any]:
 # bearer token needed) are allowed for everyone, anonymous included.
 MATRIX: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
     ("GET", "/health"): (lambda w: ("/health", None), ALL),
+    ("GET", "/health/ready"): (lambda w: ("/health/ready", None), ALL),
     ("GET", "/certificates/public-key"): (lambda w: ("/certificates/public-key", None), ALL),
     ("POST", "/auth/register"): (
         lambda w: (

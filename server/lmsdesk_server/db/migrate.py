@@ -24,3 +24,12 @@ def upgrade_to_head(url: str) -> None:
 
 def downgrade_to_base(url: str) -> None:
     command.downgrade(alembic_config(url), "base")
+
+
+def head_revision() -> str | None:
+    """The schema revision this code expects (a server at another one is not ready)."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(config).get_current_head()

@@ -10,6 +10,7 @@ from lmsdesk.contracts.common import ErrorResponse
 from lmsdesk.contracts.sync import PullRequest, PullResponse, PushRequest, PushResponse
 from lmsdesk_server.deps import ContextDep, CurrentActor, SessionDep
 from lmsdesk_server.errors import ApiError
+from lmsdesk_server.observability import SYNC_PULLS, SYNC_PUSHED
 from lmsdesk_server.sync.service import pull as sync_pull
 from lmsdesk_server.sync.service import push as sync_push
 
@@ -39,7 +40,10 @@ def push(
     body: PushRequest, actor: CurrentActor, session: SessionDep, context: ContextDep
 ) -> PushResponse:
     _check_protocol(body.protocol)
-    return sync_push.push(session, actor, body, payments=context.payments)
+    answer = sync_push.push(session, actor, body, payments=context.payments)
+    for result in answer.results:
+        SYNC_PUSHED.labels(result.status.value).inc()
+    return answer
 
 
 @router.post("/sync/pull", response_model=PullResponse, responses=_errors)
@@ -48,5 +52,6 @@ def pull(
 ) -> Response:
     _check_protocol(body.protocol)
     page = sync_pull.pull(session, actor, body, context.cursor_codec)
+    SYNC_PULLS.labels("more" if page.envelope and page.envelope.has_more else "last").inc()
     # The rows are JSON already (built by PostgreSQL); re-validating them would undo that.
     return Response(page.to_json(), media_type="application/json")

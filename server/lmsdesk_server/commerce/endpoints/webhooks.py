@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from lmsdesk.contracts.common import ErrorDetail, ErrorResponse
 from lmsdesk_server.commerce.service.webhooks import MAX_BODY_BYTES, PaymentWebhooks
 from lmsdesk_server.deps import ContextDep
+from lmsdesk_server.observability import WEBHOOKS
 
 router = APIRouter(tags=["webhooks"])
 
@@ -25,6 +26,7 @@ async def stripe_webhook(request: Request, context: ContextDep) -> JSONResponse:
     answer = await run_in_threadpool(
         webhooks.receive, bytes(body), request.headers.get("stripe-signature")
     )
+    WEBHOOKS.labels(answer.outcome.value).inc()
     if answer.status_code >= 400:
         error = ErrorDetail(code=f"webhook_{answer.outcome.value}", message=answer.detail)
         return JSONResponse(
