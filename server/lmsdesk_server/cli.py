@@ -10,10 +10,12 @@ import argparse
 import getpass
 import logging
 import os
+import shutil
 import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -25,7 +27,7 @@ from lmsdesk_server.db.embedded import EmbeddedPostgres
 from lmsdesk_server.db.engine import transaction
 from lmsdesk_server.db.migrate import upgrade_to_head
 from lmsdesk_server.errors import ApiError
-from lmsdesk_server.jobs import PeriodicJobs
+from lmsdesk_server.jobs import BackgroundWorker
 from lmsdesk_server.observability import configure_logging
 
 _log = logging.getLogger("lmsdesk_server")
@@ -49,8 +51,6 @@ def database_url(settings: ServerSettings) -> Iterator[str]:
 def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
     import uvicorn
 
-    from lmsdesk_server.main import create_app
-
     if "public_url" not in settings.model_fields_set:
         # Checkout return pages and the test provider's own webhook delivery use this address:
         # without LMSDESK_PUBLIC_URL it is where this server listens.
@@ -58,30 +58,80 @@ def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
         settings = settings.model_copy(update={"public_url": f"http://{host}:{args.port}"})
     with database_url(settings) as url:
         upgrade_to_head(url)
-        context = ServerContext.build(settings, url)
-        app = create_app(context)
         print(f"LMSDesk server {__version__} on http://{args.host}:{args.port}", file=sys.stderr)
-        server = uvicorn.Server(
-            uvicorn.Config(
-                app,
-                host=args.host,
-                port=args.port,
-                log_level="info",
-                access_log=True,
-                log_config=None,  # our handler (plain or JSON) for uvicorn's lines too
-            )
-        )
         # uvicorn shuts down gracefully on SIGINT/SIGTERM and then re-raises the signal with the
         # previous handler in place; ours turns it into a normal exit so the embedded database
         # is stopped by `database_url`'s cleanup instead of being orphaned.
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, _exit_quietly)
-        jobs = PeriodicJobs(context)
-        jobs.start()
+        options: dict[str, Any] = {
+            "host": args.host,
+            "port": args.port,
+            "log_level": "info",
+            "access_log": True,
+            "log_config": None,  # our handler (plain or JSON) for uvicorn's lines too
+        }
+        if args.workers > 1:
+            _serve_workers(args, settings, url, options)
+            return 0
+        context = ServerContext.build(settings, url)
+        from lmsdesk_server.main import create_app
+
+        server = uvicorn.Server(uvicorn.Config(create_app(context), **options))
+        jobs = BackgroundWorker(context) if args.jobs else None
+        if jobs is not None:
+            jobs.start()
         try:
             server.run()
         finally:
+            if jobs is not None:
+                jobs.stop()
+            context.engine.dispose()
+    return 0
+
+
+def _serve_workers(
+    args: argparse.Namespace, settings: ServerSettings, url: str, options: dict[str, Any]
+) -> None:
+    """N processes on one port (uvicorn's supervisor restarts a worker that dies); each builds
+    its own context from the environment, which names the database this process opened. The
+    background jobs run in this, the supervising, process."""
+    import tempfile
+
+    import uvicorn
+
+    os.environ["LMSDESK_DATABASE_URL"] = url
+    os.environ["LMSDESK_PUBLIC_URL"] = settings.public_url
+    metrics_dir = tempfile.mkdtemp(prefix="lmsdesk-metrics-")
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", metrics_dir)
+    context = ServerContext.build(settings, url)
+    jobs = BackgroundWorker(context) if args.jobs else None
+    if jobs is not None:
+        jobs.start()
+    try:
+        uvicorn.run(
+            "lmsdesk_server.main:app_from_environment",
+            factory=True,
+            workers=args.workers,
+            **options,
+        )
+    finally:
+        if jobs is not None:
             jobs.stop()
+        context.engine.dispose()
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def cmd_worker(_: argparse.Namespace, settings: ServerSettings) -> int:
+    from lmsdesk_server.jobs import run_worker
+
+    with database_url(settings) as url:
+        upgrade_to_head(url)
+        context = ServerContext.build(settings, url)
+        print(f"LMSDesk worker {__version__}: running background jobs", file=sys.stderr)
+        try:
+            run_worker(context)
+        finally:
             context.engine.dispose()
     return 0
 
@@ -194,7 +244,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the API (embedded PostgreSQL if no URL is set)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument(
+        "--workers", type=int, default=1, help="server processes on this port (default 1)"
+    )
+    serve.add_argument(
+        "--no-jobs",
+        dest="jobs",
+        action="store_false",
+        help="leave background jobs to `lmsdesk-server worker` processes",
+    )
     serve.set_defaults(func=cmd_serve)
+    commands.add_parser(
+        "worker", help="run background jobs (mail, reconciliation, clean-up) until stopped"
+    ).set_defaults(func=cmd_worker)
     commands.add_parser("migrate", help="bring the schema to head").set_defaults(func=cmd_migrate)
     create = commands.add_parser(
         "create-user",

@@ -1,96 +1,143 @@
-"""Background work a server runs by itself: order reconciliation, and mail delivery.
+"""Background work in a PostgreSQL-backed queue (procrastinate; DESIGN.md section 12): order
+reconciliation, mail delivery, pruning the login throttle, media garbage collection.
 
-Each job is safe to run on every server process at once (it takes the same locks a request
-does, or skips what another process holds), so no process has to be elected to run it.
+Each periodic job is deferred once per due time however many workers run (procrastinate's unique
+periodic defers), and taken by one worker (`FOR UPDATE SKIP LOCKED`). `lmsdesk-server worker`
+runs a worker; `serve` runs one in a thread unless told not to (`--no-jobs`), so a single box
+needs nothing else and many boxes may each run one.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import procrastinate
 
 from lmsdesk_server.commerce.service.reconciliation import reconcile_orders
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.mail.delivery import deliver_due
+from lmsdesk_server.media.service.collection import collect_garbage
 
 _log = logging.getLogger(__name__)
 
+#: procrastinate's tables live in a schema of their own (migration 0009).
+QUEUE_SCHEMA = "procrastinate"
 #: Often enough that a missed webhook is healed within minutes of the checkout expiring.
-RECONCILE_EVERY_SECONDS = 300.0
-#: A mailed code should arrive while the person is still looking at the app.
-MAIL_EVERY_SECONDS = 3.0
-#: Failed-login rows of keys never tried again; each key also prunes its own when tried.
-PRUNE_EVERY_SECONDS = 3600.0
+RECONCILE_CRON = "*/5 * * * *"
+#: A mailed code should arrive while the person is still looking at the app (every 3 s).
+MAIL_CRON = "* * * * * */3"
+PRUNE_CRON = "17 * * * *"
+MEDIA_GC_CRON = "43 3 * * *"
 
 
-@dataclass
-class _Job:
-    name: str
-    every: float
-    run: Callable[[], None]
-    due: float = 0.0
+def _conninfo(database_url: str) -> str:
+    """SQLAlchemy's URL (postgresql+psycopg://...) as libpq's."""
+    parts = urlsplit(database_url)
+    return urlunsplit(parts._replace(scheme="postgresql"))
 
 
-class PeriodicJobs:
-    def __init__(
-        self,
-        context: ServerContext,
-        *,
-        every: float = RECONCILE_EVERY_SECONDS,
-        mail_every: float = MAIL_EVERY_SECONDS,
-    ) -> None:
-        self._context = context
-        start = time.monotonic()
-        self._jobs = [
-            _Job("order reconciliation", every, self.reconcile, start + every),
-            _Job("mail delivery", mail_every, self.deliver_mail, start),
-            _Job("login throttle pruning", PRUNE_EVERY_SECONDS, self.prune_throttle, start),
-        ]
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="lmsdesk-jobs", daemon=True)
+def job_app(context: ServerContext) -> procrastinate.App:
+    """The queue with LMSDesk's periodic jobs, bound to this process's context."""
+    connector = procrastinate.PsycopgConnector(
+        conninfo=_conninfo(context.engine.url.render_as_string(hide_password=False)),
+        kwargs={"options": f"-c search_path={QUEUE_SCHEMA}"},
+        min_size=1,
+        max_size=4,
+    )
+    app = procrastinate.App(connector=connector)
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(10)
-
-    def run_once(self) -> None:
-        """Every job, now (the CLI's `reconcile`, and tests)."""
-        for job in self._jobs:
-            self._guarded(job)
-
-    def reconcile(self) -> None:
-        report = reconcile_orders(self._context.session_factory, self._context.payments)
+    @app.periodic(cron=RECONCILE_CRON, periodic_id="reconcile")
+    @app.task(name="lmsdesk.reconcile_orders", queue="maintenance")
+    def reconcile(timestamp: int) -> None:  # noqa: ARG001 - the due time
+        report = reconcile_orders(context.session_factory, context.payments)
         if report.settled or report.pending_checked:
             _log.info("Order reconciliation: %s", report)
 
-    def deliver_mail(self) -> None:
-        context = self._context
+    @app.periodic(cron=MAIL_CRON, periodic_id="mail")
+    @app.task(name="lmsdesk.deliver_mail", queue="mail")
+    def deliver_mail(timestamp: int) -> None:  # noqa: ARG001 - the due time
         report = deliver_due(
             context.session_factory, context.mail, sender=context.settings.mail_from
         )
         if report.sent or report.failed:
             _log.info("Mail delivery: %s", report)
 
-    def prune_throttle(self) -> None:
-        self._context.throttle.prune()
+    @app.periodic(cron=PRUNE_CRON, periodic_id="prune-throttle")
+    @app.task(name="lmsdesk.prune_login_throttle", queue="maintenance")
+    def prune_throttle(timestamp: int) -> None:  # noqa: ARG001 - the due time
+        context.throttle.prune()
 
-    def _guarded(self, job: _Job) -> None:
-        try:
-            job.run()
-        except Exception:
-            # A database outage: the next round tries again.
-            _log.exception("The %s job failed; it runs again in %.0f s", job.name, job.every)
+    @app.periodic(cron=MEDIA_GC_CRON, periodic_id="media-gc")
+    @app.task(name="lmsdesk.collect_media_garbage", queue="maintenance")
+    def media_gc(timestamp: int) -> None:  # noqa: ARG001 - the due time
+        report = collect_garbage(context.session_factory, context.media)
+        if report.removed:
+            _log.info("Media garbage collection: %s", report)
 
-    def _loop(self) -> None:
-        while not self._stop.wait(0.5):
-            now = time.monotonic()
-            for job in self._jobs:
-                if now >= job.due:
-                    self._guarded(job)
-                    job.due = time.monotonic() + job.every
+    del reconcile, deliver_mail, prune_throttle, media_gc  # registered on the app
+    return app
+
+
+WORKER_OPTIONS: dict[str, Any] = {
+    # Periodic jobs are many and small: keep the table to what is waiting or failed.
+    "delete_jobs": "successful",
+    "fetch_job_polling_interval": 1.0,
+    "shutdown_graceful_timeout": 30.0,
+}
+
+
+def run_worker(context: ServerContext) -> None:
+    """`lmsdesk-server worker`: in the foreground until SIGINT or SIGTERM."""
+    app = job_app(context)
+    with app.open():
+        app.run_worker(**WORKER_OPTIONS)
+
+
+class BackgroundWorker:
+    """A worker in a thread of `serve`, with its own event loop."""
+
+    def __init__(
+        self,
+        context: ServerContext,
+        *,
+        name: str = "serve",
+        app: procrastinate.App | None = None,
+    ) -> None:
+        self._app = app or job_app(context)
+        self._name = name
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="lmsdesk-jobs", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+        self._ready.wait(10)
+
+    def stop(self, timeout: float = 30) -> None:
+        if self._loop is not None and self._task is not None:
+            self._loop.call_soon_threadsafe(self._task.cancel)
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        asyncio.run(self._main())
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        async with self._app.open_async():
+            self._task = asyncio.create_task(
+                self._app.run_worker_async(
+                    name=self._name, install_signal_handlers=False, **WORKER_OPTIONS
+                )
+            )
+            self._ready.set()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            except Exception:
+                _log.exception("The background worker stopped")

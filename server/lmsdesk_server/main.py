@@ -59,3 +59,16 @@ def create_app(context: ServerContext) -> FastAPI:
     app.include_router(account_pages.router)
     app.include_router(ops.metrics_router)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """For `serve --workers N`: each worker process builds its app from the environment the
+    supervising process prepared (LMSDESK_DATABASE_URL names the database it opened)."""
+    from lmsdesk_server.config import ServerSettings
+    from lmsdesk_server.observability import configure_logging
+
+    settings = ServerSettings()
+    configure_logging(settings.log_format)
+    if not settings.database_url:
+        raise RuntimeError("a worker process needs LMSDESK_DATABASE_URL")
+    return create_app(ServerContext.build(settings, settings.database_url))

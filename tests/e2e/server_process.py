@@ -44,10 +44,20 @@ class ServerProcess:
             check=False,
         )
 
-    def start(self, timeout: float = 60) -> None:
+    def spawn(self, *args: str) -> subprocess.Popen[bytes]:
+        """Another `lmsdesk-server` command on the same data dir, running beside this one."""
+        with self.log.open("ab") as log:
+            return subprocess.Popen(
+                [sys.executable, "-m", "lmsdesk_server", *args],
+                env=self._env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def start(self, *args: str, timeout: float = 60) -> None:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "lmsdesk_server", "serve", "--port", str(self.port)],
+                [sys.executable, "-m", "lmsdesk_server", "serve", "--port", str(self.port), *args],
                 env=self._env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

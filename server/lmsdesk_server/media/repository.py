@@ -49,3 +49,16 @@ class MediaRepository(Repository):
         )
         thumbnails = select(Course.id).where(Course.thumbnail_asset_id == asset_id)
         return set(self.session.scalars(lessons.union(resources, thumbnails)))
+
+    def storage_keys_among(self, keys: list[str]) -> set[str]:
+        """Which of these stored objects an asset row names (every status: an upload in
+        progress keeps its object too)."""
+        named: set[str] = set()
+        for start in range(0, len(keys), 1000):
+            batch = keys[start : start + 1000]
+            named |= set(
+                self.session.scalars(
+                    select(MediaAsset.storage_key).where(MediaAsset.storage_key.in_(batch))
+                )
+            )
+        return named

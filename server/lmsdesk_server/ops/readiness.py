@@ -34,4 +34,13 @@ def queue_depths(context: ServerContext) -> dict[str, int]:
             .select_from(MailMessage)
             .where(MailMessage.sent_at.is_(None), MailMessage.failed_at.is_(None))
         )
-    return {"mail": int(mail or 0)}
+        # The job queue's own table (migration 0009): jobs waiting for a worker, by queue.
+        jobs = session.execute(
+            text(
+                "SELECT queue_name, count(*) FROM procrastinate.procrastinate_jobs "
+                "WHERE status = 'todo' GROUP BY queue_name"
+            )
+        ).all()
+    depths = {"mail": int(mail or 0)}
+    depths |= {f"jobs:{queue}": int(count) for queue, count in jobs}
+    return depths

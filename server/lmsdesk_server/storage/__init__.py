@@ -5,6 +5,7 @@ default) or S3-compatible object storage shared by every host. Keys are made by 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
@@ -27,6 +28,9 @@ class MediaStore(Protocol):
 
     def keys(self) -> Iterator[str]:
         """Every stored object (not unfinished uploads)."""
+
+    def keys_before(self, cutoff: datetime) -> Iterator[str]:
+        """Stored objects last written before `cutoff` (for garbage collection)."""
 
     # Resumable uploads: the caller holds the asset's row lock, so one chunk at a time.
     def received(self, key: str) -> int:

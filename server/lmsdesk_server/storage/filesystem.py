@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 PIECE = 1 << 20
@@ -65,6 +66,12 @@ class FileStore:
                 and not relative.endswith(".part")
             ):
                 yield relative
+
+    def keys_before(self, cutoff: datetime) -> Iterator[str]:
+        for key in self.keys():
+            modified = datetime.fromtimestamp((self.root / key).stat().st_mtime, UTC)
+            if modified < cutoff:
+                yield key
 
     def received(self, key: str) -> int:
         part = self._partial(key)

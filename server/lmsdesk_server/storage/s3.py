@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import boto3
@@ -88,6 +89,15 @@ class S3Store:
         self._s3.delete_object(Bucket=self.bucket, Key=self._key(key))
 
     def keys(self) -> Iterator[str]:
+        for key, _ in self._listing():
+            yield key
+
+    def keys_before(self, cutoff: datetime) -> Iterator[str]:
+        for key, modified in self._listing():
+            if modified < cutoff:
+                yield key
+
+    def _listing(self) -> Iterator[tuple[str, datetime]]:
         pages = self._s3.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=self._prefix
         )
@@ -95,7 +105,7 @@ class S3Store:
             for item in page.get("Contents", []):
                 key = str(item["Key"])[len(self._prefix) :]
                 if not key.startswith("partial/"):
-                    yield key
+                    yield key, item["LastModified"]
 
     # ---------------------------------------------------------------- resumable uploads
     def _upload_id(self, key: str, *, create: bool) -> str | None:
