@@ -15,6 +15,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -237,6 +238,43 @@ def cmd_reconcile(_: argparse.Namespace, settings: ServerSettings) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace, settings: ServerSettings) -> int:
+    from lmsdesk_server.backup import BackupError, backup
+    from lmsdesk_server.storage import open_store
+
+    store = open_store(settings.media_store, settings.media_dir)
+    with database_url(settings) as url:
+        try:
+            report = backup(url, store, args.to)
+        except BackupError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+    print(
+        f"Backed up to {args.to}: the database ({report.tables_bytes:,} bytes) and "
+        f"{report.media_files} media files ({report.media_bytes:,} bytes) from {store.description}."
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: ServerSettings) -> int:
+    from lmsdesk_server.backup import BackupError, restore
+    from lmsdesk_server.storage import open_store
+
+    store = open_store(settings.media_store, settings.media_dir)
+    with database_url(settings) as url:
+        try:
+            report = restore(args.source, url, store)
+        except BackupError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        upgrade_to_head(url)  # a backup made by an older version
+    print(
+        f"Restored from {args.source}: the database and {report.media_files} media files "
+        f"({report.media_bytes:,} bytes) into {store.description}."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lmsdesk-server", description="The LMSDesk server.")
     parser.add_argument("--version", action="version", version=f"lmsdesk-server {__version__}")
@@ -278,6 +316,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="bring orders in line with the provider and the webhook ledger (serve runs it "
         "every 5 minutes)",
     ).set_defaults(func=cmd_reconcile)
+    backup = commands.add_parser(
+        "backup", help="copy the database and every media file into a new folder"
+    )
+    backup.add_argument("--to", type=Path, required=True, metavar="DIR")
+    backup.set_defaults(func=cmd_backup)
+    restore = commands.add_parser(
+        "restore", help="bring a backup back into an empty database and the media store"
+    )
+    restore.add_argument("--from", dest="source", type=Path, required=True, metavar="DIR")
+    restore.set_defaults(func=cmd_restore)
     seed = commands.add_parser("seed-demo", help="demo accounts and courses (idempotent)")
     seed.set_defaults(func=cmd_seed_demo)
     return parser

@@ -111,8 +111,12 @@ def render_metrics(depths: Callable[[], dict[str, int]]) -> tuple[bytes, str]:
     return generate_latest(registry) + generate_latest(scrape), CONTENT_TYPE_LATEST
 
 
-def configure_logging(log_format: str) -> None:
-    """Plain lines for a terminal; one JSON object per line for a log pipeline."""
+def configure_logging(log_format: str, *, force: bool = False) -> None:
+    """Plain lines for a terminal; one JSON object per line for a log pipeline. Leaves logging
+    alone when something (a test runner, an embedding program) configured it already."""
+    root = logging.getLogger()
+    if root.handlers and not force:
+        return
     handler = logging.StreamHandler()
     if log_format == "json":
         from pythonjsonlogger.json import JsonFormatter
@@ -125,7 +129,6 @@ def configure_logging(log_format: str) -> None:
         )
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):

@@ -18,6 +18,9 @@ class MediaStore(Protocol):
     def put(self, key: str, data: bytes) -> None:
         """Store a whole (small) object: a picture, a demo file."""
 
+    def put_file(self, key: str, path: Path) -> None:
+        """Store a file of any size from disk (a restore), without reading it into memory."""
+
     def size(self, key: str) -> int | None:
         """The object's size, or None when it is not there."""
 
@@ -26,7 +29,7 @@ class MediaStore(Protocol):
 
     def delete(self, key: str) -> None: ...
 
-    def keys(self) -> Iterator[str]:
+    def object_keys(self) -> Iterator[str]:
         """Every stored object (not unfinished uploads)."""
 
     def keys_before(self, cutoff: datetime) -> Iterator[str]:

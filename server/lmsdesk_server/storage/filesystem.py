@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +37,15 @@ class FileStore:
             os.fsync(out.fileno())
         os.replace(part, final)
 
+    def put_file(self, key: str, path: Path) -> None:
+        final = self._path(key)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        part = final.with_name(final.name + ".part")
+        shutil.copyfile(path, part)
+        with part.open("rb") as written:
+            os.fsync(written.fileno())
+        os.replace(part, final)
+
     def size(self, key: str) -> int | None:
         path = self._path(key)
         return path.stat().st_size if path.is_file() else None
@@ -55,7 +65,7 @@ class FileStore:
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
-    def keys(self) -> Iterator[str]:
+    def object_keys(self) -> Iterator[str]:
         if not self.root.is_dir():
             return
         for path in sorted(self.root.rglob("*")):
@@ -68,7 +78,7 @@ class FileStore:
                 yield relative
 
     def keys_before(self, cutoff: datetime) -> Iterator[str]:
-        for key in self.keys():
+        for key in self.object_keys():
             modified = datetime.fromtimestamp((self.root / key).stat().st_mtime, UTC)
             if modified < cutoff:
                 yield key

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -64,6 +65,10 @@ class S3Store:
     def put(self, key: str, data: bytes) -> None:
         self._s3.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
 
+    def put_file(self, key: str, path: Path) -> None:
+        # boto3's managed transfer: multipart, in parallel, for files of any size.
+        self._s3.upload_file(str(path), self.bucket, self._key(key))
+
     def size(self, key: str) -> int | None:
         return self._size(self._key(key))
 
@@ -88,7 +93,7 @@ class S3Store:
     def delete(self, key: str) -> None:
         self._s3.delete_object(Bucket=self.bucket, Key=self._key(key))
 
-    def keys(self) -> Iterator[str]:
+    def object_keys(self) -> Iterator[str]:
         for key, _ in self._listing():
             yield key
 

@@ -85,7 +85,7 @@ def test_json_logs_are_one_object_per_line(capfd: pytest.CaptureFixture[str]) ->
     root = logging.getLogger()
     saved = (root.handlers[:], root.level)
     try:
-        configure_logging("json")
+        configure_logging("json", force=True)
         logging.getLogger("lmsdesk_server.test").info("Order %s settled", "o-1")
         line = capfd.readouterr().err.strip().splitlines()[-1]
     finally:

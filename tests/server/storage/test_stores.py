@@ -38,10 +38,10 @@ def test_whole_objects_and_ranges(store: MediaStore) -> None:
     assert _read(store, "avatars/u/a.png") == data
     assert _read(store, "avatars/u/a.png", 1000, 1999) == data[1000:2000]
     assert _read(store, "avatars/u/a.png", 25000) == data[25000:]
-    assert list(store.keys()) == ["avatars/u/a.png"]
+    assert list(store.object_keys()) == ["avatars/u/a.png"]
     store.delete("avatars/u/a.png")
     assert store.size("avatars/u/a.png") is None
-    assert list(store.keys()) == []
+    assert list(store.object_keys()) == []
 
 
 @pytest.mark.parametrize("chunk", [1 * MIB, 7 * MIB])
@@ -55,7 +55,7 @@ def test_an_upload_in_chunks_of_any_size_becomes_the_object(store: MediaStore, c
     assert store.complete(key) == hashlib.sha256(BIG).hexdigest()
     assert store.size(key) == len(BIG)
     assert _read(store, key, 6 * MIB, 6 * MIB + 99) == BIG[6 * MIB : 6 * MIB + 100]
-    assert list(store.keys()) == [key], "no partial objects are left behind"
+    assert list(store.object_keys()) == [key], "no partial objects are left behind"
 
 
 def test_a_discarded_upload_starts_again_from_nothing(store: MediaStore) -> None:
