@@ -1,0 +1,257 @@
+"""Server capacity (DESIGN.md section 8, "N processes on one PostgreSQL"): simulated devices doing
+no-op pulls, small pushes and sign-ins at rising concurrency, against one server process and
+against `serve --workers N` on the same PostgreSQL.
+
+    python bench/server_capacity.py [--workers N] [--seconds S] [--levels 4,16,64] [--json]
+
+Prints requests/s and p50/p99 per kind at each concurrency, errors and 503s, and the ratio of N
+processes' throughput to one's at the highest level (goal: at least 0.8 x N while cores last).
+The load generator runs in this process, on the same machine: on a 2-core box it takes CPU from
+the servers, which the figures include.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "server")]
+
+from bench_server import print_figures  # noqa: E402
+from lmsdesk.contracts import hlc  # noqa: E402
+from lmsdesk.contracts import mutations as m  # noqa: E402
+from lmsdesk.contracts.sync import PROTOCOL_VERSION  # noqa: E402
+from lmsdesk_server.db.embedded import EmbeddedPostgres  # noqa: E402
+from lmsdesk_server.db.migrate import upgrade_to_head  # noqa: E402
+from lmsdesk_server.demo.seed import demo_id  # noqa: E402
+
+API = "/api/v1"
+PASSWORD = "capacity bench password"
+FREE = demo_id("course:offline-first-basics")
+LESSON = demo_id("offline-first-basics:video")
+#: Of every 100 requests a device makes: pulls, pushes, sign-ins.
+MIX = (("pull", 75), ("push", 20), ("login", 5))
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def serving(url: str, data_dir: Path, workers: int) -> Iterator[str]:
+    port = 19000 + (os.getpid() + workers) % 1000
+    env = {**os.environ, "LMSDESK_DATABASE_URL": url, "LMSDESK_SERVER_DATA_DIR": str(data_dir)}
+    env["LMSDESK_LOGIN_ATTEMPTS_PER_WINDOW"] = "1000000"
+    command = [sys.executable, "-m", "lmsdesk_server", "serve", "--port", str(port)]
+    server = subprocess.Popen(
+        [*command, "--workers", str(workers), "--no-jobs"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{base}{API}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        time.sleep(1.0 if workers > 1 else 0)  # every worker up, not only the first
+        yield base
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+class SimDevice:
+    def __init__(self, email: str, token: str, cursor: str | None) -> None:
+        self.email, self.token, self.cursor = email, token, cursor
+        self.device_id = str(uuid.uuid4())
+        self.seq = 0
+        self.last_hlc = 0
+
+    def mutation(self) -> dict[str, Any]:
+        self.seq += 1
+        self.last_hlc = hlc.next_hlc(self.last_hlc, hlc.to_millis(hlc.wall_clock_hlc()))
+        return {
+            "seq": self.seq,
+            "mutation_id": str(uuid.uuid4()),
+            "name": str(m.SET_POSITION),
+            "args": {"lesson_id": str(LESSON), "position_seconds": self.seq % 30},
+            "hlc": self.last_hlc,
+        }
+
+
+async def prepare(base: str, count: int) -> list[SimDevice]:
+    """Accounts enrolled in the free course, signed in, each with its first full pull done."""
+    devices: list[SimDevice] = []
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        for i in range(count):
+            email = f"capacity{i}-{uuid.uuid4().hex[:6]}@example.com"
+            body = {"email": email, "password": PASSWORD, "full_name": f"Device {i}"}
+            assert (await client.post(f"{API}/auth/register", json=body)).status_code == 201
+            login = await client.post(
+                f"{API}/auth/login", json={"email": email, "password": PASSWORD}
+            )
+            assert login.status_code == 200, login.text
+            token = login.json()["access_token"]
+            auth = {"Authorization": f"Bearer {token}"}
+            free = await client.post(
+                f"{API}/enrollments/free", json={"course_id": str(FREE)}, headers=auth
+            )
+            assert free.status_code == 201, free.text
+            device = SimDevice(email, token, None)
+            while True:
+                page = (
+                    await client.post(f"{API}/sync/pull", json=_pull(device), headers=auth)
+                ).json()
+                device.cursor = page["cursor"]
+                if not page["has_more"]:
+                    break
+            devices.append(device)
+    return devices
+
+
+def _pull(device: SimDevice) -> dict[str, Any]:
+    return {
+        "device_id": device.device_id,
+        "protocol": PROTOCOL_VERSION,
+        "cursor": device.cursor,
+        "limit": 1000,
+        "resync": [],
+    }
+
+
+async def run_level(
+    base: str, devices: list[SimDevice], concurrency: int, seconds: float, seed: int
+) -> dict[str, Any]:
+    latencies: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    kinds = [kind for kind, weight in MIX for _ in range(weight)]
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    async def device_loop(index: int, client: httpx.AsyncClient) -> None:
+        rng = random.Random(seed + index)
+        device = devices[index % len(devices)]
+        while time.perf_counter() < deadline:
+            kind = rng.choice(kinds)
+            auth = {"Authorization": f"Bearer {device.token}"}
+            started = time.perf_counter()
+            try:
+                if kind == "pull":
+                    answer = await client.post(f"{API}/sync/pull", json=_pull(device), headers=auth)
+                elif kind == "push":
+                    push = {
+                        "device_id": device.device_id,
+                        "epoch": 1,
+                        "protocol": PROTOCOL_VERSION,
+                        "mutations": [device.mutation()],
+                    }
+                    answer = await client.post(f"{API}/sync/push", json=push, headers=auth)
+                else:
+                    body = {"email": device.email, "password": PASSWORD}
+                    answer = await client.post(f"{API}/auth/login", json=body)
+                    if answer.status_code == 200:
+                        device.token = answer.json()["access_token"]
+            except httpx.HTTPError:
+                errors[kind] += 1
+                continue
+            if answer.status_code == 503:
+                errors["503"] += 1
+                await asyncio.sleep(float(answer.headers.get("retry-after", "1")))
+                continue
+            if answer.status_code != 200:
+                errors[kind] += 1
+                continue
+            if kind == "pull":
+                device.cursor = answer.json()["cursor"]
+            latencies[kind].append(time.perf_counter() - started)
+
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+        began = time.perf_counter()
+        await asyncio.gather(*(device_loop(i, client) for i in range(concurrency)))
+        elapsed = time.perf_counter() - began
+    result: dict[str, Any] = {"rps": sum(map(len, latencies.values())) / elapsed}
+    for kind, _ in MIX:
+        values = sorted(latencies[kind])
+        if values:
+            result[f"{kind}_rps"] = len(values) / elapsed
+            result[f"{kind}_p50_ms"] = 1000 * statistics.median(values)
+            result[f"{kind}_p99_ms"] = 1000 * values[min(len(values) - 1, int(len(values) * 0.99))]
+    result["errors"] = sum(v for k, v in errors.items() if k != "503")
+    result["overloaded_503"] = errors.get("503", 0)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--levels", default="4,16,64")
+    parser.add_argument("--devices", type=int, default=64)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    levels = [int(x) for x in args.levels.split(",")]
+
+    root = Path(tempfile.mkdtemp(prefix="lmsdesk-capacity-"))
+    say(f"Starting embedded PostgreSQL in {root} ...")
+    embedded = EmbeddedPostgres(root / "pg")
+    url = embedded.start()
+    figures: dict[str, object] = {}
+    try:
+        upgrade_to_head(url)
+        seeded = subprocess.run(
+            [sys.executable, "-m", "lmsdesk_server", "seed-demo"],
+            env={**os.environ, "LMSDESK_DATABASE_URL": url, "LMSDESK_SERVER_DATA_DIR": str(root)},
+            capture_output=True,
+            check=True,
+        )
+        del seeded
+        throughput: dict[int, float] = {}  # at the highest level
+        peak: dict[int, float] = {}  # at the best level
+        for workers in (1, args.workers):
+            with serving(url, root, workers) as base:
+                devices = asyncio.run(prepare(base, args.devices))
+                say(f"{workers} process(es): {len(devices)} devices ready")
+                for level in levels:
+                    result = asyncio.run(run_level(base, devices, level, args.seconds, level))
+                    say(f"  {workers}p x{level}: {result['rps']:.0f} req/s")
+                    for key, value in result.items():
+                        rounded = round(value, 1) if isinstance(value, float) else value
+                        figures[f"p{workers}_c{level}_{key}"] = rounded
+                    peak[workers] = max(peak.get(workers, 0.0), float(result["rps"]))
+                throughput[workers] = float(result["rps"])
+        ratio = throughput[args.workers] / throughput[1]
+        figures[f"scale_ratio_{args.workers}_to_1_at_c{levels[-1]}"] = round(ratio, 2)
+        # The fairer figure: each configuration at its own best concurrency.
+        peak_ratio = peak[args.workers] / peak[1]
+        figures[f"scale_ratio_{args.workers}_to_1_peak"] = round(peak_ratio, 2)
+        figures["scale_efficiency"] = round(peak_ratio / args.workers, 2)
+    finally:
+        embedded.stop()
+    goals = {"scale_efficiency": ">= 0.8 (N processes >= 0.8 x N x one, while cores last)"}
+    print_figures(figures, goals, as_json=args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
