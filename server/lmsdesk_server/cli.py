@@ -40,9 +40,17 @@ def database_url(settings: ServerSettings) -> Iterator[str]:
     if settings.database_url:
         yield settings.database_url
         return
-    embedded = EmbeddedPostgres(settings.server_data_dir)
+    embedded = EmbeddedPostgres(settings.server_data_dir, listen=settings.embedded_pg_listen)
     print(f"Starting embedded PostgreSQL in {embedded.pgdata} ...", file=sys.stderr)
     url = embedded.start()
+    if embedded.listen:
+        print(
+            f"Embedded PostgreSQL also listens on {embedded.listen} for other hosts: user "
+            f"postgres, database lmsdesk, the password in "
+            f"{embedded.data_dir / 'secrets' / 'embedded_pg_password'}. It keeps running "
+            "after this command; `lmsdesk-server stop-database` stops it.",
+            file=sys.stderr,
+        )
     try:
         yield url
     finally:
@@ -275,6 +283,17 @@ def cmd_restore(args: argparse.Namespace, settings: ServerSettings) -> int:
     return 0
 
 
+def cmd_stop_database(_: argparse.Namespace, settings: ServerSettings) -> int:
+    from lmsdesk_server.db.embedded_network import stop
+
+    pgdata = settings.server_data_dir / "pgdata"
+    if stop(pgdata):
+        print(f"The embedded PostgreSQL in {pgdata} has stopped.")
+    else:
+        print(f"No embedded PostgreSQL runs in {pgdata}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lmsdesk-server", description="The LMSDesk server.")
     parser.add_argument("--version", action="version", version=f"lmsdesk-server {__version__}")
@@ -326,6 +345,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("--from", dest="source", type=Path, required=True, metavar="DIR")
     restore.set_defaults(func=cmd_restore)
+    commands.add_parser(
+        "stop-database",
+        help="stop the embedded PostgreSQL (one opened to other hosts keeps running otherwise)",
+    ).set_defaults(func=cmd_stop_database)
     seed = commands.add_parser("seed-demo", help="demo accounts and courses (idempotent)")
     seed.set_defaults(func=cmd_seed_demo)
     return parser

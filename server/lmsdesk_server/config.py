@@ -48,6 +48,9 @@ class ServerSettings(BaseSettings):
     metrics_token: SecretStr | None = None
     # "json": one JSON object per log line (for a log pipeline); anything else: plain lines.
     log_format: str = "text"
+    # host:port on which the embedded PostgreSQL (no LMSDESK_DATABASE_URL) also listens for
+    # other hosts, by password (kept in the data dir's secrets/embedded_pg_password).
+    embedded_pg_listen: str | None = None
     # Where media bytes live: file:///path (default: media/ in the data dir) or
     # s3://bucket?endpoint=URL&region=R (DESIGN.md section 12).
     media_store: str | None = None

@@ -37,8 +37,11 @@ def _drop_dead_holders(pgdata: Path) -> None:
 class EmbeddedPostgres:
     """Starts (or attaches to) PostgreSQL in `<data_dir>/pgdata` and hands out its URL."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, listen: str | None = None) -> None:
+        self.data_dir = data_dir
         self.pgdata = data_dir / "pgdata"
+        #: host:port other hosts reach it on (LMSDESK_EMBEDDED_PG_LISTEN); None: socket only.
+        self.listen = listen
         self._server: Any = None
 
     def start(self) -> str:
@@ -47,12 +50,25 @@ class EmbeddedPostgres:
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
         if self.pgdata.exists():
             _drop_dead_holders(self.pgdata)
-        self._server = get_server(self.pgdata, cleanup_mode="stop")
+        if self.listen is not None:
+            from lmsdesk_server.db.embedded_network import parse_listen
+
+            parse_listen(self.listen)  # a bad value is refused before anything starts
+        # Opened to other hosts, it outlives this process: they depend on it.
+        self._server = get_server(self.pgdata, cleanup_mode="stop" if self.listen is None else None)
         self._ensure_database()
+        if self.listen is not None:
+            from lmsdesk_server.db.embedded_network import open_to_network
+
+            open_to_network(self._server, self.pgdata, self.data_dir, self.listen)
         return self.url()
 
     def url(self) -> str:
         uri: str = self._server.get_uri(DATABASE_NAME)
+        info = self._server.get_postmaster_info()
+        if info.socket_dir is not None and info.port not in (None, 5432):
+            # The socket's file is named after the port: libpq must be told it.
+            uri += f"&port={info.port}"
         return uri.replace("postgresql://", "postgresql+psycopg://", 1)
 
     def _ensure_database(self) -> None:
