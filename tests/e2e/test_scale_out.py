@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -305,3 +306,55 @@ def test_three_laptops_sync_through_the_proxy_and_converge(
         assert len(seen[0]) == 3
         for service in laptops:
             service.sign_out()
+
+
+def test_the_same_chunk_sent_to_three_servers_at_once_is_stored_once(cluster: Cluster) -> None:
+    """A client retrying through a flaky proxy can land one chunk on several servers at the same
+    moment: one stores it, the others answer 409 with the offset, and the file comes out whole."""
+    headers = _login(cluster.url, "instructor@example.com")
+    video = fake_mp4(6 * MIB + 4321)
+    asset = str(uuid.uuid4())
+    started = httpx.post(
+        f"{cluster.url}{API}/media",
+        headers=headers,
+        json={
+            "asset_id": asset,
+            "filename": "race.mp4",
+            "mime_type": "video/mp4",
+            "size_bytes": len(video),
+            "sha256": hashlib.sha256(video).hexdigest(),
+        },
+    )
+    assert started.status_code == 201, started.text
+    first = video[: 3 * MIB]
+    answers: list[httpx.Response] = []
+    gate = threading.Barrier(3)
+
+    def send(server: ServerProcess) -> None:
+        gate.wait()
+        answers.append(
+            httpx.put(
+                f"{server.url}{API}/media/{asset}/content",
+                content=first,
+                headers={**headers, "Upload-Offset": "0"},
+                timeout=60,
+            )
+        )
+
+    threads = [threading.Thread(target=send, args=(s,)) for s in cluster.servers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(a.status_code for a in answers) == [200, 409, 409]
+    for refused in (a for a in answers if a.status_code == 409):
+        assert refused.json()["error"]["details"] == {"received_bytes": len(first)}
+    rest = httpx.put(
+        f"{cluster.servers[2].url}{API}/media/{asset}/content",
+        content=video[len(first) :],
+        headers={**headers, "Upload-Offset": str(len(first))},
+        timeout=60,
+    )
+    assert rest.json()["status"] == "ready", rest.text
+    whole = httpx.get(f"{cluster.servers[1].url}{API}/media/{asset}", headers=headers)
+    assert whole.content == video
