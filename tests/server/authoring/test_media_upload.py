@@ -13,6 +13,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from lmsdesk_server.context import ServerContext
 from lmsdesk_server.db.models import User
 from lmsdesk_server.storage import MediaStore
 from lmsdesk_server.storage.filesystem import FileStore
@@ -249,3 +250,23 @@ def test_a_refused_video_does_not_satisfy_the_submit_checklist(
     assert uploader.send(asset, 0, junk).status_code == 422
     submitted = rest.call("POST", f"/courses/{course}/submit")
     assert submitted.status_code == 409
+
+
+def test_an_upload_whose_last_check_never_ran_is_finished_when_asked_about(
+    uploader: Uploader, context: ServerContext
+) -> None:
+    """The server stopped after storing the last chunk, before checking it: asking where the
+    upload stands (or announcing it again) finishes it, on either store."""
+    started = uploader.start()
+    asset = started.json()["asset_id"]
+    key = f"uploads/{_owner_of(uploader)}/{asset}.mp4"
+    context.media.append(key, VIDEO, total=len(VIDEO))  # stored, never completed
+    state = uploader.client.get(f"{API}/media/{asset}/upload", headers=uploader.headers)
+    assert state.json()["status"] == "ready", state.text
+    back = uploader.client.get(f"{API}/media/{asset}", headers=uploader.headers)
+    assert back.content == VIDEO
+
+
+def _owner_of(uploader: Uploader) -> str:
+    me = uploader.client.get(f"{API}/me", headers=uploader.headers)
+    return str(me.json()["id"])

@@ -52,6 +52,7 @@ class MediaUploads:
             self._check_owner(actor, asset)
             if (asset.sha256, asset.size_bytes) != (args.sha256, args.size_bytes):
                 raise ApiError(409, "upload_mismatch", "This upload id belongs to another file.")
+            self._finish_if_whole(asset)
             return self._state(asset)
         suffix = re.sub(r"[^a-z0-9.]", "", Path(args.filename).suffix.lower())[:10]
         asset = MediaAsset(
@@ -72,7 +73,17 @@ class MediaUploads:
         return self._state(asset)
 
     def state(self, actor: Actor, asset_id: uuid.UUID) -> UploadState:
-        return self._state(self._own(actor, asset_id))
+        asset = self._own(actor, asset_id)
+        self._finish_if_whole(asset)
+        return self._state(asset)
+
+    def _finish_if_whole(self, asset: MediaAsset) -> None:
+        """Every byte stored but the upload never finished (the server stopped between the
+        last chunk and its check): finish it now, or the client would wait for ever with
+        nothing left to send."""
+        stored = self._store.received(asset.storage_key)
+        if asset.status is MediaStatus.UPLOADING and stored == asset.size_bytes:
+            self._finish(asset)
 
     def receive(self, actor: Actor, asset_id: uuid.UUID, offset: int, data: bytes) -> UploadState:
         asset = self._own(actor, asset_id)
