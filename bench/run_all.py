@@ -57,6 +57,13 @@ ROWS = [
     Row("player_bench.py", "resume_error_s", "<= 1 s", lambda v: v <= 1),
     Row("download_bench.py", "client_mb_per_s", ">= 0.8x raw", lambda _v: True, "raw_mb_per_s"),
     Row("download_bench.py", "resume_refetched_bytes", "0", lambda v: v == 0),
+    # N processes' peak requests/s over N x one process's peak, on one PostgreSQL.
+    Row(
+        "server_capacity.py",
+        "scale_efficiency",
+        ">= 0.8 (N procs vs N x 1)",
+        lambda v: v >= 0.8,
+    ),
 ]
 #: Ratio goals: the figure over its baseline (or under, for throughput).
 RATIO_GOALS: dict[str, Callable[[float], bool]] = {
@@ -69,6 +76,7 @@ QUICK = {
     "startup_bench.py": ["--runs", "3"],
     "ui_stall_bench.py": ["--courses", "200"],
     "download_bench.py": [],
+    "server_capacity.py": ["--seconds", "4", "--levels", "4,16", "--devices", "16"],
 }
 
 
