@@ -1,16 +1,19 @@
 """An S3-compatible server process on 127.0.0.1 for the S3 media store's tests: moto's server
-mode speaks S3's HTTP protocol (multipart uploads, ranges, the 5 MiB smallest part), in a thread
-of the test process; no MinIO package is reachable here."""
+mode (`python -m moto.server`) speaks S3's HTTP protocol (multipart uploads, ranges, the 5 MiB
+smallest part); no MinIO package is reachable here."""
 
 from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
+import time
 import uuid
 from typing import Any
 
 import boto3
-from moto.server import ThreadedMotoServer
+import httpx
 
 from lmsdesk_server.storage.s3 import S3Store
 
@@ -32,9 +35,21 @@ class S3ForTests:
     def __init__(self) -> None:
         os.environ.update(CREDENTIALS)
         self.port = _free_port()
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
-        self._server.start()
+        self._server = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self.endpoint = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(self.endpoint, timeout=1)
+                break
+            except httpx.TransportError:
+                if self._server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the S3 server (moto) did not start") from None
+                time.sleep(0.1)
         self._client: Any = boto3.session.Session().client(
             "s3", endpoint_url=self.endpoint, region_name="us-east-1"
         )
@@ -55,4 +70,5 @@ class S3ForTests:
         return list(self._client.list_multipart_uploads(Bucket=bucket).get("Uploads", []))
 
     def stop(self) -> None:
-        self._server.stop()
+        self._server.terminate()
+        self._server.wait(10)
