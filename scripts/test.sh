@@ -12,4 +12,7 @@ say "mypy (strict)"
 say "import-linter (layer rules)"
 .venv/bin/lint-imports
 say "pytest"
-exec .venv/bin/python -m pytest "$@"
+# Two processes (pytest-xdist), each with its own PostgreSQL, S3 and live servers; a file's
+# tests stay together so module-scoped servers start once. Most of the suite waits on servers
+# and sockets, so two processes on two cores finish in under half the time of one.
+exec .venv/bin/python -m pytest -n "${LMSDESK_TEST_WORKERS:-2}" --dist loadfile "$@"

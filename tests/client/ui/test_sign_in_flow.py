@@ -179,7 +179,7 @@ def test_a_mistyped_email_is_said_plainly_and_the_dialog_grows_to_say_it(
     assert dialog.error.text() == (
         "“sam.example.com” is not an email address: it looks like you@example.com."
     )
-    assert dialog.email.hasFocus()
+    assert dialog.focusWidget() is dialog.email
     assert dialog.height() > before, "the message gets room instead of squashing the fields"
     assert dialog.error.height() >= dialog.error.heightForWidth(dialog.error.width())
     assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
