@@ -51,6 +51,12 @@ class ServerSettings(BaseSettings):
     # host:port on which the embedded PostgreSQL (no LMSDESK_DATABASE_URL) also listens for
     # other hosts, by password (kept in the data dir's secrets/embedded_pg_password).
     embedded_pg_listen: str | None = None
+    # Requests at work at once in one process (admission.py); more wait briefly, then get 503.
+    # At most 20: the connection pool holds two for each. bench/server_capacity.py on 2 cores:
+    # one process kept 75-85 req/s at 48 concurrent devices with 4 at work, 41-62 with 16; but
+    # `--workers 2` with 4 each fell to 27-31 (with 16 each: 70-87). Until that is understood
+    # the default stays 16; measure on your machine before lowering it.
+    max_requests_in_flight: int = Field(default=16, ge=1, le=20)
     # Where media bytes live: file:///path (default: media/ in the data dir) or
     # s3://bucket?endpoint=URL&region=R (DESIGN.md section 12).
     media_store: str | None = None

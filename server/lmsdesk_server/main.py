@@ -38,7 +38,7 @@ def create_app(context: ServerContext) -> FastAPI:
     app.add_middleware(BodyLimits)
     app.add_middleware(SecurityHeaders)
     # Outermost: a request turned away costs nothing but the 503 (and is still counted).
-    app.add_middleware(AdmissionControl)
+    app.add_middleware(AdmissionControl, max_in_flight=context.settings.max_requests_in_flight)
     app.add_middleware(RequestMetrics)
     for domain in (
         ops,
