@@ -16,16 +16,24 @@ import httpx
 
 
 @contextmanager
-def served(database_url: str, data_dir: Path) -> Iterator[str]:
+def served(
+    database_url: str,
+    data_dir: Path,
+    *,
+    args: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+    port: int | None = None,
+) -> Iterator[str]:
     """Run the server on a free-ish port until the block ends; yields its base URL."""
-    port = 18000 + os.getpid() % 1000
+    port = port or 18000 + os.getpid() % 1000
     env = {
         **os.environ,
         "LMSDESK_DATABASE_URL": database_url,
         "LMSDESK_SERVER_DATA_DIR": str(data_dir),
+        **(env or {}),
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "lmsdesk_server", "serve", "--port", str(port)],
+        [sys.executable, "-m", "lmsdesk_server", "serve", "--port", str(port), *args],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -41,7 +49,7 @@ def served(database_url: str, data_dir: Path) -> Iterator[str]:
         yield base
     finally:
         server.terminate()
-        server.wait(10)
+        server.wait(30)
 
 
 def print_figures(figures: dict[str, object], goals: dict[str, str], *, as_json: bool) -> None:

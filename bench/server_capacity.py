@@ -33,7 +33,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "server")]
 
-from bench_server import print_figures  # noqa: E402
+from bench_server import print_figures, served  # noqa: E402
 from lmsdesk.contracts import hlc  # noqa: E402
 from lmsdesk.contracts import mutations as m  # noqa: E402
 from lmsdesk.contracts.sync import PROTOCOL_VERSION  # noqa: E402
@@ -55,30 +55,13 @@ def say(message: str) -> None:
 
 @contextmanager
 def serving(url: str, data_dir: Path, workers: int) -> Iterator[str]:
+    """`serve --workers N` without jobs, sign-in throttling out of the way of the load."""
     port = 19000 + (os.getpid() + workers) % 1000
-    env = {**os.environ, "LMSDESK_DATABASE_URL": url, "LMSDESK_SERVER_DATA_DIR": str(data_dir)}
-    env["LMSDESK_LOGIN_ATTEMPTS_PER_WINDOW"] = "1000000"
-    command = [sys.executable, "-m", "lmsdesk_server", "serve", "--port", str(port)]
-    server = subprocess.Popen(
-        [*command, "--workers", str(workers), "--no-jobs"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{base}{API}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
+    args = ("--workers", str(workers), "--no-jobs")
+    env = {"LMSDESK_LOGIN_ATTEMPTS_PER_WINDOW": "1000000"}
+    with served(url, data_dir, args=args, env=env, port=port) as base:
         time.sleep(1.0 if workers > 1 else 0)  # every worker up, not only the first
         yield base
-    finally:
-        server.terminate()
-        server.wait(30)
 
 
 class SimDevice:

@@ -103,6 +103,25 @@ def _register(url: str) -> str:
     return email
 
 
+def _start_upload(cluster: Cluster, headers: dict[str, str], video: bytes) -> str:
+    """Announce a video upload through the proxy; its asset id."""
+    asset = str(uuid.uuid4())
+    started = httpx.post(
+        f"{cluster.url}{API}/media",
+        headers=headers,
+        json={
+            "asset_id": asset,
+            "filename": "lecture.mp4",
+            "mime_type": "video/mp4",
+            "size_bytes": len(video),
+            "sha256": hashlib.sha256(video).hexdigest(),
+            "duration_seconds": 60,
+        },
+    )
+    assert started.status_code == 201, started.text
+    return asset
+
+
 def test_wrong_passwords_are_counted_by_all_servers_together(cluster: Cluster) -> None:
     email = _register(cluster.url)
     guesses = [
@@ -125,20 +144,7 @@ def test_a_token_from_one_server_is_good_on_every_server(cluster: Cluster) -> No
 def test_a_resumable_upload_whose_chunks_reach_different_servers(cluster: Cluster) -> None:
     headers = _login(cluster.url, "instructor@example.com")
     video = fake_mp4(11 * MIB)  # chunks of 4 MiB: two parts S3 holds back in a tail, then one
-    asset = str(uuid.uuid4())
-    started = httpx.post(
-        f"{cluster.url}{API}/media",
-        headers=headers,
-        json={
-            "asset_id": asset,
-            "filename": "lecture.mp4",
-            "mime_type": "video/mp4",
-            "size_bytes": len(video),
-            "sha256": hashlib.sha256(video).hexdigest(),
-            "duration_seconds": 60,
-        },
-    )
-    assert started.status_code == 201, started.text
+    asset = _start_upload(cluster, headers, video)
     chunk = 4 * MIB
     for offset in range(0, len(video), chunk):
         sent = httpx.put(
@@ -313,19 +319,7 @@ def test_the_same_chunk_sent_to_three_servers_at_once_is_stored_once(cluster: Cl
     moment: one stores it, the others answer 409 with the offset, and the file comes out whole."""
     headers = _login(cluster.url, "instructor@example.com")
     video = fake_mp4(6 * MIB + 4321)
-    asset = str(uuid.uuid4())
-    started = httpx.post(
-        f"{cluster.url}{API}/media",
-        headers=headers,
-        json={
-            "asset_id": asset,
-            "filename": "race.mp4",
-            "mime_type": "video/mp4",
-            "size_bytes": len(video),
-            "sha256": hashlib.sha256(video).hexdigest(),
-        },
-    )
-    assert started.status_code == 201, started.text
+    asset = _start_upload(cluster, headers, video)
     first = video[: 3 * MIB]
     answers: list[httpx.Response] = []
     gate = threading.Barrier(3)

@@ -10,11 +10,14 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import boto3
 import httpx
+import pytest
 
+from lmsdesk_server.storage import MediaStore
 from lmsdesk_server.storage.s3 import S3Store
 
 #: Any credentials do for moto; set in the environment so subprocess servers find them too.
@@ -23,6 +26,17 @@ CREDENTIALS = {
     "AWS_SECRET_ACCESS_KEY": "lmsdesk-test-secret",
     "AWS_DEFAULT_REGION": "us-east-1",
 }
+
+
+def store_for(kind: str, request: pytest.FixtureRequest, root: Path) -> MediaStore:
+    """A `file` store under `root`, or an `s3` one in a fresh bucket of the session's S3 server:
+    for fixtures parametrized over both stores."""
+    if kind == "file":
+        from lmsdesk_server.storage.filesystem import FileStore
+
+        return FileStore(root)
+    s3: S3ForTests = request.getfixturevalue("s3")
+    return s3.store()
 
 
 def _free_port() -> int:

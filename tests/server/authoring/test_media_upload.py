@@ -16,11 +16,10 @@ from fastapi.testclient import TestClient
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.db.models import User
 from lmsdesk_server.storage import MediaStore
-from lmsdesk_server.storage.filesystem import FileStore
 from tests.server.authoring.helpers import author
 from tests.server.sync.helpers import API, DeviceFactory, rows
 from tests.support.media import fake_mp4
-from tests.support.s3 import S3ForTests
+from tests.support.s3 import store_for
 
 pytestmark = pytest.mark.usefixtures("seeded")
 VIDEO = fake_mp4(1024 * 1024)
@@ -29,10 +28,7 @@ VIDEO = fake_mp4(1024 * 1024)
 @pytest.fixture(params=["file", "s3"])
 def media_store(request: pytest.FixtureRequest, tmp_path: Path) -> MediaStore:
     """Every test here runs against both stores (DESIGN.md section 12)."""
-    if request.param == "file":
-        return FileStore(tmp_path / "server-data" / "media")
-    s3: S3ForTests = request.getfixturevalue("s3")
-    return s3.store()
+    return store_for(request.param, request, tmp_path / "server-data" / "media")
 
 
 class Uploader:

@@ -20,10 +20,9 @@ from lmsdesk_server.db.partitions import CATALOG_PARTITION, stamp
 from lmsdesk_server.demo.seed import DemoSeeder, demo_id
 from lmsdesk_server.resources import resources_dir
 from lmsdesk_server.storage import MediaStore
-from lmsdesk_server.storage.filesystem import FileStore
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.server.sync.helpers import API, PAID, PAID_TEXT, enroll
-from tests.support.s3 import S3ForTests
+from tests.support.s3 import store_for
 
 PAYLOAD = bytes(range(256)) * 400  # 102,400 bytes: big enough for several ranges
 VIDEO = demo_id("asset:welcome.mp4")
@@ -32,10 +31,7 @@ VIDEO = demo_id("asset:welcome.mp4")
 @pytest.fixture(params=["file", "s3"])
 def media_store(request: pytest.FixtureRequest, tmp_path: Path) -> MediaStore:
     """Every test here runs against both stores (DESIGN.md section 12)."""
-    if request.param == "file":
-        return FileStore(tmp_path / "server-data" / "media")
-    s3: S3ForTests = request.getfixturevalue("s3")
-    return s3.store()
+    return store_for(request.param, request, tmp_path / "server-data" / "media")
 
 
 @pytest.fixture

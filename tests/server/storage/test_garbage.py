@@ -15,17 +15,13 @@ from lmsdesk_server.db.models import MediaAsset
 from lmsdesk_server.db.partitions import CATALOG_PARTITION, stamp
 from lmsdesk_server.media.service.collection import collect_garbage
 from lmsdesk_server.storage import MediaStore
-from lmsdesk_server.storage.filesystem import FileStore
 from tests.factories import make_user
-from tests.support.s3 import S3ForTests
+from tests.support.s3 import store_for
 
 
 @pytest.fixture(params=["file", "s3"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> MediaStore:
-    if request.param == "file":
-        return FileStore(tmp_path / "media")
-    s3: S3ForTests = request.getfixturevalue("s3")
-    return s3.store()
+    return store_for(request.param, request, tmp_path / "media")
 
 
 def test_only_old_objects_no_row_names_are_removed(

@@ -12,7 +12,7 @@ import pytest
 from lmsdesk_server.storage import MediaStore, open_store
 from lmsdesk_server.storage.filesystem import FileStore
 from lmsdesk_server.storage.s3 import S3Store
-from tests.support.s3 import S3ForTests
+from tests.support.s3 import S3ForTests, store_for
 
 MIB = 1024 * 1024
 BIG = hashlib.shake_256(b"lmsdesk media").digest(12 * MIB + 12345)  # three parts and a tail
@@ -20,10 +20,7 @@ BIG = hashlib.shake_256(b"lmsdesk media").digest(12 * MIB + 12345)  # three part
 
 @pytest.fixture(params=["file", "s3"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> MediaStore:
-    if request.param == "file":
-        return FileStore(tmp_path / "media")
-    s3: S3ForTests = request.getfixturevalue("s3")
-    return s3.store()
+    return store_for(request.param, request, tmp_path / "media")
 
 
 def _read(store: MediaStore, key: str, first: int = 0, last: int | None = None) -> bytes:
