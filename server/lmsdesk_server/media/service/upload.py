@@ -52,8 +52,7 @@ class MediaUploads:
             self._check_owner(actor, asset)
             if (asset.sha256, asset.size_bytes) != (args.sha256, args.size_bytes):
                 raise ApiError(409, "upload_mismatch", "This upload id belongs to another file.")
-            self._finish_if_whole(asset)
-            return self._state(asset)
+            return self._settled_state(asset)
         suffix = re.sub(r"[^a-z0-9.]", "", Path(args.filename).suffix.lower())[:10]
         asset = MediaAsset(
             id=args.asset_id,
@@ -73,17 +72,18 @@ class MediaUploads:
         return self._state(asset)
 
     def state(self, actor: Actor, asset_id: uuid.UUID) -> UploadState:
-        asset = self._own(actor, asset_id)
-        self._finish_if_whole(asset)
-        return self._state(asset)
+        return self._settled_state(self._own(actor, asset_id))
 
-    def _finish_if_whole(self, asset: MediaAsset) -> None:
-        """Every byte stored but the upload never finished (the server stopped between the
-        last chunk and its check): finish it now, or the client would wait for ever with
-        nothing left to send."""
-        stored = self._store.received(asset.storage_key)
-        if asset.status is MediaStatus.UPLOADING and stored == asset.size_bytes:
+    def _settled_state(self, asset: MediaAsset) -> UploadState:
+        """Where the upload stands. Every byte stored but never finished (the server stopped
+        between the last chunk and its check): finished now, or the client would wait for
+        ever with nothing left to send."""
+        if asset.status is MediaStatus.UPLOADING:
+            stored = self._store.received(asset.storage_key)
+            if stored < asset.size_bytes:
+                return self._state(asset, stored)
             self._finish(asset)
+        return self._state(asset)
 
     def receive(self, actor: Actor, asset_id: uuid.UUID, offset: int, data: bytes) -> UploadState:
         asset = self._own(actor, asset_id)
@@ -106,7 +106,7 @@ class MediaUploads:
         self._store.append(asset.storage_key, data, total=asset.size_bytes)
         if received + len(data) == asset.size_bytes:
             self._finish(asset)
-        return self._state(asset)
+        return self._state(asset, received + len(data))
 
     def _check_content(self, asset: MediaAsset, head: bytes) -> None:
         """The first bytes must be what the file was announced as (the same rule the app
@@ -156,10 +156,11 @@ class MediaUploads:
         if asset.owner_id != actor.id:
             raise ApiError(403, "refused", "That upload belongs to someone else.")
 
-    def _state(self, asset: MediaAsset) -> UploadState:
+    def _state(self, asset: MediaAsset, received: int | None = None) -> UploadState:
+        """`received`: what the store holds, when the caller has just asked it."""
         if asset.status is MediaStatus.READY:
             received = asset.size_bytes
-        else:
+        elif received is None:
             received = self._store.received(asset.storage_key)
         return UploadState(
             asset_id=asset.id,
