@@ -14,6 +14,7 @@ from lmsdesk_server.authoring import endpoints as authoring
 from lmsdesk_server.body_limits import BodyLimits
 from lmsdesk_server.certificates import endpoints as certificates
 from lmsdesk_server.commerce.endpoints import orders, pages, webhooks
+from lmsdesk_server.community import endpoints as community
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.error_handlers import install_error_handlers
 from lmsdesk_server.learning import endpoints as learning
@@ -52,6 +53,7 @@ def create_app(context: ServerContext) -> FastAPI:
         authoring,
         moderation,
         admin,
+        community,
     ):
         app.include_router(domain.router, prefix=API_PREFIX)
     # The pages a browser sees (checkout return pages) live outside the API prefix.

@@ -23,6 +23,15 @@ EXTRA_TABLES = {
     # Section 12: state every server process shares.
     "server_secrets",
     "login_failures",
+    # Section 11.2: the community.
+    "community_questions",
+    "community_answers",
+    "discussion_threads",
+    "discussion_posts",
+    "community_votes",
+    "community_reports",
+    "community_edit_conflicts",
+    "community_seen",
 }
 
 

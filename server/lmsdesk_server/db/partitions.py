@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from lmsdesk.contracts.partitions import (
     CATALOG_PARTITION,
     MODERATION_PARTITION,
+    REMOVED_PARTITION,
+    community_partition,
     course_partition,
     draft_partition,
     user_partition,
@@ -25,8 +27,10 @@ from lmsdesk_server.db.models import PartitionClock, SyncTombstone
 __all__ = [
     "CATALOG_PARTITION",
     "MODERATION_PARTITION",
+    "REMOVED_PARTITION",
     "bump_partition",
     "clocks",
+    "community_partition",
     "course_partition",
     "draft_partition",
     "lock_partition",

@@ -41,6 +41,21 @@ from lmsdesk.contracts.authoring import (
     SetThumbnailArgs,
 )
 from lmsdesk.contracts.commerce import CourseRef
+from lmsdesk.contracts.community import (
+    AcceptArgs,
+    AnswerArgs,
+    AskArgs,
+    DeletePostArgs,
+    EditPostArgs,
+    MarkSeenArgs,
+    ModerateArgs,
+    PinArgs,
+    ReplyArgs,
+    ReportArgs,
+    ResolveEditConflictArgs,
+    StartThreadArgs,
+    VoteArgs,
+)
 from lmsdesk.contracts.moderation import DecideArgs
 from lmsdesk.contracts.revisions import StartRevisionArgs
 from lmsdesk.contracts.sync import (
@@ -100,6 +115,20 @@ ADMIN_GRANT = MutationType("admin.grant@1", GrantArgs)
 ADMIN_REFUND = MutationType("admin.refund@1", RefundArgs)
 ADMIN_CATEGORY = MutationType("admin.category@1", CategoryArgs)
 ADMIN_COURSE_STATE = MutationType("admin.course_state@1", CourseStateArgs)
+# The community
+ASK = MutationType("community.ask@1", AskArgs)
+ANSWER = MutationType("community.answer@1", AnswerArgs)
+ACCEPT = MutationType("community.accept@1", AcceptArgs)
+VOTE = MutationType("community.vote@1", VoteArgs)
+START_THREAD = MutationType("community.start_thread@1", StartThreadArgs)
+REPLY = MutationType("community.reply@1", ReplyArgs)
+PIN = MutationType("community.pin@1", PinArgs)
+EDIT_POST = MutationType("community.edit@1", EditPostArgs)
+DELETE_POST = MutationType("community.delete@1", DeletePostArgs)
+RESOLVE_EDIT_CONFLICT = MutationType("community.resolve_conflict@1", ResolveEditConflictArgs)
+REPORT = MutationType("community.report@1", ReportArgs)
+MODERATE_REPORT = MutationType("community.moderate@1", ModerateArgs)
+MARK_SEEN = MutationType("community.mark_seen@1", MarkSeenArgs)
 
 CATALOGUE: tuple[MutationType[Any], ...] = (
     SET_POSITION, COMPLETE_LESSON, ADD_TIME, RESET_PROGRESS, SUBMIT_ATTEMPT,
@@ -109,5 +138,7 @@ CATALOGUE: tuple[MutationType[Any], ...] = (
     SUBMIT_COURSE, START_REVISION,
     DECIDE,
     ADMIN_SET_USER, ADMIN_GRANT, ADMIN_REFUND, ADMIN_CATEGORY, ADMIN_COURSE_STATE,
+    ASK, ANSWER, ACCEPT, VOTE, START_THREAD, REPLY, PIN, EDIT_POST, DELETE_POST,
+    RESOLVE_EDIT_CONFLICT, REPORT, MODERATE_REPORT, MARK_SEEN,
 )  # fmt: skip
 BY_NAME: dict[str, MutationType[Any]] = {m.name: m for m in CATALOGUE}

@@ -8,8 +8,10 @@ import uuid
 
 #: Published course content of every course (one clock, so a cursor stays short).
 CATALOG_PARTITION = "catalog"
-#: The review queue, for admins.
+#: The review queue and the reports queue, for admins.
 MODERATION_PARTITION = "moderation"
+#: Where hidden and deleted posts go: no one reads it, so they leave every device.
+REMOVED_PARTITION = "removed"
 
 
 def user_partition(user_id: uuid.UUID | str) -> str:
@@ -26,3 +28,8 @@ def course_partition(course_id: uuid.UUID | str) -> str:
     """The name a course's full content is added and revoked under (its rows use the catalog
     clock)."""
     return f"course:{course_id}"
+
+
+def community_partition(course_id: uuid.UUID | str) -> str:
+    """A course's questions, answers, threads and posts: its students and its instructor."""
+    return f"community:{course_id}"

@@ -138,6 +138,10 @@ class CourseRating(Synced, Base):
     body: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[datetime] = now_default()
     updated_at: Mapped[datetime] = now_default()
+    #: "Helpful" votes (community_votes of kind review), kept under this row's lock.
+    helpful_count: Mapped[int] = mapped_column(server_default="0")
+    #: Hidden by an admin after a report: the review left every device.
+    hidden_at: Mapped[datetime | None]
 
 
 class WishlistItem(Synced, Base):

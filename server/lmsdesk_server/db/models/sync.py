@@ -32,7 +32,8 @@ class SyncTombstone(Base):
     id: Mapped[uuid.UUID] = uuid_pk()
     partition: Mapped[str] = mapped_column(String(80))
     table_name: Mapped[str] = mapped_column(String(60))
-    row_id: Mapped[str] = mapped_column(String(80))
+    #: The key, parts joined by ":" (a vote's: user, kind, target: two UUIDs and a word).
+    row_id: Mapped[str] = mapped_column(String(120))
     version: Mapped[int] = mapped_column(BigInteger)
     deleted_at: Mapped[datetime] = now_default()
 

@@ -31,15 +31,15 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from lmsdesk.contracts.enums import CourseStatus
-from lmsdesk_server.db.models import Course, SyncTombstone
+from lmsdesk.contracts.enums import CourseStatus, EnrollmentStatus
+from lmsdesk_server.db.models import Course, Enrollment, SyncTombstone
 from lmsdesk_server.db.partitions import CATALOG_PARTITION
 from lmsdesk_server.sync.repository.tables import (
     BY_NAME,
     COURSE,
     PREVIEW,
-    SYNCED_TABLES,
     SyncedTable,
+    tables_of,
 )
 
 # The client stores timestamps as this exact text (UTC, microseconds) so they sort as text.
@@ -84,6 +84,25 @@ class SyncFeedRepository:
             )
         return sorted(str(i) for i in ids)
 
+    def community_course_ids(self, user_id: uuid.UUID) -> list[str]:
+        """Courses whose community this user receives: published ones they study (active
+        enrollment) or teach."""
+        published = [CourseStatus.APPROVED, CourseStatus.ARCHIVED]
+        studied = (
+            select(Enrollment.course_id)
+            .join(Course, Course.id == Enrollment.course_id)
+            .where(
+                Enrollment.student_id == user_id,
+                Enrollment.status == EnrollmentStatus.ACTIVE,
+                Course.status.in_(published),
+            )
+        )
+        taught = select(Course.id).where(
+            Course.instructor_id == user_id, Course.status.in_(published)
+        )
+        ids = set(self._session.scalars(studied)) | set(self._session.scalars(taught))
+        return sorted(str(i) for i in ids)
+
     def archived_course_ids(self) -> set[str]:
         stmt = select(Course.id).where(Course.status == CourseStatus.ARCHIVED)
         return {str(i) for i in self._session.scalars(stmt)}
@@ -95,7 +114,7 @@ class SyncFeedRepository:
                 table.model.sync_partition == partition,  # type: ignore[attr-defined]
                 table.model.sync_version > after,  # type: ignore[attr-defined]
             )
-            for table in SYNCED_TABLES
+            for table in tables_of(partition)
         ]
         parts.append(
             select(SyncTombstone.version.label("v")).where(

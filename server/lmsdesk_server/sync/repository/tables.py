@@ -12,17 +12,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, literal, null, select
+from sqlalchemy import Select, literal, null, select
 from sqlalchemy.orm import DeclarativeBase
 
 from lmsdesk_server.db.models import (
     Category,
     Certificate,
+    CommunityAnswer,
+    CommunityEditConflict,
+    CommunityQuestion,
+    CommunityReport,
+    CommunitySeen,
+    CommunityVote,
     Course,
     CourseRating,
     CourseSection,
     CourseTag,
     CourseTagMap,
+    DiscussionPost,
+    DiscussionThread,
     DraftConflict,
     Enrollment,
     Lesson,
@@ -38,6 +46,7 @@ from lmsdesk_server.db.models import (
     User,
     WishlistItem,
 )
+from lmsdesk_server.db.names import shown_name
 from lmsdesk_server.db.serialize import NEVER_SENT
 
 Query = Select[tuple[object, ...]]
@@ -58,6 +67,9 @@ class SyncedTable:
     blanked: tuple[str, ...] = ()
     #: Adds the owning course id and preview flag (joins) to the base select.
     projection: Projection | None = None
+    #: Lives only in a course's community partition (and only there): a pull asks each
+    #: partition only for the tables it can hold.
+    community: bool = False
 
     def select(self) -> Query:
         columns = [c for c in self.model.__table__.columns if c.key not in NEVER_SENT]
@@ -85,13 +97,21 @@ def _courses(stmt: Query) -> Query:
 def _ratings(stmt: Query) -> Query:
     # The reviewer as others see them: the name shortened on the server ("Sam Student" ->
     # "Sam S."; every device gets every review, not every surname), and their picture.
-    short_name = func.regexp_replace(User.full_name, r"^(\S+)\s(?:.*\s)?(\S)\S*$", r"\1 \2.")
     return stmt.add_columns(
-        short_name.label("reviewer_name"),
+        shown_name(User.full_name).label("reviewer_name"),
         User.avatar_asset_id.label("reviewer_avatar_id"),
         CourseRating.course_id.label(COURSE),
         literal(False).label(PREVIEW),
     ).join(User, User.id == CourseRating.student_id)
+
+
+def _written(model: Any) -> Projection:
+    """A community post and its author as others see them."""
+    return lambda stmt: stmt.add_columns(
+        shown_name(User.full_name).label("author_name"),
+        model.course_id.label(COURSE),
+        literal(False).label(PREVIEW),
+    ).join(User, User.id == model.author_id)
 
 
 def _lessons(stmt: Query) -> Query:
@@ -149,6 +169,28 @@ SYNCED_TABLES: list[SyncedTable] = [
     SyncedTable("wishlist_items", WishlistItem, ("student_id", "course_id")),
     SyncedTable("moderation_reviews", ModerationReview, ("id",)),
     SyncedTable("draft_conflicts", DraftConflict, ("id",), projection=_own_course(DraftConflict)),
+    # The community: posts in their course's partition; votes, marks and conflicts in their
+    # user's; reports in the admins' moderation partition.
+    *(
+        SyncedTable(name, model, ("id",), projection=_written(model), community=True)
+        for name, model in (
+            ("community_questions", CommunityQuestion),
+            ("community_answers", CommunityAnswer),
+            ("discussion_threads", DiscussionThread),
+            ("discussion_posts", DiscussionPost),
+        )
+    ),
+    SyncedTable("community_votes", CommunityVote, ("user_id", "kind", "target_id")),
+    SyncedTable("community_seen", CommunitySeen, ("user_id", "course_id")),
+    SyncedTable("community_edit_conflicts", CommunityEditConflict, ("id",)),
+    SyncedTable("community_reports", CommunityReport, ("id",)),
 ]
 
 BY_NAME = {table.name: table for table in SYNCED_TABLES}
+COMMUNITY_TABLES = [table for table in SYNCED_TABLES if table.community]
+OTHER_TABLES = [table for table in SYNCED_TABLES if not table.community]
+
+
+def tables_of(partition: str) -> list[SyncedTable]:
+    """The tables whose rows can be stamped into a partition."""
+    return COMMUNITY_TABLES if partition.startswith("community:") else OTHER_TABLES

@@ -22,13 +22,14 @@ from lmsdesk_server.db.partitions import (
     CATALOG_PARTITION,
     MODERATION_PARTITION,
     clocks,
+    community_partition,
     course_partition,
     draft_partition,
     user_partition,
 )
 from lmsdesk_server.learning.repository.lessons import LearningRepository
 from lmsdesk_server.sync.repository.feed import Reader, ShownRows, SyncFeedRepository
-from lmsdesk_server.sync.repository.tables import SYNCED_TABLES, SyncedTable
+from lmsdesk_server.sync.repository.tables import OTHER_TABLES, SyncedTable, tables_of
 from lmsdesk_server.sync.service.cursor import Cursor, CursorCodec
 from lmsdesk_server.sync.service.push import server_hlc
 
@@ -65,9 +66,13 @@ class PulledPage:
 def visible_partitions(session: Session, actor: Actor) -> list[str]:
     """Every partition this user may read, in the order they are served."""
     is_admin = actor.has_admin()
-    drafts = SyncFeedRepository(session).draft_course_ids(actor.id, is_admin=is_admin)
+    feed = SyncFeedRepository(session)
+    drafts = feed.draft_course_ids(actor.id, is_admin=is_admin)
     partitions = [user_partition(actor.id), CATALOG_PARTITION]
     partitions += [draft_partition(course) for course in drafts]
+    # Each course's community, for its active students and its instructor (admins read it
+    # through the reports queue and REST: every community on every admin laptop would not do).
+    partitions += [community_partition(course) for course in feed.community_course_ids(actor.id)]
     if is_admin:
         partitions.append(MODERATION_PARTITION)
     return partitions
@@ -118,7 +123,7 @@ def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCode
         budget = max(page.limit - page.size, 1)
         boundary = feed.version_at(partition, seen, budget - 1)
         through = version if boundary is None else boundary
-        for table in SYNCED_TABLES:
+        for table in tables_of(partition):
             page.add_rows(
                 table, partition, feed.rows_between(table, partition, seen, through, reader)
             )
@@ -173,6 +178,6 @@ def _reconcile_courses(
 def _send_course(feed: SyncFeedRepository, page: PulledPage, course: str, through: int) -> None:
     if through <= 0:
         return
-    for table in SYNCED_TABLES:
+    for table in OTHER_TABLES:
         rows = feed.course_rows(table, CATALOG_PARTITION, course, through, page.reader)
         page.add_rows(table, CATALOG_PARTITION, rows)

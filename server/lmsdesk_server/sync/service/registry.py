@@ -15,6 +15,7 @@ from lmsdesk.contracts.mutations import Args, MutationType
 from lmsdesk_server.admin.service import categories, courses, grants, refunds, users
 from lmsdesk_server.authoring.service import drafts, files, revisions
 from lmsdesk_server.catalog import service as catalog
+from lmsdesk_server.community.service import editing, posting, reports, seen, votes
 from lmsdesk_server.learning.service import progress, quiz_attempts
 from lmsdesk_server.moderation import service as moderation
 from lmsdesk_server.mutation import MutationContext
@@ -76,5 +77,18 @@ _SPECS = [
     handles(m.ADMIN_REFUND, refunds.refund),
     handles(m.ADMIN_CATEGORY, categories.change),
     handles(m.ADMIN_COURSE_STATE, courses.set_state),
+    handles(m.ASK, posting.ask),
+    handles(m.ANSWER, posting.answer),
+    handles(m.ACCEPT, posting.accept),
+    handles(m.VOTE, votes.vote),
+    handles(m.START_THREAD, posting.start_thread),
+    handles(m.REPLY, posting.reply),
+    handles(m.PIN, posting.pin),
+    handles(m.EDIT_POST, editing.edit),
+    handles(m.DELETE_POST, editing.delete),
+    handles(m.RESOLVE_EDIT_CONFLICT, editing.resolve_conflict),
+    handles(m.REPORT, reports.report),
+    handles(m.MODERATE_REPORT, reports.moderate),
+    handles(m.MARK_SEEN, seen.mark_seen),
 ]
 REGISTRY: dict[str, MutationSpec[Any]] = {spec.mutation.name: spec for spec in _SPECS}

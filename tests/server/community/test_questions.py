@@ -1,0 +1,147 @@
+"""Q&A over REST and sync: who may ask, answer, accept and vote, and what each one sees."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from lmsdesk.contracts import mutations as m
+from lmsdesk.contracts.enums import EnrollmentStatus
+from lmsdesk_server.db.models import Enrollment
+from tests.server.community.helpers import Crowd
+from tests.server.sync.helpers import FREE, PAID, PAID_TEXT, rows
+
+
+def test_a_student_asks_a_classmate_answers_and_the_asker_accepts(crowd: Crowd) -> None:
+    question = crowd.student.ask(PAID, lesson_id=str(PAID_TEXT))
+    answer = crowd.classmate.answer(question["id"])
+    teacher = crowd.instructor.answer(question["id"], "Indexes keep keys sorted.")
+
+    accepted = crowd.student.ok("POST", f"/answers/{answer['id']}/accept")
+    assert accepted["status"] == "resolved"
+    assert accepted["accepted_answer_id"] == answer["id"]
+    # The instructor may change the solution; a classmate may not choose it.
+    refused = crowd.classmate.call("POST", f"/answers/{teacher['id']}/accept")
+    assert refused.status_code == 403
+    assert crowd.instructor.ok("POST", f"/answers/{teacher['id']}/accept")["accepted_answer_id"]
+
+    detail = crowd.classmate.ok("GET", f"/questions/{question['id']}")
+    assert detail["question"]["answer_count"] == 2
+    assert detail["question"]["author_name"] == "Sam S."
+    assert [a["is_instructor"] for a in detail["answers"]] == [False, True]
+
+
+def test_only_students_of_the_course_ask_and_only_its_people_read(crowd: Crowd) -> None:
+    body = {"title": "Anyone?", "body": "Hello"}
+    assert crowd.outsider.call("POST", f"/courses/{PAID}/questions", body).status_code == 403
+    assert crowd.instructor.call("POST", f"/courses/{PAID}/questions", body).status_code == 403
+    assert crowd.outsider.call("GET", f"/courses/{PAID}/questions").status_code == 403
+    crowd.student.ask(PAID)
+    for reader in (crowd.student, crowd.instructor, crowd.admin):
+        assert reader.ok("GET", f"/courses/{PAID}/questions")["total"] == 1
+    # A course that is not published has no community (and does not say it exists).
+    assert crowd.student.call("GET", f"/courses/{uuid.uuid4()}/questions").status_code == 404
+
+
+def test_a_refund_ends_writing_but_the_posts_stay(crowd: Crowd, session: Session) -> None:
+    question = crowd.student.ask(PAID)
+    enrollment = session.query(Enrollment).filter_by(student_id=crowd.student.id).one()
+    enrollment.status = EnrollmentStatus.REFUNDED
+    session.flush()
+    refused = crowd.student.call("POST", f"/questions/{question['id']}/answers", {"body": "x"})
+    assert refused.status_code == 403
+    assert crowd.classmate.ok("GET", f"/questions/{question['id']}")["question"]["title"]
+
+
+def test_bad_input_gets_a_clear_error_and_changes_nothing(crowd: Crowd) -> None:
+    too_long = crowd.student.call(
+        "POST", f"/courses/{PAID}/questions", {"title": "Hi there", "body": "x" * 20_001}
+    )
+    assert too_long.status_code == 422
+    assert "20000" in too_long.text
+    short = crowd.student.call("POST", f"/courses/{PAID}/questions", {"title": "Hi", "body": "x"})
+    assert short.status_code == 422
+    other_lesson = crowd.student.call(
+        "POST",
+        f"/courses/{FREE}/questions",
+        {"title": "Wrong lesson", "body": "x", "lesson_id": str(PAID_TEXT)},
+    )
+    assert other_lesson.status_code in (403, 422)
+    second_without_lesson = crowd.student.call(
+        "POST", f"/courses/{PAID}/questions", {"title": "Which?", "body": "x", "video_second": 5}
+    )
+    assert second_without_lesson.status_code == 422
+    assert crowd.student.ok("GET", f"/courses/{PAID}/questions")["total"] == 0
+
+
+def test_one_vote_per_user_and_never_on_ones_own(crowd: Crowd) -> None:
+    question = crowd.student.ask(PAID)
+    path = f"/questions/{question['id']}/vote"
+    assert crowd.student.call("PUT", path, {"up": True}).status_code == 409
+    assert crowd.classmate.ok("PUT", path, {"up": True})["vote_count"] == 1
+    assert crowd.classmate.ok("PUT", path, {"up": True})["vote_count"] == 1
+    assert crowd.classmate.ok("PUT", path, {"up": False})["vote_count"] == 0
+    assert crowd.classmate.ok("PUT", path, {"up": False})["vote_count"] == 0
+    assert crowd.outsider.call("PUT", path, {"up": True}).status_code == 403
+
+
+def test_search_filters_and_sorts(crowd: Crowd) -> None:
+    crowd.student.ask(PAID, title="Why are my queries slow?")
+    wal = crowd.student.ask(PAID, title="What does WAL mode change?")
+    crowd.classmate.ask(PAID, title="Is VACUUM safe while writing?")
+    crowd.classmate.ok("PUT", f"/questions/{wal['id']}/vote", {"up": True})
+    answer = crowd.instructor.answer(wal["id"])
+    crowd.student.ok("POST", f"/answers/{answer['id']}/accept")
+
+    def titles(query: str) -> list[str]:
+        page = crowd.student.ok("GET", f"/courses/{PAID}/questions?{query}")
+        return [q["title"] for q in page["items"]]
+
+    assert titles("q=slow queries") == ["Why are my queries slow?"]
+    assert titles("status=resolved") == ["What does WAL mode change?"]
+    assert len(titles("status=open")) == 2
+    assert set(titles("mine=true")) == {"Why are my queries slow?", "What does WAL mode change?"}
+    assert titles("sort=votes")[0] == "What does WAL mode change?"
+
+
+def test_the_instructor_inbox_lists_unanswered_questions_oldest_first(crowd: Crowd) -> None:
+    first = crowd.student.ask(PAID, title="First question")
+    crowd.classmate.ask(PAID, title="Second question")
+    answered = crowd.student.ask(PAID, title="Answered question")
+    crowd.classmate.answer(answered["id"])
+    inbox = crowd.instructor.ok("GET", "/community/unanswered")
+    assert [q["title"] for q in inbox["items"]] == ["First question", "Second question"]
+    assert inbox["items"][0]["id"] == first["id"]
+    assert crowd.student.call("GET", "/community/unanswered").status_code == 403
+
+
+def test_a_question_asked_offline_arrives_once_and_reaches_the_course_by_sync(
+    crowd: Crowd,
+) -> None:
+    question_id = uuid.uuid4()
+    ask = crowd.student.device.mutation(
+        m.ASK, question_id=question_id, course_id=PAID, title="Offline question", body="On a train"
+    )
+    first = crowd.student.device.push(ask)
+    assert first["results"][0]["status"] == "applied", first
+    # The same question again from the other door (a retry): the same post, not a copy.
+    again = crowd.student.call(
+        "POST",
+        f"/courses/{PAID}/questions",
+        {"question_id": str(question_id), "title": "Offline question", "body": "On a train"},
+    )
+    assert again.status_code == 201
+    assert crowd.student.ok("GET", f"/courses/{PAID}/questions")["total"] == 1
+
+    seen = {
+        name: str(question_id) in rows(person.device.pull_all(), "community_questions")
+        for name, person in crowd.everyone().items()
+    }
+    assert seen == {
+        "student": True,
+        "classmate": True,
+        "outsider": False,
+        "instructor": True,
+        "admin": False,  # admins read communities through REST and the reports queue
+    }
