@@ -25,10 +25,14 @@ from sqlalchemy.orm import Session
 
 from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.common import Role
+from lmsdesk.contracts.community import AnswerArgs, AskArgs, StartThreadArgs
 from lmsdesk.contracts.ids import quiz_id
+from lmsdesk.contracts.sync import SetRatingArgs
+from lmsdesk_server.actor import Actor
 from lmsdesk_server.db.models import User
 from lmsdesk_server.demo.seed import demo_id
 from lmsdesk_server.security.passwords import hash_password
+from lmsdesk_server.sync.service import door
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.server.authoring.helpers import author
 from tests.server.sync.helpers import (
@@ -75,6 +79,12 @@ class World:
     student_email: str
     student: uuid.UUID
     instructor: uuid.UUID  # with a picture
+    # The paid course's community: the student's question, a classmate's answer, thread,
+    # reply and review.
+    qa_question: uuid.UUID
+    qa_answer: uuid.UUID
+    thread: uuid.UUID
+    review: uuid.UUID
 
 
 Call = Callable[[World], tuple[str, Any]]  # (path below /api/v1, JSON body)
@@ -441,6 +451,94 @@ ADMIN: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
 }
 MATRIX |= ADMIN
 
+# The paid course's community: the student studies it; its instructor is none of the actors
+# (the matrix's instructor owns a draft), so instructors are outsiders here.
+_TEXT = {"title": "A question", "body": "Some words"}
+COMMUNITY: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
+    ("GET", "/courses/{course_id}/questions"): (
+        lambda w: (f"/courses/{PAID}/questions?q=words", None),
+        LEARNERS,
+    ),
+    ("POST", "/courses/{course_id}/questions"): (
+        lambda w: (f"/courses/{PAID}/questions", _TEXT),
+        only("student"),
+    ),
+    ("GET", "/questions/{question_id}"): (
+        lambda w: (f"/questions/{w.qa_question}", None),
+        LEARNERS,
+    ),
+    ("POST", "/questions/{question_id}/answers"): (
+        lambda w: (f"/questions/{w.qa_question}/answers", {"body": "An answer"}),
+        only("student"),
+    ),
+    ("POST", "/answers/{answer_id}/accept"): (
+        lambda w: (f"/answers/{w.qa_answer}/accept", None),
+        only("student"),  # the asker
+    ),
+    ("PUT", "/questions/{question_id}/vote"): (
+        lambda w: (f"/questions/{w.qa_question}/vote", {"up": True}),
+        only("student"),  # their own: 409, past the rules of who
+    ),
+    ("PUT", "/answers/{answer_id}/vote"): (
+        lambda w: (f"/answers/{w.qa_answer}/vote", {"up": True}),
+        only("student"),
+    ),
+    ("PUT", "/reviews/{review_id}/helpful"): (
+        lambda w: (f"/reviews/{w.review}/helpful", {"up": True}),
+        only("student"),
+    ),
+    ("GET", "/community/unanswered"): (
+        lambda w: ("/community/unanswered", None),
+        only("instructor", "other_instructor"),
+    ),
+    ("PUT", "/courses/{course_id}/community/seen"): (
+        lambda w: (f"/courses/{PAID}/community/seen", {"seen_through": "2026-11-20T10:00:00Z"}),
+        LEARNERS,
+    ),
+    ("GET", "/courses/{course_id}/threads"): (
+        lambda w: (f"/courses/{PAID}/threads", None),
+        LEARNERS,
+    ),
+    ("POST", "/courses/{course_id}/threads"): (
+        lambda w: (f"/courses/{PAID}/threads", _TEXT),
+        only("student"),
+    ),
+    ("GET", "/threads/{thread_id}"): (lambda w: (f"/threads/{w.thread}", None), LEARNERS),
+    ("POST", "/threads/{thread_id}/posts"): (
+        lambda w: (f"/threads/{w.thread}/posts", {"body": "A reply"}),
+        only("student"),
+    ),
+    ("POST", "/threads/{thread_id}/pin"): (
+        lambda w: (f"/threads/{w.thread}/pin", {"pinned": True}),
+        only("admin"),  # and the course's instructor
+    ),
+    ("PATCH", "/community/{kind}/{post_id}"): (
+        lambda w: (
+            f"/community/question/{w.qa_question}",
+            {"body": "Edited", "base_revision": 1},
+        ),
+        only("student"),
+    ),
+    ("DELETE", "/community/{kind}/{post_id}"): (
+        lambda w: (f"/community/question/{w.qa_question}", None),
+        only("student"),
+    ),
+    ("POST", "/reports"): (
+        lambda w: ("/reports", {"kind": "review", "id": str(w.review), "reason": "Spam link"}),
+        SIGNED_IN,  # reviews are public
+    ),
+    ("GET", "/moderation/reports"): (lambda w: ("/moderation/reports", None), only("admin")),
+    ("POST", "/moderation/posts/{kind}/{post_id}/hide"): (
+        lambda w: (f"/moderation/posts/answer/{w.qa_answer}/hide", {"note": "rude"}),
+        only("admin"),
+    ),
+    ("POST", "/moderation/posts/{kind}/{post_id}/dismiss"): (
+        lambda w: (f"/moderation/posts/review/{w.review}/dismiss", {}),
+        only("admin"),
+    ),
+}
+MATRIX |= COMMUNITY
+
 
 def _quiz(w: World) -> uuid.UUID:
     return quiz_id(w.quiz_lesson)
@@ -519,7 +617,31 @@ def world(
         f"{API}/me/avatar", content=png(64, 64), headers={**owner, "Content-Type": "image/png"}
     )
     assert picture.status_code == 200, picture.text
+    classmate = make_user(session, full_name="Cleo Classmate")
+    enroll(session, classmate, PAID)
+    asker = Actor(users["student"].id, users["student"].email, frozenset({Role.STUDENT}))
+    peer = Actor(classmate.id, classmate.email, frozenset({Role.STUDENT}))
+    qa_question, qa_answer, thread = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    door.run(session, asker, m.ASK, AskArgs(question_id=qa_question, course_id=PAID, **_TEXT))
+    door.run(
+        session,
+        peer,
+        m.ANSWER,
+        AnswerArgs(answer_id=qa_answer, question_id=qa_question, body="Yes"),
+    )
+    door.run(
+        session, peer, m.START_THREAD, StartThreadArgs(thread_id=thread, course_id=PAID, **_TEXT)
+    )
+    review = door.run(
+        session, peer, m.SET_RATING, SetRatingArgs(course_id=PAID, rating=4, body="Good")
+    )
+    assert review is not None
+    session.flush()
     return World(
+        qa_question=qa_question,
+        qa_answer=qa_answer,
+        thread=thread,
+        review=uuid.UUID(str(review["id"])),
         course=course,
         section=section,
         lesson=lesson,
@@ -605,6 +727,8 @@ def test_a_pull_shows_nobody_what_is_not_theirs(
                 "media_assets",
                 "enrollments",
                 "moderation_reviews",
+                "community_questions",
+                "community_reports",
             )
         }
     draft_seen = {actor for actor, tables in seen.items() if str(world.course) in tables["courses"]}
@@ -617,5 +741,25 @@ def test_a_pull_shows_nobody_what_is_not_theirs(
     assert progress_seen == {"student"}
     enrolled_seen = {actor for actor, tables in seen.items() if tables["enrollments"]}
     assert enrolled_seen == {"student"}
+    # A course's community: its students (and instructor), nobody else; the reports: admins.
+    asked = {
+        actor
+        for actor, tables in seen.items()
+        if str(world.qa_question) in tables["community_questions"]
+    }
+    assert asked == {"student"}
+    reporter = device_for(users["other_student"])
+    filed = reporter.push(
+        reporter.mutation(
+            m.REPORT, report_id=uuid.uuid4(), kind="review", target_id=world.review, reason="Spam"
+        )
+    )
+    assert filed["results"][0]["status"] == "applied", filed
+    queue = {
+        actor
+        for actor, user in users.items()
+        if rows(device_for(user).pull_all(), "community_reports")
+    }
+    assert queue == {"admin"}
     text = {actor: tables["lessons"][str(PAID_TEXT)]["content"] for actor, tables in seen.items()}
     assert {actor for actor, body in text.items() if body} == {"student", "admin"}

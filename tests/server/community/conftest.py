@@ -14,7 +14,10 @@ from tests.server.sync.helpers import API, PAID, DeviceFactory, enroll
 
 @pytest.fixture
 def crowd(
-    seeded: None, session: Session, client: TestClient, device_for: DeviceFactory
+    seeded: None,  # noqa: ARG001 - the demo course the crowd meets in
+    session: Session,
+    client: TestClient,
+    device_for: DeviceFactory,
 ) -> Crowd:
     course = session.get(Course, PAID)
     assert course is not None
@@ -46,4 +49,3 @@ def crowd(
         instructor=person(teacher),
         admin=person(admin),
     )
-
