@@ -24,6 +24,7 @@ from lmsdesk_server.community.service.access import Standing, within_edit_window
 from lmsdesk_server.db.models import CommunityEditConflict
 from lmsdesk_server.db.partitions import (
     REMOVED_PARTITION,
+    lock_partition,
     stamp,
     user_partition,
     write_tombstone,
@@ -42,6 +43,9 @@ _TITLED = (PostKind.QUESTION, PostKind.THREAD)
 def _own_post(ctx: MutationContext, kind: PostKind, post_id: Any) -> Any:
     if kind not in EDITABLE_KINDS:
         raise MutationRejected("A review is changed by rating the course again.", status=422)
+    # The author's clock before the post's row, in the order a push takes them (a conflict is
+    # stamped into the author's partition while the post is locked).
+    lock_partition(ctx.session, user_partition(ctx.actor.id))
     post = CommunityRepository(ctx.session).locked(kind, post_id)
     if post is None:
         raise MutationRejected("That post is no longer there.", status=404, code="not_found")
@@ -89,6 +93,7 @@ def edit(ctx: MutationContext, args: EditPostArgs) -> dict[str, Any]:
 
 
 def resolve_conflict(ctx: MutationContext, args: ResolveEditConflictArgs) -> dict[str, Any]:
+    lock_partition(ctx.session, user_partition(ctx.actor.id))
     conflict = ctx.session.get(CommunityEditConflict, args.conflict_id, with_for_update=True)
     if conflict is None or conflict.author_id != ctx.actor.id:
         raise MutationRejected("No such conflict.", status=404, code="not_found")

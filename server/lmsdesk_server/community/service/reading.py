@@ -7,7 +7,6 @@ import uuid
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.common import Role
@@ -30,7 +29,6 @@ from lmsdesk_server.admin.service.audit import require_admin
 from lmsdesk_server.community.repository import CommunityRepository
 from lmsdesk_server.community.service.access import readable
 from lmsdesk_server.mutation import MutationRejected
-
 
 Out = TypeVar("Out", bound=BaseModel)
 

@@ -12,7 +12,7 @@ from lmsdesk.contracts.community import PostKind, VoteArgs, VoteKind
 from lmsdesk_server.community.repository import CommunityRepository
 from lmsdesk_server.community.service.access import Standing, writable
 from lmsdesk_server.db.models import CommunityVote
-from lmsdesk_server.db.partitions import stamp, user_partition, write_tombstone
+from lmsdesk_server.db.partitions import lock_partition, stamp, user_partition, write_tombstone
 from lmsdesk_server.db.serialize import row_dict
 from lmsdesk_server.mutation import MutationContext, MutationMerged, MutationRejected
 
@@ -21,6 +21,10 @@ _COUNTER = {VoteKind.QUESTION: "vote_count", VoteKind.ANSWER: "vote_count"}
 
 def vote(ctx: MutationContext, args: VoteArgs) -> dict[str, Any] | None:
     repo = CommunityRepository(ctx.session)
+    mine = user_partition(ctx.actor.id)
+    # The user's clock before the voted row: the order a push takes them in (it holds the
+    # user's partition from the start), so the two doors never wait on each other in a circle.
+    lock_partition(ctx.session, mine)
     target = repo.locked(PostKind(args.kind.value), args.target_id)
     if target is None:
         raise MutationRejected("That is no longer there.", status=404, code="not_found")
@@ -30,7 +34,6 @@ def vote(ctx: MutationContext, args: VoteArgs) -> dict[str, Any] | None:
         raise MutationRejected("You cannot vote on what you wrote.", status=409)
     counter = _COUNTER.get(args.kind, "helpful_count")
     existing = repo.vote(ctx.actor.id, args.kind, args.target_id)
-    mine = user_partition(ctx.actor.id)
     if args.up:
         if existing is not None:
             raise MutationMerged("You have already voted.", row_dict(target))
