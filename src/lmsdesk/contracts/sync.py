@@ -74,7 +74,7 @@ class PushResponse(WireModel):
 ResyncPartition = Annotated[
     str,
     StringConstraints(
-        pattern=r"^(user|draft):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+        pattern=r"^(user|draft|community):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
     ),
 ]
 

@@ -28,8 +28,9 @@ class Coalesce(enum.Enum):
     REPLACE = "replace"
     #: The amounts add up into one mutation (time spent).
     SUM_SECONDS = "sum_seconds"
-    #: The newest value replaces the unsent older one but keeps the older one's `base` (a draft
-    #: field edited many times offline is one edit from what the server last had).
+    #: The newest value replaces the unsent older one but keeps the older one's `base` (or
+    #: `base_revision`): a draft field or a post edited many times offline is one edit from
+    #: what the server last had.
     KEEP_BASE = "keep_base"
 
 
@@ -93,7 +94,10 @@ def enqueue(
             if coalesce is Coalesce.SUM_SECONDS:
                 args = {**args, "seconds": args["seconds"] + unsent.args["seconds"]}
             elif coalesce is Coalesce.KEEP_BASE:
-                args = {**args, "base": unsent.args["base"]}
+                kept: dict[str, Any] = {
+                    k: unsent.args[k] for k in ("base", "base_revision") if k in unsent.args
+                }
+                args = {**args, **kept}
             elif "position_seconds" in args:
                 old, new = unsent.args, args
                 reached = max(_watched(old), _watched(new))

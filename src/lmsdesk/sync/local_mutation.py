@@ -15,12 +15,13 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.mutations import Args, MutationType
-from lmsdesk.contracts.partitions import draft_partition, user_partition
+from lmsdesk.contracts.partitions import community_partition, draft_partition, user_partition
 from lmsdesk.local_db.outbox import Coalesce
 
 #: Partitions a client may ask to receive again (PullRequest.resync); the catalog is too big
-#: to resend for one refused change.
-RESYNCABLE = (user_partition(""), draft_partition(""))
+#: to resend for one refused change. A course's community is one course's posts: a refused
+#: question (a refund arrived first) takes its local copy away with it.
+RESYNCABLE = (user_partition(""), draft_partition(""), community_partition(""))
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from lmsdesk.local_db.models.mirror import (
 )
 from lmsdesk.local_db.outbox import Coalesce
 from lmsdesk.sync.local_admin import ADMIN_MUTATIONS
+from lmsdesk.sync.local_community import COMMUNITY_MUTATIONS
 from lmsdesk.sync.local_drafts import DRAFT_MUTATIONS
 from lmsdesk.sync.local_moderation import MODERATION_MUTATIONS
 from lmsdesk.sync.local_mutation import LocalContext, LocalMutation, local
@@ -264,6 +265,7 @@ _ALL: list[LocalMutation[Any]] = [
     *MODERATION_MUTATIONS,
     *REVISION_MUTATIONS,
     *ADMIN_MUTATIONS,
+    *COMMUNITY_MUTATIONS,
 ]
 LOCAL_MUTATIONS: dict[str, LocalMutation[Any]] = {spec.name: spec for spec in _ALL}
 

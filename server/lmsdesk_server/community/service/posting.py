@@ -22,7 +22,7 @@ from lmsdesk.contracts.community import (
 )
 from lmsdesk.contracts.enums import LessonType
 from lmsdesk_server.community.repository import CommunityRepository
-from lmsdesk_server.community.service.access import Standing, writable
+from lmsdesk_server.community.service.access import Standing, within_edit_window, writable
 from lmsdesk_server.db.models import (
     CommunityAnswer,
     CommunityQuestion,
@@ -38,19 +38,38 @@ from lmsdesk_server.mutation import MutationContext, MutationMerged, MutationRej
 Row = dict[str, Any]
 
 
-def _already(ctx: MutationContext, model: Any, row_id: Any) -> None:
-    """A post id that exists: the same post arriving again, or someone else's id."""
-    existing = ctx.session.get(model, row_id)
+def _already(ctx: MutationContext, model: Any, row_id: Any, **content: str) -> Row | None:
+    """A post id that exists: the same post arriving again, or someone else's id.
+
+    The same post with other words is the author's edit made before it was sent: the device
+    sends the post again rather than an edit it cannot base on a revision it never received
+    ("editable until sent"), and the server applies it as one edit (within the window)."""
+    existing = ctx.session.get(model, row_id, with_for_update=True)
     if existing is None:
-        return
-    if existing.author_id == ctx.actor.id:
+        return None
+    if existing.author_id != ctx.actor.id:
+        raise MutationRejected("That id belongs to another post.", status=409, code="conflict")
+    if existing.hidden_at is not None or existing.deleted_at is not None:
+        raise MutationRejected("That post is no longer there.", status=404, code="not_found")
+    changed = {k: v for k, v in content.items() if getattr(existing, k) != v}
+    if not changed:
         raise MutationMerged("Already posted.", row_dict(existing))
-    raise MutationRejected("That id belongs to another post.", status=409, code="conflict")
+    within_edit_window(existing.created_at, ctx.now)
+    for key, value in changed.items():
+        setattr(existing, key, value)
+    existing.revision += 1
+    existing.edited_at = ctx.now
+    stamp(ctx.session, existing, existing.sync_partition)
+    ctx.session.flush()
+    return row_dict(existing)
 
 
 def ask(ctx: MutationContext, args: AskArgs) -> Row:
     writable(ctx.session, ctx.actor, args.course_id, Standing.STUDENT)
-    _already(ctx, CommunityQuestion, args.question_id)
+    if (
+        done := _already(ctx, CommunityQuestion, args.question_id, title=args.title, body=args.body)
+    ) is not None:
+        return done
     if args.lesson_id is not None:
         lesson = ctx.session.get(Lesson, args.lesson_id)
         if lesson is None or lesson.course_id != args.course_id:
@@ -81,7 +100,8 @@ def ask(ctx: MutationContext, args: AskArgs) -> Row:
 
 def answer(ctx: MutationContext, args: AnswerArgs) -> Row:
     repo = CommunityRepository(ctx.session)
-    _already(ctx, CommunityAnswer, args.answer_id)
+    if (done := _already(ctx, CommunityAnswer, args.answer_id, body=args.body)) is not None:
+        return done
     question = repo.locked(PostKind.QUESTION, args.question_id)
     if question is None:
         raise MutationRejected("That question is no longer there.", status=404, code="not_found")
@@ -132,7 +152,10 @@ def accept(ctx: MutationContext, args: AcceptArgs) -> Row:
 
 def start_thread(ctx: MutationContext, args: StartThreadArgs) -> Row:
     writable(ctx.session, ctx.actor, args.course_id, Standing.STUDENT, Standing.INSTRUCTOR)
-    _already(ctx, DiscussionThread, args.thread_id)
+    if (
+        done := _already(ctx, DiscussionThread, args.thread_id, title=args.title, body=args.body)
+    ) is not None:
+        return done
     if args.section_id is not None:
         section = ctx.session.get(CourseSection, args.section_id)
         if section is None or section.course_id != args.course_id:
@@ -158,7 +181,8 @@ def start_thread(ctx: MutationContext, args: StartThreadArgs) -> Row:
 
 def reply(ctx: MutationContext, args: ReplyArgs) -> Row:
     repo = CommunityRepository(ctx.session)
-    _already(ctx, DiscussionPost, args.post_id)
+    if (done := _already(ctx, DiscussionPost, args.post_id, body=args.body)) is not None:
+        return done
     thread = repo.locked(PostKind.THREAD, args.thread_id)
     if thread is None:
         raise MutationRejected("That thread is no longer there.", status=404, code="not_found")

@@ -233,6 +233,7 @@ class CourseRating(Mirrored, LocalBase):
     body: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    helpful_count: Mapped[int] = mapped_column(default=0)
 
 
 class WishlistItem(Mirrored, LocalBase):
