@@ -22,11 +22,13 @@ if TYPE_CHECKING:
     from lmsdesk.ui.account_controller import AccountController
     from lmsdesk.ui.admin_controller import AdminController
     from lmsdesk.ui.authoring_controller import AuthoringController
+    from lmsdesk.ui.community_controller import CommunityController
     from lmsdesk.ui.download_controller import DownloadController
     from lmsdesk.ui.learning_controller import LearningController
     from lmsdesk.ui.main_window import MainWindow
     from lmsdesk.ui.moderation_controller import ModerationController
     from lmsdesk.ui.purchase_controller import PurchaseController
+    from lmsdesk.ui.reports_controller import ReportsController
     from lmsdesk.ui.session_controller import SessionController
     from lmsdesk.ui.sync_controller import SyncController
     from lmsdesk.ui.tasks import TaskManager
@@ -78,6 +80,8 @@ class Application:
     moderation: ModerationController
     account: AccountController
     admin: AdminController
+    community: CommunityController
+    reports: ReportsController
 
     def shutdown(self) -> None:
         self.learning.leave()  # the video saves its position before the lanes drain
@@ -103,6 +107,7 @@ def build(
     from lmsdesk.services.authoring import AuthoringService
     from lmsdesk.services.avatars import AvatarCache
     from lmsdesk.services.catalog import CatalogService
+    from lmsdesk.services.community import CommunityService
     from lmsdesk.services.curriculum import CurriculumService
     from lmsdesk.services.learning import LearningService
     from lmsdesk.services.lesson_content import LessonContentService
@@ -122,16 +127,19 @@ def build(
     from lmsdesk.ui.changes import (
         AUTHORING_TABLES,
         CATALOG_TABLES,
+        COMMUNITY_TABLES,
         MODERATION_TABLES,
         MY_LEARNING_TABLES,
         when_changed,
     )
+    from lmsdesk.ui.community_controller import CommunityController
     from lmsdesk.ui.download_controller import DownloadController
     from lmsdesk.ui.garbage import MainThreadGarbageCollector
     from lmsdesk.ui.learning_controller import LearningController
     from lmsdesk.ui.main_window import MainWindow
     from lmsdesk.ui.moderation_controller import ModerationController
     from lmsdesk.ui.purchase_controller import PurchaseController
+    from lmsdesk.ui.reports_controller import ReportsController
     from lmsdesk.ui.session_controller import SessionController
     from lmsdesk.ui.sync_controller import SyncController
     from lmsdesk.ui.sync_presenter import SyncPresenter
@@ -236,6 +244,12 @@ def build(
     )
     controller.signed_in.connect(lambda _snapshot: moderation.refresh())
     sync.finished.connect(when_changed(MODERATION_TABLES, moderation.refresh))
+    reports = ReportsController(
+        page=window.moderation_page,
+        service=CommunityService(service),
+        tasks=tasks,
+        notify=window.notify,
+    )
     admin = AdminController(
         page=window.admin_page,
         service=AdminConsole(service),
@@ -248,9 +262,52 @@ def build(
         current = service.current
         if current is not None and current.profile.has(Role.ADMIN):
             admin.refresh()
+            reports.refresh()
 
     controller.signed_in.connect(refresh_admin)
     sync.finished.connect(refresh_admin)  # waiting decisions settle or come back refused
+    community = CommunityController(
+        page=window.community_page,
+        service=CommunityService(service),
+        tasks=tasks,
+        open_lesson=lambda course, lesson, second: learning.open_course(
+            course, lesson, return_to="Community", at_second=second
+        ),
+        show_count=lambda count: window.set_badge("Community", count),
+        show_notices=window.my_learning_page.show_notices,
+        notify=window.notify,
+        is_online=lambda: window.online,
+    )
+    controller.signed_in.connect(lambda _snapshot: community.refresh())
+    sync.finished.connect(when_changed(COMMUNITY_TABLES, community.refresh))
+
+    def community_shown(_index: int) -> None:
+        if window.pages.currentWidget() is window.community_page:
+            community.page_shown()
+
+    window.pages.currentChanged.connect(community_shown)
+
+    def lesson_questions() -> None:
+        lesson = learning.lesson
+        if lesson is not None:
+            learning.leave()
+            window.go_to_page("Community")
+            community.show_lesson_questions(lesson.course_id, lesson.id, lesson.title)
+
+    def ask_about_lesson() -> None:
+        lesson = learning.lesson
+        if lesson is not None:
+            community.ask_about_lesson(
+                lesson.course_id, lesson.id, lesson.title, learning.current_second()
+            )
+
+    def course_community(course_id: uuid.UUID) -> None:
+        window.go_to_page("Community")
+        community.open_course(course_id)
+
+    window.my_learning_page.community_requested.connect(course_community)
+    window.lesson_page.questions_requested.connect(lesson_questions)
+    window.lesson_page.ask_requested.connect(ask_about_lesson)
     window.closing.connect(downloads.stop)
     return Application(
         qt_app=qt_app,
@@ -267,6 +324,8 @@ def build(
         moderation=moderation,
         account=account,
         admin=admin,
+        community=community,
+        reports=reports,
     )
 
 

@@ -41,6 +41,7 @@ from lmsdesk_server.db.models import (
     User,
 )
 from lmsdesk_server.db.partitions import CATALOG_PARTITION, draft_partition, stamp, user_partition
+from lmsdesk_server.demo.community import CommunitySeeder
 from lmsdesk_server.demo.content import (
     DEMO_AUDIT,
     DEMO_CATEGORIES,
@@ -96,6 +97,11 @@ class DemoSeeder:
         for spec in DEMO_OTHER_USERS:
             self._other_user(spec)
         self._review(*DEMO_REVIEW)
+        CommunitySeeder(self._session, self.report.note).run(
+            free=demo_id("course:offline-first-basics"),
+            paid=demo_id("course:practical-sqlite"),
+            video_lesson=demo_id("offline-first-basics:video"),
+        )
         self._audit(users["admin@example.com"])
         self._session.flush()
         return self.report

@@ -46,6 +46,7 @@ from lmsdesk.local_db.models.community import (
 )
 from lmsdesk.services.community_views import (
     AnswerItem,
+    CommunityCourse,
     CommunityReader,
     Notice,
     PostItem,
@@ -92,6 +93,11 @@ class CommunityService:
         store = self._session.require_store()
         with store.reading() as session:
             return query(CommunityReader(session, self._me()))
+
+    def communities(self) -> list[CommunityCourse]:
+        if self._session.store is None:
+            return []
+        return self._read(lambda r: r.communities())
 
     def standing(self, course_id: uuid.UUID) -> str | None:
         return self._read(lambda r: r.standing(course_id))

@@ -20,7 +20,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.community import EDIT_WINDOW
-from lmsdesk.contracts.enums import EnrollmentStatus
+from lmsdesk.contracts.enums import CourseStatus, EnrollmentStatus
 from lmsdesk.local_db.models.client import OutboxItem, OutboxState
 from lmsdesk.local_db.models.community import (
     CommunityAnswer,
@@ -34,6 +34,7 @@ from lmsdesk.local_db.models.community import (
 )
 from lmsdesk.local_db.models.mirror import Course, CourseSection, Enrollment, Lesson
 
+_PUBLISHED = (CourseStatus.APPROVED, CourseStatus.ARCHIVED)
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
 
 
@@ -123,6 +124,16 @@ class ReportItem:
 
 
 @dataclass(frozen=True)
+class CommunityCourse:
+    course_id: uuid.UUID
+    title: str
+    #: "student" or "instructor"
+    standing: str
+    #: Sections (weeks, when the course runs in cohorts) a discussion may belong to.
+    sections: list[tuple[uuid.UUID, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Notice:
     """A course's community news for this user."""
 
@@ -172,6 +183,42 @@ class CommunityReader:
             )
         )
         return "student" if active is not None else None
+
+    def communities(self) -> list[CommunityCourse]:
+        """The courses whose community this user takes part in: taught, then studied."""
+        taught = self._s.scalars(
+            select(Course)
+            .where(Course.instructor_id == self._me, Course.status.in_(_PUBLISHED))
+            .order_by(Course.title)
+        ).all()
+        studied = self._s.scalars(
+            select(Course)
+            .join(Enrollment, Enrollment.course_id == Course.id)
+            .where(
+                Enrollment.student_id == self._me,
+                Enrollment.status == EnrollmentStatus.ACTIVE,
+                Course.status.in_(_PUBLISHED),
+                Course.instructor_id != self._me,
+            )
+            .order_by(Course.title)
+        ).all()
+        found = [(c, "instructor") for c in taught] + [(c, "student") for c in studied]
+        return [
+            CommunityCourse(
+                course.id,
+                course.title,
+                standing,
+                [
+                    (s.id, s.title)
+                    for s in self._s.scalars(
+                        select(CourseSection)
+                        .where(CourseSection.course_id == course.id)
+                        .order_by(CourseSection.position)
+                    )
+                ],
+            )
+            for course, standing in found
+        ]
 
     def _instructor_of(self, course_id: uuid.UUID) -> uuid.UUID | None:
         course = self._s.get(Course, course_id)

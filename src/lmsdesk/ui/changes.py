@@ -55,6 +55,23 @@ AUTHORING_TABLES = frozenset(
     }
 )
 MODERATION_TABLES = AUTHORING_TABLES
+COMMUNITY_TABLES = frozenset(
+    {
+        "community_questions",
+        "community_answers",
+        "discussion_threads",
+        "discussion_posts",
+        "community_votes",
+        "community_seen",
+        "community_edit_conflicts",
+        "community_reports",
+        "enrollments",
+        "courses",
+        "course_sections",
+        "lessons",
+        OUTBOX,  # posts waiting to be sent say so, and stop saying it once sent
+    }
+)
 
 
 def touches(outcome: SyncOutcome, tables: frozenset[str]) -> bool:

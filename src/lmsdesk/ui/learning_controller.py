@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -136,9 +137,11 @@ class LearningController(QObject):
         lesson_id: uuid.UUID | None = None,
         *,
         return_to: str = "My learning",
+        at_second: int | None = None,
     ) -> None:
         """Open a course on the lesson page; Back returns to `return_to` (the page it came
-        from: My learning, or Authoring for an instructor's preview)."""
+        from: My learning, or Authoring for an instructor's preview). `at_second`: play the
+        video from there (a question about that moment)."""
         self._return_to = return_to
         self.page.back.setText(f"← {return_to}")
         self.page.back.setToolTip(f"Back to {return_to} (Alt+Left)")
@@ -149,9 +152,19 @@ class LearningController(QObject):
                 (e.id for e in outline.lessons if e.status is not ProgressStatus.COMPLETED),
                 outline.lessons[0].id if outline.lessons else None,
             )
-            return outline, self._service.lesson(target) if target else None
+            lesson = self._service.lesson(target) if target else None
+            if lesson is not None and at_second is not None:
+                lesson = replace(lesson, position_seconds=float(at_second))
+            return outline, lesson
 
         self._tasks.run(load, on_success=self._show_course, on_failure=self._failed)
+
+    def current_second(self) -> int | None:
+        """Where the open video is (for a question about this moment); None without one."""
+        player = self.video.player
+        if self.lesson is None or self.lesson.lesson_type is not LessonType.VIDEO:
+            return None
+        return int(player.position()) if player is not None else int(self.lesson.position_seconds)
 
     def _show_course(self, loaded: tuple[CourseOutline, LessonView | None]) -> None:
         outline, lesson = loaded

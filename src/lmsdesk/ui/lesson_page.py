@@ -95,6 +95,8 @@ class LessonPage(QWidget):
     lesson_chosen = Signal(object)  # lesson id
     file_requested = Signal(object)  # asset id of one of the lesson's files
     next_requested = Signal()
+    questions_requested = Signal()
+    ask_requested = Signal()
     #: Enroll (free) or buy (paid) the course shown, from its locked lesson (course id).
     enroll_requested = Signal(object)
 
@@ -168,7 +170,21 @@ class LessonPage(QWidget):
         self.next.setShortcut("Alt+Right")
         self.next.setToolTip("Next lesson (Alt+Right)")
         self.next.clicked.connect(self.next_requested)
+        # The lesson's Q&A: its questions on the Community page, or a new one about it (at the
+        # second the video is at).
+        self.questions_button = QPushButton("Questions")
+        self.questions_button.setToolTip("The questions asked about this lesson")
+        self.questions_button.setObjectName("linkButton")
+        self.questions_button.clicked.connect(self.questions_requested)
+        self.ask_button = QPushButton("Ask a question…")
+        self.ask_button.setToolTip(
+            "Ask about this lesson, at this moment of its video (Ctrl+Shift+Q)"
+        )
+        self.ask_button.setShortcut("Ctrl+Shift+Q")
+        self.ask_button.clicked.connect(self.ask_requested)
         bottom = QHBoxLayout()
+        bottom.addWidget(self.questions_button)
+        bottom.addWidget(self.ask_button)
         bottom.addStretch(1)
         bottom.addWidget(self.next)
 
@@ -233,6 +249,9 @@ class LessonPage(QWidget):
 
     def show_lesson(self, lesson: LessonView) -> None:
         self.lesson_title.setText(lesson.title)
+        community = lesson.enrolled and not lesson.authoring_preview
+        self.questions_button.setVisible(community)
+        self.ask_button.setVisible(community)
         self.preview_note.setVisible(lesson.authoring_preview)
         entries = [
             f'<a href="{html.escape(url)}">{html.escape(title)}</a>' for title, url in lesson.links

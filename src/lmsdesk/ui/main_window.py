@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -28,6 +28,7 @@ from lmsdesk.ui.account_page import AccountPage
 from lmsdesk.ui.admin_page import AdminPage
 from lmsdesk.ui.authoring_page import AuthoringPage
 from lmsdesk.ui.catalog_page import CatalogPage
+from lmsdesk.ui.community_page import CommunityPage
 from lmsdesk.ui.lesson_page import LessonPage
 from lmsdesk.ui.moderation_page import ModerationPage
 from lmsdesk.ui.my_learning_page import MyLearningPage
@@ -39,6 +40,7 @@ from lmsdesk.ui.verify_banner import VerifyEmailBanner
 NAVIGATION: list[tuple[str, Role | None]] = [
     ("Catalog", None),
     ("My learning", None),
+    ("Community", None),
     ("Purchases", Role.STUDENT),
     ("Authoring", Role.INSTRUCTOR),
     ("Moderation", Role.ADMIN),
@@ -46,6 +48,9 @@ NAVIGATION: list[tuple[str, Role | None]] = [
     ("Account", None),
 ]
 
+
+#: The page's name in a navigation item (its text may carry a count).
+TITLE_ROLE = Qt.ItemDataRole.UserRole
 
 #: How long "what just happened" stays on screen.
 NOTICE_MS = 8000
@@ -74,6 +79,7 @@ class MainWindow(QMainWindow):
         self.catalog_page = CatalogPage()
         self.my_learning_page = MyLearningPage()
         self.lesson_page = LessonPage()
+        self.community_page = CommunityPage()
         self.purchases_page = PurchasesPage()
         self.authoring_page = AuthoringPage()
         self.moderation_page = ModerationPage()
@@ -81,6 +87,7 @@ class MainWindow(QMainWindow):
         pages = [
             self.catalog_page,
             self.my_learning_page,
+            self.community_page,
             self.purchases_page,
             self.authoring_page,
             self.moderation_page,
@@ -91,9 +98,12 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setFixedWidth(NAVIGATION_WIDTH)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for page, (title, _role) in zip(pages, NAVIGATION, strict=True):
             self.pages.addWidget(page)
-            self.navigation.addItem(QListWidgetItem(title))
+            item = QListWidgetItem(title)
+            item.setData(TITLE_ROLE, title)
+            self.navigation.addItem(item)
         # The lesson page is reached from My learning, not from the navigation.
         self.pages.addWidget(self.lesson_page)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -214,10 +224,16 @@ class MainWindow(QMainWindow):
 
     def visible_pages(self) -> list[str]:
         return [
-            self.navigation.item(i).text()
+            self.navigation.item(i).data(TITLE_ROLE)
             for i in range(self.navigation.count())
             if not self.navigation.item(i).isHidden()
         ]
+
+    def set_badge(self, title: str, count: int) -> None:
+        """A count beside a page's name in the navigation ("Community (3)"); 0 removes it."""
+        item = self.navigation.item([t for t, _ in NAVIGATION].index(title))
+        item.setText(f"{title} ({count})" if count else title)
+        item.setToolTip(f"{count} new in your courses' communities" if count else "")
 
     def show_starting(self) -> None:
         self._set_navigation(roles=None)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from lmsdesk.contracts.enums import LessonType, ReviewDecision
 from lmsdesk.services.moderation import CourseReview, LessonReview, Queue, QueueEntry
 from lmsdesk.ui.pages import heading
+from lmsdesk.ui.reports_panel import ReportsPanel
 from lmsdesk.ui.theme import DANGER, MUTED, OK
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -101,14 +102,23 @@ class ModerationPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
         subtitle = (
-            "Courses waiting for review, oldest first. You can review offline; "
-            "decisions are sent when you sync."
+            "Courses waiting for review and reported posts, oldest first. You can decide "
+            "offline; decisions are sent when you sync."
         )
         layout.addLayout(heading("Moderation", subtitle))
         layout.addSpacing(10)
-        layout.addLayout(filters)
-        layout.addSpacing(6)
-        layout.addWidget(splitter, 1)
+        courses = QWidget()
+        courses_layout = QVBoxLayout(courses)
+        courses_layout.setContentsMargins(0, 8, 0, 0)
+        courses_layout.addLayout(filters)
+        courses_layout.addSpacing(6)
+        courses_layout.addWidget(splitter, 1)
+        # What people reported in the courses' communities (and reviews): its own queue.
+        self.reports = ReportsPanel()
+        self.sections = QTabWidget()
+        self.sections.addTab(courses, "Courses")
+        self.sections.addTab(self.reports, "Reports")
+        layout.addWidget(self.sections, 1)
         self.show_review(None)
 
     # ------------------------------------------------------------------ building
@@ -402,3 +412,7 @@ def history_html(review: CourseReview) -> str:
                 f"<p style='margin-left:40px; color:{MUTED}'>Note on “{_e(lesson)}”: {_e(note)}</p>"
             )
     return "".join(out)
+
+
+def reports_tab_text(count: int) -> str:
+    return f"Reports ({count})" if count else "Reports"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from lmsdesk.local_db.models.client import DownloadState
+from lmsdesk.services.community_views import Notice
 from lmsdesk.services.download_queue import human_bytes
 from lmsdesk.services.downloader import TransferProgress
 from lmsdesk.services.learning import CourseProgress
@@ -68,6 +69,12 @@ class CourseCard(QFrame):
         )
         self.where = QLabel(where)
         self.where.setObjectName("pageSubtitle")
+        # The course's community news ("2 new answers to your questions"); a click opens it.
+        self.community = QPushButton()
+        self.community.setObjectName("linkButton")
+        self.community.setToolTip("Open the course's questions and discussions")
+        self.community.clicked.connect(lambda: page.community_requested.emit(course.course_id))
+        self.show_notice(page.notices.get(course.course_id))
         self.continue_button = QPushButton(
             "Continue" if course.continue_position or course.lessons_done else "Start"
         )
@@ -117,10 +124,15 @@ class CourseCard(QFrame):
         layout.addWidget(self.progress)
         layout.addWidget(self.progress_text)
         layout.addWidget(self.where)
+        layout.addWidget(self.community, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addSpacing(4)
         layout.addLayout(download_row)
         layout.addWidget(self.download_bar)
         self.show_download()
+
+    def show_notice(self, notice: Notice | None) -> None:
+        self.community.setText(notice.text() if notice else "")
+        self.community.setVisible(bool(notice and notice.total))
 
     def show_download(self, live: TransferProgress | None = None) -> None:
         summary = self.course.downloads
@@ -169,11 +181,14 @@ class MyLearningPage(QWidget):
     cancel_requested = Signal(object)
     delete_requested = Signal(object)
     certificate_requested = Signal(object)  # CertificateView
+    community_requested = Signal(object)  # course id
 
     def __init__(self) -> None:
         super().__init__()
         self.title = "My learning"
         self.cards: dict[uuid.UUID, CourseCard] = {}
+        #: Community news per course, kept for cards built later.
+        self.notices: dict[uuid.UUID, Notice] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
         layout.addLayout(heading("My learning", "Your courses, with where you left off."))
@@ -237,6 +252,11 @@ class MyLearningPage(QWidget):
             card.show()
         if self._pending:
             QTimer.singleShot(0, self._build_some)
+
+    def show_notices(self, notices: dict[uuid.UUID, Notice]) -> None:
+        self.notices = notices
+        for course_id, card in self.cards.items():
+            card.show_notice(notices.get(course_id))
 
     def course_titles(self) -> list[str]:
         return [card.course.title for card in self.cards.values()]

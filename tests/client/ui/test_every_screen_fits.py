@@ -18,6 +18,7 @@ from lmsdesk.app import Application
 from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.sync import CompleteLessonArgs
+from lmsdesk.ui.compose_dialog import ComposeDialog
 from lmsdesk.ui.quiz_view import QuizView
 from lmsdesk.ui.reject_dialog import RejectDialog
 from lmsdesk.ui.sync_panel import SyncPanel
@@ -111,6 +112,21 @@ def test_every_student_screen_fits(
     looker.look_at_dialog("checkout-no-browser", panel)
     panel.close()
 
+    window.go_to_page("Community")
+    community = window.community_page
+    _wait(qtbot, lambda: community.questions.count() >= 3)
+    community.questions.setCurrentRow(community.questions.count() - 1)  # the resolved one
+    _wait(qtbot, lambda: community.view is not None and community.view.question is not None)
+    looker.look("community-question")
+    community.tabs.setCurrentIndex(1)
+    community.threads.setCurrentRow(0)
+    _wait(qtbot, lambda: community.view is not None and community.view.thread is not None)
+    looker.look("community-discussion")
+    ask = ComposeDialog(window, window_title="Ask a question", action="Ask", with_title=True)
+    ask.show()
+    looker.look_at_dialog("community-ask", ask)
+    ask.reject()
+
     window.go_to_page("Purchases")
     looker.look("purchases")
     window.go_to_page("Account")
@@ -177,6 +193,11 @@ def test_every_instructor_screen_fits(
     editor.tree.setCurrentItem(quiz_section.child(0))
     _wait(qtbot, lambda: editor.quiz_editor.questions.count() > 0)
     looker.look("editor-quiz")
+    window.go_to_page("Community")
+    community = window.community_page
+    _wait(qtbot, lambda: community.inbox.count() >= 1)
+    community.tabs.setCurrentIndex(2)
+    looker.look("community-inbox")
     assert not looker.problems, "\n".join(looker.problems)
 
 
@@ -199,6 +220,10 @@ def test_every_admin_screen_fits(
     dialog.show()
     looker.look_at_dialog("send-back", dialog)
     dialog.reject()
+    page.sections.setCurrentIndex(1)
+    _wait(qtbot, lambda: page.reports.queue.count() >= 1)
+    page.reports.queue.setCurrentRow(0)
+    looker.look("moderation-reports")
 
     window.go_to_page("Admin")
     admin = window.admin_page

@@ -73,12 +73,24 @@ def test_unreachable_server_is_said_plainly(qtbot: QtBot, start_app: AppFactory)
 @pytest.mark.parametrize(
     ("roles", "pages"),
     [
-        ((Role.STUDENT,), ["Catalog", "My learning", "Purchases", "Account"]),
-        ((Role.INSTRUCTOR,), ["Catalog", "My learning", "Authoring", "Account"]),
-        ((Role.ADMIN,), ["Catalog", "My learning", "Moderation", "Admin", "Account"]),
+        ((Role.STUDENT,), ["Catalog", "My learning", "Community", "Purchases", "Account"]),
+        ((Role.INSTRUCTOR,), ["Catalog", "My learning", "Community", "Authoring", "Account"]),
+        (
+            (Role.ADMIN,),
+            ["Catalog", "My learning", "Community", "Moderation", "Admin", "Account"],
+        ),
         (
             (Role.STUDENT, Role.INSTRUCTOR, Role.ADMIN),
-            ["Catalog", "My learning", "Purchases", "Authoring", "Moderation", "Admin", "Account"],
+            [
+                "Catalog",
+                "My learning",
+                "Community",
+                "Purchases",
+                "Authoring",
+                "Moderation",
+                "Admin",
+                "Account",
+            ],
         ),
     ],
 )
@@ -100,7 +112,7 @@ def test_navigation_follows_roles(
             app.window, Qt.Key(Qt.Key.Key_1 + position), Qt.KeyboardModifier.ControlModifier
         )
         assert app.window.pages.currentWidget().title == title  # type: ignore[attr-defined]
-    app.window.go_to(3)  # Authoring by index: refused without the instructor role
+    app.window.go_to(4)  # Authoring by index: refused without the instructor role
     if Role.INSTRUCTOR not in roles:
         assert app.window.pages.currentWidget().title == pages[-1]  # type: ignore[attr-defined]
 
