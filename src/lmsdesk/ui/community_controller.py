@@ -87,7 +87,8 @@ class CommunityController(QObject):
             if course not in {c.course_id for c in courses}:
                 # The course with news first, else the first one.
                 news = [c.course_id for c in courses if c.course_id in notices]
-                course = (news or [c.course_id for c in courses] or [None])[0]
+                ordered = news + [c.course_id for c in courses]
+                course = ordered[0] if ordered else None
                 question = thread = lesson = None
             view = CommunityView(courses, notices, course, lesson_filter=lesson)
             if course is None:
