@@ -6,6 +6,12 @@ the real client sync engine.
 Prints, in one run: the initial pull of N x M lessons into an empty store against a raw sqlite3
 executemany of the same rows (the baseline), a no-op sync (requests, bytes, p50), the push of
 10,000 progress mutations, and pending position mutations per lesson after an hour of playback.
+
+Then a course's community (DESIGN.md section 11.2): --questions questions with
+--answers-per-question answers each appear in a course the student takes; the next sync pulls
+that partition whole into the store, timed against a raw executemany of the same rows (its
+ratio is held to 1.5x the lessons' ratio above), and a no-op sync is measured again with the
+community partition in the cursor.
 """
 
 from __future__ import annotations
@@ -157,15 +163,21 @@ class Counting:
         self.bytes += len(response.content) + sum(len(k) + len(v) for k, v in response.headers.raw)
 
 
-def raw_insert_seconds(store: LocalStore, work: Path) -> float:
+CATALOG_TABLES = ("courses", "course_sections", "lessons")
+COMMUNITY_TABLES = ("community_questions", "community_answers")
+
+
+def raw_insert_seconds(
+    store: LocalStore, work: Path, names: tuple[str, ...] = CATALOG_TABLES
+) -> float:
     """The baseline: the same rows, inserted with sqlite3 executemany in one transaction."""
-    copy = work / "raw.sqlite3"
+    copy = work / f"raw-{names[0]}.sqlite3"
     baseline = LocalStore(copy)
     upgrade_store(baseline.engine)
     baseline.close()
     source = sqlite3.connect(store.path)
     tables = {}
-    for table in ("courses", "course_sections", "lessons"):
+    for table in names:
         cursor = source.execute(f"SELECT * FROM {table}")
         columns = [d[0] for d in cursor.description]
         tables[table] = (columns, cursor.fetchall())
@@ -183,7 +195,9 @@ def raw_insert_seconds(store: LocalStore, work: Path) -> float:
     return elapsed
 
 
-def measure(figures: dict[str, Any], base: str, work: Path, lesson_ids: list[uuid.UUID]) -> None:
+def measure(
+    figures: dict[str, Any], base: str, work: Path, lesson_ids: list[uuid.UUID]
+) -> tuple[Any, LocalStore, Counting]:
     counting = Counting()
     service = SessionService(
         data_dir=work / "client",
@@ -236,12 +250,102 @@ def measure(figures: dict[str, Any], base: str, work: Path, lesson_ids: list[uui
     with service.store.reading() as session:
         pending = session.query(OutboxItem).filter(OutboxItem.name == m.SET_POSITION).count()
     figures["pending_position_mutations_per_lesson"] = pending
+    engine.sync()  # the pushed positions settle before the community arrives
+    return engine, service.store, counting
+
+
+def build_community(url: str, course: uuid.UUID, questions: int, answers: int) -> int:
+    """A busy course's community, written as the server writes it: each question with its
+    answers in one transaction (one version of the course's community partition)."""
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    partition = f"community:{course}"
+    body = "I followed the lesson but the result differs; what am I missing? " * 3
+    question_rows, answer_rows = [], []
+    with psycopg.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT id FROM users WHERE email = %s", (EMAIL,))
+        (author,) = cur.fetchone()  # type: ignore[misc]
+        for index in range(questions):
+            version = index + 1
+            question = uuid.uuid4()
+            question_rows.append(
+                (question, course, author, f"Question {index}", body, answers, version)
+            )
+            for a_index in range(answers):
+                answer_rows.append(
+                    (uuid.uuid4(), question, course, author, f"Answer {a_index}. " + body, version)
+                )
+        with cur.copy(
+            "COPY community_questions (id, course_id, author_id, title, body, answer_count, "
+            "sync_version, sync_partition) FROM STDIN"
+        ) as copy:
+            for row in question_rows:
+                copy.write_row((*row, partition))
+        with cur.copy(
+            "COPY community_answers (id, question_id, course_id, author_id, body, sync_version, "
+            "sync_partition) FROM STDIN"
+        ) as copy:
+            for row in answer_rows:
+                copy.write_row((*row, partition))
+        cur.execute(
+            "INSERT INTO partition_clocks (partition, version) VALUES (%s, %s)",
+            (partition, questions),
+        )
+        conn.commit()
+    return questions + len(answer_rows)
+
+
+def measure_community(
+    figures: dict[str, Any],
+    url: str,
+    work: Path,
+    engine: Any,
+    store: LocalStore,
+    counting: Counting,
+    course: uuid.UUID,
+    questions: int,
+    answers: int,
+) -> None:
+    say(f"a community of {questions} questions x {answers} answers ...")
+    figures["community_rows"] = build_community(url, course, questions, answers)
+    started = time.perf_counter()
+    outcome = engine.sync()
+    figures["community_pull_seconds"] = round(time.perf_counter() - started, 3)
+    figures["community_pull_pages"] = outcome.pages
+    raw = raw_insert_seconds(store, work, COMMUNITY_TABLES)
+    figures["community_raw_insert_seconds"] = round(raw, 3)
+    figures["community_pull_ratio"] = round(figures["community_pull_seconds"] / raw, 2)
+    figures["community_ratio_vs_lessons"] = round(
+        figures["community_pull_ratio"] / figures["initial_pull_ratio"], 2
+    )
+    samples = []
+    for _ in range(30):
+        counting.requests = counting.bytes = 0
+        started = time.perf_counter()
+        engine.sync()
+        samples.append((time.perf_counter() - started) * 1000)
+    figures["noop_with_community_requests"] = counting.requests
+    figures["noop_with_community_bytes"] = counting.bytes
+    figures["noop_with_community_p50_ms"] = round(statistics.median(samples), 2)
+
+
+def first_enrolled_course(url: str) -> uuid.UUID:
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT e.course_id FROM enrollments e JOIN users u ON u.id = e.student_id "
+            "WHERE u.email = %s ORDER BY e.sync_version LIMIT 1",
+            (EMAIL,),
+        )
+        (course,) = cur.fetchone()  # type: ignore[misc]
+    return course  # type: ignore[no-any-return]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--courses", type=int, default=1000)
     parser.add_argument("--lessons-per-course", type=int, default=100)
+    parser.add_argument("--questions", type=int, default=10_000)
+    parser.add_argument("--answers-per-question", type=int, default=3)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
@@ -257,7 +361,20 @@ def main() -> int:
         say(f"building {args.courses} x {args.lessons_per_course} lessons ...")
         lesson_ids = build_catalog(url, args.courses, args.lessons_per_course)
         with served(url, work / "server") as base:
-            measure(figures, base, work, lesson_ids)
+            engine, store, counting = measure(figures, base, work, lesson_ids)
+            if args.questions:
+                course = first_enrolled_course(url)
+                measure_community(
+                    figures,
+                    url,
+                    work,
+                    engine,
+                    store,
+                    counting,
+                    course,
+                    args.questions,
+                    args.answers_per_question,
+                )
     finally:
         embedded.stop()
 
@@ -268,6 +385,10 @@ def main() -> int:
         "noop_p50_ms": "< 20",
         "push_mutations_per_s": ">= 5000",
         "pending_position_mutations_per_lesson": "<= 1",
+        "community_ratio_vs_lessons": "<= 1.5",
+        "noop_with_community_requests": "<= 2",
+        "noop_with_community_bytes": "<= 4096",
+        "noop_with_community_p50_ms": "< 20",
     }
     print_figures(figures, goals, as_json=args.json)
     return 0

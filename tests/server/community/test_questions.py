@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -11,6 +12,10 @@ from lmsdesk.contracts.enums import EnrollmentStatus
 from lmsdesk_server.db.models import Enrollment
 from tests.server.community.helpers import Crowd
 from tests.server.sync.helpers import FREE, PAID, PAID_TEXT, rows
+
+
+def _ids(page: dict[str, Any]) -> list[str]:
+    return [q["id"] for q in page["items"]]
 
 
 def test_a_student_asks_a_classmate_answers_and_the_asker_accepts(crowd: Crowd) -> None:
@@ -37,9 +42,9 @@ def test_only_students_of_the_course_ask_and_only_its_people_read(crowd: Crowd) 
     assert crowd.outsider.call("POST", f"/courses/{PAID}/questions", body).status_code == 403
     assert crowd.instructor.call("POST", f"/courses/{PAID}/questions", body).status_code == 403
     assert crowd.outsider.call("GET", f"/courses/{PAID}/questions").status_code == 403
-    crowd.student.ask(PAID)
+    asked = crowd.student.ask(PAID)
     for reader in (crowd.student, crowd.instructor, crowd.admin):
-        assert reader.ok("GET", f"/courses/{PAID}/questions")["total"] == 1
+        assert asked["id"] in _ids(reader.ok("GET", f"/courses/{PAID}/questions"))
     # A course that is not published has no community (and does not say it exists).
     assert crowd.student.call("GET", f"/courses/{uuid.uuid4()}/questions").status_code == 404
 
@@ -55,6 +60,7 @@ def test_a_refund_ends_writing_but_the_posts_stay(crowd: Crowd, session: Session
 
 
 def test_bad_input_gets_a_clear_error_and_changes_nothing(crowd: Crowd) -> None:
+    before = crowd.student.ok("GET", f"/courses/{PAID}/questions")["total"]
     too_long = crowd.student.call(
         "POST", f"/courses/{PAID}/questions", {"title": "Hi there", "body": "x" * 20_001}
     )
@@ -72,7 +78,7 @@ def test_bad_input_gets_a_clear_error_and_changes_nothing(crowd: Crowd) -> None:
         "POST", f"/courses/{PAID}/questions", {"title": "Which?", "body": "x", "video_second": 5}
     )
     assert second_without_lesson.status_code == 422
-    assert crowd.student.ok("GET", f"/courses/{PAID}/questions")["total"] == 0
+    assert crowd.student.ok("GET", f"/courses/{PAID}/questions")["total"] == before
 
 
 def test_one_vote_per_user_and_never_on_ones_own(crowd: Crowd) -> None:
@@ -94,9 +100,16 @@ def test_search_filters_and_sorts(crowd: Crowd) -> None:
     answer = crowd.instructor.answer(wal["id"])
     crowd.student.ok("POST", f"/answers/{answer['id']}/accept")
 
+    ours = {
+        "Why are my queries slow?",
+        "What does WAL mode change?",
+        "Is VACUUM safe while writing?",
+    }
+
     def titles(query: str) -> list[str]:
+        """What the list answers, of the questions this test asked (the demo has others)."""
         page = crowd.student.ok("GET", f"/courses/{PAID}/questions?{query}")
-        return [q["title"] for q in page["items"]]
+        return [q["title"] for q in page["items"] if q["title"] in ours]
 
     assert titles("q=slow queries") == ["Why are my queries slow?"]
     assert titles("status=resolved") == ["What does WAL mode change?"]
@@ -110,9 +123,12 @@ def test_the_instructor_inbox_lists_unanswered_questions_oldest_first(crowd: Cro
     crowd.classmate.ask(PAID, title="Second question")
     answered = crowd.student.ask(PAID, title="Answered question")
     crowd.classmate.answer(answered["id"])
-    inbox = crowd.instructor.ok("GET", "/community/unanswered")
-    assert [q["title"] for q in inbox["items"]] == ["First question", "Second question"]
-    assert inbox["items"][0]["id"] == first["id"]
+    inbox = crowd.instructor.ok("GET", "/community/unanswered")["items"]
+    ours = [q for q in inbox if q["title"].endswith(" question")]
+    assert [q["title"] for q in ours] == ["First question", "Second question"]
+    assert ours[0]["id"] == first["id"]
+    stamps = [q["created_at"] for q in inbox]
+    assert stamps == sorted(stamps)  # the demo's unanswered ones too, oldest first
     assert crowd.student.call("GET", "/community/unanswered").status_code == 403
 
 
@@ -132,7 +148,8 @@ def test_a_question_asked_offline_arrives_once_and_reaches_the_course_by_sync(
         {"question_id": str(question_id), "title": "Offline question", "body": "On a train"},
     )
     assert again.status_code == 201
-    assert crowd.student.ok("GET", f"/courses/{PAID}/questions")["total"] == 1
+    listed = _ids(crowd.student.ok("GET", f"/courses/{PAID}/questions"))
+    assert listed.count(str(question_id)) == 1
 
     seen = {
         name: str(question_id) in rows(person.device.pull_all(), "community_questions")

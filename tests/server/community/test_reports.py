@@ -3,12 +3,20 @@ and a hidden item leaving every device."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lmsdesk_server.db.models import AdminAction
 from tests.server.community.helpers import Crowd
 from tests.server.sync.helpers import PAID, rows
+
+
+def _open_reports(crowd: Crowd, target: str) -> list[dict[str, Any]]:
+    """The open reports of one item (the demo's reported reply waits in the queue too)."""
+    queue = crowd.admin.ok("GET", "/moderation/reports")["items"]
+    return [r for r in queue if r["target_id"] == target]
 
 
 def test_a_reported_answer_is_hidden_everywhere_with_an_audit_record(
@@ -27,7 +35,7 @@ def test_a_reported_answer_is_hidden_everywhere_with_an_audit_record(
     assert crowd.classmate.call("POST", "/reports", {**body, "reason": "Mine"}).status_code == 409
     assert crowd.outsider.call("POST", "/reports", body).status_code == 403
 
-    queue = crowd.admin.ok("GET", "/moderation/reports")["items"]
+    queue = _open_reports(crowd, rude["id"])
     assert [(r["context_title"], r["excerpt"], r["author_name"]) for r in queue] == [
         ("Answer to: Where is the dataset?", "Figure it out yourself, genius.", "Cleo C.")
     ]
@@ -37,8 +45,9 @@ def test_a_reported_answer_is_hidden_everywhere_with_an_audit_record(
     )
     crowd.admin.ok("POST", f"/moderation/posts/answer/{rude['id']}/hide", {"note": "Insult"})
 
-    assert crowd.admin.ok("GET", "/moderation/reports")["total"] == 0
+    assert _open_reports(crowd, rude["id"]) == []
     decided = crowd.admin.ok("GET", "/moderation/reports?status=hidden")["items"]
+    decided = [r for r in decided if r["target_id"] == rude["id"]]
     assert decided[0]["status"] == "hidden"
     audit = session.scalars(select(AdminAction).where(AdminAction.action == "community.hide")).all()
     assert [a.reason for a in audit] == ["Insult"]
@@ -59,7 +68,7 @@ def test_dismissing_keeps_the_item_and_closes_its_reports(crowd: Crowd) -> None:
     body = {"kind": "thread", "id": thread["id"], "reason": "I disagree"}
     crowd.student.ok("POST", "/reports", body, status=201)
     crowd.admin.ok("POST", f"/moderation/posts/thread/{thread['id']}/dismiss", {})
-    assert crowd.admin.ok("GET", "/moderation/reports")["total"] == 0
+    assert _open_reports(crowd, thread["id"]) == []
     assert (
         crowd.student.ok("GET", f"/threads/{thread['id']}")["thread"]["title"] == "Honest opinion"
     )
