@@ -248,7 +248,7 @@ def measure(
         position = SetPositionArgs(lesson_id=lesson, position_seconds=float(second))
         engine.record(m.SET_POSITION, position)
     with service.store.reading() as session:
-        pending = session.query(OutboxItem).filter(OutboxItem.name == m.SET_POSITION).count()
+        pending = session.query(OutboxItem).filter(OutboxItem.name == m.SET_POSITION.name).count()
     figures["pending_position_mutations_per_lesson"] = pending
     engine.sync()  # the pushed positions settle before the community arrives
     return engine, service.store, counting

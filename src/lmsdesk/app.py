@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from lmsdesk.ui.account_controller import AccountController
     from lmsdesk.ui.admin_controller import AdminController
     from lmsdesk.ui.authoring_controller import AuthoringController
+    from lmsdesk.ui.catalog_controller import CatalogController
     from lmsdesk.ui.community_controller import CommunityController
     from lmsdesk.ui.download_controller import DownloadController
     from lmsdesk.ui.learning_controller import LearningController
@@ -82,6 +83,7 @@ class Application:
     admin: AdminController
     community: CommunityController
     reports: ReportsController
+    catalog: CatalogController
 
     def shutdown(self) -> None:
         self.learning.leave()  # the video saves its position before the lanes drain
@@ -205,6 +207,7 @@ def build(
         ),
         thumbnails=ThumbnailCache(service),
         avatars=AvatarCache(service),
+        community=CommunityService(service),
     )
     controller.signed_in.connect(lambda _snapshot: catalog.refresh())  # offline start too
 
@@ -326,6 +329,7 @@ def build(
         admin=admin,
         community=community,
         reports=reports,
+        catalog=catalog,
     )
 
 

@@ -2,7 +2,10 @@
 
 Published course content of every course shares the `catalog` clock, so a cursor stays a few
 entries long however many courses exist (a no-op sync must fit in 4 KB); which courses a user
-receives in full travels in the cursor as a list of course ids.
+receives in full travels in the cursor as a list of course ids. Likewise every course's
+community partition (`community:{course}`: what is added, revoked and deleted per course) takes
+its versions from one `community` clock, so a student of a hundred courses still has one
+community entry in the cursor.
 """
 
 from __future__ import annotations
@@ -26,9 +29,11 @@ from lmsdesk_server.db.models import PartitionClock, SyncTombstone
 # The names are the wire contract's; re-exported here beside the clocks that version them.
 __all__ = [
     "CATALOG_PARTITION",
+    "COMMUNITY_CLOCK",
     "MODERATION_PARTITION",
     "REMOVED_PARTITION",
     "bump_partition",
+    "clock_of",
     "clocks",
     "community_partition",
     "course_partition",
@@ -40,6 +45,15 @@ __all__ = [
     "user_partition",
     "write_tombstone",
 ]
+
+
+#: The one clock every `community:{course}` partition takes its versions from.
+COMMUNITY_CLOCK = "community"
+
+
+def clock_of(partition: str) -> str:
+    """The clock that versions a partition's rows (its own, except a course's community)."""
+    return COMMUNITY_CLOCK if partition.startswith("community:") else partition
 
 
 _BUMP = text(
@@ -91,11 +105,12 @@ def unpin_partitions(session: Session) -> None:
 
 def stamp(session: Session, row: Any, partition: str) -> None:
     """Mark a row written in this transaction: its partition and that partition's new version."""
-    version = session.info.get(_PINNED, {}).get(partition)
+    clock = clock_of(partition)
+    version = session.info.get(_PINNED, {}).get(clock)
     if version is None:
         # No autoflush: a pending row must not be flushed before it has its version.
         with session.no_autoflush:
-            version = bump_partition(session, partition)
+            version = bump_partition(session, clock)
     row.sync_partition = partition
     row.sync_version = version
 
@@ -106,7 +121,7 @@ def write_tombstone(session: Session, partition: str, table: str, row_id: str) -
             partition=partition,
             table_name=table,
             row_id=row_id,
-            version=bump_partition(session, partition),
+            version=bump_partition(session, clock_of(partition)),
         )
     )
 

@@ -20,6 +20,7 @@ from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.commerce import money_text
 from lmsdesk.contracts.enums import CourseLevel, CourseStatus, EnrollmentStatus, LessonType
 from lmsdesk.contracts.sync import SetRatingArgs, WishlistArgs
+from lmsdesk.local_db.models.community import CommunityVote
 from lmsdesk.local_db.models.mirror import (
     Category,
     Course,
@@ -119,6 +120,10 @@ class Review:
     reviewer: str = ""
     reviewer_id: uuid.UUID | None = None
     reviewer_avatar_id: uuid.UUID | None = None
+    id: uuid.UUID | None = None
+    #: "Helpful" votes, this user's uncounted one included; and whether this user gave one.
+    helpful: int = 0
+    voted_helpful: bool = False
 
 
 @dataclass(frozen=True)
@@ -181,6 +186,7 @@ class CatalogService:
                 .where(CourseRating.course_id == course_id)
                 .order_by(CourseRating.updated_at.desc())
             ).all()
+            votes = _helpful_votes(session, user, [r.id for r in ratings])
             reviews = [
                 Review(
                     r.rating,
@@ -190,6 +196,9 @@ class CatalogService:
                     r.reviewer_name,
                     r.student_id,
                     r.reviewer_avatar_id,
+                    id=r.id,
+                    helpful=r.helpful_count + votes.get(r.id, 0),
+                    voted_helpful=r.id in votes and votes[r.id] >= 0,
                 )
                 for r in ratings
             ]
@@ -216,6 +225,23 @@ class CatalogService:
     def _user(self) -> uuid.UUID | None:
         current = self._session.current
         return current.profile.user_id if current else None
+
+
+def _helpful_votes(
+    session: Session, user: uuid.UUID | None, review_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """review -> this device's uncounted effect of the user's "helpful" (present: voted, unless
+    taken back: -1)."""
+    if user is None:
+        return {}
+    rows = session.execute(
+        select(CommunityVote.target_id, CommunityVote.pending).where(
+            CommunityVote.user_id == user,
+            CommunityVote.kind == "review",
+            CommunityVote.target_id.in_(review_ids),
+        )
+    )
+    return dict(rows.tuples().all())
 
 
 def _enrolled_in(session: Session, course_id: uuid.UUID) -> bool:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
 )
 
+from lmsdesk.contracts.community import REASON_MAX, REASON_MIN, PostKind, VoteKind
 from lmsdesk.services.avatars import AvatarCache
 from lmsdesk.services.catalog import (
     CatalogService,
@@ -27,9 +28,11 @@ from lmsdesk.services.catalog import (
     CourseSummary,
     Facets,
 )
+from lmsdesk.services.community import CommunityService
 from lmsdesk.services.thumbnails import ThumbnailCache
 from lmsdesk.ui.avatar_image import round_image
 from lmsdesk.ui.catalog_page import INSTRUCTOR_PICTURE, load_thumbnails
+from lmsdesk.ui.compose_dialog import compose
 from lmsdesk.ui.failures import explain
 from lmsdesk.ui.main_window import MainWindow
 from lmsdesk.ui.tasks import Lane, TaskManager
@@ -70,9 +73,13 @@ class CatalogController(QObject):
         ask_rating: Callable[[CourseSummary], tuple[int, str, str] | None] | None = None,
         thumbnails: ThumbnailCache | None = None,
         avatars: AvatarCache | None = None,
+        community: CommunityService | None = None,
+        ask_reason: Callable[[], str | None] | None = None,
     ) -> None:
         super().__init__(window)
         self._window, self._service, self._tasks = window, service, tasks
+        self._community = community
+        self.ask_reason = ask_reason or self._reason_dialog
         self._thumbnails = thumbnails
         self._avatars = avatars
         self._ask_rating = ask_rating or self._rating_dialog
@@ -82,6 +89,8 @@ class CatalogController(QObject):
         page.detail.wishlist_toggled.connect(self.set_wishlisted)
         page.detail.preview_requested.connect(open_lesson)
         page.detail.rate_requested.connect(self.rate)
+        page.detail.helpful_requested.connect(self.helpful)
+        page.detail.report_review_requested.connect(self.report_review)
 
     def refresh(self) -> None:
         query = self._window.catalog_page.query()  # read widgets before submitting
@@ -176,9 +185,46 @@ class CatalogController(QObject):
         stars, title, body = answer
         self._record(lambda: self._service.rate(course.id, stars, title, body))
 
-    def _record(self, change: Callable[[], None]) -> None:
+    # ---------------------------------------------------------------- reviews' votes and reports
+    def helpful(self, review_id: uuid.UUID, up: bool) -> None:
+        community = self._community
+        if community is not None:
+            self._record(lambda: community.vote(VoteKind.REVIEW, review_id, up), details=True)
+
+    def report_review(self, review_id: uuid.UUID) -> None:
+        community = self._community
+        reason = self.ask_reason() if community is not None else None
+        if community is None or reason is None:
+            return
+        self._record(lambda: community.report(PostKind.REVIEW, review_id, reason))
+        self._window.notify("Report saved; the admins will look at it.")
+
+    def _reason_dialog(self) -> str | None:
+        written = compose(
+            self._window,
+            window_title="Report a review",
+            action="Send report",
+            with_title=False,
+            body_label="What is wrong with it?",
+            body_min=REASON_MIN,
+            body_max=REASON_MAX,
+        )
+        return written.body if written is not None else None
+
+    def _reload_details(self) -> None:
+        course = self._window.catalog_page.detail.course
+        if course is not None:
+            self._load_details(course)
+
+    def _record(self, change: Callable[[], None], *, details: bool = False) -> None:
         """A change made offline-first: recorded locally, the lists redrawn, synced later."""
-        self._tasks.run(change, on_success=lambda _none: self.refresh(), on_failure=self._failed)
+
+        def done(_none: object) -> None:
+            self.refresh()
+            if details:
+                self._reload_details()
+
+        self._tasks.run(change, on_success=done, on_failure=self._failed)
 
     def _rating_dialog(self, course: CourseSummary) -> tuple[int, str, str] | None:
         dialog = RatingDialog(course, self._window)

@@ -29,7 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from lmsdesk.contracts.enums import CourseLevel
-from lmsdesk.services.catalog import CatalogQuery, CourseDetails, CourseSummary, Facets, Price, Sort
+from lmsdesk.services.catalog import (
+    CatalogQuery,
+    CourseDetails,
+    CourseSummary,
+    Facets,
+    Price,
+    Review,
+    Sort,
+)
 from lmsdesk.ui.fitting import scrolling
 from lmsdesk.ui.pages import heading
 from lmsdesk.ui.theme import MUTED
@@ -66,6 +74,8 @@ class CourseDetail(QFrame):
     wishlist_toggled = Signal(object, bool)  # course id, wished
     preview_requested = Signal(object, object)  # course id, lesson id
     rate_requested = Signal(object)  # CourseSummary
+    helpful_requested = Signal(object, bool)  # review id, helpful (False: take it back)
+    report_review_requested = Signal(object)  # review id
 
     def __init__(self) -> None:
         super().__init__()
@@ -108,6 +118,7 @@ class CourseDetail(QFrame):
         self.reviews = QLabel()
         self.reviews.setWordWrap(True)
         self.reviews.setTextFormat(Qt.TextFormat.RichText)
+        self.reviews.linkActivated.connect(self._review_link)
         self._details: CourseDetails | None = None
         self._review_pictures: dict[uuid.UUID, Path] = {}
 
@@ -245,9 +256,31 @@ class CourseDetail(QFrame):
             who = "you" if r.mine else escape(r.reviewer or "a student")
             parts.append(
                 f"<p>{face}<b>{'★' * r.rating}{'☆' * (5 - r.rating)} {escape(r.title)}</b>"
-                f" <span style='color:{MUTED}'>by {who}</span><br>{escape(r.body)}</p>"
+                f" <span style='color:{MUTED}'>by {who}</span><br>{escape(r.body)}"
+                f"<br>{self._review_actions(r, details.summary.enrolled)}</p>"
             )
         self.reviews.setText("".join(parts))
+
+    @staticmethod
+    def _review_actions(review: Review, enrolled: bool) -> str:
+        """Helpful (students of the course, never on their own review) and Report, as links."""
+        count = f"{review.helpful} found this helpful" if review.helpful else ""
+        links = []
+        if review.id is not None and not review.mine:
+            if enrolled:
+                word = "Helpful (yours; take back)" if review.voted_helpful else "Helpful"
+                verb = "unhelpful" if review.voted_helpful else "helpful"
+                links.append(f"<a href='{verb}:{review.id}'>{word}</a>")
+            links.append(f"<a href='report:{review.id}'>Report</a>")
+        shown = [f"<span style='color:{MUTED}'>{count}</span>"] if count else []
+        return " · ".join(shown + links)
+
+    def _review_link(self, link: str) -> None:
+        action, _, review = link.partition(":")
+        if action in ("helpful", "unhelpful"):
+            self.helpful_requested.emit(uuid.UUID(review), action == "helpful")
+        elif action == "report":
+            self.report_review_requested.emit(uuid.UUID(review))
 
     def _rate(self) -> None:
         if self.course is not None:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ColumnElement,
     DateTime,
     Select,
+    String,
     Text,
     Uuid,
     any_,
@@ -44,6 +45,20 @@ from lmsdesk_server.sync.repository.tables import (
 
 # The client stores timestamps as this exact text (UTC, microseconds) so they sort as text.
 _TIMESTAMP_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one cursor entry covers: the partitions whose rows carry versions of one clock
+    (a partition and its own clock; or every community partition of a user's courses and the
+    shared community clock)."""
+
+    clock: str
+    partitions: tuple[str, ...]
+
+    @classmethod
+    def of(cls, partition: str) -> Scope:
+        return cls(partition, (partition,))
 
 
 @dataclass(frozen=True)
@@ -103,22 +118,39 @@ class SyncFeedRepository:
         ids = set(self._session.scalars(studied)) | set(self._session.scalars(taught))
         return sorted(str(i) for i in ids)
 
+    def taught_courses_published_since(self, user_id: uuid.UUID, catalog_version: int) -> list[str]:
+        """The user's own courses written to the catalog after a version (a course published,
+        whose community they now take part in)."""
+        stmt = select(Course.id).where(
+            Course.instructor_id == user_id,
+            Course.sync_partition == CATALOG_PARTITION,
+            Course.sync_version > catalog_version,
+        )
+        return [str(i) for i in self._session.scalars(stmt)]
+
+    def course_community_rows(
+        self, table: SyncedTable, partition: str, through: int, reader: Reader
+    ) -> ShownRows:
+        """A course's community up to a version (joined since the cursor, or asked again)."""
+        queries = _shown_queries(table.name, False, by_course=False)
+        return self._shown(queries, reader, partitions=[partition], after=0, through=through)
+
     def archived_course_ids(self) -> set[str]:
         stmt = select(Course.id).where(Course.status == CourseStatus.ARCHIVED)
         return {str(i) for i in self._session.scalars(stmt)}
 
-    def version_at(self, partition: str, after: int, offset: int) -> int | None:
+    def version_at(self, scope: Scope, after: int, offset: int) -> int | None:
         """The version of the (offset+1)-th change (row or tombstone) after `after`, or None."""
         parts = [
             select(table.model.sync_version.label("v")).where(  # type: ignore[attr-defined]
-                table.model.sync_partition == partition,  # type: ignore[attr-defined]
+                table.model.sync_partition.in_(scope.partitions),  # type: ignore[attr-defined]
                 table.model.sync_version > after,  # type: ignore[attr-defined]
             )
-            for table in tables_of(partition)
+            for table in tables_of(scope.clock)
         ]
         parts.append(
             select(SyncTombstone.version.label("v")).where(
-                SyncTombstone.partition == partition, SyncTombstone.version > after
+                SyncTombstone.partition.in_(scope.partitions), SyncTombstone.version > after
             )
         )
         combined = union_all(*parts).subquery()
@@ -127,10 +159,12 @@ class SyncFeedRepository:
         return int(value) if value is not None else None
 
     def rows_between(
-        self, table: SyncedTable, partition: str, after: int, through: int, reader: Reader
+        self, table: SyncedTable, scope: Scope, after: int, through: int, reader: Reader
     ) -> ShownRows:
-        queries = _shown_queries(table.name, partition == CATALOG_PARTITION, by_course=False)
-        return self._shown(queries, reader, partition=partition, after=after, through=through)
+        queries = _shown_queries(table.name, scope.clock == CATALOG_PARTITION, by_course=False)
+        return self._shown(
+            queries, reader, partitions=list(scope.partitions), after=after, through=through
+        )
 
     def course_rows(
         self, table: SyncedTable, partition: str, course_id: str, through: int, reader: Reader
@@ -140,7 +174,7 @@ class SyncFeedRepository:
         return self._shown(
             queries,
             reader,
-            partition=partition,
+            partitions=[partition],
             after=0,
             through=through,
             course=uuid.UUID(course_id),
@@ -157,9 +191,9 @@ class SyncFeedRepository:
             ]
         return ShownRows(int(count) + len(hidden_keys), str(rows_json), hidden_keys)
 
-    def tombstones_between(self, partition: str, after: int, through: int) -> list[SyncTombstone]:
+    def tombstones_between(self, scope: Scope, after: int, through: int) -> list[SyncTombstone]:
         stmt = select(SyncTombstone).where(
-            SyncTombstone.partition == partition,
+            SyncTombstone.partition.in_(scope.partitions),
             SyncTombstone.version > after,
             SyncTombstone.version <= through,
         )
@@ -182,7 +216,7 @@ def _shown_queries(table_name: str, catalog: bool, *, by_course: bool) -> _Shown
     table = BY_NAME[table_name]
     model: Any = table.model
     base = table.select().where(
-        model.sync_partition == bindparam("partition"),
+        model.sync_partition == any_(bindparam("partitions", type_=ARRAY(String))),
         model.sync_version > bindparam("after"),
         model.sync_version <= bindparam("through"),
     )

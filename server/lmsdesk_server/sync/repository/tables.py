@@ -192,5 +192,6 @@ OTHER_TABLES = [table for table in SYNCED_TABLES if not table.community]
 
 
 def tables_of(partition: str) -> list[SyncedTable]:
-    """The tables whose rows can be stamped into a partition."""
-    return COMMUNITY_TABLES if partition.startswith("community:") else OTHER_TABLES
+    """The tables whose rows can be stamped into a partition (or versioned by a clock)."""
+    community = partition == "community" or partition.startswith("community:")
+    return COMMUNITY_TABLES if community else OTHER_TABLES

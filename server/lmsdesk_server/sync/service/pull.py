@@ -20,6 +20,7 @@ from lmsdesk.contracts.sync import PartitionChanges, PullRequest, PullResponse, 
 from lmsdesk_server.actor import Actor
 from lmsdesk_server.db.partitions import (
     CATALOG_PARTITION,
+    COMMUNITY_CLOCK,
     MODERATION_PARTITION,
     clocks,
     community_partition,
@@ -28,8 +29,13 @@ from lmsdesk_server.db.partitions import (
     user_partition,
 )
 from lmsdesk_server.learning.repository.lessons import LearningRepository
-from lmsdesk_server.sync.repository.feed import Reader, ShownRows, SyncFeedRepository
-from lmsdesk_server.sync.repository.tables import OTHER_TABLES, SyncedTable, tables_of
+from lmsdesk_server.sync.repository.feed import Reader, Scope, ShownRows, SyncFeedRepository
+from lmsdesk_server.sync.repository.tables import (
+    COMMUNITY_TABLES,
+    OTHER_TABLES,
+    SyncedTable,
+    tables_of,
+)
 from lmsdesk_server.sync.service.cursor import Cursor, CursorCodec
 from lmsdesk_server.sync.service.push import server_hlc
 
@@ -63,26 +69,43 @@ class PulledPage:
         return f'{{"changes":{{{tables}}},{rest[1:]}'.encode()
 
 
-def visible_partitions(session: Session, actor: Actor) -> list[str]:
+@dataclass(frozen=True)
+class Visible:
+    """What a user may read: the cursor's entries in serving order, and the courses whose
+    community they take part in (all versioned by the one community clock)."""
+
+    partitions: list[str]
+    communities: list[str]
+
+    def scope(self, entry: str) -> Scope:
+        if entry == COMMUNITY_CLOCK:
+            return Scope(entry, tuple(community_partition(c) for c in self.communities))
+        return Scope.of(entry)
+
+
+def visible(session: Session, actor: Actor) -> Visible:
     """Every partition this user may read, in the order they are served."""
     is_admin = actor.has_admin()
     feed = SyncFeedRepository(session)
     drafts = feed.draft_course_ids(actor.id, is_admin=is_admin)
     partitions = [user_partition(actor.id), CATALOG_PARTITION]
     partitions += [draft_partition(course) for course in drafts]
-    # Each course's community, for its active students and its instructor (admins read it
-    # through the reports queue and REST: every community on every admin laptop would not do).
-    partitions += [community_partition(course) for course in feed.community_course_ids(actor.id)]
     if is_admin:
         partitions.append(MODERATION_PARTITION)
-    return partitions
+    # Each course's community, for its active students and its instructor (admins read it
+    # through the reports queue and REST: every community on every admin laptop would not do).
+    communities = feed.community_course_ids(actor.id)
+    if communities:
+        partitions.append(COMMUNITY_CLOCK)
+    return Visible(partitions, communities)
 
 
 def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCodec) -> PulledPage:
     feed = SyncFeedRepository(session)
     learning = LearningRepository(session)
     previous = codec.decode(request.cursor, actor.id) or Cursor(user_id=actor.id)
-    partitions = visible_partitions(session, actor)
+    shown = visible(session, actor)
+    partitions = shown.partitions
     is_admin = actor.has_admin()
     entitled = learning.entitled_course_ids(actor.id, is_admin=is_admin)
     reader = Reader(
@@ -99,12 +122,16 @@ def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCode
         report.reset.append(CATALOG_PARTITION)
         versions[CATALOG_PARTITION] = 0
     _reconcile_courses(feed, learning, page, report, actor, previous, versions)
+    _reconcile_communities(
+        feed, learning, page, report, actor, previous, versions, shown, request.resync
+    )
 
     next_versions: dict[str, int] = {}
     # A partition asked for again but not visible (a refused create, someone else's): the
     # client drops its copy, as for any partition the user lost.
-    resync = set(request.resync)
-    for gone in sorted((set(previous.versions) | resync) - set(partitions)):
+    # (A course's community is added and revoked above, course by course.)
+    resync = {p for p in request.resync if not p.startswith(community_partition(""))}
+    for gone in sorted((set(previous.versions) | resync) - set(partitions) - {COMMUNITY_CLOCK}):
         report.revoked.append(gone)
     has_more = False
     for partition in partitions:
@@ -112,8 +139,9 @@ def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCode
         version, purged = current.get(partition, (0, 0))
         # Tombstones purged past the cursor, or asked for again (local effects of changes the
         # server refused): the client drops its copy, and the partition comes whole.
+        scope = shown.scope(partition)
         if partition in resync or 0 < seen < purged:
-            report.reset.append(partition)
+            report.reset.extend(scope.partitions)
             seen = 0
         elif seen == 0 and version > 0 and previous.versions:
             report.added.append(partition)
@@ -121,15 +149,13 @@ def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCode
             next_versions[partition] = seen
             continue
         budget = max(page.limit - page.size, 1)
-        boundary = feed.version_at(partition, seen, budget - 1)
+        boundary = feed.version_at(scope, seen, budget - 1)
         through = version if boundary is None else boundary
         for table in tables_of(partition):
-            page.add_rows(
-                table, partition, feed.rows_between(table, partition, seen, through, reader)
-            )
-        for tomb in feed.tombstones_between(partition, seen, through):
+            page.add_rows(table, partition, feed.rows_between(table, scope, seen, through, reader))
+        for tomb in feed.tombstones_between(scope, seen, through):
             page.tombstones.append(
-                Tombstone(table=tomb.table_name, row_id=tomb.row_id, partition=partition)
+                Tombstone(table=tomb.table_name, row_id=tomb.row_id, partition=tomb.partition)
             )
             page.size += 1
         next_versions[partition] = through
@@ -173,6 +199,49 @@ def _reconcile_courses(
         else:
             report.revoked.append(course_partition(course))
         _send_course(feed, page, course, catalog_seen)
+
+
+def _reconcile_communities(
+    feed: SyncFeedRepository,
+    learning: LearningRepository,
+    page: PulledPage,
+    report: PartitionChanges,
+    actor: Actor,
+    previous: Cursor,
+    versions: dict[str, int],
+    shown: Visible,
+    resync: list[str],
+) -> None:
+    """Courses whose community this user joined or left since the cursor (an enrollment, a
+    refund, a course of theirs published), and communities asked for again: a joined one comes
+    whole up to the version the cursor has (later versions follow with everyone's); a left one
+    is revoked, so the device drops it."""
+    seen = versions.get(COMMUNITY_CLOCK, 0)
+    now = set(shown.communities)
+    changed = {
+        course
+        for course, _active in learning.enrollments_changed_since(
+            actor.id, previous.entitlements_through
+        )
+    }
+    if previous.versions:
+        catalog_seen = previous.versions.get(CATALOG_PARTITION, 0)
+        changed |= set(feed.taught_courses_published_since(actor.id, catalog_seen))
+    asked = {p.split(":", 1)[1] for p in resync if p.startswith(community_partition(""))}
+    for course in sorted(changed | asked):
+        partition = community_partition(course)
+        if course not in now:
+            if previous.versions:
+                report.revoked.append(partition)
+            continue
+        if course in asked:
+            report.reset.append(partition)
+        elif previous.versions:
+            report.added.append(partition)
+        if seen > 0:
+            for table in COMMUNITY_TABLES:
+                rows = feed.course_community_rows(table, partition, seen, page.reader)
+                page.add_rows(table, partition, rows)
 
 
 def _send_course(feed: SyncFeedRepository, page: PulledPage, course: str, through: int) -> None:
