@@ -241,7 +241,7 @@ def _helpful_votes(
             CommunityVote.target_id.in_(review_ids),
         )
     )
-    return dict(rows.tuples().all())
+    return {target: int(pending) for target, pending in rows}
 
 
 def _enrolled_in(session: Session, course_id: uuid.UUID) -> bool:
