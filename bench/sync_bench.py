@@ -286,9 +286,11 @@ def build_community(url: str, course: uuid.UUID, questions: int, answers: int) -
         ) as copy:
             for row in answer_rows:
                 copy.write_row((*row, partition))
+        # Every course's community takes its versions from the one community clock.
         cur.execute(
-            "INSERT INTO partition_clocks (partition, version) VALUES (%s, %s)",
-            (partition, questions),
+            "INSERT INTO partition_clocks (partition, version) VALUES ('community', %s) "
+            "ON CONFLICT (partition) DO UPDATE SET version = EXCLUDED.version",
+            (questions,),
         )
         conn.commit()
     return questions + len(answer_rows)

@@ -162,3 +162,22 @@ def test_a_question_asked_offline_arrives_once_and_reaches_the_course_by_sync(
         "instructor": True,
         "admin": False,  # admins read communities through REST and the reports queue
     }
+
+
+def test_a_question_sent_again_with_other_words_is_its_authors_edit(crowd: Crowd) -> None:
+    """A device edits a question it has not sent yet by sending it again: if the first copy
+    got through meanwhile, the second is one edit, never a second question."""
+    question_id = str(uuid.uuid4())
+    first = {"question_id": question_id, "title": "Draft title", "body": "First words"}
+    crowd.student.ok("POST", f"/courses/{PAID}/questions", first, status=201)
+    again = {**first, "title": "Final title", "body": "Better words"}
+    edited = crowd.student.ok("POST", f"/courses/{PAID}/questions", again, status=201)
+    assert (edited["title"], edited["body"], edited["revision"]) == (
+        "Final title",
+        "Better words",
+        2,
+    )
+    listed = _ids(crowd.student.ok("GET", f"/courses/{PAID}/questions"))
+    assert listed.count(question_id) == 1
+    taken = crowd.classmate.call("POST", f"/courses/{PAID}/questions", again)
+    assert taken.status_code == 409  # someone else's id
