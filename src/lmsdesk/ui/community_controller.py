@@ -227,15 +227,22 @@ class CommunityController(QObject):
         course = self._course
         if course is None:
             return
+        courses = self._page.view.courses if self._page.view else []
+        sections = next((c.sections for c in courses if c.course_id == course), [])
         written = self.compose_text(
-            window_title="New discussion", action="Start discussion", with_title=True
+            window_title="New discussion",
+            action="Start discussion",
+            with_title=True,
+            choices=[(title, section) for section, title in sections],
+            choice_label="Section or week (optional)",
         )
         if written is None or written.title is None:
             return
         title, body, service = written.title, written.body, self._service
+        section = written.choice if isinstance(written.choice, uuid.UUID) else None
 
         def change() -> None:
-            self._thread = service.start_thread(course, title, body)
+            self._thread = service.start_thread(course, title, body, section)
 
         self._record(change, "Discussion saved.")
 

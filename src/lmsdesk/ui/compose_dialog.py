@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -27,6 +28,8 @@ from lmsdesk.contracts.community import BODY_MAX, TITLE_MAX, TITLE_MIN
 class Composed:
     title: str | None
     body: str
+    #: What was picked in the optional list (a discussion's section), or None.
+    choice: object = None
 
 
 class ComposeDialog(QDialog):
@@ -43,6 +46,8 @@ class ComposeDialog(QDialog):
         body_label: str = "Text (Markdown)",
         body_max: int = BODY_MAX,
         body_min: int = 1,
+        choices: list[tuple[str, object]] | None = None,
+        choice_label: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(window_title)
@@ -58,6 +63,16 @@ class ComposeDialog(QDialog):
             prompt.setBuddy(self.title_field)
             layout.addWidget(prompt)
             layout.addWidget(self.title_field)
+        self.choice: QComboBox | None = None
+        if choices:
+            choice_prompt = QLabel(choice_label)
+            self.choice = QComboBox()
+            self.choice.addItem("None", None)
+            for text, value in choices:
+                self.choice.addItem(text, value)
+            choice_prompt.setBuddy(self.choice)
+            layout.addWidget(choice_prompt)
+            layout.addWidget(self.choice)
         body_prompt = QLabel(f"&{body_label}")
         self.body = QPlainTextEdit(body)
         self.body.setTabChangesFocus(True)
@@ -120,7 +135,8 @@ class ComposeDialog(QDialog):
 
     def value(self) -> Composed:
         title = self.title_field.text().strip() if self.title_field is not None else None
-        return Composed(title, self.body.toPlainText().strip())
+        choice = self.choice.currentData() if self.choice is not None else None
+        return Composed(title, self.body.toPlainText().strip(), choice)
 
 
 def compose(parent: QWidget | None, **options: object) -> Composed | None:

@@ -19,6 +19,7 @@ from tests.support.ui import AppFactory, sign_in
 FREE = demo_id("course:offline-first-basics")
 RESOLVED = demo_id("community:resume")
 WELCOME = demo_id("community:welcome")
+FIRST_SECTION = demo_id("offline-first-basics:s1")
 
 
 def _wait(qtbot: QtBot, condition: Callable[[], object]) -> None:
@@ -105,6 +106,25 @@ def test_a_student_reads_answers_asks_offline_and_the_news_clears(
     thread, posts = page.view.thread
     assert thread.id == WELCOME
     assert [p.depth for p in posts] == [0, 1, 0]  # the instructor's reply under Nia's
+
+    # A discussion of one section (a week, in a cohort course): offered in the dialog.
+    offered: list[object] = []
+
+    def write(**options: object) -> Composed:
+        offered.extend(options.get("choices") or [])  # type: ignore[call-overload]
+        return Composed("Notes on getting started", "My notes.", FIRST_SECTION)
+
+    app.community.compose_text = write
+    app.community.start_thread()
+    _wait(
+        qtbot,
+        lambda: any(
+            "Notes on getting started" in page.threads.item(i).text()
+            and "Getting started" in page.threads.item(i).text().split("\n")[1]
+            for i in range(page.threads.count())
+        ),
+    )
+    assert ("Getting started", FIRST_SECTION) in offered
 
 
 def test_an_instructor_answers_from_the_inbox(

@@ -126,6 +126,17 @@ def test_every_student_screen_fits(
     ask.show()
     looker.look_at_dialog("community-ask", ask)
     ask.reject()
+    discuss = ComposeDialog(
+        window,
+        window_title="New discussion",
+        action="Start discussion",
+        with_title=True,
+        choices=[("Getting started", None), ("Check yourself", None)],
+        choice_label="Section or week (optional)",
+    )
+    discuss.show()
+    looker.look_at_dialog("community-new-discussion", discuss)
+    discuss.reject()
 
     window.go_to_page("Purchases")
     looker.look("purchases")
