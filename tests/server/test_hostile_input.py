@@ -14,7 +14,7 @@ from lmsdesk.contracts.common import Role
 from lmsdesk_server.db.models import User
 from tests.factories import make_user
 from tests.server.authoring.helpers import author
-from tests.server.sync.helpers import API, DeviceFactory
+from tests.server.sync.helpers import API, FREE, FREE_TEXT, DeviceFactory, enroll
 
 
 @pytest.fixture
@@ -96,3 +96,24 @@ def test_numbers_and_keys_out_of_range_and_forged_signatures_get_a_clear_answer(
         f"{API}/media/{uuid.uuid4()}", params={"u": str(everyone.id), "e": "9999999999", "s": "Ω≈ç"}
     )
     assert link.status_code in (401, 403, 404)
+
+
+@pytest.mark.usefixtures("seeded")
+def test_times_without_an_offset_are_taken_as_utc(
+    client: TestClient, device_for: DeviceFactory, session: Session
+) -> None:
+    """A client that leaves out the offset is not a server error: the time is UTC."""
+    student = make_user(session)
+    enroll(session, student, FREE)
+    device = device_for(student)
+    done = device.push(
+        device.mutation(m.COMPLETE_LESSON, lesson_id=FREE_TEXT, completed_at="2026-11-20T10:00:00")
+    )
+    assert done["results"][0]["status"] == "applied", done
+    seen = client.put(
+        f"{API}/courses/{FREE}/community/seen",
+        json={"seen_through": "2026-11-20T10:00:00"},
+        headers={"Authorization": f"Bearer {device.token}"},
+    )
+    assert seen.status_code == 200, seen.text
+    assert seen.json()["seen_through"].startswith("2026-11-20T10:00:00")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -45,6 +46,10 @@ class WireModel(BaseModel):
     def _no_nul_characters(cls, value: Any, info: ValidationInfo) -> Any:
         if info.field_name not in cls.unchecked_text and has_nul(value):
             raise ValueError("text must not contain NUL characters")
+        # A time without an offset is UTC, as every time on the wire is meant to be: compared
+        # with the server's aware clock it would otherwise fail instead of being refused or kept.
+        if isinstance(value, datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
         return value
 
 
