@@ -56,6 +56,7 @@ from lmsdesk.services.community_views import (
 )
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.session import SessionService
+from lmsdesk.sync.local_community import POSTS
 
 T = TypeVar("T")
 
@@ -225,12 +226,7 @@ class CommunityService:
         body = check_body(body)
         title = check_title(title) if title is not None else None
         store = self._session.require_store()
-        model: Any = {
-            PostKind.QUESTION: CommunityQuestion,
-            PostKind.ANSWER: CommunityAnswer,
-            PostKind.THREAD: DiscussionThread,
-            PostKind.POST: DiscussionPost,
-        }[kind]
+        model = POSTS[kind]  # the same table per kind as the local mutations use
         with store.reading() as session:
             row = session.get(model, post_id)
             if row is None:

@@ -21,6 +21,7 @@ from lmsdesk.ui.community_page import CommunityPage, CommunityView
 from lmsdesk.ui.compose_dialog import Composed, compose
 from lmsdesk.ui.failures import explain
 from lmsdesk.ui.tasks import TaskManager
+from lmsdesk.ui.video_view import clock
 
 _log = logging.getLogger(__name__)
 Compose = Callable[..., Composed | None]
@@ -186,7 +187,7 @@ class CommunityController(QObject):
             return
         lesson = lesson or self._lesson
         about = (
-            f"About “{lesson[1]}”" + (f" at {_clock(second)}" if second else "") if lesson else ""
+            f"About “{lesson[1]}”" + (f" at {clock(second)}" if second else "") if lesson else ""
         )
         written = self.compose_text(
             window_title="Ask a question",
@@ -312,7 +313,3 @@ class CommunityController(QObject):
     def _confirm_dialog(self, text: str) -> bool:
         answer = QMessageBox.question(self._page, "Community", text)
         return answer == QMessageBox.StandardButton.Yes
-
-
-def _clock(seconds: int) -> str:
-    return f"{seconds // 60}:{seconds % 60:02d}"
