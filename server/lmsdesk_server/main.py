@@ -17,6 +17,7 @@ from lmsdesk_server.commerce.endpoints import orders, pages, webhooks
 from lmsdesk_server.community import endpoints as community
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.error_handlers import install_error_handlers
+from lmsdesk_server.grading import endpoints as grading
 from lmsdesk_server.learning import endpoints as learning
 from lmsdesk_server.media import endpoints as media
 from lmsdesk_server.moderation import endpoints as moderation
@@ -54,6 +55,7 @@ def create_app(context: ServerContext) -> FastAPI:
         moderation,
         admin,
         community,
+        grading,
     ):
         app.include_router(domain.router, prefix=API_PREFIX)
     # The pages a browser sees (checkout return pages) live outside the API prefix.

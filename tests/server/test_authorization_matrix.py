@@ -24,10 +24,11 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts import mutations as m
+from lmsdesk.contracts.assignments import SubmitAssignmentArgs
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.community import AnswerArgs, AskArgs, StartThreadArgs
 from lmsdesk.contracts.ids import quiz_id
-from lmsdesk.contracts.sync import SetRatingArgs
+from lmsdesk.contracts.sync import SetRatingArgs, SubmitQuizAttemptArgs
 from lmsdesk_server.actor import Actor
 from lmsdesk_server.db.models import User
 from lmsdesk_server.demo.seed import demo_id
@@ -35,6 +36,7 @@ from lmsdesk_server.security.passwords import hash_password
 from lmsdesk_server.sync.service import door
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.server.authoring.helpers import author
+from tests.server.grading.helpers import ASSIGNMENT as PAID_ASSIGNMENT
 from tests.server.sync.helpers import (
     API,
     PAID,
@@ -85,6 +87,9 @@ class World:
     qa_answer: uuid.UUID
     thread: uuid.UUID
     review: uuid.UUID
+    # The student's work in the paid course: an assignment submission and a quiz attempt.
+    submission: uuid.UUID
+    attempt: uuid.UUID
 
 
 Call = Callable[[World], tuple[str, Any]]  # (path below /api/v1, JSON body)
@@ -539,6 +544,36 @@ COMMUNITY: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
 }
 MATRIX |= COMMUNITY
 
+# Assignments and grading. The paid course's instructor (who grades it) is none of the actors,
+# so nobody here may grade the student's work; the matrix's instructor owns the draft course.
+ASSIGNMENTS: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
+    ("POST", "/assignments/{lesson_id}/submissions"): (
+        lambda w: (f"/assignments/{PAID_ASSIGNMENT}/submissions", {"text": "My work"}),
+        only("student"),
+    ),
+    ("GET", "/assignments/{lesson_id}/submissions"): (
+        lambda w: (f"/assignments/{PAID_ASSIGNMENT}/submissions", None),
+        only("student"),  # their own; the course's instructor reads all
+    ),
+    ("POST", "/submissions/{submission_id}/grade"): (
+        lambda w: (f"/submissions/{w.submission}/grade", {"score": 10}),
+        frozenset(),
+    ),
+    ("POST", "/attempts/{attempt_id}/grade"): (
+        lambda w: (f"/attempts/{w.attempt}/grade", {"scores": {}}),
+        frozenset(),
+    ),
+    ("GET", "/instructor/grading"): (
+        lambda w: ("/instructor/grading?status=ungraded", None),
+        only("instructor", "other_instructor"),
+    ),
+    ("GET", "/instructor/courses/{course_id}/gradebook"): (
+        lambda w: (f"/instructor/courses/{w.course}/gradebook?format=csv", None),
+        only("instructor"),
+    ),
+}
+MATRIX |= ASSIGNMENTS
+
 
 def _quiz(w: World) -> uuid.UUID:
     return quiz_id(w.quiz_lesson)
@@ -636,8 +671,28 @@ def world(
         session, peer, m.SET_RATING, SetRatingArgs(course_id=PAID, rating=4, body="Good")
     )
     assert review is not None
+    submission, attempt = uuid.uuid4(), uuid.uuid4()
+    now = datetime.now(UTC)
+    door.run(
+        session,
+        asker,
+        m.SUBMIT_ASSIGNMENT,
+        SubmitAssignmentArgs(
+            submission_id=submission, lesson_id=PAID_ASSIGNMENT, text="Work", submitted_at=now
+        ),
+    )
+    door.run(
+        session,
+        asker,
+        m.SUBMIT_ATTEMPT,
+        SubmitQuizAttemptArgs(
+            attempt_id=attempt, quiz_id=PAID_QUIZ, started_at=now, submitted_at=now, answers={}
+        ),
+    )
     session.flush()
     return World(
+        submission=submission,
+        attempt=attempt,
         qa_question=qa_question,
         qa_answer=qa_answer,
         thread=thread,

@@ -32,6 +32,8 @@ EXTRA_TABLES = {
     "community_reports",
     "community_edit_conflicts",
     "community_seen",
+    # Section 11.3: assignments.
+    "assignment_submissions",
 }
 
 

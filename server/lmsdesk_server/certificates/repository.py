@@ -5,11 +5,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, exists, func, not_, select
 
 from lmsdesk.contracts.enums import EnrollmentStatus, ProgressStatus
-from lmsdesk_server.db.models import Certificate, Enrollment, Lesson, LessonProgress
+from lmsdesk_server.db.models import Certificate, Enrollment, Lesson, LessonProgress, Quiz
 from lmsdesk_server.db.repository import Repository
+
+
+def _counted() -> ColumnElement[bool]:
+    """Lessons a certificate needs: all but practice quizzes (taken for the learning only)."""
+    return not_(exists().where(and_(Quiz.lesson_id == Lesson.id, Quiz.practice.is_(True))))
 
 
 class CertificateRepository(Repository):
@@ -32,7 +37,7 @@ class CertificateRepository(Repository):
         return self.session.scalars(stmt).one_or_none()
 
     def lessons_in_course(self, course_id: uuid.UUID) -> int:
-        stmt = select(func.count()).where(Lesson.course_id == course_id)
+        stmt = select(func.count()).where(Lesson.course_id == course_id, _counted())
         return int(self.session.scalar(stmt) or 0)
 
     def lessons_completed(self, student_id: uuid.UUID, course_id: uuid.UUID) -> int:
@@ -44,6 +49,7 @@ class CertificateRepository(Repository):
                 Lesson.course_id == course_id,
                 LessonProgress.student_id == student_id,
                 LessonProgress.status == ProgressStatus.COMPLETED,
+                _counted(),
             )
         )
         return int(self.session.scalar(stmt) or 0)

@@ -51,6 +51,7 @@ from lmsdesk_server.demo.content import (
     DEMO_REVIEW,
     DEMO_USERS,
 )
+from lmsdesk_server.demo.grading import GradingSeeder
 from lmsdesk_server.demo.picture import silhouette_png
 from lmsdesk_server.security.emails import email_skeleton
 from lmsdesk_server.security.passwords import hash_password
@@ -101,6 +102,9 @@ class DemoSeeder:
             free=demo_id("course:offline-first-basics"),
             paid=demo_id("course:practical-sqlite"),
             video_lesson=demo_id("offline-first-basics:video"),
+        )
+        GradingSeeder(self._session, self.report.note, demo_id).run(
+            paid=demo_id("course:practical-sqlite")
         )
         self._audit(users["admin@example.com"])
         self._session.flush()

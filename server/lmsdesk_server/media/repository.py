@@ -7,7 +7,13 @@ import uuid
 from sqlalchemy import or_, select
 
 from lmsdesk.contracts.enums import CourseStatus
-from lmsdesk_server.db.models import Course, Lesson, LessonResource, MediaAsset
+from lmsdesk_server.db.models import (
+    AssignmentSubmission,
+    Course,
+    Lesson,
+    LessonResource,
+    MediaAsset,
+)
 from lmsdesk_server.db.repository import Repository
 
 _LIVE = (CourseStatus.APPROVED, CourseStatus.ARCHIVED)
@@ -49,6 +55,18 @@ class MediaRepository(Repository):
         )
         thumbnails = select(Course.id).where(Course.thumbnail_asset_id == asset_id)
         return set(self.session.scalars(lessons.union(resources, thumbnails)))
+
+    def graded_by(self, asset_id: uuid.UUID, instructor_id: uuid.UUID) -> bool:
+        """Whether the file was handed in for an assignment of this instructor's course."""
+        stmt = (
+            select(AssignmentSubmission.id)
+            .join(Course, Course.id == AssignmentSubmission.course_id)
+            .where(
+                AssignmentSubmission.file_asset_id == asset_id,
+                Course.instructor_id == instructor_id,
+            )
+        )
+        return self.session.scalar(stmt.limit(1)) is not None
 
     def storage_keys_among(self, keys: list[str]) -> set[str]:
         """Which of these stored objects an asset row names (every status: an upload in

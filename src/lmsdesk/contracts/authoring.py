@@ -23,6 +23,12 @@ from pydantic import (
     model_validator,
 )
 
+from lmsdesk.contracts.assignments import (
+    MAX_RUBRIC_CRITERIA,
+    AwareTime,
+    RubricCriterion,
+    SubmissionKinds,
+)
 from lmsdesk.contracts.common import WireModel
 from lmsdesk.contracts.enums import CourseLevel, CourseStatus, LessonType, QuestionType
 
@@ -59,6 +65,14 @@ _FIELDS: dict[str, dict[str, Any]] = {
         "title": Title,
         "content": Annotated[str, Field(max_length=200_000)],
         "is_preview": bool,
+        # An assignment lesson's settings (its content holds the instructions).
+        "submission_kinds": SubmissionKinds,
+        "max_score": Annotated[int, Field(ge=1, le=1000)] | None,
+        "pass_score": Annotated[int, Field(ge=0, le=1000)] | None,
+        "due_at": AwareTime | None,
+        "allow_resubmission": bool,
+        "accept_late": bool,
+        "rubric": Annotated[list[RubricCriterion], Field(max_length=MAX_RUBRIC_CRITERIA)],
     },
     "quiz": {
         "passing_percent": Annotated[int, Field(ge=0, le=100)],
@@ -66,6 +80,10 @@ _FIELDS: dict[str, dict[str, Any]] = {
         "max_attempts": Annotated[int, Field(gt=0, le=100)] | None,
         "shuffle_questions": bool,
         "show_correct_answers": bool,
+        # Practice: taken for the learning, never counted for completion or certificates.
+        "practice": bool,
+        # Each attempt shows the choices in its own order (answers name the option, not a place).
+        "shuffle_options": bool,
     },
     "question": {
         "prompt": Annotated[str, Field(max_length=5_000)],
@@ -162,6 +180,8 @@ def new_question_answer(question_type: QuestionType) -> tuple[list[str], Any]:
             return [], True
         case QuestionType.SHORT_ANSWER:
             return [], []
+        case QuestionType.ESSAY:
+            return [], None
 
 
 def question_problems(
@@ -268,6 +288,7 @@ def submission_problems(
     videos_missing: int,
     open_conflicts: int,
     quiz_problems: list[str] | None = None,
+    assignment_problems: list[str] | None = None,
 ) -> list[str]:
     """What keeps a course from review, in the instructor's words; empty when it may go.
     The client shows it as a checklist; the server refuses a submit that fails it."""
@@ -281,6 +302,7 @@ def submission_problems(
     if videos_missing:
         problems.append(f"Upload the video of {videos_missing} lesson(s).")
     problems.extend(quiz_problems or [])
+    problems.extend(assignment_problems or [])
     if open_conflicts:
         problems.append(f"Resolve {open_conflicts} conflicting edit(s).")
     return problems
@@ -292,4 +314,46 @@ NEW_QUIZ: dict[str, Any] = {
     "passing_percent": 70,
     "shuffle_questions": False,
     "show_correct_answers": True,
+    "practice": False,
+    "shuffle_options": False,
 }
+
+#: The settings of an assignment lesson when it is made.
+NEW_ASSIGNMENT: dict[str, Any] = {
+    "submission_kinds": ["text"],
+    "max_score": 100,
+    "pass_score": 50,
+    "due_at": None,
+    "allow_resubmission": True,
+    "accept_late": True,
+    "rubric": [],
+}
+
+
+def assignment_problems(
+    title: str,
+    kinds: list[str],
+    max_score: int | None,
+    pass_score: int | None,
+    rubric: list[dict[str, Any]],
+) -> list[str]:
+    """What keeps an assignment from being handed in and graded, in the instructor's words."""
+    where = f"Assignment '{title}'"
+    problems = []
+    if not kinds:
+        problems.append(f"{where} accepts no kind of submission: tick text, file or link.")
+    if not max_score:
+        problems.append(f"{where} needs a maximum score.")
+    elif pass_score is not None and pass_score > max_score:
+        problems.append(f"{where} has a pass mark above its maximum score.")
+    if rubric:
+        names = [str(c.get("name", "")).strip().casefold() for c in rubric]
+        if any(not n for n in names) or len(set(names)) < len(names):
+            problems.append(f"{where} has rubric criteria without a name, or with the same name.")
+        total = sum(int(c.get("points", 0)) for c in rubric)
+        if max_score and total != max_score:
+            problems.append(
+                f"{where}: its rubric's points add up to {total}, not its maximum score "
+                f"{max_score}."
+            )
+    return problems

@@ -25,6 +25,8 @@ class LessonType(StrEnum):
     VIDEO = "video"
     TEXT = "text"
     QUIZ = "quiz"
+    #: Work a student hands in (text, a file or a link) and the instructor grades by hand.
+    ASSIGNMENT = "assignment"
 
 
 class ResourceKind(StrEnum):
@@ -44,6 +46,31 @@ class QuestionType(StrEnum):
     MULTIPLE_CHOICE = "multiple_choice"
     TRUE_FALSE = "true_false"
     SHORT_ANSWER = "short_answer"
+    #: Written out in full and graded by hand: the attempt waits for review.
+    ESSAY = "essay"
+
+
+class SubmissionKind(StrEnum):
+    """What an assignment accepts: written text, an uploaded file, a link."""
+
+    TEXT = "text"
+    FILE = "file"
+    LINK = "link"
+
+
+class SubmissionStatus(StrEnum):
+    """submitted -> graded (a grade may be changed again: graded -> graded)."""
+
+    SUBMITTED = "submitted"
+    GRADED = "graded"
+
+
+class AttemptStatus(StrEnum):
+    """graded (every answer graded by the server), or pending_review -> graded once the
+    instructor has scored its essay answers."""
+
+    GRADED = "graded"
+    PENDING_REVIEW = "pending_review"
 
 
 class ReviewDecision(StrEnum):

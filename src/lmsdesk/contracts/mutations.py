@@ -24,6 +24,11 @@ from lmsdesk.contracts.admin import (
     RefundArgs,
     SetUserArgs,
 )
+from lmsdesk.contracts.assignments import (
+    GradeAttemptArgs,
+    GradeSubmissionArgs,
+    SubmitAssignmentArgs,
+)
 from lmsdesk.contracts.authoring import (
     AddFileArgs,
     AddLessonArgs,
@@ -129,6 +134,10 @@ RESOLVE_EDIT_CONFLICT = MutationType("community.resolve_conflict@1", ResolveEdit
 REPORT = MutationType("community.report@1", ReportArgs)
 MODERATE_REPORT = MutationType("community.moderate@1", ModerateArgs)
 MARK_SEEN = MutationType("community.mark_seen@1", MarkSeenArgs)
+# Assignments and grading
+SUBMIT_ASSIGNMENT = MutationType("assignment.submit@1", SubmitAssignmentArgs)
+GRADE_SUBMISSION = MutationType("grading.grade_submission@1", GradeSubmissionArgs)
+GRADE_ATTEMPT = MutationType("grading.grade_attempt@1", GradeAttemptArgs)
 
 CATALOGUE: tuple[MutationType[Any], ...] = (
     SET_POSITION, COMPLETE_LESSON, ADD_TIME, RESET_PROGRESS, SUBMIT_ATTEMPT,
@@ -140,5 +149,6 @@ CATALOGUE: tuple[MutationType[Any], ...] = (
     ADMIN_SET_USER, ADMIN_GRANT, ADMIN_REFUND, ADMIN_CATEGORY, ADMIN_COURSE_STATE,
     ASK, ANSWER, ACCEPT, VOTE, START_THREAD, REPLY, PIN, EDIT_POST, DELETE_POST,
     RESOLVE_EDIT_CONFLICT, REPORT, MODERATE_REPORT, MARK_SEEN,
+    SUBMIT_ASSIGNMENT, GRADE_SUBMISSION, GRADE_ATTEMPT,
 )  # fmt: skip
 BY_NAME: dict[str, MutationType[Any]] = {m.name: m for m in CATALOGUE}

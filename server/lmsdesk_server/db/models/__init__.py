@@ -38,6 +38,7 @@ from lmsdesk_server.db.models.community import (
     DiscussionPost,
     DiscussionThread,
 )
+from lmsdesk_server.db.models.grading import AssignmentSubmission
 from lmsdesk_server.db.models.learning import (
     Certificate,
     CourseRating,
@@ -54,6 +55,7 @@ from lmsdesk_server.db.models.sync import Device, MutationResult, PartitionClock
 __all__ = [
     "AccountCode",
     "AdminAction",
+    "AssignmentSubmission",
     "Category",
     "Certificate",
     "CommunityAnswer",

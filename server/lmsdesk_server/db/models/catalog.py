@@ -165,6 +165,8 @@ class Lesson(Synced, Base):
         CheckConstraint(
             "duration_seconds IS NULL OR duration_seconds >= 0", name="duration_non_negative"
         ),
+        CheckConstraint("max_score IS NULL OR max_score >= 1", name="max_score_positive"),
+        CheckConstraint("pass_score IS NULL OR pass_score >= 0", name="pass_score_non_negative"),
         sync_index("lessons"),
     )
 
@@ -187,6 +189,16 @@ class Lesson(Synced, Base):
     )
     duration_seconds: Mapped[int | None]
     is_preview: Mapped[bool] = mapped_column(server_default="false")
+    # An assignment lesson's settings (DESIGN.md section 11.3); its content is the instructions.
+    # One row per lesson as for a quiz's would only add a join: these never have children.
+    submission_kinds: Mapped[Any] = mapped_column(JSONB, server_default="[]")
+    max_score: Mapped[int | None]
+    pass_score: Mapped[int | None]
+    due_at: Mapped[datetime | None]
+    allow_resubmission: Mapped[bool] = mapped_column(server_default="true")
+    accept_late: Mapped[bool] = mapped_column(server_default="true")
+    #: [{"name": ..., "points": ...}]; when present, its points add up to max_score.
+    rubric: Mapped[Any] = mapped_column(JSONB, server_default="[]")
 
 
 class LessonPrerequisite(Synced, Base):
@@ -244,6 +256,9 @@ class Quiz(Synced, Base):
     max_attempts: Mapped[int | None]
     shuffle_questions: Mapped[bool] = mapped_column(server_default="false")
     show_correct_answers: Mapped[bool] = mapped_column(server_default="true")
+    #: Not counted for completion or certificates.
+    practice: Mapped[bool] = mapped_column(server_default="false")
+    shuffle_options: Mapped[bool] = mapped_column(server_default="false")
 
 
 class QuizQuestion(Synced, Base):

@@ -19,7 +19,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lmsdesk.contracts.enums import EnrollmentSource, EnrollmentStatus, ProgressStatus
+from lmsdesk.contracts.enums import (
+    AttemptStatus,
+    EnrollmentSource,
+    EnrollmentStatus,
+    ProgressStatus,
+)
 from lmsdesk_server.db.base import Base, Synced, now_default, status_enum, sync_index, uuid_pk
 
 
@@ -105,6 +110,16 @@ class QuizAttempt(Synced, Base):
     max_score: Mapped[float | None] = mapped_column(Double)
     percent: Mapped[float | None] = mapped_column(Double)
     passed: Mapped[bool | None]
+    status: Mapped[AttemptStatus] = mapped_column(
+        status_enum(AttemptStatus, "attempt_status"), server_default=AttemptStatus.GRADED.value
+    )
+    #: The instructor's points per essay question (question id -> points).
+    essay_scores: Mapped[Any] = mapped_column(JSONB, server_default="{}")
+    feedback: Mapped[str] = mapped_column(Text, server_default="")
+    graded_at: Mapped[datetime | None]
+    graded_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    #: The grade given last holds: ordered by (HLC, device) like a resume position.
+    grade_hlc: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class Certificate(Synced, Base):

@@ -13,7 +13,7 @@ import uuid
 
 from sqlalchemy.orm import Session
 
-from lmsdesk.contracts.enums import ProgressStatus
+from lmsdesk.contracts.enums import LessonType, ProgressStatus
 from lmsdesk.contracts.ids import progress_id
 from lmsdesk.contracts.sync import (
     AddTimeArgs,
@@ -175,6 +175,14 @@ def set_position(ctx: MutationContext, args: SetPositionArgs) -> RowDict:
 
 
 def complete(ctx: MutationContext, args: CompleteLessonArgs) -> RowDict:
+    lesson = learnable_lesson(LearningRepository(ctx.session), ctx.actor, args.lesson_id)
+    if lesson.lesson_type is LessonType.ASSIGNMENT:
+        # Graded work completes when it is graded at or above its pass mark (grading/grades.py).
+        raise MutationRejected(
+            "An assignment is complete when your work is graded at or above its pass mark.",
+            status=409,
+            code="graded_work",
+        )
     row = _row(ctx, args.lesson_id)
     if _stale_generation(row, args.reset_generation):
         raise MutationMerged("Completed before the progress was reset.", state_dict(row))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from lmsdesk.contracts.enums import AttemptStatus
 from lmsdesk.contracts.grading import GradableQuestion, grade
 from lmsdesk.contracts.sync import CompleteLessonArgs, SubmitQuizAttemptArgs
 from lmsdesk_server.db.models import Quiz, QuizAttempt
@@ -55,6 +56,8 @@ def submit(ctx: MutationContext, args: SubmitQuizAttemptArgs) -> dict[str, objec
         max_score=result.max_score,
         percent=result.percent,
         passed=result.passed,
+        # Essay answers wait for the instructor (the grading inbox); passing waits with them.
+        status=AttemptStatus.PENDING_REVIEW if result.pending_review else AttemptStatus.GRADED,
     )
     ctx.session.add(attempt)
     stamp(ctx.session, attempt, user_partition(ctx.actor.id))

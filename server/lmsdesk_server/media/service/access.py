@@ -111,5 +111,7 @@ class MediaAccess:
     def _may_read(self, actor: Actor, asset: MediaAsset) -> bool:
         if actor.has_admin() or asset.owner_id == actor.id or self._media.is_public(asset.id):
             return True
+        if self._media.graded_by(asset.id, actor.id):  # a student's work, for their instructor
+            return True
         entitled = self._learning.entitled_course_ids(actor.id, is_admin=False)
         return any(str(c) in entitled for c in self._media.courses_using(asset.id))

@@ -18,13 +18,22 @@ from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import MediaStatus
-from lmsdesk.contracts.media import SNIFF_BYTES, UploadStart, UploadState, content_problem
+from lmsdesk.contracts.media import (
+    SNIFF_BYTES,
+    UPLOAD_TYPES,
+    UploadStart,
+    UploadState,
+    content_problem,
+)
 from lmsdesk_server.actor import Actor
 from lmsdesk_server.db.models import MediaAsset
 from lmsdesk_server.db.partitions import stamp, user_partition
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.media.repository import MediaRepository
 from lmsdesk_server.storage import MediaStore
+
+#: What a student may upload (UPLOAD_TYPES kinds): the work they hand in.
+STUDENT_KINDS = frozenset({"document", "image"})
 
 
 def _human(size: int) -> str:
@@ -38,8 +47,14 @@ class MediaUploads:
         self._max_bytes = max_bytes
 
     def start(self, actor: Actor, args: UploadStart) -> UploadState:
-        if not actor.has(Role.INSTRUCTOR):
-            raise ApiError(403, "refused", "Only instructors can upload media.")
+        # Students upload the work they hand in (documents and pictures); videos and subtitles
+        # are course media, an instructor's.
+        if not actor.has(Role.INSTRUCTOR) and UPLOAD_TYPES.get(args.mime_type) not in STUDENT_KINDS:
+            raise ApiError(
+                403,
+                "refused",
+                "Students can upload documents and pictures (PDF, ZIP, text, PNG, JPEG).",
+            )
         if args.size_bytes > self._max_bytes:
             raise ApiError(
                 413,

@@ -16,6 +16,7 @@ from sqlalchemy import Select, literal, null, select
 from sqlalchemy.orm import DeclarativeBase
 
 from lmsdesk_server.db.models import (
+    AssignmentSubmission,
     Category,
     Certificate,
     CommunityAnswer,
@@ -165,6 +166,7 @@ SYNCED_TABLES: list[SyncedTable] = [
     SyncedTable("orders", Order, ("id",)),
     SyncedTable("lesson_progress", LessonProgress, ("id",)),
     SyncedTable("quiz_attempts", QuizAttempt, ("id",)),
+    SyncedTable("assignment_submissions", AssignmentSubmission, ("id",)),
     SyncedTable("certificates", Certificate, ("id",)),
     SyncedTable("wishlist_items", WishlistItem, ("student_id", "course_id")),
     SyncedTable("moderation_reviews", ModerationReview, ("id",)),

@@ -16,6 +16,7 @@ from lmsdesk_server.admin.service import categories, courses, grants, refunds, u
 from lmsdesk_server.authoring.service import drafts, files, revisions
 from lmsdesk_server.catalog import service as catalog
 from lmsdesk_server.community.service import editing, posting, reports, seen, votes
+from lmsdesk_server.grading.service import grades, submissions
 from lmsdesk_server.learning.service import progress, quiz_attempts
 from lmsdesk_server.moderation import service as moderation
 from lmsdesk_server.mutation import MutationContext
@@ -90,5 +91,8 @@ _SPECS = [
     handles(m.REPORT, reports.report),
     handles(m.MODERATE_REPORT, reports.moderate),
     handles(m.MARK_SEEN, seen.mark_seen),
+    handles(m.SUBMIT_ASSIGNMENT, submissions.submit),
+    handles(m.GRADE_SUBMISSION, grades.grade_submission),
+    handles(m.GRADE_ATTEMPT, grades.grade_attempt),
 ]
 REGISTRY: dict[str, MutationSpec[Any]] = {spec.mutation.name: spec for spec in _SPECS}

@@ -101,6 +101,14 @@ class Lesson(Mirrored, LocalBase):
     subtitles_asset_id: Mapped[uuid.UUID | None]
     duration_seconds: Mapped[int | None]
     is_preview: Mapped[bool] = mapped_column(default=False)
+    # An assignment lesson's settings (the content is its instructions).
+    submission_kinds: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    max_score: Mapped[int | None]
+    pass_score: Mapped[int | None]
+    due_at: Mapped[datetime | None]
+    allow_resubmission: Mapped[bool] = mapped_column(default=True, server_default="1")
+    accept_late: Mapped[bool] = mapped_column(default=True, server_default="1")
+    rubric: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
 
 
 class LessonPrerequisite(Mirrored, LocalBase):
@@ -141,6 +149,8 @@ class Quiz(Mirrored, LocalBase):
     max_attempts: Mapped[int | None]
     shuffle_questions: Mapped[bool] = mapped_column(default=False)
     show_correct_answers: Mapped[bool] = mapped_column(default=True)
+    practice: Mapped[bool] = mapped_column(default=False, server_default="0")
+    shuffle_options: Mapped[bool] = mapped_column(default=False, server_default="0")
 
 
 class QuizQuestion(Mirrored, LocalBase):
@@ -207,6 +217,11 @@ class QuizAttempt(Mirrored, LocalBase):
     max_score: Mapped[float | None] = mapped_column(Double)
     percent: Mapped[float | None] = mapped_column(Double)
     passed: Mapped[bool | None]
+    # Text, not a CHECK: "graded" or "pending_review" (essay answers waiting for the instructor).
+    status: Mapped[str] = mapped_column(String(32), default="graded", server_default="graded")
+    essay_scores: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    feedback: Mapped[str] = mapped_column(Text, default="", server_default="")
+    graded_at: Mapped[datetime | None]
 
 
 class Certificate(Mirrored, LocalBase):

@@ -1,0 +1,1 @@
+"""Assignments and hand grading (DESIGN.md section 11.3)."""
