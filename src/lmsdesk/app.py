@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from lmsdesk.ui.catalog_controller import CatalogController
     from lmsdesk.ui.community_controller import CommunityController
     from lmsdesk.ui.download_controller import DownloadController
+    from lmsdesk.ui.grading_controller import GradingController
     from lmsdesk.ui.learning_controller import LearningController
     from lmsdesk.ui.main_window import MainWindow
     from lmsdesk.ui.moderation_controller import ModerationController
@@ -84,6 +85,7 @@ class Application:
     community: CommunityController
     reports: ReportsController
     catalog: CatalogController
+    grading: GradingController
 
     def shutdown(self) -> None:
         self.learning.leave()  # the video saves its position before the lanes drain
@@ -106,11 +108,13 @@ def build(
     from lmsdesk.player.vlc_player import create_instance
     from lmsdesk.services.account import AccountService
     from lmsdesk.services.admin_console import AdminConsole
+    from lmsdesk.services.assignments import AssignmentService
     from lmsdesk.services.authoring import AuthoringService
     from lmsdesk.services.avatars import AvatarCache
     from lmsdesk.services.catalog import CatalogService
     from lmsdesk.services.community import CommunityService
     from lmsdesk.services.curriculum import CurriculumService
+    from lmsdesk.services.grading import GradingService
     from lmsdesk.services.learning import LearningService
     from lmsdesk.services.lesson_content import LessonContentService
     from lmsdesk.services.moderation import ModerationService
@@ -130,6 +134,7 @@ def build(
         AUTHORING_TABLES,
         CATALOG_TABLES,
         COMMUNITY_TABLES,
+        GRADING_TABLES,
         MODERATION_TABLES,
         MY_LEARNING_TABLES,
         when_changed,
@@ -137,6 +142,7 @@ def build(
     from lmsdesk.ui.community_controller import CommunityController
     from lmsdesk.ui.download_controller import DownloadController
     from lmsdesk.ui.garbage import MainThreadGarbageCollector
+    from lmsdesk.ui.grading_controller import GradingController
     from lmsdesk.ui.learning_controller import LearningController
     from lmsdesk.ui.main_window import MainWindow
     from lmsdesk.ui.moderation_controller import ModerationController
@@ -190,12 +196,15 @@ def build(
     controller.signed_in.connect(lambda _snapshot: purchases.resume_pending())
     controller.signed_out.connect(purchases.stop)
     downloads = DownloadController(service, tasks, parent=window)
+    uploads = UploadService(service)
+    assignments = AssignmentService(service, uploads)
     learning = LearningController(
         window=window,
         service=LearningService(service),
         tasks=tasks,
         downloads=downloads,
         quizzes=QuizService(service),
+        assignments=assignments,
         player_instance=player_instance or create_instance,
     )
     catalog = CatalogController(
@@ -228,7 +237,7 @@ def build(
         service=AuthoringService(service),
         curriculum=CurriculumService(service),
         lessons=LessonContentService(service),
-        uploads=UploadService(service),
+        uploads=uploads,
         tasks=tasks,
         open_preview=lambda course: learning.open_course(course, return_to="Authoring"),
         notify=window.notify,
@@ -238,6 +247,20 @@ def build(
     controller.reconnected.connect(authoring.start_uploads)
     sync.finished.connect(when_changed(AUTHORING_TABLES, authoring.refresh))
     sync.finished.connect(lambda *_: authoring.start_uploads())
+    # A student's work with a file: the uploader sends the file, then the submission.
+    learning.assignment.uploads_needed.connect(authoring.start_uploads)
+    authoring.upload_progress.connect(learning.assignment.show_upload)
+    authoring.uploads_finished.connect(learning.assignment.reload)
+    sync.finished.connect(when_changed(GRADING_TABLES, learning.assignment.reload))
+
+    def tell_grades() -> None:  # "Your work for ... was graded: 17 / 20."
+        def show(news: list[str]) -> None:
+            for line in news:
+                window.notify(line)
+
+        tasks.run(assignments.new_grades, on_success=show)
+
+    sync.finished.connect(when_changed(GRADING_TABLES, tell_grades))
     moderation = ModerationController(
         page=window.moderation_page,
         service=ModerationService(service),
@@ -269,6 +292,21 @@ def build(
 
     controller.signed_in.connect(refresh_admin)
     sync.finished.connect(refresh_admin)  # waiting decisions settle or come back refused
+    grading = GradingController(
+        page=window.grading_page,
+        service=GradingService(service),
+        tasks=tasks,
+        notify=window.notify,
+        set_badge=lambda count: window.set_badge("Grading", count),
+    )
+
+    def refresh_grading(*_args: object) -> None:
+        current = service.current
+        if current is not None and current.profile.has(Role.INSTRUCTOR):
+            grading.refresh()
+
+    controller.signed_in.connect(refresh_grading)
+    sync.finished.connect(refresh_grading)  # new work arrives, grades given here settle
     community = CommunityController(
         page=window.community_page,
         service=CommunityService(service),
@@ -330,6 +368,7 @@ def build(
         community=community,
         reports=reports,
         catalog=catalog,
+        grading=grading,
     )
 
 

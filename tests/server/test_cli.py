@@ -106,7 +106,7 @@ def test_seed_demo_is_idempotent(cli_database: str, tmp_path: Path) -> None:
             assert prices["offline-first-basics"] == 0
             assert prices["practical-sqlite"] > 0
             kinds = {lesson.lesson_type.value for lesson in session.scalars(select(Lesson))}
-            assert kinds == {"video", "text", "quiz"}
+            assert kinds == {"video", "text", "quiz", "assignment"}
     finally:
         engine.dispose()
     media = sorted(p.name for p in (tmp_path / "server-data" / "media").iterdir())

@@ -113,6 +113,12 @@ class AuthoringRepository(Repository):
         )
         return int(self.session.scalar(stmt) or 0)
 
+    def assignments(self, course_id: uuid.UUID) -> list[Lesson]:
+        stmt = select(Lesson).where(
+            Lesson.course_id == course_id, Lesson.lesson_type == LessonType.ASSIGNMENT
+        )
+        return list(self.session.scalars(stmt.order_by(Lesson.position)))
+
     def quizzes_with_questions(self, course_id: uuid.UUID) -> list[tuple[str, list[QuizQuestion]]]:
         """(lesson title, its questions in order) for every quiz of the course, in lesson order."""
         quizzes = self.session.execute(

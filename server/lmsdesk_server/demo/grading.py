@@ -29,7 +29,7 @@ A notes app keeps **notebooks**, **notes** and **tags**, and works offline.
 2. Add the indexes the app's two main screens need, and say why.
 3. Explain in a few sentences how a note edited on two laptops is merged.
 
-Hand in your SQL as text, as a file (`.sql` saved as text, or a PDF), or as a link to a
+Hand in your SQL as text, as a file (a `.txt` file or a PDF), or as a link to a
 repository. The rubric below is how it is graded.
 """
 
@@ -120,11 +120,14 @@ class GradingSeeder:
             student_id=student,
             number=1,
             text=(
+                "```sql\n"
                 "CREATE TABLE notebooks (id TEXT PRIMARY KEY, title TEXT NOT NULL);\n"
-                "CREATE TABLE notes (id TEXT PRIMARY KEY, notebook_id TEXT NOT NULL "
-                "REFERENCES notebooks(id), body TEXT, updated_hlc INTEGER);\n"
-                "CREATE INDEX ix_notes_notebook ON notes(notebook_id, updated_hlc);\n\n"
-                "Edits merge field by field; the later hybrid clock wins."
+                "CREATE TABLE notes (id TEXT PRIMARY KEY,\n"
+                "  notebook_id TEXT NOT NULL REFERENCES notebooks(id),\n"
+                "  body TEXT, updated_hlc INTEGER);\n"
+                "CREATE INDEX ix_notes_notebook ON notes(notebook_id, updated_hlc);\n"
+                "```\n\n"
+                "Edits merge **field by field**; the later hybrid clock wins."
             ),
             url="https://example.com/nia/notes-schema",
             submitted_at=self._now - timedelta(hours=5),

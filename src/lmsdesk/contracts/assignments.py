@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
+from typing_extensions import TypedDict
 
 from lmsdesk.contracts.common import WireModel
 from lmsdesk.contracts.enums import AttemptStatus, QuestionType, SubmissionKind, SubmissionStatus
@@ -41,11 +42,24 @@ SubmissionKinds = Annotated[
 ]
 
 
+CriterionName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
+]
+CriterionPoints = Annotated[int, Field(ge=1, le=1000)]
+
+
 class RubricCriterion(WireModel):
     """One named criterion of a rubric and the points it is worth."""
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-    points: Annotated[int, Field(ge=1, le=1000)]
+    name: CriterionName
+    points: CriterionPoints
+
+
+class RubricRow(TypedDict):
+    """A criterion as a lesson stores it (plain JSON; the editable field's shape)."""
+
+    name: CriterionName
+    points: CriterionPoints
 
 
 Feedback = Annotated[str, StringConstraints(strip_whitespace=True, max_length=FEEDBACK_MAX)]

@@ -26,7 +26,7 @@ from pydantic import (
 from lmsdesk.contracts.assignments import (
     MAX_RUBRIC_CRITERIA,
     AwareTime,
-    RubricCriterion,
+    RubricRow,
     SubmissionKinds,
 )
 from lmsdesk.contracts.common import WireModel
@@ -72,7 +72,7 @@ _FIELDS: dict[str, dict[str, Any]] = {
         "due_at": AwareTime | None,
         "allow_resubmission": bool,
         "accept_late": bool,
-        "rubric": Annotated[list[RubricCriterion], Field(max_length=MAX_RUBRIC_CRITERIA)],
+        "rubric": Annotated[list[RubricRow], Field(max_length=MAX_RUBRIC_CRITERIA)],
     },
     "quiz": {
         "passing_percent": Annotated[int, Field(ge=0, le=100)],
@@ -108,6 +108,16 @@ def wire_value(entity: str, field: str, value: Any) -> Any:
     """A field's value validated and in its JSON shape (UUIDs and enums as strings)."""
     adapter = EDITABLE[entity][field]
     return adapter.dump_python(adapter.validate_python(value), mode="json")
+
+
+def stored_value(entity: str, field: str, value: Any) -> Any:
+    """A stored field's value in the shape its edits carry (a time as the contract writes it,
+    kinds stored as text as the enum's values), to compare with an edit's base. A stored value
+    the contract would no longer take is compared as it is."""
+    try:
+        return wire_value(entity, field, value)
+    except ValidationError:
+        return value
 
 
 class CreateCourseArgs(WireModel):

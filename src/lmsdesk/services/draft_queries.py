@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.authoring import (
-    EDITABLE,
     EDITABLE_STATUSES,
+    assignment_problems,
     question_problems,
+    stored_value,
     submission_problems,
 )
 from lmsdesk.contracts.enums import CourseStatus, LessonType, ReviewDecision
@@ -133,6 +134,19 @@ def problems(session: Session, course: Course) -> list[str]:
             if lesson.lesson_type is LessonType.QUIZ
             for problem in quiz_problems(session, lesson)
         ],
+        assignment_problems=[
+            problem
+            for x in outline
+            for lesson in x
+            if lesson.lesson_type is LessonType.ASSIGNMENT
+            for problem in assignment_problems(
+                lesson.title,
+                list(lesson.submission_kinds or []),
+                lesson.max_score,
+                lesson.pass_score,
+                list(lesson.rubric or []),
+            )
+        ],
     )
 
 
@@ -172,7 +186,7 @@ def where(session: Session, conflict: DraftConflict) -> str:
 
 
 def wire(row: Any, entity: str, field: str) -> Any:
-    return EDITABLE[entity][field].dump_python(getattr(row, field), mode="json")
+    return stored_value(entity, field, getattr(row, field))
 
 
 def lesson_copy(lesson: Lesson) -> dict[str, Any]:

@@ -53,7 +53,27 @@ class QuizDraft:
     questions: tuple[QuestionDraft, ...]
 
 
+#: An assignment lesson's settings, as the assignment editor shows them.
+ASSIGNMENT_FIELDS = (
+    "submission_kinds",
+    "max_score",
+    "pass_score",
+    "due_at",
+    "allow_resubmission",
+    "accept_late",
+    "rubric",
+)
+
+
 class LessonContentService(Drafting):
+    def assignment(self, lesson_id: uuid.UUID) -> dict[str, Any]:
+        """An assignment lesson's settings in their wire shape, for the assignment editor."""
+        with self._session.require_store().reading() as session:
+            lesson = session.get(Lesson, lesson_id)
+            if lesson is None:
+                raise AuthoringRefused("That lesson is not on this computer; sync first.")
+            return {name: q.wire(lesson, "lesson", name) for name in ASSIGNMENT_FIELDS}
+
     def quiz(self, lesson_id: uuid.UUID) -> QuizDraft:
         """A quiz lesson's settings and questions, for the quiz editor."""
         with self._session.require_store().reading() as session:

@@ -394,13 +394,31 @@ def _sections(session: Session, course_id: uuid.UUID) -> list[SectionReview]:
                     is_preview=lesson.is_preview,
                     has_video=lesson.video_asset_id is not None,
                     words=len(lesson.content.split()),
-                    settings=_quiz_settings(quiz) if quiz else "",
+                    settings=(
+                        _quiz_settings(quiz)
+                        if quiz
+                        else _assignment_settings(lesson)
+                        if lesson.lesson_type is LessonType.ASSIGNMENT
+                        else ""
+                    ),
                     questions=tuple(_questions(session, quiz)) if quiz else (),
                     links=tuple((t, u or "") for t, u in links),
                 )
             )
         out.append(SectionReview(section.title, tuple(lessons)))
     return out
+
+
+def _assignment_settings(lesson: Lesson) -> str:
+    kinds = ", ".join(str(k) for k in lesson.submission_kinds or []) or "nothing"
+    parts = [f"takes {kinds}", f"out of {lesson.max_score}", f"pass at {lesson.pass_score}"]
+    parts.append(f"due {lesson.due_at:%Y-%m-%d %H:%M} UTC" if lesson.due_at else "no due time")
+    parts.append("resubmission allowed" if lesson.allow_resubmission else "one submission")
+    parts.append("late work taken" if lesson.accept_late else "no late work")
+    rubric = "; ".join(f"{c['name']} ({c['points']})" for c in lesson.rubric or [])
+    if rubric:
+        parts.append(f"rubric: {rubric}")
+    return " · ".join(parts)
 
 
 def _quiz_settings(quiz: Quiz) -> str:
@@ -411,6 +429,10 @@ def _quiz_settings(quiz: Quiz) -> str:
     parts.append(f"{quiz.max_attempts} attempts" if quiz.max_attempts else "unlimited attempts")
     if quiz.shuffle_questions:
         parts.append("shuffled")
+    if quiz.shuffle_options:
+        parts.append("options shuffled")
+    if quiz.practice:
+        parts.append("practice (not counted)")
     parts.append("shows answers after" if quiz.show_correct_answers else "hides answers")
     return " · ".join(parts)
 

@@ -41,6 +41,14 @@ class Question:
     prompt: str
     options: tuple[str, ...]
     points: int
+    #: The options' ids (their authored index) in the order this attempt shows them: shuffled
+    #: when the quiz shuffles options. An answer names ids, never places on screen.
+    option_order: tuple[int, ...] = ()
+
+    @property
+    def shown_options(self) -> list[tuple[int, str]]:
+        order = self.option_order or tuple(range(len(self.options)))
+        return [(i, self.options[i]) for i in order if i < len(self.options)]
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,9 @@ class AttemptSummary:
     percent: float
     passed: bool
     graded_by_server: bool  # False until the attempt has synced and come back graded
+    #: Essay answers wait for the instructor; the verdict comes with their grade.
+    pending_review: bool = False
+    feedback: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,8 @@ class QuestionResult:
     correct: bool
     correct_answer: Any | None  # None when the quiz does not show answers
     explanation: str
+    #: An essay answer: graded by the instructor, not here.
+    by_hand: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,7 @@ class QuizResult:
     passed: bool
     passing_percent: int
     questions: tuple[QuestionResult, ...]
+    pending_review: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,8 @@ class QuizState:
     #: Attempts made here that the server refused (its reason, for the student): the limit was
     #: used up on another computer, the time limit was passed...
     refused: tuple[str, ...] = ()
+    #: Not counted for completion or the certificate.
+    practice: bool = False
 
     @property
     def attempts_left(self) -> int | None:
@@ -201,16 +217,30 @@ def _attempts(session: Session, quiz_id: uuid.UUID) -> list[QuizAttempt]:
     return list(session.scalars(stmt.order_by(QuizAttempt.attempt_number)))
 
 
-def _question(row: QuizQuestion) -> Question:
+def _question(row: QuizQuestion, shuffle_seed: str | None = None) -> Question:
     options = tuple(str(o) for o in row.options or ())
     if row.question_type is QuestionType.TRUE_FALSE and not options:
         options = ("True", "False")
-    return Question(str(row.id), row.question_type, row.prompt, options, row.points)
+    order = tuple(range(len(options)))
+    choice = row.question_type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE)
+    if shuffle_seed is not None and choice:
+        # Seeded by the attempt: the same order after a restart, another order next attempt.
+        shuffled = list(order)
+        random.Random(f"{shuffle_seed}:{row.id}").shuffle(shuffled)
+        order = tuple(shuffled)
+    return Question(str(row.id), row.question_type, row.prompt, options, row.points, order)
 
 
 def _state(session: Session, quiz: Quiz, draft: QuizDraft | None) -> QuizState:
     attempts = tuple(
-        AttemptSummary(a.attempt_number, a.percent or 0.0, bool(a.passed), a.sync_version > 0)
+        AttemptSummary(
+            a.attempt_number,
+            a.percent or 0.0,
+            bool(a.passed),
+            a.sync_version > 0,
+            pending_review=a.status == "pending_review",
+            feedback=a.feedback or "",
+        )
         for a in _attempts(session, quiz.id)
     )
     questions: tuple[Question, ...] | None = None
@@ -218,7 +248,8 @@ def _state(session: Session, quiz: Quiz, draft: QuizDraft | None) -> QuizState:
     elapsed = 0.0
     if draft is not None:
         by_id = {str(q.id): q for q in _questions(session, quiz.id)}
-        questions = tuple(_question(by_id[i]) for i in draft.question_order if i in by_id)
+        seed = str(draft.attempt_id) if quiz.shuffle_options else None
+        questions = tuple(_question(by_id[i], seed) for i in draft.question_order if i in by_id)
         answers = dict(draft.answers)
         # Across a restart the monotonic clock is gone: the time since the last journal write
         # counts as used, so quitting never buys extra time.
@@ -241,6 +272,7 @@ def _state(session: Session, quiz: Quiz, draft: QuizDraft | None) -> QuizState:
         answers=answers,
         elapsed_seconds=elapsed,
         refused=refused,
+        practice=quiz.practice,
     )
 
 
@@ -262,10 +294,13 @@ def _result(
         QuestionResult(
             _question(row),
             answers.get(str(row.id)),
-            graded.correct[str(row.id)],
+            graded.correct.get(str(row.id), False),
             row.correct_answer if shown else None,
             row.explanation if shown else "",
+            by_hand=row.question_type is QuestionType.ESSAY,
         )
         for row in rows
     )
-    return QuizResult(graded.percent, graded.passed, quiz.passing_percent, results)
+    return QuizResult(
+        graded.percent, graded.passed, quiz.passing_percent, results, graded.pending_review
+    )

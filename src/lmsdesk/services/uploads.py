@@ -27,6 +27,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from lmsdesk.contracts import mutations as m
+from lmsdesk.contracts.assignments import SubmitAssignmentArgs
 from lmsdesk.contracts.authoring import AddFileArgs, AttachMediaArgs, SetThumbnailArgs
 from lmsdesk.contracts.enums import MediaStatus
 from lmsdesk.contracts.media import (
@@ -39,6 +40,7 @@ from lmsdesk.contracts.media import (
 )
 from lmsdesk.contracts.media import UploadState as ApiUploadState
 from lmsdesk.local_db.models.client import Upload, UploadState
+from lmsdesk.local_db.models.grading import SubmissionDraft
 from lmsdesk.local_db.models.mirror import Course, Lesson
 from lmsdesk.player.vlc_player import probe_video
 from lmsdesk.services.errors import UserFacingError
@@ -56,6 +58,8 @@ _ACCEPTS: dict[str, tuple[frozenset[str], str]] = {
     "subtitles": (frozenset({"subtitles"}), "a WebVTT (.vtt) file"),
     "thumbnail": (THUMBNAIL_KINDS, "a PNG or JPEG image"),
     "resource": (RESOURCE_KINDS, "a PDF, ZIP, text file or image"),
+    # A student's work for an assignment (the lesson id names the assignment).
+    "submission": (RESOURCE_KINDS, "a PDF, ZIP, text file or image"),
 }
 THUMBNAIL_MAX_BYTES = 10 * 1024 * 1024
 
@@ -257,7 +261,9 @@ class UploadService:
     def _attach(self, kind: str, target: uuid.UUID, asset_id: uuid.UUID, filename: str) -> None:
         """The server has the file: give it to its lesson or course (a synced change)."""
         engine = self._session.require_engine()
-        if kind == "thumbnail":
+        if kind == "submission":
+            self._hand_in_waiting(target, asset_id)
+        elif kind == "thumbnail":
             engine.record(m.SET_THUMBNAIL, SetThumbnailArgs(course_id=target, asset_id=asset_id))
         elif kind == "resource":  # the resource takes the asset's id: one row per file
             args = AddFileArgs(
@@ -271,6 +277,27 @@ class UploadService:
                     {"lesson_id": target, "kind": kind, "asset_id": asset_id}
                 ),
             )
+
+    def _hand_in_waiting(self, lesson_id: uuid.UUID, asset_id: uuid.UUID) -> None:
+        """Submit was pressed while this file was uploading: send the submission now."""
+        with self._session.require_store().reading() as session:
+            draft = session.get(SubmissionDraft, lesson_id)
+            if draft is None or draft.file_asset_id != asset_id or draft.submitted_at is None:
+                return  # still being written: Submit sends it
+            args = SubmitAssignmentArgs(
+                submission_id=draft.submission_id or uuid.uuid4(),
+                lesson_id=lesson_id,
+                text=draft.text or None,
+                file_asset_id=asset_id,
+                url=draft.url or None,
+                submitted_at=draft.submitted_at,
+            )
+        self._session.require_engine().record(m.SUBMIT_ASSIGNMENT, args)
+
+    def upload(self, asset_id: uuid.UUID) -> UploadView | None:
+        with self._session.require_store().reading() as session:
+            row = session.get(Upload, asset_id)
+            return _view(row) if row is not None else None
 
     def pending_files(self, lesson_id: uuid.UUID) -> list[UploadView]:
         """A lesson's files not yet on the server (uploading, waiting, or failed)."""

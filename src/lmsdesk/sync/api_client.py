@@ -16,6 +16,7 @@ from pydantic import BaseModel, RootModel, ValidationError
 
 from lmsdesk.contracts import API_PREFIX
 from lmsdesk.contracts.admin import AdminUserDetail, AdminUsersPage, AuditPage
+from lmsdesk.contracts.assignments import Gradebook, GradingInbox
 from lmsdesk.contracts.auth import (
     LoginRequest,
     LogoutRequest,
@@ -227,6 +228,18 @@ class ApiClient:
 
     def certificate_key(self) -> CertificateKey:
         return self._parse(self._request("GET", "/certificates/public-key"), CertificateKey)
+
+    def grading_inbox(self, access_token: str) -> GradingInbox:
+        response = self._request("GET", "/instructor/grading?limit=200", token=access_token)
+        return self._parse(response, GradingInbox)
+
+    def gradebook(self, access_token: str, course_id: uuid.UUID) -> Gradebook:
+        path = f"/instructor/courses/{course_id}/gradebook"
+        return self._parse(self._request("GET", path, token=access_token), Gradebook)
+
+    def gradebook_csv(self, access_token: str, course_id: uuid.UUID) -> bytes:
+        path = f"/instructor/courses/{course_id}/gradebook?format=csv"
+        return self._request("GET", path, token=access_token).content
 
     def media_link(self, access_token: str, asset_id: uuid.UUID) -> MediaLink:
         response = self._request("POST", f"/media/{asset_id}/link", token=access_token)

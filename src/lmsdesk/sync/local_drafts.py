@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.authoring import (
     EDITABLE,
+    NEW_ASSIGNMENT,
     NEW_QUIZ,
     AddFileArgs,
     AddLessonArgs,
@@ -125,6 +126,7 @@ def _add_lesson(ctx: LocalContext, args: AddLessonArgs) -> None:
             content=args.content,
             sync_partition=partition,
             sync_version=0,
+            **(NEW_ASSIGNMENT if args.lesson_type is LessonType.ASSIGNMENT else {}),
         )
     )
     if (

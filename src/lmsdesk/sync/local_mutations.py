@@ -42,6 +42,7 @@ from lmsdesk.local_db.outbox import Coalesce
 from lmsdesk.sync.local_admin import ADMIN_MUTATIONS
 from lmsdesk.sync.local_community import COMMUNITY_MUTATIONS
 from lmsdesk.sync.local_drafts import DRAFT_MUTATIONS
+from lmsdesk.sync.local_grading import GRADING_MUTATIONS
 from lmsdesk.sync.local_moderation import MODERATION_MUTATIONS
 from lmsdesk.sync.local_mutation import LocalContext, LocalMutation, local
 from lmsdesk.sync.local_revisions import REVISION_MUTATIONS
@@ -159,6 +160,7 @@ def _submit_attempt(ctx: LocalContext, args: SubmitQuizAttemptArgs) -> None:
             max_score=result.max_score,
             percent=result.percent,
             passed=result.passed,
+            status="pending_review" if result.pending_review else "graded",
             sync_partition=user_partition(ctx.user_id),
             sync_version=0,
         )
@@ -266,6 +268,7 @@ _ALL: list[LocalMutation[Any]] = [
     *REVISION_MUTATIONS,
     *ADMIN_MUTATIONS,
     *COMMUNITY_MUTATIONS,
+    *GRADING_MUTATIONS,
 ]
 LOCAL_MUTATIONS: dict[str, LocalMutation[Any]] = {spec.name: spec for spec in _ALL}
 

@@ -48,6 +48,8 @@ _PICKERS = {
 class AuthoringController(QObject):
     #: (asset id, bytes the server has, size), from the upload lane
     upload_progress = Signal(object, int, int)
+    #: An upload run ended (files sent, or the connection went).
+    uploads_finished = Signal()
 
     def __init__(
         self,
@@ -260,6 +262,7 @@ class AuthoringController(QObject):
 
         def finished(_result: object) -> None:
             self._uploading = False
+            self.uploads_finished.emit()
             lesson = self.editor.lesson_id
             self.refresh()
             if lesson is not None:

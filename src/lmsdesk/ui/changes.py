@@ -78,6 +78,10 @@ def touches(outcome: SyncOutcome, tables: frozenset[str]) -> bool:
     return EVERYTHING in outcome.changed or not outcome.changed.isdisjoint(tables)
 
 
+#: What an open assignment lesson shows (its settings, its submissions and their grades).
+GRADING_TABLES = frozenset({"lessons", "assignment_submissions", "quiz_attempts"})
+
+
 def when_changed(tables: frozenset[str], redraw: Callable[[], None]) -> Callable[[object], None]:
     """A slot for SyncController.finished: `redraw` when the sync changed one of `tables`."""
 

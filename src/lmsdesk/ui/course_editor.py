@@ -263,6 +263,7 @@ class CourseEditor(QWidget):
         quiz: QuizDraft | None = None,
         subtitles: UploadView | None = None,
         links: list[LinkDraft] | None = None,
+        assignment: dict[str, Any] | None = None,
     ) -> None:
         """The selected lesson's editor, with its body read from the store."""
         lesson = next(
@@ -276,7 +277,7 @@ class CourseEditor(QWidget):
         )
         if lesson is None:
             return
-        self.lesson.show_lesson(lesson, content, upload, quiz, subtitles, links)
+        self.lesson.show_lesson(lesson, content, upload, quiz, subtitles, links, assignment)
         self.panels.setCurrentWidget(self.lesson)
 
     def show_undo(self, text: str | None) -> None:

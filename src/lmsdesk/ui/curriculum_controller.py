@@ -18,6 +18,7 @@ _KIND_WORDS = {
     LessonType.TEXT: "text lesson",
     LessonType.VIDEO: "video lesson",
     LessonType.QUIZ: "quiz",
+    LessonType.ASSIGNMENT: "assignment",
 }
 
 

@@ -47,6 +47,7 @@ class CurriculumPanel(QFrame):
             (LessonType.TEXT, "Text lesson"),
             (LessonType.VIDEO, "Video lesson"),
             (LessonType.QUIZ, "Quiz"),
+            (LessonType.ASSIGNMENT, "Assignment"),
         ):
             action = menu.addAction(words)
             action.triggered.connect(self._adder(kind))

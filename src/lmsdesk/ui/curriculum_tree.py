@@ -17,7 +17,12 @@ from lmsdesk.services.authoring import SectionOutline
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
-_ICONS = {LessonType.VIDEO: "▶", LessonType.TEXT: "≡", LessonType.QUIZ: "?"}
+_ICONS = {
+    LessonType.VIDEO: "▶",
+    LessonType.TEXT: "≡",
+    LessonType.QUIZ: "?",
+    LessonType.ASSIGNMENT: "✎",
+}
 
 
 class Where(Enum):

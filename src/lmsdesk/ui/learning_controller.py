@@ -16,10 +16,13 @@ from PySide6.QtWidgets import QMessageBox
 
 from lmsdesk.contracts.enums import LessonType, ProgressStatus
 from lmsdesk.player.vlc_player import create_instance
+from lmsdesk.services.assignments import AssignmentService
 from lmsdesk.services.certificates import CertificateView
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.learning import CourseOutline, LearningService, LessonView
 from lmsdesk.services.quizzes import QuizService
+from lmsdesk.ui.assignment_controller import AssignmentController
+from lmsdesk.ui.assignment_view import AssignmentPanel
 from lmsdesk.ui.certificate_dialog import CertificateDialog
 from lmsdesk.ui.download_controller import DownloadController
 from lmsdesk.ui.failures import explain
@@ -39,6 +42,7 @@ class LearningController(QObject):
         tasks: TaskManager,
         downloads: DownloadController,
         quizzes: QuizService,
+        assignments: AssignmentService,
         player_instance: Callable[[], Any] = create_instance,
     ) -> None:
         super().__init__(window)
@@ -49,6 +53,7 @@ class LearningController(QObject):
             self.page.video, service, tasks, instance_factory=player_instance, parent=self
         )
         self.quiz = QuizController(quizzes, tasks, parent=self)
+        self.assignment = AssignmentController(assignments, tasks, parent=self)
         self.outline: CourseOutline | None = None
         self._return_to = "My learning"  # the page Back goes to
         self.lesson: LessonView | None = None
@@ -76,6 +81,7 @@ class LearningController(QObject):
         self.page.text.complete_requested.connect(self.complete_current)
         self.video.completed.connect(lambda _id: self._reload_outline())
         self.quiz.passed.connect(lambda _id: self._reload_outline())
+        self.assignment.handed_in.connect(lambda _id, text: self._window.notify(text))
         self.video.fullscreen_requested.connect(self.toggle_fullscreen)
         self.video.download_requested.connect(self._downloads.download_lesson)
         escape = QShortcut(QKeySequence("Escape"), self.page)
@@ -179,6 +185,7 @@ class LearningController(QObject):
     def open_lesson(self, lesson_id: uuid.UUID) -> None:
         self.video.close()
         self.quiz.close()
+        self.assignment.close()
         self._tasks.run(
             lambda: self._service.lesson(lesson_id),
             on_success=self._show_lesson,
@@ -198,6 +205,10 @@ class LearningController(QObject):
             view = QuizView()
             self.page.set_quiz_view(view)
             self.quiz.open(lesson, view)
+        elif lesson.lesson_type is LessonType.ASSIGNMENT:
+            panel = AssignmentPanel()
+            self.page.set_quiz_view(panel)
+            self.assignment.open(lesson, panel)
 
     def next_lesson(self) -> None:
         if self.outline is None or self.lesson is None:
@@ -243,6 +254,7 @@ class LearningController(QObject):
         self._leave_fullscreen()
         self.video.close()
         self.quiz.close()
+        self.assignment.close()
 
     def _leave_fullscreen(self) -> None:
         if self._window.isFullScreen():

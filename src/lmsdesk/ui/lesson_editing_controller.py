@@ -5,7 +5,7 @@ imported (copied in on the io lane, sent by the upload lane)."""
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lmsdesk.contracts.enums import LessonType, QuestionType
 from lmsdesk.services.curriculum import CurriculumService
@@ -16,7 +16,14 @@ from lmsdesk.ui.tasks import Lane
 if TYPE_CHECKING:
     from lmsdesk.ui.authoring_controller import AuthoringController
 
-Loaded = tuple[str, UploadView | None, QuizDraft | None, UploadView | None, list[LinkDraft]]
+Loaded = tuple[
+    str,
+    UploadView | None,
+    QuizDraft | None,
+    UploadView | None,
+    list[LinkDraft],
+    dict[str, Any] | None,
+]
 
 
 class LessonEditingController:
@@ -44,13 +51,15 @@ class LessonEditingController:
         """The lesson in the panel: its body, video and subtitles, quiz and links, as stored."""
         editor = self._owner.editor
         is_quiz = self._is_quiz(lesson_id)
+        is_assignment = self._is_kind(lesson_id, LessonType.ASSIGNMENT)
 
         def load() -> Loaded:
             upload = self._uploads.for_lessons([lesson_id]).get(lesson_id)
             subtitles = self._uploads.for_lessons([lesson_id], "subtitles").get(lesson_id)
             quiz = self.service.quiz(lesson_id) if is_quiz else None
             content = self._curriculum.lesson_content(lesson_id)
-            return content, upload, quiz, subtitles, self.service.links(lesson_id)
+            assignment = self.service.assignment(lesson_id) if is_assignment else None
+            return content, upload, quiz, subtitles, self.service.links(lesson_id), assignment
 
         self._owner.run(load, on_success=lambda got: editor.show_lesson(lesson_id, *got))
 
@@ -74,9 +83,12 @@ class LessonEditingController:
             self._owner.run(lambda: self.service.quiz(lesson), on_success=show, quiet=True)
 
     def _is_quiz(self, lesson_id: uuid.UUID) -> bool:
+        return self._is_kind(lesson_id, LessonType.QUIZ)
+
+    def _is_kind(self, lesson_id: uuid.UUID, kind: LessonType) -> bool:
         draft = self._owner.editor.draft
         return any(
-            lesson.id == lesson_id and lesson.lesson_type is LessonType.QUIZ
+            lesson.id == lesson_id and lesson.lesson_type is kind
             for s in (draft.sections if draft else ())
             for lesson in s.lessons
         )

@@ -34,7 +34,12 @@ _MARKS = {
     ProgressStatus.IN_PROGRESS: "in_progress",
     ProgressStatus.NOT_STARTED: "not_started",
 }
-_KINDS = {LessonType.VIDEO: "Video", LessonType.TEXT: "Reading", LessonType.QUIZ: "Quiz"}
+_KINDS = {
+    LessonType.VIDEO: "Video",
+    LessonType.TEXT: "Reading",
+    LessonType.QUIZ: "Quiz",
+    LessonType.ASSIGNMENT: "Assignment",
+}
 FILE_SCHEME = "lmsdesk-file:"
 
 

@@ -14,6 +14,7 @@ from lmsdesk.contracts.enums import LessonType
 from lmsdesk.services.authoring import LessonOutline
 from lmsdesk.services.lesson_content import LinkDraft, QuizDraft
 from lmsdesk.services.uploads import UploadView
+from lmsdesk.ui.assignment_editor import AssignmentEditor
 from lmsdesk.ui.editing import show_checked, show_text
 from lmsdesk.ui.links_panel import LinksPanel
 from lmsdesk.ui.markdown_editor import MarkdownEditor
@@ -40,6 +41,8 @@ class LessonPanel(QWidget):
         self.links = LinksPanel()
         self.quiz_editor = QuizEditor()
         self.quiz_editor.field_edited.connect(self.field_edited)
+        self.assignment_editor = AssignmentEditor()
+        self.assignment_editor.field_edited.connect(self.field_edited)
         form = QFormLayout(self)
         # Narrow (a small window), a label goes above its field rather than squash it.
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -49,6 +52,7 @@ class LessonPanel(QWidget):
         form.addRow(self.lesson_body)
         form.addRow("Video", self.video)
         form.addRow(self.quiz_editor)
+        form.addRow(self.assignment_editor)
         form.addRow("Resources", self.links)
         self._form = form
 
@@ -70,6 +74,7 @@ class LessonPanel(QWidget):
         quiz: QuizDraft | None = None,
         subtitles: UploadView | None = None,
         links: list[LinkDraft] | None = None,
+        assignment: dict[str, Any] | None = None,
     ) -> None:
         self._loading = True
         try:
@@ -82,10 +87,14 @@ class LessonPanel(QWidget):
                 show_text(self.lesson_title, lesson.title)
                 show_checked(self.preview_box, lesson.is_preview)
             self.lesson_kind.setText(lesson.lesson_type.value.capitalize())
-            is_text = lesson.lesson_type is LessonType.TEXT
+            # An assignment's body is its instructions.
+            is_text = lesson.lesson_type in (LessonType.TEXT, LessonType.ASSIGNMENT)
             self.lesson_body.setVisible(is_text)
             if is_text:
                 self.lesson_body.load(content)
+            self._form.setRowVisible(self.assignment_editor, assignment is not None)
+            if assignment is not None:
+                self.assignment_editor.show_settings(lesson.id, assignment)
             is_video = lesson.lesson_type is LessonType.VIDEO
             self._form.setRowVisible(self.video, is_video)
             if is_video:

@@ -29,6 +29,7 @@ from lmsdesk.ui.admin_page import AdminPage
 from lmsdesk.ui.authoring_page import AuthoringPage
 from lmsdesk.ui.catalog_page import CatalogPage
 from lmsdesk.ui.community_page import CommunityPage
+from lmsdesk.ui.grading_page import GradingPage
 from lmsdesk.ui.lesson_page import LessonPage
 from lmsdesk.ui.moderation_page import ModerationPage
 from lmsdesk.ui.my_learning_page import MyLearningPage
@@ -43,6 +44,7 @@ NAVIGATION: list[tuple[str, Role | None]] = [
     ("Community", None),
     ("Purchases", Role.STUDENT),
     ("Authoring", Role.INSTRUCTOR),
+    ("Grading", Role.INSTRUCTOR),
     ("Moderation", Role.ADMIN),
     ("Admin", Role.ADMIN),
     ("Account", None),
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
         self.community_page = CommunityPage()
         self.purchases_page = PurchasesPage()
         self.authoring_page = AuthoringPage()
+        self.grading_page = GradingPage()
         self.moderation_page = ModerationPage()
         self.admin_page = AdminPage()
         pages = [
@@ -90,6 +93,7 @@ class MainWindow(QMainWindow):
             self.community_page,
             self.purchases_page,
             self.authoring_page,
+            self.grading_page,
             self.moderation_page,
             self.admin_page,
             self.account_page,

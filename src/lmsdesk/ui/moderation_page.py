@@ -323,7 +323,7 @@ def _lesson_html(lesson: LessonReview) -> str:
         facts.append(_duration(lesson.duration_seconds) or "duration unknown")
         if not lesson.has_video:
             facts.append(f"<span style='color:{DANGER}'>no video</span>")
-    elif lesson.lesson_type is LessonType.TEXT:
+    elif lesson.lesson_type in (LessonType.TEXT, LessonType.ASSIGNMENT):
         facts.append(f"{lesson.words} words")
     if lesson.is_preview:
         facts.append(f"<span style='color:{OK}'>free preview</span>")

@@ -37,6 +37,7 @@ TYPE_WORDS = {
     QuestionType.MULTIPLE_CHOICE: "Multiple choice",
     QuestionType.TRUE_FALSE: "True or false",
     QuestionType.SHORT_ANSWER: "Short answer",
+    QuestionType.ESSAY: "Essay (graded by you)",
 }
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -68,6 +69,8 @@ class QuizEditor(QWidget):
         self.attempts.setSpecialValueText("Unlimited")
         self.shuffle = QCheckBox("Shuffle questions")
         self.show_answers = QCheckBox("Show correct answers after an attempt")
+        self.shuffle_options = QCheckBox("Shuffle the options in each attempt")
+        self.practice = QCheckBox("Practice quiz (not counted for completion or certificates)")
         # One setting to a row: the settings fit beside the curriculum in the smallest window.
         settings = QFormLayout()
         settings.addRow("Pass at", self.passing)
@@ -77,7 +80,9 @@ class QuizEditor(QWidget):
             box.setMinimumWidth(110)
             box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         settings.addRow(self.shuffle)
+        settings.addRow(self.shuffle_options)
         settings.addRow(self.show_answers)
+        settings.addRow(self.practice)
 
         self.questions = QListWidget()
         self.questions.setAccessibleName("Questions")
@@ -183,6 +188,8 @@ class QuizEditor(QWidget):
         )
         self.shuffle.toggled.connect(lambda on: quiz("shuffle_questions", on))
         self.show_answers.toggled.connect(lambda on: quiz("show_correct_answers", on))
+        self.shuffle_options.toggled.connect(lambda on: quiz("shuffle_options", on))
+        self.practice.toggled.connect(lambda on: quiz("practice", on))
         self.prompt.focus_lost.connect(lambda: question("prompt", self.prompt.toPlainText()))
         self.options.focus_lost.connect(
             lambda: question("options", _lines(self.options.toPlainText()))
@@ -224,6 +231,8 @@ class QuizEditor(QWidget):
                 show_number(box, value)  # being typed in: its own edit is on the way
             show_checked(self.shuffle, settings["shuffle_questions"])
             show_checked(self.show_answers, settings["show_correct_answers"])
+            show_checked(self.shuffle_options, settings["shuffle_options"])
+            show_checked(self.practice, settings["practice"])
             self.questions.clear()
             for number, q in enumerate(quiz.questions, start=1):
                 flag = "⚠ " if q.problems else ""
@@ -288,7 +297,9 @@ class QuizEditor(QWidget):
                 QuestionType.MULTIPLE_CHOICE: self.multiple,
                 QuestionType.TRUE_FALSE: self.true_false,
                 QuestionType.SHORT_ANSWER: self.accepted,
+                QuestionType.ESSAY: None,  # graded by hand: nothing to mark
             }[q.question_type]
+            self.form.setRowVisible(self.answers, page is not None)
             for widget in (self.single, self.multiple, self.true_false, self.accepted):
                 widget.setVisible(widget is page)
             self.single.clear()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -43,8 +44,18 @@ class QuestionBox(QGroupBox):
         prompt.setWordWrap(True)
         layout.addWidget(prompt)
         self.choices: list[QRadioButton | QCheckBox] = []
+        #: The option id (its authored index) of each choice, in the order shown.
+        self.option_ids: list[int] = []
         self.text: QLineEdit | None = None
+        self.essay: QPlainTextEdit | None = None
         kind = question.question_type
+        if kind is QuestionType.ESSAY:
+            self.essay = QPlainTextEdit(answer if isinstance(answer, str) else "")
+            self.essay.setPlaceholderText("Your answer (your instructor grades it)")
+            self.essay.setMinimumHeight(100)
+            self.essay.textChanged.connect(changed)
+            layout.addWidget(self.essay)
+            return
         if kind is QuestionType.SHORT_ANSWER:
             self.text = QLineEdit(answer if isinstance(answer, str) else "")
             self.text.setPlaceholderText("Your answer")
@@ -53,21 +64,26 @@ class QuestionBox(QGroupBox):
             return
         group = QButtonGroup(self)
         group.setExclusive(kind is not QuestionType.MULTIPLE_CHOICE)
-        for index, option in enumerate(question.options):
+        for index, option in question.shown_options:
             button: QRadioButton | QCheckBox = (
                 QCheckBox(option) if kind is QuestionType.MULTIPLE_CHOICE else QRadioButton(option)
             )
             button.setChecked(_was_chosen(kind, answer, index))
             group.addButton(button, index)
             self.choices.append(button)
+            self.option_ids.append(index)
             layout.addWidget(button)
         group.buttonToggled.connect(lambda *_: changed())
 
     def answer(self) -> Any:
         kind = self.question.question_type
+        if self.essay is not None:
+            return self.essay.toPlainText().strip() or None
         if self.text is not None:
             return self.text.text() or None
-        chosen = [i for i, b in enumerate(self.choices) if b.isChecked()]
+        chosen = sorted(
+            i for i, b in zip(self.option_ids, self.choices, strict=True) if b.isChecked()
+        )
         if kind is QuestionType.MULTIPLE_CHOICE:
             return chosen or None
         if not chosen:
@@ -173,10 +189,21 @@ class QuizView(QStackedWidget):
             if state.max_attempts is not None
             else ""
         )
-        self.rules.setText(f"Pass with {state.passing_percent}%{limit}{tries}.")
+        practice = (
+            " Practice quiz: not counted for completion or the certificate."
+            if state.practice
+            else ""
+        )
+        self.rules.setText(f"Pass with {state.passing_percent}%{limit}{tries}.{practice}")
         lines = [
-            f"Attempt {a.attempt_number}: {a.percent:g}% — {'passed' if a.passed else 'not passed'}"
-            + ("" if a.graded_by_server else " (graded on this computer; the server confirms)")
+            f"Attempt {a.attempt_number}: "
+            + (
+                "waiting for your instructor to grade the written answers"
+                if a.pending_review
+                else f"{a.percent:g}% — {'passed' if a.passed else 'not passed'}"
+            )
+            + ("" if a.graded_by_server else " (on this computer; the server confirms)")
+            + (f"\n    Feedback: {a.feedback}" if a.feedback else "")
             for a in state.attempts
         ]
         lines += [f"An attempt made on this computer was not counted: {r}" for r in state.refused]
@@ -204,18 +231,23 @@ class QuizView(QStackedWidget):
         return {b.question.id: a for b in self.boxes if (a := b.answer()) is not None}
 
     def show_result(self, result: QuizResult) -> None:
-        self.score.setText(f"{result.percent:g}%")
-        self.verdict.setText(
-            f"Passed (needed {result.passing_percent}%). The lesson is complete."
-            if result.passed
-            else f"Not passed: {result.passing_percent}% is needed."
-        )
+        self.score.setText(f"{result.percent:g}%" + (" so far" if result.pending_review else ""))
+        if result.pending_review:
+            verdict = (
+                "Your written answers wait for your instructor; the quiz is graded when they "
+                "are (you are told after a sync)."
+            )
+        elif result.passed:
+            verdict = f"Passed (needed {result.passing_percent}%). The lesson is complete."
+        else:
+            verdict = f"Not passed: {result.passing_percent}% is needed."
+        self.verdict.setText(verdict)
         rows = []
         for n, item in enumerate(result.questions, start=1):
-            mark = "✓" if item.correct else "✗"
+            mark = "✎" if item.by_hand else ("✓" if item.correct else "✗")
             given = escape(answer_text(item.question, item.answer))
             line = f"<p><b>{mark} {n}. {escape(item.question.prompt)}</b><br>Your answer: {given}"
-            if item.correct_answer is not None and not item.correct:
+            if item.correct_answer is not None and not item.correct and not item.by_hand:
                 line += f"<br>Correct: {escape(answer_text(item.question, item.correct_answer))}"
             if item.explanation:
                 line += f"<br><i>{escape(item.explanation)}</i>"

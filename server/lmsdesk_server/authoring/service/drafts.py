@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement
 from lmsdesk.contracts.authoring import (
     EDITABLE,
     EDITABLE_STATUSES,
+    NEW_ASSIGNMENT,
     NEW_QUIZ,
     AddLessonArgs,
     AddQuestionArgs,
@@ -30,8 +31,10 @@ from lmsdesk.contracts.authoring import (
     MoveSectionArgs,
     ResolveConflictArgs,
     SetTagsArgs,
+    assignment_problems,
     new_question_answer,
     question_problems,
+    stored_value,
     submission_problems,
     wire_value,
 )
@@ -207,6 +210,7 @@ def add_lesson(ctx: MutationContext, args: AddLessonArgs) -> dict[str, object]:
         lesson_type=args.lesson_type,
         position=position,
         content=args.content,
+        **(NEW_ASSIGNMENT if args.lesson_type is LessonType.ASSIGNMENT else {}),
     )
     lesson_row = written(ctx, course, lesson, new=True)
     if args.lesson_type is LessonType.QUIZ:  # the lesson first: the quiz refers to it
@@ -236,7 +240,8 @@ def edit_field(ctx: MutationContext, args: EditFieldArgs) -> dict[str, object]:
     )
     if unknown_category:
         raise MutationRejected("That category does not exist (any more); pick another.")
-    current = json_value(getattr(row, args.field))
+    # In the wire's own shape (a time as the contract writes it), as the device's base is.
+    current = stored_value(args.entity, args.field, json_value(getattr(row, args.field)))
     if current == value:
         raise MutationMerged("The same change was made already.", row_dict(row))
     if current != args.base:
@@ -447,6 +452,17 @@ def checklist(repo: AuthoringRepository, course: Course) -> list[str]:
         videos_missing=repo.video_lessons_without_a_ready_video(course.id),
         open_conflicts=repo.open_conflicts(course.id),
         quiz_problems=_quiz_problems(repo, course),
+        assignment_problems=[
+            problem
+            for lesson in repo.assignments(course.id)
+            for problem in assignment_problems(
+                lesson.title,
+                list(lesson.submission_kinds or []),
+                lesson.max_score,
+                lesson.pass_score,
+                list(lesson.rubric or []),
+            )
+        ],
     )
 
 

@@ -49,6 +49,10 @@ class SubmissionDraft(LocalBase):
     file_asset_id: Mapped[uuid.UUID | None]
     file_name: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime]
+    #: Pressed Submit while the file was still uploading: the submission (this id, this time)
+    #: is sent the moment the upload finishes.
+    submission_id: Mapped[uuid.UUID | None]
+    submitted_at: Mapped[datetime | None]
 
 
 class GradingItem(LocalBase):

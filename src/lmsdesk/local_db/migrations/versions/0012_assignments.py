@@ -88,6 +88,8 @@ def upgrade() -> None:
         sa.Column("file_asset_id", sa.Uuid(), nullable=True),
         sa.Column("file_name", sa.Text(), nullable=True),
         sa.Column("updated_at", lmsdesk.local_db.types.UTCDateTime(length=32), nullable=False),
+        sa.Column("submission_id", sa.Uuid(), nullable=True),
+        sa.Column("submitted_at", lmsdesk.local_db.types.UTCDateTime(length=32), nullable=True),
         sa.PrimaryKeyConstraint("lesson_id", name=op.f("pk_submission_drafts")),
     )
     with op.batch_alter_table("lessons", schema=None) as batch_op:
