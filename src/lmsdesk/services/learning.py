@@ -52,6 +52,8 @@ class LessonEntry:
     duration_seconds: int | None
     is_preview: bool
     locked_by: tuple[str, ...]  # titles of the lessons to complete first
+    #: Counted for the course's completion (all but practice quizzes).
+    counted: bool = True
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ class CourseOutline:
 
     @property
     def percent_complete(self) -> int:
-        lessons = self.lessons
+        lessons = [lesson for lesson in self.lessons if lesson.counted]
         done = sum(1 for lesson in lessons if lesson.status is ProgressStatus.COMPLETED)
         return round(100 * done / len(lessons)) if lessons else 0
 
@@ -382,6 +384,9 @@ def _outline(session: Session, course_id: uuid.UUID, authoring: bool = False) ->
     ids = [lesson.id for lesson in lessons]
     progress, locks = _progress_by_lesson(session, ids), _locks(session, ids)
     enrolled = authoring or _is_enrolled(session, course_id)
+    practice = set(
+        session.scalars(select(Quiz.lesson_id).where(Quiz.lesson_id.in_(ids), Quiz.practice))
+    )
 
     def entry(lesson: Lesson) -> LessonEntry:
         row = progress.get(lesson.id)
@@ -395,6 +400,7 @@ def _outline(session: Session, course_id: uuid.UUID, authoring: bool = False) ->
             lesson.duration_seconds,
             lesson.is_preview,
             locked_by,
+            lesson.id not in practice,
         )
 
     entries = tuple(

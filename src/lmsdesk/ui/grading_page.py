@@ -229,10 +229,15 @@ class GradingPage(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.entries: list[InboxEntry] = []
+        self.title = "Grading"
+        self.all_entries: list[InboxEntry] = []  # the chosen course's
+        self.entries: list[InboxEntry] = []  # those shown: of the chosen assignment
         self.courses = QComboBox()
         self.courses.setToolTip("Show the work of one course")
         self.courses.currentIndexChanged.connect(lambda _i: self.filter_changed.emit())
+        self.lessons = QComboBox()
+        self.lessons.setToolTip("Show the work of one assignment or quiz")
+        self.lessons.currentIndexChanged.connect(lambda _i: self._show_list())
         self.ungraded = QCheckBox("To grade only")
         self.ungraded.setChecked(True)
         self.ungraded.toggled.connect(lambda _on: self.filter_changed.emit())
@@ -245,6 +250,7 @@ class GradingPage(QWidget):
         # The course on a row of its own: its title is read whole even in the smallest window.
         filters = QVBoxLayout()
         filters.addWidget(self.courses)
+        filters.addWidget(self.lessons)
         toggles = QHBoxLayout()
         toggles.addWidget(self.ungraded)
         toggles.addStretch(1)
@@ -327,6 +333,24 @@ class GradingPage(QWidget):
         return uuid.UUID(data) if data else None
 
     def show_entries(self, entries: list[InboxEntry]) -> None:
+        """The course's work (filtered by the assignment chosen here)."""
+        self.all_entries = entries
+        current = self.lessons.currentData()
+        self.lessons.blockSignals(True)
+        self.lessons.clear()
+        self.lessons.addItem("All assignments and quizzes", None)
+        for lesson_id, title in dict.fromkeys(
+            (str(e.item.lesson_id), f"{e.item.lesson_title} ({e.item.course_title})")
+            for e in entries
+        ):
+            self.lessons.addItem(title, lesson_id)
+        self.lessons.setCurrentIndex(max(self.lessons.findData(current), 0))
+        self.lessons.blockSignals(False)
+        self._show_list()
+
+    def _show_list(self) -> None:
+        lesson = self.lessons.currentData()
+        entries = [e for e in self.all_entries if lesson is None or str(e.item.lesson_id) == lesson]
         chosen = self.form.item.id if self.form.item else None
         self.entries = entries
         self.list.blockSignals(True)

@@ -69,8 +69,12 @@ class QuizEditor(QWidget):
         self.attempts.setSpecialValueText("Unlimited")
         self.shuffle = QCheckBox("Shuffle questions")
         self.show_answers = QCheckBox("Show correct answers after an attempt")
-        self.shuffle_options = QCheckBox("Shuffle the options in each attempt")
-        self.practice = QCheckBox("Practice quiz (not counted for completion or certificates)")
+        self.shuffle_options = QCheckBox("Shuffle options")
+        self.shuffle_options.setToolTip(
+            "Each attempt shows the options of a question in its own order"
+        )
+        self.practice = QCheckBox("Practice quiz")
+        self.practice.setToolTip("Not counted for the course's completion or its certificate")
         # One setting to a row: the settings fit beside the curriculum in the smallest window.
         settings = QFormLayout()
         settings.addRow("Pass at", self.passing)

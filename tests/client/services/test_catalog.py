@@ -60,7 +60,8 @@ def test_detail_has_the_curriculum_with_previews(catalog: CatalogService) -> Non
     ]
     assert sections[0][0] == "Getting started"
     assert sections[0][1][0] == ("Welcome (video)", True)
-    assert [len(lessons) for _, lessons in sections] == [2, 1]
+    # Check yourself: the quiz and the assignment.
+    assert [len(lessons) for _, lessons in sections] == [2, 2]
     assert details.reviews == []
 
 

@@ -162,3 +162,47 @@ def test_an_offline_attempt_past_the_limit_comes_back_refused_with_its_reason(
     assert "all 3 attempts" in reason
     assert desktop.store is not None
     desktop.store.close()
+
+
+def _set_quiz(service: SessionService, **settings: Any) -> None:
+    """The quiz as its instructor set it (written into this laptop's copy, as a pull would)."""
+    from lmsdesk.local_db.models.mirror import Quiz
+
+    store = service.require_store()
+    with store.transaction() as session:
+        quiz = session.get(Quiz, QUIZ)
+        assert quiz is not None
+        for name, value in settings.items():
+            setattr(quiz, name, value)
+
+
+def test_shuffled_options_are_answered_by_option_not_by_place(enrolled: SessionService) -> None:
+    _set_quiz(enrolled, shuffle_options=True, max_attempts=None)
+    quizzes = QuizService(enrolled)
+    orders = set()
+    for _ in range(6):
+        state = quizzes.start(QUIZ)
+        assert state.questions is not None
+        choice = next(q for q in state.questions if q.question_type is QuestionType.MULTIPLE_CHOICE)
+        assert sorted(choice.option_order) == list(range(len(choice.options)))
+        # Resumed (a restart mid-attempt), the attempt shows the same order.
+        resumed = quizzes.state(QUIZ).questions
+        assert resumed is not None
+        assert next(q for q in resumed if q.id == choice.id).option_order == choice.option_order
+        orders.add(choice.option_order)
+        # The right options, wherever they are shown, are right.
+        assert quizzes.submit(QUIZ, _answers(state)).passed
+    assert len(orders) > 1  # each attempt its own order
+
+
+def test_a_practice_quiz_is_left_out_of_the_course_percent(enrolled: SessionService) -> None:
+    from lmsdesk.services.learning import LearningService
+
+    learning = LearningService(enrolled)
+    for lesson in (demo_id("offline-first-basics:video"), demo_id("offline-first-basics:text")):
+        learning.complete(learning.lesson(lesson))
+    assert learning.outline(FREE).percent_complete == 67
+    _set_quiz(enrolled, practice=True)
+    assert learning.outline(FREE).percent_complete == 100
+    state = QuizService(enrolled).start(QUIZ)
+    assert state.practice

@@ -74,7 +74,10 @@ def test_unreachable_server_is_said_plainly(qtbot: QtBot, start_app: AppFactory)
     ("roles", "pages"),
     [
         ((Role.STUDENT,), ["Catalog", "My learning", "Community", "Purchases", "Account"]),
-        ((Role.INSTRUCTOR,), ["Catalog", "My learning", "Community", "Authoring", "Account"]),
+        (
+            (Role.INSTRUCTOR,),
+            ["Catalog", "My learning", "Community", "Authoring", "Grading", "Account"],
+        ),
         (
             (Role.ADMIN,),
             ["Catalog", "My learning", "Community", "Moderation", "Admin", "Account"],
@@ -87,6 +90,7 @@ def test_unreachable_server_is_said_plainly(qtbot: QtBot, start_app: AppFactory)
                 "Community",
                 "Purchases",
                 "Authoring",
+                "Grading",
                 "Moderation",
                 "Admin",
                 "Account",
