@@ -37,6 +37,17 @@ _QUIZ_SETTINGS = {
     "max_attempts": "attempts allowed",
     "shuffle_questions": "shuffle",
     "show_correct_answers": "show answers",
+    "shuffle_options": "shuffle options",
+    "practice": "practice",
+}
+_ASSIGNMENT_SETTINGS = {
+    "submission_kinds": "takes",
+    "max_score": "out of",
+    "pass_score": "pass at",
+    "due_at": "due",
+    "allow_resubmission": "resubmission",
+    "accept_late": "late work",
+    "rubric": "rubric",
 }
 _QUESTION_FIELDS = {
     "question_type": "type",
@@ -63,6 +74,8 @@ class SnapLesson(WireModel):
     video_asset_id: uuid.UUID | None = None
     duration_seconds: int | None = None
     is_preview: bool = False
+    #: An assignment's settings (what it takes, scores, due time, rubric); None otherwise.
+    assignment: dict[str, Any] | None = None
 
 
 class SnapQuestion(WireModel):
@@ -83,6 +96,9 @@ class SnapQuiz(WireModel):
     shuffle_questions: bool
     show_correct_answers: bool
     questions: list[SnapQuestion]
+    # Later settings: snapshots stored before them read as off.
+    shuffle_options: bool = False
+    practice: bool = False
 
 
 class SnapResource(WireModel):
@@ -145,6 +161,7 @@ def snapshot_of(
                 video_asset_id=x.video_asset_id,
                 duration_seconds=x.duration_seconds,
                 is_preview=bool(x.is_preview),
+                assignment=_assignment(x),
             )
             for x in sorted(lessons, key=lambda x: (rank.get(x.section_id, -1), x.position))
         ],
@@ -156,6 +173,8 @@ def snapshot_of(
                 max_attempts=q.max_attempts,
                 shuffle_questions=q.shuffle_questions,
                 show_correct_answers=q.show_correct_answers,
+                shuffle_options=bool(q.shuffle_options),
+                practice=bool(q.practice),
                 questions=[
                     SnapQuestion(
                         id=p.id,
@@ -176,6 +195,21 @@ def snapshot_of(
             for r in sorted(resources, key=lambda r: (str(r.lesson_id), r.position, str(r.id)))
         ],
     )
+
+
+def _assignment(lesson: Any) -> dict[str, Any] | None:
+    if lesson.lesson_type is not LessonType.ASSIGNMENT:
+        return None
+    due = lesson.due_at
+    return {
+        "submission_kinds": [str(k) for k in lesson.submission_kinds or []],
+        "max_score": lesson.max_score,
+        "pass_score": lesson.pass_score,
+        "due_at": due.isoformat(timespec="minutes") if due is not None else None,
+        "allow_resubmission": bool(lesson.allow_resubmission),
+        "accept_late": bool(lesson.accept_late),
+        "rubric": [f"{c['name']} ({c['points']})" for c in lesson.rubric or []],
+    }
 
 
 @dataclass(frozen=True)
@@ -291,6 +325,13 @@ def _lesson_details(was: SnapLesson, now: SnapLesson, sections: dict[uuid.UUID, 
         details.append("new video" if now.video_asset_id else "video removed")
     if was.is_preview != now.is_preview:
         details.append("now a free preview" if now.is_preview else "no longer a free preview")
+    if was.assignment is not None and now.assignment is not None:
+        details += [
+            f"{label} {_shown(name, was.assignment.get(name))} → "
+            f"{_shown(name, now.assignment.get(name))}"
+            for name, label in _ASSIGNMENT_SETTINGS.items()
+            if was.assignment.get(name) != now.assignment.get(name)
+        ]
     return details
 
 
