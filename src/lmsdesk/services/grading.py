@@ -37,10 +37,16 @@ from lmsdesk.sync.api_client import ApiRejected, ServerUnreachable
 _GRADES = (m.GRADE_SUBMISSION.name, m.GRADE_ATTEMPT.name)
 _REFRESHED = "grading:refreshed_at"
 _CHUNK = 1 << 20
+#: Files up to this size are fetched with the inbox; larger ones when opened.
+PREFETCH_BYTES = 50 * 1024 * 1024
 
 
 class GradingProblem(UserFacingError):
     """A grade cannot be given as it is, or something needs the server; `message` says why."""
+
+
+class _TooLarge(GradingProblem):
+    """Left for when the file is opened (prefetching fetches small files only)."""
 
 
 @dataclass(frozen=True)
@@ -205,7 +211,7 @@ class GradingService:
         safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in (item.file_name or "file"))
         return account / "grading" / f"{item.file_asset_id}-{safe[-120:]}"
 
-    def download(self, item: GradingItem) -> Path:
+    def download(self, item: GradingItem, *, limit_bytes: int | None = None) -> Path:
         """The student's file, downloaded once and then opened from this laptop."""
         path = self.file_path(item)
         if path is None or item.file_asset_id is None:
@@ -220,6 +226,8 @@ class GradingService:
                 self._session.api_call(lambda api, token: _open(api, token, asset)) as stream,
                 partial.open("wb") as out,
             ):
+                if limit_bytes is not None and stream.total_bytes > limit_bytes:
+                    raise _TooLarge("Large files are downloaded when opened.")
                 for chunk in stream.chunks:
                     out.write(chunk)
         except ServerUnreachable as exc:
@@ -228,6 +236,24 @@ class GradingService:
             raise GradingProblem(exc.message) from exc
         partial.replace(path)
         return path
+
+    def prefetch_files(self, limit_bytes: int = PREFETCH_BYTES) -> int:
+        """Download the files of the work waiting to be graded (each once), so grading on a
+        plane opens them too. Returns how many were fetched; stops quietly when offline."""
+        fetched = 0
+        for entry in self.entries(ungraded_only=True):
+            path = self.file_path(entry.item)
+            if path is None or path.exists():
+                continue
+            try:
+                self.download(entry.item, limit_bytes=limit_bytes)
+            except _TooLarge:
+                path.with_suffix(path.suffix + ".part").unlink(missing_ok=True)
+                continue  # fetched when opened
+            except GradingProblem:
+                return fetched  # offline, or refused: the button tries again
+            fetched += 1
+        return fetched
 
     # ------------------------------------------------------------ the gradebook
     def gradebook(self, course_id: uuid.UUID) -> tuple[Gradebook, bool]:

@@ -76,6 +76,13 @@ class GradingController(QObject):
         def fetched(waiting: int) -> None:
             self._page.set_state(f"Up to date · {waiting} to grade")
             self.show()
+            # The files of the work to grade, while online: opened later, offline too.
+            self._tasks.run(
+                self._service.prefetch_files,
+                on_success=lambda _n: None,
+                on_failure=self._quiet,
+                lane=Lane.DOWNLOAD,
+            )
 
         def failed(error: BaseException) -> None:
             if isinstance(error, ServerUnreachable):

@@ -86,7 +86,8 @@ def test_handed_in_on_a_train_then_graded_offline_by_the_instructor(
     grading.refresh()
     entry = next(e for e in grading.entries(ungraded_only=True) if e.item.id == sent.id)
     assert entry.item.file_name == "schema.pdf"
-    assert grading.download(entry.item).read_bytes() == PDF
+    assert grading.prefetch_files() == 1  # fetched with the inbox, while online
+    assert grading.prefetch_files() == 0  # once
 
     link.cut()  # the instructor grades offline, from the inbox and file on the laptop
     assert grading.download(entry.item).read_bytes() == PDF
