@@ -9,6 +9,7 @@ the hybrid logical clock of the devices that gave it) is the one that holds.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -46,6 +47,20 @@ CriterionName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
 ]
 CriterionPoints = Annotated[int, Field(ge=1, le=1000)]
+
+
+#: A kind of work in words, and what an assignment takes ("text or a file"), for messages on
+#: both sides.
+KIND_WORDS = {
+    SubmissionKind.TEXT: "text",
+    SubmissionKind.FILE: "a file",
+    SubmissionKind.LINK: "a link",
+}
+
+
+def takes_words(kinds: Iterable[str]) -> str:
+    chosen = {SubmissionKind(k) for k in kinds}
+    return " or ".join(KIND_WORDS[k] for k in SubmissionKind if k in chosen) or "nothing"
 
 
 class RubricCriterion(WireModel):

@@ -18,8 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts import mutations as m
-from lmsdesk.contracts.assignments import SubmissionBody, SubmitAssignmentArgs
-from lmsdesk.contracts.enums import LessonType
+from lmsdesk.contracts.assignments import (
+    KIND_WORDS,
+    SubmissionBody,
+    SubmitAssignmentArgs,
+    takes_words,
+)
+from lmsdesk.contracts.enums import LessonType, SubmissionKind
 from lmsdesk.local_db.models.client import Setting, Upload, UploadState
 from lmsdesk.local_db.models.grading import AssignmentSubmission, SubmissionDraft
 from lmsdesk.local_db.models.mirror import Lesson, MediaAsset, QuizAttempt
@@ -28,7 +33,6 @@ from lmsdesk.services.session import SessionService
 from lmsdesk.services.uploads import UploadService
 
 _GRADES_SEEN = "grades:seen_through"
-_KIND_WORDS = {"text": "text", "file": "a file", "link": "a link"}
 
 
 class AssignmentRefused(UserFacingError):
@@ -256,12 +260,13 @@ def _body(draft: DraftView, kinds: tuple[str, ...]) -> SubmissionBody:
         k for k, present in (("text", text), ("file", draft.file_name), ("link", url)) if present
     ]
     if not given:
-        takes = " or ".join(_KIND_WORDS[k] for k in kinds)
-        raise AssignmentRefused(f"Add your work first: this assignment takes {takes}.")
+        raise AssignmentRefused(f"Add your work first: this assignment takes {takes_words(kinds)}.")
     extra = [k for k in given if k not in kinds]
     if extra:
-        takes = " or ".join(_KIND_WORDS[k] for k in kinds)
-        raise AssignmentRefused(f"This assignment takes {takes}, not {_KIND_WORDS[extra[0]]}.")
+        raise AssignmentRefused(
+            f"This assignment takes {takes_words(kinds)}, "
+            f"not {KIND_WORDS[SubmissionKind(extra[0])]}."
+        )
     try:
         return SubmissionBody(
             text=text, url=url, file_asset_id=_ANY_FILE if draft.file_name else None

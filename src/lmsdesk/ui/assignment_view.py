@@ -22,13 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lmsdesk.contracts.assignments import takes_words
 from lmsdesk.services.assignments import AssignmentView as Assignment
 from lmsdesk.services.assignments import SubmissionView
 from lmsdesk.ui.markdown_text import MarkdownLabel
 from lmsdesk.ui.pages import clear_layout
 from lmsdesk.ui.theme import DANGER, MUTED, OK
-
-_KIND_WORDS = {"text": "text", "file": "a file", "link": "a link"}
 
 
 def local_time(moment: datetime) -> str:
@@ -146,7 +145,7 @@ class AssignmentPanel(QWidget):
         text, colour = due_line(assignment)
         self.due.setText(text)
         self.due.setStyleSheet(f"color: {colour}")
-        takes = " or ".join(_KIND_WORDS[k] for k in assignment.kinds) or "nothing yet"
+        takes = takes_words(assignment.kinds)
         resubmit = "You can hand in again." if assignment.allow_resubmission else "One submission."
         self.scoring.setText(
             f"Out of {assignment.max_score} points · pass at {assignment.pass_score} · "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from lmsdesk.contracts.assignments import SubmitAssignmentArgs
+from lmsdesk.contracts.assignments import KIND_WORDS, SubmitAssignmentArgs, takes_words
 from lmsdesk.contracts.enums import (
     EnrollmentStatus,
     LessonType,
@@ -24,12 +24,6 @@ from lmsdesk_server.db.partitions import lock_partition, stamp, user_partition
 from lmsdesk_server.db.serialize import row_dict
 from lmsdesk_server.grading.repository import GradingRepository
 from lmsdesk_server.mutation import MutationContext, MutationMerged, MutationRejected
-
-_KIND_WORDS = {
-    SubmissionKind.TEXT: "text",
-    SubmissionKind.FILE: "a file",
-    SubmissionKind.LINK: "a link",
-}
 
 
 def submit(ctx: MutationContext, args: SubmitAssignmentArgs) -> dict[str, object]:
@@ -108,9 +102,9 @@ def _check_kinds(lesson: Lesson, args: SubmitAssignmentArgs) -> None:
     accepted = {SubmissionKind(k) for k in lesson.submission_kinds or []}
     extra = args.kinds() - accepted
     if extra:
-        takes = " or ".join(_KIND_WORDS[k] for k in SubmissionKind if k in accepted) or "nothing"
+        takes = takes_words(accepted)
         raise MutationRejected(
-            f"This assignment takes {takes}, not {_KIND_WORDS[sorted(extra)[0]]}.",
+            f"This assignment takes {takes}, not {KIND_WORDS[sorted(extra)[0]]}.",
             status=422,
             code="kind_not_accepted",
         )
