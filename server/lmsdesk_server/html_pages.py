@@ -11,7 +11,7 @@ _STYLE = """
 body { font-family: system-ui, 'DejaVu Sans', sans-serif; background: #f4f5f7; color: #1f2933;
        margin: 0; display: flex; min-height: 100vh; align-items: center; justify-content: center; }
 main { background: #fff; border-radius: 12px; box-shadow: 0 2px 12px rgba(0,0,0,.08);
-       padding: 32px 40px; width: 420px; }
+       padding: 32px 40px; width: 420px; max-width: calc(100vw - 32px); box-sizing: border-box; }
 h1 { font-size: 22px; margin: 0 0 8px; }
 .badge { display: inline-block; font-size: 12px; background: #fff4ce; color: #7a5b00;
          border-radius: 4px; padding: 2px 8px; margin-bottom: 16px; }
@@ -21,12 +21,17 @@ form { display: inline; }
 button { font-size: 16px; border-radius: 6px; padding: 10px 22px; cursor: pointer; border: 0; }
 button.pay { background: #2563eb; color: #fff; margin-right: 12px; }
 button.cancel { background: #e5e7eb; color: #1f2933; }
+.state { font-weight: 600; border-radius: 6px; padding: 8px 12px; }
+.valid { background: #e6f4ea; color: #1e7d32; }
+.revoked, .invalid, .unknown { background: #fce8e6; color: #b3261e; }
 """
 
 
 def page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
     html = (
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)}"
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{escape(title)}"
         f" - LMSDesk</title><style>{_STYLE}</style></head><body><main>{body}</main></body></html>"
     )
     return HTMLResponse(html, status_code=status_code)

@@ -60,6 +60,7 @@ def create_app(context: ServerContext) -> FastAPI:
         app.include_router(domain.router, prefix=API_PREFIX)
     # The pages a browser sees (checkout return pages) live outside the API prefix.
     app.include_router(pages.router)
+    app.include_router(certificates.pages)
     app.include_router(account_pages.router)
     app.include_router(ops.metrics_router)
     return app

@@ -8,7 +8,15 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, and_, exists, func, not_, select
 
 from lmsdesk.contracts.enums import EnrollmentStatus, ProgressStatus
-from lmsdesk_server.db.models import Certificate, Enrollment, Lesson, LessonProgress, Quiz
+from lmsdesk_server.db.models import (
+    Certificate,
+    Course,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    Quiz,
+    User,
+)
 from lmsdesk_server.db.repository import Repository
 
 
@@ -21,6 +29,17 @@ class CertificateRepository(Repository):
     def courses_of_lessons(self, lesson_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
         stmt = select(Lesson.id, Lesson.course_id).where(Lesson.id.in_(list(lesson_ids)))
         return {lesson: course for lesson, course in self.session.execute(stmt)}  # noqa: C416
+
+    def with_names(self, certificate_id: uuid.UUID) -> tuple[Certificate, str, str] | None:
+        """A certificate with its holder's name and its course's title."""
+        stmt = (
+            select(Certificate, User.full_name, Course.title)
+            .join(User, User.id == Certificate.student_id)
+            .join(Course, Course.id == Certificate.course_id)
+            .where(Certificate.id == certificate_id)
+        )
+        row = self.session.execute(stmt).one_or_none()
+        return (row[0], row[1], row[2]) if row is not None else None
 
     def active_enrollment(self, student_id: uuid.UUID, course_id: uuid.UUID) -> Enrollment | None:
         stmt = select(Enrollment).where(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
@@ -66,6 +67,42 @@ def issue_if_complete(
     stamp(session, enrollment, user_partition(student_id))
     session.flush()
     return certificate
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What a certificate's public page says: whose, for what, when, and whether it holds."""
+
+    number: str
+    student_name: str
+    course_title: str
+    issued_at: datetime
+    revoked_at: datetime | None
+    #: Signed by this server's key over exactly these facts (not edited since).
+    authentic: bool
+
+
+def verification(
+    session: Session, signer: CertificateSigner, certificate_id: uuid.UUID
+) -> Verification | None:
+    found = CertificateRepository(session).with_names(certificate_id)
+    if found is None:
+        return None
+    certificate, student_name, course_title = found
+    payload = certificate_payload(
+        certificate.certificate_number,
+        certificate.student_id,
+        certificate.course_id,
+        certificate.issued_at,
+    )
+    return Verification(
+        number=certificate.certificate_number,
+        student_name=student_name,
+        course_title=course_title,
+        issued_at=certificate.issued_at,
+        revoked_at=certificate.revoked_at,
+        authentic=signer.verify(payload, certificate.signature),
+    )
 
 
 def follow_enrollment(session: Session, enrollment: Enrollment, at: datetime) -> None:

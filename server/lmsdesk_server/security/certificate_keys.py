@@ -5,7 +5,9 @@ shared secret store (PostgreSQL), generated once."""
 from __future__ import annotations
 
 import base64
+import binascii
 
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -21,6 +23,15 @@ class CertificateSigner:
 
     def sign(self, payload: bytes) -> str:
         return base64.b64encode(self._key.sign(payload)).decode()
+
+    def verify(self, payload: bytes, signature: str) -> bool:
+        """Whether `signature` is this key's over `payload` (a row edited in the database, or
+        copied from another server, is not)."""
+        try:
+            self._key.public_key().verify(base64.b64decode(signature), payload)
+        except (InvalidSignature, ValueError, binascii.Error):
+            return False
+        return True
 
     @property
     def public_key(self) -> CertificateKey:

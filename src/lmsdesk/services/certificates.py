@@ -36,6 +36,8 @@ class CertificateView:
     issued_at: datetime
     verified: bool | None  # None: the server's key is not on this computer yet
     revoked: bool
+    #: The public page anyone opens to check it (the QR code on the PDF points there).
+    verify_url: str = ""
 
     @property
     def status_text(self) -> str:
@@ -90,9 +92,14 @@ class CertificateService:
                 issued_at=row.issued_at,
                 verified=_verify(key, row) if key else None,
                 revoked=row.revoked_at is not None,
+                verify_url=verify_url(current.profile.server_url, row.id),
             )
             for row, title in rows
         }
+
+
+def verify_url(server_url: str, certificate_id: uuid.UUID) -> str:
+    return f"{server_url.rstrip('/')}/verify/{certificate_id}"
 
 
 def _verify(key: CertificateKey, row: Certificate) -> bool:

@@ -57,6 +57,7 @@ def test_certificate_arrives_verifies_offline_and_exports(
     dialog = app.learning.certificate_dialog
     assert dialog is not None
     assert dialog.status.text().startswith("✓ Verified")
+    assert f"{link.url}/verify/" in dialog.link.text()  # the page anyone can check it on
     save_png(dialog, shots / "certificate.png")
     pdf = tmp_path / "certificate.pdf"
     dialog.export_to(pdf)
@@ -70,3 +71,29 @@ def test_certificate_arrives_verifies_offline_and_exports(
     [forged] = CertificateService(app.session).certificates().values()
     assert forged.verified is False
     assert forged.status_text.startswith("✗ Not verified")
+
+
+def test_the_qr_code_on_the_pdf_is_a_qr_code_of_the_link(qapp: object) -> None:  # noqa: ARG001 - QPainter needs the application
+    import segno
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from lmsdesk.ui.certificate_dialog import draw_qr
+
+    url = "http://127.0.0.1:8000/verify/6f1d0c52-3c57-4d6b-9a51-0d3e2a1f7c11"
+    modules = len(segno.make(url, error="m").matrix) + 8
+    image = QImage(modules * 10, modules * 10, QImage.Format.Format_RGB32)
+    image.fill(QColor("#ff0000"))
+    painter = QPainter(image)
+    draw_qr(painter, QRectF(0, 0, modules * 10, modules * 10), url)
+    painter.end()
+
+    def dark(x: int, y: int) -> bool:  # module (x, y), counted from the quiet zone's corner
+        return image.pixelColor(x * 10 + 5, y * 10 + 5).lightness() < 128
+
+    assert not dark(0, 0)  # the quiet zone is white
+    for corner_x, corner_y in ((4, 4), (modules - 11, 4), (4, modules - 11)):
+        # Each finder pattern: a dark ring, a light ring, a dark 3x3 centre.
+        assert dark(corner_x, corner_y)
+        assert not dark(corner_x + 1, corner_y + 1)
+        assert dark(corner_x + 3, corner_y + 3)
