@@ -7,6 +7,7 @@ one fetched is kept, so it can be read and exported offline too).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import uuid
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from lmsdesk.contracts.assignments import (
     GradeAttemptArgs,
     Gradebook,
     GradeSubmissionArgs,
+    GradingInbox,
     GradingItem,
     gradebook_csv_rows,
     rubric_total,
@@ -32,7 +34,7 @@ from lmsdesk.local_db.models.grading import GradingItem as InboxRow
 from lmsdesk.local_db.models.mirror import Course
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.session import SessionService
-from lmsdesk.sync.api_client import ApiRejected, ServerUnreachable
+from lmsdesk.sync.api_client import ApiClient, ApiRejected, ServerUnreachable
 
 _GRADES = (m.GRADE_SUBMISSION.name, m.GRADE_ATTEMPT.name)
 _REFRESHED = "grading:refreshed_at"
@@ -84,7 +86,13 @@ class GradingService:
     def refresh(self) -> int:
         """Fetch the inbox from the server and keep it here; returns how many items wait to be
         graded. Grades given here and not yet sent stay as given. Raises ServerUnreachable."""
-        inbox = self._session.api_call(lambda api, token: api.grading_inbox(token))
+        first = self._session.api_call(lambda api, token: api.grading_inbox(token))
+        items = list(first.items)
+        while len(items) < first.total:  # a page at a time (200): every piece of work is kept
+            page = self._session.api_call(functools.partial(_inbox_page, offset=len(items)))
+            if not page.items:
+                break
+            items += page.items
         store = self._session.require_store()
         with store.transaction() as session:
             unsent: dict[str, dict[str, Any]] = {}
@@ -102,7 +110,7 @@ class GradingService:
                 )
             }
             session.execute(delete(InboxRow))
-            for item in inbox.items:
+            for item in items:
                 row = InboxRow(
                     id=item.id,
                     kind=item.kind,
@@ -123,7 +131,7 @@ class GradingService:
                     )
                 session.add(row)
             session.merge(Setting(key=_REFRESHED, value={"at": datetime.now(UTC).isoformat()}))
-        return sum(1 for i in inbox.items if i.status != "graded")
+        return sum(1 for i in items if i.status != "graded")
 
     def refreshed_at(self) -> datetime | None:
         with self._session.require_store().reading() as session:
@@ -283,6 +291,10 @@ class GradingService:
         partial.write_text(out.getvalue(), encoding="utf-8-sig")  # a BOM: Excel reads UTF-8
         partial.replace(target)  # never a half-written file under the chosen name
         return target
+
+
+def _inbox_page(api: ApiClient, token: str, *, offset: int) -> GradingInbox:
+    return api.grading_inbox(token, offset)
 
 
 def _open(api: Any, token: str, asset: uuid.UUID) -> Any:

@@ -229,9 +229,9 @@ class ApiClient:
     def certificate_key(self) -> CertificateKey:
         return self._parse(self._request("GET", "/certificates/public-key"), CertificateKey)
 
-    def grading_inbox(self, access_token: str) -> GradingInbox:
-        response = self._request("GET", "/instructor/grading?limit=200", token=access_token)
-        return self._parse(response, GradingInbox)
+    def grading_inbox(self, access_token: str, offset: int = 0) -> GradingInbox:
+        path = f"/instructor/grading?limit=200&offset={offset}"
+        return self._parse(self._request("GET", path, token=access_token), GradingInbox)
 
     def gradebook(self, access_token: str, course_id: uuid.UUID) -> Gradebook:
         path = f"/instructor/courses/{course_id}/gradebook"

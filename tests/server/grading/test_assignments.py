@@ -215,3 +215,19 @@ def test_the_gradebook_lists_students_by_graded_item_and_exports_csv(
     assert crowd.student.call("GET", f"/instructor/courses/{PAID}/gradebook").status_code == 403
     assert crowd.outsider.call("GET", f"/instructor/courses/{PAID}/gradebook").status_code == 403
     assert session is not None
+
+
+def test_the_grading_inbox_comes_a_page_at_a_time_waiting_work_first(crowd: Crowd) -> None:
+    first = hand_in(crowd.student).json()
+    second = hand_in(crowd.classmate).json()
+    grade(crowd.instructor, first["id"], score=12)
+    page = crowd.instructor.ok("GET", "/instructor/grading?limit=1&offset=0")
+    assert page["total"] >= 3  # the two here and the demo's waiting submission (and so on)
+    assert len(page["items"]) == 1
+    assert page["items"][0]["status"] == "submitted"  # waiting work first, oldest first
+    everything = crowd.instructor.ok("GET", "/instructor/grading?limit=200")["items"]
+    statuses = [item["status"] for item in everything]
+    assert statuses == sorted(statuses, key=lambda s: s != "submitted")
+    assert {first["id"], second["id"]} <= {item["id"] for item in everything}
+    only_waiting = crowd.instructor.ok("GET", "/instructor/grading?status=ungraded")["items"]
+    assert first["id"] not in {item["id"] for item in only_waiting}
