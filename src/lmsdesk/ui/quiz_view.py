@@ -139,6 +139,7 @@ class QuizView(QStackedWidget):
         self.timer.setObjectName("pageSubtitle")
         self.saved = QLabel("Answers are saved on this computer as you go.")
         self.saved.setObjectName("pageSubtitle")
+        self.saved.setWordWrap(True)  # beside the timer in the smallest window
         top = QHBoxLayout()
         top.addWidget(self.saved, 1)
         top.addWidget(self.timer)

@@ -170,3 +170,38 @@ def test_the_instructor_grades_offline_and_exports_the_gradebook(
     assert assignment.max_score.value() == 100
     looker.look("editor-assignment")
     assert not looker.problems, "\n".join(looker.problems)
+
+
+def test_an_essay_answer_waits_for_the_instructor(
+    qtbot: QtBot,
+    start_app: AppFactory,
+    live_server: LiveServer,
+    link: CuttableLink,
+    shots: Path,
+) -> None:
+    from lmsdesk.ui.quiz_view import QuizView
+
+    email = live_server.create_user(Role.STUDENT, name="Essa Writer")
+    live_server.enroll(email, PAID)
+    app = start_app(link.url)
+    with qtbot.waitSignal(app.sync.finished, timeout=30_000):
+        sign_in(qtbot, app, link.url, email)
+    looker = Looker(qtbot, app, shots, "student")
+    page = app.window.lesson_page
+    app.learning.open_course(PAID, demo_id("practical-sqlite:quiz"))
+    _wait(qtbot, lambda: page.quiz_holder.findChild(QuizView) is not None)
+    view = page.quiz_holder.findChild(QuizView)
+    assert view is not None
+    _wait(qtbot, lambda: app.learning.quiz.state is not None)  # the intro is drawn
+    view.start.click()
+    _wait(qtbot, lambda: view.currentWidget() is view.attempt and view.boxes)
+    essay = next(box for box in view.boxes if box.essay is not None)
+    assert essay.essay is not None
+    essay.essay.setPlainText("Readers never wait for the writer.")
+    looker.look("quiz-essay")
+    app.learning.quiz.submit()
+    _wait(qtbot, lambda: view.currentWidget() is view.result)
+    assert "wait for your instructor" in view.verdict.text()
+    assert "so far" in view.score.text()
+    looker.look("quiz-essay-result")
+    assert not looker.problems, "\n".join(looker.problems)
