@@ -252,6 +252,7 @@ def build(
     authoring.upload_progress.connect(learning.assignment.show_upload)
     authoring.uploads_finished.connect(learning.assignment.reload)
     sync.finished.connect(when_changed(GRADING_TABLES, learning.assignment.reload))
+    sync.finished.connect(when_changed(GRADING_TABLES, learning.reload_outline))
 
     def tell_grades() -> None:  # "Your work for ... was graded: 17 / 20."
         def show(news: list[str]) -> None:

@@ -33,6 +33,7 @@ from lmsdesk.services.session import SessionService
 from lmsdesk.services.uploads import UploadService
 
 _GRADES_SEEN = "grades:seen_through"
+_NO_GRADES_YET = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class AssignmentRefused(UserFacingError):
@@ -165,8 +166,10 @@ class AssignmentService:
                 essays = essays.where(QuizAttempt.graded_at > since)
             quizzes = session.scalars(essays).all()
             latest = max([g.graded_at for g in graded] + list(quizzes), default=None)
-            if latest is not None:
-                session.merge(Setting(key=_GRADES_SEEN, value={"at": latest.isoformat()}))
+            if latest is not None or since is None:
+                # No grade yet: every grade from now on is news.
+                seen_through = latest or _NO_GRADES_YET
+                session.merge(Setting(key=_GRADES_SEEN, value={"at": seen_through.isoformat()}))
         if since is None:
             return []  # the first look at this account: old grades are not news
         news = [

@@ -119,15 +119,16 @@ class AssignmentPanel(QWidget):
         column.setContentsMargins(0, 0, 8, 0)
         for widget in (self.due, self.scoring, self.instructions, self.rubric):
             column.addWidget(widget)
+        # What was handed in (and its grade) before the editor for the next piece of work.
+        column.addSpacing(8)
+        column.addWidget(self.history_heading)
+        column.addLayout(self.history)
         column.addSpacing(8)
         column.addWidget(self.work_heading)
         column.addWidget(self.text)
         column.addLayout(files)
         column.addLayout(links)
         column.addLayout(actions)
-        column.addSpacing(8)
-        column.addWidget(self.history_heading)
-        column.addLayout(self.history)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -227,6 +228,11 @@ class AssignmentPanel(QWidget):
         self.status.setStyleSheet(f"color: {DANGER}")
 
 
+def _points(assignment: Assignment | None, name: str) -> str:
+    worth = {c.name: c.points for c in assignment.rubric} if assignment else {}
+    return str(worth.get(name, "?"))
+
+
 class SubmissionCard(QFrame):
     """One submission: when, late or not, waiting to send, and the grade with its feedback."""
 
@@ -265,8 +271,14 @@ class SubmissionCard(QFrame):
                 f"<b style='color:{colour}'>Graded: {submission.score:g} / {maximum}</b>"
                 + (" (passed)" if passed else " (below the pass mark)")
             ]
-            for name, points in submission.rubric_scores.items():
-                lines.append(f"{escape(name)}: {points:g}")
+            # In the rubric's order (the server's JSON keeps its own).
+            order = [c.name for c in assignment.rubric] if assignment else []
+            for name in sorted(
+                submission.rubric_scores,
+                key=lambda n: (n not in order, order.index(n) if n in order else 0, n),
+            ):
+                score = submission.rubric_scores[name]
+                lines.append(f"{escape(name)}: {score:g} / {_points(assignment, name)}")
             self.grade.setText("<br>".join(lines))
             if submission.feedback:
                 layout.addWidget(MarkdownLabel(submission.feedback))

@@ -79,7 +79,9 @@ def touches(outcome: SyncOutcome, tables: frozenset[str]) -> bool:
 
 
 #: What an open assignment lesson shows (its settings, its submissions and their grades).
-GRADING_TABLES = frozenset({"lessons", "assignment_submissions", "quiz_attempts"})
+GRADING_TABLES = frozenset(
+    {"lessons", "assignment_submissions", "quiz_attempts", "lesson_progress"}
+)
 
 
 def when_changed(tables: frozenset[str], redraw: Callable[[], None]) -> Callable[[object], None]:

@@ -226,6 +226,11 @@ class LearningController(QObject):
             lambda: self._service.complete(lesson), on_success=lambda _none: self._reload_outline()
         )
 
+    def reload_outline(self) -> None:
+        """The open course's outline and percent again (a grade that arrived completed a
+        lesson)."""
+        self._reload_outline()
+
     def _reload_outline(self) -> None:
         if self.outline is None:
             return

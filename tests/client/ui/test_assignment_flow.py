@@ -7,6 +7,7 @@ default window sizes and checked for squashed widgets."""
 from __future__ import annotations
 
 import csv
+import uuid
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -16,7 +17,7 @@ from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.authoring import AddLessonArgs
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import LessonType
-from lmsdesk.ui.assignment_view import AssignmentPanel
+from lmsdesk.ui.assignment_view import AssignmentPanel, SubmissionCard
 from lmsdesk_server.demo.content import DEMO_PASSWORD
 from lmsdesk_server.demo.seed import demo_id
 from tests.client.ui.test_every_screen_fits import Looker, _wait
@@ -73,7 +74,45 @@ def test_a_student_hands_in_offline_and_sees_it_sent(
     with qtbot.waitSignal(app.sync.finished, timeout=30_000):
         app.sync.sync_now()
     _wait(qtbot, lambda: shown.shown is not None and not shown.shown.submissions[0].waiting)
+
+    # The instructor grades it (their REST door); the student's next sync brings the grade.
+    assert shown.shown is not None
+    _grade(live_server, shown.shown.submissions[0].id)
+    with qtbot.waitSignal(app.sync.finished, timeout=30_000):
+        app.sync.sync_now()
+    _wait(qtbot, lambda: shown.shown is not None and shown.shown.submissions[0].graded)
+    _wait(
+        qtbot,
+        lambda: any(
+            "Graded: 17 / 20" in c.grade.text() for c in panel.findChildren(SubmissionCard)
+        ),
+    )
+    # The grade completed the lesson: the outline and the percent follow, and a notice says so.
+    _wait(qtbot, lambda: page.progress.value() > 0)
+    _wait(qtbot, lambda: "was graded: 17 / 20" in app.window.notice_text.text())
+    looker.look("assignment-graded")
     assert not looker.problems, "\n".join(looker.problems)
+
+
+def _grade(live_server: LiveServer, submission: uuid.UUID) -> None:
+    from lmsdesk.contracts.assignments import GradeSubmissionArgs
+    from lmsdesk_server.actor import Actor
+    from lmsdesk_server.db.engine import transaction
+    from lmsdesk_server.db.models import Course
+    from lmsdesk_server.sync.service import door
+
+    with transaction(live_server.context.session_factory) as session:
+        course = session.get(Course, PAID)
+        assert course is not None
+        teacher = Actor(
+            course.instructor_id, "instructor@example.com", frozenset({Role.INSTRUCTOR})
+        )
+        args = GradeSubmissionArgs(
+            submission_id=submission,
+            rubric_scores={"Tables and keys": 8, "Indexes": 5, "Merging explained": 4},
+            feedback="Good keys. **Index the tags** too.",
+        )
+        door.run(session, teacher, m.GRADE_SUBMISSION, args)
 
 
 def test_the_instructor_grades_offline_and_exports_the_gradebook(
