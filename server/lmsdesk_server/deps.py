@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -97,3 +97,7 @@ def get_actor(context: ContextDep, accounts: AccountServiceDep, credentials: Bea
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]
+
+#: A list's page (DESIGN.md section 11: lists are `{items, total}` with `offset`/`limit`).
+Offset = Annotated[int, Query(ge=0, le=100_000)]
+Limit = Annotated[int, Query(ge=1, le=200)]

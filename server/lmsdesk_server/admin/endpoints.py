@@ -35,7 +35,7 @@ from lmsdesk.contracts.common import ErrorResponse, Role
 from lmsdesk_server.actor import Actor
 from lmsdesk_server.admin.repository import AdminRepository
 from lmsdesk_server.admin.service import audit, categories, users
-from lmsdesk_server.deps import ContextDep, CurrentActor, SessionDep
+from lmsdesk_server.deps import ContextDep, CurrentActor, Limit, Offset, SessionDep
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.sync.service import door
 
@@ -52,8 +52,6 @@ def _admin(actor: CurrentActor) -> Actor:
 
 
 AdminActor = Annotated[Actor, Depends(_admin)]
-Offset = Annotated[int, Query(ge=0, le=100_000)]
-Limit = Annotated[int, Query(ge=1, le=200)]
 
 
 # ---------------------------------------------------------------- users

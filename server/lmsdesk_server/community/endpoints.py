@@ -47,15 +47,13 @@ from lmsdesk.contracts.community import (
     VoteKind,
 )
 from lmsdesk_server.community.service import reading
-from lmsdesk_server.deps import CurrentActor, SessionDep
+from lmsdesk_server.deps import CurrentActor, Limit, Offset, SessionDep
 from lmsdesk_server.sync.service import door
 
 router = APIRouter(tags=["community"])
 _errors: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)
 }
-Offset = Annotated[int, Query(ge=0, le=100_000)]
-Limit = Annotated[int, Query(ge=1, le=200)]
 Row = dict[str, Any] | None
 
 

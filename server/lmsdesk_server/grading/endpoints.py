@@ -7,9 +7,9 @@ import csv
 import io
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 
 from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.assignments import (
@@ -25,7 +25,7 @@ from lmsdesk.contracts.assignments import (
     gradebook_csv_rows,
 )
 from lmsdesk.contracts.common import ErrorResponse
-from lmsdesk_server.deps import CurrentActor, SessionDep
+from lmsdesk_server.deps import CurrentActor, Limit, Offset, SessionDep
 from lmsdesk_server.grading.service import reading
 from lmsdesk_server.sync.service import door
 
@@ -33,8 +33,6 @@ router = APIRouter(tags=["assignments"])
 _errors: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)
 }
-Offset = Annotated[int, Query(ge=0, le=100_000)]
-Limit = Annotated[int, Query(ge=1, le=200)]
 Row = dict[str, Any] | None
 
 
