@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from lmsdesk.app import Application
 from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.authoring import AddLessonArgs
 from lmsdesk.contracts.common import Role
@@ -30,6 +31,18 @@ ASSIGNMENT = demo_id("practical-sqlite:assignment")
 DRAFT_SECTION = demo_id("quizzes-that-teach:s1")
 
 
+def _paid_student(
+    qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink, name: str
+) -> Application:
+    """The app, signed in (and synced) as a new student of the paid demo course."""
+    email = live_server.create_user(Role.STUDENT, name=name)
+    live_server.enroll(email, PAID)
+    app = start_app(link.url)
+    with qtbot.waitSignal(app.sync.finished, timeout=30_000):
+        sign_in(qtbot, app, link.url, email)
+    return app
+
+
 def test_a_student_hands_in_offline_and_sees_it_sent(
     qtbot: QtBot,
     start_app: AppFactory,
@@ -37,11 +50,7 @@ def test_a_student_hands_in_offline_and_sees_it_sent(
     link: CuttableLink,
     shots: Path,
 ) -> None:
-    email = live_server.create_user(Role.STUDENT, name="Tara Trainrider")
-    live_server.enroll(email, PAID)
-    app = start_app(link.url)
-    with qtbot.waitSignal(app.sync.finished, timeout=30_000):
-        sign_in(qtbot, app, link.url, email)
+    app = _paid_student(qtbot, start_app, live_server, link, "Tara Trainrider")
     looker = Looker(qtbot, app, shots, "student")
     page = app.window.lesson_page
     app.learning.open_course(PAID, ASSIGNMENT)
@@ -220,11 +229,7 @@ def test_an_essay_answer_waits_for_the_instructor(
 ) -> None:
     from lmsdesk.ui.quiz_view import QuizView
 
-    email = live_server.create_user(Role.STUDENT, name="Essa Writer")
-    live_server.enroll(email, PAID)
-    app = start_app(link.url)
-    with qtbot.waitSignal(app.sync.finished, timeout=30_000):
-        sign_in(qtbot, app, link.url, email)
+    app = _paid_student(qtbot, start_app, live_server, link, "Essa Writer")
     looker = Looker(qtbot, app, shots, "student")
     page = app.window.lesson_page
     app.learning.open_course(PAID, demo_id("practical-sqlite:quiz"))

@@ -85,7 +85,10 @@ def test_a_failed_essay_grade_leaves_the_quiz_not_passed(crowd: Crowd) -> None:
     assert (graded["status"], graded["passed"]) == ("graded", False)
 
 
-def test_a_practice_quiz_is_not_needed_for_the_certificate(session: Session, crowd: Crowd) -> None:
+def test_a_practice_quiz_is_not_needed_for_the_certificate(
+    seeded: None,  # noqa: ARG001 - the demo's paid course
+    session: Session,
+) -> None:
     repo = CertificateRepository(session)
     counted = repo.lessons_in_course(PAID)
     quiz = session.get(Quiz, PAID_QUIZ)
@@ -93,4 +96,3 @@ def test_a_practice_quiz_is_not_needed_for_the_certificate(session: Session, cro
     quiz.practice = True
     session.flush()
     assert repo.lessons_in_course(PAID) == counted - 1
-    assert crowd is not None
