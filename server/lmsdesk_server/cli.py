@@ -212,7 +212,8 @@ def cmd_create_user(args: argparse.Namespace, settings: ServerSettings) -> int:
 
 def cmd_seed_demo(_: argparse.Namespace, settings: ServerSettings) -> int:
     from lmsdesk_server.demo.content import DEMO_PASSWORD, DEMO_USERS
-    from lmsdesk_server.demo.seed import DemoSeeder
+    from lmsdesk_server.demo.schedule import ScheduleSeeder
+    from lmsdesk_server.demo.seed import DemoSeeder, demo_id
     from lmsdesk_server.resources import resources_dir
 
     with database_url(settings) as url:
@@ -220,6 +221,9 @@ def cmd_seed_demo(_: argparse.Namespace, settings: ServerSettings) -> int:
         context = ServerContext.build(settings, url)
         with transaction(context.session_factory) as session:
             report = DemoSeeder(session, resources=resources_dir(), store=context.media).run()
+            # The schedule (a cohort the demo student is in, a prerequisite, a program and a
+            # certificate) on top: see demo/schedule.py for why the test world leaves it out.
+            ScheduleSeeder(session, report.note, demo_id, context.certificates).run()
         context.engine.dispose()
     print("Demo data: " + (", ".join(report.created) if report.created else "already present"))
     print(f"Demo accounts (password '{DEMO_PASSWORD}', for demos only):")

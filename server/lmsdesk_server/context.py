@@ -16,6 +16,7 @@ from lmsdesk_server.media.service.access import LinkSigner, link_key
 from lmsdesk_server.payments.provider import PaymentProvider
 from lmsdesk_server.payments.stripe_provider import StripeProvider
 from lmsdesk_server.payments.test_provider import TestProvider
+from lmsdesk_server.schedule.service.calendar import CalendarLinks, calendar_key
 from lmsdesk_server.secrets_store import SecretStore
 from lmsdesk_server.security.certificate_keys import (
     CERTIFICATE_KEY_NAME,
@@ -41,6 +42,7 @@ class ServerContext:
     cursor_codec: CursorCodec
     payments: PaymentProvider
     media_links: LinkSigner
+    calendar_links: CalendarLinks
     certificates: CertificateSigner
     return_links: ReturnLinks
     secret_box: SecretBox
@@ -105,6 +107,7 @@ class ServerContext:
             cursor_codec=CursorCodec(cursor_key(jwt_secret)),
             payments=payments,
             media_links=LinkSigner(link_key(jwt_secret)),
+            calendar_links=CalendarLinks(calendar_key(jwt_secret)),
             certificates=CertificateSigner.from_pem(certificate_pem),
             return_links=ReturnLinks(return_link_key(jwt_secret)),
             secret_box=SecretBox(secret(settings.mfa_key, "mfa_key")),

@@ -23,6 +23,7 @@ from lmsdesk_server.media import endpoints as media
 from lmsdesk_server.moderation import endpoints as moderation
 from lmsdesk_server.observability import RequestMetrics
 from lmsdesk_server.ops import endpoints as ops
+from lmsdesk_server.schedule import endpoints as schedule
 from lmsdesk_server.security_headers import SecurityHeaders
 from lmsdesk_server.sync import endpoints as sync
 
@@ -56,6 +57,7 @@ def create_app(context: ServerContext) -> FastAPI:
         admin,
         community,
         grading,
+        schedule,
     ):
         app.include_router(domain.router, prefix=API_PREFIX)
     # The pages a browser sees (checkout return pages) live outside the API prefix.

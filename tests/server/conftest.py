@@ -24,6 +24,7 @@ from lmsdesk_server.main import create_app
 from lmsdesk_server.media.service.access import LinkSigner, link_key
 from lmsdesk_server.payments.provider import ProviderUnavailable
 from lmsdesk_server.payments.test_provider import TestProvider
+from lmsdesk_server.schedule.service.calendar import CalendarLinks, calendar_key
 from lmsdesk_server.security.certificate_keys import CertificateSigner, new_certificate_key_pem
 from lmsdesk_server.security.rate_limit import LoginThrottle
 from lmsdesk_server.security.return_links import ReturnLinks, return_link_key
@@ -104,6 +105,7 @@ def context(
         cursor_codec=CursorCodec(cursor_key(TEST_JWT_SECRET)),
         payments=provider,
         media_links=LinkSigner(link_key(TEST_JWT_SECRET)),
+        calendar_links=CalendarLinks(calendar_key(TEST_JWT_SECRET)),
         certificates=CertificateSigner.from_pem(new_certificate_key_pem()),
         return_links=ReturnLinks(return_link_key(TEST_JWT_SECRET)),
         secret_box=SecretBox("test mfa key"),

@@ -15,8 +15,9 @@ import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -30,8 +31,10 @@ from lmsdesk.contracts.community import AnswerArgs, AskArgs, StartThreadArgs
 from lmsdesk.contracts.ids import quiz_id
 from lmsdesk.contracts.sync import SetRatingArgs, SubmitQuizAttemptArgs
 from lmsdesk_server.actor import Actor
-from lmsdesk_server.db.models import User
+from lmsdesk_server.db.models import Certificate, Cohort, Enrollment, User
+from lmsdesk_server.db.partitions import CATALOG_PARTITION, stamp, user_partition
 from lmsdesk_server.demo.seed import demo_id
+from lmsdesk_server.schedule.service.calendar import CalendarLinks, calendar_key
 from lmsdesk_server.security.passwords import hash_password
 from lmsdesk_server.sync.service import door
 from tests.factories import DEFAULT_PASSWORD, make_user
@@ -39,6 +42,7 @@ from tests.server.authoring.helpers import author
 from tests.server.grading.helpers import ASSIGNMENT as PAID_ASSIGNMENT
 from tests.server.sync.helpers import (
     API,
+    FREE,
     PAID,
     PAID_QUIZ,
     PAID_TEXT,
@@ -49,6 +53,7 @@ from tests.server.sync.helpers import (
 )
 from tests.support.images import png
 from tests.support.media import fake_mp4
+from tests.support.server_keys import TEST_JWT_SECRET
 
 pytestmark = pytest.mark.usefixtures("seeded")
 ACTORS = ("anonymous", "student", "other_student", "instructor", "other_instructor", "admin")
@@ -90,6 +95,11 @@ class World:
     # The student's work in the paid course: an assignment submission and a quiz attempt.
     submission: uuid.UUID
     attempt: uuid.UUID
+    # The paid course's running cohort (the student is in it), the student's calendar link
+    # (path and query) and a certificate of theirs.
+    cohort: uuid.UUID
+    calendar: str
+    certificate: uuid.UUID
 
 
 Call = Callable[[World], tuple[str, Any]]  # (path below /api/v1, JSON body)
@@ -574,6 +584,60 @@ ASSIGNMENTS: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
 }
 MATRIX |= ASSIGNMENTS
 
+# Cohorts, prerequisites and programs. The paid course (and its cohort) is the demo
+# instructor's, none of the actors: nobody here may change that schedule. The matrix's
+# instructor owns the draft: a cohort on it passes the rules and is refused as unpublished.
+SCHEDULE: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
+    ("POST", "/authoring/courses/{course_id}/cohorts"): (
+        lambda w: (
+            f"/authoring/courses/{w.course}/cohorts",
+            {"title": "C", "starts_at": "2030-01-07T09:00:00Z", "timezone": "Europe/Berlin"},
+        ),
+        only("instructor"),
+    ),
+    ("PATCH", "/authoring/cohorts/{cohort_id}"): (
+        lambda w: (f"/authoring/cohorts/{w.cohort}", {"title": "Renamed"}),
+        NOBODY,
+    ),
+    ("GET", "/authoring/cohorts/{cohort_id}"): (
+        lambda w: (f"/authoring/cohorts/{w.cohort}", None),
+        only("student", "admin"),  # its students and the course's instructor; admins
+    ),
+    ("PUT", "/authoring/cohorts/{cohort_id}/weeks/{number}"): (
+        lambda w: (f"/authoring/cohorts/{w.cohort}/weeks/1", {"section_ids": []}),
+        NOBODY,
+    ),
+    ("GET", "/catalog/courses/{course_id}/cohorts"): (
+        lambda w: (f"/catalog/courses/{PAID}/cohorts", None),
+        ALL,
+    ),
+    ("GET", "/cohorts/{cohort_id}/calendar-link"): (
+        lambda w: (f"/cohorts/{w.cohort}/calendar-link", None),
+        only("student"),
+    ),
+    ("GET", "/cohorts/{cohort_id}/calendar.ics"): (
+        # The signed link is the capability (a calendar app sends no sign-in): whoever holds
+        # the student's link reads it; a forged or stale one is 404 (test_calendar.py).
+        lambda w: (w.calendar, None),
+        ALL,
+    ),
+    ("PUT", "/authoring/lessons/{lesson_id}/prerequisites"): (
+        lambda w: (f"/authoring/lessons/{w.lesson}/prerequisites", {"lesson_ids": []}),
+        only("instructor"),
+    ),
+    ("POST", "/admin/programs"): (
+        lambda w: ("/admin/programs", {"title": "P", "course_ids": [str(FREE), str(PAID)]}),
+        only("admin"),
+    ),
+    ("GET", "/programs"): (lambda w: ("/programs", None), ALL),
+    ("GET", "/certificates/{certificate_id}"): (
+        lambda w: (f"/certificates/{w.certificate}", None),
+        ALL,
+    ),
+    ("GET", "/lessons/{lesson_id}"): (lambda w: (f"/lessons/{PAID_TEXT}", None), LEARNERS),
+}
+MATRIX |= SCHEDULE
+
 
 def _quiz(w: World) -> uuid.UUID:
     return quiz_id(w.quiz_lesson)
@@ -689,8 +753,38 @@ def world(
             attempt_id=attempt, quiz_id=PAID_QUIZ, started_at=now, submitted_at=now, answers={}
         ),
     )
+    cohort = Cohort(
+        course_id=PAID,
+        title="Running cohort",
+        starts_at=now - timedelta(days=1),  # started, no weeks: the whole course is open
+        timezone="Europe/Berlin",
+        capacity=50,
+    )
+    stamp(session, cohort, CATALOG_PARTITION)
+    session.add(cohort)
     session.flush()
+    enrollment = session.scalars(
+        select(Enrollment).where(
+            Enrollment.student_id == users["student"].id, Enrollment.course_id == PAID
+        )
+    ).one()
+    enrollment.cohort_id = cohort.id
+    certificate = Certificate(
+        student_id=users["student"].id,
+        course_id=FREE,
+        certificate_number="LMS-TEST-1",
+        signature="not-a-signature",
+    )
+    stamp(session, certificate, user_partition(users["student"].id))
+    session.add(certificate)
+    session.flush()
+    calendar = urlsplit(
+        CalendarLinks(calendar_key(TEST_JWT_SECRET)).url("", cohort.id, users["student"].id)
+    )
     return World(
+        cohort=cohort.id,
+        calendar=f"{calendar.path.removeprefix(API)}?{calendar.query}",
+        certificate=certificate.id,
         submission=submission,
         attempt=attempt,
         qa_question=qa_question,

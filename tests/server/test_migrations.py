@@ -34,6 +34,11 @@ EXTRA_TABLES = {
     "community_seen",
     # Section 11.3: assignments.
     "assignment_submissions",
+    # Section 11.4: cohorts and their weeks, programs and their certificates.
+    "cohorts",
+    "cohort_weeks",
+    "programs",
+    "program_certificates",
 }
 
 

@@ -68,6 +68,14 @@ class AuthoringRepository(Repository):
         stmt = select(LessonResource.id).where(LessonResource.lesson_id == lesson_id)
         return list(self.session.scalars(stmt))
 
+    def course_prerequisites(self, course_id: uuid.UUID) -> list[LessonPrerequisite]:
+        stmt = (
+            select(LessonPrerequisite)
+            .join(Lesson, Lesson.id == LessonPrerequisite.lesson_id)
+            .where(Lesson.course_id == course_id)
+        )
+        return list(self.session.scalars(stmt))
+
     def prerequisite_links(self, lesson_id: uuid.UUID) -> list[LessonPrerequisite]:
         """Links from or to the lesson."""
         stmt = select(LessonPrerequisite).where(

@@ -11,8 +11,11 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from lmsdesk.contracts.certificates import CertificateKey
+from lmsdesk.contracts.common import ErrorResponse
+from lmsdesk.contracts.schedule import CertificateFacts
 from lmsdesk_server.certificates import service
 from lmsdesk_server.deps import ContextDep, SessionDep
+from lmsdesk_server.errors import ApiError
 from lmsdesk_server.html_pages import page
 
 router = APIRouter(tags=["certificates"])
@@ -43,8 +46,10 @@ def verify_page(certificate_id: str, context: ContextDep, session: SessionDep) -
             "certificate issued here. Check that it was copied whole.</p>",
             404,
         )
+    what = "the program " if found.kind == "program" else ""
     facts = (
-        f"<p><b>{escape(found.student_name)}</b> completed <b>{escape(found.course_title)}</b>"
+        f"<p><b>{escape(found.student_name)}</b> completed {what}"
+        f"<b>{escape(found.course_title)}</b>"
         f" on {_day(found.issued_at)}.</p><p>Certificate No. {escape(found.number)}</p>"
     )
     if not found.authentic:
@@ -62,4 +67,30 @@ def verify_page(certificate_id: str, context: ContextDep, session: SessionDep) -
             "<p class='state valid'>✓ Valid: issued by this LMSDesk server and signed with "
             "its key.</p>"
         )
-    return page(f"Certificate {found.number}", f"<h1>Certificate of completion</h1>{state}{facts}")
+    heading = "Program certificate" if found.kind == "program" else "Certificate of completion"
+    return page(f"Certificate {found.number}", f"<h1>{heading}</h1>{state}{facts}")
+
+
+@router.get(
+    "/certificates/{certificate_id}",
+    responses={404: {"model": ErrorResponse}},
+)
+def certificate_facts(
+    certificate_id: uuid.UUID, context: ContextDep, session: SessionDep
+) -> CertificateFacts:
+    """Anyone may check a certificate (the page above, as JSON): valid or revoked, against
+    the signature it was issued with."""
+    found = service.verification(session, context.certificates, certificate_id)
+    if found is None:
+        raise ApiError(404, "certificate_not_found", "No certificate was issued with that id.")
+    return CertificateFacts(
+        id=found.id,
+        number=found.number,
+        kind=found.kind,
+        student_name=found.student_name,
+        title=found.course_title,
+        issued_at=found.issued_at,
+        revoked_at=found.revoked_at,
+        valid=found.valid,
+        verify_url=f"{context.settings.public_url.rstrip('/')}/verify/{found.id}",
+    )

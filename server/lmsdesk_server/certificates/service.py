@@ -20,6 +20,8 @@ from lmsdesk.contracts.enums import EnrollmentStatus
 from lmsdesk_server.certificates.repository import CertificateRepository
 from lmsdesk_server.db.models import Certificate, Enrollment
 from lmsdesk_server.db.partitions import stamp, user_partition
+from lmsdesk_server.schedule.repository import ScheduleRepository
+from lmsdesk_server.schedule.service import programs
 from lmsdesk_server.security.certificate_keys import CertificateSigner
 
 _CANDIDATES = "lmsdesk.certificate_candidates"
@@ -66,6 +68,7 @@ def issue_if_complete(
     enrollment.completed_at = now
     stamp(session, enrollment, user_partition(student_id))
     session.flush()
+    programs.follow_course_certificates(session, student_id, course_id, signer)
     return certificate
 
 
@@ -73,13 +76,20 @@ def issue_if_complete(
 class Verification:
     """What a certificate's public page says: whose, for what, when, and whether it holds."""
 
+    id: uuid.UUID
     number: str
     student_name: str
+    #: The course's title, or the program's.
     course_title: str
     issued_at: datetime
     revoked_at: datetime | None
     #: Signed by this server's key over exactly these facts (not edited since).
     authentic: bool
+    kind: str = "course"  # or "program"
+
+    @property
+    def valid(self) -> bool:
+        return self.authentic and self.revoked_at is None
 
 
 def verification(
@@ -87,7 +97,7 @@ def verification(
 ) -> Verification | None:
     found = CertificateRepository(session).with_names(certificate_id)
     if found is None:
-        return None
+        return _program_verification(session, signer, certificate_id)
     certificate, student_name, course_title = found
     payload = certificate_payload(
         certificate.certificate_number,
@@ -96,12 +106,38 @@ def verification(
         certificate.issued_at,
     )
     return Verification(
+        id=certificate.id,
         number=certificate.certificate_number,
         student_name=student_name,
         course_title=course_title,
         issued_at=certificate.issued_at,
         revoked_at=certificate.revoked_at,
         authentic=signer.verify(payload, certificate.signature),
+    )
+
+
+def _program_verification(
+    session: Session, signer: CertificateSigner, certificate_id: uuid.UUID
+) -> Verification | None:
+    found = ScheduleRepository(session).program_certificate_with_names(certificate_id)
+    if found is None:
+        return None
+    certificate, student_name, program_title = found
+    payload = certificate_payload(
+        certificate.certificate_number,
+        certificate.student_id,
+        certificate.program_id,
+        certificate.issued_at,
+    )
+    return Verification(
+        id=certificate.id,
+        number=certificate.certificate_number,
+        student_name=student_name,
+        course_title=program_title,
+        issued_at=certificate.issued_at,
+        revoked_at=certificate.revoked_at,
+        authentic=signer.verify(payload, certificate.signature),
+        kind="program",
     )
 
 
@@ -120,3 +156,5 @@ def follow_enrollment(session: Session, enrollment: Enrollment, at: datetime) ->
     else:
         return
     stamp(session, certificate, user_partition(enrollment.student_id))
+    session.flush()
+    programs.follow_course_certificates(session, enrollment.student_id, enrollment.course_id, None)

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.common import ErrorResponse, WireModel
+from lmsdesk.contracts.schedule import LessonBody
 from lmsdesk.contracts.sync import (
     AddTimeArgs,
     CompleteLessonArgs,
@@ -22,6 +23,10 @@ from lmsdesk.contracts.sync import (
     WishlistArgs,
 )
 from lmsdesk_server.deps import CurrentActor, SessionDep
+from lmsdesk_server.errors import ApiError
+from lmsdesk_server.learning.repository.lessons import LearningRepository
+from lmsdesk_server.learning.service import progress
+from lmsdesk_server.mutation import MutationRejected
 from lmsdesk_server.sync.service import door as mutation_door
 
 router = APIRouter(tags=["learning"])
@@ -56,6 +61,27 @@ class RatingBody(WireModel):
     rating: Annotated[int, Field(ge=1, le=5)]
     title: str = ""
     body: str = ""
+
+
+@router.get("/lessons/{lesson_id}", responses={**_errors, 404: {"model": ErrorResponse}})
+def lesson_body(lesson_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> LessonBody:
+    """A lesson's body, by the same rule as progress: enrolled (or preview, or the course's
+    own), released for the student's cohort, prerequisites complete."""
+    try:
+        lesson = progress.learnable_lesson(LearningRepository(session), actor, lesson_id)
+    except MutationRejected as exc:
+        status_code = 404 if exc.reason == "That lesson no longer exists." else exc.status
+        raise ApiError(status_code, exc.code, exc.reason) from exc
+    return LessonBody(
+        id=lesson.id,
+        course_id=lesson.course_id,
+        section_id=lesson.section_id,
+        title=lesson.title,
+        lesson_type=lesson.lesson_type.value,
+        content=lesson.content,
+        video_asset_id=lesson.video_asset_id,
+        duration_seconds=lesson.duration_seconds,
+    )
 
 
 @router.put("/progress/{lesson_id}/position", responses=_errors)

@@ -56,6 +56,18 @@ class MediaRepository(Repository):
         thumbnails = select(Course.id).where(Course.thumbnail_asset_id == asset_id)
         return set(self.session.scalars(lessons.union(resources, thumbnails)))
 
+    def lessons_using(self, asset_id: uuid.UUID) -> list[Lesson]:
+        """The lessons whose video, subtitles or resources use the asset."""
+        resources = select(LessonResource.lesson_id).where(LessonResource.asset_id == asset_id)
+        stmt = select(Lesson).where(
+            or_(
+                Lesson.video_asset_id == asset_id,
+                Lesson.subtitles_asset_id == asset_id,
+                Lesson.id.in_(resources),
+            )
+        )
+        return list(self.session.scalars(stmt))
+
     def graded_by(self, asset_id: uuid.UUID, instructor_id: uuid.UUID) -> bool:
         """Whether the file was handed in for an assignment of this instructor's course."""
         stmt = (

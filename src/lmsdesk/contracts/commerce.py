@@ -30,6 +30,13 @@ class CourseRef(WireModel):
     course_id: uuid.UUID
 
 
+class JoinRef(CourseRef):
+    """POST /checkout/sessions and POST /enrollments/free: the course, and the cohort to join
+    when the course runs in cohorts (DESIGN.md 11.4)."""
+
+    cohort_id: uuid.UUID | None = None
+
+
 class CheckoutSession(WireModel):
     order_id: uuid.UUID
     session_id: str
@@ -64,3 +71,4 @@ class EnrollmentView(WireModel):
     currency: str
     enrolled_at: datetime
     revoked_at: datetime | None
+    cohort_id: uuid.UUID | None = None

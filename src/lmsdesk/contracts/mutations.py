@@ -63,6 +63,12 @@ from lmsdesk.contracts.community import (
 )
 from lmsdesk.contracts.moderation import DecideArgs
 from lmsdesk.contracts.revisions import StartRevisionArgs
+from lmsdesk.contracts.schedule import (
+    CreateProgramArgs,
+    SaveCohortArgs,
+    SetPrerequisitesArgs,
+    SetWeekArgs,
+)
 from lmsdesk.contracts.sync import (
     AddTimeArgs,
     CompleteLessonArgs,
@@ -138,6 +144,11 @@ MARK_SEEN = MutationType("community.mark_seen@1", MarkSeenArgs)
 SUBMIT_ASSIGNMENT = MutationType("assignment.submit@1", SubmitAssignmentArgs)
 GRADE_SUBMISSION = MutationType("grading.grade_submission@1", GradeSubmissionArgs)
 GRADE_ATTEMPT = MutationType("grading.grade_attempt@1", GradeAttemptArgs)
+# Cohorts, schedules, prerequisites and programs
+SAVE_COHORT = MutationType("schedule.save_cohort@1", SaveCohortArgs)
+SET_WEEK = MutationType("schedule.set_week@1", SetWeekArgs)
+SET_PREREQUISITES = MutationType("authoring.set_prerequisites@1", SetPrerequisitesArgs)
+CREATE_PROGRAM = MutationType("admin.create_program@1", CreateProgramArgs)
 
 CATALOGUE: tuple[MutationType[Any], ...] = (
     SET_POSITION, COMPLETE_LESSON, ADD_TIME, RESET_PROGRESS, SUBMIT_ATTEMPT,
@@ -150,5 +161,6 @@ CATALOGUE: tuple[MutationType[Any], ...] = (
     ASK, ANSWER, ACCEPT, VOTE, START_THREAD, REPLY, PIN, EDIT_POST, DELETE_POST,
     RESOLVE_EDIT_CONFLICT, REPORT, MODERATE_REPORT, MARK_SEEN,
     SUBMIT_ASSIGNMENT, GRADE_SUBMISSION, GRADE_ATTEMPT,
+    SAVE_COHORT, SET_WEEK, SET_PREREQUISITES, CREATE_PROGRAM,
 )  # fmt: skip
 BY_NAME: dict[str, MutationType[Any]] = {m.name: m for m in CATALOGUE}

@@ -14,7 +14,8 @@ from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus
 from lmsdesk.contracts.revisions import revision_row_id
-from lmsdesk_server.db.models import Course, Lesson, QuizQuestion, User
+from lmsdesk_server.db.models import Course, Lesson, LessonPrerequisite, QuizQuestion, User
+from lmsdesk_server.demo.seed import demo_id
 from lmsdesk_server.security.passwords import hash_password
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.server.authoring.helpers import Author, author
@@ -30,6 +31,8 @@ from tests.server.sync.helpers import (
 )
 
 pytestmark = pytest.mark.usefixtures("seeded")
+PAID_QUIZ_LESSON = demo_id("practical-sqlite:quiz")
+PAID_SECTION_TWO = demo_id("practical-sqlite:s2")
 
 
 @pytest.fixture
@@ -151,3 +154,50 @@ def test_students_keep_the_published_course_until_the_revision_is_approved(
     assert session.scalars(select(Lesson).where(Lesson.course_id == revision)).all() == []
     # And the owner may start the next revision.
     assert _start(rest, PAID)[0] == 201
+
+
+def test_a_revision_carries_prerequisites_both_ways(
+    session: Session, owner: User, device_for: DeviceFactory
+) -> None:
+    """Links on the published course are copied into the revision; what the revision sets
+    (on its copies, or on a lesson it added) is what the published course has after approval."""
+    rest = author(device_for(owner))
+    put = rest.call(
+        "PUT",
+        f"/lessons/{PAID_QUIZ_LESSON}/prerequisites",
+        {"lesson_ids": [str(PAID_TEXT)]},
+    )
+    assert put.status_code == 200, put.text
+    _status, revision = _start(rest, PAID)
+    copied = session.get(
+        LessonPrerequisite,
+        (revision_row_id(revision, PAID_QUIZ_LESSON), revision_row_id(revision, PAID_TEXT)),
+    )
+    assert copied is not None
+    new_lesson = rest.add_lesson(revision_row_id(revision, PAID_SECTION_TWO), position="a9")
+    # In the revision: the quiz no longer needs the text; the new lesson needs the quiz.
+    cleared = rest.call(
+        "PUT",
+        f"/lessons/{revision_row_id(revision, PAID_QUIZ_LESSON)}/prerequisites",
+        {"lesson_ids": []},
+    )
+    assert cleared.status_code == 200, cleared.text
+    needs = rest.call(
+        "PUT",
+        f"/lessons/{new_lesson}/prerequisites",
+        {"lesson_ids": [str(revision_row_id(revision, PAID_QUIZ_LESSON))]},
+    )
+    assert needs.status_code == 200, needs.text
+    assert rest.call("POST", f"/courses/{revision}/submit").is_success
+    admin = device_for(make_user(session, roles=(Role.ADMIN,)))
+    decided = admin.client.post(
+        f"{API}/moderation/courses/{revision}/decision",
+        json={"decision": "approved", "course_version": _course(session, revision).version},
+        headers={"Authorization": f"Bearer {admin.token}"},
+    )
+    assert decided.status_code == 200, decided.text
+    session.expire_all()
+    links = session.scalars(select(LessonPrerequisite)).all()
+    assert [(x.lesson_id, x.prerequisite_lesson_id) for x in links] == [
+        (new_lesson, PAID_QUIZ_LESSON)
+    ]

@@ -30,6 +30,7 @@ from lmsdesk_server.db.models import (
     CourseSection,
     CourseTagMap,
     Lesson,
+    LessonPrerequisite,
     LessonResource,
     Quiz,
     QuizQuestion,
@@ -145,6 +146,12 @@ def copy_course(
         LessonResource(**{**_columns(r), "id": rid(r.id), "lesson_id": rid(r.lesson_id)})
         for r in repo.content_rows(LessonResource, published.id)
     ]
+    rows += [
+        LessonPrerequisite(
+            lesson_id=rid(link.lesson_id), prerequisite_lesson_id=rid(link.prerequisite_lesson_id)
+        )
+        for link in repo.course_prerequisites(published.id)
+    ]
     for row in rows:  # parents before children: the list is in that order
         session.add(row)
         stamp(session, row, partition)
@@ -171,6 +178,7 @@ def publish_revision(session: Session, revision: Course, now: datetime) -> Cours
     gone: list[Any] = []  # published rows the revision deleted, children first at the end
     copies: list[Any] = []  # the revision's copies of kept rows, deleted once all moved
     _merge_tags(repo, revision, published)
+    links = _take_prerequisites(repo, revision.id)
     tables: list[tuple[Any, Callable[[Any], dict[str, Any]]]] = [
         (CourseSection, lambda _row: {"course_id": published.id}),
         (
@@ -187,6 +195,7 @@ def publish_revision(session: Session, revision: Course, now: datetime) -> Cours
     for model, parents in tables:
         _merge(repo, model, revision.id, published.id, rid, back, parents, gone, copies)
     session.flush()  # every move written before anything is deleted (deletes cascade)
+    _merge_prerequisites(repo, links, published.id, back)
     # Children before parents, a flush each: the unit of work knows no order between these
     # tables (no relationships), and a parent deleted first would take its children along.
     for row in reversed(copies):
@@ -226,6 +235,45 @@ def _merge(
     for new in copied.values():  # added in the revision: the row itself moves over
         for name, value in parents(new).items():
             setattr(new, name, value)
+
+
+def _take_prerequisites(
+    repo: AuthoringRepository, revision_id: uuid.UUID
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """The revision's prerequisite links, removed before its lessons move (a lesson it added
+    moves over with its own id, and would take its links into the published course's set)."""
+    links = repo.course_prerequisites(revision_id)
+    taken = [(x.lesson_id, x.prerequisite_lesson_id) for x in links]
+    for link in links:
+        repo.session.delete(link)
+    repo.session.flush()
+    return taken
+
+
+def _merge_prerequisites(
+    repo: AuthoringRepository,
+    links: list[tuple[uuid.UUID, uuid.UUID]],
+    published_id: uuid.UUID,
+    back: dict[uuid.UUID, uuid.UUID],
+) -> None:
+    """The revision's prerequisites become the published course's (its lessons' ids mapped
+    back to the originals); links it dropped leave every device."""
+    session = repo.session
+    wanted = {(back.get(a, a), back.get(b, b)) for a, b in links}
+    current = {
+        (x.lesson_id, x.prerequisite_lesson_id): x for x in repo.course_prerequisites(published_id)
+    }
+    for key, link in current.items():
+        if key not in wanted:
+            write_tombstone(
+                session, CATALOG_PARTITION, "lesson_prerequisites", f"{key[0]}:{key[1]}"
+            )
+            session.delete(link)
+    for lesson_id, needed in wanted - set(current):
+        link = LessonPrerequisite(lesson_id=lesson_id, prerequisite_lesson_id=needed)
+        session.add(link)
+        stamp(session, link, CATALOG_PARTITION)
+    session.flush()
 
 
 def _remove(repo: AuthoringRepository, row: Any) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, status
 
-from lmsdesk.contracts.commerce import CheckoutSession, CourseRef, EnrollmentView, OrderView
+from lmsdesk.contracts.commerce import CheckoutSession, EnrollmentView, JoinRef, OrderView
 from lmsdesk.contracts.common import ErrorResponse
 from lmsdesk_server.commerce.service.checkout import CheckoutService
 from lmsdesk_server.deps import ContextDep, CurrentActor
@@ -32,9 +32,9 @@ CheckoutDep = Annotated[CheckoutService, Depends(get_checkout)]
 
 @router.post("/checkout/sessions", status_code=status.HTTP_201_CREATED, responses=_errors)
 def create_checkout_session(
-    body: CourseRef, actor: CurrentActor, checkout: CheckoutDep
+    body: JoinRef, actor: CurrentActor, checkout: CheckoutDep
 ) -> CheckoutSession:
-    return checkout.start(actor, body.course_id)
+    return checkout.start(actor, body.course_id, body.cohort_id)
 
 
 @router.get("/orders", responses=_errors)
@@ -53,8 +53,8 @@ def cancel_order(order_id: uuid.UUID, actor: CurrentActor, checkout: CheckoutDep
 
 
 @router.post("/enrollments/free", status_code=status.HTTP_201_CREATED, responses=_errors)
-def enroll_free(body: CourseRef, actor: CurrentActor, checkout: CheckoutDep) -> EnrollmentView:
-    return checkout.enroll_free(actor, body.course_id)
+def enroll_free(body: JoinRef, actor: CurrentActor, checkout: CheckoutDep) -> EnrollmentView:
+    return checkout.enroll_free(actor, body.course_id, body.cohort_id)
 
 
 @router.get("/enrollments", responses=_errors)

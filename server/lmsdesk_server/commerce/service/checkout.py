@@ -31,6 +31,7 @@ from lmsdesk_server.payments.provider import (
     PaymentProvider,
     ProviderUnavailable,
 )
+from lmsdesk_server.schedule.service import seats
 from lmsdesk_server.security.return_links import ReturnLinks
 
 
@@ -49,7 +50,9 @@ class CheckoutService:
 
     # ------------------------------------------------------------ buying
 
-    def start(self, actor: Actor, course_id: uuid.UUID) -> CheckoutSession:
+    def start(
+        self, actor: Actor, course_id: uuid.UUID, cohort_id: uuid.UUID | None = None
+    ) -> CheckoutSession:
         _require_student(actor)
         expires_at = datetime.now(UTC) + timedelta(minutes=CHECKOUT_MINUTES)
         with transaction(self._sessions) as db:
@@ -59,11 +62,14 @@ class CheckoutService:
                 raise ApiError(409, "free_course", "This course is free: enroll without paying.")
             _refuse_if_enrolled(repo, actor.id, course_id)
             _require_verified_email(repo, actor.id)
+            # The seat is held while the student is on the payment page.
+            cohort = seats.take_seat(db, course.id, cohort_id)
             # The price comes from the database, never from the client.
             order = Order(
                 id=uuid.uuid4(),
                 student_id=actor.id,
                 course_id=course.id,
+                cohort_id=cohort.id if cohort else None,
                 amount_cents=course.price_cents,
                 currency=course.currency,
                 provider=self._provider.name,
@@ -71,6 +77,7 @@ class CheckoutService:
             )
             db.add(order)
             stamp(db, order, user_partition(actor.id))
+            seats.recount(db, order.cohort_id)
             request = CheckoutRequest(
                 order_id=order.id,
                 student_id=actor.id,
@@ -156,7 +163,9 @@ class CheckoutService:
 
     # ------------------------------------------------------------ free courses
 
-    def enroll_free(self, actor: Actor, course_id: uuid.UUID) -> EnrollmentView:
+    def enroll_free(
+        self, actor: Actor, course_id: uuid.UUID, cohort_id: uuid.UUID | None = None
+    ) -> EnrollmentView:
         _require_student(actor)
         with transaction(self._sessions) as db:
             repo = CommerceRepository(db)
@@ -169,6 +178,12 @@ class CheckoutService:
                     "buy it through checkout.",
                 )
             enrollment = repo.enrollment(actor.id, course_id, lock=True)
+            if enrollment is not None and enrollment.status is E.ACTIVE:
+                return _enrollment_view(enrollment, course.title)  # enrolled already: no seat
+            if enrollment is not None and enrollment.status is E.SUSPENDED:
+                raise _suspended()
+            cohort = seats.take_seat(db, course.id, cohort_id)
+            joined = cohort.id if cohort else None
             if enrollment is None:
                 enrollment = Enrollment(
                     student_id=actor.id,
@@ -178,15 +193,16 @@ class CheckoutService:
                     price_paid_cents=0,
                     currency=course.currency,
                     enrolled_at=datetime.now(UTC),
+                    cohort_id=joined,
                 )
                 db.add(enrollment)
                 stamp(db, enrollment, user_partition(actor.id))
                 db.flush()
-            elif enrollment.status in (E.REFUNDED, E.REVOKED):
+            else:  # refunded or revoked: back, in the cohort chosen now
                 enrollment.source, enrollment.order_id = EnrollmentSource.FREE, None
+                enrollment.cohort_id = joined
                 move_enrollment(enrollment, E.ACTIVE)
-            elif enrollment.status is E.SUSPENDED:
-                raise _suspended()
+            seats.recount(db, joined)
             return _enrollment_view(enrollment, course.title)
 
     # ------------------------------------------------------------ helpers
@@ -277,4 +293,5 @@ def _enrollment_view(enrollment: Enrollment, title: str) -> EnrollmentView:
         currency=enrollment.currency,
         enrolled_at=enrollment.enrolled_at,
         revoked_at=enrollment.revoked_at,
+        cohort_id=enrollment.cohort_id,
     )

@@ -19,6 +19,7 @@ from lmsdesk_server.db.models import Enrollment, Order
 from lmsdesk_server.db.partitions import stamp, user_partition
 from lmsdesk_server.payments.provider import SessionSnapshot
 from lmsdesk_server.payments.stripe_events import CHARGE_REFUNDED, DISPUTE_CLOSED, DISPUTE_CREATED
+from lmsdesk_server.schedule.service import seats
 
 # A dispute closed with these statuses leaves the money with us; any other close returned it.
 _DISPUTE_WON = frozenset({"won", "warning_closed"})
@@ -133,10 +134,12 @@ class Fulfilment:
                 price_paid_cents=order.amount_cents,
                 currency=order.currency,
                 enrolled_at=datetime.now(UTC),
+                cohort_id=order.cohort_id,  # the seat the checkout held
             )
             self._session.add(enrollment)
             stamp(self._session, enrollment, user_partition(order.student_id))
             self._session.flush()
+            seats.recount(self._session, order.cohort_id)
             return "Order completed; enrollment granted."
         if enrollment.status is E.ACTIVE:
             # Access was already there (another order, a free or admin grant): nothing to grant,
@@ -151,5 +154,6 @@ class Fulfilment:
         enrollment.price_paid_cents = order.amount_cents
         enrollment.currency = order.currency
         enrollment.enrolled_at = datetime.now(UTC)
+        enrollment.cohort_id = order.cohort_id
         move_enrollment(enrollment, E.ACTIVE)
         return "Order completed; enrollment re-activated."

@@ -12,6 +12,7 @@ from lmsdesk.contracts.enums import OrderStatus as O
 from lmsdesk_server.certificates import service as certificates
 from lmsdesk_server.db.models import Enrollment, Order
 from lmsdesk_server.db.partitions import stamp, user_partition
+from lmsdesk_server.schedule.service import seats
 
 ORDER_TRANSITIONS: dict[O, frozenset[O]] = {
     # A refund seen before its completion is applied right after that completion, in the same
@@ -56,6 +57,7 @@ def move_order(order: Order, target: O, *, now: datetime | None = None) -> None:
     elif target is O.REFUNDED:
         order.refunded_at = at
     _stamp(order)
+    _recount(order)
 
 
 def _stamp(row: Order | Enrollment) -> None:
@@ -80,3 +82,12 @@ def move_enrollment(enrollment: Enrollment, target: E, *, now: datetime | None =
     session = object_session(enrollment)
     assert session is not None
     certificates.follow_enrollment(session, enrollment, at)
+    _recount(enrollment)
+
+
+def _recount(row: Order | Enrollment) -> None:
+    """A seat of a cohort may have been taken or given back (the catalog shows seats left)."""
+    if row.cohort_id is not None:
+        session = object_session(row)
+        assert session is not None
+        seats.recount(session, row.cohort_id)

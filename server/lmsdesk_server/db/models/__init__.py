@@ -50,6 +50,12 @@ from lmsdesk_server.db.models.learning import (
 from lmsdesk_server.db.models.mail import MailMessage
 from lmsdesk_server.db.models.moderation import DraftConflict, ModerationReview
 from lmsdesk_server.db.models.ops import LoginFailure, ServerSecret
+from lmsdesk_server.db.models.schedule import (
+    Cohort,
+    CohortWeek,
+    Program,
+    ProgramCertificate,
+)
 from lmsdesk_server.db.models.sync import Device, MutationResult, PartitionClock, SyncTombstone
 
 __all__ = [
@@ -58,6 +64,8 @@ __all__ = [
     "AssignmentSubmission",
     "Category",
     "Certificate",
+    "Cohort",
+    "CohortWeek",
     "CommunityAnswer",
     "CommunityEditConflict",
     "CommunityQuestion",
@@ -86,6 +94,8 @@ __all__ = [
     "Order",
     "PartitionClock",
     "PaymentEvent",
+    "Program",
+    "ProgramCertificate",
     "Quiz",
     "QuizAttempt",
     "QuizQuestion",

@@ -61,6 +61,10 @@ class Order(Synced, Base):
     created_at: Mapped[datetime] = now_default()
     completed_at: Mapped[datetime | None]
     refunded_at: Mapped[datetime | None]
+    #: The cohort a seat is held in while the checkout is open (taken back if it is not paid).
+    cohort_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="SET NULL")
+    )
 
 
 class PaymentEvent(Base):

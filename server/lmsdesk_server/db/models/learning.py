@@ -52,6 +52,10 @@ class Enrollment(Synced, Base):
     enrolled_at: Mapped[datetime] = now_default()
     revoked_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
+    #: The cohort the student joined (None: self-paced, everything open).
+    cohort_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="SET NULL"), index=True
+    )
 
 
 class LessonProgress(Synced, Base):

@@ -24,6 +24,7 @@ from lmsdesk_server.db.partitions import lock_partition, stamp, user_partition
 from lmsdesk_server.db.serialize import row_dict
 from lmsdesk_server.grading.repository import GradingRepository
 from lmsdesk_server.mutation import MutationContext, MutationMerged, MutationRejected
+from lmsdesk_server.schedule.service import gates
 
 
 def submit(ctx: MutationContext, args: SubmitAssignmentArgs) -> dict[str, object]:
@@ -42,14 +43,17 @@ def submit(ctx: MutationContext, args: SubmitAssignmentArgs) -> dict[str, object
             "That lesson is not an assignment.", status=422, code="not_assignment"
         )
     _check_enrolled(repo, ctx, lesson)
+    gates.refuse_if_closed(ctx.session, ctx.actor.id, lesson, ctx.now)
     _check_kinds(lesson, args)
     if args.file_asset_id is not None:
         _check_file(repo, ctx, args)
     submitted_at = min(args.submitted_at, ctx.now)
-    late = lesson.due_at is not None and submitted_at > lesson.due_at
+    # A cohort's week may set its own due time for the student's cohort.
+    due = gates.due_at(ctx.session, ctx.actor.id, lesson)
+    late = due is not None and submitted_at > due
     if late and not lesson.accept_late:
         raise MutationRejected(
-            f"This assignment was due {_when(lesson.due_at)} and does not take late work; "
+            f"This assignment was due {_when(due)} and does not take late work; "
             "what you wrote is kept on your computer.",
             status=409,
             code="past_due",

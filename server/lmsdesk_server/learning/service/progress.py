@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,7 @@ from lmsdesk_server.learning.repository import progress_rows
 from lmsdesk_server.learning.repository.lessons import LearningRepository
 from lmsdesk_server.learning.repository.progress_rows import ProgressState
 from lmsdesk_server.mutation import MutationContext, MutationMerged, MutationRejected
+from lmsdesk_server.schedule.service import gates
 
 RowDict = dict[str, object]
 
@@ -49,20 +51,24 @@ def prefetch(session: Session, actor: Actor, lesson_ids: set[uuid.UUID]) -> None
     courses = sorted({lesson.course_id for lesson in lessons.values()})
     enrolled = repo.active_enrollment_courses(actor.id, courses)
     owners = repo.owners(courses)
-    decided: dict[uuid.UUID, Lesson | str] = session.info.setdefault(_LEARNABLE, {})
+    decided: dict[uuid.UUID, Lesson | MutationRejected] = session.info.setdefault(_LEARNABLE, {})
+    # Lessons a cohort has not released or prerequisites lock are decided one by one (and
+    # again each time): they may open within the batch.
+    gated = gates.possibly_closed(session, actor.id, ids)
     for lesson_id in ids:
         lesson = lessons.get(lesson_id)
+        teaches = lesson is not None and (
+            owners.get(lesson.course_id) == actor.id or actor.has_admin()
+        )
         if lesson is None:
-            decided[lesson_id] = "That lesson no longer exists."
-        elif (
-            lesson.is_preview
-            or lesson.course_id in enrolled
-            or owners.get(lesson.course_id) == actor.id
-            or actor.has_admin()
-        ):
+            decided[lesson_id] = MutationRejected("That lesson no longer exists.")
+        elif lesson.is_preview or teaches:
             decided[lesson_id] = lesson
+        elif lesson.course_id in enrolled:
+            if lesson_id not in gated:
+                decided[lesson_id] = lesson
         else:
-            decided[lesson_id] = "You are not enrolled in this course."
+            decided[lesson_id] = MutationRejected("You are not enrolled in this course.")
     rows: dict[uuid.UUID, ProgressState | None] = session.info.setdefault(_ROWS, {})
     rows.update(dict.fromkeys(ids))
     for row in progress_rows.load_for_update(session, actor.id, ids):
@@ -88,16 +94,19 @@ def forget_prefetched(session: Session) -> None:
 def learnable_lesson(repo: LearningRepository, actor: Actor, lesson_id: uuid.UUID) -> Lesson:
     """The lesson, if this user may learn it: preview, active enrollment, own course, admin.
     Decisions are remembered for the session (a push batch asks about the same lessons often)."""
-    cache: dict[uuid.UUID, Lesson | str] = repo.session.info.setdefault(_LEARNABLE, {})
+    cache: dict[uuid.UUID, Lesson | MutationRejected] = repo.session.info.setdefault(_LEARNABLE, {})
     known = cache.get(lesson_id)
     if known is None:
         try:
             known = _decide_learnable(repo, actor, lesson_id)
         except MutationRejected as exc:
-            known = exc.reason
-        cache[lesson_id] = known
-    if isinstance(known, str):
-        raise MutationRejected(known)
+            known = exc
+        # A lesson not yet released or still locked may open within this very batch (a
+        # prerequisite completed a moment before): only lasting decisions are remembered.
+        if not (isinstance(known, MutationRejected) and known.code in gates.CLOSED):
+            cache[lesson_id] = known
+    if isinstance(known, MutationRejected):
+        raise MutationRejected(known.reason, status=known.status, code=known.code)
     return known
 
 
@@ -105,10 +114,14 @@ def _decide_learnable(repo: LearningRepository, actor: Actor, lesson_id: uuid.UU
     lesson = repo.lesson(lesson_id)
     if lesson is None:
         raise MutationRejected("That lesson no longer exists.")
-    if lesson.is_preview or repo.has_active_enrollment(actor.id, lesson.course_id):
+    if lesson.is_preview:
         return lesson
     course = repo.course(lesson.course_id)
-    if course is not None and (course.instructor_id == actor.id or actor.has_admin()):
+    teaches = course is not None and (course.instructor_id == actor.id or actor.has_admin())
+    if not teaches and repo.has_active_enrollment(actor.id, lesson.course_id):
+        gates.refuse_if_closed(repo.session, actor.id, lesson, datetime.now(UTC))
+        return lesson
+    if teaches:
         return lesson
     raise MutationRejected("You are not enrolled in this course.")
 

@@ -25,6 +25,8 @@ from lmsdesk_server.db.models import MediaAsset
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.learning.repository.lessons import LearningRepository
 from lmsdesk_server.media.repository import MediaRepository
+from lmsdesk_server.mutation import MutationRejected
+from lmsdesk_server.schedule.service import gates
 from lmsdesk_server.storage import MediaStore
 
 #: Long enough to watch a long lecture with pauses (players re-request ranges when seeking),
@@ -74,6 +76,7 @@ def link_key(jwt_secret: str) -> bytes:
 
 class MediaAccess:
     def __init__(self, session: Session, store: MediaStore) -> None:
+        self._session = session
         self._media = MediaRepository(session)
         self._learning = LearningRepository(session)
         self._store = store
@@ -86,6 +89,7 @@ class MediaAccess:
             raise ApiError(
                 403, "not_entitled", "Enroll in the course to watch or download its media."
             )
+        self._refuse_if_closed(actor, asset)
         size = self._store.size(asset.storage_key)
         if size is None:
             raise ApiError(404, "asset_missing", "This media file is missing on the server.")
@@ -107,6 +111,32 @@ class MediaAccess:
         query = urlencode(fields)
         url = f"{public_url.rstrip('/')}/api/v1/media/{asset_id}?{query}"
         return MediaLink(url=url, expires_at=expires_at)
+
+    def _refuse_if_closed(self, actor: Actor, asset: MediaAsset) -> None:
+        """A student's media of a lesson their cohort has not released, or whose prerequisites
+        are not complete: refused as the lesson itself is (an asset any open lesson of theirs
+        also uses stays readable)."""
+        if actor.has_admin() or asset.owner_id == actor.id or self._media.is_public(asset.id):
+            return
+        lessons = self._media.lessons_using(asset.id)
+        if not lessons:
+            return
+        owners = self._learning.owners(sorted({lesson.course_id for lesson in lessons}))
+        refusal: MutationRejected | None = None
+        now = datetime.now(UTC)
+        for lesson in lessons:
+            if owners.get(lesson.course_id) == actor.id:
+                return
+            if not self._learning.has_active_enrollment(actor.id, lesson.course_id):
+                continue
+            try:
+                gates.refuse_if_closed(self._session, actor.id, lesson, now)
+            except MutationRejected as exc:
+                refusal = refusal or exc
+            else:
+                return
+        if refusal is not None:
+            raise ApiError(403, refusal.code, refusal.reason)
 
     def _may_read(self, actor: Actor, asset: MediaAsset) -> bool:
         if actor.has_admin() or asset.owner_id == actor.id or self._media.is_public(asset.id):

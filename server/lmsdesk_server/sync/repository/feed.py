@@ -38,6 +38,7 @@ from lmsdesk_server.db.partitions import CATALOG_PARTITION
 from lmsdesk_server.sync.repository.tables import (
     BY_NAME,
     COURSE,
+    LESSON,
     PREVIEW,
     SyncedTable,
     tables_of,
@@ -67,6 +68,8 @@ class Reader:
 
     entitled: frozenset[uuid.UUID]
     archived: frozenset[uuid.UUID]
+    #: Lessons this user's cohorts have not released yet: bodies withheld until they open.
+    unreleased: frozenset[uuid.UUID] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,11 @@ class SyncFeedRepository:
         )
 
     def _shown(self, queries: _ShownQueries, reader: Reader, **params: Any) -> ShownRows:
-        params |= {"entitled": list(reader.entitled), "archived": list(reader.archived)}
+        params |= {
+            "entitled": list(reader.entitled),
+            "archived": list(reader.archived),
+            "unreleased": list(reader.unreleased),
+        }
         count, rows_json = self._session.execute(queries.rows, params).one()
         hidden_keys: list[str] = []
         if queries.hidden is not None and reader.archived:
@@ -229,9 +236,15 @@ def _shown_queries(table_name: str, catalog: bool, *, by_course: bool) -> _Shown
     full: ColumnElement[bool] = or_(course.is_(None), rows.c[PREVIEW], entitled)
     # An archived course stays only with its students.
     hidden = (course == any_(bindparam("archived", type_=ARRAY(Uuid)))) & ~entitled
+    if LESSON in rows.c:
+        # A lesson the reader's cohort has not released: its body and quiz wait for the week.
+        held = (rows.c[LESSON] == any_(bindparam("unreleased", type_=ARRAY(Uuid)))) & ~rows.c[
+            PREVIEW
+        ]
+        full = full & ~held
     columns: list[ColumnElement[Any]] = []
     for column in rows.c:
-        if column.key in (COURSE, PREVIEW):
+        if column.key in (COURSE, PREVIEW, LESSON):
             continue
         value: ColumnElement[Any] = column
         if isinstance(column.type, DateTime):

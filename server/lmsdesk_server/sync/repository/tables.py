@@ -19,6 +19,8 @@ from lmsdesk_server.db.models import (
     AssignmentSubmission,
     Category,
     Certificate,
+    Cohort,
+    CohortWeek,
     CommunityAnswer,
     CommunityEditConflict,
     CommunityQuestion,
@@ -55,6 +57,7 @@ Projection = Callable[[Query], Query]
 
 COURSE = "_course"  # the owning course id, added to content rows for the projection
 PREVIEW = "_preview"  # whether the row belongs to a preview lesson
+LESSON = "_lesson"  # the lesson a content row belongs to (a cohort may not have released it)
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,8 @@ class SyncedTable:
     key: tuple[str, ...]
     #: Rows a non-entitled user never receives (unless part of a preview lesson).
     full_only: bool = False
-    #: Columns emptied for a non-entitled user (unless the row is a preview lesson).
+    #: Columns emptied for a non-entitled user (unless the row is a preview lesson), and for a
+    #: student whose cohort has not released the row's lesson.
     blanked: tuple[str, ...] = ()
     #: Adds the owning course id and preview flag (joins) to the base select.
     projection: Projection | None = None
@@ -116,18 +120,30 @@ def _written(model: Any) -> Projection:
 
 
 def _lessons(stmt: Query) -> Query:
-    return stmt.add_columns(Lesson.course_id.label(COURSE), Lesson.is_preview.label(PREVIEW))
+    return stmt.add_columns(
+        Lesson.course_id.label(COURSE), Lesson.is_preview.label(PREVIEW), Lesson.id.label(LESSON)
+    )
 
 
 def _via_lesson(fk: object) -> Projection:
     return lambda stmt: stmt.add_columns(
-        Lesson.course_id.label(COURSE), Lesson.is_preview.label(PREVIEW)
+        Lesson.course_id.label(COURSE), Lesson.is_preview.label(PREVIEW), Lesson.id.label(LESSON)
     ).join(Lesson, Lesson.id == fk)
+
+
+def _weeks(stmt: Query) -> Query:
+    return stmt.add_columns(Cohort.course_id.label(COURSE), literal(False).label(PREVIEW)).join(
+        Cohort, Cohort.id == CohortWeek.cohort_id
+    )
 
 
 def _questions(stmt: Query) -> Query:
     return (
-        stmt.add_columns(Lesson.course_id.label(COURSE), Lesson.is_preview.label(PREVIEW))
+        stmt.add_columns(
+            Lesson.course_id.label(COURSE),
+            Lesson.is_preview.label(PREVIEW),
+            Lesson.id.label(LESSON),
+        )
         .join(Quiz, Quiz.id == QuizQuestion.quiz_id)
         .join(Lesson, Lesson.id == Quiz.lesson_id)
     )

@@ -24,6 +24,8 @@ class Cursor:
     entitlements_through: int = 0
     #: Admins receive every course in full; a change of role re-sends the catalog.
     as_admin: bool = False
+    #: When this cursor's pull ran (epoch seconds): weeks released after it are sent again.
+    pulled_at: int = 0
 
 
 class CursorCodec:
@@ -37,6 +39,7 @@ class CursorCodec:
                 "p": cursor.versions,
                 "e": cursor.entitlements_through,
                 "a": cursor.as_admin,
+                "t": cursor.pulled_at,
             },
             separators=(",", ":"),
         ).encode()
@@ -59,6 +62,7 @@ class CursorCodec:
                 versions={str(k): int(v) for k, v in data["p"].items()},
                 entitlements_through=int(data["e"]),
                 as_admin=bool(data["a"]),
+                pulled_at=int(data.get("t", 0)),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None

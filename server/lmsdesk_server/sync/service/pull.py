@@ -29,6 +29,7 @@ from lmsdesk_server.db.partitions import (
     user_partition,
 )
 from lmsdesk_server.learning.repository.lessons import LearningRepository
+from lmsdesk_server.schedule.repository import ScheduleRepository
 from lmsdesk_server.sync.repository.feed import Reader, Scope, ShownRows, SyncFeedRepository
 from lmsdesk_server.sync.repository.tables import (
     COMMUNITY_TABLES,
@@ -103,14 +104,17 @@ def visible(session: Session, actor: Actor) -> Visible:
 def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCodec) -> PulledPage:
     feed = SyncFeedRepository(session)
     learning = LearningRepository(session)
+    releases = ScheduleRepository(session)
     previous = codec.decode(request.cursor, actor.id) or Cursor(user_id=actor.id)
     shown = visible(session, actor)
     partitions = shown.partitions
     is_admin = actor.has_admin()
     entitled = learning.entitled_course_ids(actor.id, is_admin=is_admin)
+    now = datetime.now(UTC)
     reader = Reader(
         entitled=frozenset(uuid.UUID(c) for c in entitled),
         archived=frozenset(uuid.UUID(c) for c in feed.archived_course_ids()),
+        unreleased=frozenset(() if is_admin else releases.unreleased_lessons(actor.id, now)),
     )
     page = PulledPage(limit=request.limit, reader=reader)
     report = PartitionChanges()
@@ -122,6 +126,7 @@ def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCode
         report.reset.append(CATALOG_PARTITION)
         versions[CATALOG_PARTITION] = 0
     _reconcile_courses(feed, learning, page, report, actor, previous, versions)
+    _send_released(feed, releases, page, actor, previous, versions, now)
     _reconcile_communities(
         feed, learning, page, report, actor, previous, versions, shown, request.resync
     )
@@ -166,6 +171,7 @@ def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCode
         versions=next_versions,
         entitlements_through=user_version,
         as_admin=is_admin,
+        pulled_at=int(now.timestamp()),
     )
     page.envelope = PullResponse(
         changes={},
@@ -173,7 +179,7 @@ def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCode
         cursor=codec.encode(cursor),
         has_more=has_more,
         partitions=report,
-        server_time=datetime.now(UTC),
+        server_time=now,
         server_hlc=server_hlc(),
     )
     return page
@@ -199,6 +205,25 @@ def _reconcile_courses(
         else:
             report.revoked.append(course_partition(course))
         _send_course(feed, page, course, catalog_seen)
+
+
+def _send_released(
+    feed: SyncFeedRepository,
+    releases: ScheduleRepository,
+    page: PulledPage,
+    actor: Actor,
+    previous: Cursor,
+    versions: dict[str, int],
+    now: datetime,
+) -> None:
+    """Courses where a week of this student's cohort opened since the cursor's pull: what was
+    delivered of them comes again, the newly opened lessons now whole."""
+    catalog_seen = versions.get(CATALOG_PARTITION, 0)
+    if catalog_seen <= 0 or previous.pulled_at <= 0:
+        return
+    after = datetime.fromtimestamp(previous.pulled_at, UTC)
+    for course in releases.courses_released_between(actor.id, after, now):
+        _send_course(feed, page, str(course), catalog_seen)
 
 
 def _reconcile_communities(

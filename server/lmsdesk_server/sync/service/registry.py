@@ -20,6 +20,7 @@ from lmsdesk_server.grading.service import grades, submissions
 from lmsdesk_server.learning.service import progress, quiz_attempts
 from lmsdesk_server.moderation import service as moderation
 from lmsdesk_server.mutation import MutationContext
+from lmsdesk_server.schedule.service import cohorts, prerequisites, programs
 
 Row = dict[str, object] | None
 
@@ -94,5 +95,9 @@ _SPECS = [
     handles(m.SUBMIT_ASSIGNMENT, submissions.submit),
     handles(m.GRADE_SUBMISSION, grades.grade_submission),
     handles(m.GRADE_ATTEMPT, grades.grade_attempt),
+    handles(m.SAVE_COHORT, cohorts.save_cohort),
+    handles(m.SET_WEEK, cohorts.set_week),
+    handles(m.SET_PREREQUISITES, prerequisites.set_prerequisites),
+    handles(m.CREATE_PROGRAM, programs.create_program),
 ]
 REGISTRY: dict[str, MutationSpec[Any]] = {spec.mutation.name: spec for spec in _SPECS}

@@ -1,0 +1,1 @@
+"""Cohorts, weekly release, prerequisites and programs (DESIGN.md section 11.4)."""
