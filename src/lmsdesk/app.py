@@ -120,7 +120,8 @@ def build(
     from lmsdesk.services.moderation import ModerationService
     from lmsdesk.services.purchases import PurchaseService
     from lmsdesk.services.quizzes import QuizService
-    from lmsdesk.services.session import SessionService
+    from lmsdesk.services.schedule import ScheduleService, viewer_zone
+    from lmsdesk.services.session import SessionService, SessionSnapshot
     from lmsdesk.services.sync_overview import SyncService
     from lmsdesk.services.thumbnails import ThumbnailCache
     from lmsdesk.services.uploads import UploadService
@@ -137,6 +138,7 @@ def build(
         GRADING_TABLES,
         MODERATION_TABLES,
         MY_LEARNING_TABLES,
+        SCHEDULE_TABLES,
         when_changed,
     )
     from lmsdesk.ui.community_controller import CommunityController
@@ -146,13 +148,16 @@ def build(
     from lmsdesk.ui.learning_controller import LearningController
     from lmsdesk.ui.main_window import MainWindow
     from lmsdesk.ui.moderation_controller import ModerationController
+    from lmsdesk.ui.prerequisites_dialog import PrerequisitesController
     from lmsdesk.ui.purchase_controller import PurchaseController
     from lmsdesk.ui.reports_controller import ReportsController
+    from lmsdesk.ui.schedule_controller import ScheduleController
     from lmsdesk.ui.session_controller import SessionController
     from lmsdesk.ui.sync_controller import SyncController
     from lmsdesk.ui.sync_presenter import SyncPresenter
     from lmsdesk.ui.tasks import TaskManager
     from lmsdesk.ui.theme import apply_theme
+    from lmsdesk.ui.times import set_viewer_zone
 
     existing = QApplication.instance()
     qt_app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -190,8 +195,9 @@ def build(
     controller.sync_requested.connect(sync.sync_now)
     window.check_connection_requested.connect(sync.sync_now)
     window.closing.connect(sync.stop)
+    schedule = ScheduleService(service)
     purchases = PurchaseController(
-        service=PurchaseService(service), tasks=tasks, window=window, sync=sync
+        service=PurchaseService(service), tasks=tasks, window=window, sync=sync, schedule=schedule
     )
     controller.signed_in.connect(lambda _snapshot: purchases.resume_pending())
     controller.signed_out.connect(purchases.stop)
@@ -205,6 +211,7 @@ def build(
         downloads=downloads,
         quizzes=QuizService(service),
         assignments=assignments,
+        schedule=schedule,
         player_instance=player_instance or create_instance,
     )
     catalog = CatalogController(
@@ -242,6 +249,18 @@ def build(
         open_preview=lambda course: learning.open_course(course, return_to="Authoring"),
         notify=window.notify,
     )
+    # The course editor's schedule (cohorts, weeks) and a lesson's prerequisites.
+    editor = window.authoring_page.editor
+    schedule_editor = ScheduleController(schedule, tasks, window)
+    editor.schedule_requested.connect(schedule_editor.open)
+    prerequisites = PrerequisitesController(
+        schedule,
+        tasks,
+        editor.lesson,
+        lambda: editor.draft.sections if editor.draft is not None else (),
+        window,
+    )
+    editor.lesson_selected.connect(prerequisites.show)
     controller.signed_in.connect(lambda _snapshot: authoring.refresh())
     controller.signed_in.connect(lambda _snapshot: authoring.start_uploads())
     controller.reconnected.connect(authoring.start_uploads)
@@ -253,6 +272,15 @@ def build(
     authoring.uploads_finished.connect(learning.assignment.reload)
     sync.finished.connect(when_changed(GRADING_TABLES, learning.assignment.reload))
     sync.finished.connect(when_changed(GRADING_TABLES, learning.reload_outline))
+    # A cohort's calendar: a moved week, a week's lessons arriving, prerequisites changed.
+    learning.sync_now = sync.sync_now
+    sync.finished.connect(when_changed(SCHEDULE_TABLES, learning.reload_outline))
+
+    def viewer_zone_from(snapshot: SessionSnapshot) -> None:
+        account = snapshot.account
+        set_viewer_zone(viewer_zone(account.timezone if account is not None else None))
+
+    controller.signed_in.connect(viewer_zone_from)
 
     def tell_grades() -> None:  # "Your work for ... was graded: 17 / 20."
         def show(news: list[str]) -> None:

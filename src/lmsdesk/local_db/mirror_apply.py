@@ -29,6 +29,9 @@ _COURSE_SCOPED = {  # children first: they find their course through lessons and
     "lesson_resources": "lesson_id IN (SELECT id FROM lessons WHERE course_id = :course)",
     "lesson_prerequisites": "lesson_id IN (SELECT id FROM lessons WHERE course_id = :course)",
     "lessons": "course_id = :course",
+    # A cohort's join links are for the course's students: sent again, without them.
+    "cohort_weeks": "cohort_id IN (SELECT id FROM cohorts WHERE course_id = :course)",
+    "cohorts": "course_id = :course",
     "course_sections": "course_id = :course",
     "course_tag_map": "course_id = :course",
     "courses": "id = :course",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -68,3 +70,33 @@ def health(session: Session) -> SyncHealth:
     if row is None:
         return SyncHealth(None, None, None)
     return SyncHealth(row.last_success_at, row.last_attempt_at, row.last_error)
+
+
+def _boot_id() -> str:
+    """This boot of the machine (Linux); elsewhere unknown, and a reading is trusted only
+    within the running app."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return f"process-{id(time)}"
+
+
+def observe_server_time(session: Session, server_time: datetime) -> None:
+    row = _row(session)
+    row.server_time = server_time
+    row.server_monotonic = time.monotonic()
+    row.boot_id = _boot_id()
+
+
+def trusted_now(session: Session) -> datetime:
+    """Now, by a clock the user cannot move: the server's time at the last pull plus the
+    monotonic time since (setting the computer's clock forward opens nothing early). After a
+    reboot the last server time itself (the schedule waits for the next sync); never synced,
+    the wall clock (nothing scheduled is on this computer yet)."""
+    row = session.get(SyncState, PULL_SCOPE)
+    if row is None or row.server_time is None:
+        return datetime.now(UTC)
+    if row.server_monotonic is None or row.boot_id != _boot_id():
+        return row.server_time
+    elapsed = max(time.monotonic() - row.server_monotonic, 0.0)
+    return row.server_time + timedelta(seconds=elapsed)

@@ -19,6 +19,7 @@ from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.commerce import money_text
 from lmsdesk.contracts.enums import CourseStatus, EnrollmentStatus, LessonType, ProgressStatus
 from lmsdesk.contracts.sync import AddTimeArgs, CompleteLessonArgs, SetPositionArgs
+from lmsdesk.local_db import sync_state
 from lmsdesk.local_db.models.client import Upload
 from lmsdesk.local_db.models.mirror import (
     Course,
@@ -34,6 +35,7 @@ from lmsdesk.services.certificates import CertificateService, CertificateView
 from lmsdesk.services.download_queue import CourseDownloads, DownloadQueue, course_media
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.media_library import MediaLibrary
+from lmsdesk.services.schedule import enrolled_cohort, lesson_opens_at, section_opening
 from lmsdesk.services.session import NotSignedIn, SessionService
 from lmsdesk.sync.api_client import ApiRejected, ServerUnreachable
 from lmsdesk.sync.auth_session import SessionEnded
@@ -54,12 +56,18 @@ class LessonEntry:
     locked_by: tuple[str, ...]  # titles of the lessons to complete first
     #: Counted for the course's completion (all but practice quizzes).
     counted: bool = True
+    #: When the student's cohort opens it, while it is not open yet (by the trusted clock).
+    opens_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class SectionEntry:
     title: str
     lessons: tuple[LessonEntry, ...]
+    #: The cohort week the section opens in (0: with the cohort; None: self-paced).
+    week: int | None = None
+    #: When it opens, while it has not.
+    opens_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,8 @@ class CourseOutline:
     sections: tuple[SectionEntry, ...]
     #: "Free" or "19.99 USD": what enrolling costs, for a course opened from the Catalog.
     price_text: str = "Free"
+    #: The student's cohort ("Autumn cohort (Berlin)"), for a course taken in one.
+    cohort_title: str = ""
 
     def opens(self, lesson: LessonEntry) -> bool:
         """The lesson can be opened now (enrolled, or a free preview); prerequisites aside."""
@@ -111,6 +121,11 @@ class LessonView:
     links: tuple[tuple[str, str], ...] = ()
     #: (title, asset id) of the lesson's files, in order
     files: tuple[tuple[str, uuid.UUID], ...] = ()
+    #: When the student's cohort opens it, while it is not open yet (by the trusted clock).
+    opens_at: datetime | None = None
+    #: Its week has opened but its body has not reached this computer yet (the server sends
+    #: it from the release time on): the next sync brings it.
+    awaiting_sync: bool = False
 
     @property
     def needs_enrollment(self) -> bool:
@@ -166,6 +181,19 @@ class LearningService:
                 )
             progress = _progress_by_lesson(session, [lesson_id]).get(lesson_id)
             quiz_id = session.scalar(select(Quiz.id).where(Quiz.lesson_id == lesson_id))
+            enrolled = _is_enrolled(session, lesson.course_id)
+            opens_at = lesson_opens_at(session, lesson, sync_state.trusted_now(session))
+            in_cohort = enrolled and enrolled_cohort(session, lesson.course_id) is not None
+            awaiting = (
+                in_cohort
+                and opens_at is None
+                and not lesson.is_preview
+                and (
+                    (lesson.lesson_type is LessonType.QUIZ and quiz_id is None)
+                    or (lesson.lesson_type is not LessonType.QUIZ and not lesson.content)
+                )
+                and lesson.lesson_type is not LessonType.VIDEO
+            )
             return LessonView(
                 id=lesson.id,
                 course_id=lesson.course_id,
@@ -181,7 +209,9 @@ class LearningService:
                 watched_seconds=progress.furthest_position_seconds if progress else 0.0,
                 reset_generation=progress.reset_generation if progress else 0,
                 locked_by=_locks(session, [lesson_id]).get(lesson_id, ()),
-                enrolled=_is_enrolled(session, lesson.course_id),
+                enrolled=enrolled,
+                opens_at=opens_at,
+                awaiting_sync=awaiting,
                 is_preview=lesson.is_preview,
                 authoring_preview=self._authoring(session, lesson.course_id),
                 links=tuple(
@@ -384,6 +414,16 @@ def _outline(session: Session, course_id: uuid.UUID, authoring: bool = False) ->
     ids = [lesson.id for lesson in lessons]
     progress, locks = _progress_by_lesson(session, ids), _locks(session, ids)
     enrolled = authoring or _is_enrolled(session, course_id)
+    # A cohort's calendar: each section's week and release (by the clock the student cannot
+    # move); nothing for a self-paced student, an instructor or a visitor.
+    now = sync_state.trusted_now(session)
+    opening = {} if authoring else section_opening(session, course_id)
+    cohort = None if authoring else enrolled_cohort(session, course_id)
+
+    def closed(section_id: uuid.UUID) -> datetime | None:
+        found = opening.get(section_id)
+        return found[1] if found is not None and found[1] > now else None
+
     practice = set(
         session.scalars(select(Quiz.lesson_id).where(Quiz.lesson_id.in_(ids), Quiz.practice))
     )
@@ -401,10 +441,16 @@ def _outline(session: Session, course_id: uuid.UUID, authoring: bool = False) ->
             lesson.is_preview,
             locked_by,
             lesson.id not in practice,
+            None if lesson.is_preview else closed(lesson.section_id),
         )
 
     entries = tuple(
-        SectionEntry(s.title, tuple(entry(x) for x in lessons if x.section_id == s.id))
+        SectionEntry(
+            s.title,
+            tuple(entry(x) for x in lessons if x.section_id == s.id),
+            opening[s.id][0] if s.id in opening else None,
+            closed(s.id),
+        )
         for s in sections
     )
     return CourseOutline(
@@ -413,6 +459,7 @@ def _outline(session: Session, course_id: uuid.UUID, authoring: bool = False) ->
         enrolled,
         entries,
         price_text=money_text(course.price_cents, course.currency),
+        cohort_title=cohort.title if cohort is not None else "",
     )
 
 

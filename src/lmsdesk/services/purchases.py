@@ -74,11 +74,18 @@ class PurchaseService:
     def __init__(self, session: SessionService) -> None:
         self._session = session
 
-    def start(self, course_id: uuid.UUID, course_title: str, price_text: str) -> PendingCheckout:
-        """Create the checkout on the server and remember it here. Offline: PurchaseError, and
-        nothing is queued (a payment cannot wait for the network)."""
+    def start(
+        self,
+        course_id: uuid.UUID,
+        course_title: str,
+        price_text: str,
+        cohort_id: uuid.UUID | None = None,
+    ) -> PendingCheckout:
+        """Create the checkout on the server and remember it here (for a course run in cohorts,
+        the seat in the chosen one is held meanwhile). Offline: PurchaseError, and nothing is
+        queued (a payment cannot wait for the network)."""
         created = self._call(
-            lambda api, t: api.create_checkout(t, course_id),
+            lambda api, t: api.create_checkout(t, course_id, cohort_id),
             offline="Paying needs a connection to the server. Nothing was charged or queued: "
             "connect and try again.",
         )
@@ -118,9 +125,9 @@ class PurchaseService:
             self._forget(order_id)
         return view
 
-    def enroll_free(self, course_id: uuid.UUID) -> None:
+    def enroll_free(self, course_id: uuid.UUID, cohort_id: uuid.UUID | None = None) -> None:
         self._call(
-            lambda api, t: api.enroll_free(t, course_id),
+            lambda api, t: api.enroll_free(t, course_id, cohort_id),
             offline="Enrolling needs a connection to the server.",
         )
 

@@ -34,9 +34,10 @@ from lmsdesk.contracts.auth import (
     VerifyEmailRequest,
 )
 from lmsdesk.contracts.certificates import CertificateKey
-from lmsdesk.contracts.commerce import CheckoutSession, CourseRef, EnrollmentView, OrderView
+from lmsdesk.contracts.commerce import CheckoutSession, EnrollmentView, JoinRef, OrderView
 from lmsdesk.contracts.common import ErrorResponse, Health
 from lmsdesk.contracts.media import MediaLink, UploadStart, UploadState
+from lmsdesk.contracts.schedule import CalendarLink
 from lmsdesk.contracts.sync import PullRequest, PullResponse, PushRequest, PushResponse
 
 _log = logging.getLogger(__name__)
@@ -204,8 +205,10 @@ class ApiClient:
         response = self._request("POST", "/sync/pull", json=body, token=access_token)
         return self._parse(response, PullResponse)
 
-    def create_checkout(self, access_token: str, course_id: uuid.UUID) -> CheckoutSession:
-        body = CourseRef(course_id=course_id)
+    def create_checkout(
+        self, access_token: str, course_id: uuid.UUID, cohort_id: uuid.UUID | None = None
+    ) -> CheckoutSession:
+        body = JoinRef(course_id=course_id, cohort_id=cohort_id)
         response = self._request("POST", "/checkout/sessions", json=body, token=access_token)
         return self._parse(response, CheckoutSession)
 
@@ -221,8 +224,10 @@ class ApiClient:
         response = self._request("POST", f"/orders/{order_id}/cancel", token=access_token)
         return self._parse(response, OrderView)
 
-    def enroll_free(self, access_token: str, course_id: uuid.UUID) -> EnrollmentView:
-        body = CourseRef(course_id=course_id)
+    def enroll_free(
+        self, access_token: str, course_id: uuid.UUID, cohort_id: uuid.UUID | None = None
+    ) -> EnrollmentView:
+        body = JoinRef(course_id=course_id, cohort_id=cohort_id)
         response = self._request("POST", "/enrollments/free", json=body, token=access_token)
         return self._parse(response, EnrollmentView)
 
@@ -240,6 +245,10 @@ class ApiClient:
     def gradebook_csv(self, access_token: str, course_id: uuid.UUID) -> bytes:
         path = f"/instructor/courses/{course_id}/gradebook?format=csv"
         return self._request("GET", path, token=access_token).content
+
+    def calendar_link(self, access_token: str, cohort_id: uuid.UUID) -> str:
+        response = self._request("GET", f"/cohorts/{cohort_id}/calendar-link", token=access_token)
+        return self._parse(response, CalendarLink).url
 
     def media_link(self, access_token: str, asset_id: uuid.UUID) -> MediaLink:
         response = self._request("POST", f"/media/{asset_id}/link", token=access_token)

@@ -285,6 +285,7 @@ class SyncEngine:
         session.expire_all()  # rows changed under the ORM: reload before replaying local intent
         self._rebase(session)
         sync_state.save_cursor(session, page.cursor)
+        sync_state.observe_server_time(session, page.server_time)
         outbox.observe_server_hlc(session, page.server_hlc)
         return revoked_courses
 

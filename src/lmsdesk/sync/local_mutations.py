@@ -46,6 +46,7 @@ from lmsdesk.sync.local_grading import GRADING_MUTATIONS
 from lmsdesk.sync.local_moderation import MODERATION_MUTATIONS
 from lmsdesk.sync.local_mutation import LocalContext, LocalMutation, local
 from lmsdesk.sync.local_revisions import REVISION_MUTATIONS
+from lmsdesk.sync.local_schedule import SCHEDULE_MUTATIONS
 
 
 # ------------------------------------------------------------------------------ descriptions
@@ -269,6 +270,7 @@ _ALL: list[LocalMutation[Any]] = [
     *ADMIN_MUTATIONS,
     *COMMUNITY_MUTATIONS,
     *GRADING_MUTATIONS,
+    *SCHEDULE_MUTATIONS,
 ]
 LOCAL_MUTATIONS: dict[str, LocalMutation[Any]] = {spec.name: spec for spec in _ALL}
 

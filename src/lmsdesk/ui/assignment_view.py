@@ -28,12 +28,7 @@ from lmsdesk.services.assignments import SubmissionView
 from lmsdesk.ui.markdown_text import MarkdownLabel
 from lmsdesk.ui.pages import clear_layout
 from lmsdesk.ui.theme import DANGER, MUTED, OK
-
-
-def local_time(moment: datetime) -> str:
-    """A time in the viewer's own time zone, as people read it ("Fri 4 Dec, 09:00")."""
-    shown = moment.astimezone()
-    return f"{shown:%a} {shown.day} {shown:%b %Y, %H:%M}"
+from lmsdesk.ui.times import local_time
 
 
 def due_line(assignment: Assignment, now: datetime | None = None) -> tuple[str, str]:

@@ -55,6 +55,18 @@ AUTHORING_TABLES = frozenset(
     }
 )
 MODERATION_TABLES = AUTHORING_TABLES
+SCHEDULE_TABLES = frozenset(
+    {
+        "cohorts",
+        "cohort_weeks",
+        "enrollments",
+        "lessons",
+        "quizzes",
+        "lesson_prerequisites",
+        "programs",
+        "program_certificates",
+    }
+)
 COMMUNITY_TABLES = frozenset(
     {
         "community_questions",

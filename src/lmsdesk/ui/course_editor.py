@@ -29,6 +29,7 @@ from lmsdesk.services.uploads import UploadView
 from lmsdesk.ui.course_details_panel import CURRENCIES, THUMBNAIL_SIZE, CourseDetailsPanel
 from lmsdesk.ui.curriculum_panel import CurriculumPanel
 from lmsdesk.ui.fitting import ElidedLabel, scrolling
+from lmsdesk.ui.icons import icon
 from lmsdesk.ui.lesson_panel import LessonPanel
 from lmsdesk.ui.pages import clear_layout
 
@@ -58,6 +59,8 @@ class CourseEditor(QWidget):
     preview_requested = Signal()
     delete_course_requested = Signal()
     revise_requested = Signal()
+    #: The published course's cohorts and weeks (course id, title).
+    schedule_requested = Signal(object, str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -155,11 +158,19 @@ class CourseEditor(QWidget):
         )
         self.revise_button.clicked.connect(self.revise_requested)
         self.revise_button.hide()
+        self.schedule_button = QPushButton("Schedule…")
+        self.schedule_button.setIcon(icon("calendar"))
+        self.schedule_button.setToolTip(
+            "Cohorts of the published course: start, weeks, due times, live sessions"
+        )
+        self.schedule_button.clicked.connect(self._schedule)
+        self.schedule_button.hide()
         # The title shares its row with the actions (shortened with "…" when the window is
         # narrow); the status has the whole width below them.
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         for button in (
+            self.schedule_button,
             self.revise_button,
             self.delete_course_button,
             self.preview_button,
@@ -171,6 +182,13 @@ class CourseEditor(QWidget):
         header.addLayout(top)
         header.addWidget(self.status)
         return header
+
+    def _schedule(self) -> None:
+        draft = self.draft
+        if draft is None:
+            return
+        published = draft.revision_of or draft.id
+        self.schedule_requested.emit(published, str(draft.fields.get("title", "")))
 
     def _banners(self) -> list[QWidget]:
         self.feedback = QLabel()
@@ -244,6 +262,10 @@ class CourseEditor(QWidget):
             "Discard revision…" if draft.revision_of else "Delete draft…"
         )
         self.revise_button.setVisible(draft.status is CourseStatus.APPROVED)
+        # Cohorts run the published course (a revision schedules the course it revises).
+        self.schedule_button.setVisible(
+            draft.status is CourseStatus.APPROVED or draft.revision_of is not None
+        )
         self.revise_button.setText(
             "Open the revision" if draft.open_revision else "Change in a revision"
         )

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QFileDialog
 from lmsdesk.contracts.assignments import Gradebook
 from lmsdesk.services.grading import GradingService, InboxEntry
 from lmsdesk.sync.api_client import ServerUnreachable
-from lmsdesk.ui.assignment_view import local_time
 from lmsdesk.ui.failures import explain, is_expected
 from lmsdesk.ui.grading_page import GradingPage
 from lmsdesk.ui.tasks import Lane, TaskManager
+from lmsdesk.ui.times import local_time
 
 
 class GradingController(QObject):

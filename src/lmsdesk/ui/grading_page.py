@@ -35,10 +35,10 @@ from PySide6.QtWidgets import (
 
 from lmsdesk.contracts.assignments import Gradebook, GradingItem
 from lmsdesk.services.grading import InboxEntry
-from lmsdesk.ui.assignment_view import local_time
 from lmsdesk.ui.markdown_text import MarkdownLabel, open_web_link
 from lmsdesk.ui.pages import clear_layout, heading
 from lmsdesk.ui.theme import DANGER, MUTED, OK
+from lmsdesk.ui.times import local_time
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole
 

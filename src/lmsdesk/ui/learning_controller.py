@@ -7,11 +7,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMessageBox
 
 from lmsdesk.contracts.enums import LessonType, ProgressStatus
@@ -21,6 +22,7 @@ from lmsdesk.services.certificates import CertificateView
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.learning import CourseOutline, LearningService, LessonView
 from lmsdesk.services.quizzes import QuizService
+from lmsdesk.services.schedule import CourseSchedule, ScheduleService
 from lmsdesk.ui.assignment_controller import AssignmentController
 from lmsdesk.ui.assignment_view import AssignmentPanel
 from lmsdesk.ui.certificate_dialog import CertificateDialog
@@ -29,6 +31,7 @@ from lmsdesk.ui.failures import explain
 from lmsdesk.ui.main_window import MainWindow
 from lmsdesk.ui.quiz_controller import QuizController
 from lmsdesk.ui.quiz_view import QuizView
+from lmsdesk.ui.schedule_dialog import ScheduleDialog
 from lmsdesk.ui.tasks import Lane, TaskManager
 from lmsdesk.ui.video_controller import VideoController
 
@@ -43,6 +46,7 @@ class LearningController(QObject):
         downloads: DownloadController,
         quizzes: QuizService,
         assignments: AssignmentService,
+        schedule: ScheduleService | None = None,
         player_instance: Callable[[], Any] = create_instance,
     ) -> None:
         super().__init__(window)
@@ -58,8 +62,16 @@ class LearningController(QObject):
         self._return_to = "My learning"  # the page Back goes to
         self.lesson: LessonView | None = None
         self.certificate_dialog: CertificateDialog | None = None
+        self._schedule = schedule
+        self.schedule_dialog: ScheduleDialog | None = None
         #: How a file or link is handed to the system (replaced in tests).
         self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
+        #: Asks for a sync (the app wires the sync controller's): when a week opens.
+        self.sync_now: Callable[[], None] = lambda: None
+        # The next release of the open course's cohort: a sync then brings what opened.
+        self._release_timer = QTimer(self)
+        self._release_timer.setSingleShot(True)
+        self._release_timer.timeout.connect(self._week_opened)
         self._wire()
 
     def _wire(self) -> None:
@@ -75,6 +87,7 @@ class LearningController(QObject):
         self._downloads.transferred.connect(mine.show_transfer)
         self._downloads.refused.connect(self._refused)
         self.page.back_requested.connect(self.back)
+        self.page.schedule_requested.connect(self.show_schedule)
         self.page.lesson_chosen.connect(self.open_lesson)
         self.page.next_requested.connect(self.next_lesson)
         self.page.file_requested.connect(self.open_file)
@@ -114,6 +127,47 @@ class LearningController(QObject):
     def show_certificate(self, certificate: CertificateView) -> None:
         self.certificate_dialog = CertificateDialog(certificate, self._window)
         self.certificate_dialog.open()
+
+    # ---------------------------------------------------------------- the cohort's calendar
+    def show_schedule(self) -> None:
+        schedule, outline = self._schedule, self.outline
+        if schedule is None or outline is None:
+            return
+
+        def show(found: CourseSchedule | None) -> None:
+            if found is None:
+                return
+            self.schedule_dialog = ScheduleDialog(outline.title, found, self._window)
+            self.schedule_dialog.join_requested.connect(lambda url: self.open_url(QUrl(url)))
+            self.schedule_dialog.calendar_requested.connect(self.add_to_calendar)
+            self.schedule_dialog.open()
+
+        self._tasks.run(lambda: schedule.course_schedule(outline.course_id), on_success=show)
+
+    def add_to_calendar(self, cohort_id: uuid.UUID) -> None:
+        """The student's own feed link (needs the server): handed to the system, which gives
+        it to the calendar app, and copied for subscribing elsewhere."""
+        schedule = self._schedule
+        if schedule is None:
+            return
+
+        def added(url: str) -> None:
+            QGuiApplication.clipboard().setText(url)
+            self.open_url(QUrl(url))
+            if self.schedule_dialog is not None:
+                self.schedule_dialog.show_calendar_added(url)
+
+        def failed(error: BaseException) -> None:
+            message = error.message if isinstance(error, UserFacingError) else str(error)
+            if self.schedule_dialog is not None:
+                self.schedule_dialog.show_error(message)
+
+        self._tasks.run(
+            lambda: schedule.calendar_link(cohort_id),
+            on_success=added,
+            on_failure=failed,
+            lane=Lane.IO,
+        )
 
     def open_file(self, asset_id: uuid.UUID) -> None:
         """One of the lesson's files, in the app the system picks (the browser if streamed)."""
@@ -172,9 +226,23 @@ class LearningController(QObject):
             return None
         return int(player.position()) if player is not None else int(self.lesson.position_seconds)
 
+    def _week_opened(self) -> None:
+        self.sync_now()
+        self._reload_outline()
+
+    def _watch_releases(self, outline: CourseOutline) -> None:
+        """Wake at the next release of the open course (within a day; a longer wait is
+        measured again when the outline next loads)."""
+        upcoming = [s.opens_at for s in outline.sections if s.opens_at is not None]
+        self._release_timer.stop()
+        if upcoming:
+            wait = (min(upcoming) - datetime.now(UTC)).total_seconds()
+            self._release_timer.start(int(min(max(wait, 1.0), 24 * 3600) * 1000))
+
     def _show_course(self, loaded: tuple[CourseOutline, LessonView | None]) -> None:
         outline, lesson = loaded
         self.outline = outline
+        self._watch_releases(outline)
         self._window.show_lesson_page(self._return_to)
         self.page.show_outline(outline, lesson.id if lesson else None)
         if lesson is None:
@@ -197,7 +265,7 @@ class LearningController(QObject):
         if self.outline is not None:
             self.page.show_outline(self.outline, lesson.id)
         self.page.show_lesson(lesson)
-        if lesson.locked_by or lesson.needs_enrollment:
+        if lesson.locked_by or lesson.needs_enrollment or lesson.opens_at or lesson.awaiting_sync:
             return
         if lesson.lesson_type is LessonType.VIDEO:
             self.video.open(lesson)
@@ -243,9 +311,19 @@ class LearningController(QObject):
 
         def show(loaded: tuple[CourseOutline, LessonView | None]) -> None:
             self.outline, fresh = loaded
+            self._watch_releases(self.outline)
+            opened = (
+                fresh is not None
+                and self.lesson is not None
+                and fresh.id == self.lesson.id
+                and (self.lesson.opens_at or self.lesson.awaiting_sync)
+                and not (fresh.opens_at or fresh.awaiting_sync)
+            )
             if fresh is not None and self.lesson is not None and fresh.id == self.lesson.id:
                 self.lesson = fresh
             self.page.show_outline(self.outline, self.lesson.id if self.lesson else None)
+            if opened and fresh is not None:
+                self._show_lesson(fresh)  # its week opened and its body is here: show it
 
         self._tasks.run(load, on_success=show)
 

@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from lmsdesk.contracts.enums import LessonType, ProgressStatus
-from lmsdesk.services.learning import CourseOutline, LessonEntry, LessonView
+from lmsdesk.services.learning import CourseOutline, LessonEntry, LessonView, SectionEntry
 from lmsdesk.ui.fitting import ElidedLabel
 from lmsdesk.ui.icons import icon
 from lmsdesk.ui.pages import clear_layout
+from lmsdesk.ui.times import local_time, short_time, zone_name
 from lmsdesk.ui.video_view import VideoView, clock
 
 _MARKS = {
@@ -51,7 +52,16 @@ def lesson_label(entry: LessonEntry) -> str:
 def lesson_mark(entry: LessonEntry, outline: CourseOutline) -> str:
     """The icon beside a lesson in the outline: locked (by a prerequisite, or until enrolling),
     or how far the student got."""
-    return "lock" if entry.locked_by or not outline.opens(entry) else _MARKS[entry.status]
+    closed = entry.locked_by or entry.opens_at is not None or not outline.opens(entry)
+    return "lock" if closed else _MARKS[entry.status]
+
+
+def section_label(section: SectionEntry) -> str:
+    """ "Week 2 · Check yourself", and when a cohort has not opened it yet, when it opens."""
+    title = f"Week {section.week} · {section.title}" if section.week else section.title
+    if section.opens_at is not None:
+        title += f"\nopens {short_time(section.opens_at)} (your time)"
+    return title
 
 
 class TextLessonView(QWidget):
@@ -104,6 +114,7 @@ class LessonPage(QWidget):
     ask_requested = Signal()
     #: Enroll (free) or buy (paid) the course shown, from its locked lesson (course id).
     enroll_requested = Signal(object)
+    schedule_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -124,10 +135,18 @@ class LessonPage(QWidget):
         self.progress.valueChanged.connect(
             lambda value: self.progress_text.setText(f"{value}% complete")
         )
+        # A course taken in a cohort: its calendar (weeks, due times, live sessions).
+        self.schedule_button = QPushButton("Schedule")
+        self.schedule_button.setIcon(icon("calendar"))
+        self.schedule_button.setToolTip("Your cohort's weeks and live sessions (Ctrl+Shift+S)")
+        self.schedule_button.setShortcut("Ctrl+Shift+S")
+        self.schedule_button.clicked.connect(self.schedule_requested)
+        self.schedule_button.hide()
         top = QHBoxLayout()
         top.addWidget(self.back)
         top.addSpacing(12)
         top.addWidget(self.course_title, 1)
+        top.addWidget(self.schedule_button)
         top.addWidget(self.progress)
         top.addWidget(self.progress_text)
         self.preview_note = QLabel("Preview as a student sees it · nothing you do here is recorded")
@@ -218,13 +237,14 @@ class LessonPage(QWidget):
     def show_outline(self, outline: CourseOutline, current: uuid.UUID | None) -> None:
         self.outline_data = outline
         self.course_title.setText(outline.title)
+        self.schedule_button.setVisible(bool(outline.cohort_title))
         self.progress.setValue(outline.percent_complete)
         # Opened from the Catalog before enrolling: there is no progress to show.
         self.progress.setVisible(outline.enrolled)
         self.progress_text.setVisible(outline.enrolled)
         self.outline.clear()
         for section in outline.sections:
-            parent = QTreeWidgetItem([section.title])
+            parent = QTreeWidgetItem([section_label(section)])
             parent.setFlags(Qt.ItemFlag.ItemIsEnabled)
             font = parent.font(0)
             font.setBold(True)
@@ -236,6 +256,8 @@ class LessonPage(QWidget):
                 item.setData(0, Qt.ItemDataRole.UserRole, entry.id)
                 if not outline.opens(entry):
                     item.setToolTip(0, "Opens once you enroll in this course")
+                elif entry.opens_at is not None:
+                    item.setToolTip(0, f"Opens {local_time(entry.opens_at)} (your time)")
                 elif entry.locked_by:
                     item.setToolTip(0, "Complete first: " + ", ".join(entry.locked_by))
                 parent.addChild(item)
@@ -276,6 +298,20 @@ class LessonPage(QWidget):
                 "Enroll in this course to open this lesson. Lessons marked ▶ Preview in the "
                 "Catalog play before enrolling.",
                 enroll="Enroll for free" if price == "Free" else f"Buy for {price}",
+            )
+        elif lesson.opens_at is not None:
+            cohort = self.outline_data.cohort_title if self.outline_data else ""
+            self.show_notice(
+                f"This lesson opens on {local_time(lesson.opens_at)} (your time, "
+                f"{zone_name()}), on your cohort's calendar"
+                + (f" ({cohort})" if cohort else "")
+                + ". It downloads at the first sync after that; this computer's clock cannot "
+                "open it sooner."
+            )
+        elif lesson.awaiting_sync:
+            self.show_notice(
+                "This lesson's week has opened. It arrives at the next sync: connect to the "
+                "internet and it opens here."
             )
         elif lesson.locked_by:
             self.show_notice(

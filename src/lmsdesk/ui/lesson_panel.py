@@ -8,7 +8,15 @@ import uuid
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 from lmsdesk.contracts.enums import LessonType
 from lmsdesk.services.authoring import LessonOutline
@@ -16,6 +24,7 @@ from lmsdesk.services.lesson_content import LinkDraft, QuizDraft
 from lmsdesk.services.uploads import UploadView
 from lmsdesk.ui.assignment_editor import AssignmentEditor
 from lmsdesk.ui.editing import show_checked, show_text
+from lmsdesk.ui.fitting import ElidedLabel
 from lmsdesk.ui.links_panel import LinksPanel
 from lmsdesk.ui.markdown_editor import MarkdownEditor
 from lmsdesk.ui.quiz_editor import QuizEditor
@@ -25,6 +34,7 @@ from lmsdesk.ui.video_upload_panel import VideoUploadPanel
 class LessonPanel(QWidget):
     #: (entity, entity id, field, value)
     field_edited = Signal(str, object, str, object)
+    prerequisites_requested = Signal(object)  # lesson id
 
     def __init__(self) -> None:
         super().__init__()
@@ -54,6 +64,17 @@ class LessonPanel(QWidget):
         form.addRow(self.quiz_editor)
         form.addRow(self.assignment_editor)
         form.addRow("Resources", self.links)
+        # Prerequisites: the lessons a student completes before this one opens.
+        self.prerequisites = ElidedLabel("None: opens with its section")
+        self.prerequisites_button = QPushButton("Choose…")
+        self.prerequisites_button.setToolTip("Lessons a student must complete before this one")
+        self.prerequisites_button.clicked.connect(
+            lambda: self.prerequisites_requested.emit(self.lesson_id)
+        )
+        needs = QHBoxLayout()
+        needs.addWidget(self.prerequisites, 1)
+        needs.addWidget(self.prerequisites_button)
+        form.addRow("Opens after", needs)
         self._form = form
 
         def lesson(field: str, value: Any) -> None:
@@ -108,6 +129,11 @@ class LessonPanel(QWidget):
                 self.quiz_editor.show_quiz(quiz)
         finally:
             self._loading = False
+
+    def show_prerequisites(self, titles: list[str]) -> None:
+        self.prerequisites.setText(
+            ", ".join(f"“{t}”" for t in titles) if titles else "None: opens with its section"
+        )
 
     def flush(self) -> None:
         """Save what is being typed now (before the selection or the course changes)."""

@@ -20,8 +20,10 @@ from lmsdesk.contracts.commerce import OrderView
 from lmsdesk.contracts.enums import OrderStatus
 from lmsdesk.services.catalog import CourseSummary
 from lmsdesk.services.purchases import PendingCheckout, PurchaseError, PurchaseService
+from lmsdesk.services.schedule import CohortView, ScheduleService
 from lmsdesk.sync.api_client import ServerUnreachable
 from lmsdesk.ui.checkout_panel import CheckoutPanel
+from lmsdesk.ui.cohort_dialog import CohortDialog
 from lmsdesk.ui.main_window import MainWindow
 from lmsdesk.ui.sync_controller import SyncController
 from lmsdesk.ui.tasks import Lane, TaskManager
@@ -56,9 +58,13 @@ class PurchaseController(QObject):
         tasks: TaskManager,
         window: MainWindow,
         sync: SyncController,
+        schedule: ScheduleService | None = None,
         open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
     ) -> None:
         super().__init__(window)
+        self._cohorts = schedule
+        #: The open "Choose your cohort" dialog (tests answer it).
+        self.cohort_dialog: CohortDialog | None = None
         self._service = service
         self._tasks = tasks
         self._window = window
@@ -96,6 +102,26 @@ class PurchaseController(QObject):
         self._timers.clear()
         self._window.catalog_page.set_waiting(set())
 
+    def _with_cohort(
+        self, course: CourseSummary, action: str, go: Callable[[uuid.UUID | None], None]
+    ) -> None:
+        """A course run in cohorts: the student picks one first (from the catalog as last
+        synced); a self-paced course goes straight on."""
+        schedule = self._cohorts
+        if schedule is None:
+            go(None)
+            return
+
+        def choose(cohorts: list[CohortView]) -> None:
+            if not cohorts:
+                go(None)
+                return
+            self.cohort_dialog = CohortDialog(course.title, cohorts, action, self._window)
+            self.cohort_dialog.chosen.connect(go)
+            self.cohort_dialog.open()
+
+        self._tasks.run(lambda: schedule.joinable_cohorts(course.id), on_success=choose)
+
     def buy(self, course: CourseSummary) -> None:
         waiting = next((p for p in self._pending.values() if p.course_id == course.id), None)
         if waiting is not None:  # already paying for it: show that checkout again
@@ -110,6 +136,10 @@ class PurchaseController(QObject):
                 "You are offline. Paying needs a connection; nothing is queued.", error=True
             )
             return
+        self._with_cohort(course, f"Buy for {course.price_text}", lambda c: self._buy(course, c))
+
+    def _buy(self, course: CourseSummary, cohort_id: uuid.UUID | None) -> None:
+        detail = self._window.catalog_page.detail
         detail.action.setEnabled(False)
         detail.show_note("Starting the checkout…")
 
@@ -126,13 +156,16 @@ class PurchaseController(QObject):
             detail.show_note(_text(error), error=True)
 
         self._tasks.run(
-            lambda: self._service.start(course.id, course.title, course.price_text),
+            lambda: self._service.start(course.id, course.title, course.price_text, cohort_id),
             on_success=started,
             on_failure=failed,
             lane=Lane.IO,
         )
 
     def enroll(self, course: CourseSummary) -> None:
+        self._with_cohort(course, "Enroll", lambda c: self._enroll(course, c))
+
+    def _enroll(self, course: CourseSummary, cohort_id: uuid.UUID | None) -> None:
         detail = self._window.catalog_page.detail
         detail.action.setEnabled(False)
         detail.show_note("Enrolling…")
@@ -147,7 +180,7 @@ class PurchaseController(QObject):
             detail.show_note(_text(error), error=True)
 
         self._tasks.run(
-            lambda: self._service.enroll_free(course.id),
+            lambda: self._service.enroll_free(course.id, cohort_id),
             on_success=enrolled,
             on_failure=failed,
             lane=Lane.IO,

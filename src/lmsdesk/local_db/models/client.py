@@ -87,6 +87,12 @@ class SyncState(LocalBase):
     last_error: Mapped[str | None] = mapped_column(Text)
     # Partitions to ask the server for whole on the next pull (PullRequest.resync).
     resync: Mapped[list[Any] | None]
+    # The clock a student cannot fool (DESIGN.md 11.4): the server's time at the last pull,
+    # the monotonic clock then, and the boot it was read in (a monotonic reading means
+    # nothing after a restart of the machine).
+    server_time: Mapped[datetime | None]
+    server_monotonic: Mapped[float | None]
+    boot_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class DownloadState(enum.StrEnum):

@@ -185,6 +185,8 @@ class Enrollment(Mirrored, LocalBase):
     enrolled_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
+    #: The cohort joined (None: self-paced, everything open).
+    cohort_id: Mapped[uuid.UUID | None]
 
 
 class LessonProgress(Mirrored, LocalBase):
@@ -272,6 +274,7 @@ class Order(Mirrored, LocalBase):
     created_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
     refunded_at: Mapped[datetime | None]
+    cohort_id: Mapped[uuid.UUID | None]
 
 
 class ModerationReview(Mirrored, LocalBase):

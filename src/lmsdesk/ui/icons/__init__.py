@@ -8,7 +8,7 @@ from importlib.resources import files
 
 from PySide6.QtGui import QIcon
 
-NAMES = ("certificate", "lock", "done", "in_progress", "not_started", "vote", "pin")
+NAMES = ("certificate", "lock", "done", "in_progress", "not_started", "vote", "pin", "calendar")
 
 
 @cache
