@@ -14,7 +14,7 @@ from lmsdesk.contracts.schedule import JoinState, join_state, week_release
 from lmsdesk_server.db.models import Cohort
 from tests.server.community.helpers import Crowd
 from tests.server.schedule.helpers import INTRO, PRACTICE, cohort, iso, week
-from tests.server.sync.helpers import FREE, PAID, PENDING
+from tests.server.sync.helpers import FREE, PAID, PENDING, rows
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -162,3 +162,21 @@ def test_join_state_follows_the_window() -> None:
     assert join_state(start + timedelta(days=7), start, 48, 7, 3) is JoinState.CLOSED
     assert join_state(start - timedelta(hours=47), start, 48, 0, None) is JoinState.CLOSED
     assert join_state(start - timedelta(days=9), start, 48, 7, 0) is JoinState.FULL
+
+
+def test_every_laptop_gets_the_schedule_and_only_students_the_join_link(crowd: Crowd) -> None:
+    made = cohort(crowd.instructor)
+    opens = datetime.fromisoformat(made["weeks"][0]["release_at"])
+    live = {
+        "title": "Q&A",
+        "starts_at": iso(opens),
+        "ends_at": iso(opens + timedelta(hours=1)),
+        "url": "https://meet.example.com/j",
+    }
+    week(crowd.instructor, made["id"], 1, section_ids=[str(INTRO)], live=live)
+    for person, link in ((crowd.student, "https://meet.example.com/j"), (crowd.outsider, "")):
+        pages = person.device.pull_all()
+        assert rows(pages, "cohorts")[made["id"]]["title"] == "Spring cohort"
+        weeks = {w["number"]: w for w in rows(pages, "cohort_weeks").values()}
+        assert weeks[1]["live_url"] == link
+        assert weeks[1]["section_ids"] == [str(INTRO)]
