@@ -29,8 +29,10 @@ if TYPE_CHECKING:
     from lmsdesk.ui.learning_controller import LearningController
     from lmsdesk.ui.main_window import MainWindow
     from lmsdesk.ui.moderation_controller import ModerationController
+    from lmsdesk.ui.prerequisites_dialog import PrerequisitesController
     from lmsdesk.ui.purchase_controller import PurchaseController
     from lmsdesk.ui.reports_controller import ReportsController
+    from lmsdesk.ui.schedule_controller import ScheduleController
     from lmsdesk.ui.session_controller import SessionController
     from lmsdesk.ui.sync_controller import SyncController
     from lmsdesk.ui.tasks import TaskManager
@@ -86,6 +88,8 @@ class Application:
     reports: ReportsController
     catalog: CatalogController
     grading: GradingController
+    schedule: ScheduleController
+    prerequisites: PrerequisitesController
 
     def shutdown(self) -> None:
         self.learning.leave()  # the video saves its position before the lanes drain
@@ -398,6 +402,8 @@ def build(
         reports=reports,
         catalog=catalog,
         grading=grading,
+        schedule=schedule_editor,
+        prerequisites=prerequisites,
     )
 
 

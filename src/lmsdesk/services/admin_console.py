@@ -34,8 +34,10 @@ from lmsdesk.contracts.admin import (
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import CourseStatus
 from lmsdesk.contracts.mutations import Args, MutationType
+from lmsdesk.contracts.schedule import CreateProgramArgs
 from lmsdesk.local_db import outbox
 from lmsdesk.local_db.models.mirror import Category, Course
+from lmsdesk.local_db.models.schedule import Program
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.session import SessionService
 from lmsdesk.sync.api_client import ApiClient, ApiRejected, ServerUnreachable
@@ -62,6 +64,13 @@ class CourseRow:
     title: str
     instructor: str
     archived: bool
+
+
+@dataclass(frozen=True)
+class ProgramRow:
+    id: uuid.UUID
+    title: str
+    courses: tuple[str, ...]  # titles, in the program's order
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,28 @@ class AdminConsole:
                 CourseRow(c.id, c.title, c.instructor_name, c.status is CourseStatus.ARCHIVED)
                 for c in rows
             ]
+
+    def programs(self) -> list[ProgramRow]:
+        with self._session.require_store().reading() as session:
+            titles = {row[0]: row[1] for row in session.execute(select(Course.id, Course.title))}
+            return [
+                ProgramRow(
+                    p.id, p.title, tuple(titles.get(uuid.UUID(c), "a course") for c in p.course_ids)
+                )
+                for p in session.scalars(select(Program).order_by(Program.title))
+            ]
+
+    def create_program(self, title: str, course_ids: list[uuid.UUID]) -> int:
+        """A program of published courses (two or more); completing them all earns a program
+        certificate. Queued: it reaches the server at the next sync."""
+        if len(set(course_ids)) < 2:
+            raise AdminProblem("A program holds at least two courses: select them first.")
+        try:
+            args = CreateProgramArgs(program_id=uuid.uuid4(), title=title, course_ids=course_ids)
+        except ValidationError as exc:
+            reason = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+            raise AdminProblem(f"The program's title: {reason}.") from None
+        return self._session.require_engine().record(m.CREATE_PROGRAM, args)
 
     def decisions(self) -> list[Decision]:
         with self._session.require_store().reading() as session:

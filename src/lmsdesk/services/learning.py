@@ -31,7 +31,12 @@ from lmsdesk.local_db.models.mirror import (
     LessonResource,
     Quiz,
 )
-from lmsdesk.services.certificates import CertificateService, CertificateView
+from lmsdesk.services.certificates import (
+    CertificateService,
+    CertificateView,
+    ProgramCertificates,
+    ProgramProgress,
+)
 from lmsdesk.services.download_queue import CourseDownloads, DownloadQueue, course_media
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.media_library import MediaLibrary
@@ -257,6 +262,10 @@ class LearningService:
                 )
                 for c in courses
             ]
+
+    def programs(self) -> list[ProgramProgress]:
+        """Programs the student works through, with their certificates (My learning)."""
+        return ProgramCertificates(self._session).programs()
 
     def media_bytes_used(self) -> int:
         """What the account's downloads, finished or partial, take on this computer."""

@@ -57,6 +57,7 @@ class AdminController(QObject):
         page.category_move_requested.connect(self.move_category)
         page.category_delete_requested.connect(self.delete_category)
         page.archive_requested.connect(self.archive)
+        page.program_requested.connect(self.new_program)
         page.audit_requested.connect(self.load_audit)
         page.decision_dismissed.connect(self.dismiss)
 
@@ -65,8 +66,8 @@ class AdminController(QObject):
         """The mirror's part (after sign-in and every sync) and, online, the server's part."""
         service = self._service
 
-        def load() -> tuple[Any, Any, Any]:
-            return service.categories(), service.courses(), service.decisions()
+        def load() -> tuple[Any, Any, Any, Any]:
+            return service.categories(), service.courses(), service.decisions(), service.programs()
 
         self._tasks.run(load, on_success=self._show_local, on_failure=self._failed)
         self.search(self._page.query.text(), self._page.role_filter.currentData())
@@ -74,8 +75,9 @@ class AdminController(QObject):
         if self._selected_user is not None:
             self.select_user(self._selected_user)
 
-    def _show_local(self, loaded: tuple[Any, Any, Any]) -> None:
-        categories, courses, decisions = loaded
+    def _show_local(self, loaded: tuple[Any, Any, Any, Any]) -> None:
+        categories, courses, decisions, programs = loaded
+        self._page.show_programs(programs)
         self._categories = categories
         self._page.show_categories(categories)
         self._page.show_courses(courses)
@@ -160,6 +162,14 @@ class AdminController(QObject):
             self._decide(
                 lambda: self._service.refund(order_id, cents, reason),
                 "Refund queued: it goes to the payment provider at the next sync.",
+            )
+
+    def new_program(self, course_ids: list[uuid.UUID]) -> None:
+        title = self.ask_text("New program", "The program's title:", "")
+        if title:
+            self._decide(
+                lambda: self._service.create_program(title, course_ids),
+                "Program saved: it reaches the server at the next sync.",
             )
 
     def add_category(self, parent: uuid.UUID | None) -> None:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from lmsdesk.contracts.admin import AdminUserDetail, AdminUsersPage, AuditPage
 from lmsdesk.contracts.commerce import money_text
 from lmsdesk.contracts.common import Role
-from lmsdesk.services.admin_console import CategoryRow, CourseRow, Decision
+from lmsdesk.services.admin_console import CategoryRow, CourseRow, Decision, ProgramRow
 from lmsdesk.ui.fitting import ElidedLabel, scrolling
 from lmsdesk.ui.pages import heading
 from lmsdesk.ui.theme import DANGER
@@ -63,6 +63,7 @@ class AdminPage(QWidget):
     category_move_requested = Signal(object)
     category_delete_requested = Signal(object)
     archive_requested = Signal(object, bool)  # course id, archive
+    program_requested = Signal(object)  # [course ids] selected for a new program
     audit_requested = Signal(str)
     decision_dismissed = Signal(int)
 
@@ -329,13 +330,41 @@ class AdminPage(QWidget):
         self.course_list = QTreeWidget()
         self.course_list.setHeaderLabels(["Course", "Instructor", "State"])
         self.course_list.setRootIsDecorated(False)
+        self.course_list.setSelectionMode(QTreeWidget.SelectionMode.ExtendedSelection)
         self.archive_button = QPushButton("Archive…")
         self.archive_button.clicked.connect(self._archive)
+        self.program_button = QPushButton("New program…")
+        self.program_button.setToolTip(
+            "A program of the selected courses (Ctrl+click to select several): completing them "
+            "all earns a program certificate"
+        )
+        self.program_button.clicked.connect(
+            lambda: self.program_requested.emit(
+                [item.data(0, ID_ROLE) for item in self.course_list.selectedItems()]
+            )
+        )
+        self.program_list = QTreeWidget()
+        self.program_list.setHeaderLabels(["Program", "Courses"])
+        self.program_list.setRootIsDecorated(False)
+        self.program_list.setAccessibleName("Programs")
+        self.program_list.setMaximumHeight(120)
         column.addWidget(note)
         column.addWidget(self.course_list, 1)
-        column.addLayout(_buttons(self.archive_button))
+        column.addLayout(_buttons(self.program_button, self.archive_button))
+        column.addWidget(self.program_list)
         self.course_list.currentItemChanged.connect(lambda *_: self._archive_label())
+        self.course_list.itemSelectionChanged.connect(
+            lambda: self.program_button.setEnabled(len(self.course_list.selectedItems()) >= 2)
+        )
+        self.program_button.setEnabled(False)
         return tab
+
+    def show_programs(self, rows: list[ProgramRow]) -> None:
+        self.program_list.clear()
+        for row in rows:
+            self.program_list.addTopLevelItem(QTreeWidgetItem([row.title, ", ".join(row.courses)]))
+        self.program_list.resizeColumnToContents(0)
+        self.program_list.setVisible(bool(rows))
 
     def show_courses(self, rows: list[CourseRow]) -> None:
         selected = self.course_list.currentItem()

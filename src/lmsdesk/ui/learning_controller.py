@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMessageBox
 from lmsdesk.contracts.enums import LessonType, ProgressStatus
 from lmsdesk.player.vlc_player import create_instance
 from lmsdesk.services.assignments import AssignmentService
-from lmsdesk.services.certificates import CertificateView
+from lmsdesk.services.certificates import CertificateView, ProgramProgress
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.learning import CourseOutline, LearningService, LessonView
 from lmsdesk.services.quizzes import QuizService
@@ -104,15 +104,16 @@ class LearningController(QObject):
 
     # ---------------------------------------------------------------- My learning
     def refresh(self) -> None:
-        def load() -> tuple[list[Any], int]:
+        def load() -> tuple[list[Any], int, list[ProgramProgress]]:
             courses = self._service.my_courses()
-            return courses, self._service.media_bytes_used()
+            return courses, self._service.media_bytes_used(), self._service.programs()
 
-        self._tasks.run(
-            load,
-            on_success=lambda r: self._window.my_learning_page.show_courses(*r),
-            on_failure=lambda _e: None,
-        )
+        def show(loaded: tuple[list[Any], int, list[ProgramProgress]]) -> None:
+            courses, used, programs = loaded
+            self._window.my_learning_page.show_courses(courses, used)
+            self._window.my_learning_page.show_programs(programs)
+
+        self._tasks.run(load, on_success=show, on_failure=lambda _e: None)
 
     def _confirm_delete(self, course_id: uuid.UUID) -> None:
         answer = QMessageBox.question(

@@ -60,7 +60,7 @@ def section_label(section: SectionEntry) -> str:
     """ "Week 2 · Check yourself", and when a cohort has not opened it yet, when it opens."""
     title = f"Week {section.week} · {section.title}" if section.week else section.title
     if section.opens_at is not None:
-        title += f"\nopens {short_time(section.opens_at)} (your time)"
+        title += f"\nopens {short_time(section.opens_at)}"
     return title
 
 
@@ -303,8 +303,8 @@ class LessonPage(QWidget):
             cohort = self.outline_data.cohort_title if self.outline_data else ""
             self.show_notice(
                 f"This lesson opens on {local_time(lesson.opens_at)} (your time, "
-                f"{zone_name()}), on your cohort's calendar"
-                + (f" ({cohort})" if cohort else "")
+                f"{zone_name()})"
+                + (f", with its week in {cohort}" if cohort else "")
                 + ". It downloads at the first sync after that; this computer's clock cannot "
                 "open it sooner."
             )

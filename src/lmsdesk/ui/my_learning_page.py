@@ -4,6 +4,7 @@ Layout and display only; the learning and download controllers act on its signal
 
 from __future__ import annotations
 
+import html
 import uuid
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from lmsdesk.local_db.models.client import DownloadState
+from lmsdesk.services.certificates import CertificateView, ProgramProgress
 from lmsdesk.services.community_views import Notice
 from lmsdesk.services.download_queue import human_bytes
 from lmsdesk.services.downloader import TransferProgress
@@ -195,6 +197,14 @@ class MyLearningPage(QWidget):
         self.storage = QLabel()
         self.storage.setObjectName("pageSubtitle")
         layout.addWidget(self.storage)
+        # Programs the student works through, and their certificates.
+        self.programs = QLabel()
+        self.programs.setWordWrap(True)
+        self.programs.setTextFormat(Qt.TextFormat.RichText)
+        self.programs.linkActivated.connect(self._program_certificate)
+        self.programs.hide()
+        self._program_certificates: dict[str, CertificateView] = {}
+        layout.addWidget(self.programs)
         layout.addSpacing(10)
         self.list = QWidget()
         self.list_layout = QVBoxLayout(self.list)
@@ -215,6 +225,25 @@ class MyLearningPage(QWidget):
         self._wanted: list[uuid.UUID] = []
         self._pending: list[CourseProgress] = []
         self.show_courses([], 0)
+
+    def show_programs(self, programs: list[ProgramProgress]) -> None:
+        self._program_certificates = {
+            str(p.id): p.certificate for p in programs if p.certificate is not None
+        }
+        lines = []
+        for program in programs:
+            title = html.escape(program.title)
+            line = f"Program <b>{title}</b>: {program.done} of {program.total} courses complete"
+            if program.certificate is not None:
+                line += f' · <a href="{program.id}">program certificate</a>'
+            lines.append(line)
+        self.programs.setText("<br>".join(lines))
+        self.programs.setVisible(bool(lines))
+
+    def _program_certificate(self, program_id: str) -> None:
+        certificate = self._program_certificates.get(program_id)
+        if certificate is not None:
+            self.certificate_requested.emit(certificate)
 
     def show_courses(self, courses: list[CourseProgress], bytes_used: int) -> None:
         """Cards for the courses: unchanged ones are kept, new or changed ones built a few per

@@ -137,6 +137,7 @@ class ScheduleEditor(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self._editing: uuid.UUID | None = None
+        self.start_new()  # sensible values from the start (the schedule loads a moment later)
 
     # ---------------------------------------------------------------- building
     def _cohort_form(self) -> QGroupBox:

@@ -15,7 +15,6 @@ import pytest
 from icalendar import Calendar
 
 from lmsdesk.contracts.common import Role
-from lmsdesk.contracts.enums import CourseStatus, LessonType
 from lmsdesk.contracts.schedule import LiveSession, SaveCohortArgs
 from lmsdesk.local_db import sync_state
 from lmsdesk.local_db.models.client import SyncState
@@ -25,69 +24,20 @@ from lmsdesk.services.schedule import ScheduleProblem, ScheduleService
 from lmsdesk.services.session import SessionService
 from lmsdesk.services.sync_overview import SyncService
 from lmsdesk.sync.engine import SyncStatus
-from lmsdesk_server.accounts.repository.users import UserRepository
 from lmsdesk_server.db.engine import transaction
-from lmsdesk_server.db.models import Cohort, Course, CourseSection, Enrollment, Lesson
+from lmsdesk_server.db.models import Cohort, Enrollment
 from lmsdesk_server.db.partitions import CATALOG_PARTITION, stamp
 from lmsdesk_server.demo.content import DEMO_PASSWORD
+from tests.support.cohorts import WEEK_TWO_TEXT, CohortCourse
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
-
-WEEK_TWO_TEXT = "# Week two\n\nIndexes, and when not to add one."
 
 
 def _sync(service: SessionService) -> None:
     outcome = SyncService(service).sync()
     assert outcome.status is SyncStatus.IDLE, outcome
     assert outcome.failed == 0, SyncService(service).overview()
-
-
-class CohortCourse:
-    """A free published course of the demo instructor with two sections (one lesson each),
-    made for this test alone (the shared server's demo courses stay self-paced)."""
-
-    def __init__(self, live_server: LiveServer) -> None:
-        self.id = uuid.uuid4()
-        self.sections = [uuid.uuid4(), uuid.uuid4()]
-        self.lessons = [uuid.uuid4(), uuid.uuid4()]
-        with transaction(live_server.context.session_factory) as db:
-            teacher = UserRepository(db).by_email("instructor@example.com")
-            assert teacher is not None
-            course = Course(
-                id=self.id,
-                instructor_id=teacher.id,
-                title=f"Indexes in a cohort {self.id.hex[:6]}",
-                subtitle="",
-                slug=f"cohort-{self.id.hex}",
-                description="Weekly, with a group.",
-                price_cents=0,
-                currency="USD",
-                status=CourseStatus.APPROVED,
-                published_at=datetime.now(UTC),
-            )
-            stamp(db, course, CATALOG_PARTITION)
-            db.add(course)
-            db.flush()
-            for n, (section, lesson) in enumerate(zip(self.sections, self.lessons, strict=True)):
-                row = CourseSection(
-                    id=section, course_id=self.id, title=f"Part {n + 1}", position=f"a{n}"
-                )
-                stamp(db, row, CATALOG_PARTITION)
-                db.add(row)
-                db.flush()
-                text = Lesson(
-                    id=lesson,
-                    course_id=self.id,
-                    section_id=section,
-                    title=f"Week {n + 1} notes",
-                    lesson_type=LessonType.TEXT,
-                    position="a0",
-                    content="# Week one\n\nTables." if n == 0 else WEEK_TWO_TEXT,
-                )
-                stamp(db, text, CATALOG_PARTITION)
-                db.add(text)
-            db.flush()
 
 
 @pytest.fixture
