@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from lmsdesk.contracts.certificates import certificate_payload
 from lmsdesk.contracts.enums import EnrollmentStatus
 from lmsdesk_server.certificates.repository import CertificateRepository
-from lmsdesk_server.db.models import Certificate, Enrollment
+from lmsdesk_server.db.models import Certificate, Enrollment, ProgramCertificate
 from lmsdesk_server.db.partitions import stamp, user_partition
 from lmsdesk_server.schedule.repository import ScheduleRepository
 from lmsdesk_server.schedule.service import programs
@@ -95,49 +95,38 @@ class Verification:
 def verification(
     session: Session, signer: CertificateSigner, certificate_id: uuid.UUID
 ) -> Verification | None:
-    found = CertificateRepository(session).with_names(certificate_id)
-    if found is None:
-        return _program_verification(session, signer, certificate_id)
-    certificate, student_name, course_title = found
-    payload = certificate_payload(
-        certificate.certificate_number,
-        certificate.student_id,
-        certificate.course_id,
-        certificate.issued_at,
-    )
-    return Verification(
-        id=certificate.id,
-        number=certificate.certificate_number,
-        student_name=student_name,
-        course_title=course_title,
-        issued_at=certificate.issued_at,
-        revoked_at=certificate.revoked_at,
-        authentic=signer.verify(payload, certificate.signature),
-    )
+    """A course certificate, or a program's (the same public page checks both)."""
+    course = CertificateRepository(session).with_names(certificate_id)
+    if course is not None:
+        row, name, title = course
+        return _checked(signer, row, row.course_id, name, title, "course")
+    program = ScheduleRepository(session).program_certificate_with_names(certificate_id)
+    if program is not None:
+        held, name, title = program
+        return _checked(signer, held, held.program_id, name, title, "program")
+    return None
 
 
-def _program_verification(
-    session: Session, signer: CertificateSigner, certificate_id: uuid.UUID
-) -> Verification | None:
-    found = ScheduleRepository(session).program_certificate_with_names(certificate_id)
-    if found is None:
-        return None
-    certificate, student_name, program_title = found
-    payload = certificate_payload(
-        certificate.certificate_number,
-        certificate.student_id,
-        certificate.program_id,
-        certificate.issued_at,
-    )
+def _checked(
+    signer: CertificateSigner,
+    row: Certificate | ProgramCertificate,
+    subject: uuid.UUID,
+    student_name: str,
+    title: str,
+    kind: str,
+) -> Verification:
+    """The certificate's facts, and whether its signature (over its number, holder, course or
+    program, and issue time) is this server's."""
+    payload = certificate_payload(row.certificate_number, row.student_id, subject, row.issued_at)
     return Verification(
-        id=certificate.id,
-        number=certificate.certificate_number,
+        id=row.id,
+        number=row.certificate_number,
         student_name=student_name,
-        course_title=program_title,
-        issued_at=certificate.issued_at,
-        revoked_at=certificate.revoked_at,
-        authentic=signer.verify(payload, certificate.signature),
-        kind="program",
+        course_title=title,
+        issued_at=row.issued_at,
+        revoked_at=row.revoked_at,
+        authentic=signer.verify(payload, row.signature),
+        kind=kind,
     )
 
 

@@ -107,6 +107,7 @@ class ScheduleSeeder:
         for number, section in enumerate(("s1", "s2"), start=1):
             sections = [self._id(f"practical-sqlite:{section}")]
             self._week(cohort, number, sections, week_release(starts, NEW_YORK, number))
+        self._note("cohort of practical-sqlite in America/New_York")
 
     def _cohort(
         self,

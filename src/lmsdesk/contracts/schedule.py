@@ -88,6 +88,18 @@ def join_state(
     return JoinState.CLOSED
 
 
+def moved_by(
+    release_at: datetime,
+    number: int,
+    old: tuple[datetime, str],
+    new: tuple[datetime, str],
+) -> timedelta:
+    """How far week `number` moves when its cohort's (start, zone) changes from `old` to
+    `new`: to the new default, keeping the week's own shift from the old one."""
+    shift = release_at - week_release(old[0], old[1], number)
+    return week_release(new[0], new[1], number) + shift - release_at
+
+
 def section_release(
     section_id: uuid.UUID, starts_at: datetime, weeks: Iterable[tuple[datetime, list[str]]]
 ) -> datetime:
@@ -144,17 +156,27 @@ class LiveSession(WireModel):
         return self
 
 
-class CohortCreate(WireModel):
+ClosesHours = Annotated[int, Field(ge=0, le=24 * 60)]
+LateDays = Annotated[int, Field(ge=0, le=60)]
+Capacity = Annotated[int, Field(ge=1, le=100_000)]
+
+
+class CohortSettings(WireModel):
+    """What an instructor sets of a cohort."""
+
+    title: Title
+    starts_at: AwareTime
+    timezone: TimeZoneName
+    enrollment_closes_hours: ClosesHours = ENROLLMENT_CLOSES_HOURS
+    late_join_days: LateDays = LATE_JOIN_DAYS
+    capacity: Capacity | None = None
+
+
+class CohortCreate(CohortSettings):
     """POST /authoring/courses/{id}/cohorts: weeks are made one per section, in order, each
     opening a week after the last (PUT a week to change it)."""
 
     id: uuid.UUID | None = None  # chosen by the laptop when made offline
-    title: Title
-    starts_at: AwareTime
-    timezone: TimeZoneName
-    enrollment_closes_hours: Annotated[int, Field(ge=0, le=24 * 60)] = ENROLLMENT_CLOSES_HOURS
-    late_join_days: Annotated[int, Field(ge=0, le=60)] = LATE_JOIN_DAYS
-    capacity: Annotated[int, Field(ge=1, le=100_000)] | None = None
 
 
 class CohortPatch(WireModel):
@@ -164,9 +186,9 @@ class CohortPatch(WireModel):
     title: Title | None = None
     starts_at: AwareTime | None = None
     timezone: TimeZoneName | None = None
-    enrollment_closes_hours: Annotated[int, Field(ge=0, le=24 * 60)] | None = None
-    late_join_days: Annotated[int, Field(ge=0, le=60)] | None = None
-    capacity: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    enrollment_closes_hours: ClosesHours | None = None
+    late_join_days: LateDays | None = None
+    capacity: Capacity | None = None
     #: True drops the limit (`capacity: null` would be indistinguishable from "left out").
     unlimited: bool = False
 
@@ -254,18 +276,12 @@ def local_day(moment: datetime, zone: str) -> date:
 # ------------------------------------------------------------------ sync mutations
 
 
-class SaveCohortArgs(WireModel):
+class SaveCohortArgs(CohortSettings):
     """`schedule.save_cohort@1`: creates the cohort, or replaces its settings (REST's PATCH
     fills in the fields it leaves out). Made offline, the laptop chose the id."""
 
     cohort_id: uuid.UUID
     course_id: uuid.UUID
-    title: Title
-    starts_at: AwareTime
-    timezone: TimeZoneName
-    enrollment_closes_hours: Annotated[int, Field(ge=0, le=24 * 60)] = ENROLLMENT_CLOSES_HOURS
-    late_join_days: Annotated[int, Field(ge=0, le=60)] = LATE_JOIN_DAYS
-    capacity: Annotated[int, Field(ge=1, le=100_000)] | None = None
 
 
 class SetWeekArgs(WeekPut):

@@ -20,6 +20,7 @@ from lmsdesk.contracts.schedule import (
     SaveCohortArgs,
     SetPrerequisitesArgs,
     SetWeekArgs,
+    moved_by,
     week_release,
 )
 from lmsdesk.local_db.models.mirror import Course, CourseSection, Lesson, LessonPrerequisite
@@ -70,11 +71,10 @@ def _save_cohort(ctx: LocalContext, args: SaveCohortArgs) -> None:
                 )
             )
     elif moved:
+        new_start = (args.starts_at, args.timezone)
         for week in _weeks(ctx.session, args.cohort_id):
-            shift = week.release_at - week_release(old_start, old_zone, week.number)
-            release = week_release(args.starts_at, args.timezone, week.number) + shift
-            by = release - week.release_at
-            week.release_at = release
+            by = moved_by(week.release_at, week.number, (old_start, old_zone), new_start)
+            week.release_at += by
             week.due_at = week.due_at + by if week.due_at else None
             week.live_starts_at = week.live_starts_at + by if week.live_starts_at else None
             week.live_ends_at = week.live_ends_at + by if week.live_ends_at else None

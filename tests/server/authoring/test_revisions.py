@@ -50,6 +50,16 @@ def _start(rest: Author, course: uuid.UUID) -> tuple[int, uuid.UUID]:
     return answer.status_code, revision
 
 
+def _approve(session: Session, device_for: DeviceFactory, revision: uuid.UUID) -> None:
+    admin = device_for(make_user(session, roles=(Role.ADMIN,)))
+    decided = admin.client.post(
+        f"{API}/moderation/courses/{revision}/decision",
+        json={"decision": "approved", "course_version": _course(session, revision).version},
+        headers={"Authorization": f"Bearer {admin.token}"},
+    )
+    assert decided.status_code == 200, decided.text
+
+
 def _course(session: Session, course_id: uuid.UUID) -> Course:
     session.expire_all()
     course = session.get(Course, course_id)
@@ -124,13 +134,7 @@ def test_students_keep_the_published_course_until_the_revision_is_approved(
     assert rows(learner.pull_all(), "lessons") == {}
     assert _course(session, PAID).price_cents == 1999
 
-    admin = device_for(make_user(session, roles=(Role.ADMIN,)))
-    decided = admin.client.post(
-        f"{API}/moderation/courses/{revision}/decision",
-        json={"decision": "approved", "course_version": _course(session, revision).version},
-        headers={"Authorization": f"Bearer {admin.token}"},
-    )
-    assert decided.status_code == 200, decided.text
+    _approve(session, device_for, revision)
 
     published = _course(session, PAID)
     assert (published.status, published.price_cents) == (CourseStatus.APPROVED, 2499)
@@ -189,13 +193,7 @@ def test_a_revision_carries_prerequisites_both_ways(
     )
     assert needs.status_code == 200, needs.text
     assert rest.call("POST", f"/courses/{revision}/submit").is_success
-    admin = device_for(make_user(session, roles=(Role.ADMIN,)))
-    decided = admin.client.post(
-        f"{API}/moderation/courses/{revision}/decision",
-        json={"decision": "approved", "course_version": _course(session, revision).version},
-        headers={"Authorization": f"Bearer {admin.token}"},
-    )
-    assert decided.status_code == 200, decided.text
+    _approve(session, device_for, revision)
     session.expire_all()
     links = session.scalars(select(LessonPrerequisite)).all()
     assert [(x.lesson_id, x.prerequisite_lesson_id) for x in links] == [

@@ -23,6 +23,7 @@ from lmsdesk.contracts.schedule import (
     SetWeekArgs,
     enrollment_closes_at,
     late_join_until,
+    moved_by,
     week_release,
 )
 from lmsdesk_server.db.models import Cohort, CohortWeek, Course
@@ -115,14 +116,13 @@ def _set(cohort: Cohort, args: SaveCohortArgs, now: datetime) -> None:
 
 def _move_weeks(session: Session, cohort: Cohort, old_start: datetime, old_zone: str) -> None:
     """A new start moves every week with it, keeping each week's own shift from its default."""
+    new = (cohort.starts_at, cohort.timezone)
     for week in ScheduleRepository(session).weeks_of(cohort.id):
-        shift = week.release_at - week_release(old_start, old_zone, week.number)
-        new_release = week_release(cohort.starts_at, cohort.timezone, week.number) + shift
-        moved = new_release - week.release_at
-        week.release_at = new_release
-        week.due_at = _moved(week.due_at, moved)
-        week.live_starts_at = _moved(week.live_starts_at, moved)
-        week.live_ends_at = _moved(week.live_ends_at, moved)
+        by = moved_by(week.release_at, week.number, (old_start, old_zone), new)
+        week.release_at += by
+        week.due_at = _moved(week.due_at, by)
+        week.live_starts_at = _moved(week.live_starts_at, by)
+        week.live_ends_at = _moved(week.live_ends_at, by)
         stamp(session, week, CATALOG_PARTITION)
 
 
