@@ -34,7 +34,9 @@ class ServerProcess:
         self.process: subprocess.Popen[bytes] | None = None
         self.log = data_dir.parent / f"server-{self.port}.log"
 
-    def cli(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    def cli(
+        self, *args: str, timeout: float = 60, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "lmsdesk_server", *args],
             env=self._env,
@@ -42,6 +44,7 @@ class ServerProcess:
             text=True,
             timeout=timeout,
             check=False,
+            input=stdin,
         )
 
     def spawn(self, *args: str) -> subprocess.Popen[bytes]:

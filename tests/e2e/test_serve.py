@@ -63,8 +63,13 @@ def test_the_test_provider_delivers_to_the_port_it_serves_on(tmp_path: Path) -> 
     server.start()
     try:
         assert server.cli("seed-demo").returncode == 0
-        demo_student = {"email": "student@example.com", "password": "lmsdesk-demo"}
-        login = httpx.post(f"{server.url}/api/v1/auth/login", json=demo_student)
+        # (The demo student is in the paid course's cohort already: a new buyer.)
+        buyer = {"email": "buyer@example.com", "password": "a long buyer passphrase"}
+        made = server.cli(
+            "create-user", "--email", buyer["email"], "--role", "student", stdin=buyer["password"]
+        )
+        assert made.returncode == 0, made.stderr
+        login = httpx.post(f"{server.url}/api/v1/auth/login", json=buyer)
         headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
         course = {"course_id": str(demo_id("course:practical-sqlite"))}
         checkout = httpx.post(

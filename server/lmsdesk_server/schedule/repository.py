@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, String, and_, cast, func, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 
 from lmsdesk.contracts.enums import EnrollmentStatus, OrderStatus
@@ -129,51 +129,38 @@ class ScheduleRepository(Repository):
         )
         return list(self.session.scalars(stmt))
 
-    def unreleased_lessons(self, student_id: uuid.UUID, now: datetime) -> list[uuid.UUID]:
-        """Lessons of this student's cohorts whose week has not opened (preview lessons are
-        open to everyone anyway)."""
-        week = select(CohortWeek).subquery()
-        opens = func.coalesce(week.c.release_at, Cohort.starts_at)
+    def cohort_calendar(
+        self, student_id: uuid.UUID
+    ) -> list[tuple[uuid.UUID, datetime, datetime | None, list[str] | None]]:
+        """(course, cohort start, week release, week sections) of the student's active cohort
+        enrollments, a row per week (one row with no week for a cohort without weeks). One
+        statement; none returned for a student of no cohort."""
         stmt = (
-            select(Lesson.id)
-            .join(Enrollment, Enrollment.course_id == Lesson.course_id)
-            .join(Cohort, Cohort.id == Enrollment.cohort_id)
-            .outerjoin(
-                week,
-                and_(
-                    week.c.cohort_id == Cohort.id,
-                    week.c.section_ids.op("?")(cast(Lesson.section_id, String)),
-                ),
+            select(
+                Enrollment.course_id,
+                Cohort.starts_at,
+                CohortWeek.release_at,
+                CohortWeek.section_ids,
             )
-            .where(
-                Enrollment.student_id == student_id,
-                Enrollment.status == EnrollmentStatus.ACTIVE,
-                opens > now,
-                ~Lesson.is_preview,
-            )
-        )
-        return list(self.session.scalars(stmt))
-
-    def courses_released_between(
-        self, student_id: uuid.UUID, after: datetime, through: datetime
-    ) -> list[uuid.UUID]:
-        """Courses of this student's cohorts where a week (or the cohort itself) opened in
-        (after, through]: their lessons are sent again, now whole."""
-        in_window: ColumnElement[bool] = or_(
-            and_(CohortWeek.release_at > after, CohortWeek.release_at <= through),
-            and_(Cohort.starts_at > after, Cohort.starts_at <= through),
-        )
-        stmt = (
-            select(Enrollment.course_id)
             .join(Cohort, Cohort.id == Enrollment.cohort_id)
             .outerjoin(CohortWeek, CohortWeek.cohort_id == Cohort.id)
             .where(
                 Enrollment.student_id == student_id,
                 Enrollment.status == EnrollmentStatus.ACTIVE,
-                in_window,
             )
-            .distinct()
         )
+        return [(row[0], row[1], row[2], row[3]) for row in self.session.execute(stmt)]
+
+    def lessons_of_sections(
+        self, course_id: uuid.UUID, opened: set[str], closed: set[str] | None
+    ) -> list[uuid.UUID]:
+        """A course's lessons (not previews) in the sections `closed` names, or when `closed`
+        is None, in every section `opened` does not name (sections in no week)."""
+        stmt = select(Lesson.id).where(Lesson.course_id == course_id, ~Lesson.is_preview)
+        if closed is not None:
+            stmt = stmt.where(cast(Lesson.section_id, String).in_(sorted(closed)))
+        else:
+            stmt = stmt.where(cast(Lesson.section_id, String).not_in(sorted(opened)))
         return list(self.session.scalars(stmt))
 
     # ------------------------------------------------------------ prerequisites

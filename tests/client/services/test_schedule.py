@@ -32,6 +32,7 @@ from tests.support.cohorts import WEEK_TWO_TEXT, CohortCourse
 from tests.support.laptop import Laptop
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
+from tests.support.publishing import own_live_server  # noqa: F401  (publishes courses: its own)
 
 
 def _sync(service: SessionService) -> None:

@@ -26,6 +26,7 @@ from tests.client.ui.test_every_screen_fits import Looker
 from tests.support.cohorts import CohortCourse
 from tests.support.live_server import LiveServer
 from tests.support.network import CuttableLink
+from tests.support.publishing import own_live_server  # noqa: F401  (publishes courses: its own)
 from tests.support.ui import AppFactory, sign_in
 
 

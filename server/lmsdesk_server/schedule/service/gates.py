@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from lmsdesk_server.db.models import Lesson
 from lmsdesk_server.mutation import MutationRejected
 from lmsdesk_server.schedule.repository import ScheduleRepository
+from lmsdesk_server.schedule.service.releases import Releases
 
 NOT_RELEASED = "not_released"
 LOCKED = "locked"
@@ -70,5 +71,6 @@ def possibly_closed(
     """Of these lessons, the ones a schedule or a prerequisite may close to the student (two
     queries for a whole batch; each is then decided by `refuse_if_closed`)."""
     repo = ScheduleRepository(session)
-    unreleased = set(repo.unreleased_lessons(student_id, datetime.now(UTC)))
+    calendar = Releases.of(repo, student_id)
+    unreleased = set(calendar.unreleased_lessons(repo, datetime.now(UTC)))
     return (unreleased & set(lesson_ids)) | repo.with_prerequisites(lesson_ids)

@@ -30,6 +30,7 @@ from lmsdesk_server.db.partitions import (
 )
 from lmsdesk_server.learning.repository.lessons import LearningRepository
 from lmsdesk_server.schedule.repository import ScheduleRepository
+from lmsdesk_server.schedule.service.releases import Releases
 from lmsdesk_server.sync.repository.feed import Reader, Scope, ShownRows, SyncFeedRepository
 from lmsdesk_server.sync.repository.tables import (
     COMMUNITY_TABLES,
@@ -104,7 +105,9 @@ def visible(session: Session, actor: Actor) -> Visible:
 def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCodec) -> PulledPage:
     feed = SyncFeedRepository(session)
     learning = LearningRepository(session)
-    releases = ScheduleRepository(session)
+    schedule = ScheduleRepository(session)
+    # The reader's cohorts, read once: what is withheld, and what opened since the cursor.
+    calendar = Releases({}) if actor.has_admin() else Releases.of(schedule, actor.id)
     previous = codec.decode(request.cursor, actor.id) or Cursor(user_id=actor.id)
     shown = visible(session, actor)
     partitions = shown.partitions
@@ -114,7 +117,7 @@ def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCode
     reader = Reader(
         entitled=frozenset(uuid.UUID(c) for c in entitled),
         archived=frozenset(uuid.UUID(c) for c in feed.archived_course_ids()),
-        unreleased=frozenset(() if is_admin else releases.unreleased_lessons(actor.id, now)),
+        unreleased=frozenset(calendar.unreleased_lessons(schedule, now)),
     )
     page = PulledPage(limit=request.limit, reader=reader)
     report = PartitionChanges()
@@ -126,7 +129,7 @@ def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCode
         report.reset.append(CATALOG_PARTITION)
         versions[CATALOG_PARTITION] = 0
     _reconcile_courses(feed, learning, page, report, actor, previous, versions)
-    _send_released(feed, releases, page, actor, previous, versions, now)
+    _send_released(feed, calendar, page, previous, versions, now)
     _reconcile_communities(
         feed, learning, page, report, actor, previous, versions, shown, request.resync
     )
@@ -209,9 +212,8 @@ def _reconcile_courses(
 
 def _send_released(
     feed: SyncFeedRepository,
-    releases: ScheduleRepository,
+    calendar: Releases,
     page: PulledPage,
-    actor: Actor,
     previous: Cursor,
     versions: dict[str, int],
     now: datetime,
@@ -222,7 +224,7 @@ def _send_released(
     if catalog_seen <= 0 or previous.pulled_at <= 0:
         return
     after = datetime.fromtimestamp(previous.pulled_at, UTC)
-    for course in releases.courses_released_between(actor.id, after, now):
+    for course in calendar.released_between(after, now):
         _send_course(feed, page, str(course), catalog_seen)
 
 
