@@ -3,8 +3,8 @@ assignment in the paid course (text, file or link; a rubric; due next week), a s
 the second demo student waiting to be graded, and an essay question in the paid course's quiz
 (graded by hand in the same inbox).
 
-The demo student (student@example.com) is not enrolled in the paid course on purpose (buying it
-is the marketplace demo); after buying it they see the assignment and can hand in work.
+The demo student (student@example.com) takes the paid course in its Berlin cohort (demo/
+schedule.py): the assignment opens for them with week 2, once its quiz is complete.
 Idempotent like the rest of the seed: every row has a fixed id and is written once.
 """
 
