@@ -20,6 +20,7 @@ from lmsdesk_server.schedule.service.calendar import CalendarLinks, calendar_key
 from lmsdesk_server.secrets_store import SecretStore
 from lmsdesk_server.security.certificate_keys import (
     CERTIFICATE_KEY_NAME,
+    SESSION_SIGNER,
     CertificateSigner,
     new_certificate_key_pem,
 )
@@ -82,6 +83,8 @@ class ServerContext:
             if settings.certificate_key
             else stored.get(CERTIFICATE_KEY_NAME, new_certificate_key_pem)
         )
+        signer = CertificateSigner.from_pem(certificate_pem)
+        session_factory.configure(info={SESSION_SIGNER: signer})
         payments: PaymentProvider
         if settings.stripe_secret_key:
             payments = StripeProvider(
@@ -108,7 +111,7 @@ class ServerContext:
             payments=payments,
             media_links=LinkSigner(link_key(jwt_secret)),
             calendar_links=CalendarLinks(calendar_key(jwt_secret)),
-            certificates=CertificateSigner.from_pem(certificate_pem),
+            certificates=signer,
             return_links=ReturnLinks(return_link_key(jwt_secret)),
             secret_box=SecretBox(secret(settings.mfa_key, "mfa_key")),
             mail=(

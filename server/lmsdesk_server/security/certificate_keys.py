@@ -15,6 +15,10 @@ from lmsdesk.contracts.certificates import CertificateKey
 
 #: The secret's name; also the file name older versions kept it under in the data dir.
 CERTIFICATE_KEY_NAME = "certificate_key.pem"
+#: Where every session of a running server finds the signer (`Session.info`): a certificate
+#: earned by a change that is not a completion (an enrollment restored by a webhook completing a
+#: program) is signed in the same transaction, whichever path made the change.
+SESSION_SIGNER = "lmsdesk.certificate_signer"
 
 
 class CertificateSigner:

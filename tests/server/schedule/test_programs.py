@@ -12,11 +12,20 @@ from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.enums import EnrollmentStatus, ProgressStatus
 from lmsdesk.contracts.ids import progress_id
-from lmsdesk_server.certificates.service import issue_if_complete
+from lmsdesk_server.certificates.service import issue_if_complete, verification
 from lmsdesk_server.commerce.service.states import move_enrollment
 from lmsdesk_server.context import ServerContext
-from lmsdesk_server.db.models import Enrollment, Lesson, LessonProgress, ProgramCertificate, User
+from lmsdesk_server.db.engine import transaction
+from lmsdesk_server.db.models import (
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    Program,
+    ProgramCertificate,
+    User,
+)
 from lmsdesk_server.db.partitions import stamp, user_partition
+from tests.factories import make_user
 from tests.server.community.helpers import Crowd
 from tests.server.sync.helpers import DRAFT, FREE, PAID, enroll
 
@@ -91,3 +100,47 @@ def test_the_last_course_certificate_brings_the_program_certificate(
 def test_an_unknown_certificate_is_404(crowd: Crowd) -> None:
     answer = crowd.outsider.client.get(f"/api/v1/certificates/{uuid.uuid4()}")
     assert answer.status_code == 404
+
+
+def test_a_restored_course_that_completes_a_program_brings_its_certificate(
+    racing_context: ServerContext,
+) -> None:
+    """The last course certificate came while another course of the program was refunded (no
+    program certificate then); restoring that enrollment later, by a path that signs nothing
+    itself (a won dispute, an admin), issues the program's certificate in the same commit."""
+    context = racing_context
+    with transaction(context.session_factory) as db:
+        admin = db.scalars(select(User).where(User.email == "admin@example.com")).one()
+        program = Program(
+            title="Both demo courses",
+            course_ids=[str(FREE), str(PAID)],
+            created_by=admin.id,
+            sync_partition="catalog",
+            sync_version=0,
+        )
+        student = make_user(db, full_name="Rhea Restored")
+        db.add(program)
+        enroll(db, student, FREE)
+        paid = enroll(db, student, PAID).id
+        db.flush()
+        program_id, student_id = program.id, student.id
+    with transaction(context.session_factory) as db:
+        _finish(db, context, student_id, PAID)
+    with transaction(context.session_factory) as db:
+        enrollment = db.get(Enrollment, paid)
+        assert enrollment is not None
+        move_enrollment(enrollment, EnrollmentStatus.REFUNDED)
+    with transaction(context.session_factory) as db:
+        _finish(db, context, student_id, FREE)
+    with transaction(context.session_factory) as db:
+        assert db.scalars(select(ProgramCertificate)).all() == []
+        enrollment = db.get(Enrollment, paid)
+        assert enrollment is not None
+        move_enrollment(enrollment, EnrollmentStatus.ACTIVE)
+    with transaction(context.session_factory) as db:
+        held = db.scalars(
+            select(ProgramCertificate).where(ProgramCertificate.program_id == program_id)
+        ).one()
+        facts = verification(db, context.certificates, held.id)
+        assert facts is not None
+        assert (facts.kind, facts.valid) == ("program", True)

@@ -21,7 +21,7 @@ from lmsdesk_server.db.partitions import CATALOG_PARTITION, stamp, user_partitio
 from lmsdesk_server.db.serialize import row_dict
 from lmsdesk_server.mutation import MutationContext, MutationMerged, MutationRejected
 from lmsdesk_server.schedule.repository import ScheduleRepository
-from lmsdesk_server.security.certificate_keys import CertificateSigner
+from lmsdesk_server.security.certificate_keys import SESSION_SIGNER, CertificateSigner
 
 
 def create_program(ctx: MutationContext, args: CreateProgramArgs) -> dict[str, object]:
@@ -66,9 +66,11 @@ def follow_course_certificates(
     session: Session, student_id: uuid.UUID, course_id: uuid.UUID, signer: CertificateSigner | None
 ) -> None:
     """A course certificate of the student was issued, revoked or restored: their program
-    certificates follow (issued once every course of a program is certified)."""
+    certificates follow (issued once every course of a program is certified, also when a
+    restored one completes it: the session's signer signs it then)."""
     repo = ScheduleRepository(session)
     now = datetime.now(UTC)
+    signer = signer or session.info.get(SESSION_SIGNER)
     for program in repo.programs_with(course_id):
         courses = [uuid.UUID(c) for c in program.course_ids]
         complete = repo.valid_course_certificates(student_id, courses) == set(courses)
