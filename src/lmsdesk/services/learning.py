@@ -40,7 +40,12 @@ from lmsdesk.services.certificates import (
 from lmsdesk.services.download_queue import CourseDownloads, DownloadQueue, course_media
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.media_library import MediaLibrary
-from lmsdesk.services.schedule import enrolled_cohort, lesson_opens_at, section_opening
+from lmsdesk.services.schedule import (
+    cohort_view,
+    enrolled_cohort,
+    lesson_opens_at,
+    section_opening,
+)
 from lmsdesk.services.session import NotSignedIn, SessionService
 from lmsdesk.sync.api_client import ApiRejected, ServerUnreachable
 from lmsdesk.sync.auth_session import SessionEnded
@@ -154,6 +159,10 @@ class CourseProgress:
     downloads: CourseDownloads | None
     media_bytes: int  # what downloading the whole course takes
     certificate: CertificateView | None = None
+    #: Taken in a cohort: its title, what opens next (week, when) and the next live session.
+    cohort_title: str = ""
+    next_week: tuple[int, datetime] | None = None
+    next_live: tuple[str, datetime] | None = None
 
 
 @dataclass(frozen=True)
@@ -255,13 +264,21 @@ class LearningService:
             courses = session.scalars(
                 select(Course).where(Course.id.in_(active)).order_by(Course.title)
             ).all()
-            return [
-                replace(
-                    _course_progress(session, c, downloads.get(c.id)),
-                    certificate=certificates.get(c.id),
+            now = sync_state.trusted_now(session)
+            found = []
+            for c in courses:
+                cohort, week, live = _cohort_facts(session, c.id, now)
+                progress = _course_progress(session, c, downloads.get(c.id))
+                found.append(
+                    replace(
+                        progress,
+                        certificate=certificates.get(c.id),
+                        cohort_title=cohort,
+                        next_week=week,
+                        next_live=live,
+                    )
                 )
-                for c in courses
-            ]
+            return found
 
     def programs(self) -> list[ProgramProgress]:
         """Programs the student works through, with their certificates (My learning)."""
@@ -469,6 +486,28 @@ def _outline(session: Session, course_id: uuid.UUID, authoring: bool = False) ->
         entries,
         price_text=money_text(course.price_cents, course.currency),
         cohort_title=cohort.title if cohort is not None else "",
+    )
+
+
+def _cohort_facts(
+    session: Session, course_id: uuid.UUID, now: datetime
+) -> tuple[str, tuple[int, datetime] | None, tuple[str, datetime] | None]:
+    """A cohort course's line in My learning: the cohort, the next week to open, the next live
+    session (by the trusted clock). Empty for a self-paced course."""
+    cohort = enrolled_cohort(session, course_id)
+    if cohort is None:
+        return "", None, None
+    view = cohort_view(session, cohort, now)
+    closed = [(w.number, w.release_at) for w in view.weeks if not w.is_open]
+    lives = [
+        (w.live.title, w.live.starts_at)
+        for w in view.weeks
+        if w.live is not None and w.live.ends_at > now
+    ]
+    return (
+        cohort.title,
+        min(closed, key=lambda week: week[1]) if closed else None,
+        min(lives, key=lambda live: live[1]) if lives else None,
     )
 
 

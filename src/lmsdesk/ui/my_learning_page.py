@@ -25,8 +25,10 @@ from lmsdesk.services.community_views import Notice
 from lmsdesk.services.download_queue import human_bytes
 from lmsdesk.services.downloader import TransferProgress
 from lmsdesk.services.learning import CourseProgress
+from lmsdesk.ui.fitting import ElidedLabel
 from lmsdesk.ui.icons import icon
 from lmsdesk.ui.pages import heading
+from lmsdesk.ui.times import short_time
 from lmsdesk.ui.video_view import clock
 
 #: Course cards built per turn of the event loop (each takes about 2.5 ms).
@@ -42,6 +44,20 @@ def transfer_text(progress: TransferProgress) -> str:
         f"Downloading {human_bytes(progress.bytes_done)} of {human_bytes(progress.bytes_total)}"
         f" · {human_bytes(progress.bytes_per_second)}/s{eta}"
     )
+
+
+def cohort_line(course: CourseProgress) -> str:
+    """ "Autumn cohort (Berlin) · week 2 opens Sun 29 Nov, 09:00 · Live Q&A Mon 30 Nov, 18:00"."""
+    if not course.cohort_title:
+        return ""
+    parts = [course.cohort_title]
+    if course.next_week is not None:
+        number, when = course.next_week
+        parts.append(f"week {number} opens {short_time(when)}")
+    if course.next_live is not None:
+        title, when = course.next_live
+        parts.append(f"{title} {short_time(when)}")
+    return " · ".join(parts)
 
 
 class CourseCard(QFrame):
@@ -71,6 +87,10 @@ class CourseCard(QFrame):
         )
         self.where = QLabel(where)
         self.where.setObjectName("pageSubtitle")
+        # A course taken in a cohort: what opens next and the next live session.
+        self.cohort = ElidedLabel(cohort_line(course))
+        self.cohort.setObjectName("pageSubtitle")
+        self.cohort.setVisible(bool(course.cohort_title))
         # The course's community news ("2 new answers to your questions"); a click opens it.
         self.community = QPushButton()
         self.community.setObjectName("linkButton")
@@ -126,6 +146,7 @@ class CourseCard(QFrame):
         layout.addWidget(self.progress)
         layout.addWidget(self.progress_text)
         layout.addWidget(self.where)
+        layout.addWidget(self.cohort)
         layout.addWidget(self.community, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addSpacing(4)
         layout.addLayout(download_row)

@@ -54,6 +54,15 @@ def test_a_cohort_student_sees_the_weeks_and_when_next_week_opens(
     looker = Looker(qtbot, app, shots, "cohort-student")
     page = app.window.lesson_page
 
+    # My learning says what opens next and when the next live session is.
+    app.window.go_to_page("My learning")
+    cards = app.window.my_learning_page.cards
+    _wait(qtbot, lambda: course.id in cards)
+    line = cards[course.id].cohort.text()
+    assert line.startswith("Autumn cohort (Berlin) · week 2 opens ")
+    assert " · Live Q&A " in line
+    looker.look("my-learning")
+
     app.learning.open_course(course.id, course.lessons[1])
     _wait(qtbot, lambda: page.notice.isVisible() and "opens on" in page.notice.text())
     first, second = _section_titles(app)
