@@ -70,8 +70,7 @@ def lesson_body(lesson_id: uuid.UUID, actor: CurrentActor, session: SessionDep) 
     try:
         lesson = progress.learnable_lesson(LearningRepository(session), actor, lesson_id)
     except MutationRejected as exc:
-        status_code = 404 if exc.reason == "That lesson no longer exists." else exc.status
-        raise ApiError(status_code, exc.code, exc.reason) from exc
+        raise ApiError(exc.status, exc.code, exc.reason) from exc
     return LessonBody(
         id=lesson.id,
         course_id=lesson.course_id,

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, String, and_, cast, func, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 
-from lmsdesk.contracts.enums import EnrollmentStatus, OrderStatus
+from lmsdesk.contracts.enums import CourseStatus, EnrollmentStatus, OrderStatus
 from lmsdesk_server.db.models import (
     Certificate,
     Cohort,
@@ -212,8 +212,6 @@ class ScheduleRepository(Repository):
         return list(self.session.scalars(stmt))
 
     def approved_courses(self, course_ids: Sequence[uuid.UUID]) -> list[Course]:
-        from lmsdesk.contracts.enums import CourseStatus
-
         stmt = select(Course).where(
             Course.id.in_(course_ids), Course.status == CourseStatus.APPROVED
         )

@@ -31,6 +31,7 @@ from lmsdesk.contracts.schedule import (
     enrollment_closes_at,
     join_state,
     late_join_until,
+    prerequisite_cycle,
 )
 from lmsdesk.local_db import sync_state
 from lmsdesk.local_db.models.mirror import CourseSection, Enrollment, Lesson, LessonPrerequisite
@@ -322,8 +323,6 @@ class ScheduleService:
     def set_prerequisites(self, lesson_id: uuid.UUID, needed: list[uuid.UUID]) -> None:
         """Checked here first (no loop, same course) so the instructor hears at once; the
         server checks again."""
-        from lmsdesk.contracts.schedule import prerequisite_cycle
-
         with self._session.require_store().reading() as session:
             lesson = session.get(Lesson, lesson_id)
             if lesson is None:

@@ -24,9 +24,6 @@ from lmsdesk.services.schedule import ScheduleProblem, ScheduleService
 from lmsdesk.services.session import SessionService
 from lmsdesk.services.sync_overview import SyncService
 from lmsdesk.sync.engine import SyncStatus
-from lmsdesk_server.db.engine import transaction
-from lmsdesk_server.db.models import Cohort, Enrollment
-from lmsdesk_server.db.partitions import CATALOG_PARTITION, stamp
 from lmsdesk_server.demo.content import DEMO_PASSWORD
 from tests.support.cohorts import WEEK_TWO_TEXT, CohortCourse
 from tests.support.laptop import Laptop
@@ -144,27 +141,10 @@ def test_moving_the_laptops_clock_opens_nothing(
     course: CohortCourse,
 ) -> None:
     student = _student(live_server, laptops, "Kim")
-    with transaction(live_server.context.session_factory) as db:
-        cohort = Cohort(
-            course_id=course.id,
-            title="Later cohort",
-            starts_at=datetime.now(UTC) + timedelta(days=3),
-            timezone="UTC",
-            sync_partition=CATALOG_PARTITION,
-            sync_version=0,
-        )
-        stamp(db, cohort, CATALOG_PARTITION)
-        db.add(cohort)
-        db.flush()
-        cohort_id = cohort.id
+    cohort_id = course.add_cohort(live_server, started=-timedelta(days=3), title="Later cohort")
     me = student.service.current
     assert me is not None
-    enrollment = live_server.enroll(me.profile.email, course.id)
-    with transaction(live_server.context.session_factory) as db:
-        row = db.get(Enrollment, enrollment)
-        assert row is not None
-        row.cohort_id = cohort_id
-        stamp(db, row, f"user:{row.student_id}")
+    course.place(live_server, live_server.enroll(me.profile.email, course.id), cohort_id)
     _sync(student.service)
     store = student.service.store
     assert store is not None

@@ -61,7 +61,7 @@ def prefetch(session: Session, actor: Actor, lesson_ids: set[uuid.UUID]) -> None
             owners.get(lesson.course_id) == actor.id or actor.has_admin()
         )
         if lesson is None:
-            decided[lesson_id] = MutationRejected("That lesson no longer exists.")
+            decided[lesson_id] = _gone()
         elif lesson.is_preview or teaches:
             decided[lesson_id] = lesson
         elif lesson.course_id in enrolled:
@@ -110,10 +110,14 @@ def learnable_lesson(repo: LearningRepository, actor: Actor, lesson_id: uuid.UUI
     return known
 
 
+def _gone() -> MutationRejected:
+    return MutationRejected("That lesson no longer exists.", status=404, code="not_found")
+
+
 def _decide_learnable(repo: LearningRepository, actor: Actor, lesson_id: uuid.UUID) -> Lesson:
     lesson = repo.lesson(lesson_id)
     if lesson is None:
-        raise MutationRejected("That lesson no longer exists.")
+        raise _gone()
     if lesson.is_preview:
         return lesson
     course = repo.course(lesson.course_id)
