@@ -31,7 +31,7 @@ from lmsdesk_server.sync.service import door as mutation_door
 
 router = APIRouter(tags=["learning"])
 _errors: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse} for code in (401, 403, 409, 422)
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)
 }
 Row = dict[str, Any]
 
@@ -63,7 +63,7 @@ class RatingBody(WireModel):
     body: str = ""
 
 
-@router.get("/lessons/{lesson_id}", responses={**_errors, 404: {"model": ErrorResponse}})
+@router.get("/lessons/{lesson_id}", responses=_errors)
 def lesson_body(lesson_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> LessonBody:
     """A lesson's body, by the same rule as progress: enrolled (or preview, or the course's
     own), released for the student's cohort, prerequisites complete."""
