@@ -250,6 +250,23 @@ def cmd_reconcile(_: argparse.Namespace, settings: ServerSettings) -> int:
     return 0
 
 
+def cmd_metrics(args: argparse.Namespace, settings: ServerSettings) -> int:
+    from lmsdesk_server.analytics.service.daily import recompute_recent
+
+    if args.days < 1:
+        print("error: --days must be at least 1", file=sys.stderr)
+        return 1
+    with database_url(settings) as url:
+        upgrade_to_head(url)
+        context = ServerContext.build(settings, url)
+        try:
+            report = recompute_recent(context.session_factory, days=args.days)
+        finally:
+            context.engine.dispose()
+    print(f"Daily course metrics recomputed for {report.days} days ({report.rows} course-days).")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace, settings: ServerSettings) -> int:
     from lmsdesk_server.backup import BackupError, backup
     from lmsdesk_server.storage import open_store
@@ -339,6 +356,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="bring orders in line with the provider and the webhook ledger (serve runs it "
         "every 5 minutes)",
     ).set_defaults(func=cmd_reconcile)
+    metrics = commands.add_parser(
+        "metrics",
+        help="recompute the daily course metrics of the last N days (serve runs it for the "
+        "last 3 every 10 minutes)",
+    )
+    metrics.add_argument("--days", type=int, default=3)
+    metrics.set_defaults(func=cmd_metrics)
     backup = commands.add_parser(
         "backup", help="copy the database and every media file into a new folder"
     )

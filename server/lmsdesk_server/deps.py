@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from lmsdesk_server.accounts.service import AccountService
 from lmsdesk_server.actor import Actor
+from lmsdesk_server.analytics.service import progress as enrollment_progress
 from lmsdesk_server.certificates import service as certificates
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.errors import ApiError
@@ -37,6 +38,8 @@ def get_session(context: ContextDep) -> Iterator[Session]:
         yield session
         # Completions written by this request may have finished a course.
         certificates.issue_pending(session, context.certificates)
+        # ...and changed enrollments' progress (kept in the same commit).
+        enrollment_progress.settle(session)
         session.commit()
     except ApiError as exc:
         if exc.keep_changes:

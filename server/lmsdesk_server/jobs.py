@@ -17,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import procrastinate
 
+from lmsdesk_server.analytics.service.daily import recompute_recent
 from lmsdesk_server.commerce.service.reconciliation import reconcile_orders
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.mail.delivery import deliver_due
@@ -32,6 +33,9 @@ RECONCILE_CRON = "*/5 * * * *"
 MAIL_CRON = "* * * * * */3"
 PRUNE_CRON = "17 * * * *"
 MEDIA_GC_CRON = "43 3 * * *"
+#: The daily course metrics: today and the two days before, every ten minutes (the reports
+#: are at most that far behind).
+METRICS_CRON = "*/10 * * * *"
 
 
 def _conninfo(database_url: str) -> str:
@@ -70,6 +74,12 @@ def job_app(context: ServerContext) -> procrastinate.App:
     @app.task(name="lmsdesk.prune_login_throttle", queue="maintenance")
     def prune_throttle(timestamp: int) -> None:  # noqa: ARG001 - the due time
         context.throttle.prune()
+
+    @app.periodic(cron=METRICS_CRON, periodic_id="course-metrics")
+    @app.task(name="lmsdesk.course_metrics", queue="maintenance")
+    def course_metrics(timestamp: int) -> None:  # noqa: ARG001 - the due time
+        report = recompute_recent(context.session_factory)
+        _log.info("Daily course metrics: %s", report)
 
     @app.periodic(cron=MEDIA_GC_CRON, periodic_id="media-gc")
     @app.task(name="lmsdesk.collect_media_garbage", queue="maintenance")

@@ -10,6 +10,7 @@ from lmsdesk_server.accounts import endpoints as accounts
 from lmsdesk_server.accounts.endpoints import pages as account_pages
 from lmsdesk_server.admin import endpoints as admin
 from lmsdesk_server.admission import AdmissionControl
+from lmsdesk_server.analytics import endpoints as analytics
 from lmsdesk_server.authoring import endpoints as authoring
 from lmsdesk_server.body_limits import BodyLimits
 from lmsdesk_server.certificates import endpoints as certificates
@@ -58,6 +59,7 @@ def create_app(context: ServerContext) -> FastAPI:
         community,
         grading,
         schedule,
+        analytics,
     ):
         app.include_router(domain.router, prefix=API_PREFIX)
     # The pages a browser sees (checkout return pages) live outside the API prefix.

@@ -638,6 +638,21 @@ SCHEDULE: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
 }
 MATRIX |= SCHEDULE
 
+# Analytics: an instructor reads their own courses only (the matrix's instructor owns the
+# draft); the platform overview is the admins'.
+ANALYTICS: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
+    ("GET", "/instructor/metrics"): (
+        lambda w: (f"/instructor/metrics?course_id={w.course}", None),
+        only("instructor"),
+    ),
+    ("GET", "/instructor/courses/{course_id}/funnel"): (
+        lambda w: (f"/instructor/courses/{w.course}/funnel", None),
+        only("instructor"),
+    ),
+    ("GET", "/admin/metrics"): (lambda w: ("/admin/metrics?format=csv", None), only("admin")),
+}
+MATRIX |= ANALYTICS
+
 
 def _quiz(w: World) -> uuid.UUID:
     return quiz_id(w.quiz_lesson)

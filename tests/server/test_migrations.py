@@ -39,6 +39,11 @@ EXTRA_TABLES = {
     "cohort_weeks",
     "programs",
     "program_certificates",
+    # Section 11.6: analytics.
+    "enrollment_progress",
+    "learning_days",
+    "course_views",
+    "course_daily_metrics",
 }
 
 

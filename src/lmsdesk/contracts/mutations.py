@@ -24,6 +24,7 @@ from lmsdesk.contracts.admin import (
     RefundArgs,
     SetUserArgs,
 )
+from lmsdesk.contracts.analytics import RecordViewsArgs
 from lmsdesk.contracts.assignments import (
     GradeAttemptArgs,
     GradeSubmissionArgs,
@@ -149,6 +150,8 @@ SAVE_COHORT = MutationType("schedule.save_cohort@1", SaveCohortArgs)
 SET_WEEK = MutationType("schedule.set_week@1", SetWeekArgs)
 SET_PREREQUISITES = MutationType("authoring.set_prerequisites@1", SetPrerequisitesArgs)
 CREATE_PROGRAM = MutationType("admin.create_program@1", CreateProgramArgs)
+# Analytics
+RECORD_VIEWS = MutationType("analytics.record_views@1", RecordViewsArgs)
 
 CATALOGUE: tuple[MutationType[Any], ...] = (
     SET_POSITION, COMPLETE_LESSON, ADD_TIME, RESET_PROGRESS, SUBMIT_ATTEMPT,
@@ -162,5 +165,6 @@ CATALOGUE: tuple[MutationType[Any], ...] = (
     RESOLVE_EDIT_CONFLICT, REPORT, MODERATE_REPORT, MARK_SEEN,
     SUBMIT_ASSIGNMENT, GRADE_SUBMISSION, GRADE_ATTEMPT,
     SAVE_COHORT, SET_WEEK, SET_PREREQUISITES, CREATE_PROGRAM,
+    RECORD_VIEWS,
 )  # fmt: skip
 BY_NAME: dict[str, MutationType[Any]] = {m.name: m for m in CATALOGUE}

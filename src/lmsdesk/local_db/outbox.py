@@ -18,6 +18,7 @@ from sqlalchemy import LargeBinary, Select, cast, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts import hlc as hlc_rules
+from lmsdesk.contracts.analytics import MAX_VIEWS_PER_BATCH
 from lmsdesk.local_db.models.client import OutboxItem, OutboxState, Replica
 
 
@@ -32,6 +33,13 @@ class Coalesce(enum.Enum):
     #: `base_revision`): a draft field or a post edited many times offline is one edit from
     #: what the server last had.
     KEEP_BASE = "keep_base"
+    #: The lists add up into one mutation (course views), up to `APPEND_LIMIT` entries; a full
+    #: one is left as it is and the next starts afresh.
+    APPEND = "append"
+
+
+#: As many as one mutation may carry.
+APPEND_LIMIT = MAX_VIEWS_PER_BATCH
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,12 @@ def enqueue(
                 OutboxItem.attempts == 0,
             )
         ).one_or_none()
+        if unsent is not None and coalesce is Coalesce.APPEND:
+            merged = [*unsent.args["views"], *args["views"]]
+            if len(merged) > APPEND_LIMIT:
+                unsent = None  # full: this one goes on its own
+            else:
+                args = {**args, "views": merged}
         if unsent is not None:
             if coalesce is Coalesce.SUM_SECONDS:
                 args = {**args, "seconds": args["seconds"] + unsent.args["seconds"]}

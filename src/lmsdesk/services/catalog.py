@@ -17,6 +17,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts import mutations as m
+from lmsdesk.contracts.analytics import RecordViewsArgs, ViewedCourse
 from lmsdesk.contracts.commerce import money_text
 from lmsdesk.contracts.enums import CourseLevel, CourseStatus, EnrollmentStatus, LessonType
 from lmsdesk.contracts.sync import SetRatingArgs, WishlistArgs
@@ -209,6 +210,17 @@ class CatalogService:
     def set_wishlisted(self, course_id: uuid.UUID, wished: bool) -> None:
         name = m.ADD_TO_WISHLIST if wished else m.REMOVE_FROM_WISHLIST
         self._session.require_engine().record(name, WishlistArgs(course_id=course_id))
+
+    def record_view(self, course_id: uuid.UUID, *, instructor_id: uuid.UUID | None) -> None:
+        """A look at a course's details, for its instructor's reports: queued with the other
+        views and sent with the next sync (no request per view). One's own courses, and
+        anything while signed out, are not counted."""
+        engine = self._session.sync_engine
+        user = self._user()
+        if engine is None or user is None or user == instructor_id:
+            return
+        viewed = ViewedCourse(course_id=course_id, viewed_at=datetime.now(UTC))
+        engine.record(m.RECORD_VIEWS, RecordViewsArgs(views=[viewed]))
 
     def rate(self, course_id: uuid.UUID, rating: int, title: str, body: str) -> None:
         store = self._session.store

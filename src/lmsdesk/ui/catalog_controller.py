@@ -151,6 +151,13 @@ class CatalogController(QObject):
             on_success=self._details_loaded,
             on_failure=self._failed,
         )
+        # Counted for the instructor's reports; a view that cannot be queued is not worth a
+        # message (signed out, a full disk shows up elsewhere).
+        self._tasks.run(
+            lambda: self._service.record_view(course.id, instructor_id=course.instructor_id),
+            on_success=lambda _none: None,
+            on_failure=lambda _e: None,
+        )
 
     def _details_loaded(self, details: CourseDetails) -> None:
         detail = self._window.catalog_page.detail

@@ -9,6 +9,12 @@ from lmsdesk_server.db.models.accounts import (
     UserRole,
 )
 from lmsdesk_server.db.models.admin import AdminAction
+from lmsdesk_server.db.models.analytics import (
+    CourseDailyMetric,
+    CourseView,
+    EnrollmentProgress,
+    LearningDay,
+)
 from lmsdesk_server.db.models.catalog import (
     Category,
     Course,
@@ -73,15 +79,19 @@ __all__ = [
     "CommunitySeen",
     "CommunityVote",
     "Course",
+    "CourseDailyMetric",
     "CourseRating",
     "CourseSection",
     "CourseTag",
     "CourseTagMap",
+    "CourseView",
     "Device",
     "DiscussionPost",
     "DiscussionThread",
     "DraftConflict",
     "Enrollment",
+    "EnrollmentProgress",
+    "LearningDay",
     "Lesson",
     "LessonPrerequisite",
     "LessonProgress",

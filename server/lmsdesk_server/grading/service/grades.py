@@ -22,6 +22,7 @@ from lmsdesk.contracts.enums import (
 )
 from lmsdesk.contracts.grading import GradableQuestion, grade
 from lmsdesk.contracts.ids import progress_id
+from lmsdesk_server.analytics.service import progress as enrollment_progress
 from lmsdesk_server.certificates import service as certificates
 from lmsdesk_server.db.models import Course, Lesson
 from lmsdesk_server.db.partitions import lock_partition, stamp, user_partition
@@ -167,3 +168,5 @@ def complete_for(
     stamp(ctx.session, row, user_partition(student_id))
     progress_rows.write(ctx.session, [row])
     certificates.note_completion(ctx.session, student_id, [lesson_id])
+    # The instructor's grade changes the student's progress, not the student's active days.
+    enrollment_progress.note(ctx.session, student_id, [lesson_id], at, by_student=False)

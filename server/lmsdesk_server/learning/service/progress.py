@@ -23,6 +23,7 @@ from lmsdesk.contracts.sync import (
     SetPositionArgs,
 )
 from lmsdesk_server.actor import Actor
+from lmsdesk_server.analytics.service import progress as enrollment_progress
 from lmsdesk_server.certificates import service as certificates
 from lmsdesk_server.db.models import Lesson
 from lmsdesk_server.db.partitions import stamp, user_partition
@@ -82,6 +83,10 @@ def write_changed(session: Session) -> None:
     for row in dirty.values():
         if row.status is ProgressStatus.COMPLETED:
             certificates.note_completion(session, row.student_id, [row.lesson_id])
+        if row.client_updated_at is not None:
+            enrollment_progress.note(
+                session, row.student_id, [row.lesson_id], row.client_updated_at
+            )
 
 
 def forget_prefetched(session: Session) -> None:

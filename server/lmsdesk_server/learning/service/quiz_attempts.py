@@ -7,6 +7,7 @@ from datetime import timedelta
 from lmsdesk.contracts.enums import AttemptStatus
 from lmsdesk.contracts.grading import GradableQuestion, grade
 from lmsdesk.contracts.sync import CompleteLessonArgs, SubmitQuizAttemptArgs
+from lmsdesk_server.analytics.service import progress as enrollment_progress
 from lmsdesk_server.db.models import Quiz, QuizAttempt
 from lmsdesk_server.db.partitions import lock_partition, stamp, user_partition
 from lmsdesk_server.db.serialize import row_dict
@@ -62,6 +63,7 @@ def submit(ctx: MutationContext, args: SubmitQuizAttemptArgs) -> dict[str, objec
     ctx.session.add(attempt)
     stamp(ctx.session, attempt, user_partition(ctx.actor.id))
     ctx.session.flush()
+    enrollment_progress.note(ctx.session, ctx.actor.id, [lesson.id], ctx.now)
     if result.passed:
         # The passing score completes the quiz lesson (in the current reset generation).
         generation = progress.generation_of(ctx, lesson.id)

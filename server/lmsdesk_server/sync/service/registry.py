@@ -13,6 +13,7 @@ from typing import Any, Generic
 from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.mutations import Args, MutationType
 from lmsdesk_server.admin.service import categories, courses, grants, refunds, users
+from lmsdesk_server.analytics.service import views
 from lmsdesk_server.authoring.service import drafts, files, revisions
 from lmsdesk_server.catalog import service as catalog
 from lmsdesk_server.community.service import editing, posting, reports, seen, votes
@@ -99,5 +100,6 @@ _SPECS = [
     handles(m.SET_WEEK, cohorts.set_week),
     handles(m.SET_PREREQUISITES, prerequisites.set_prerequisites),
     handles(m.CREATE_PROGRAM, programs.create_program),
+    handles(m.RECORD_VIEWS, views.record_views, echo_row=False),
 ]
 REGISTRY: dict[str, MutationSpec[Any]] = {spec.mutation.name: spec for spec in _SPECS}
