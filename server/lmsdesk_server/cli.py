@@ -211,6 +211,7 @@ def cmd_create_user(args: argparse.Namespace, settings: ServerSettings) -> int:
 
 
 def cmd_seed_demo(_: argparse.Namespace, settings: ServerSettings) -> int:
+    from lmsdesk_server.demo.activity import ActivitySeeder
     from lmsdesk_server.demo.content import DEMO_PASSWORD, DEMO_USERS
     from lmsdesk_server.demo.schedule import ScheduleSeeder
     from lmsdesk_server.demo.seed import DemoSeeder, demo_id
@@ -224,6 +225,8 @@ def cmd_seed_demo(_: argparse.Namespace, settings: ServerSettings) -> int:
             # The schedule (a cohort the demo student is in, a prerequisite, a program and a
             # certificate) on top: see demo/schedule.py for why the test world leaves it out.
             ScheduleSeeder(session, report.note, demo_id, context.certificates).run()
+            # Ninety days of activity for Insights and the Overview (demo/activity.py).
+            ActivitySeeder(session, report.note, demo_id).run()
         context.engine.dispose()
     print("Demo data: " + (", ".join(report.created) if report.created else "already present"))
     print(f"Demo accounts (password '{DEMO_PASSWORD}', for demos only):")

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from lmsdesk.ui.community_controller import CommunityController
     from lmsdesk.ui.download_controller import DownloadController
     from lmsdesk.ui.grading_controller import GradingController
+    from lmsdesk.ui.insights_controller import InsightsController
     from lmsdesk.ui.learning_controller import LearningController
     from lmsdesk.ui.main_window import MainWindow
     from lmsdesk.ui.moderation_controller import ModerationController
@@ -88,6 +89,7 @@ class Application:
     reports: ReportsController
     catalog: CatalogController
     grading: GradingController
+    insights: InsightsController
     schedule: ScheduleController
     prerequisites: PrerequisitesController
 
@@ -119,6 +121,7 @@ def build(
     from lmsdesk.services.community import CommunityService
     from lmsdesk.services.curriculum import CurriculumService
     from lmsdesk.services.grading import GradingService
+    from lmsdesk.services.insights import InsightsService
     from lmsdesk.services.learning import LearningService
     from lmsdesk.services.lesson_content import LessonContentService
     from lmsdesk.services.moderation import ModerationService
@@ -149,6 +152,7 @@ def build(
     from lmsdesk.ui.download_controller import DownloadController
     from lmsdesk.ui.garbage import MainThreadGarbageCollector
     from lmsdesk.ui.grading_controller import GradingController
+    from lmsdesk.ui.insights_controller import InsightsController
     from lmsdesk.ui.learning_controller import LearningController
     from lmsdesk.ui.main_window import MainWindow
     from lmsdesk.ui.moderation_controller import ModerationController
@@ -340,6 +344,27 @@ def build(
 
     controller.signed_in.connect(refresh_grading)
     sync.finished.connect(refresh_grading)  # new work arrives, grades given here settle
+    insights = InsightsController(
+        page=window.insights_page,
+        overview=window.admin_page.overview,
+        service=InsightsService(service),
+        tasks=tasks,
+        notify=window.notify,
+    )
+
+    def refresh_reports(*_args: object) -> None:
+        """Whichever report is on screen, fetched again (after a sync, or when opened)."""
+        if service.current is None:
+            return
+        if window.pages.currentWidget() is window.insights_page:
+            insights.refresh()
+        admin_page = window.admin_page
+        if admin_page.isVisible() and admin_page.tabs.currentWidget() is admin_page.overview:
+            insights.load_overview()
+
+    window.pages.currentChanged.connect(refresh_reports)
+    window.admin_page.tabs.currentChanged.connect(refresh_reports)
+    sync.finished.connect(refresh_reports)
     community = CommunityController(
         page=window.community_page,
         service=CommunityService(service),
@@ -402,6 +427,7 @@ def build(
         reports=reports,
         catalog=catalog,
         grading=grading,
+        insights=insights,
         schedule=schedule_editor,
         prerequisites=prerequisites,
     )

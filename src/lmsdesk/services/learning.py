@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts import mutations as m
+from lmsdesk.contracts.analytics import percent_of
 from lmsdesk.contracts.commerce import money_text
 from lmsdesk.contracts.enums import CourseStatus, EnrollmentStatus, LessonType, ProgressStatus
 from lmsdesk.contracts.sync import AddTimeArgs, CompleteLessonArgs, SetPositionArgs
@@ -103,7 +104,7 @@ class CourseOutline:
     def percent_complete(self) -> int:
         lessons = [lesson for lesson in self.lessons if lesson.counted]
         done = sum(1 for lesson in lessons if lesson.status is ProgressStatus.COMPLETED)
-        return round(100 * done / len(lessons)) if lessons else 0
+        return percent_of(done, len(lessons))  # the server's own rounding (analytics)
 
 
 @dataclass(frozen=True)

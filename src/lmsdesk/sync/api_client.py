@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar
 from urllib.parse import urlencode
 
@@ -16,6 +17,7 @@ from pydantic import BaseModel, RootModel, ValidationError
 
 from lmsdesk.contracts import API_PREFIX
 from lmsdesk.contracts.admin import AdminUserDetail, AdminUsersPage, AuditPage
+from lmsdesk.contracts.analytics import CourseFunnel, CourseMetrics, PlatformMetrics
 from lmsdesk.contracts.assignments import Gradebook, GradingInbox
 from lmsdesk.contracts.auth import (
     LoginRequest,
@@ -241,6 +243,22 @@ class ApiClient:
     def gradebook(self, access_token: str, course_id: uuid.UUID) -> Gradebook:
         path = f"/instructor/courses/{course_id}/gradebook"
         return self._parse(self._request("GET", path, token=access_token), Gradebook)
+
+    def instructor_metrics(
+        self, access_token: str, course_id: uuid.UUID | None, start: date, end: date
+    ) -> CourseMetrics:
+        path = f"/instructor/metrics?from={start}&to={end}"
+        if course_id is not None:
+            path += f"&course_id={course_id}"
+        return self._parse(self._request("GET", path, token=access_token), CourseMetrics)
+
+    def course_funnel(self, access_token: str, course_id: uuid.UUID) -> CourseFunnel:
+        path = f"/instructor/courses/{course_id}/funnel"
+        return self._parse(self._request("GET", path, token=access_token), CourseFunnel)
+
+    def platform_metrics(self, access_token: str, start: date, end: date) -> PlatformMetrics:
+        path = f"/admin/metrics?from={start}&to={end}"
+        return self._parse(self._request("GET", path, token=access_token), PlatformMetrics)
 
     def gradebook_csv(self, access_token: str, course_id: uuid.UUID) -> bytes:
         path = f"/instructor/courses/{course_id}/gradebook?format=csv"

@@ -29,6 +29,7 @@ from lmsdesk.contracts.commerce import money_text
 from lmsdesk.contracts.common import Role
 from lmsdesk.services.admin_console import CategoryRow, CourseRow, Decision, ProgramRow
 from lmsdesk.ui.fitting import ElidedLabel, scrolling
+from lmsdesk.ui.overview_panel import OverviewPanel
 from lmsdesk.ui.pages import heading
 from lmsdesk.ui.theme import DANGER
 
@@ -80,6 +81,8 @@ class AdminPage(QWidget):
         self.tabs.addTab(self._categories_tab(), "Categories")
         self.tabs.addTab(self._courses_tab(), "Courses")
         self.tabs.addTab(self._audit_tab(), "Audit")
+        self.overview = OverviewPanel()
+        self.tabs.addTab(self.overview, "Overview")
         layout.addWidget(self.tabs, 1)
         self.decisions = QListWidget()
         self.decisions.setMaximumHeight(84)

@@ -30,6 +30,7 @@ from lmsdesk.ui.authoring_page import AuthoringPage
 from lmsdesk.ui.catalog_page import CatalogPage
 from lmsdesk.ui.community_page import CommunityPage
 from lmsdesk.ui.grading_page import GradingPage
+from lmsdesk.ui.insights_page import InsightsPage
 from lmsdesk.ui.lesson_page import LessonPage
 from lmsdesk.ui.moderation_page import ModerationPage
 from lmsdesk.ui.my_learning_page import MyLearningPage
@@ -45,6 +46,7 @@ NAVIGATION: list[tuple[str, Role | None]] = [
     ("Purchases", Role.STUDENT),
     ("Authoring", Role.INSTRUCTOR),
     ("Grading", Role.INSTRUCTOR),
+    ("Insights", Role.INSTRUCTOR),
     ("Moderation", Role.ADMIN),
     ("Admin", Role.ADMIN),
     ("Account", None),
@@ -85,6 +87,7 @@ class MainWindow(QMainWindow):
         self.purchases_page = PurchasesPage()
         self.authoring_page = AuthoringPage()
         self.grading_page = GradingPage()
+        self.insights_page = InsightsPage()
         self.moderation_page = ModerationPage()
         self.admin_page = AdminPage()
         pages = [
@@ -94,6 +97,7 @@ class MainWindow(QMainWindow):
             self.purchases_page,
             self.authoring_page,
             self.grading_page,
+            self.insights_page,
             self.moderation_page,
             self.admin_page,
             self.account_page,

@@ -54,6 +54,7 @@ QLabel#thumbnail {{
     background: #eef1f6; border: 1px dashed #c5cbd6; border-radius: 4px; color: {MUTED};
 }}
 QFrame#noticeBanner {{ background: #e8f1fd; border-bottom: 1px solid #c9d8f5; }}
+QLabel#figure {{ font-size: 16px; font-weight: 600; color: #1f2933; }}
 QFrame#undoBar {{ background: #eef3fc; border: 1px solid #c9d8f5; border-radius: 6px; }}
 """
 
