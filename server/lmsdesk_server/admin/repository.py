@@ -14,6 +14,7 @@ from lmsdesk_server.db.models import (
     Category,
     Course,
     Enrollment,
+    EnrollmentProgress,
     Order,
     User,
     UserRole,
@@ -86,15 +87,18 @@ class AdminRepository(Repository):
         )
         return [(order, title) for order, title in self.session.execute(stmt)]
 
-    def enrollments_of(self, user_id: uuid.UUID) -> Sequence[tuple[Enrollment, str]]:
+    def enrollments_of(
+        self, user_id: uuid.UUID
+    ) -> Sequence[tuple[Enrollment, str, EnrollmentProgress | None]]:
         stmt = (
-            select(Enrollment, Course.title)
+            select(Enrollment, Course.title, EnrollmentProgress)
             .join(Course, Course.id == Enrollment.course_id)
+            .outerjoin(EnrollmentProgress, EnrollmentProgress.enrollment_id == Enrollment.id)
             .where(Enrollment.student_id == user_id)
             .order_by(Enrollment.enrolled_at.desc())
             .limit(500)
         )
-        return [(row, title) for row, title in self.session.execute(stmt)]
+        return [(row, title, kept) for row, title, kept in self.session.execute(stmt)]
 
     def enrollment(
         self, user_id: uuid.UUID, course_id: uuid.UUID, *, lock: bool = False

@@ -31,54 +31,62 @@ from lmsdesk_server.db.models import (
 )
 from lmsdesk_server.db.repository import Repository
 
-# Every course's figures for one UTC day, from the source tables. Rows of all zeros are not
-# written (and removed if a recomputation finds the day empty now).
-_DAY_SQL = text(
+# Every course's figures for a range of UTC days, from the source tables, in one statement.
+# Rows of all zeros are not written (and removed if a recomputation finds the day empty now).
+_DAYS_SQL = text(
     """
     WITH v AS (
-        SELECT course_id, count(*) AS views, count(DISTINCT viewer_id) AS viewers
-        FROM course_views WHERE viewed_at >= :start AND viewed_at < :end GROUP BY course_id
+        SELECT course_id, (viewed_at AT TIME ZONE 'UTC')::date AS day, count(*) AS views,
+               count(DISTINCT viewer_id) AS viewers
+        FROM course_views WHERE viewed_at >= :start AND viewed_at < :end GROUP BY 1, 2
     ), e AS (
-        SELECT course_id, count(*) AS n FROM enrollments
-        WHERE enrolled_at >= :start AND enrolled_at < :end GROUP BY course_id
+        SELECT course_id, (enrolled_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n
+        FROM enrollments WHERE enrolled_at >= :start AND enrolled_at < :end GROUP BY 1, 2
     ), c AS (
-        SELECT course_id, count(*) AS n FROM enrollments
-        WHERE completed_at >= :start AND completed_at < :end GROUP BY course_id
+        SELECT course_id, (completed_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n
+        FROM enrollments WHERE completed_at >= :start AND completed_at < :end GROUP BY 1, 2
     ), o AS (
-        SELECT course_id, count(*) AS n, sum(amount_cents) AS cents FROM orders
-        WHERE completed_at >= :start AND completed_at < :end GROUP BY course_id
+        SELECT course_id, (completed_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n,
+               sum(amount_cents) AS cents
+        FROM orders WHERE completed_at >= :start AND completed_at < :end GROUP BY 1, 2
     ), r AS (
-        SELECT course_id, count(*) AS n, sum(amount_cents) AS cents FROM orders
-        WHERE refunded_at >= :start AND refunded_at < :end GROUP BY course_id
+        SELECT course_id, (refunded_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n,
+               sum(amount_cents) AS cents
+        FROM orders WHERE refunded_at >= :start AND refunded_at < :end GROUP BY 1, 2
     ), a AS (
-        SELECT course_id, count(*) AS n FROM learning_days WHERE day = :day GROUP BY course_id
+        SELECT course_id, day, count(*) AS n FROM learning_days
+        WHERE day >= :first AND day <= :last GROUP BY 1, 2
     ), q AS (
-        SELECT l.course_id, count(*) AS n, avg(qa.percent) AS pct
+        SELECT l.course_id, (qa.submitted_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n,
+               avg(qa.percent) AS pct
         FROM quiz_attempts qa JOIN quizzes z ON z.id = qa.quiz_id
         JOIN lessons l ON l.id = z.lesson_id
-        WHERE qa.submitted_at >= :start AND qa.submitted_at < :end GROUP BY l.course_id
+        WHERE qa.submitted_at >= :start AND qa.submitted_at < :end GROUP BY 1, 2
     ), touched AS (
-        SELECT course_id FROM v UNION SELECT course_id FROM e UNION SELECT course_id FROM c
-        UNION SELECT course_id FROM o UNION SELECT course_id FROM r UNION SELECT course_id FROM a
-        UNION SELECT course_id FROM q
+        SELECT course_id, day FROM v UNION SELECT course_id, day FROM e
+        UNION SELECT course_id, day FROM c UNION SELECT course_id, day FROM o
+        UNION SELECT course_id, day FROM r UNION SELECT course_id, day FROM a
+        UNION SELECT course_id, day FROM q
     ), gone AS (
         DELETE FROM course_daily_metrics m
-        WHERE m.day = :day AND m.course_id NOT IN (SELECT course_id FROM touched)
+        WHERE m.day >= :first AND m.day <= :last AND NOT EXISTS (
+            SELECT 1 FROM touched t WHERE t.course_id = m.course_id AND t.day = m.day
+        )
     )
     INSERT INTO course_daily_metrics AS m (
         course_id, day, detail_views, unique_viewers, enrollments, completions, orders,
         revenue_cents, refunds, refunded_cents, active_students, quiz_attempts,
         average_quiz_percent, computed_at
     )
-    SELECT t.course_id, :day, coalesce(v.views, 0), coalesce(v.viewers, 0), coalesce(e.n, 0),
+    SELECT t.course_id, t.day, coalesce(v.views, 0), coalesce(v.viewers, 0), coalesce(e.n, 0),
         coalesce(c.n, 0), coalesce(o.n, 0), coalesce(o.cents, 0), coalesce(r.n, 0),
         coalesce(r.cents, 0), coalesce(a.n, 0), coalesce(q.n, 0), q.pct, now()
     FROM touched t
     JOIN courses ON courses.id = t.course_id
-    LEFT JOIN v ON v.course_id = t.course_id LEFT JOIN e ON e.course_id = t.course_id
-    LEFT JOIN c ON c.course_id = t.course_id LEFT JOIN o ON o.course_id = t.course_id
-    LEFT JOIN r ON r.course_id = t.course_id LEFT JOIN a ON a.course_id = t.course_id
-    LEFT JOIN q ON q.course_id = t.course_id
+    LEFT JOIN v USING (course_id, day) LEFT JOIN e USING (course_id, day)
+    LEFT JOIN c USING (course_id, day) LEFT JOIN o USING (course_id, day)
+    LEFT JOIN r USING (course_id, day) LEFT JOIN a USING (course_id, day)
+    LEFT JOIN q USING (course_id, day)
     ON CONFLICT (course_id, day) DO UPDATE SET
         detail_views = excluded.detail_views, unique_viewers = excluded.unique_viewers,
         enrollments = excluded.enrollments, completions = excluded.completions,
@@ -165,10 +173,17 @@ class AnalyticsRepository(Repository):
             self.session.execute(insert(CourseView), rows)
 
     # ---------------------------------------------------------------- the daily job
-    def recompute_day(self, day: date, start: datetime, end: datetime) -> int:
-        self.session.execute(select(func.pg_advisory_xact_lock(_DAY_LOCK, day.toordinal())))
-        self.session.execute(_DAY_SQL, {"day": day, "start": start, "end": end})
-        stmt = select(func.count()).where(CourseDailyMetric.day == day)
+    def recompute_days(self, first: date, last: date, start: datetime, end: datetime) -> int:
+        """Every course's days from `first` to `last` (UTC, `start`..`end` as times); returns
+        how many course-days had something. Each day's advisory lock is taken in day order,
+        so two workers on overlapping ranges wait for each other instead of deadlocking."""
+        for ordinal in range(first.toordinal(), last.toordinal() + 1):
+            self.session.execute(select(func.pg_advisory_xact_lock(_DAY_LOCK, ordinal)))
+        params = {"first": first, "last": last, "start": start, "end": end}
+        self.session.execute(_DAYS_SQL, params)
+        stmt = select(func.count()).where(
+            CourseDailyMetric.day >= first, CourseDailyMetric.day <= last
+        )
         return int(self.session.scalar(stmt) or 0)
 
     # ---------------------------------------------------------------- reports

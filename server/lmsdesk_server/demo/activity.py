@@ -30,7 +30,7 @@ from lmsdesk.contracts.enums import (
     QuestionType,
 )
 from lmsdesk.contracts.ids import progress_id, rating_id
-from lmsdesk_server.analytics.service.daily import recompute_day
+from lmsdesk_server.analytics.service.daily import recompute_days
 from lmsdesk_server.db.models import (
     Course,
     CourseRating,
@@ -86,8 +86,7 @@ class ActivitySeeder:
                 wanted = not refunded and n >= 7
                 refunded = self._journey(learner, course, refund=wanted) or refunded
         self._s.flush()
-        for back in range(DAYS, -1, -1):
-            recompute_day(self._s, self._today - timedelta(days=back))
+        recompute_days(self._s, self._today - timedelta(days=DAYS), self._today)
         self._note(f"{DAYS} days of course activity by {LEARNERS} learners")
 
     def _at(self, day: date) -> datetime:
@@ -171,7 +170,7 @@ class ActivitySeeder:
         rng = self._rng
         lessons = [x for x in self._lessons(course) if x.lesson_type is not LessonType.ASSIGNMENT]
         # Most stop somewhere: the funnel narrows lesson by lesson.
-        reach = min(len(lessons), int(rng.expovariate(0.6)) + 1)
+        reach = min(len(lessons), int(rng.expovariate(0.4)) + 1)
         day = enrollment.enrolled_at.date()
         last: datetime | None = None
         done = 0

@@ -61,6 +61,9 @@ class AdminEnrollment(WireModel):
     status: EnrollmentStatus
     source: str
     enrolled_at: datetime
+    #: The server's record of the student's progress (analytics), 0 before any.
+    progress_percent: int = 0
+    last_activity_at: datetime | None = None
 
 
 class AdminUserDetail(WireModel):

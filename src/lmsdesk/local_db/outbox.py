@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import LargeBinary, Select, cast, delete, func, select, update
+from sqlalchemy import LargeBinary, Select, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts import hlc as hlc_rules
@@ -40,6 +40,10 @@ class Coalesce(enum.Enum):
 
 #: As many as one mutation may carry.
 APPEND_LIMIT = MAX_VIEWS_PER_BATCH
+#: Changes nobody made by hand (course views for the instructors' reports): pushed like the
+#: others, but not "waiting to sync" to the user, who would not know what they are (and need
+#: not sync before signing out for them).
+BACKGROUND_KEYS = frozenset({"course-views"})
 
 
 @dataclass(frozen=True)
@@ -173,18 +177,28 @@ _QUEUED_COLUMNS = (
 )
 
 
-def _pending(*extra: Any, limit: int | None = None) -> Select[Any]:
+def _not_background() -> Any:
+    key = OutboxItem.coalesce_key
+    return or_(key.is_(None), key.not_in(BACKGROUND_KEYS))
+
+
+def _pending(*extra: Any, limit: int | None = None, background: bool = True) -> Select[Any]:
     # Plain rows, not ORM objects: a push reads a thousand at a time.
-    return (
+    stmt = (
         select(*_QUEUED_COLUMNS, *extra)
         .where(OutboxItem.state == OutboxState.PENDING)
         .order_by(OutboxItem.seq)
         .limit(limit)
     )
+    return stmt if background else stmt.where(_not_background())
 
 
-def pending(session: Session, *, limit: int | None = None) -> list[QueuedMutation]:
-    return [QueuedMutation(*row) for row in session.execute(_pending(limit=limit))]
+def pending(
+    session: Session, *, limit: int | None = None, background: bool = True
+) -> list[QueuedMutation]:
+    """Changes waiting to be pushed (`background=False`: only those the user made)."""
+    stmt = _pending(limit=limit, background=background)
+    return [QueuedMutation(*row) for row in session.execute(stmt)]
 
 
 def next_batch(session: Session, *, limit: int, max_bytes: int) -> list[QueuedMutation]:
@@ -259,7 +273,9 @@ def dismiss_failed(session: Session) -> None:
 
 
 def counts(session: Session) -> tuple[int, int]:
-    """(pending, failed)"""
-    rows = session.execute(select(OutboxItem.state, func.count()).group_by(OutboxItem.state))
+    """(pending, failed) of the changes the user made (background ones are not counted)."""
+    rows = session.execute(
+        select(OutboxItem.state, func.count()).where(_not_background()).group_by(OutboxItem.state)
+    )
     by_state = {state: int(n) for state, n in rows}
     return by_state.get(OutboxState.PENDING, 0), by_state.get(OutboxState.FAILED, 0)

@@ -308,7 +308,10 @@ class SessionService:
         if self._store is None:
             return []
         with self._store.reading() as session:
-            return [queued.description or queued.name for queued in outbox.pending(session)]
+            return [
+                queued.description or queued.name
+                for queued in outbox.pending(session, background=False)
+            ]
 
     def sign_out(self) -> None:
         if self._auth is not None:

@@ -60,7 +60,9 @@ class SyncService:
             return None
         with store.reading() as session:
             health = sync_state.health(session)
-            pending = tuple(QueuedChange(m.description) for m in outbox.pending(session))
+            pending = tuple(
+                QueuedChange(m.description) for m in outbox.pending(session, background=False)
+            )
             failed = tuple(
                 QueuedChange(m.description, m.last_error) for m in outbox.failed(session)
             )

@@ -197,7 +197,7 @@ class SyncEngine:
             response = self._auth.call(functools.partial(self._auth.api.push, body=request))
             rejected += self._store_results(response)
             pushed += len(response.results)
-            report("push", pushed, total)
+            report("push", pushed, max(total, pushed))  # background changes are not in total
 
     def _store_results(self, response: PushResponse) -> int:
         """Settle what the server stored; keep refusals with their reason. Returns refusals."""

@@ -32,6 +32,7 @@ from lmsdesk.ui.fitting import ElidedLabel, scrolling
 from lmsdesk.ui.overview_panel import OverviewPanel
 from lmsdesk.ui.pages import heading
 from lmsdesk.ui.theme import DANGER
+from lmsdesk.ui.times import short_time
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 ANY_ROLE = "Any role"
@@ -228,9 +229,11 @@ class AdminPage(QWidget):
             item.setData(Qt.ItemDataRole.UserRole + 1, order.status.value)
             self.orders.addItem(item)
         for enrollment in detail.enrollments:
+            active = enrollment.last_activity_at
             self.enrollments.addItem(
                 f"{enrollment.course_title}: {enrollment.status.value} "
-                f"({enrollment.source.replace('_', ' ')})"
+                f"({enrollment.source.replace('_', ' ')}) · {enrollment.progress_percent} %"
+                + (f" · active {short_time(active)}" if active else "")
             )
         for listing, empty in ((self.orders, "No orders"), (self.enrollments, "No courses")):
             if listing.count() == 0:

@@ -117,14 +117,20 @@ class _Chart(QWidget):
         table.setRowCount(len(labels))
         table.setHorizontalHeaderLabels([first, *(s.name for s in self._series)])
         for row, label in enumerate(labels):
-            table.setItem(row, 0, QTableWidgetItem(label))
+            name = QTableWidgetItem(label)
+            name.setToolTip(label)
+            table.setItem(row, 0, name)
             for column, series in enumerate(self._series, start=1):
                 value = series.values[row]
                 item = QTableWidgetItem("" if value is None else self.formatter(value))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(row, column, item)
+        # The label column takes what is left (long names are elided, the tooltip and a wider
+        # splitter show them whole); the figures keep their width.
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
 
     def tooltip_at(self, index: int) -> str:
         """The exact values at one point: its label, then each series."""

@@ -38,6 +38,11 @@ def test_progress_from_sync_and_rest_lands_on_the_enrollment(
     row = progress_row(session, crowd.student.id, PAID)
     assert row.lessons_completed == 1
     assert row.progress_percent == percent_of(1, total)
+    # The admin console shows it beside the enrollment.
+    detail = crowd.admin.ok("GET", f"/admin/users/{crowd.student.id}")
+    [shown] = [e for e in detail["enrollments"] if e["course_id"] == str(PAID)]
+    assert shown["progress_percent"] == row.progress_percent
+    assert shown["last_activity_at"] is not None
     # The student was active today; the classmate, who did nothing, has no row at all.
     days = session.scalars(select(LearningDay).where(LearningDay.course_id == PAID)).all()
     assert [(d.student_id, d.day) for d in days] == [(crowd.student.id, datetime.now(UTC).date())]

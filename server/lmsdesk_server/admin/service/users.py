@@ -72,8 +72,10 @@ def detail(repo: AdminRepository, user_id: uuid.UUID) -> AdminUserDetail:
                 status=e.status,
                 source=e.source.value,
                 enrolled_at=e.enrolled_at,
+                progress_percent=kept.progress_percent if kept else 0,
+                last_activity_at=kept.last_activity_at if kept else None,
             )
-            for e, title in repo.enrollments_of(user.id)
+            for e, title, kept in repo.enrollments_of(user.id)
         ],
     )
 

@@ -41,7 +41,10 @@ class LearningDay(Base):
     """A day a student did something in a course (progress, time, a quiz): active students."""
 
     __tablename__ = "learning_days"
-    __table_args__ = (Index("ix_learning_days_course_id_day", "course_id", "day"),)
+    __table_args__ = (
+        Index("ix_learning_days_course_id_day", "course_id", "day"),
+        Index("ix_learning_days_day", "day"),
+    )
 
     student_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True

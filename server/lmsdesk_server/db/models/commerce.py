@@ -42,6 +42,9 @@ class Order(Synced, Base):
         CheckConstraint("amount_cents >= 0", name="amount_non_negative"),
         CheckConstraint("currency ~ '^[A-Z]{3}$'", name="currency_iso"),
         Index("ix_orders_student_id_created_at", "student_id", "created_at"),
+        # The daily metrics job reads a range of days of payments and of refunds.
+        Index("ix_orders_completed_at", "completed_at"),
+        Index("ix_orders_refunded_at", "refunded_at"),
         sync_index("orders"),
     )
 

@@ -34,6 +34,9 @@ class Enrollment(Synced, Base):
         UniqueConstraint("student_id", "course_id"),
         CheckConstraint("price_paid_cents >= 0", name="price_paid_non_negative"),
         Index("ix_enrollments_course_id_status", "course_id", "status"),
+        # The daily metrics job reads a range of days of each (analytics/repository.py).
+        Index("ix_enrollments_enrolled_at", "enrolled_at"),
+        Index("ix_enrollments_completed_at", "completed_at"),
         sync_index("enrollments"),
     )
 
@@ -97,6 +100,7 @@ class QuizAttempt(Synced, Base):
         UniqueConstraint("student_id", "quiz_id", "attempt_number"),
         CheckConstraint("attempt_number >= 1", name="attempt_number_positive"),
         CheckConstraint("percent IS NULL OR percent BETWEEN 0 AND 100", name="percent_range"),
+        Index("ix_quiz_attempts_submitted_at", "submitted_at"),
         sync_index("quiz_attempts"),
     )
 
