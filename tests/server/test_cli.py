@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from lmsdesk_server.cli import main
 from lmsdesk_server.db.models import Course, Lesson, QuizQuestion, User, UserRole
+from lmsdesk_server.demo.activity import LEARNERS
 from lmsdesk_server.security.passwords import verify_password
 from tests.support.postgres import PostgresForTests
 from tests.support.schema import DESIGN_TABLES
@@ -92,7 +93,9 @@ def test_create_user_refuses_a_short_password(
 def test_seed_demo_is_idempotent(cli_database: str, tmp_path: Path) -> None:
     assert main(["seed-demo"]) == 0
     counts = {m: _count(cli_database, m) for m in (User, Course, Lesson, QuizQuestion)}
-    assert counts[User] == 5  # the three to sign in as, a suspended and an unconfirmed one
+    # The three to sign in as, a suspended and an unconfirmed one, and the learners whose
+    # ninety days of activity fill Insights (demo/activity.py).
+    assert counts[User] == 5 + LEARNERS
     assert counts[Course] == 5
     assert main(["seed-demo"]) == 0
     assert {m: _count(cli_database, m) for m in counts} == counts

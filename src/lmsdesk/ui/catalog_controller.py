@@ -86,6 +86,7 @@ class CatalogController(QObject):
         page = window.catalog_page
         page.query_changed.connect(lambda _q: self.refresh())
         page.course_selected.connect(self._load_details)
+        page.course_viewed.connect(self._record_view)
         page.detail.wishlist_toggled.connect(self.set_wishlisted)
         page.detail.preview_requested.connect(open_lesson)
         page.detail.rate_requested.connect(self.rate)
@@ -151,8 +152,10 @@ class CatalogController(QObject):
             on_success=self._details_loaded,
             on_failure=self._failed,
         )
-        # Counted for the instructor's reports; a view that cannot be queued is not worth a
-        # message (signed out, a full disk shows up elsewhere).
+
+    def _record_view(self, course: CourseSummary) -> None:
+        """Counted for the instructor's reports; a view that cannot be queued is not worth a
+        message (signed out, or a full disk, which shows up elsewhere)."""
         self._tasks.run(
             lambda: self._service.record_view(course.id, instructor_id=course.instructor_id),
             on_success=lambda _none: None,

@@ -346,12 +346,16 @@ class CatalogPage(QWidget):
     query_changed = Signal(object)
     #: A course was selected (CourseSummary): its curriculum and reviews are wanted.
     course_selected = Signal(object)
+    #: A person picked a course to look at (not the list redrawn after a sync or a search):
+    #: what the instructors' reports count as a detail view.
+    course_viewed = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
         self.title = "Catalog"
         self._courses: list[CourseSummary] = []
         self._waiting: set[uuid.UUID] = set()
+        self._redrawing = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
         layout.addLayout(
@@ -495,8 +499,12 @@ class CatalogPage(QWidget):
         self.empty_state.setVisible(not courses)
         ids = [c.id for c in courses]
         row = ids.index(selected) if selected in ids else (0 if courses else -1)
-        self.items.setCurrentRow(row)
-        self._selected(row)
+        self._redrawing = True
+        try:
+            self.items.setCurrentRow(row)
+            self._selected(row)
+        finally:
+            self._redrawing = False
 
     @property
     def courses(self) -> list[CourseSummary]:
@@ -529,6 +537,8 @@ class CatalogPage(QWidget):
             self._show_pictures()
         if course is not None:
             self.course_selected.emit(course)
+            if not self._redrawing:
+                self.course_viewed.emit(course)
 
 
 NO_COURSES = "No courses on this computer yet: they arrive with the first sync."

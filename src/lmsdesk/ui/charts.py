@@ -182,7 +182,7 @@ class _Chart(QWidget):
                     name=series.name,
                 )
                 plot.addItem(item)  # named: the legend lists it by itself
-            else:
+            elif any(v == v for v in values):  # a line of nothing (all NaN) is not drawn
                 plot.plot(
                     xs,
                     values,

@@ -63,7 +63,7 @@ class InsightsPage(QWidget):
         self.course.addItem("All your courses", None)
         self.range = RangePicker()
         self.refresh = QPushButton("Refresh")
-        self.refresh.setToolTip("Fetch the figures again (F5)")
+        self.refresh.setToolTip("Fetch the figures again (Ctrl+R)")
         self.export = QPushButton("Export CSV…")
         self.export.setToolTip("Save the daily figures as a spreadsheet (Ctrl+E)")
         self.export.setEnabled(False)
@@ -95,7 +95,8 @@ class InsightsPage(QWidget):
         self.range.changed.connect(self.reload_requested)
         self.refresh.clicked.connect(self.reload_requested)
         self.export.clicked.connect(self.export_requested)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.reload_requested.emit)
+        # Ctrl+R: F5 is the window's "check the connection".
+        QShortcut(QKeySequence("Ctrl+R"), self, self.reload_requested.emit)
         QShortcut(QKeySequence("Ctrl+E"), self, self.export_requested.emit)
 
     # ------------------------------------------------------------ building

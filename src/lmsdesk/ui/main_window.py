@@ -205,9 +205,10 @@ class MainWindow(QMainWindow):
         self._notice_timer.start()
 
     def _shortcuts(self) -> None:
-        # Ctrl+N opens the Nth page the user can see (a student's third page is Account).
-        for position in range(len(NAVIGATION)):
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{position + 1}"), self)
+        # Ctrl+N opens the Nth page the user can see (a student's third page is Account);
+        # Ctrl+0 the tenth, as in browsers' tab rows.
+        for position in range(min(len(NAVIGATION), 10)):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{(position + 1) % 10}"), self)
             shortcut.activated.connect(lambda p=position: self.go_to_visible(p))
         QShortcut(QKeySequence("F5"), self).activated.connect(self.check_connection_requested)
         QShortcut(QKeySequence("Ctrl+Shift+S"), self).activated.connect(self.sync_panel_requested)
