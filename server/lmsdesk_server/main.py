@@ -26,6 +26,7 @@ from lmsdesk_server.observability import RequestMetrics
 from lmsdesk_server.ops import endpoints as ops
 from lmsdesk_server.schedule import endpoints as schedule
 from lmsdesk_server.security_headers import SecurityHeaders
+from lmsdesk_server.storefront import endpoints as storefront
 from lmsdesk_server.sync import endpoints as sync
 
 
@@ -60,11 +61,13 @@ def create_app(context: ServerContext) -> FastAPI:
         grading,
         schedule,
         analytics,
+        storefront,
     ):
         app.include_router(domain.router, prefix=API_PREFIX)
     # The pages a browser sees (checkout return pages) live outside the API prefix.
     app.include_router(pages.router)
     app.include_router(certificates.pages)
+    app.include_router(storefront.pages)
     app.include_router(account_pages.router)
     app.include_router(ops.metrics_router)
     return app

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from lmsdesk.ui.grading_controller import GradingController
     from lmsdesk.ui.insights_controller import InsightsController
     from lmsdesk.ui.learning_controller import LearningController
+    from lmsdesk.ui.links import LinkOpener, LinkServer
     from lmsdesk.ui.main_window import MainWindow
     from lmsdesk.ui.moderation_controller import ModerationController
     from lmsdesk.ui.prerequisites_dialog import PrerequisitesController
@@ -45,6 +46,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="lmsdesk", description="LMSDesk, learning offline.")
     parser.add_argument("--version", action="version", version=f"lmsdesk {__version__}")
     parser.add_argument("--server", help="server URL to offer at sign-in (LMSDESK_SERVER_URL)")
+    parser.add_argument(
+        "link",
+        nargs="?",
+        help="an lmsdesk://course/<id> link to open (a running app receives it)",
+    )
     parser.add_argument(
         "--check",
         action="store_true",
@@ -90,6 +96,9 @@ class Application:
     catalog: CatalogController
     grading: GradingController
     insights: InsightsController
+    #: lmsdesk:// links: opened in the catalog; received from later starts of the app.
+    links: LinkOpener
+    link_server: LinkServer
     schedule: ScheduleController
     prerequisites: PrerequisitesController
 
@@ -99,6 +108,7 @@ class Application:
         self.authoring.stop_uploads()  # the file in flight stops between chunks, kept to resume
         self.tasks.shutdown()
         self.http.close()
+        self.link_server.close()
 
 
 def build(
@@ -154,6 +164,7 @@ def build(
     from lmsdesk.ui.grading_controller import GradingController
     from lmsdesk.ui.insights_controller import InsightsController
     from lmsdesk.ui.learning_controller import LearningController
+    from lmsdesk.ui.links import LinkOpener, LinkServer, instance_name
     from lmsdesk.ui.main_window import MainWindow
     from lmsdesk.ui.moderation_controller import ModerationController
     from lmsdesk.ui.prerequisites_dialog import PrerequisitesController
@@ -234,6 +245,24 @@ def build(
         community=CommunityService(service),
     )
     controller.signed_in.connect(lambda _snapshot: catalog.refresh())  # offline start too
+
+    def raise_window() -> None:
+        window.showNormal() if window.isMinimized() else window.show()
+        window.raise_()
+        window.activateWindow()
+
+    links = LinkOpener(
+        select=lambda course_id: _show_course(window, course_id),
+        buy=window.catalog_page.enroll_in,
+        go_to_catalog=lambda: window.go_to_page("Catalog"),
+        notify=window.notify,
+        raise_window=raise_window,
+    )
+    window.courses_shown.connect(links.retry)  # a course that arrived with a sync
+    link_server = LinkServer(instance_name(settings.data_dir), window)
+    link_server.received.connect(links.open)
+    if not link_server.listen():
+        logging.getLogger(__name__).warning("another LMSDesk uses %s", settings.data_dir)
 
     def enroll_from_lesson(course_id: uuid.UUID) -> None:  # a locked lesson's Buy / Enroll
         learning.leave()
@@ -428,9 +457,19 @@ def build(
         catalog=catalog,
         grading=grading,
         insights=insights,
+        links=links,
+        link_server=link_server,
         schedule=schedule_editor,
         prerequisites=prerequisites,
     )
+
+
+def _show_course(window: MainWindow, course_id: uuid.UUID) -> bool:
+    """The course selected in the catalog (False when the list does not hold it)."""
+    page = window.catalog_page
+    page.select(course_id)
+    shown = page.detail.course
+    return shown is not None and shown.id == course_id
 
 
 def _quit_on_signals(app: Application) -> None:
@@ -447,6 +486,17 @@ def _quit_on_signals(app: Application) -> None:
     heartbeat.start(250)
 
 
+def hand_over(settings: ClientSettings, link: str) -> bool:
+    """Give `link` to the LMSDesk already running on this data folder; False if none is."""
+    from PySide6.QtWidgets import QApplication
+
+    from lmsdesk.ui.links import instance_name, send_to_running
+
+    if QApplication.instance() is None:
+        QApplication(sys.argv[:1])  # QLocalSocket wants one; build() goes on with it
+    return send_to_running(instance_name(settings.data_dir), link)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.check:
@@ -458,10 +508,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     overrides = {"server_url": args.server} if args.server else {}
     settings = ClientSettings(**overrides)
+    if args.link and hand_over(settings, args.link):
+        return 0  # the running app opens it
     app = build(settings)
     _quit_on_signals(app)
     app.window.show()
     app.controller.start()
+    if args.link:
+        app.links.open(args.link)
     try:
         code = app.qt_app.exec()
     finally:

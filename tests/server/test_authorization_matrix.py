@@ -653,6 +653,16 @@ ANALYTICS: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
 }
 MATRIX |= ANALYTICS
 
+# The public catalog: anyone, signed in or not.
+STOREFRONT: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
+    ("GET", "/catalog/courses"): (lambda w: ("/catalog/courses?q=sqlite&sort=price", None), ALL),
+    ("GET", "/catalog/courses/{course_id}"): (
+        lambda w: (f"/catalog/courses/{PAID}", None),
+        ALL,
+    ),
+}
+MATRIX |= STOREFRONT
+
 
 def _quiz(w: World) -> uuid.UUID:
     return quiz_id(w.quiz_lesson)
