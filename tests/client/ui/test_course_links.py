@@ -40,9 +40,13 @@ def test_a_running_app_receives_links_and_shows_the_course(
     qtbot.waitUntil(lambda: detail.course is not None and detail.course.id == FREE)
 
     # A course this computer does not have: said so, and nothing else happens.
-    assert send_to_running(name, course_link(uuid.uuid4()))
-    qtbot.waitUntil(lambda: "next sync" in window.notice_text.text(), timeout=5000)
-    assert app.links.waiting is not None
+    unknown = uuid.uuid4()
+    assert send_to_running(name, course_link(unknown))
+    waiting = app.links
+    qtbot.waitUntil(
+        lambda: waiting.waiting is not None and waiting.waiting.course_id == unknown, timeout=5000
+    )
+    assert "not on this computer yet" in window.notice_text.text()
 
     # Not a course link: refused with a message.
     assert send_to_running(name, "lmsdesk://course/../../etc")
