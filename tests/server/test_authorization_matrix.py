@@ -660,6 +660,11 @@ STOREFRONT: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
         lambda w: (f"/catalog/courses/{PAID}", None),
         ALL,
     ),
+    # The buyer's receipt (someone else's order is 404, as if it did not exist).
+    ("GET", "/orders/{order_id}/receipt.pdf"): (
+        lambda w: (f"/orders/{w.order}/receipt.pdf", None),
+        only("student"),
+    ),
 }
 MATRIX |= STOREFRONT
 

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -150,6 +151,29 @@ class PurchaseService:
             OrderLine(v.id, v.created_at, v.course_title, v.amount_cents, v.currency, v.status)
             for v in views
         ]
+
+    def receipt(self, order_id: uuid.UUID) -> Path:
+        """The order's PDF receipt on this computer: fetched from the server (and kept beside
+        the account's data), or the copy kept from before when the server cannot be reached."""
+        folder = self._session.account_dir
+        if folder is None:
+            raise PurchaseError("Sign in first.")
+        target = folder / "receipts" / f"receipt-{order_id}.pdf"
+        try:
+            pdf = self._session.api_call(lambda api, t: api.order_receipt(t, order_id))
+        except ServerUnreachable as exc:
+            if target.exists():
+                return target
+            raise PurchaseError(
+                "Receipts come from the server: connect once to get this one."
+            ) from exc
+        except ApiRejected as exc:
+            raise PurchaseError(exc.message) from exc
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".part")
+        partial.write_bytes(pdf)
+        partial.replace(target)  # never half a receipt under the real name
+        return target
 
     # ------------------------------------------------------------------ helpers
 

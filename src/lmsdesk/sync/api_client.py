@@ -260,6 +260,10 @@ class ApiClient:
         path = f"/admin/metrics?from={start}&to={end}"
         return self._parse(self._request("GET", path, token=access_token), PlatformMetrics)
 
+    def order_receipt(self, access_token: str, order_id: uuid.UUID) -> bytes:
+        path = f"/orders/{order_id}/receipt.pdf"
+        return self._request("GET", path, token=access_token).content
+
     def gradebook_csv(self, access_token: str, course_id: uuid.UUID) -> bytes:
         path = f"/instructor/courses/{course_id}/gradebook?format=csv"
         return self._request("GET", path, token=access_token).content

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -24,6 +25,7 @@ from lmsdesk.services.schedule import CohortView, ScheduleService
 from lmsdesk.sync.api_client import ServerUnreachable
 from lmsdesk.ui.checkout_panel import CheckoutPanel
 from lmsdesk.ui.cohort_dialog import CohortDialog
+from lmsdesk.ui.failures import explain
 from lmsdesk.ui.main_window import MainWindow
 from lmsdesk.ui.sync_controller import SyncController
 from lmsdesk.ui.tasks import Lane, TaskManager
@@ -83,6 +85,7 @@ class PurchaseController(QObject):
         detail.enroll_requested.connect(self.enroll)
         detail.open_requested.connect(lambda _c: window.go_to_page("My learning"))
         window.purchases_page.refresh_requested.connect(self.refresh_history)
+        window.purchases_page.receipt_requested.connect(self.open_receipt)
         window.courses_shown.connect(self._check_enrolled)
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
@@ -94,6 +97,22 @@ class PurchaseController(QObject):
         """At sign-in: keep waiting for orders an earlier run left pending."""
         self._tasks.run(self._service.pending, on_success=self._adopt)
         self.refresh_history()
+
+    def open_receipt(self, order_id: uuid.UUID) -> None:
+        """The order's PDF receipt, fetched off the UI thread and opened in the PDF viewer."""
+
+        def opened(path: Path) -> None:
+            self._open_url(QUrl.fromLocalFile(str(path)))
+            self._window.notify(f"Receipt saved as {path}.")
+
+        self._tasks.run(
+            lambda: self._service.receipt(order_id),
+            on_success=opened,
+            on_failure=lambda error: self._window.notify(
+                explain(error, doing="getting the receipt") or ""
+            ),
+            lane=Lane.IO,
+        )
 
     def stop(self) -> None:
         for timer in self._timers.values():

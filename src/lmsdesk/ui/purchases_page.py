@@ -29,11 +29,15 @@ _STATUS_COLOUR = {
 }
 
 
+#: Orders a receipt exists for.
+_PAID = {OrderStatus.COMPLETED, OrderStatus.REFUNDED}
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class PurchasesPage(QWidget):
     refresh_requested = Signal()
+    #: The selected order's receipt (order id).
+    receipt_requested = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
@@ -42,6 +46,12 @@ class PurchasesPage(QWidget):
         layout.setContentsMargins(28, 24, 28, 24)
         top = QHBoxLayout()
         top.addLayout(heading("Purchases", "What you bought, and what became of each order."), 1)
+        self.receipt_button = QPushButton("Receipt…")
+        self.receipt_button.setToolTip("The selected order's PDF receipt (Ctrl+P)")
+        self.receipt_button.setShortcut("Ctrl+P")
+        self.receipt_button.setEnabled(False)
+        self.receipt_button.clicked.connect(self._receipt)
+        top.addWidget(self.receipt_button, 0, Qt.AlignmentFlag.AlignTop)
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.clicked.connect(self.refresh_requested)
         top.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -61,6 +71,8 @@ class PurchasesPage(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.itemDoubleClicked.connect(lambda _item: self._receipt())
         layout.addWidget(self.table, 1)
         self.empty_state = QLabel("No purchases yet. Courses you buy are listed here.")
         self.empty_state.setObjectName("emptyState")
@@ -69,6 +81,7 @@ class PurchasesPage(QWidget):
         self.show_orders([])
 
     def show_orders(self, orders: list[OrderLine]) -> None:
+        self._orders = list(orders)
         self.table.setRowCount(len(orders))
         for row, order in enumerate(orders):
             cells = [
@@ -86,6 +99,21 @@ class PurchasesPage(QWidget):
                 self.table.setItem(row, column, item)
         self.table.setVisible(bool(orders))
         self.empty_state.setVisible(not orders)
+        self._selection_changed()
+
+    def selected_order(self) -> OrderLine | None:
+        row = self.table.currentRow()
+        orders = getattr(self, "_orders", [])
+        return orders[row] if 0 <= row < len(orders) and self.table.selectedItems() else None
+
+    def _selection_changed(self) -> None:
+        order = self.selected_order()
+        self.receipt_button.setEnabled(order is not None and order.status in _PAID)
+
+    def _receipt(self) -> None:
+        order = self.selected_order()
+        if order is not None and order.status in _PAID:
+            self.receipt_requested.emit(order.order_id)
 
     def status_of(self, row: int) -> str:
         item = self.table.item(row, 3)

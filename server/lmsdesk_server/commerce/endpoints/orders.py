@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Response, status
 
 from lmsdesk.contracts.commerce import CheckoutSession, EnrollmentView, JoinRef, OrderView
 from lmsdesk.contracts.common import ErrorResponse
+from lmsdesk_server.commerce.service import receipts
 from lmsdesk_server.commerce.service.checkout import CheckoutService
-from lmsdesk_server.deps import ContextDep, CurrentActor
+from lmsdesk_server.deps import ContextDep, CurrentActor, SessionDep
 
 router = APIRouter(tags=["commerce"])
 _errors: dict[int | str, dict[str, Any]] = {
@@ -45,6 +46,21 @@ def list_orders(actor: CurrentActor, checkout: CheckoutDep) -> list[OrderView]:
 @router.get("/orders/{order_id}", responses=_errors)
 def get_order(order_id: uuid.UUID, actor: CurrentActor, checkout: CheckoutDep) -> OrderView:
     return checkout.order(order_id, actor)
+
+
+@router.get(
+    "/orders/{order_id}/receipt.pdf",
+    responses={**_errors, 200: {"content": {"application/pdf": {}}}},
+    response_class=Response,
+)
+def order_receipt(order_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Response:
+    """The buyer's PDF receipt of a paid order (a refund is stated on it)."""
+    receipt = receipts.receipt_of(session, order_id, actor)
+    return Response(
+        receipts.render(receipt),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{receipt.number}.pdf"'},
+    )
 
 
 @router.post("/orders/{order_id}/cancel", responses=_errors)
