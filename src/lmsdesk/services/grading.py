@@ -28,12 +28,11 @@ from lmsdesk.contracts.assignments import (
     gradebook_csv_rows,
     rubric_total,
 )
-from lmsdesk.contracts.enums import CourseStatus
 from lmsdesk.local_db.models.client import OutboxItem, OutboxState, Setting
 from lmsdesk.local_db.models.grading import GradingItem as InboxRow
-from lmsdesk.local_db.models.mirror import Course
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.session import SessionService
+from lmsdesk.services.teaching import published_courses
 from lmsdesk.sync.api_client import ApiClient, ApiRejected, ServerUnreachable
 
 _GRADES = (m.GRADE_SUBMISSION.name, m.GRADE_ATTEMPT.name)
@@ -68,19 +67,7 @@ class GradingService:
 
     def courses(self) -> list[tuple[uuid.UUID, str]]:
         """The published courses this instructor teaches (their inbox and gradebooks)."""
-        current = self._session.current
-        if current is None:
-            return []
-        with self._session.require_store().reading() as session:
-            rows = session.execute(
-                select(Course.id, Course.title)
-                .where(
-                    Course.instructor_id == current.profile.user_id,
-                    Course.status.in_([CourseStatus.APPROVED, CourseStatus.ARCHIVED]),
-                )
-                .order_by(Course.title)
-            ).all()
-        return [(course_id, title) for course_id, title in rows]
+        return published_courses(self._session)
 
     # ------------------------------------------------------------ the inbox
     def refresh(self) -> int:

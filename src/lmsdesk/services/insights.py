@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import select
 
 from lmsdesk.contracts.analytics import (
     CourseFunnel,
@@ -23,11 +22,10 @@ from lmsdesk.contracts.analytics import (
     course_metrics_csv,
     platform_metrics_csv,
 )
-from lmsdesk.contracts.enums import CourseStatus
 from lmsdesk.local_db.models.client import Setting
-from lmsdesk.local_db.models.mirror import Course
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.session import SessionService
+from lmsdesk.services.teaching import published_courses
 from lmsdesk.sync.api_client import ApiClient, ApiRejected, ServerUnreachable
 
 Report = TypeVar("Report", bound=BaseModel)
@@ -58,19 +56,7 @@ class InsightsService:
 
     def courses(self) -> list[tuple[uuid.UUID, str]]:
         """The courses this instructor has published (the ones with figures)."""
-        current = self._session.current
-        if current is None:
-            return []
-        with self._session.require_store().reading() as session:
-            rows = session.execute(
-                select(Course.id, Course.title)
-                .where(
-                    Course.instructor_id == current.profile.user_id,
-                    Course.status.in_([CourseStatus.APPROVED, CourseStatus.ARCHIVED]),
-                )
-                .order_by(Course.title)
-            ).all()
-        return [(course_id, title) for course_id, title in rows]
+        return published_courses(self._session)
 
     def course(self, course_id: uuid.UUID | None, start: date, end: date) -> CourseInsights:
         """One course's (or all courses') report, and the course's funnel."""

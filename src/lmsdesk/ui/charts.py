@@ -65,6 +65,9 @@ def day_text(day: date) -> str:
 class _Chart(QWidget):
     """A plot and its table, side by side (the table can be dragged wider or away)."""
 
+    #: The table's first column holds names that may be long (lessons, questions), not dates.
+    long_labels = False
+
     def __init__(self, title: str, unit: str, formatter: Formatter) -> None:
         super().__init__()
         self.formatter = formatter
@@ -125,12 +128,13 @@ class _Chart(QWidget):
                 item = QTableWidgetItem("" if value is None else self.formatter(value))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(row, column, item)
-        # The label column takes what is left (long names are elided, the tooltip and a wider
-        # splitter show them whole); the figures keep their width.
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        if self.long_labels:
+            # Names take what is left (elided; the tooltip and a wider splitter show them
+            # whole), so the figures stay in view.
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            table.setTextElideMode(Qt.TextElideMode.ElideRight)
 
     def tooltip_at(self, index: int) -> str:
         """The exact values at one point: its label, then each series."""
@@ -226,6 +230,8 @@ class DailyChart(_Chart):
 class ItemChart(_Chart):
     """Figures per item (lessons of a course, questions), numbered along the x axis; the
     table and the tooltip name each item."""
+
+    long_labels = True
 
     def show_items(self, names: Sequence[str], series: Sequence[Series]) -> None:
         self._series = list(series)

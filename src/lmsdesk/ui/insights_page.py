@@ -11,23 +11,14 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QStackedWidget,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
 )
 
 from lmsdesk.contracts.analytics import CourseFunnel, CourseMetrics
-from lmsdesk.ui.fitting import ElidedLabel
 from lmsdesk.ui.pages import heading
-from lmsdesk.ui.report_parts import Figures, RangePicker, amount
+from lmsdesk.ui.report_parts import ReportFrame, amount
 
 if TYPE_CHECKING:
     from lmsdesk.ui.charts import DailyChart, ItemChart
@@ -42,18 +33,12 @@ FIGURES = [
 ]
 
 
-class InsightsPage(QWidget):
+class InsightsPage(ReportFrame):
+    """`reload_requested` also when the course changes (None: all of them)."""
+
     title = "Insights"
-    #: The course (None: all of them) or the range changed, or Refresh was pressed.
-    reload_requested = Signal()
-    export_requested = Signal()
 
     def __init__(self) -> None:
-        super().__init__()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 16)
-        layout.addLayout(heading("Insights", "How your courses sell, and where students stop."))
-        controls = QHBoxLayout()
         self.course = QComboBox()
         self.course.setAccessibleName("Course")
         self.course.setMinimumContentsLength(14)
@@ -61,30 +46,14 @@ class InsightsPage(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.course.addItem("All your courses", None)
-        self.range = RangePicker()
-        self.refresh = QPushButton("Refresh")
+        super().__init__(
+            FIGURES, "Open a course's figures here once you have published one.", self.course
+        )
+        self.frame.setContentsMargins(28, 24, 28, 16)
+        self.frame.insertLayout(
+            0, heading("Insights", "How your courses sell, and where students stop.")
+        )
         self.refresh.setToolTip("Fetch the figures again (Ctrl+R)")
-        self.export = QPushButton("Export CSV…")
-        self.export.setToolTip("Save the daily figures as a spreadsheet (Ctrl+E)")
-        self.export.setEnabled(False)
-        controls.addWidget(self.course, 1)
-        controls.addWidget(self.range)
-        controls.addWidget(self.refresh)
-        controls.addWidget(self.export)
-        layout.addLayout(controls)
-        self.status = ElidedLabel("")
-        self.status.setObjectName("pageSubtitle")
-        layout.addWidget(self.status)
-        self.figures = Figures(FIGURES)
-        layout.addWidget(self.figures)
-        self.body = QStackedWidget()
-        self.message = QLabel("Open a course's figures here once you have published one.")
-        self.message.setObjectName("emptyState")
-        self.message.setWordWrap(True)
-        self.tabs = QTabWidget()
-        self.body.addWidget(self.message)
-        self.body.addWidget(self.tabs)
-        layout.addWidget(self.body, 1)
         self.sales: DailyChart | None = None
         self.enrollments: DailyChart | None = None
         self.active: DailyChart | None = None
@@ -92,9 +61,6 @@ class InsightsPage(QWidget):
         self.funnel: ItemChart | None = None
         self.questions: ItemChart | None = None
         self.course.currentIndexChanged.connect(lambda _i: self.reload_requested.emit())
-        self.range.changed.connect(self.reload_requested)
-        self.refresh.clicked.connect(self.reload_requested)
-        self.export.clicked.connect(self.export_requested)
         # Ctrl+R: F5 is the window's "check the connection".
         QShortcut(QKeySequence("Ctrl+R"), self, self.reload_requested.emit)
         QShortcut(QKeySequence("Ctrl+E"), self, self.export_requested.emit)
@@ -164,16 +130,10 @@ class InsightsPage(QWidget):
         return data if isinstance(data, uuid.UUID) else None
 
     # ------------------------------------------------------------ showing
-    def show_problem(self, text: str) -> None:
-        self.message.setText(text)
-        self.body.setCurrentWidget(self.message)
-        self.export.setEnabled(False)
-
     def show_report(self, metrics: CourseMetrics, funnel: CourseFunnel | None, status: str) -> None:
         from lmsdesk.ui.charts import Series, money
 
         sales, enrollments, active, rating = self.build_charts()[:4]
-        self.status.setText(status)
         totals, currency = metrics.totals, metrics.currency
         self.figures.set("Enrollments", f"{totals.enrollments:,}")
         self.figures.set("Revenue", amount(totals.revenue_cents, currency))
@@ -207,8 +167,7 @@ class InsightsPage(QWidget):
             days, [Series("Average", [d.average_rating for d in metrics.days], kind="line")]
         )
         self._show_funnel(funnel)
-        self.body.setCurrentWidget(self.tabs)
-        self.export.setEnabled(True)
+        self.showing(status)
 
     def _show_funnel(self, funnel: CourseFunnel | None) -> None:
         from lmsdesk.ui.charts import Series

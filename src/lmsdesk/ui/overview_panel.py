@@ -6,25 +6,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QPushButton,
-    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
 )
 
 from lmsdesk.contracts.analytics import PlatformMetrics
-from lmsdesk.ui.fitting import ElidedLabel
-from lmsdesk.ui.report_parts import Figures, RangePicker, amount
+from lmsdesk.ui.report_parts import ReportFrame, amount
 
 if TYPE_CHECKING:
     from lmsdesk.ui.charts import DailyChart
@@ -32,36 +23,9 @@ if TYPE_CHECKING:
 FIGURES = ["Revenue", "Orders", "Refunds", "New users", "Detail views", "Conversion"]
 
 
-class OverviewPanel(QWidget):
-    reload_requested = Signal()
-    export_requested = Signal()
-
+class OverviewPanel(ReportFrame):
     def __init__(self) -> None:
-        super().__init__()
-        layout = QVBoxLayout(self)
-        controls = QHBoxLayout()
-        self.range = RangePicker()
-        self.refresh = QPushButton("Refresh")
-        self.export = QPushButton("Export CSV…")
-        self.export.setEnabled(False)
-        controls.addWidget(self.range)
-        controls.addStretch(1)
-        controls.addWidget(self.refresh)
-        controls.addWidget(self.export)
-        layout.addLayout(controls)
-        self.status = ElidedLabel("")
-        self.status.setObjectName("pageSubtitle")
-        layout.addWidget(self.status)
-        self.figures = Figures(FIGURES)
-        layout.addWidget(self.figures)
-        self.body = QStackedWidget()
-        self.message = QLabel("The figures come from the server.")
-        self.message.setObjectName("emptyState")
-        self.message.setWordWrap(True)
-        self.tabs = QTabWidget()
-        self.body.addWidget(self.message)
-        self.body.addWidget(self.tabs)
-        layout.addWidget(self.body, 1)
+        super().__init__(FIGURES, "The figures come from the server.")
         self.revenue: DailyChart | None = None
         self.people: DailyChart | None = None
         self.top = QTableWidget(0, 4)
@@ -72,9 +36,6 @@ class OverviewPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.range.changed.connect(self.reload_requested)
-        self.refresh.clicked.connect(self.reload_requested)
-        self.export.clicked.connect(self.export_requested)
 
     def showEvent(self, event: QShowEvent) -> None:
         self.build_charts()
@@ -92,16 +53,10 @@ class OverviewPanel(QWidget):
         self.tabs.addTab(self.top, "Top courses")
         return self.revenue, self.people
 
-    def show_problem(self, text: str) -> None:
-        self.message.setText(text)
-        self.body.setCurrentWidget(self.message)
-        self.export.setEnabled(False)
-
     def show_report(self, report: PlatformMetrics, status: str) -> None:
         from lmsdesk.ui.charts import Series, money
 
         revenue, people = self.build_charts()
-        self.status.setText(status)
         totals, currency = report.totals, report.currency
         self.figures.set("Revenue", amount(totals.revenue_cents, currency))
         self.figures.set("Orders", f"{totals.orders:,}")
@@ -140,5 +95,4 @@ class OverviewPanel(QWidget):
             ]
             for column, text in enumerate(cells):
                 self.top.setItem(row, column, QTableWidgetItem(text))
-        self.body.setCurrentWidget(self.tabs)
-        self.export.setEnabled(True)
+        self.showing(status)

@@ -13,10 +13,14 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from lmsdesk.ui.fitting import ElidedLabel
 from lmsdesk.ui.times import short_time
 
 #: (label, days); 0: pick the days yourself.
@@ -114,6 +118,60 @@ class Figures(QFrame):
 
     def set(self, caption: str, text: str) -> None:
         self.values[caption].setText(text)
+
+
+class ReportFrame(QWidget):
+    """A report's screen: the controls (`leading` widgets, the range, Refresh, Export CSV…),
+    the line saying how fresh the figures are, the key figures, and the charts' tabs (or a
+    message in their place)."""
+
+    reload_requested = Signal()
+    export_requested = Signal()
+
+    def __init__(self, figures: list[str], message: str, leading: QWidget | None = None) -> None:
+        super().__init__()
+        self.frame = QVBoxLayout(self)
+        controls = QHBoxLayout()
+        if leading is not None:
+            controls.addWidget(leading, 1)
+        self.range = RangePicker()
+        controls.addWidget(self.range)
+        if leading is None:
+            controls.addStretch(1)
+        self.refresh = QPushButton("Refresh")
+        self.export = QPushButton("Export CSV…")
+        self.export.setToolTip("Save the daily figures as a spreadsheet (Ctrl+E)")
+        self.export.setEnabled(False)
+        controls.addWidget(self.refresh)
+        controls.addWidget(self.export)
+        self.frame.addLayout(controls)
+        self.status = ElidedLabel("")
+        self.status.setObjectName("pageSubtitle")
+        self.frame.addWidget(self.status)
+        self.figures = Figures(figures)
+        self.frame.addWidget(self.figures)
+        self.body = QStackedWidget()
+        self.message = QLabel(message)
+        self.message.setObjectName("emptyState")
+        self.message.setWordWrap(True)
+        self.tabs = QTabWidget()
+        self.body.addWidget(self.message)
+        self.body.addWidget(self.tabs)
+        self.frame.addWidget(self.body, 1)
+        self.range.changed.connect(self.reload_requested)
+        self.refresh.clicked.connect(self.reload_requested)
+        self.export.clicked.connect(self.export_requested)
+
+    def show_problem(self, text: str) -> None:
+        self.message.setText(text)
+        self.body.setCurrentWidget(self.message)
+        self.export.setEnabled(False)
+
+    def showing(self, status: str) -> None:
+        """The charts are filled: show them, with how fresh they are."""
+        self.status.setText(status)
+        self.body.setCurrentWidget(self.tabs)
+        self.export.setEnabled(True)
 
 
 def amount(cents: int, currency: str) -> str:
