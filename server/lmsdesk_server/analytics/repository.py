@@ -100,6 +100,13 @@ _DAYS_SQL = text(
 #: Days are recomputed one writer at a time (a second worker on the same day waits, then
 #: writes the same figures): the first key of the advisory lock names this job.
 _DAY_LOCK = 0x4C4D5344  # "LMSD"
+#: Every day's lock of a range in one statement, in day order.
+_LOCK_DAYS = text(
+    """
+    SELECT count(pg_advisory_xact_lock(:key, (d - DATE '0001-01-01')::int + 1))
+    FROM (SELECT generate_series(:first, :last, interval '1 day')::date AS d ORDER BY 1) days
+    """
+)
 
 
 def _counted() -> Any:
@@ -177,8 +184,7 @@ class AnalyticsRepository(Repository):
         """Every course's days from `first` to `last` (UTC, `start`..`end` as times); returns
         how many course-days had something. Each day's advisory lock is taken in day order,
         so two workers on overlapping ranges wait for each other instead of deadlocking."""
-        for ordinal in range(first.toordinal(), last.toordinal() + 1):
-            self.session.execute(select(func.pg_advisory_xact_lock(_DAY_LOCK, ordinal)))
+        self.session.execute(_LOCK_DAYS, {"key": _DAY_LOCK, "first": first, "last": last})
         params = {"first": first, "last": last, "start": start, "end": end}
         self.session.execute(_DAYS_SQL, params)
         stmt = select(func.count()).where(
