@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import Field
 
@@ -158,74 +158,53 @@ def _money(cents: int) -> str:
     return f"{cents / 100:.2f}"
 
 
-def course_metrics_csv(report: CourseMetrics) -> str:
-    """The daily series as a spreadsheet (money in units of the currency, not cents)."""
+def _table(header: list[str], rows: list[list[object]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "day",
-            "detail_views",
-            "enrollments",
-            "completions",
-            "orders",
-            f"revenue_{report.currency}",
-            "refunds",
-            f"refunded_{report.currency}",
-            "active_students",
-            "average_quiz_percent",
-            "average_rating",
-        ]
-    )
-    for d in report.days:
-        writer.writerow(
-            [
-                d.day.isoformat(),
-                d.detail_views,
-                d.enrollments,
-                d.completions,
-                d.orders,
-                _money(d.revenue_cents),
-                d.refunds,
-                _money(d.refunded_cents),
-                d.active_students,
-                "" if d.average_quiz_percent is None else f"{d.average_quiz_percent:.1f}",
-                "" if d.average_rating is None else f"{d.average_rating:.2f}",
-            ]
-        )
+    writer.writerow(header)
+    writer.writerows(rows)
     return out.getvalue()
+
+
+def course_metrics_csv(report: CourseMetrics) -> str:
+    """The daily series as a spreadsheet (money in units of the currency, not cents)."""
+    money = report.currency
+    header = ["day", "detail_views", "enrollments", "completions", "orders", f"revenue_{money}"]
+    header += ["refunds", f"refunded_{money}", "active_students", "average_quiz_percent"]
+    rows: list[list[object]] = [
+        [
+            d.day.isoformat(),
+            d.detail_views,
+            d.enrollments,
+            d.completions,
+            d.orders,
+            _money(d.revenue_cents),
+            d.refunds,
+            _money(d.refunded_cents),
+            d.active_students,
+            "" if d.average_quiz_percent is None else f"{d.average_quiz_percent:.1f}",
+            "" if d.average_rating is None else f"{d.average_rating:.2f}",
+        ]
+        for d in report.days
+    ]
+    return _table([*header, "average_rating"], rows)
 
 
 def platform_metrics_csv(report: PlatformMetrics) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
+    money = report.currency
+    header = ["day", f"revenue_{money}", "orders", "refunds", f"refunded_{money}"]
+    header += ["new_users", "detail_views", "enrollments"]
+    rows: list[list[object]] = [
         [
-            "day",
-            f"revenue_{report.currency}",
-            "orders",
-            "refunds",
-            f"refunded_{report.currency}",
-            "new_users",
-            "detail_views",
-            "enrollments",
+            d.day.isoformat(),
+            _money(d.revenue_cents),
+            d.orders,
+            d.refunds,
+            _money(d.refunded_cents),
+            d.new_users,
+            d.detail_views,
+            d.enrollments,
         ]
-    )
-    for d in report.days:
-        writer.writerow(
-            [
-                d.day.isoformat(),
-                _money(d.revenue_cents),
-                d.orders,
-                d.refunds,
-                _money(d.refunded_cents),
-                d.new_users,
-                d.detail_views,
-                d.enrollments,
-            ]
-        )
-    return out.getvalue()
-
-
-def as_of(computed_at: datetime | None) -> str:
-    return "not computed yet" if computed_at is None else computed_at.isoformat()
+        for d in report.days
+    ]
+    return _table(header, rows)
