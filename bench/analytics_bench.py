@@ -139,6 +139,16 @@ def build(url: str, courses: int, days: int, enrollments: int) -> None:
             FROM e WHERE luck > 0.4
             """
         )
+        db.execute(
+            """
+            INSERT INTO order_items (id, order_id, course_id, course_title, list_price_cents,
+                                     price_cents, amount_cents, refunded_at, sync_partition,
+                                     sync_version)
+            SELECT gen_random_uuid(), id, course_id, 'Course', amount_cents, amount_cents,
+                   amount_cents, refunded_at, sync_partition, sync_version
+            FROM orders
+            """
+        )
         say(f"  {views:,} detail views, {active_days:,} active days, {attempts:,} attempts ...")
         db.execute(
             """
@@ -191,13 +201,14 @@ WITH v AS (
     SELECT course_id, (completed_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n
     FROM enrollments WHERE completed_at >= %(start)s AND completed_at < %(end)s GROUP BY 1, 2
 ), o AS (
-    SELECT course_id, (completed_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n,
-           sum(amount_cents) AS cents
-    FROM orders WHERE completed_at >= %(start)s AND completed_at < %(end)s GROUP BY 1, 2
+    SELECT i.course_id, (o.completed_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n,
+           sum(i.amount_cents) AS cents
+    FROM orders o JOIN order_items i ON i.order_id = o.id
+    WHERE o.completed_at >= %(start)s AND o.completed_at < %(end)s GROUP BY 1, 2
 ), r AS (
     SELECT course_id, (refunded_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n,
            sum(amount_cents) AS cents
-    FROM orders WHERE refunded_at >= %(start)s AND refunded_at < %(end)s GROUP BY 1, 2
+    FROM order_items WHERE refunded_at >= %(start)s AND refunded_at < %(end)s GROUP BY 1, 2
 ), a AS (
     SELECT course_id, day, count(*) AS n FROM learning_days
     WHERE day >= %(first)s AND day <= %(last)s GROUP BY 1, 2

@@ -665,6 +665,43 @@ STOREFRONT: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
         lambda w: (f"/orders/{w.order}/receipt.pdf", None),
         only("student"),
     ),
+    # The cart and quotes: only a student buys (an instructor's or admin's cart stays empty).
+    ("GET", "/cart"): (lambda w: ("/cart", None), SIGNED_IN),
+    ("PUT", "/cart/items/{course_id}"): (lambda w: (f"/cart/items/{PAID}", None), STUDENTS),
+    ("DELETE", "/cart/items/{course_id}"): (lambda w: (f"/cart/items/{PAID}", None), SIGNED_IN),
+    ("GET", "/coupons/{code}/quote"): (
+        lambda w: (f"/coupons/NOSUCHCODE/quote?course_ids={PAID}", None),
+        NOBODY,  # no such coupon: 404 for students, 403 for everyone else
+    ),
+    # Coupons: an instructor's for their own courses; an admin's for any.
+    ("POST", "/authoring/coupons"): (
+        lambda w: (
+            "/authoring/coupons",
+            {"code": "OWN10", "kind": "percent", "percent_off": 10, "course_ids": [str(w.course)]},
+        ),
+        only("instructor"),
+    ),
+    ("GET", "/authoring/coupons"): (
+        lambda w: ("/authoring/coupons", None),
+        only("instructor", "other_instructor"),
+    ),
+    ("POST", "/admin/coupons"): (
+        lambda w: ("/admin/coupons", {"code": "ANY10", "kind": "percent", "percent_off": 10}),
+        only("admin"),
+    ),
+    ("GET", "/admin/coupons"): (lambda w: ("/admin/coupons", None), only("admin")),
+    # A sale: the owning instructor or an admin (the draft is not published: 409, past the rules).
+    ("PUT", "/authoring/courses/{course_id}/sale"): (
+        lambda w: (
+            f"/authoring/courses/{w.course}/sale",
+            {"sale_price_cents": 100, "ends_at": "2099-01-01T00:00:00Z"},
+        ),
+        only("instructor", "admin"),
+    ),
+    ("DELETE", "/authoring/courses/{course_id}/sale"): (
+        lambda w: (f"/authoring/courses/{w.course}/sale", None),
+        only("instructor", "admin"),
+    ),
 }
 MATRIX |= STOREFRONT
 

@@ -44,6 +44,11 @@ EXTRA_TABLES = {
     "learning_days",
     "course_views",
     "course_daily_metrics",
+    # Section 11.5: the storefront.
+    "order_items",
+    "coupons",
+    "coupon_redemptions",
+    "cart_items",
 }
 
 

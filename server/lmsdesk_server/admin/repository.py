@@ -16,6 +16,7 @@ from lmsdesk_server.db.models import (
     Enrollment,
     EnrollmentProgress,
     Order,
+    OrderItem,
     User,
     UserRole,
 )
@@ -25,6 +26,13 @@ from lmsdesk_server.db.repository import Repository
 class AdminRepository(Repository):
     def __init__(self, session: Session) -> None:
         super().__init__(session)
+
+    def order_item(self, order_id: uuid.UUID, course_id: uuid.UUID) -> OrderItem | None:
+        return self.session.scalar(
+            select(OrderItem)
+            .where(OrderItem.order_id == order_id, OrderItem.course_id == course_id)
+            .with_for_update()
+        )
 
     # ------------------------------------------------------------------ users
     def users(

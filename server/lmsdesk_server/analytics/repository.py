@@ -46,13 +46,14 @@ _DAYS_SQL = text(
         SELECT course_id, (completed_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n
         FROM enrollments WHERE completed_at >= :start AND completed_at < :end GROUP BY 1, 2
     ), o AS (
-        SELECT course_id, (completed_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n,
-               sum(amount_cents) AS cents
-        FROM orders WHERE completed_at >= :start AND completed_at < :end GROUP BY 1, 2
+        SELECT i.course_id, (o.completed_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n,
+               sum(i.amount_cents) AS cents
+        FROM orders o JOIN order_items i ON i.order_id = o.id
+        WHERE o.completed_at >= :start AND o.completed_at < :end GROUP BY 1, 2
     ), r AS (
         SELECT course_id, (refunded_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n,
                sum(amount_cents) AS cents
-        FROM orders WHERE refunded_at >= :start AND refunded_at < :end GROUP BY 1, 2
+        FROM order_items WHERE refunded_at >= :start AND refunded_at < :end GROUP BY 1, 2
     ), a AS (
         SELECT course_id, day, count(*) AS n FROM learning_days
         WHERE day >= :first AND day <= :last GROUP BY 1, 2

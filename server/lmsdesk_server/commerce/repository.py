@@ -10,7 +10,15 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from lmsdesk.contracts.enums import OrderStatus, PaymentProvider
-from lmsdesk_server.db.models import Course, Enrollment, Order, PaymentEvent, WebhookDelivery
+from lmsdesk_server.db.models import (
+    Coupon,
+    Course,
+    Enrollment,
+    Order,
+    OrderItem,
+    PaymentEvent,
+    WebhookDelivery,
+)
 from lmsdesk_server.db.repository import Repository
 from lmsdesk_server.payments.stripe_events import CHARGE_EVENTS
 
@@ -99,10 +107,31 @@ class CommerceRepository(Repository):
             stmt = stmt.with_for_update()
         return self.session.scalar(stmt)
 
-    def enrollment_of_order(self, order_id: uuid.UUID) -> Enrollment | None:
-        return self.session.scalar(
-            select(Enrollment).where(Enrollment.order_id == order_id).with_for_update()
+    def enrollment_of_order(
+        self, order_id: uuid.UUID, course_id: uuid.UUID | None = None
+    ) -> Enrollment | None:
+        """The enrollment an order (or one course of it) granted, locked."""
+        stmt = select(Enrollment).where(Enrollment.order_id == order_id)
+        if course_id is not None:
+            stmt = stmt.where(Enrollment.course_id == course_id)
+        return self.session.scalar(stmt.with_for_update())
+
+    def items_of(self, order_id: uuid.UUID, *, lock: bool = False) -> list[OrderItem]:
+        stmt = (
+            select(OrderItem)
+            .where(OrderItem.order_id == order_id)
+            .order_by(OrderItem.position, OrderItem.id)
         )
+        if lock:
+            stmt = stmt.with_for_update()
+        return list(self.session.scalars(stmt))
+
+    def items_of_orders(self, order_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[OrderItem]]:
+        found: dict[uuid.UUID, list[OrderItem]] = {i: [] for i in order_ids}
+        stmt = select(OrderItem).where(OrderItem.order_id.in_(list(order_ids)))
+        for item in self.session.scalars(stmt.order_by(OrderItem.position, OrderItem.id)):
+            found[item.order_id].append(item)
+        return found
 
     def enrollments_of(self, student_id: uuid.UUID) -> Sequence[tuple[Enrollment, str]]:
         stmt = (
@@ -156,3 +185,9 @@ class CommerceRepository(Repository):
 
     def add_delivery(self, delivery: WebhookDelivery) -> None:
         self.session.add(delivery)
+
+    def coupon_codes(self, coupon_ids: set[uuid.UUID]) -> dict[uuid.UUID | None, str]:
+        if not coupon_ids:
+            return {}
+        rows = self.session.execute(select(Coupon.id, Coupon.code).where(Coupon.id.in_(coupon_ids)))
+        return {coupon_id: code for coupon_id, code in rows}  # noqa: C416 - rows are Row objects

@@ -42,6 +42,7 @@ from lmsdesk_server.db.models import (
     Lesson,
     LessonProgress,
     Order,
+    OrderItem,
     Quiz,
     QuizAttempt,
     QuizQuestion,
@@ -140,6 +141,17 @@ class ActivitySeeder:
             stamp(self._s, order, user_partition(learner.id))
             self._s.add(order)
             self._s.flush()
+            item = OrderItem(
+                order_id=order.id,
+                course_id=course.id,
+                course_title=course.title,
+                list_price_cents=course.price_cents,
+                price_cents=course.price_cents,
+                amount_cents=course.price_cents,
+                refunded_at=order.refunded_at,
+            )
+            stamp(self._s, item, user_partition(learner.id))
+            self._s.add(item)
         enrollment = Enrollment(
             student_id=learner.id,
             course_id=course.id,

@@ -191,6 +191,24 @@ DEMO_COURSES: list[dict[str, Any]] = [
     },
     {
         **_course(
+            "sync-engines",
+            "Designing Sync Engines",
+            status="approved",
+            price_cents=2999,
+            text_file="how-sync-works.md",
+            quiz=_SYNC_QUIZ,
+        ),
+        "subtitle": "Queues, cursors and conflicts, from the laptop to the server",
+        "description": "How an offline-first app keeps every device in step: an outbox that "
+        "survives a crash, a change feed with cursors, and merges nobody notices.",
+        "category": "development",
+        "level": "advanced",
+        "tags": ["sync", "offline"],
+        # On sale for two weeks from the day the demo is seeded (renewed when it has ended).
+        "sale": {"price_cents": 1499, "days": 14},
+    },
+    {
+        **_course(
             "qt-for-python",
             "Qt for Python, Step by Step",
             status="pending",
@@ -234,4 +252,12 @@ DEMO_COURSES: list[dict[str, Any]] = [
         "level": "intermediate",
         "tags": ["python"],
     },
+]
+
+
+#: Coupons the storefront shows: (code, issuer, percent off, amount off in cents, course slugs,
+#: max redemptions). An admin's for any course, and the instructor's for one of theirs.
+DEMO_COUPONS: list[tuple[str, str, int | None, int | None, list[str], int | None]] = [
+    ("WELCOME20", "admin", 20, None, [], None),
+    ("SQLITE5", "instructor", None, 500, ["practical-sqlite"], 100),
 ]

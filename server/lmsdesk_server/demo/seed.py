@@ -53,6 +53,7 @@ from lmsdesk_server.demo.content import (
 )
 from lmsdesk_server.demo.grading import GradingSeeder
 from lmsdesk_server.demo.picture import silhouette_png
+from lmsdesk_server.demo.storefront import StorefrontSeeder
 from lmsdesk_server.security.emails import email_skeleton
 from lmsdesk_server.security.passwords import hash_password
 from lmsdesk_server.storage import MediaStore
@@ -105,6 +106,9 @@ class DemoSeeder:
         )
         GradingSeeder(self._session, self.report.note, demo_id).run(
             paid=demo_id("course:practical-sqlite")
+        )
+        StorefrontSeeder(self._session, self.report.note, demo_id).run(
+            admin=users["admin@example.com"], instructor=instructor
         )
         self._audit(users["admin@example.com"])
         self._session.flush()

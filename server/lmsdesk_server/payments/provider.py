@@ -35,10 +35,19 @@ class RefundResult:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckoutLine:
+    """One course of the order, at what it is charged (its coupon share already taken off)."""
+
+    title: str
+    amount_cents: int
+
+
+@dataclass(frozen=True, slots=True)
 class CheckoutRequest:
     order_id: uuid.UUID
     student_id: uuid.UUID
     student_email: str
+    #: The first course, and words for them all ("SQL and 2 more").
     course_id: uuid.UUID
     course_title: str
     course_version: int
@@ -47,6 +56,7 @@ class CheckoutRequest:
     success_url: str
     cancel_url: str
     expires_at: datetime
+    lines: tuple[CheckoutLine, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +121,15 @@ class PaymentProvider(Protocol):
         ...
 
     def refund(
-        self, payment_intent: str, amount_cents: int | None, *, idempotency_key: str
+        self,
+        payment_intent: str,
+        amount_cents: int | None,
+        *,
+        idempotency_key: str,
+        metadata: dict[str, str] | None = None,
     ) -> RefundResult:
-        """Refund a payment (all that is left when `amount_cents` is None). The same key again
+        """Refund a payment (all that is left when `amount_cents` is None). `metadata` travels
+        on the refund (its `refund.*` events name the order item). The same key again
         refunds nothing more and answers the first refund. Access changes when the provider's
         charge.refunded event arrives, never here. Raises RefundRefused or ProviderUnavailable."""
         ...

@@ -25,11 +25,17 @@ SESSION_EXPIRED = "checkout.session.expired"
 CHARGE_REFUNDED = "charge.refunded"
 DISPUTE_CREATED = "charge.dispute.created"
 DISPUTE_CLOSED = "charge.dispute.closed"
+# A refund's own events (sent for every refund since API version 2024-10-28): they carry the
+# refund's metadata, which names the order item a partial refund is for.
+REFUND_CREATED = "refund.created"
+REFUND_UPDATED = "refund.updated"
+REFUND_FAILED = "refund.failed"
 
 SESSION_EVENTS = frozenset(
     {SESSION_COMPLETED, SESSION_ASYNC_SUCCEEDED, SESSION_ASYNC_FAILED, SESSION_EXPIRED}
 )
-CHARGE_EVENTS = frozenset({CHARGE_REFUNDED, DISPUTE_CREATED, DISPUTE_CLOSED})
+REFUND_EVENTS = frozenset({REFUND_CREATED, REFUND_UPDATED, REFUND_FAILED})
+CHARGE_EVENTS = frozenset({CHARGE_REFUNDED, DISPUTE_CREATED, DISPUTE_CLOSED}) | REFUND_EVENTS
 HANDLED_EVENTS = SESSION_EVENTS | CHARGE_EVENTS
 
 
@@ -103,6 +109,29 @@ def charge(
         # Stripe sets `refunded` only when the whole amount has been refunded.
         "refunded": amount_refunded >= amount,
         "status": "succeeded",
+    }
+
+
+def refund(
+    *,
+    refund_id: str,
+    payment_intent: str,
+    amount: int,
+    currency: str,
+    status: str = "succeeded",
+    metadata: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    return {
+        "id": refund_id,
+        "object": "refund",
+        "amount": amount,
+        "charge": new_id("ch"),
+        "created": int(time.time()),
+        "currency": currency.lower(),
+        "metadata": metadata or {},
+        "payment_intent": payment_intent,
+        "reason": "requested_by_customer",
+        "status": status,
     }
 
 

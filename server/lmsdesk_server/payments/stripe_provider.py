@@ -9,6 +9,7 @@ import stripe
 
 from lmsdesk.contracts.enums import PaymentProvider as ProviderName
 from lmsdesk_server.payments.provider import (
+    CheckoutLine,
     CheckoutRequest,
     CreatedSession,
     ProviderUnavailable,
@@ -44,15 +45,19 @@ class StripeProvider:
         }
         params: dict[str, Any] = {
             "mode": "payment",
+            # One line per course at what it is charged: the coupon's share is already taken
+            # off each, so Stripe's total is the order's total to the cent.
             "line_items": [
                 {
                     "quantity": 1,
                     "price_data": {
                         "currency": request.currency.lower(),
-                        "unit_amount": request.amount_cents,
-                        "product_data": {"name": request.course_title},
+                        "unit_amount": line.amount_cents,
+                        "product_data": {"name": line.title},
                     },
                 }
+                for line in request.lines
+                or (CheckoutLine(request.course_title, request.amount_cents),)
             ],
             "client_reference_id": str(request.student_id),
             "customer_email": request.student_email,
@@ -98,11 +103,17 @@ class StripeProvider:
         return SessionSnapshot.from_stripe(session.to_dict())
 
     def refund(
-        self, payment_intent: str, amount_cents: int | None, *, idempotency_key: str
+        self,
+        payment_intent: str,
+        amount_cents: int | None,
+        *,
+        idempotency_key: str,
+        metadata: dict[str, str] | None = None,
     ) -> RefundResult:
         params: dict[str, Any] = {
             "payment_intent": payment_intent,
             "reason": "requested_by_customer",
+            "metadata": metadata or {},
         }
         if amount_cents is not None:
             params["amount"] = amount_cents

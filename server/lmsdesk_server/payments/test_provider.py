@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from lmsdesk.contracts import API_PREFIX
 from lmsdesk.contracts.enums import PaymentProvider as ProviderName
 from lmsdesk_server.db.engine import transaction
-from lmsdesk_server.db.models import Course, Order, TestCheckoutSession
+from lmsdesk_server.db.models import OrderItem, TestCheckoutSession
 from lmsdesk_server.payments import stripe_events
 from lmsdesk_server.payments.provider import (
     CheckoutRequest,
@@ -120,6 +120,7 @@ class TestProvider:
                         "student_id": str(request.student_id),
                         "course_id": str(request.course_id),
                         "course_version": str(request.course_version),
+                        "course_title": request.course_title,
                     },
                     expires_at=request.expires_at,
                 )
@@ -151,15 +152,15 @@ class TestProvider:
 
     def page(self, session_id: str) -> PageView | None:
         with transaction(self._sessions) as db:
-            found = db.execute(
-                select(TestCheckoutSession, Course.title)
-                .join(Order, Order.id == TestCheckoutSession.order_id)
-                .join(Course, Course.id == Order.course_id)
-                .where(TestCheckoutSession.id == session_id)
-            ).first()
-            if found is None:
+            row = db.get(TestCheckoutSession, session_id)
+            if row is None:
                 return None
-            row, title = found
+            titles = db.scalars(
+                select(OrderItem.course_title)
+                .where(OrderItem.order_id == row.order_id)
+                .order_by(OrderItem.position)
+            ).all()
+            title = ", ".join(titles) or str(row.metadata_.get("course_title", ""))
             expire = row.status == "open" and row.expires_at <= datetime.now(UTC)
             view = PageView(
                 session_id, title, row.amount_total, row.currency, row.status, str(row.order_id)
@@ -195,10 +196,16 @@ class TestProvider:
         return status
 
     def refund(
-        self, payment_intent: str, amount_cents: int | None, *, idempotency_key: str
+        self,
+        payment_intent: str,
+        amount_cents: int | None,
+        *,
+        idempotency_key: str,
+        metadata: dict[str, str] | None = None,
     ) -> RefundResult:
-        """As Stripe refunds: at most what is left, once per key, then charge.refunded (whose
-        `refunded` is true only once the whole amount is back)."""
+        """As Stripe refunds: at most what is left, once per key, then refund.created (with the
+        refund's metadata) and charge.refunded (whose `refunded` is true only once the whole
+        amount is back)."""
         with transaction(self._sessions) as db:
             row = db.scalars(
                 select(TestCheckoutSession)
@@ -229,7 +236,19 @@ class TestProvider:
                 amount_refunded=row.amount_total - left + amount,
             )
             charge["metadata"] = dict(row.metadata_)
-        self._send_later(lambda: self._send_quietly(stripe_events.CHARGE_REFUNDED, charge))
+            refund = stripe_events.refund(
+                refund_id=refund_id,
+                payment_intent=payment_intent,
+                amount=amount,
+                currency=row.currency,
+                metadata=metadata,
+            )
+
+        def send() -> None:
+            self._send_quietly(stripe_events.REFUND_CREATED, refund)
+            self._send_quietly(stripe_events.CHARGE_REFUNDED, charge)
+
+        self._send_later(send)
         return RefundResult(refund_id, amount, "succeeded")
 
     # ------------------------------------------------------------ helpers

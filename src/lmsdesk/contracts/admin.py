@@ -127,9 +127,11 @@ class GrantBody(WireModel):
 
 
 class RefundBody(WireModel):
-    #: None: whatever has not been refunded yet.
+    #: None: whatever has not been refunded yet (of the one course, when `course_id` is named).
     amount_cents: Annotated[int, Field(gt=0, le=100_000_000)] | None = None
     reason: NeededReason
+    #: One course of the order: what was paid for it comes back, and only its access goes.
+    course_id: uuid.UUID | None = None
 
 
 class CategoryCreate(WireModel):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from pydantic import Field
+
 from lmsdesk.contracts.common import WireModel
 from lmsdesk.contracts.enums import (
     EnrollmentSource,
@@ -45,10 +47,23 @@ class CheckoutSession(WireModel):
     expires_at: datetime
 
 
-class OrderView(WireModel):
-    id: uuid.UUID
+class OrderItemView(WireModel):
     course_id: uuid.UUID
     course_title: str
+    list_price_cents: int
+    price_cents: int
+    discount_cents: int
+    amount_cents: int
+    #: When this course's part of the payment was refunded (its access went with it).
+    refunded_at: datetime | None = None
+
+
+class OrderView(WireModel):
+    id: uuid.UUID
+    #: The first course (the only one of a first-release order) and words for them all.
+    course_id: uuid.UUID
+    course_title: str
+    #: The total charged (DESIGN.md's total_cents).
     amount_cents: int
     currency: str
     provider: PaymentProvider
@@ -58,6 +73,10 @@ class OrderView(WireModel):
     refunded_at: datetime | None
     # True once the order's enrollment is active: the client can stop polling and open the course.
     enrollment_active: bool
+    items: list[OrderItemView] = Field(default_factory=list)
+    subtotal_cents: int = 0
+    discount_cents: int = 0
+    coupon_code: str | None = None
 
 
 class EnrollmentView(WireModel):

@@ -63,6 +63,7 @@ from lmsdesk.contracts.community import (
     VoteArgs,
 )
 from lmsdesk.contracts.moderation import DecideArgs
+from lmsdesk.contracts.pricing import CartArgs, SetSaleArgs
 from lmsdesk.contracts.revisions import StartRevisionArgs
 from lmsdesk.contracts.schedule import (
     CreateProgramArgs,
@@ -152,6 +153,10 @@ SET_PREREQUISITES = MutationType("authoring.set_prerequisites@1", SetPrerequisit
 CREATE_PROGRAM = MutationType("admin.create_program@1", CreateProgramArgs)
 # Analytics
 RECORD_VIEWS = MutationType("analytics.record_views@1", RecordViewsArgs)
+# The storefront
+ADD_TO_CART = MutationType("cart.add@1", CartArgs)
+REMOVE_FROM_CART = MutationType("cart.remove@1", CartArgs)
+SET_SALE = MutationType("authoring.set_sale@1", SetSaleArgs)
 
 CATALOGUE: tuple[MutationType[Any], ...] = (
     SET_POSITION, COMPLETE_LESSON, ADD_TIME, RESET_PROGRESS, SUBMIT_ATTEMPT,
@@ -166,5 +171,6 @@ CATALOGUE: tuple[MutationType[Any], ...] = (
     SUBMIT_ASSIGNMENT, GRADE_SUBMISSION, GRADE_ATTEMPT,
     SAVE_COHORT, SET_WEEK, SET_PREREQUISITES, CREATE_PROGRAM,
     RECORD_VIEWS,
+    ADD_TO_CART, REMOVE_FROM_CART, SET_SALE,
 )  # fmt: skip
 BY_NAME: dict[str, MutationType[Any]] = {m.name: m for m in CATALOGUE}

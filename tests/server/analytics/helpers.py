@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 
 from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.enums import OrderStatus, PaymentProvider
-from lmsdesk_server.db.models import CourseDailyMetric, EnrollmentProgress, Lesson, Order, Quiz
+from lmsdesk_server.db.models import (
+    CourseDailyMetric,
+    EnrollmentProgress,
+    Lesson,
+    Order,
+    OrderItem,
+    Quiz,
+)
 from lmsdesk_server.demo.seed import demo_id
 from tests.server.sync.helpers import Device
 
@@ -68,6 +75,20 @@ def paid_order(
         sync_version=0,
     )
     session.add(order)
+    session.flush()
+    session.add(
+        OrderItem(
+            order_id=order.id,
+            course_id=course,
+            course_title="Practical SQLite",
+            list_price_cents=cents,
+            price_cents=cents,
+            amount_cents=cents,
+            refunded_at=order.refunded_at,
+            sync_partition=order.sync_partition,
+            sync_version=0,
+        )
+    )
     session.flush()
     return order
 

@@ -15,6 +15,7 @@ import pytest
 
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import EnrollmentStatus, OrderStatus
+from lmsdesk.contracts.pricing import CheckoutBody
 from lmsdesk_server.actor import Actor
 from lmsdesk_server.commerce.service.checkout import CheckoutService
 from lmsdesk_server.commerce.service.webhooks import PaymentWebhooks, WebhookAnswer
@@ -55,7 +56,7 @@ def _paid_order(context: ServerContext, charge_event_type: str) -> PaidOrder:
     checkout = CheckoutService(
         context.session_factory, context.payments, "http://testserver", context.return_links
     )
-    started = checkout.start(actor, PAID)
+    started = checkout.start(actor, CheckoutBody(course_id=PAID))
     with transaction(context.session_factory) as db:
         row = db.get(TestCheckoutSession, started.session_id)
         assert row is not None

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.enums import EnrollmentStatus, OrderStatus
+from lmsdesk.contracts.pricing import CheckoutBody
 from lmsdesk_server.actor import Actor
 from lmsdesk_server.commerce.service.checkout import CheckoutService
 from lmsdesk_server.context import ServerContext
@@ -78,7 +79,12 @@ def test_the_last_seats_go_to_exactly_as_many_buyers_at_once(
         cohort = _cohort(racing_context, PAID, capacity)
         buyers = [_buyer(racing_context) for _ in range(6)]
         outcomes = _at_once(
-            [partial(_outcome, partial(shop.start, b, PAID, cohort)) for b in buyers]
+            [
+                partial(
+                    _outcome, partial(shop.start, b, CheckoutBody(course_id=PAID, cohort_id=cohort))
+                )
+                for b in buyers
+            ]
         )
         assert outcomes.count("sold") == capacity, outcomes
         assert set(outcomes) == {"sold", "cohort_full"}, outcomes

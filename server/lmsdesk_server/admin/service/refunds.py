@@ -5,12 +5,14 @@ arrives, as for a refund made in the provider's dashboard."""
 
 from __future__ import annotations
 
+import uuid
+
 from lmsdesk.contracts.admin import RefundArgs
 from lmsdesk.contracts.commerce import money_text
 from lmsdesk.contracts.enums import OrderStatus
 from lmsdesk_server.admin.repository import AdminRepository
 from lmsdesk_server.admin.service.audit import record, require_admin
-from lmsdesk_server.db.models import Order, User
+from lmsdesk_server.db.models import Order, OrderItem, User
 from lmsdesk_server.mutation import MutationContext, MutationRejected
 from lmsdesk_server.payments.provider import ProviderUnavailable, RefundRefused
 
@@ -31,7 +33,19 @@ def refund(ctx: MutationContext, args: RefundArgs) -> dict[str, object]:
             status=409,
             code="payment_unknown",
         )
-    if args.amount_cents is not None and args.amount_cents > order.amount_cents:
+    amount, metadata = args.amount_cents, {"order_id": str(order.id)}
+    if args.course_id is not None:
+        item = _item(repo, order, args.course_id)
+        if amount is not None and amount != item.amount_cents:
+            raise MutationRejected(
+                f"“{item.course_title}” was {money_text(item.amount_cents, order.currency)}: "
+                "a course's refund is what was paid for it.",
+                status=422,
+                code="not_the_item_amount",
+            )
+        amount = item.amount_cents
+        metadata["order_item_id"] = str(item.id)
+    if amount is not None and amount > order.amount_cents:
         raise MutationRejected(
             f"The order was {money_text(order.amount_cents, order.currency)}: "
             "a refund cannot be more.",
@@ -41,8 +55,9 @@ def refund(ctx: MutationContext, args: RefundArgs) -> dict[str, object]:
     try:
         result = ctx.payments.refund(
             order.provider_payment_intent_id,
-            args.amount_cents,
+            amount,
             idempotency_key=str(args.action_id),
+            metadata=metadata,
         )
     except RefundRefused as exc:
         raise MutationRejected(str(exc), status=409, code="refund_refused") from exc
@@ -51,15 +66,19 @@ def refund(ctx: MutationContext, args: RefundArgs) -> dict[str, object]:
             f"{exc} Nothing was refunded; try again later.", status=502, code="provider_unavailable"
         ) from exc
     student = ctx.session.get(User, order.student_id)
-    amount = money_text(result.amount_cents, order.currency)
+    refunded = money_text(result.amount_cents, order.currency)
     record(
         ctx,
         action="order.refund",
         target_kind="order",
         target_id=order.id,
-        summary=f"Refunded {amount} of order {order.id} ({student.email if student else '?'})",
+        summary=f"Refunded {refunded} of order {order.id} ({student.email if student else '?'})",
         reason=args.reason,
-        details={"refund_id": result.refund_id, "amount_cents": result.amount_cents},
+        details={
+            "refund_id": result.refund_id,
+            "amount_cents": result.amount_cents,
+            "course_id": str(args.course_id) if args.course_id else None,
+        },
     )
     return {
         "order_id": str(order.id),
@@ -67,3 +86,20 @@ def refund(ctx: MutationContext, args: RefundArgs) -> dict[str, object]:
         "amount_cents": result.amount_cents,
         "status": result.status,
     }
+
+
+def _item(repo: AdminRepository, order: Order, course_id: uuid.UUID) -> OrderItem:
+    item = repo.order_item(order.id, course_id)
+    if item is None:
+        raise MutationRejected(
+            "That course is not part of this order.", status=404, code="not_in_order"
+        )
+    if item.refunded_at is not None:
+        raise MutationRejected(
+            f"“{item.course_title}” is refunded already.", status=409, code="already_refunded"
+        )
+    if item.amount_cents == 0:
+        raise MutationRejected(
+            f"Nothing was paid for “{item.course_title}”.", status=409, code="nothing_paid"
+        )
+    return item

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Response, status
 
 from lmsdesk.contracts.commerce import CheckoutSession, EnrollmentView, JoinRef, OrderView
 from lmsdesk.contracts.common import ErrorResponse
+from lmsdesk.contracts.pricing import CheckoutBody
 from lmsdesk_server.commerce.service import receipts
 from lmsdesk_server.commerce.service.checkout import CheckoutService
 from lmsdesk_server.deps import ContextDep, CurrentActor, SessionDep
@@ -33,9 +34,9 @@ CheckoutDep = Annotated[CheckoutService, Depends(get_checkout)]
 
 @router.post("/checkout/sessions", status_code=status.HTTP_201_CREATED, responses=_errors)
 def create_checkout_session(
-    body: JoinRef, actor: CurrentActor, checkout: CheckoutDep
+    body: CheckoutBody, actor: CurrentActor, checkout: CheckoutDep
 ) -> CheckoutSession:
-    return checkout.start(actor, body.course_id, body.cohort_id)
+    return checkout.start(actor, body)
 
 
 @router.get("/orders", responses=_errors)

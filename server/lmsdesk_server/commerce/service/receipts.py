@@ -31,8 +31,12 @@ _PAID = {OrderStatus.COMPLETED, OrderStatus.REFUNDED}
 
 @dataclass(frozen=True)
 class ReceiptLine:
+    """A course at the price it sold at (a sale), before the coupon."""
+
     title: str
     amount_cents: int
+    list_price_cents: int | None = None
+    refunded_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Receipt:
     provider: str
     reference: str
     refunded_at: datetime | None
+    coupon_code: str | None = None
 
     @property
     def subtotal_cents(self) -> int:
@@ -72,17 +77,32 @@ def receipt_of(session: Session, order_id: uuid.UUID, actor: Actor) -> Receipt:
 
 
 def _receipt(session: Session, order: Order) -> Receipt:
-    course = session.get(Course, order.course_id)
+    repo = CommerceRepository(session)
     buyer = session.get(User, order.student_id)
     assert order.completed_at is not None
+    items = repo.items_of(order.id)
+    lines = [
+        ReceiptLine(
+            i.course_title,
+            i.price_cents,
+            i.list_price_cents if i.list_price_cents != i.price_cents else None,
+            i.refunded_at,
+        )
+        for i in items
+    ]
+    if not lines:  # an order written without items (the first release's shape)
+        course = session.get(Course, order.course_id)
+        lines = [ReceiptLine(course.title if course else "(a course)", order.amount_cents)]
+    codes = repo.coupon_codes({order.coupon_id} if order.coupon_id else set())
     return Receipt(
         number=receipt_number(order.id),
         buyer_name=buyer.full_name if buyer else "",
         buyer_email=buyer.email if buyer else "",
         paid_at=order.completed_at,
         currency=order.currency,
-        lines=[ReceiptLine(course.title if course else "(a course)", order.amount_cents)],
-        discount_cents=0,  # no coupons yet: the order's amount is what was charged
+        lines=lines,
+        discount_cents=order.discount_cents if items else 0,
+        coupon_code=codes.get(order.coupon_id),
         provider=order.provider.value,
         reference=order.provider_payment_intent_id or order.provider_session_id or "",
         refunded_at=order.refunded_at,
@@ -131,10 +151,17 @@ def render(receipt: Receipt) -> bytes:
     w.row("Item", "Amount")
     for item in receipt.lines:
         w.row(item.title, _money(item.amount_cents, receipt.currency))
+        if item.list_price_cents is not None:
+            w.row(
+                "    on sale, regularly " + _money(item.list_price_cents, receipt.currency), "", 9
+            )
+        if item.refunded_at is not None:
+            w.row(f"    refunded {item.refunded_at:%d %B %Y}", "", 9)
     w.pdf.ln(2)
     w.row("Subtotal", _money(receipt.subtotal_cents, receipt.currency))
     discount = receipt.discount_cents
-    w.row("Discount", ("-" if discount else "") + _money(discount, receipt.currency))
+    label = f"Discount ({receipt.coupon_code})" if receipt.coupon_code else "Discount"
+    w.row(label, ("-" if discount else "") + _money(discount, receipt.currency))
     w.row("Total", _money(receipt.total_cents, receipt.currency), 13)
     w.pdf.ln(4)
     w.line(f"Payment: {receipt.provider}, reference {receipt.reference or 'none'}", 10)

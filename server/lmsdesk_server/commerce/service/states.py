@@ -13,6 +13,7 @@ from lmsdesk_server.certificates import service as certificates
 from lmsdesk_server.db.models import Enrollment, Order
 from lmsdesk_server.db.partitions import stamp, user_partition
 from lmsdesk_server.schedule.service import seats
+from lmsdesk_server.storefront.service import coupons
 
 ORDER_TRANSITIONS: dict[O, frozenset[O]] = {
     # A refund seen before its completion is applied right after that completion, in the same
@@ -58,6 +59,12 @@ def move_order(order: Order, target: O, *, now: datetime | None = None) -> None:
         order.refunded_at = at
     _stamp(order)
     _recount(order)
+    if order.coupon_id is not None and target in (O.FAILED, O.EXPIRED, O.CANCELLED):
+        # Not paid: its coupon's redemption is given back (a payment that wins later takes
+        # it again, in fulfilment).
+        session = object_session(order)
+        assert session is not None
+        coupons.follow_order(session, order, paid=False)
 
 
 def _stamp(row: Order | Enrollment) -> None:

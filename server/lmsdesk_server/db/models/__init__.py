@@ -62,12 +62,20 @@ from lmsdesk_server.db.models.schedule import (
     Program,
     ProgramCertificate,
 )
+from lmsdesk_server.db.models.storefront import (
+    CartItem,
+    Coupon,
+    CouponRedemption,
+    OrderItem,
+    RedemptionStatus,
+)
 from lmsdesk_server.db.models.sync import Device, MutationResult, PartitionClock, SyncTombstone
 
 __all__ = [
     "AccountCode",
     "AdminAction",
     "AssignmentSubmission",
+    "CartItem",
     "Category",
     "Certificate",
     "Cohort",
@@ -78,6 +86,8 @@ __all__ = [
     "CommunityReport",
     "CommunitySeen",
     "CommunityVote",
+    "Coupon",
+    "CouponRedemption",
     "Course",
     "CourseDailyMetric",
     "CourseRating",
@@ -102,6 +112,7 @@ __all__ = [
     "ModerationReview",
     "MutationResult",
     "Order",
+    "OrderItem",
     "PartitionClock",
     "PaymentEvent",
     "Program",
@@ -110,6 +121,7 @@ __all__ = [
     "QuizAttempt",
     "QuizQuestion",
     "RecoveryCode",
+    "RedemptionStatus",
     "RefreshToken",
     "ServerSecret",
     "SyncTombstone",

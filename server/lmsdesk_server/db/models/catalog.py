@@ -77,6 +77,11 @@ class Course(Synced, Base):
     __tablename__ = "courses"
     __table_args__ = (
         CheckConstraint("price_cents >= 0", name="price_non_negative"),
+        CheckConstraint(
+            "sale_price_cents IS NULL OR (sale_price_cents >= 0 AND sale_price_cents < price_cents"
+            " AND sale_ends_at IS NOT NULL)",
+            name="sale_below_price",
+        ),
         CheckConstraint("currency ~ '^[A-Z]{3}$'", name="currency_iso"),
         CheckConstraint("version >= 1", name="version_positive"),
         Index("ix_courses_status_published_at", "status", "published_at"),
@@ -106,6 +111,9 @@ class Course(Synced, Base):
     language_code: Mapped[str] = mapped_column(String(16), server_default="en")
     price_cents: Mapped[int] = mapped_column(server_default="0")
     currency: Mapped[str] = mapped_column(String(3), server_default="USD")
+    #: Sells at this price until sale_ends_at (contracts.pricing.effective_price).
+    sale_price_cents: Mapped[int | None]
+    sale_ends_at: Mapped[datetime | None]
     thumbnail_asset_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("media_assets.id", ondelete="SET NULL"), index=True
     )

@@ -51,7 +51,11 @@ class Order(Synced, Base):
     id: Mapped[uuid.UUID] = uuid_pk()
     student_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     course_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("courses.id"), index=True)
+    #: The total charged (DESIGN.md's total_cents): subtotal_cents - discount_cents.
     amount_cents: Mapped[int]
+    subtotal_cents: Mapped[int] = mapped_column(server_default="0")
+    discount_cents: Mapped[int] = mapped_column(server_default="0")
+    coupon_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("coupons.id"))
     currency: Mapped[str] = mapped_column(String(3))
     provider: Mapped[PaymentProvider] = mapped_column(
         status_enum(PaymentProvider, "payment_provider")

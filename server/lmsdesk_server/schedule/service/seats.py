@@ -79,6 +79,10 @@ def take_seat(session: Session, course_id: uuid.UUID, cohort_id: uuid.UUID | Non
     return cohort
 
 
+def runs_in_cohorts(session: Session, course_id: uuid.UUID) -> bool:
+    return bool(ScheduleRepository(session).cohorts_of(course_id))
+
+
 def _next_open(repo: ScheduleRepository, course_id: uuid.UUID) -> uuid.UUID | None:
     """No cohort named, for a course that runs in cohorts: the soonest one open to join (the
     seat is still counted under its lock). None for a self-paced course."""

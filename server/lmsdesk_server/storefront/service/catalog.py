@@ -16,7 +16,11 @@ from lmsdesk.contracts.storefront import (
     course_link,
 )
 from lmsdesk_server.errors import ApiError
-from lmsdesk_server.storefront.repository import CatalogQuery, CatalogRow, StorefrontRepository
+from lmsdesk_server.storefront.repository.catalog import (
+    CatalogQuery,
+    CatalogRow,
+    StorefrontRepository,
+)
 
 _REVIEWS = 10
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import DeclarativeBase
 
 from lmsdesk_server.db.models import (
     AssignmentSubmission,
+    CartItem,
     Category,
     Certificate,
     Cohort,
@@ -43,6 +44,7 @@ from lmsdesk_server.db.models import (
     MediaAsset,
     ModerationReview,
     Order,
+    OrderItem,
     Program,
     ProgramCertificate,
     Quiz,
@@ -186,6 +188,8 @@ SYNCED_TABLES: list[SyncedTable] = [
     SyncedTable("course_ratings", CourseRating, ("id",), projection=_ratings),
     SyncedTable("enrollments", Enrollment, ("id",)),
     SyncedTable("orders", Order, ("id",)),
+    SyncedTable("order_items", OrderItem, ("id",)),
+    SyncedTable("cart_items", CartItem, ("student_id", "course_id")),
     SyncedTable("lesson_progress", LessonProgress, ("id",)),
     SyncedTable("quiz_attempts", QuizAttempt, ("id",)),
     SyncedTable("assignment_submissions", AssignmentSubmission, ("id",)),

@@ -22,6 +22,7 @@ from lmsdesk_server.learning.service import progress, quiz_attempts
 from lmsdesk_server.moderation import service as moderation
 from lmsdesk_server.mutation import MutationContext
 from lmsdesk_server.schedule.service import cohorts, prerequisites, programs
+from lmsdesk_server.storefront.service import cart, sales
 
 Row = dict[str, object] | None
 
@@ -55,6 +56,9 @@ _SPECS = [
     handles(m.ADD_TIME, progress.add_time, echo_row=False),
     handles(m.RESET_PROGRESS, progress.reset, echo_row=False),
     handles(m.SUBMIT_ATTEMPT, quiz_attempts.submit),
+    handles(m.ADD_TO_CART, cart.add),
+    handles(m.REMOVE_FROM_CART, cart.remove),
+    handles(m.SET_SALE, sales.set_sale),
     handles(m.ADD_TO_WISHLIST, catalog.add_to_wishlist),
     handles(m.REMOVE_FROM_WISHLIST, catalog.remove_from_wishlist),
     handles(m.SET_RATING, catalog.set_rating),
