@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from lmsdesk.ui.account_controller import AccountController
     from lmsdesk.ui.admin_controller import AdminController
     from lmsdesk.ui.authoring_controller import AuthoringController
+    from lmsdesk.ui.cart_controller import CartController
     from lmsdesk.ui.catalog_controller import CatalogController
     from lmsdesk.ui.community_controller import CommunityController
     from lmsdesk.ui.download_controller import DownloadController
@@ -94,6 +95,7 @@ class Application:
     community: CommunityController
     reports: ReportsController
     catalog: CatalogController
+    cart: CartController
     grading: GradingController
     insights: InsightsController
     #: lmsdesk:// links: opened in the catalog; received from later starts of the app.
@@ -127,6 +129,7 @@ def build(
     from lmsdesk.services.assignments import AssignmentService
     from lmsdesk.services.authoring import AuthoringService
     from lmsdesk.services.avatars import AvatarCache
+    from lmsdesk.services.cart import CartService
     from lmsdesk.services.catalog import CatalogService
     from lmsdesk.services.community import CommunityService
     from lmsdesk.services.curriculum import CurriculumService
@@ -147,9 +150,11 @@ def build(
     from lmsdesk.ui.account_controller import AccountController
     from lmsdesk.ui.admin_controller import AdminController
     from lmsdesk.ui.authoring_controller import AuthoringController
+    from lmsdesk.ui.cart_controller import CartController
     from lmsdesk.ui.catalog_controller import CatalogController
     from lmsdesk.ui.changes import (
         AUTHORING_TABLES,
+        CART_TABLES,
         CATALOG_TABLES,
         COMMUNITY_TABLES,
         GRADING_TABLES,
@@ -245,6 +250,15 @@ def build(
         community=CommunityService(service),
     )
     controller.signed_in.connect(lambda _snapshot: catalog.refresh())  # offline start too
+    cart = CartController(
+        service=CartService(service),
+        tasks=tasks,
+        window=window,
+        purchases=purchases,
+        catalog_changed=catalog.refresh,
+    )
+    controller.signed_in.connect(lambda _snapshot: cart.refresh())
+    sync.finished.connect(when_changed(CART_TABLES, cart.refresh))
 
     def raise_window() -> None:
         window.showNormal() if window.isMinimized() else window.show()
@@ -455,6 +469,7 @@ def build(
         community=community,
         reports=reports,
         catalog=catalog,
+        cart=cart,
         grading=grading,
         insights=insights,
         links=links,

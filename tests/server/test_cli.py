@@ -96,7 +96,7 @@ def test_seed_demo_is_idempotent(cli_database: str, tmp_path: Path) -> None:
     # The three to sign in as, a suspended and an unconfirmed one, and the learners whose
     # ninety days of activity fill Insights (demo/activity.py).
     assert counts[User] == 5 + LEARNERS
-    assert counts[Course] == 5
+    assert counts[Course] == 6
     assert main(["seed-demo"]) == 0
     assert {m: _count(cli_database, m) for m in counts} == counts
 
@@ -104,7 +104,7 @@ def test_seed_demo_is_idempotent(cli_database: str, tmp_path: Path) -> None:
     try:
         with Session(engine) as session:
             statuses = sorted(c.status.value for c in session.scalars(select(Course)))
-            assert statuses == ["approved", "approved", "archived", "draft", "pending"]
+            assert statuses == ["approved", "approved", "approved", "archived", "draft", "pending"]
             prices = {c.slug: c.price_cents for c in session.scalars(select(Course))}
             assert prices["offline-first-basics"] == 0
             assert prices["practical-sqlite"] > 0

@@ -192,7 +192,7 @@ DEMO_COURSES: list[dict[str, Any]] = [
     {
         **_course(
             "sync-engines",
-            "Designing Sync Engines",
+            "Sync Engines in Practice",
             status="approved",
             price_cents=2999,
             text_file="how-sync-works.md",

@@ -20,9 +20,11 @@ from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.analytics import RecordViewsArgs, ViewedCourse
 from lmsdesk.contracts.commerce import money_text
 from lmsdesk.contracts.enums import CourseLevel, CourseStatus, EnrollmentStatus, LessonType
+from lmsdesk.contracts.pricing import effective_price
 from lmsdesk.contracts.sync import SetRatingArgs, WishlistArgs
 from lmsdesk.local_db.models.community import CommunityVote
 from lmsdesk.local_db.models.mirror import (
+    CartItem,
     Category,
     Course,
     CourseRating,
@@ -81,11 +83,30 @@ class CourseSummary:
     thumbnail_asset_id: uuid.UUID | None = None
     instructor_id: uuid.UUID | None = None
     instructor_avatar_id: uuid.UUID | None = None
+    sale_price_cents: int | None = None
+    sale_ends_at: datetime | None = None
+    in_cart: bool = False
+
+    @property
+    def now_price_cents(self) -> int:
+        """What it sells at now (a sale ends on time here too, without a sync)."""
+        return effective_price(
+            self.price_cents, self.sale_price_cents, self.sale_ends_at, datetime.now(UTC)
+        )
+
+    @property
+    def on_sale(self) -> bool:
+        return self.now_price_cents != self.price_cents
 
     @property
     def price_text(self) -> str:
         if self.price_cents == 0:
             return "Free"
+        return money_text(self.now_price_cents, self.currency)
+
+    @property
+    def list_price_text(self) -> str:
+        """The regular price (struck through beside a sale price)."""
         return money_text(self.price_cents, self.currency)
 
     @property
@@ -320,6 +341,13 @@ def _summaries(
         )
     }
     names = {row.id: row.name for row in session.execute(select(Category.id, Category.name))}
+    in_cart = set(
+        session.scalars(
+            select(CartItem.course_id).where(
+                and_(CartItem.course_id.in_(ids), CartItem.student_id == user)
+            )
+        )
+    )
     found = []
     for c in courses:
         average, count = ratings.get(c.id, (None, 0))
@@ -343,6 +371,9 @@ def _summaries(
                 wishlisted=c.id in wished,
                 published_at=c.published_at,
                 thumbnail_asset_id=c.thumbnail_asset_id,
+                sale_price_cents=c.sale_price_cents,
+                sale_ends_at=c.sale_ends_at,
+                in_cart=c.id in in_cart,
             )
         )
     return _sorted(found, query.sort)
@@ -355,9 +386,9 @@ def _sorted(courses: list[CourseSummary], sort: Sort) -> list[CourseSummary]:
     if sort is Sort.RATING:
         return sorted(by_title, key=lambda c: (c.rating_average or 0, c.rating_count), reverse=True)
     if sort is Sort.PRICE_LOW:
-        return sorted(by_title, key=lambda c: c.price_cents)
+        return sorted(by_title, key=lambda c: c.now_price_cents)
     if sort is Sort.PRICE_HIGH:
-        return sorted(by_title, key=lambda c: c.price_cents, reverse=True)
+        return sorted(by_title, key=lambda c: c.now_price_cents, reverse=True)
     return by_title
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from lmsdesk.contracts.commerce import OPEN_ORDER_STATUSES, OrderView, money_text
 from lmsdesk.contracts.enums import OrderStatus
 from lmsdesk.local_db.models.client import Setting
-from lmsdesk.local_db.models.mirror import Course, Order
+from lmsdesk.local_db.models.mirror import Course, Order, OrderItem
 from lmsdesk.services.errors import UserFacingError
 from lmsdesk.services.session import NotSignedIn, SessionService
 from lmsdesk.sync.api_client import ApiClient, ApiRejected, ServerUnreachable
@@ -37,11 +37,32 @@ class PurchaseError(UserFacingError):
 @dataclass(frozen=True)
 class PendingCheckout:
     order_id: uuid.UUID
+    #: The first course of the order, and words for them all ("SQL and 1 more").
     course_id: uuid.UUID
     course_title: str
     price_text: str
     url: str
     started_at: datetime
+    #: Every course of the order (one, unless bought from the cart).
+    course_ids: tuple[uuid.UUID, ...] = ()
+
+    @property
+    def courses(self) -> tuple[uuid.UUID, ...]:
+        return self.course_ids or (self.course_id,)
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    """One course of an order: what it sold at, the coupon's share, whether it was refunded."""
+
+    title: str
+    price_cents: int
+    discount_cents: int
+    refunded: bool = False
+
+    @property
+    def amount_cents(self) -> int:
+        return self.price_cents - self.discount_cents
 
 
 @dataclass(frozen=True)
@@ -54,10 +75,22 @@ class OrderLine:
     amount_cents: int
     currency: str
     status: OrderStatus
+    items: tuple[ItemLine, ...] = ()
+    discount_cents: int = 0
+    coupon_code: str | None = None
 
     @property
     def amount_text(self) -> str:
         return money_text(self.amount_cents, self.currency)
+
+    @property
+    def lines(self) -> tuple[ItemLine, ...]:
+        """Its courses (an order from before items were kept: the one course it bought)."""
+        return self.items or (ItemLine(self.course_title, self.amount_cents, 0),)
+
+    @property
+    def partly_refunded(self) -> bool:
+        return self.status is OrderStatus.COMPLETED and any(i.refunded for i in self.lines)
 
 
 # What each final order status means to the student.
@@ -77,26 +110,30 @@ class PurchaseService:
 
     def start(
         self,
-        course_id: uuid.UUID,
+        course_ids: list[uuid.UUID],
         course_title: str,
         price_text: str,
         cohort_id: uuid.UUID | None = None,
+        coupon_code: str | None = None,
     ) -> PendingCheckout:
-        """Create the checkout on the server and remember it here (for a course run in cohorts,
-        the seat in the chosen one is held meanwhile). Offline: PurchaseError, and nothing is
-        queued (a payment cannot wait for the network)."""
+        """Create the checkout of these courses on the server (priced there: sales, the
+        coupon) and remember it here (for a course run in cohorts, the seat in the chosen one
+        is held meanwhile). Offline: PurchaseError, and nothing is queued (a payment cannot
+        wait for the network)."""
         created = self._call(
-            lambda api, t: api.create_checkout(t, course_id, cohort_id),
+            lambda api, t: api.create_checkout(t, course_ids, cohort_id, coupon_code),
             offline="Paying needs a connection to the server. Nothing was charged or queued: "
             "connect and try again.",
         )
         pending = PendingCheckout(
             order_id=created.order_id,
-            course_id=course_id,
+            course_id=course_ids[0],
             course_title=course_title,
             price_text=price_text,
-            url=created.url,
+            # No session: nothing to pay (a 100 % coupon), the order is complete already.
+            url=created.url if created.session_id else "",
             started_at=datetime.now(UTC),
+            course_ids=tuple(course_ids),
         )
         self._save([*self.pending(), pending])
         return pending
@@ -148,7 +185,22 @@ class PurchaseService:
         except (ServerUnreachable, SessionEnded, NotSignedIn, ApiRejected):
             return self._history_offline()
         return [
-            OrderLine(v.id, v.created_at, v.course_title, v.amount_cents, v.currency, v.status)
+            OrderLine(
+                v.id,
+                v.created_at,
+                v.course_title,
+                v.amount_cents,
+                v.currency,
+                v.status,
+                tuple(
+                    ItemLine(
+                        i.course_title, i.price_cents, i.discount_cents, i.refunded_at is not None
+                    )
+                    for i in v.items
+                ),
+                v.discount_cents,
+                v.coupon_code,
+            )
             for v in views
         ]
 
@@ -196,17 +248,29 @@ class PurchaseService:
                 .outerjoin(Course, Course.id == Order.course_id)
                 .order_by(Order.created_at.desc())
             ).all()
-        return [
-            OrderLine(
-                o.id,
-                o.created_at,
-                title or "(course no longer listed)",
-                o.amount_cents,
-                o.currency,
-                o.status,
-            )
-            for o, title in rows
-        ]
+            items: dict[uuid.UUID, list[ItemLine]] = {}
+            for item in session.scalars(select(OrderItem).order_by(OrderItem.position)):
+                items.setdefault(item.order_id, []).append(
+                    ItemLine(
+                        item.course_title,
+                        item.price_cents,
+                        item.discount_cents,
+                        item.refunded_at is not None,
+                    )
+                )
+        lines = []
+        for o, title in rows:
+            bought = tuple(items.get(o.id, ()))
+            name = title or "(course no longer listed)"
+            if len(bought) > 1:
+                name = f"{bought[0].title} and {len(bought) - 1} more"
+            lines.append(
+                OrderLine(
+                    o.id, o.created_at, name, o.amount_cents, o.currency, o.status,
+                    bought, o.discount_cents,
+                )
+            )  # fmt: skip
+        return lines
 
     def _forget(self, order_id: uuid.UUID) -> None:
         self._save([p for p in self.pending() if p.order_id != order_id])
@@ -234,6 +298,7 @@ def _message(exc: Exception) -> str:
 
 def _pending_to(p: PendingCheckout) -> dict[str, str]:
     data = asdict(p)
+    data["course_ids"] = ",".join(str(c) for c in p.course_ids)
     return {k: (v.isoformat() if isinstance(v, datetime) else str(v)) for k, v in data.items()}
 
 
@@ -245,4 +310,5 @@ def _pending_from(item: dict[str, str]) -> PendingCheckout:
         price_text=item["price_text"],
         url=item["url"],
         started_at=datetime.fromisoformat(item["started_at"]),
+        course_ids=tuple(uuid.UUID(c) for c in item.get("course_ids", "").split(",") if c),
     )

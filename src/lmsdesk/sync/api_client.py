@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
+from urllib.parse import quote as quote_path
 from urllib.parse import urlencode
 
 import httpx
@@ -39,6 +40,7 @@ from lmsdesk.contracts.certificates import CertificateKey
 from lmsdesk.contracts.commerce import CheckoutSession, EnrollmentView, JoinRef, OrderView
 from lmsdesk.contracts.common import ErrorResponse, Health
 from lmsdesk.contracts.media import MediaLink, UploadStart, UploadState
+from lmsdesk.contracts.pricing import CheckoutBody, Quote
 from lmsdesk.contracts.schedule import CalendarLink
 from lmsdesk.contracts.sync import PullRequest, PullResponse, PushRequest, PushResponse
 
@@ -208,11 +210,21 @@ class ApiClient:
         return self._parse(response, PullResponse)
 
     def create_checkout(
-        self, access_token: str, course_id: uuid.UUID, cohort_id: uuid.UUID | None = None
+        self,
+        access_token: str,
+        course_ids: list[uuid.UUID],
+        cohort_id: uuid.UUID | None = None,
+        coupon_code: str | None = None,
     ) -> CheckoutSession:
-        body = JoinRef(course_id=course_id, cohort_id=cohort_id)
+        """One order of these courses (a cohort only with one course), priced by the server."""
+        body = CheckoutBody(course_ids=course_ids, cohort_id=cohort_id, coupon_code=coupon_code)
         response = self._request("POST", "/checkout/sessions", json=body, token=access_token)
         return self._parse(response, CheckoutSession)
+
+    def quote(self, access_token: str, code: str, course_ids: list[uuid.UUID]) -> Quote:
+        query = urlencode([("course_ids", str(c)) for c in course_ids])
+        path = f"/coupons/{quote_path(code, safe='')}/quote?{query}"
+        return self._parse(self._request("GET", path, token=access_token), Quote)
 
     def order(self, access_token: str, order_id: uuid.UUID) -> OrderView:
         return self._parse(

@@ -48,6 +48,7 @@ from lmsdesk.sync.local_moderation import MODERATION_MUTATIONS
 from lmsdesk.sync.local_mutation import LocalContext, LocalMutation, local
 from lmsdesk.sync.local_revisions import REVISION_MUTATIONS
 from lmsdesk.sync.local_schedule import SCHEDULE_MUTATIONS
+from lmsdesk.sync.local_storefront import STOREFRONT_MUTATIONS
 
 
 # ------------------------------------------------------------------------------ descriptions
@@ -276,6 +277,7 @@ _ALL: list[LocalMutation[Any]] = [
     *COMMUNITY_MUTATIONS,
     *GRADING_MUTATIONS,
     *SCHEDULE_MUTATIONS,
+    *STOREFRONT_MUTATIONS,
     local(
         m.RECORD_VIEWS,
         _record_views,

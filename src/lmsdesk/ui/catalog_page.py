@@ -38,6 +38,7 @@ from lmsdesk.services.catalog import (
     Review,
     Sort,
 )
+from lmsdesk.ui.cart_page import price_html
 from lmsdesk.ui.fitting import scrolling
 from lmsdesk.ui.pages import heading
 from lmsdesk.ui.theme import MUTED
@@ -72,6 +73,8 @@ class CourseDetail(QFrame):
     enroll_requested = Signal(object)  # CourseSummary
     open_requested = Signal(object)  # CourseSummary: go to it in My learning
     wishlist_toggled = Signal(object, bool)  # course id, wished
+    #: Add to the cart (True), or go to the cart it is in (False).
+    cart_requested = Signal(object, bool)  # CourseSummary, add
     preview_requested = Signal(object, object)  # course id, lesson id
     rate_requested = Signal(object)  # CourseSummary
     helpful_requested = Signal(object, bool)  # review id, helpful (False: take it back)
@@ -129,8 +132,13 @@ class CourseDetail(QFrame):
         self.action.setObjectName("primary")
         self.action.setMinimumWidth(140)
         self.action.clicked.connect(self.act)
+        self.price.setTextFormat(Qt.TextFormat.RichText)
+        self.cart = QPushButton("Add to car&t")
+        self.cart.setToolTip("Buy it later with other courses, in one order (works offline)")
+        self.cart.clicked.connect(self._cart)
         buy_row.addWidget(self.price)
         buy_row.addStretch(1)
+        buy_row.addWidget(self.cart)
         buy_row.addWidget(self.action)
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -197,7 +205,18 @@ class CourseDetail(QFrame):
         self.subtitle.setVisible(bool(course.subtitle))
         self.instructor.setText(f"by {course.instructor}" if course.instructor else "")
         self.instructor_picture.hide()  # until the picture for this course is loaded
-        self.price.setText(course.price_text)
+        self.price.setText(
+            price_html(course.price_text, course.list_price_text if course.on_sale else None)
+        )
+        if course.on_sale and course.sale_ends_at is not None:
+            self.price.setToolTip(
+                f"On sale until {course.sale_ends_at.astimezone():%d %b %Y %H:%M}"
+            )
+        else:
+            self.price.setToolTip("")
+        paid = course.price_cents > 0 and not course.enrolled
+        self.cart.setVisible(paid)
+        self.cart.setText("In your cart ✓" if course.in_cart else "Add to car&t")
         level = course.level.value.replace("_", " ").capitalize()
         facts = (course.rating_text, course.category, level, course.language_code.upper())
         self.facts.setText(" · ".join(fact for fact in facts if fact))
@@ -291,6 +310,10 @@ class CourseDetail(QFrame):
             wished = self.wish.isChecked()
             self.wish.setText("♥ On your wishlist" if wished else "♡ Wishlist")
             self.wishlist_toggled.emit(self.course.id, wished)
+
+    def _cart(self) -> None:
+        if self.course is not None:
+            self.cart_requested.emit(self.course, not self.course.in_cart)
 
     def _preview(self, item: QTreeWidgetItem) -> None:
         lesson_id = item.data(0, Qt.ItemDataRole.UserRole)
@@ -489,7 +512,10 @@ class CatalogPage(QWidget):
             by = f" · {course.instructor}" if course.instructor else ""
             mark = "  ✓ Enrolled" if course.enrolled else ("  ♥" if course.wishlisted else "")
             stars = f" · ★ {course.rating_average:.1f}" if course.rating_count else ""
-            item = QListWidgetItem(f"{course.title}{mark}\n{course.price_text}{by}{stars}")
+            price = course.price_text
+            if course.on_sale:
+                price = f"{price}, on sale (was {course.list_price_text})"
+            item = QListWidgetItem(f"{course.title}{mark}\n{price}{by}{stars}")
             item.setData(Qt.ItemDataRole.UserRole, str(course.id))
             self.items.addItem(item)
         self.items.blockSignals(False)

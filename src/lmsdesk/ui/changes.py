@@ -16,6 +16,7 @@ CATALOG_TABLES = frozenset(
         "course_tag_map",
         "course_ratings",
         "wishlist_items",
+        "cart_items",
         "enrollments",
         "orders",
         "media_assets",
@@ -23,6 +24,7 @@ CATALOG_TABLES = frozenset(
         "lessons",
     }
 )
+CART_TABLES = frozenset({"cart_items", "courses", "enrollments", "orders"})
 MY_LEARNING_TABLES = frozenset(
     {
         "enrollments",

@@ -27,6 +27,7 @@ from lmsdesk.services.session import SessionSnapshot
 from lmsdesk.ui.account_page import AccountPage
 from lmsdesk.ui.admin_page import AdminPage
 from lmsdesk.ui.authoring_page import AuthoringPage
+from lmsdesk.ui.cart_page import CartPage
 from lmsdesk.ui.catalog_page import CatalogPage
 from lmsdesk.ui.community_page import CommunityPage
 from lmsdesk.ui.grading_page import GradingPage
@@ -43,6 +44,7 @@ NAVIGATION: list[tuple[str, Role | None]] = [
     ("Catalog", None),
     ("My learning", None),
     ("Community", None),
+    ("Cart", Role.STUDENT),
     ("Purchases", Role.STUDENT),
     ("Authoring", Role.INSTRUCTOR),
     ("Grading", Role.INSTRUCTOR),
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         self.my_learning_page = MyLearningPage()
         self.lesson_page = LessonPage()
         self.community_page = CommunityPage()
+        self.cart_page = CartPage()
         self.purchases_page = PurchasesPage()
         self.authoring_page = AuthoringPage()
         self.grading_page = GradingPage()
@@ -94,6 +97,7 @@ class MainWindow(QMainWindow):
             self.catalog_page,
             self.my_learning_page,
             self.community_page,
+            self.cart_page,
             self.purchases_page,
             self.authoring_page,
             self.grading_page,
@@ -243,6 +247,10 @@ class MainWindow(QMainWindow):
         item = self.navigation.item([t for t, _ in NAVIGATION].index(title))
         item.setText(f"{title} ({count})" if count else title)
         item.setToolTip(f"{count} new in your courses' communities" if count else "")
+        if title == "Cart":
+            item.setToolTip(
+                f"{count} course{'s' if count != 1 else ''} in your cart" if count else ""
+            )
 
     def show_starting(self) -> None:
         self._set_navigation(roles=None)
@@ -293,6 +301,7 @@ class MainWindow(QMainWindow):
     def set_online(self, online: bool, *, last_online: datetime | None = None) -> None:
         self.online = online
         self.catalog_page.detail.set_online(online)
+        self.cart_page.set_online(online)
         if online:
             self.connection_label.setText(f"<span style='color:{OK}'>● Online</span>")
             self.offline_banner.hide()

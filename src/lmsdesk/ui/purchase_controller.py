@@ -162,23 +162,45 @@ class PurchaseController(QObject):
         detail.action.setEnabled(False)
         detail.show_note("Starting the checkout…")
 
-        def started(pending: PendingCheckout) -> None:
+        def done(error: str | None) -> None:
             detail.action.setEnabled(True)
+            if error is not None:
+                detail.show_note(error, error=True)
+
+        self._start(
+            lambda: self._service.start([course.id], course.title, course.price_text, cohort_id),
+            done,
+        )
+
+    def check_out(
+        self,
+        course_ids: list[uuid.UUID],
+        title: str,
+        price_text: str,
+        coupon_code: str | None,
+        done: Callable[[str | None], None],
+    ) -> None:
+        """Several courses as one order (the cart), with the coupon applied there. `done` is
+        told the refusal in words, or None once the payment page is open."""
+        self._start(
+            lambda: self._service.start(course_ids, title, price_text, None, coupon_code), done
+        )
+
+    def _start(
+        self, create: Callable[[], PendingCheckout], done: Callable[[str | None], None]
+    ) -> None:
+        def started(pending: PendingCheckout) -> None:
+            done(None)
             self._adopt([pending])
             self.panel.show_waiting(pending)
             self.panel.show()
+            if not pending.url:
+                return  # nothing to pay (a 100 % coupon): the order is complete already
             if not self._open_url(QUrl(pending.url)):
                 self.panel.show_no_browser(pending.url)
 
-        def failed(error: BaseException) -> None:
-            detail.action.setEnabled(True)
-            detail.show_note(_text(error), error=True)
-
         self._tasks.run(
-            lambda: self._service.start(course.id, course.title, course.price_text, cohort_id),
-            on_success=started,
-            on_failure=failed,
-            lane=Lane.IO,
+            create, on_success=started, on_failure=lambda e: done(_text(e)), lane=Lane.IO
         )
 
     def enroll(self, course: CourseSummary) -> None:
@@ -258,7 +280,7 @@ class PurchaseController(QObject):
             self.panel.pending = pending
             self.panel.course.setText(f"<b>{pending.course_title}</b> · {pending.price_text}")
         if view.status is OrderStatus.COMPLETED:
-            self._awaiting_sync.add(pending.course_id)
+            self._awaiting_sync.update(pending.courses)
             self.panel.show_result(
                 "Payment received",
                 f"Adding {pending.course_title} to My learning…",
@@ -310,7 +332,9 @@ class PurchaseController(QObject):
                 )
 
     def _show_waiting_courses(self) -> None:
-        self._window.catalog_page.set_waiting({p.course_id for p in self._pending.values()})
+        self._window.catalog_page.set_waiting(
+            {c for p in self._pending.values() for c in p.courses}
+        )
 
     # ------------------------------------------------------------------ panel actions
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lmsdesk.contracts.commerce import money_text
 from lmsdesk.contracts.enums import OrderStatus
 from lmsdesk.services.purchases import STATUS_TEXT, OrderLine
 from lmsdesk.ui.pages import heading
@@ -74,6 +77,12 @@ class PurchasesPage(QWidget):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.itemDoubleClicked.connect(lambda _item: self._receipt())
         layout.addWidget(self.table, 1)
+        self.details = QLabel()
+        self.details.setObjectName("orderDetails")
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setWordWrap(True)
+        self.details.setContentsMargins(4, 8, 4, 0)
+        layout.addWidget(self.details)
         self.empty_state = QLabel("No purchases yet. Courses you buy are listed here.")
         self.empty_state.setObjectName("emptyState")
         self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -88,7 +97,7 @@ class PurchasesPage(QWidget):
                 f"{order.created_at.astimezone():%Y-%m-%d %H:%M}",
                 order.course_title,
                 order.amount_text,
-                STATUS_TEXT[order.status],
+                _status_text(order),
             ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -109,6 +118,8 @@ class PurchasesPage(QWidget):
     def _selection_changed(self) -> None:
         order = self.selected_order()
         self.receipt_button.setEnabled(order is not None and order.status in _PAID)
+        self.details.setText(_details_html(order) if order is not None else "")
+        self.details.setVisible(order is not None)
 
     def _receipt(self) -> None:
         order = self.selected_order()
@@ -118,3 +129,26 @@ class PurchasesPage(QWidget):
     def status_of(self, row: int) -> str:
         item = self.table.item(row, 3)
         return item.text() if item else ""
+
+
+def _status_text(order: OrderLine) -> str:
+    if order.partly_refunded:
+        refunded = sum(1 for line in order.lines if line.refunded)
+        return f"Paid, {refunded} course{'s' if refunded != 1 else ''} refunded"
+    return STATUS_TEXT[order.status]
+
+
+def _details_html(order: OrderLine) -> str:
+    """The selected order's courses, each at what it sold for, its share of the coupon and its
+    refund, then the totals."""
+    rows = []
+    for line in order.lines:
+        price = money_text(line.price_cents, order.currency)
+        off = f" − {money_text(line.discount_cents, order.currency)}" if line.discount_cents else ""
+        refunded = f" <span style='color:{MUTED}'>(refunded)</span>" if line.refunded else ""
+        rows.append(f"{escape(line.title)}: {price}{off}{refunded}")
+    if order.discount_cents:
+        code = f" ({escape(order.coupon_code)})" if order.coupon_code else ""
+        rows.append(f"Discount{code}: −{money_text(order.discount_cents, order.currency)}")
+    rows.append(f"<b>Total: {order.amount_text}</b>")
+    return "<br>".join(rows)

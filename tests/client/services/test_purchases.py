@@ -45,7 +45,7 @@ def test_buy_pay_sync_then_refund_removes_course_and_media_but_keeps_progress(
     purchases, sync = PurchaseService(student), SyncService(student)
     catalog = CatalogService(student)
     sync.sync()
-    pending = purchases.start(PAID, "Practical SQLite", "19.99 USD")
+    pending = purchases.start([PAID], "Practical SQLite", "19.99 USD")
     assert pending.url.startswith(f"{live_server.url}/checkout/test/cs_test_")
     assert [p.order_id for p in purchases.pending()] == [pending.order_id]
     assert purchases.check(pending.order_id).status is OrderStatus.PENDING
@@ -106,7 +106,7 @@ def test_buy_pay_sync_then_refund_removes_course_and_media_but_keeps_progress(
 def test_a_pending_order_survives_a_restart_and_cancel_ends_it(
     student: SessionService, tmp_path: Path, memory_keyring: MemoryKeyring, http: httpx.Client
 ) -> None:
-    pending = PurchaseService(student).start(PAID, "Practical SQLite", "19.99 USD")
+    pending = PurchaseService(student).start([PAID], "Practical SQLite", "19.99 USD")
 
     again = SessionService(
         data_dir=tmp_path / "client",
@@ -130,7 +130,7 @@ def test_offline_buy_says_so_and_queues_nothing(
     purchases = PurchaseService(student)
     link.cut()
     with pytest.raises(PurchaseError, match="Paying needs a connection"):
-        purchases.start(PAID, "Practical SQLite", "19.99 USD")
+        purchases.start([PAID], "Practical SQLite", "19.99 USD")
     assert purchases.pending() == []
     assert student.store is not None
     with student.store.reading() as session:

@@ -18,7 +18,7 @@ def test_search_filter_detail_and_preview(
 ) -> None:
     app = signed_in_student(qtbot, start_app, live_server, link)
     page = app.window.catalog_page
-    qtbot.waitUntil(lambda: page.items.count() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: page.items.count() == 3, timeout=10_000)
 
     page.search.setText("sqlite")
     qtbot.waitUntil(lambda: page.items.count() == 1, timeout=5000)
@@ -40,8 +40,8 @@ def test_search_filter_detail_and_preview(
     assert page.items.item(0).text().startswith("Offline-First Apps")
 
     page.price.setCurrentIndex(0)
-    qtbot.waitUntil(lambda: page.items.count() == 2, timeout=5000)
-    page.select(page.courses[1].id)  # Practical SQLite: not enrolled
+    qtbot.waitUntil(lambda: page.items.count() == 3, timeout=5000)
+    page.select(next(c.id for c in page.courses if c.title == "Practical SQLite"))
     qtbot.waitUntil(lambda: detail.curriculum.topLevelItemCount() == 2, timeout=5000)
     detail.curriculum.itemDoubleClicked.emit(detail.curriculum.topLevelItem(0).child(0), 0)
     lesson_page = app.window.lesson_page
@@ -85,7 +85,7 @@ def test_a_chosen_category_stays_chosen_and_levels_are_listed_once(
 ) -> None:
     app = signed_in_student(qtbot, start_app, live_server, link)
     page = app.window.catalog_page
-    qtbot.waitUntil(lambda: page.items.count() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: page.items.count() == 3, timeout=10_000)
 
     levels = [page.level.itemText(i) for i in range(page.level.count())]
     assert len(levels) == len(set(levels)), levels

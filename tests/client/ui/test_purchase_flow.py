@@ -33,7 +33,7 @@ def _student_at_catalog(
     with qtbot.waitSignal(app.sync.finished, timeout=30_000):
         sign_in(qtbot, app, link.url, live_server.create_user(Role.STUDENT, name="Sam Student"))
     page = app.window.catalog_page
-    qtbot.waitUntil(lambda: page.items.count() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: page.items.count() == 3, timeout=10_000)
     page.select(PAID)
     app.window.resize(1100, 720)
     return app, opened

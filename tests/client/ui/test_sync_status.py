@@ -122,7 +122,7 @@ def test_synced_courses_are_listed_and_stay_listed_offline(
     qtbot: QtBot, start_app: AppFactory, live_server: LiveServer, link: CuttableLink
 ) -> None:
     app = signed_in_student(qtbot, start_app, live_server, link)  # enrolled in the free course
-    qtbot.waitUntil(lambda: app.window.catalog_page.items.count() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: app.window.catalog_page.items.count() == 3, timeout=10_000)
     assert _lines(app.window.catalog_page) == [
         "Offline-First Apps: The Basics  ✓ Enrolled",
         "Practical SQLite",
@@ -134,5 +134,5 @@ def test_synced_courses_are_listed_and_stay_listed_offline(
 
     link.cut()
     offline = start_app(link.url)
-    qtbot.waitUntil(lambda: offline.window.catalog_page.items.count() == 2, timeout=15_000)
+    qtbot.waitUntil(lambda: offline.window.catalog_page.items.count() == 3, timeout=15_000)
     assert not offline.window.catalog_page.empty_state.isVisible()

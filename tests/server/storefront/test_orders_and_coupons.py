@@ -132,7 +132,7 @@ def test_a_coupon_applies_only_where_its_issuer_may_discount(
         headers=headers,
     ).json()
     assert [i["discount_cents"] for i in both["items"]] == [500, 0]
-    assert both["coupon_note"] == "SQLITE5 does not apply to: Designing Sync Engines."
+    assert both["coupon_note"] == "SQLITE5 does not apply to: Sync Engines in Practice."
     before = _orders(session)
     alone = checkout(client, headers, [SALE], "SQLITE5")
     assert error(alone) == (409, "coupon_not_applicable")

@@ -26,7 +26,7 @@ from lmsdesk_server.storefront.service import pricing
 TABLE = "cart_items"
 
 
-def add(ctx: MutationContext, args: CartArgs) -> dict[str, object]:
+def add(ctx: MutationContext, args: CartArgs) -> dict[str, object] | None:
     if not ctx.actor.has(Role.STUDENT):
         raise MutationRejected(
             "Only a student account can buy courses.", status=403, code="students_only"
@@ -51,9 +51,12 @@ def add(ctx: MutationContext, args: CartArgs) -> dict[str, object]:
         student_id=ctx.actor.id, course_id=course.id, status=EnrollmentStatus.ACTIVE
     )
     if enrollment.first() is not None:
-        raise MutationRejected(
-            "You are already enrolled in this course.", status=409, code="already_enrolled"
-        )
+        # Not an error: an add queued offline arrives after the course was bought (on this
+        # device or another). Nothing to add, nothing for the student to deal with; the
+        # tombstone (committed: this change is applied as "nothing to add") takes the sending
+        # device's own copy of the item away at its next pull.
+        write_tombstone(ctx.session, mine, TABLE, f"{ctx.actor.id}:{course.id}")
+        return None
     item = repo.cart_item(ctx.actor.id, args.course_id)
     if item is not None:
         raise MutationMerged("Already in the cart.", row_dict(item))

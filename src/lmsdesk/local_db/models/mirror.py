@@ -56,6 +56,9 @@ class Course(Mirrored, LocalBase):
     language_code: Mapped[str] = mapped_column(String(16), default="en")
     price_cents: Mapped[int] = mapped_column(default=0)
     currency: Mapped[str] = mapped_column(String(3), default="USD")
+    #: A sale: sells at this price until then (contracts.pricing.effective_price).
+    sale_price_cents: Mapped[int | None]
+    sale_ends_at: Mapped[datetime | None]
     thumbnail_asset_id: Mapped[uuid.UUID | None]
     status: Mapped[CourseStatus] = mapped_column(
         status_enum(CourseStatus, "course_status"), index=True
@@ -275,6 +278,32 @@ class Order(Mirrored, LocalBase):
     completed_at: Mapped[datetime | None]
     refunded_at: Mapped[datetime | None]
     cohort_id: Mapped[uuid.UUID | None]
+    subtotal_cents: Mapped[int] = mapped_column(default=0)
+    discount_cents: Mapped[int] = mapped_column(default=0)
+    coupon_id: Mapped[uuid.UUID | None]
+
+
+class OrderItem(Mirrored, LocalBase):
+    """One course of an order, at what was charged for it (a refund of it is its own)."""
+
+    __tablename__ = "order_items"
+    id: Mapped[uuid.UUID] = uuid_pk()
+    order_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    course_id: Mapped[uuid.UUID]
+    position: Mapped[int] = mapped_column(default=0)
+    course_title: Mapped[str] = mapped_column(String(200))
+    list_price_cents: Mapped[int]
+    price_cents: Mapped[int]
+    discount_cents: Mapped[int] = mapped_column(default=0)
+    amount_cents: Mapped[int]
+    refunded_at: Mapped[datetime | None]
+
+
+class CartItem(Mirrored, LocalBase):
+    __tablename__ = "cart_items"
+    student_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    course_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    added_at: Mapped[datetime]
 
 
 class ModerationReview(Mirrored, LocalBase):
