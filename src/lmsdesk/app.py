@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from lmsdesk.ui.links import LinkOpener, LinkServer
     from lmsdesk.ui.main_window import MainWindow
     from lmsdesk.ui.moderation_controller import ModerationController
+    from lmsdesk.ui.offers_controller import OffersController
     from lmsdesk.ui.prerequisites_dialog import PrerequisitesController
     from lmsdesk.ui.purchase_controller import PurchaseController
     from lmsdesk.ui.reports_controller import ReportsController
@@ -96,6 +97,7 @@ class Application:
     reports: ReportsController
     catalog: CatalogController
     cart: CartController
+    offers: OffersController
     grading: GradingController
     insights: InsightsController
     #: lmsdesk:// links: opened in the catalog; received from later starts of the app.
@@ -138,6 +140,7 @@ def build(
     from lmsdesk.services.learning import LearningService
     from lmsdesk.services.lesson_content import LessonContentService
     from lmsdesk.services.moderation import ModerationService
+    from lmsdesk.services.offers import OffersService
     from lmsdesk.services.purchases import PurchaseService
     from lmsdesk.services.quizzes import QuizService
     from lmsdesk.services.schedule import ScheduleService, viewer_zone
@@ -172,6 +175,7 @@ def build(
     from lmsdesk.ui.links import LinkOpener, LinkServer, instance_name
     from lmsdesk.ui.main_window import MainWindow
     from lmsdesk.ui.moderation_controller import ModerationController
+    from lmsdesk.ui.offers_controller import OffersController
     from lmsdesk.ui.prerequisites_dialog import PrerequisitesController
     from lmsdesk.ui.purchase_controller import PurchaseController
     from lmsdesk.ui.reports_controller import ReportsController
@@ -258,6 +262,10 @@ def build(
         catalog_changed=catalog.refresh,
     )
     controller.signed_in.connect(lambda _snapshot: cart.refresh())
+    offers = OffersController(
+        service=OffersService(service), tasks=tasks, parent=window, notify=window.notify
+    )
+    window.authoring_page.offers_requested.connect(offers.open)
     sync.finished.connect(when_changed(CART_TABLES, cart.refresh))
 
     def raise_window() -> None:
@@ -470,6 +478,7 @@ def build(
         reports=reports,
         catalog=catalog,
         cart=cart,
+        offers=offers,
         grading=grading,
         insights=insights,
         links=links,

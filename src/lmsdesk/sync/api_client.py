@@ -40,7 +40,7 @@ from lmsdesk.contracts.certificates import CertificateKey
 from lmsdesk.contracts.commerce import CheckoutSession, EnrollmentView, JoinRef, OrderView
 from lmsdesk.contracts.common import ErrorResponse, Health
 from lmsdesk.contracts.media import MediaLink, UploadStart, UploadState
-from lmsdesk.contracts.pricing import CheckoutBody, Quote
+from lmsdesk.contracts.pricing import CheckoutBody, CouponBody, CouponView, Quote
 from lmsdesk.contracts.schedule import CalendarLink
 from lmsdesk.contracts.sync import PullRequest, PullResponse, PushRequest, PushResponse
 
@@ -220,6 +220,14 @@ class ApiClient:
         body = CheckoutBody(course_ids=course_ids, cohort_id=cohort_id, coupon_code=coupon_code)
         response = self._request("POST", "/checkout/sessions", json=body, token=access_token)
         return self._parse(response, CheckoutSession)
+
+    def my_coupons(self, access_token: str) -> list[CouponView]:
+        response = self._request("GET", "/authoring/coupons", token=access_token)
+        return self._parse(response, _CouponList).root
+
+    def create_coupon(self, access_token: str, body: CouponBody) -> CouponView:
+        response = self._request("POST", "/authoring/coupons", json=body, token=access_token)
+        return self._parse(response, CouponView)
 
     def quote(self, access_token: str, code: str, course_ids: list[uuid.UUID]) -> Quote:
         query = urlencode([("course_ids", str(c)) for c in course_ids])
@@ -402,6 +410,10 @@ class ApiClient:
                 f"The server answered HTTP {response.status_code}. Is {self.base_url} an "
                 "LMSDesk server?",
             )
+
+
+class _CouponList(RootModel[list[CouponView]]):
+    pass
 
 
 class _OrderList(RootModel[list[OrderView]]):

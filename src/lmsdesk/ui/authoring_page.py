@@ -36,6 +36,7 @@ class AuthoringPage(QWidget):
     """Two views: the list of my courses, and the open course's editor (← All courses)."""
 
     new_course_requested = Signal()
+    offers_requested = Signal()
     course_selected = Signal(object)
     back_requested = Signal()
 
@@ -60,6 +61,10 @@ class AuthoringPage(QWidget):
             heading("Authoring", "Draft courses, offline if you like, and submit them for review."),
             1,
         )
+        self.offers_button = QPushButton("Prices and coupons…")
+        self.offers_button.setToolTip("Put a published course on sale, or make a coupon")
+        self.offers_button.clicked.connect(self.offers_requested)
+        top.addWidget(self.offers_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.courses = QListWidget()
