@@ -138,7 +138,6 @@ class CourseDetail(QFrame):
         self.cart.clicked.connect(self._cart)
         buy_row.addWidget(self.price)
         buy_row.addStretch(1)
-        buy_row.addWidget(self.cart)
         buy_row.addWidget(self.action)
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -163,6 +162,8 @@ class CourseDetail(QFrame):
         layout.addWidget(self.facts)
         actions = QHBoxLayout()
         actions.addWidget(self.wish)
+        # Beside the wishlist, not the Buy button: the narrow window has no room there.
+        actions.addWidget(self.cart)
         actions.addWidget(self.rate)
         actions.addStretch(1)
         layout.addLayout(actions)

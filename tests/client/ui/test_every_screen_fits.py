@@ -138,6 +138,12 @@ def test_every_student_screen_fits(
     looker.look_at_dialog("community-new-discussion", discuss)
     discuss.reject()
 
+    window.go_to_page("Cart")
+    looker.look("cart-empty")
+    for course in ("course:sync-engines", "course:practical-sqlite"):
+        app.cart.add(demo_id(course))
+    qtbot.waitUntil(lambda: window.cart_page.table.rowCount() == 2, timeout=10_000)
+    looker.look("cart")
     window.go_to_page("Purchases")
     looker.look("purchases")
     window.go_to_page("Account")
@@ -189,6 +195,12 @@ def test_every_instructor_screen_fits(
     page = window.authoring_page
     _wait(qtbot, lambda: page.courses.count() >= 2)
     looker.look("authoring-list")
+    page.offers_button.click()
+    offers = app.offers.dialog
+    assert offers is not None
+    _wait(qtbot, lambda: offers.course.count() == 2)
+    looker.look_at_dialog("offers", offers)
+    offers.reject()
 
     draft = next(i for i in range(page.courses.count()) if "\nDraft" in page.courses.item(i).text())
     page.courses.itemClicked.emit(page.courses.item(draft))
