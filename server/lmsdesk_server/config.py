@@ -29,6 +29,10 @@ class ServerSettings(BaseSettings):
     stripe_webhook_secret: SecretStr | None = None
     # Where the stripe library sends API calls; only tests change it (to a fake on 127.0.0.1).
     stripe_api_base: str | None = None
+    # Paystack (DESIGN.md 11.5), used for checkouts when set (Stripe wins when both are).
+    paystack_secret_key: SecretStr | None = None
+    # Where Paystack calls go; only tests change it (to a stand-in on 127.0.0.1).
+    paystack_api_base: str = "https://api.paystack.co"
     # Mail (DESIGN.md 11.1): smtp://user:password@host:port; unset: .eml files in outbox/.
     smtp_url: SecretStr | None = None
     mail_from: str = "LMSDesk <no-reply@lmsdesk.invalid>"

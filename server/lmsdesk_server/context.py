@@ -13,6 +13,7 @@ from lmsdesk_server.config import ServerSettings
 from lmsdesk_server.db.engine import make_engine, make_session_factory
 from lmsdesk_server.mail.transport import FolderTransport, MailTransport, SmtpTransport
 from lmsdesk_server.media.service.access import LinkSigner, link_key
+from lmsdesk_server.payments.paystack_provider import PaystackProvider
 from lmsdesk_server.payments.provider import PaymentProvider
 from lmsdesk_server.payments.stripe_provider import StripeProvider
 from lmsdesk_server.payments.test_provider import TestProvider
@@ -89,6 +90,10 @@ class ServerContext:
         if settings.stripe_secret_key:
             payments = StripeProvider(
                 settings.stripe_secret_key.get_secret_value(), api_base=settings.stripe_api_base
+            )
+        elif settings.paystack_secret_key:
+            payments = PaystackProvider(
+                settings.paystack_secret_key.get_secret_value(), api_base=settings.paystack_api_base
             )
         else:
             payments = TestProvider(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import String, cast, delete, func, or_, select
 from sqlalchemy.orm import Session
@@ -32,6 +33,17 @@ class AdminRepository(Repository):
             select(OrderItem)
             .where(OrderItem.order_id == order_id, OrderItem.course_id == course_id)
             .with_for_update()
+        )
+
+    def item_refund_asked(self, order_id: uuid.UUID, course_id: uuid.UUID) -> datetime | None:
+        """When a refund of this course of the order was asked of the provider, if it was (its
+        effect waits for the provider's event)."""
+        return self.session.scalar(
+            select(AdminAction.created_at).where(
+                AdminAction.action == "order.refund",
+                AdminAction.target_id == str(order_id),
+                AdminAction.details["course_id"].astext == str(course_id),
+            )
         )
 
     # ------------------------------------------------------------------ users

@@ -94,6 +94,7 @@ class EnrollmentSource(StrEnum):
 
 class PaymentProvider(StrEnum):
     STRIPE = "stripe"
+    PAYSTACK = "paystack"
     TEST = "test"
 
 

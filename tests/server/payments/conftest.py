@@ -22,3 +22,9 @@ def student(session: Session, tmp_path: Path) -> User:
 @pytest.fixture
 def headers(client: TestClient, student: User) -> dict[str, str]:
     return login(client, student.email)
+
+
+@pytest.fixture
+def admin_headers(client: TestClient, session: Session) -> dict[str, str]:
+    admin = make_user(session, email="pay-admin@example.com", roles=(Role.ADMIN,))
+    return login(client, admin.email)

@@ -98,6 +98,15 @@ def _item(repo: AdminRepository, order: Order, course_id: uuid.UUID) -> OrderIte
         raise MutationRejected(
             f"“{item.course_title}” is refunded already.", status=409, code="already_refunded"
         )
+    asked = repo.item_refund_asked(order.id, course_id)
+    if asked is not None:
+        # Not refunded yet: the provider has not confirmed it. Asking again would refund twice.
+        raise MutationRejected(
+            f"A refund of “{item.course_title}” was asked for on {asked:%d %b %Y %H:%M} UTC; "
+            "it takes effect when the payment provider confirms it.",
+            status=409,
+            code="refund_pending",
+        )
     if item.amount_cents == 0:
         raise MutationRejected(
             f"Nothing was paid for “{item.course_title}”.", status=409, code="nothing_paid"

@@ -60,7 +60,7 @@ class WebhookAnswer:
 
 
 @dataclass(frozen=True, slots=True)
-class _Event:
+class WebhookEvent:
     id: str
     type: str
     created: int
@@ -125,7 +125,7 @@ class PaymentWebhooks:
 
     # ------------------------------------------------------------ steps
 
-    def _verify(self, body: bytes, signature: str | None) -> tuple[_Event | None, str]:
+    def _verify(self, body: bytes, signature: str | None) -> tuple[WebhookEvent | None, str]:
         if len(body) > MAX_BODY_BYTES:
             return None, "Body too large."
         if not signature:
@@ -147,7 +147,7 @@ class PaymentWebhooks:
             where = ".".join(str(p) for p in first["loc"])
             return None, f"Body is not a Stripe event ({where}: {first['msg']})."
         payload = json.loads(body)
-        return _Event(
+        return WebhookEvent(
             id=envelope.id,
             type=envelope.type,
             created=envelope.created,
@@ -156,7 +156,9 @@ class PaymentWebhooks:
             payload=payload,
         ), ""
 
-    def _apply(self, db: Session, event: _Event, snapshot: SessionSnapshot | None) -> WebhookAnswer:
+    def _apply(
+        self, db: Session, event: WebhookEvent, snapshot: SessionSnapshot | None
+    ) -> WebhookAnswer:
         repo = CommerceRepository(db)
         payment = snapshot.payment_intent if snapshot is not None else event.payment_intent
         if payment:
@@ -183,7 +185,11 @@ class PaymentWebhooks:
         return WebhookAnswer(200, DeliveryOutcome.PROCESSED, detail)
 
     def _effect(
-        self, db: Session, repo: CommerceRepository, event: _Event, snapshot: SessionSnapshot | None
+        self,
+        db: Session,
+        repo: CommerceRepository,
+        event: WebhookEvent,
+        snapshot: SessionSnapshot | None,
     ) -> str:
         fulfilment = Fulfilment(db)
         if snapshot is not None:
@@ -263,7 +269,7 @@ class _Audit:
         self.provider = provider
         self.size = len(body)
         self.sha256 = hashlib.sha256(body).hexdigest()
-        self.event: _Event | None = None
+        self.event: WebhookEvent | None = None
 
     def row(self, answer: WebhookAnswer, *, valid: bool) -> WebhookDelivery:
         return WebhookDelivery(
