@@ -9,7 +9,7 @@ from html import escape
 from fastapi.responses import HTMLResponse
 
 from lmsdesk.contracts.enums import LessonType
-from lmsdesk.contracts.storefront import PublicCourseDetail, course_link
+from lmsdesk.contracts.storefront import PublicCourse, PublicCourseDetail, course_link
 from lmsdesk_server.html_pages import page
 
 _KINDS = {
@@ -22,6 +22,18 @@ _KINDS = {
 
 def _price(cents: int, currency: str) -> str:
     return "Free" if cents == 0 else f"{cents / 100:,.2f} {escape(currency)}"
+
+
+def _shown_price(course: PublicCourse) -> str:
+    """The price, or during a sale the sale price beside the regular one struck through."""
+    regular = _price(course.price_cents, course.currency)
+    if course.sale_price_cents is None or course.sale_ends_at is None:
+        return regular
+    until = f"{course.sale_ends_at:%d %b %Y %H:%M} UTC"
+    return (
+        f"<s>{regular}</s> {_price(course.sale_price_cents, course.currency)}"
+        f" <span class='muted'>on sale until {until}</span>"
+    )
 
 
 def _minutes(seconds: int | None) -> str:
@@ -65,7 +77,7 @@ def course_page(detail: PublicCourseDetail) -> HTMLResponse:
         f"<h1>{escape(course.title)}</h1>"
         f"<p class='subtitle'>{escape(course.subtitle)}</p>"
         f"{rating}"
-        f"<div class='price'>{_price(course.price_cents, course.currency)}</div>"
+        f"<div class='price'>{_shown_price(course)}</div>"
         f"<p><a class='button pay' href='{escape(course_link(course.id, buy=True))}'>{action}</a>"
         f"<a class='button' href='{escape(course.app_url)}'>Open in LMSDesk</a></p>"
         "<p class='muted'>The buttons open the LMSDesk app. No app yet? "

@@ -46,6 +46,9 @@ class PublicCourse(WireModel):
     language: str
     price_cents: int
     currency: str
+    #: During a sale: what it sells at now, and until when (price_cents is the regular price).
+    sale_price_cents: int | None = None
+    sale_ends_at: datetime | None = None
     rating_average: float | None
     rating_count: int
     lesson_count: int

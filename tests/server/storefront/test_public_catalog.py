@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from lmsdesk_server.db.models import Course, Lesson
 from lmsdesk_server.demo.seed import demo_id
+from tests.server.storefront.helpers import SALE
 from tests.server.sync.helpers import API, DRAFT, FREE, FREE_TEXT, FREE_VIDEO, PAID, PENDING
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -126,3 +127,12 @@ def test_the_public_page_reads_well_and_escapes_everything(
         page = client.get(missing)
         assert page.status_code == 404
         assert "Course not found" in page.text
+
+
+def test_a_sale_shows_in_the_public_catalog_and_page(client: TestClient) -> None:
+    found = client.get(f"{API}/catalog/courses/{SALE}").json()["course"]
+    assert (found["price_cents"], found["sale_price_cents"]) == (2999, 1499)
+    assert found["sale_ends_at"] is not None
+    page = client.get(f"/courses/{SALE}").text
+    assert "<s>29.99 USD</s> 14.99 USD" in page
+    assert "on sale until" in page

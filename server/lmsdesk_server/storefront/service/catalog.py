@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from lmsdesk.contracts.enums import LessonType
+from lmsdesk.contracts.pricing import effective_price
 from lmsdesk.contracts.storefront import (
     PublicCourse,
     PublicCourseDetail,
@@ -27,6 +29,12 @@ _REVIEWS = 10
 
 def public_course(row: CatalogRow, public_url: str) -> PublicCourse:
     course = row.course
+    on_sale = (
+        effective_price(
+            course.price_cents, course.sale_price_cents, course.sale_ends_at, datetime.now(UTC)
+        )
+        != course.price_cents
+    )
     return PublicCourse(
         id=course.id,
         slug=course.slug,
@@ -38,6 +46,8 @@ def public_course(row: CatalogRow, public_url: str) -> PublicCourse:
         language=course.language_code,
         price_cents=course.price_cents,
         currency=course.currency,
+        sale_price_cents=course.sale_price_cents if on_sale else None,
+        sale_ends_at=course.sale_ends_at if on_sale else None,
         rating_average=row.rating_average,
         rating_count=row.rating_count,
         lesson_count=row.lesson_count,
