@@ -71,7 +71,7 @@ def test_buy_in_the_browser_sync_the_enrollment_then_refund_removes_it(
             CatalogService(service),
         )
         sync.sync()
-        pending = purchases.start(PAID, "Practical SQLite", "19.99 USD")
+        pending = purchases.start([PAID], "Practical SQLite", "19.99 USD")
 
         page = browser.contexts[0].new_page()
         page.goto(pending.url)

@@ -42,7 +42,7 @@ def test_no_secret_reaches_a_log_line_or_the_local_store(
         service.sign_in(link.url, email, PASSWORD)
         purchases, sync = PurchaseService(service), SyncService(service)
         sync.sync()
-        pending = purchases.start(PAID, "Practical SQLite", "19.99 USD")
+        pending = purchases.start([PAID], "Practical SQLite", "19.99 USD")
         live_server.pay(pending.url)
         assert purchases.check(pending.order_id).enrollment_active
         sync.sync()

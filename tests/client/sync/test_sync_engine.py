@@ -61,7 +61,11 @@ def test_first_sync_fills_the_catalog_with_summaries(
     assert outcome.status is SyncStatus.IDLE
     assert outcome.pulled_rows > 0
     titles = laptop.read(lambda s: sorted(c.title for c in s.scalars(select(Course))))
-    assert titles == ["Offline-First Apps: The Basics", "Practical SQLite"]
+    assert titles == [
+        "Offline-First Apps: The Basics",
+        "Practical SQLite",
+        "Sync Engines in Practice",
+    ]
     paid_text = laptop.read(lambda s: s.get(Lesson, PAID_TEXT))
     assert paid_text is not None
     assert paid_text.content == ""  # type: ignore[attr-defined]

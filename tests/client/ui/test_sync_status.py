@@ -126,6 +126,7 @@ def test_synced_courses_are_listed_and_stay_listed_offline(
     assert _lines(app.window.catalog_page) == [
         "Offline-First Apps: The Basics  ✓ Enrolled",
         "Practical SQLite",
+        "Sync Engines in Practice",
     ]
     qtbot.waitUntil(lambda: bool(app.window.my_learning_page.cards), timeout=10_000)
     assert app.window.my_learning_page.course_titles() == ["Offline-First Apps: The Basics"]
