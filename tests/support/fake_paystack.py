@@ -11,12 +11,11 @@ import hmac
 import itertools
 import json
 import secrets
-import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+
+from tests.support.fake_http import FakeHttpApi
 
 SECRET_KEY = "sk_test_" + "0" * 40
 
@@ -31,57 +30,18 @@ class Request:
 
 
 @dataclass
-class FakePaystack:
+class FakePaystack(FakeHttpApi):
     transactions: dict[str, dict[str, Any]] = field(default_factory=dict)
     refunds: list[dict[str, Any]] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(4099260516))
 
-    def start(self) -> None:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                self._handle("GET")
-
-            def do_POST(self) -> None:
-                self._handle("POST")
-
-            def _handle(self, method: str) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b""
-                split = urlsplit(self.path)
-                request = Request(
-                    method,
-                    split.path,
-                    dict(self.headers),
-                    json.loads(raw) if raw else {},
-                    dict(parse_qsl(split.query)),
-                )
-                fake.requests.append(request)
-                status, body = fake.answer(request)
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        class Server(ThreadingHTTPServer):
-            # A storm of verifications at once: the default backlog of 5 drops connections,
-            # and the TCP retry a second later would be measured as ours.
-            request_queue_size = 128
-
-        self._server = Server(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+    def record(
+        self, method: str, path: str, headers: dict[str, str], query: dict[str, str], raw: bytes
+    ) -> Request:
+        request = Request(method, path, headers, json.loads(raw) if raw else {}, query)
+        self.requests.append(request)
+        return request
 
     # ------------------------------------------------------------------ the API
 

@@ -4,13 +4,12 @@ shapes, and records every request so tests can assert exactly what the library s
 
 from __future__ import annotations
 
-import json
 import secrets
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
+
+from tests.support.fake_http import FakeHttpApi
 
 
 @dataclass
@@ -22,44 +21,18 @@ class Request:
 
 
 @dataclass
-class FakeStripe:
+class FakeStripe(FakeHttpApi):
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
     requests: list[Request] = field(default_factory=list)
 
-    def start(self) -> None:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                self._handle("GET")
-
-            def do_POST(self) -> None:
-                self._handle("POST")
-
-            def _handle(self, method: str) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                form = dict(parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
-                request = Request(method, self.path.split("?")[0], dict(self.headers), form)
-                fake.requests.append(request)
-                status, body = fake.answer(request)
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.send_header("Request-Id", "req_" + secrets.token_hex(6))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+    def record(
+        self, method: str, path: str, headers: dict[str, str], query: dict[str, str], raw: bytes
+    ) -> Request:
+        del query  # Stripe's calls here carry everything in the form body
+        form = dict(parse_qsl(raw.decode(), keep_blank_values=True))
+        request = Request(method, path, headers, form)
+        self.requests.append(request)
+        return request
 
     def answer(self, request: Request) -> tuple[int, dict[str, Any]]:
         parts = request.path.strip("/").split("/")  # v1 checkout sessions [id] [expire]

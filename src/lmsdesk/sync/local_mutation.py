@@ -85,3 +85,24 @@ def local(
     """A LocalMutation for the catalogue lists: mypy checks each function against the
     mutation's own argument model here (a list's element type would let it pass as Any)."""
     return LocalMutation(mutation, apply, describe, coalesce_key, coalesce)
+
+
+def keep_own_course_row(ctx: LocalContext, model: Any, course_id: uuid.UUID) -> None:
+    """A (student, course) row of the user's own list (wishlist, cart), as the server will
+    have it: added once, in the user's partition."""
+    if ctx.session.get(model, (ctx.user_id, course_id)) is None:
+        ctx.session.add(
+            model(
+                student_id=ctx.user_id,
+                course_id=course_id,
+                added_at=ctx.now,
+                sync_partition=user_partition(ctx.user_id),
+                sync_version=0,
+            )
+        )
+
+
+def drop_own_course_row(ctx: LocalContext, model: Any, course_id: uuid.UUID) -> None:
+    row = ctx.session.get(model, (ctx.user_id, course_id))
+    if row is not None:
+        ctx.session.delete(row)

@@ -45,7 +45,13 @@ from lmsdesk.sync.local_community import COMMUNITY_MUTATIONS
 from lmsdesk.sync.local_drafts import DRAFT_MUTATIONS
 from lmsdesk.sync.local_grading import GRADING_MUTATIONS
 from lmsdesk.sync.local_moderation import MODERATION_MUTATIONS
-from lmsdesk.sync.local_mutation import LocalContext, LocalMutation, local
+from lmsdesk.sync.local_mutation import (
+    LocalContext,
+    LocalMutation,
+    drop_own_course_row,
+    keep_own_course_row,
+    local,
+)
 from lmsdesk.sync.local_revisions import REVISION_MUTATIONS
 from lmsdesk.sync.local_schedule import SCHEDULE_MUTATIONS
 from lmsdesk.sync.local_storefront import STOREFRONT_MUTATIONS
@@ -183,22 +189,11 @@ def _submit_attempt(ctx: LocalContext, args: SubmitQuizAttemptArgs) -> None:
 
 # ------------------------------------------------------------------------------ wishlist, ratings
 def _wish(ctx: LocalContext, args: WishlistArgs) -> None:
-    if ctx.session.get(WishlistItem, (ctx.user_id, args.course_id)) is None:
-        ctx.session.add(
-            WishlistItem(
-                student_id=ctx.user_id,
-                course_id=args.course_id,
-                added_at=ctx.now,
-                sync_partition=user_partition(ctx.user_id),
-                sync_version=0,
-            )
-        )
+    keep_own_course_row(ctx, WishlistItem, args.course_id)
 
 
 def _unwish(ctx: LocalContext, args: WishlistArgs) -> None:
-    item = ctx.session.get(WishlistItem, (ctx.user_id, args.course_id))
-    if item is not None:
-        ctx.session.delete(item)
+    drop_own_course_row(ctx, WishlistItem, args.course_id)
 
 
 def _rate(ctx: LocalContext, args: SetRatingArgs) -> None:

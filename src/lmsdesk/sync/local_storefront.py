@@ -11,29 +11,23 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts import mutations as m
-from lmsdesk.contracts.partitions import user_partition
 from lmsdesk.contracts.pricing import CartArgs, SetSaleArgs
 from lmsdesk.local_db.models.mirror import CartItem, Course
-from lmsdesk.sync.local_mutation import LocalContext, LocalMutation, local
+from lmsdesk.sync.local_mutation import (
+    LocalContext,
+    LocalMutation,
+    drop_own_course_row,
+    keep_own_course_row,
+    local,
+)
 
 
 def _add(ctx: LocalContext, args: CartArgs) -> None:
-    if ctx.session.get(CartItem, (ctx.user_id, args.course_id)) is None:
-        ctx.session.add(
-            CartItem(
-                student_id=ctx.user_id,
-                course_id=args.course_id,
-                added_at=ctx.now,
-                sync_partition=user_partition(ctx.user_id),
-                sync_version=0,
-            )
-        )
+    keep_own_course_row(ctx, CartItem, args.course_id)
 
 
 def _remove(ctx: LocalContext, args: CartArgs) -> None:
-    item = ctx.session.get(CartItem, (ctx.user_id, args.course_id))
-    if item is not None:
-        ctx.session.delete(item)
+    drop_own_course_row(ctx, CartItem, args.course_id)
 
 
 def _set_sale(ctx: LocalContext, args: SetSaleArgs) -> None:

@@ -58,19 +58,7 @@ class Purchase:
         row = session.get(TestCheckoutSession, self.session_id)
         assert row is not None
         session.refresh(row)
-        obj = ev.checkout_session(
-            session_id=row.id,
-            amount_total=row.amount_total,
-            currency=row.currency,
-            status=row.status,
-            payment_status=row.payment_status,
-            payment_intent=row.payment_intent,
-            client_reference_id=row.client_reference_id,
-            metadata=dict(row.metadata_),
-            expires_at=int(row.expires_at.timestamp()),
-        )
-        obj.update(changes)
-        return obj
+        return {**session_object_of(row), **changes}
 
     def mark_paid(self, session: Session) -> str:
         """What Stripe records when the student pays (before any event is delivered)."""
@@ -142,3 +130,26 @@ def deliveries(session: Session) -> list[WebhookDelivery]:
 
 def stale_timestamp() -> int:
     return int(time.time()) - 301
+
+
+def session_object_of(row: TestCheckoutSession) -> dict[str, Any]:
+    """The checkout session as the provider's events show it."""
+    return ev.checkout_session(
+        session_id=row.id,
+        amount_total=row.amount_total,
+        currency=row.currency,
+        status=row.status,
+        payment_status=row.payment_status,
+        payment_intent=row.payment_intent,
+        client_reference_id=row.client_reference_id,
+        metadata=dict(row.metadata_),
+        expires_at=int(row.expires_at.timestamp()),
+    )
+
+
+def paid_at_provider(db: Session, session_id: str) -> TestCheckoutSession:
+    """What the provider records when the student pays (before any event is delivered)."""
+    row = db.get(TestCheckoutSession, session_id)
+    assert row is not None
+    row.status, row.payment_status, row.payment_intent = "complete", "paid", ev.new_id("pi")
+    return row

@@ -21,8 +21,9 @@ from lmsdesk_server.commerce.service.checkout import CheckoutService
 from lmsdesk_server.commerce.service.webhooks import PaymentWebhooks, WebhookAnswer
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.db.engine import transaction
-from lmsdesk_server.db.models import Enrollment, Order, TestCheckoutSession, User, UserRole
+from lmsdesk_server.db.models import Enrollment, Order, User, UserRole
 from lmsdesk_server.payments import stripe_events as ev
+from tests.server.payments.helpers import paid_at_provider, session_object_of
 from tests.server.sync.helpers import PAID
 from tests.support.server_keys import TEST_WEBHOOK_SECRET
 
@@ -58,20 +59,8 @@ def _paid_order(context: ServerContext, charge_event_type: str) -> PaidOrder:
     )
     started = checkout.start(actor, CheckoutBody(course_id=PAID))
     with transaction(context.session_factory) as db:
-        row = db.get(TestCheckoutSession, started.session_id)
-        assert row is not None
-        row.status, row.payment_status, row.payment_intent = "complete", "paid", ev.new_id("pi")
-        session_object = ev.checkout_session(
-            session_id=row.id,
-            amount_total=row.amount_total,
-            currency=row.currency,
-            status=row.status,
-            payment_status=row.payment_status,
-            payment_intent=row.payment_intent,
-            client_reference_id=row.client_reference_id,
-            metadata=dict(row.metadata_),
-            expires_at=int(row.expires_at.timestamp()),
-        )
+        row = paid_at_provider(db, started.session_id)
+        session_object = session_object_of(row)
         if charge_event_type == ev.CHARGE_REFUNDED:
             obj = ev.charge(
                 payment_intent=row.payment_intent,

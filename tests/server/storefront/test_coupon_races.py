@@ -25,12 +25,12 @@ from lmsdesk_server.db.models import (
     Enrollment,
     Order,
     RedemptionStatus,
-    TestCheckoutSession,
     User,
 )
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.payments import stripe_events as ev
 from tests.server.community.test_races import ROUNDS, _at_once
+from tests.server.payments.helpers import paid_at_provider, session_object_of
 from tests.server.schedule.test_races import _buyer, _checkout
 from tests.server.storefront.helpers import SALE
 from tests.server.sync.helpers import PAID
@@ -115,20 +115,7 @@ def _paid_with_coupon(context: ServerContext) -> tuple[Actor, uuid.UUID, bytes]:
         buyer, CheckoutBody(course_ids=[PAID, SALE], coupon_code=_coupon(context, None))
     )
     with transaction(context.session_factory) as db:
-        row = db.get(TestCheckoutSession, started.session_id)
-        assert row is not None
-        row.status, row.payment_status, row.payment_intent = "complete", "paid", ev.new_id("pi")
-        obj = ev.checkout_session(
-            session_id=row.id,
-            amount_total=row.amount_total,
-            currency=row.currency,
-            status=row.status,
-            payment_status=row.payment_status,
-            payment_intent=row.payment_intent,
-            client_reference_id=row.client_reference_id,
-            metadata=dict(row.metadata_),
-            expires_at=int(row.expires_at.timestamp()),
-        )
+        obj = session_object_of(paid_at_provider(db, started.session_id))
     return buyer, started.order_id, ev.encode(ev.event(ev.SESSION_COMPLETED, obj))
 
 
