@@ -22,6 +22,7 @@ from lmsdesk_server.commerce.service.reconciliation import reconcile_orders
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.mail.delivery import deliver_due
 from lmsdesk_server.media.service.collection import collect_garbage
+from lmsdesk_server.storefront.service import subscriptions
 
 _log = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ MEDIA_GC_CRON = "43 3 * * *"
 #: The daily course metrics: today and the two days before, every ten minutes (the reports
 #: are at most that far behind).
 METRICS_CRON = "*/10 * * * *"
+#: The all-access plan: courses approved since, grace periods ended (at most this late).
+SUBSCRIPTIONS_CRON = "*/10 * * * *"
 
 
 def _conninfo(database_url: str) -> str:
@@ -80,6 +83,12 @@ def job_app(context: ServerContext) -> procrastinate.App:
     def course_metrics(timestamp: int) -> None:  # noqa: ARG001 - the due time
         report = recompute_recent(context.session_factory)
         _log.info("Daily course metrics: %s", report)
+
+    @app.periodic(cron=SUBSCRIPTIONS_CRON, periodic_id="subscriptions")
+    @app.task(name="lmsdesk.settle_subscriptions", queue="maintenance")
+    def settle_subscriptions(timestamp: int) -> None:  # noqa: ARG001 - the due time
+        looked_at = subscriptions.settle_all(context.session_factory)
+        _log.info("Subscriptions settled: %d", looked_at)
 
     @app.periodic(cron=MEDIA_GC_CRON, periodic_id="media-gc")
     @app.task(name="lmsdesk.collect_media_garbage", queue="maintenance")

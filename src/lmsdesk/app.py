@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from lmsdesk.ui.main_window import MainWindow
     from lmsdesk.ui.moderation_controller import ModerationController
     from lmsdesk.ui.offers_controller import OffersController
+    from lmsdesk.ui.plan_controller import PlanController
     from lmsdesk.ui.prerequisites_dialog import PrerequisitesController
     from lmsdesk.ui.purchase_controller import PurchaseController
     from lmsdesk.ui.reports_controller import ReportsController
@@ -98,6 +99,7 @@ class Application:
     catalog: CatalogController
     cart: CartController
     offers: OffersController
+    plan: PlanController
     grading: GradingController
     insights: InsightsController
     #: lmsdesk:// links: opened in the catalog; received from later starts of the app.
@@ -122,6 +124,7 @@ def build(
     player_instance: Callable[[], Any] | None = None,
 ) -> Application:
     # Qt and the rest are imported here, not at module level, so `lmsdesk --version` is instant.
+    from PySide6.QtGui import QDesktopServices
     from PySide6.QtWidgets import QApplication
 
     from lmsdesk.contracts.common import Role
@@ -145,6 +148,7 @@ def build(
     from lmsdesk.services.quizzes import QuizService
     from lmsdesk.services.schedule import ScheduleService, viewer_zone
     from lmsdesk.services.session import SessionService, SessionSnapshot
+    from lmsdesk.services.subscription import SubscriptionService
     from lmsdesk.services.sync_overview import SyncService
     from lmsdesk.services.thumbnails import ThumbnailCache
     from lmsdesk.services.uploads import UploadService
@@ -163,6 +167,7 @@ def build(
         GRADING_TABLES,
         MODERATION_TABLES,
         MY_LEARNING_TABLES,
+        PLAN_TABLES,
         SCHEDULE_TABLES,
         when_changed,
     )
@@ -176,6 +181,7 @@ def build(
     from lmsdesk.ui.main_window import MainWindow
     from lmsdesk.ui.moderation_controller import ModerationController
     from lmsdesk.ui.offers_controller import OffersController
+    from lmsdesk.ui.plan_controller import PlanController
     from lmsdesk.ui.prerequisites_dialog import PrerequisitesController
     from lmsdesk.ui.purchase_controller import PurchaseController
     from lmsdesk.ui.reports_controller import ReportsController
@@ -262,6 +268,14 @@ def build(
         catalog_changed=catalog.refresh,
     )
     controller.signed_in.connect(lambda _snapshot: cart.refresh())
+    plan = PlanController(
+        service=SubscriptionService(service),
+        tasks=tasks,
+        card=window.purchases_page.plan,
+        open_url=QDesktopServices.openUrl,
+    )
+    controller.signed_in.connect(lambda _snapshot: plan.refresh())
+    sync.finished.connect(when_changed(PLAN_TABLES, plan.refresh))
     offers = OffersController(
         service=OffersService(service), tasks=tasks, parent=window, notify=window.notify
     )
@@ -479,6 +493,7 @@ def build(
         catalog=catalog,
         cart=cart,
         offers=offers,
+        plan=plan,
         grading=grading,
         insights=insights,
         links=links,

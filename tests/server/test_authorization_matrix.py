@@ -702,6 +702,13 @@ STOREFRONT: dict[tuple[str, str], tuple[Call, frozenset[str]]] = {
         lambda w: (f"/authoring/courses/{w.course}/sale", None),
         only("instructor", "admin"),
     ),
+    # The all-access plan: students subscribe; nobody here has a plan to manage (404).
+    ("POST", "/checkout/subscriptions"): (
+        lambda w: ("/checkout/subscriptions", {"plan": "monthly"}),
+        STUDENTS,
+    ),
+    ("GET", "/subscription"): (lambda w: ("/subscription", None), SIGNED_IN),
+    ("POST", "/subscription/portal"): (lambda w: ("/subscription/portal", None), NOBODY),
 }
 MATRIX |= STOREFRONT
 

@@ -49,6 +49,7 @@ EXTRA_TABLES = {
     "coupons",
     "coupon_redemptions",
     "cart_items",
+    "subscriptions",
 }
 
 

@@ -27,6 +27,7 @@ from lmsdesk_server.payments.provider import (
     RefundRefused,
     RefundResult,
     SessionSnapshot,
+    SubscriptionRequest,
     UnknownSession,
 )
 
@@ -95,6 +96,12 @@ class PaystackProvider:
     def expire_session(self, session_id: str) -> SessionSnapshot:
         # Nothing to expire at Paystack: the state it reports is the answer.
         return self.retrieve_session(session_id)
+
+    def create_subscription_session(self, request: SubscriptionRequest) -> CreatedSession:  # noqa: ARG002
+        raise ProviderUnavailable("The all-access plan is sold through Stripe Billing.")
+
+    def portal_url(self, customer_id: str, subscription_id: str, return_url: str) -> str:  # noqa: ARG002
+        raise ProviderUnavailable("The all-access plan is sold through Stripe Billing.")
 
     def refund(
         self,

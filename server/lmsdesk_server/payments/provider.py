@@ -60,6 +60,22 @@ class CheckoutRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class SubscriptionRequest:
+    """A checkout of the all-access plan (Stripe Checkout in `subscription` mode)."""
+
+    subscription_id: uuid.UUID
+    student_id: uuid.UUID
+    student_email: str
+    plan: str
+    amount_cents: int
+    currency: str
+    interval: str  # month, year
+    success_url: str
+    cancel_url: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class CreatedSession:
     session_id: str
     url: str
@@ -118,6 +134,15 @@ class PaymentProvider(Protocol):
     def expire_session(self, session_id: str) -> SessionSnapshot:
         """Close an open session so it can no longer be paid. Returns the session's state after
         the attempt: `complete` means the payment won the race and the order must be fulfilled."""
+        ...
+
+    def create_subscription_session(self, request: SubscriptionRequest) -> CreatedSession:
+        """Its metadata (and the subscription's) carries `lmsdesk_subscription_id`. Raises
+        ProviderUnavailable, also when the provider sells no subscriptions."""
+        ...
+
+    def portal_url(self, customer_id: str, subscription_id: str, return_url: str) -> str:
+        """The customer portal, where the student changes or cancels the plan."""
         ...
 
     def refund(

@@ -31,12 +31,21 @@ REFUND_CREATED = "refund.created"
 REFUND_UPDATED = "refund.updated"
 REFUND_FAILED = "refund.failed"
 
+SUBSCRIPTION_CREATED = "customer.subscription.created"
+SUBSCRIPTION_UPDATED = "customer.subscription.updated"
+SUBSCRIPTION_DELETED = "customer.subscription.deleted"
+INVOICE_PAID = "invoice.paid"
+INVOICE_FAILED = "invoice.payment_failed"
+SUBSCRIPTION_EVENTS = frozenset(
+    {SUBSCRIPTION_CREATED, SUBSCRIPTION_UPDATED, SUBSCRIPTION_DELETED, INVOICE_PAID, INVOICE_FAILED}
+)
+
 SESSION_EVENTS = frozenset(
     {SESSION_COMPLETED, SESSION_ASYNC_SUCCEEDED, SESSION_ASYNC_FAILED, SESSION_EXPIRED}
 )
 REFUND_EVENTS = frozenset({REFUND_CREATED, REFUND_UPDATED, REFUND_FAILED})
 CHARGE_EVENTS = frozenset({CHARGE_REFUNDED, DISPUTE_CREATED, DISPUTE_CLOSED}) | REFUND_EVENTS
-HANDLED_EVENTS = SESSION_EVENTS | CHARGE_EVENTS
+HANDLED_EVENTS = SESSION_EVENTS | CHARGE_EVENTS | SUBSCRIPTION_EVENTS
 
 
 def new_id(prefix: str) -> str:
@@ -167,3 +176,49 @@ def signature_header(body: bytes, secret: str, *, timestamp: int | None = None) 
     signed = f"{t}.".encode() + body
     digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
     return f"t={t},v1={digest}"
+
+
+def subscription(
+    *,
+    subscription_id: str,
+    customer: str,
+    status: str,
+    period_end: int,
+    metadata: dict[str, str],
+    cancel_at_period_end: bool = False,
+    livemode: bool = False,
+) -> dict[str, Any]:
+    """A Stripe subscription (API 2025: the period lives on its items)."""
+    return {
+        "id": subscription_id,
+        "object": "subscription",
+        "cancel_at_period_end": cancel_at_period_end,
+        "customer": customer,
+        "items": {"object": "list", "data": [{"current_period_end": period_end}]},
+        "livemode": livemode,
+        "metadata": metadata,
+        "status": status,
+    }
+
+
+def invoice(
+    *,
+    subscription_id: str,
+    customer: str,
+    amount: int,
+    currency: str,
+    period_end: int,
+    metadata: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    return {
+        "id": new_id("in"),
+        "object": "invoice",
+        "amount_paid": amount,
+        "currency": currency.lower(),
+        "customer": customer,
+        "lines": {"object": "list", "data": [{"period": {"end": period_end}}]},
+        "parent": {
+            "subscription_details": {"subscription": subscription_id, "metadata": metadata or {}}
+        },
+        "period_end": period_end,
+    }

@@ -16,6 +16,7 @@ from lmsdesk_server.payments.provider import (
     RefundRefused,
     RefundResult,
     SessionSnapshot,
+    SubscriptionRequest,
     UnknownSession,
 )
 
@@ -101,6 +102,54 @@ class StripeProvider:
         except stripe.StripeError as exc:
             raise ProviderUnavailable("Stripe could not cancel the checkout.") from exc
         return SessionSnapshot.from_stripe(session.to_dict())
+
+    def create_subscription_session(self, request: SubscriptionRequest) -> CreatedSession:
+        metadata = {
+            "lmsdesk_subscription_id": str(request.subscription_id),
+            "student_id": str(request.student_id),
+            "plan": request.plan,
+        }
+        params: dict[str, Any] = {
+            "mode": "subscription",
+            "line_items": [
+                {
+                    "quantity": 1,
+                    "price_data": {
+                        "currency": request.currency.lower(),
+                        "unit_amount": request.amount_cents,
+                        "recurring": {"interval": request.interval},
+                        "product_data": {"name": f"LMSDesk all-access ({request.plan})"},
+                    },
+                }
+            ],
+            "client_reference_id": str(request.student_id),
+            "customer_email": request.student_email,
+            "metadata": metadata,
+            # The subscription's own events name it too.
+            "subscription_data": {"metadata": metadata},
+            "success_url": request.success_url,
+            "cancel_url": request.cancel_url,
+            "expires_at": int(request.expires_at.timestamp()),
+        }
+        try:
+            session = self._client.v1.checkout.sessions.create(
+                params,  # type: ignore[arg-type]  # a plain dict of the documented params
+                options={"idempotency_key": f"lmsdesk-subscribe-{request.subscription_id}"},
+            )
+        except stripe.StripeError as exc:
+            raise ProviderUnavailable("Stripe could not start the subscription.") from exc
+        if not session.url:
+            raise ProviderUnavailable("Stripe returned a checkout session without a URL.")
+        return CreatedSession(session_id=session.id, url=session.url)
+
+    def portal_url(self, customer_id: str, subscription_id: str, return_url: str) -> str:  # noqa: ARG002 - Stripe's portal is per customer
+        try:
+            portal = self._client.v1.billing_portal.sessions.create(
+                {"customer": customer_id, "return_url": return_url}
+            )
+        except stripe.StripeError as exc:
+            raise ProviderUnavailable("Stripe's customer portal could not be opened.") from exc
+        return str(portal.url)
 
     def refund(
         self,

@@ -31,10 +31,13 @@ from lmsdesk_server.payments.provider import (
     RefundRefused,
     RefundResult,
     SessionSnapshot,
+    SubscriptionRequest,
     UnknownSession,
 )
 
 _log = logging.getLogger(__name__)
+#: The metadata key a subscription's checkout and events name our subscription by.
+SUBSCRIPTION_KEY = "lmsdesk_subscription_id"
 
 # (raw body, Stripe-Signature header) -> None; raises when the webhook did not answer 2xx.
 Deliver = Callable[[bytes, str], None]
@@ -129,6 +132,68 @@ class TestProvider:
             session_id=session_id, url=f"{self._public_url}/checkout/test/{session_id}"
         )
 
+    def create_subscription_session(self, request: SubscriptionRequest) -> CreatedSession:
+        session_id = stripe_events.new_id("cs")
+        with transaction(self._sessions) as db:
+            db.add(
+                TestCheckoutSession(
+                    id=session_id,
+                    order_id=None,
+                    client_reference_id=str(request.student_id),
+                    amount_total=request.amount_cents,
+                    currency=request.currency,
+                    metadata_={
+                        SUBSCRIPTION_KEY: str(request.subscription_id),
+                        "student_id": str(request.student_id),
+                        "plan": request.plan,
+                        "interval": request.interval,
+                        "course_title": f"LMSDesk all-access ({request.plan})",
+                        "mode": "subscription",
+                    },
+                    expires_at=request.expires_at,
+                )
+            )
+        return CreatedSession(
+            session_id=session_id, url=f"{self._public_url}/checkout/test/{session_id}"
+        )
+
+    def portal_url(self, customer_id: str, subscription_id: str, return_url: str) -> str:  # noqa: ARG002 - its own page
+        return f"{self._public_url}/checkout/test/portal/{subscription_id}"
+
+    def subscription_action(self, subscription_id: str, action: str) -> str:
+        """The portal's buttons, as Stripe's customer portal acts: cancel at the period's end
+        (or take that back), cancel now, or a renewal whose payment fails. Returns the state
+        in words; unknown subscriptions raise UnknownSession."""
+        with transaction(self._sessions) as db:
+            row = db.scalars(
+                select(TestCheckoutSession)
+                .where(TestCheckoutSession.metadata_["subscription"].astext == subscription_id)
+                .with_for_update()
+            ).one_or_none()
+            if row is None:
+                raise UnknownSession(f"No such test subscription: {subscription_id}")
+            meta = dict(row.metadata_)
+            if meta.get("status") == "canceled":
+                return "canceled"
+            events: list[tuple[str, dict[str, Any]]] = []
+            if action in ("cancel_at_period_end", "resume"):
+                meta["cancel_at_period_end"] = action == "cancel_at_period_end"
+                events.append((stripe_events.SUBSCRIPTION_UPDATED, self._subscription(meta)))
+            elif action == "cancel_now":
+                meta["status"] = "canceled"
+                events.append((stripe_events.SUBSCRIPTION_DELETED, self._subscription(meta)))
+            elif action == "fail_renewal":
+                meta["status"] = "past_due"
+                events.append((stripe_events.INVOICE_FAILED, self._invoice(meta, row)))
+                events.append((stripe_events.SUBSCRIPTION_UPDATED, self._subscription(meta)))
+            else:
+                raise ValueError(action)
+            row.metadata_ = meta
+            state = str(meta.get("status"))
+        for event_type, obj in events:
+            self._send(event_type, obj)
+        return state
+
     def retrieve_session(self, session_id: str) -> SessionSnapshot:
         with transaction(self._sessions) as db:
             row = db.get(TestCheckoutSession, session_id)
@@ -163,7 +228,12 @@ class TestProvider:
             title = ", ".join(titles) or str(row.metadata_.get("course_title", ""))
             expire = row.status == "open" and row.expires_at <= datetime.now(UTC)
             view = PageView(
-                session_id, title, row.amount_total, row.currency, row.status, str(row.order_id)
+                session_id,
+                title,
+                row.amount_total,
+                row.currency,
+                row.status,
+                str(row.order_id) if row.order_id else "",  # "": a subscription's checkout
             )
         if expire:
             self.expire_session(session_id)
@@ -192,8 +262,50 @@ class TestProvider:
                 row.payment_intent = stripe_events.new_id("pi")
                 obj, event_type = self._stripe_object(row), stripe_events.SESSION_COMPLETED
             status = row.status
+            followers: list[tuple[str, dict[str, Any]]] = []
+            if status == "complete" and row.metadata_.get("mode") == "subscription":
+                # As Stripe Billing: the subscription is created, and its first invoice paid.
+                meta = dict(row.metadata_)
+                meta["subscription"] = stripe_events.new_id("sub")
+                meta["customer"] = stripe_events.new_id("cus")
+                meta["status"] = "active"
+                days = 366 if meta.get("interval") == "year" else 31
+                meta["period_end"] = int(time.time()) + days * 86400
+                row.metadata_ = meta
+                followers = [
+                    (stripe_events.SUBSCRIPTION_CREATED, self._subscription(meta)),
+                    (stripe_events.INVOICE_PAID, self._invoice(meta, row)),
+                ]
         self._send(event_type, obj)
+        for follower_type, follower in followers:
+            self._send(follower_type, follower)
         return status
+
+    @staticmethod
+    def _subscription(meta: dict[str, Any]) -> dict[str, Any]:
+        return stripe_events.subscription(
+            subscription_id=str(meta["subscription"]),
+            customer=str(meta["customer"]),
+            status=str(meta.get("status", "active")),
+            period_end=int(meta["period_end"]),
+            metadata={
+                SUBSCRIPTION_KEY: str(meta[SUBSCRIPTION_KEY]),
+                "student_id": str(meta.get("student_id")),
+                "plan": str(meta.get("plan")),
+            },
+            cancel_at_period_end=bool(meta.get("cancel_at_period_end")),
+        )
+
+    @staticmethod
+    def _invoice(meta: dict[str, Any], row: TestCheckoutSession) -> dict[str, Any]:
+        return stripe_events.invoice(
+            subscription_id=str(meta["subscription"]),
+            customer=str(meta["customer"]),
+            amount=row.amount_total,
+            currency=row.currency,
+            period_end=int(meta["period_end"]),
+            metadata={SUBSCRIPTION_KEY: str(meta[SUBSCRIPTION_KEY])},
+        )
 
     def refund(
         self,

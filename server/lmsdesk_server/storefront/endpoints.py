@@ -31,11 +31,18 @@ from lmsdesk.contracts.storefront import (
     PublicCourseDetail,
     PublicCoursePage,
 )
+from lmsdesk.contracts.subscriptions import (
+    PortalLink,
+    SubscriptionBody,
+    SubscriptionCheckout,
+    SubscriptionView,
+    has_access,
+)
 from lmsdesk_server.deps import ContextDep, CurrentActor, SessionDep
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.storefront.pages import course_page, missing_page
 from lmsdesk_server.storefront.repository.catalog import CatalogQuery, StorefrontRepository
-from lmsdesk_server.storefront.service import cart, catalog, coupons, pricing
+from lmsdesk_server.storefront.service import cart, catalog, coupons, pricing, subscriptions
 from lmsdesk_server.sync.service import door as mutation_door
 
 router = APIRouter(tags=["storefront"])
@@ -165,3 +172,43 @@ def put_on_sale(
 @router.delete("/authoring/courses/{course_id}/sale", responses=_signed_in_errors)
 def end_sale(course_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Row | None:
     return mutation_door.run(session, actor, m.SET_SALE, SetSaleArgs(course_id=course_id))
+
+
+# ---------------------------------------------------------------- the all-access plan
+
+
+@router.post("/checkout/subscriptions", status_code=201, responses=_signed_in_errors)
+def subscribe(
+    body: SubscriptionBody, actor: CurrentActor, context: ContextDep
+) -> SubscriptionCheckout:
+    """The all-access plan's checkout (Stripe Billing, `mode=subscription`)."""
+    return subscriptions.start(
+        context.session_factory, context.payments, actor, body.plan, context.settings.public_url
+    )
+
+
+@router.get("/subscription", responses=_signed_in_errors)
+def my_subscription(actor: CurrentActor, session: SessionDep) -> SubscriptionView | None:
+    """The student's plan (null when they never had one)."""
+    row = subscriptions.current(session, actor.id)
+    if row is None:
+        return None
+    return SubscriptionView(
+        id=row.id,
+        plan=row.plan,
+        status=row.status,
+        current_period_end=row.current_period_end,
+        cancel_at_period_end=row.cancel_at_period_end,
+        grace_until=row.grace_until,
+        has_access=has_access(row.status, row.grace_until, datetime.now(UTC)),
+    )
+
+
+@router.post("/subscription/portal", responses=_signed_in_errors)
+def manage_subscription(
+    actor: CurrentActor, session: SessionDep, context: ContextDep
+) -> PortalLink:
+    """The provider's customer portal, where the plan is changed or cancelled."""
+    return PortalLink(
+        url=subscriptions.portal(session, context.payments, actor, context.settings.public_url)
+    )

@@ -90,6 +90,8 @@ class EnrollmentSource(StrEnum):
     PURCHASE = "purchase"
     FREE = "free"
     ADMIN_GRANT = "admin_grant"
+    #: The all-access plan (contracts.subscriptions): while it lasts.
+    SUBSCRIPTION = "subscription"
 
 
 class PaymentProvider(StrEnum):

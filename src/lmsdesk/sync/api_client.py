@@ -42,6 +42,12 @@ from lmsdesk.contracts.common import ErrorResponse, Health
 from lmsdesk.contracts.media import MediaLink, UploadStart, UploadState
 from lmsdesk.contracts.pricing import CheckoutBody, CouponBody, CouponView, Quote
 from lmsdesk.contracts.schedule import CalendarLink
+from lmsdesk.contracts.subscriptions import (
+    Plan,
+    PortalLink,
+    SubscriptionBody,
+    SubscriptionCheckout,
+)
 from lmsdesk.contracts.sync import PullRequest, PullResponse, PushRequest, PushResponse
 
 _log = logging.getLogger(__name__)
@@ -228,6 +234,15 @@ class ApiClient:
     def create_coupon(self, access_token: str, body: CouponBody) -> CouponView:
         response = self._request("POST", "/authoring/coupons", json=body, token=access_token)
         return self._parse(response, CouponView)
+
+    def subscribe(self, access_token: str, plan: Plan) -> SubscriptionCheckout:
+        body = SubscriptionBody(plan=plan)
+        response = self._request("POST", "/checkout/subscriptions", json=body, token=access_token)
+        return self._parse(response, SubscriptionCheckout)
+
+    def subscription_portal(self, access_token: str) -> PortalLink:
+        response = self._request("POST", "/subscription/portal", token=access_token)
+        return self._parse(response, PortalLink)
 
     def quote(self, access_token: str, code: str, course_ids: list[uuid.UUID]) -> Quote:
         query = urlencode([("course_ids", str(c)) for c in course_ids])

@@ -25,6 +25,7 @@ CATALOG_TABLES = frozenset(
     }
 )
 CART_TABLES = frozenset({"cart_items", "courses", "enrollments", "orders"})
+PLAN_TABLES = frozenset({"subscriptions"})
 MY_LEARNING_TABLES = frozenset(
     {
         "enrollments",

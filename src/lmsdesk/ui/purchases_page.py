@@ -22,6 +22,7 @@ from lmsdesk.contracts.commerce import money_text
 from lmsdesk.contracts.enums import OrderStatus
 from lmsdesk.services.purchases import STATUS_TEXT, OrderLine
 from lmsdesk.ui.pages import heading
+from lmsdesk.ui.plan_card import PlanCard
 from lmsdesk.ui.theme import DANGER, MUTED, OK
 
 _STATUS_COLOUR = {
@@ -59,7 +60,10 @@ class PurchasesPage(QWidget):
         self.refresh_button.clicked.connect(self.refresh_requested)
         top.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
-        layout.addSpacing(16)
+        layout.addSpacing(12)
+        self.plan = PlanCard()
+        layout.addWidget(self.plan)
+        layout.addSpacing(8)
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("purchases")
         self.table.setHorizontalHeaderLabels(["Date", "Course", "Amount", "Status"])

@@ -15,6 +15,7 @@ from lmsdesk_server.commerce.endpoints.orders import CheckoutDep
 from lmsdesk_server.deps import ContextDep
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.html_pages import page as _page
+from lmsdesk_server.payments.provider import UnknownSession
 from lmsdesk_server.payments.test_provider import TestProvider
 
 router = APIRouter(include_in_schema=False)
@@ -65,6 +66,8 @@ def test_checkout_pay(session_id: str, context: ContextDep) -> RedirectResponse:
     if view is None:
         raise HTTPException(404)
     provider.pay(session_id)
+    if not view.order_id:  # the all-access plan's checkout
+        return RedirectResponse("/subscriptions/welcome", status_code=303)
     success = context.return_links.success_url("", uuid.UUID(view.order_id))
     return RedirectResponse(success, status_code=303)
 
@@ -74,6 +77,8 @@ def test_checkout_cancel(session_id: str, context: ContextDep) -> RedirectRespon
     view = _test_provider(context).page(session_id)
     if view is None:
         raise HTTPException(404)
+    if not view.order_id:
+        return RedirectResponse("/subscriptions/welcome?cancelled=1", status_code=303)
     cancel = context.return_links.cancel_url("", uuid.UUID(view.order_id))
     return RedirectResponse(cancel, status_code=303)
 
@@ -124,4 +129,57 @@ def cancel_page(
     return _page(
         "Checkout cancelled",
         "<h1>Checkout cancelled</h1><p>Nothing was charged. Return to LMSDesk.</p>",
+    )
+
+
+# ---------------------------------------------------------------- the all-access plan
+
+_PORTAL_ACTIONS = {
+    "cancel_at_period_end": "Cancel at the end of the period",
+    "resume": "Keep my plan",
+    "cancel_now": "Cancel now",
+    "fail_renewal": "Simulate a failed renewal",
+}
+
+
+@router.get("/subscriptions/welcome", response_class=HTMLResponse)
+def subscription_welcome(
+    cancelled: Annotated[str | None, Query(max_length=4)] = None,
+) -> HTMLResponse:
+    if cancelled:
+        return _page("All-access", "<h1>No plan was bought</h1><p>Return to LMSDesk.</p>")
+    return _page(
+        "All-access",
+        "<h1>Welcome to all-access</h1><p>Return to LMSDesk: every course arrives in My "
+        "learning with the next sync.</p>",
+    )
+
+
+@router.get("/checkout/test/portal/{subscription_id}", response_class=HTMLResponse)
+def test_portal(subscription_id: str, context: ContextDep) -> HTMLResponse:
+    _test_provider(context)
+    sid = escape(subscription_id)
+    buttons = "".join(
+        f"<form method='post' action='/checkout/test/portal/{sid}/{action}'>"
+        f"<button class='cancel' id='{action}' type='submit'>{label}</button></form>"
+        for action, label in _PORTAL_ACTIONS.items()
+    )
+    return _page(
+        "Manage subscription",
+        "<span class='badge'>Test billing portal: no real money moves</span>"
+        f"<h1>Your all-access plan</h1>{buttons}",
+    )
+
+
+@router.post("/checkout/test/portal/{subscription_id}/{action}", response_class=HTMLResponse)
+def test_portal_action(subscription_id: str, action: str, context: ContextDep) -> HTMLResponse:
+    if action not in _PORTAL_ACTIONS:
+        raise HTTPException(404)
+    try:
+        state = _test_provider(context).subscription_action(subscription_id, action)
+    except UnknownSession:
+        raise HTTPException(404) from None
+    return _page(
+        "Manage subscription",
+        f"<h1>Done</h1><p>The plan is {escape(state)}. Return to LMSDesk.</p>",
     )

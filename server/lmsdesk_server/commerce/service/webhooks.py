@@ -44,6 +44,7 @@ from lmsdesk_server.payments.provider import (
     SessionSnapshot,
     UnknownSession,
 )
+from lmsdesk_server.storefront.service import subscriptions
 
 _log = logging.getLogger(__name__)
 
@@ -192,7 +193,12 @@ class PaymentWebhooks:
         snapshot: SessionSnapshot | None,
     ) -> str:
         fulfilment = Fulfilment(db)
+        if event.type in ev.SUBSCRIPTION_EVENTS:
+            return subscriptions.apply_event(db, event.type, event.obj, event.created)
         if snapshot is not None:
+            if subscriptions.KEY in snapshot.metadata:
+                # A subscription's checkout: its own events (created, invoice paid) grant.
+                return "Subscription checkout complete."
             return fulfilment.fulfil(snapshot)
         if event.type in (ev.SESSION_ASYNC_FAILED, ev.SESSION_EXPIRED):
             target = O.FAILED if event.type == ev.SESSION_ASYNC_FAILED else O.EXPIRED

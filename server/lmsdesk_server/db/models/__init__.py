@@ -68,6 +68,7 @@ from lmsdesk_server.db.models.storefront import (
     CouponRedemption,
     OrderItem,
     RedemptionStatus,
+    Subscription,
 )
 from lmsdesk_server.db.models.sync import Device, MutationResult, PartitionClock, SyncTombstone
 
@@ -124,6 +125,7 @@ __all__ = [
     "RedemptionStatus",
     "RefreshToken",
     "ServerSecret",
+    "Subscription",
     "SyncTombstone",
     "TestCheckoutSession",
     "User",

@@ -132,7 +132,8 @@ class TestCheckoutSession(Base):
     __test__ = False  # not a pytest test class, despite the name
 
     id: Mapped[str] = mapped_column(String(255), primary_key=True)
-    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id"), unique=True)
+    #: None for a subscription's checkout (its metadata names the subscription).
+    order_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("orders.id"), unique=True)
     client_reference_id: Mapped[str] = mapped_column(String(255))
     amount_total: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))

@@ -7,11 +7,13 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from lmsdesk.contracts.enums import PaymentProvider as ProviderName
 from lmsdesk.contracts.pricing import CouponIssuer, CouponKind
+from lmsdesk.contracts.subscriptions import Plan, SubscriptionStatus
 from lmsdesk_server.db.base import Base, Synced, now_default, status_enum, sync_index, uuid_pk
 
 
@@ -117,3 +119,28 @@ class CartItem(Synced, Base):
         ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     added_at: Mapped[datetime] = now_default()
+
+
+class Subscription(Synced, Base):
+    """A student's all-access plan, as the provider's events last described it (the newest
+    event wins: `last_event_at`). In the student's partition: the app shows it offline."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (sync_index("subscriptions"),)
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    student_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    plan: Mapped[Plan] = mapped_column(status_enum(Plan, "subscription_plan"))
+    status: Mapped[SubscriptionStatus] = mapped_column(
+        status_enum(SubscriptionStatus, "subscription_status")
+    )
+    provider: Mapped[ProviderName] = mapped_column(status_enum(ProviderName, "payment_provider"))
+    provider_subscription_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    provider_customer_id: Mapped[str | None] = mapped_column(String(255))
+    current_period_end: Mapped[datetime | None]
+    cancel_at_period_end: Mapped[bool] = mapped_column(server_default="false")
+    grace_until: Mapped[datetime | None]
+    #: The provider's `created` of the newest event applied (older ones change nothing).
+    last_event_at: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    created_at: Mapped[datetime] = now_default()
+    ended_at: Mapped[datetime | None]

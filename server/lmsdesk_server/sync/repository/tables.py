@@ -50,6 +50,7 @@ from lmsdesk_server.db.models import (
     Quiz,
     QuizAttempt,
     QuizQuestion,
+    Subscription,
     User,
     WishlistItem,
 )
@@ -190,6 +191,7 @@ SYNCED_TABLES: list[SyncedTable] = [
     SyncedTable("orders", Order, ("id",)),
     SyncedTable("order_items", OrderItem, ("id",)),
     SyncedTable("cart_items", CartItem, ("student_id", "course_id")),
+    SyncedTable("subscriptions", Subscription, ("id",)),
     SyncedTable("lesson_progress", LessonProgress, ("id",)),
     SyncedTable("quiz_attempts", QuizAttempt, ("id",)),
     SyncedTable("assignment_submissions", AssignmentSubmission, ("id",)),

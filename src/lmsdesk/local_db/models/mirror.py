@@ -299,6 +299,21 @@ class OrderItem(Mirrored, LocalBase):
     refunded_at: Mapped[datetime | None]
 
 
+class Subscription(Mirrored, LocalBase):
+    """The student's all-access plan, as the server last described it."""
+
+    __tablename__ = "subscriptions"
+    id: Mapped[uuid.UUID] = uuid_pk()
+    student_id: Mapped[uuid.UUID]
+    plan: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32))
+    current_period_end: Mapped[datetime | None]
+    cancel_at_period_end: Mapped[bool] = mapped_column(default=False)
+    grace_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+
 class CartItem(Mirrored, LocalBase):
     __tablename__ = "cart_items"
     student_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
