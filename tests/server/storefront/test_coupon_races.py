@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from lmsdesk.contracts.enums import EnrollmentStatus, OrderStatus
 from lmsdesk.contracts.pricing import CheckoutBody, CouponIssuer, CouponKind
+from lmsdesk.contracts.subscriptions import Plan, SubscriptionStatus
 from lmsdesk_server.actor import Actor
 from lmsdesk_server.commerce.service.webhooks import PaymentWebhooks
 from lmsdesk_server.context import ServerContext
@@ -25,6 +26,7 @@ from lmsdesk_server.db.models import (
     Enrollment,
     Order,
     RedemptionStatus,
+    Subscription,
     User,
 )
 from lmsdesk_server.errors import ApiError
@@ -164,3 +166,44 @@ def test_a_webhook_storm_redeems_the_coupon_and_enrolls_once(
             assert redemption is RedemptionStatus.REDEEMED
     # The figure the issue note quotes (in the JUnit report): STORM deliveries at once.
     record_property("storm_ms", [round(1000 * t) for t in timings])
+
+
+def test_a_storm_of_subscription_events_grants_each_course_once(
+    racing_context: ServerContext,
+) -> None:
+    webhooks = PaymentWebhooks(
+        racing_context.session_factory, racing_context.payments, TEST_WEBHOOK_SECRET
+    )
+    for _ in range(ROUNDS):
+        buyer = _buyer(racing_context)
+        with transaction(racing_context.session_factory) as db:
+            row = Subscription(
+                student_id=buyer.id,
+                plan=Plan.MONTHLY,
+                status=SubscriptionStatus.INCOMPLETE,
+                provider=racing_context.payments.name,
+                sync_partition=f"user:{buyer.id}",
+                sync_version=0,
+            )
+            db.add(row)
+            db.flush()
+            key = {"lmsdesk_subscription_id": str(row.id)}
+        sub_id, customer = ev.new_id("sub"), ev.new_id("cus")
+        created = ev.subscription(
+            subscription_id=sub_id,
+            customer=customer,
+            status="active",
+            period_end=int(time.time()) + 31 * 86400,
+            metadata=key,
+        )
+        body = ev.encode(ev.event(ev.SUBSCRIPTION_CREATED, created))
+        answers, _seconds = storm(webhooks, body, ev.signature_header(body, TEST_WEBHOOK_SECRET))
+        assert answers == [200] * STORM
+        with transaction(racing_context.session_factory) as db:
+            granted = db.scalars(
+                select(Enrollment.course_id).where(
+                    Enrollment.student_id == buyer.id,
+                    Enrollment.status == EnrollmentStatus.ACTIVE,
+                )
+            ).all()
+            assert sorted(granted) == sorted([PAID, SALE])
