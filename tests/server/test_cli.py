@@ -8,8 +8,19 @@ import pytest
 from sqlalchemy import create_engine, func, inspect, select
 from sqlalchemy.orm import Session
 
+from lmsdesk.contracts.enums import EnrollmentSource
+from lmsdesk.contracts.subscriptions import SubscriptionStatus
 from lmsdesk_server.cli import main
-from lmsdesk_server.db.models import Course, Lesson, QuizQuestion, User, UserRole
+from lmsdesk_server.db.models import (
+    Coupon,
+    Course,
+    Enrollment,
+    Lesson,
+    QuizQuestion,
+    Subscription,
+    User,
+    UserRole,
+)
 from lmsdesk_server.demo.activity import LEARNERS
 from lmsdesk_server.security.passwords import verify_password
 from tests.support.postgres import PostgresForTests
@@ -110,6 +121,20 @@ def test_seed_demo_is_idempotent(cli_database: str, tmp_path: Path) -> None:
             assert prices["practical-sqlite"] > 0
             kinds = {lesson.lesson_type.value for lesson in session.scalars(select(Lesson))}
             assert kinds == {"video", "text", "quiz", "assignment"}
+            # The storefront: a sale, two coupons, and a learner on the all-access plan.
+            sale = session.scalars(select(Course).where(Course.slug == "sync-engines")).one()
+            assert sale.sale_price_cents == 1499
+            codes = sorted(c.code for c in session.scalars(select(Coupon)))
+            assert codes == ["SQLITE5", "WELCOME20"]
+            [plan] = session.scalars(select(Subscription)).all()
+            assert plan.status is SubscriptionStatus.ACTIVE
+            from_plan = session.scalars(
+                select(Enrollment.course_id).where(
+                    Enrollment.student_id == plan.student_id,
+                    Enrollment.source == EnrollmentSource.SUBSCRIPTION,
+                )
+            ).all()
+            assert sale.id in from_plan
     finally:
         engine.dispose()
     media = sorted(p.name for p in (tmp_path / "server-data" / "media").iterdir())

@@ -30,6 +30,7 @@ from lmsdesk.contracts.enums import (
     QuestionType,
 )
 from lmsdesk.contracts.ids import progress_id, rating_id
+from lmsdesk.contracts.subscriptions import Plan, SubscriptionStatus
 from lmsdesk_server.analytics.service.daily import recompute_days
 from lmsdesk_server.db.models import (
     Course,
@@ -46,14 +47,17 @@ from lmsdesk_server.db.models import (
     Quiz,
     QuizAttempt,
     QuizQuestion,
+    Subscription,
     User,
     UserRole,
 )
 from lmsdesk_server.db.partitions import CATALOG_PARTITION, stamp, user_partition
+from lmsdesk_server.storefront.service import subscriptions
 
 DAYS = 90
 LEARNERS = 36
 _FIRST = "learner01@example.com"
+_SUBSCRIBER = "learner36@example.com"
 _COMMENTS = (
     ("Clear and practical", "Exactly the pace I needed."),
     ("Good, a bit fast", "The quiz made me go back to the text lesson."),
@@ -87,8 +91,30 @@ class ActivitySeeder:
                 wanted = not refunded and n >= 7
                 refunded = self._journey(learner, course, refund=wanted) or refunded
         self._s.flush()
+        self._all_access(self._s.scalars(select(User).where(User.email == _SUBSCRIBER)).one())
         recompute_days(self._s, self._today - timedelta(days=DAYS), self._today)
         self._note(f"{DAYS} days of course activity by {LEARNERS} learners")
+
+    def _all_access(self, learner: User) -> None:
+        """One learner holds the all-access plan (renewing in three weeks): the admin console
+        shows their enrollments from it."""
+        now = datetime.now(UTC)
+        plan = Subscription(
+            id=self._id("subscription:all-access-demo"),
+            student_id=learner.id,
+            plan=Plan.MONTHLY,
+            status=SubscriptionStatus.ACTIVE,
+            provider=PaymentProvider.TEST,
+            provider_subscription_id="sub_demo_all_access",
+            provider_customer_id="cus_demo_all_access",
+            current_period_end=now + timedelta(days=21),
+            created_at=now - timedelta(days=10),
+        )
+        self._s.add(plan)
+        stamp(self._s, plan, user_partition(learner.id))
+        self._s.flush()
+        subscriptions.settle(self._s, plan, now)
+        self._note(f"{learner.email} holds the all-access plan")
 
     def _at(self, day: date) -> datetime:
         minutes = self._rng.randrange(8 * 60, 22 * 60)
