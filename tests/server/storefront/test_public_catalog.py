@@ -59,8 +59,12 @@ def test_filters_sort_and_pages(client: TestClient) -> None:
         c["level"] == "intermediate" for c in _search(client, "?level=intermediate")["courses"]
     )
     assert _titles(_search(client, "?category=databases")) == ["Practical SQLite"]
-    by_price = [c["price_cents"] for c in _search(client, "?sort=price")["courses"]]
-    assert by_price == sorted(by_price)
+    by_price = [
+        c["sale_price_cents"] if c["sale_price_cents"] is not None else c["price_cents"]
+        for c in _search(client, "?sort=price")["courses"]
+    ]
+    assert by_price == sorted(by_price)  # what each sells at now: the sale (14.99) before 19.99
+    assert by_price == [0, 1499, 1999]
     everything = _search(client)
     one = _search(client, "?limit=1&offset=1")
     assert (one["total"], len(one["courses"])) == (everything["total"], 1)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, case, func, select
 
 from lmsdesk.contracts.enums import CourseLevel, CourseStatus
 from lmsdesk.contracts.storefront import CatalogSort, PriceFilter
@@ -113,7 +113,9 @@ class StorefrontRepository(Repository):
         elif sort is CatalogSort.RATING:
             order = [ratings.c.average.desc().nulls_last(), ratings.c.count.desc().nulls_last()]
         elif sort is CatalogSort.PRICE:
-            order = [Course.price_cents.asc()]
+            # What it sells at now (contracts.pricing.effective_price), as the app sorts.
+            on_sale = and_(Course.sale_price_cents.is_not(None), Course.sale_ends_at > func.now())
+            order = [case((on_sale, Course.sale_price_cents), else_=Course.price_cents).asc()]
         else:
             order = [newest]
         stmt = stmt.add_columns(func.count().over()).order_by(*order, Course.title, Course.id)
