@@ -151,6 +151,26 @@ class ScheduleRepository(Repository):
         )
         return [(row[0], row[1], row[2], row[3]) for row in self.session.execute(stmt)]
 
+    @staticmethod
+    def released_between_clause(
+        student_id: uuid.UUID, after: datetime, through: datetime
+    ) -> ColumnElement[bool]:
+        """Whether one of the student's active cohorts started, or had a week open, in
+        (after, through]: `Releases.released_between` as an EXISTS, for a statement that asks
+        it beside other things (the sync pull's no-op check)."""
+        return (
+            select(Enrollment.id)
+            .join(Cohort, Cohort.id == Enrollment.cohort_id)
+            .outerjoin(CohortWeek, CohortWeek.cohort_id == Cohort.id)
+            .where(
+                Enrollment.student_id == student_id,
+                Enrollment.status == EnrollmentStatus.ACTIVE,
+                (Cohort.starts_at > after) & (Cohort.starts_at <= through)
+                | (CohortWeek.release_at > after) & (CohortWeek.release_at <= through),
+            )
+            .exists()
+        )
+
     def lessons_of_sections(
         self, course_id: uuid.UUID, opened: set[str], closed: set[str] | None
     ) -> list[uuid.UUID]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text, update
+from sqlalchemy import Engine, event, text, update
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts import mutations as m
@@ -35,6 +38,8 @@ from tests.server.sync.helpers import (
 )
 
 pytestmark = pytest.mark.usefixtures("seeded")
+
+T = TypeVar("T")
 
 
 def test_pull_needs_a_signed_in_user(client: TestClient) -> None:
@@ -259,3 +264,66 @@ def test_timestamps_arrive_as_utc_text_with_microseconds(
     session.flush()
     got = rows(device_for(student).pull_all(), "enrollments")[str(enrollment.id)]
     assert got["enrolled_at"] == "2026-03-01T09:30:05.120000+00:00"
+
+
+def _statements_of(engine: Engine, call: Callable[[], T]) -> tuple[T, list[str]]:
+    """What a call returns and the SQL it runs, leaving out transaction control (the tests'
+    savepoints)."""
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        result = call()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return result, seen
+
+
+def test_a_no_op_pull_runs_two_statements_for_every_role(
+    session: Session, device_for: DeviceFactory, migrated_engine: Engine
+) -> None:
+    instructor = session.get(User, demo_id("instructor@example.com"))
+    assert instructor is not None
+    instructor.password_hash = hash_password(DEFAULT_PASSWORD)
+    student = make_user(session, roles=(Role.STUDENT,))
+    enroll(session, student, FREE)
+    for user in (student, instructor, make_user(session, roles=(Role.ADMIN,))):
+        device = device_for(user)
+        device.pull_all()
+        # The user's sign-in, then the clocks, drafts and releases in one read.
+        answer, statements = _statements_of(migrated_engine, device.pull)
+        assert len(statements) == 2, (user.roles, statements)
+        assert answer["changes"] == {}
+        assert answer["tombstones"] == []
+
+
+def test_a_no_op_check_misses_no_new_draft_and_no_course_sent_for_review(
+    session: Session, device_for: DeviceFactory, migrated_engine: Engine
+) -> None:
+    instructor = make_user(session, roles=(Role.INSTRUCTOR,))
+    admin = make_user(session, roles=(Role.ADMIN,))
+    teaching, moderating = device_for(instructor), device_for(admin)
+    teaching.pull_all()
+    moderating.pull_all()
+    assert len(_statements_of(migrated_engine, teaching.pull)[1]) == 2
+    # A draft writes only to its own partition, which the instructor's cursor has never held.
+    created = teaching.client.post(
+        f"{API}/authoring/courses",
+        json={"course_id": str(uuid.uuid4()), "title": "Written since the last sync"},
+        headers={"Authorization": f"Bearer {teaching.token}"},
+    )
+    assert created.status_code == 201, created.text
+    course_id = str(created.json()["id"])
+    assert course_id in rows(teaching.pull_all(), "courses")
+    assert course_id not in rows(moderating.pull_all(), "courses")
+    # Sent for review: now one of the admin's drafts, though no clock of theirs moved.
+    course = session.get(Course, uuid.UUID(course_id))
+    assert course is not None
+    course.status = CourseStatus.PENDING
+    stamp(session, course, f"draft:{course_id}")
+    session.flush()
+    assert rows(moderating.pull_all(), "courses")[course_id]["status"] == "pending"

@@ -22,6 +22,7 @@ from sqlalchemy import (
     any_,
     bindparam,
     case,
+    cast,
     func,
     literal,
     literal_column,
@@ -33,7 +34,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.enums import CourseStatus, EnrollmentStatus
-from lmsdesk_server.db.models import Course, Enrollment, SyncTombstone
+from lmsdesk_server.db.models import Course, Enrollment, PartitionClock, SyncTombstone
 from lmsdesk_server.db.partitions import CATALOG_PARTITION
 from lmsdesk_server.sync.repository.tables import (
     BY_NAME,
@@ -79,28 +80,63 @@ class ShownRows:
     hidden_keys: list[str]  # rows this reader must no longer have (an archived course)
 
 
+def draft_courses(user_id: uuid.UUID, *, is_admin: bool) -> Select[uuid.UUID]:
+    """The ids of the unpublished courses a user sees: their own, and for admins every
+    pending one."""
+    unpublished = [CourseStatus.DRAFT, CourseStatus.PENDING, CourseStatus.REJECTED]
+    own = (Course.instructor_id == user_id) & Course.status.in_(unpublished)
+    if is_admin:
+        own = own | (Course.status == CourseStatus.PENDING)
+    return select(Course.id).where(own, Course.deleted_at.is_(None))
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a no-op pull needs to know, read in one statement."""
+
+    #: partition -> (version, tombstones purged through), for those with a clock
+    clocks: dict[str, tuple[int, int]]
+    drafts: frozenset[str]
+    #: a week of one of the reader's cohorts opened since the cursor's pull
+    released: bool
+
+
 class SyncFeedRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def draft_course_ids(self, user_id: uuid.UUID, *, is_admin: bool) -> list[str]:
         """Unpublished courses this user sees: their own, and for admins every pending one."""
-        unpublished = [CourseStatus.DRAFT, CourseStatus.PENDING, CourseStatus.REJECTED]
-        own = select(Course.id).where(
-            Course.instructor_id == user_id,
-            Course.status.in_(unpublished),
-            Course.deleted_at.is_(None),
-        )
-        ids = set(self._session.scalars(own))
-        if is_admin:
-            ids |= set(
-                self._session.scalars(
-                    select(Course.id).where(
-                        Course.status == CourseStatus.PENDING, Course.deleted_at.is_(None)
-                    )
+        ids = self._session.scalars(draft_courses(user_id, is_admin=is_admin))
+        return sorted(str(i) for i in ids)
+
+    def probe(
+        self,
+        user_id: uuid.UUID,
+        partitions: list[str],
+        *,
+        is_admin: bool,
+        released: ColumnElement[bool],
+    ) -> Probe:
+        """The clocks of `partitions`, the user's drafts and whether anything was released, in
+        one statement: a pull that finds them as its cursor left them has nothing to send."""
+        clock_rows = (
+            select(
+                func.json_object_agg(
+                    PartitionClock.partition,
+                    func.json_build_array(
+                        PartitionClock.version, PartitionClock.tombstones_purged_through
+                    ),
                 )
             )
-        return sorted(str(i) for i in ids)
+            .where(PartitionClock.partition.in_(partitions))
+            .scalar_subquery()
+        )
+        drafts = draft_courses(user_id, is_admin=is_admin).subquery()
+        draft_ids = select(func.array_agg(cast(drafts.c.id, Text))).scalar_subquery()
+        row = self._session.execute(select(clock_rows, draft_ids, released)).one()
+        clocks = {p: (int(v), int(purged)) for p, (v, purged) in (row[0] or {}).items()}
+        return Probe(clocks, frozenset(row[1] or ()), bool(row[2]))
 
     def community_course_ids(self, user_id: uuid.UUID) -> list[str]:
         """Courses whose community this user receives: published ones they study (active
