@@ -25,6 +25,20 @@ def served(
     port: int | None = None,
 ) -> Iterator[str]:
     """Run the server on a free-ish port until the block ends; yields its base URL."""
+    with served_process(database_url, data_dir, args=args, env=env, port=port) as (base, _pid):
+        yield base
+
+
+@contextmanager
+def served_process(
+    database_url: str,
+    data_dir: Path,
+    *,
+    args: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+    port: int | None = None,
+) -> Iterator[tuple[str, int]]:
+    """`served`, yielding the server process's pid beside its base URL."""
     port = port or 18000 + os.getpid() % 1000
     env = {
         **os.environ,
@@ -46,7 +60,7 @@ def served(
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        yield base
+        yield base, server.pid
     finally:
         server.terminate()
         server.wait(30)

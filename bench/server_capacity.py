@@ -33,7 +33,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "server")]
 
-from bench_server import print_figures, served  # noqa: E402
+from bench_server import print_figures, served, served_process  # noqa: E402
 from lmsdesk.contracts import hlc  # noqa: E402
 from lmsdesk.contracts import mutations as m  # noqa: E402
 from lmsdesk.contracts.sync import PROTOCOL_VERSION  # noqa: E402
@@ -43,6 +43,8 @@ from lmsdesk_server.demo.seed import demo_id  # noqa: E402
 
 API = "/api/v1"
 PASSWORD = "capacity bench password"
+#: Given to the server and the baseline alike, so one access token serves both.
+JWT_SECRET = "capacity bench jwt secret, not a real one"
 FREE = demo_id("course:offline-first-basics")
 LESSON = demo_id("offline-first-basics:video")
 #: Of every 100 requests a device makes: pulls, pushes, sign-ins.
@@ -58,7 +60,7 @@ def serving(url: str, data_dir: Path, workers: int) -> Iterator[str]:
     """`serve --workers N` without jobs, sign-in throttling out of the way of the load."""
     port = 19000 + (os.getpid() + workers) % 1000
     args = ("--workers", str(workers), "--no-jobs")
-    env = {"LMSDESK_LOGIN_ATTEMPTS_PER_WINDOW": "1000000"}
+    env = {"LMSDESK_LOGIN_ATTEMPTS_PER_WINDOW": "1000000", "LMSDESK_JWT_SECRET": JWT_SECRET}
     with served(url, data_dir, args=args, env=env, port=port) as base:
         time.sleep(1.0 if workers > 1 else 0)  # every worker up, not only the first
         yield base
@@ -185,6 +187,117 @@ async def run_level(
     return result
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and everything under it, with children that ended and were waited
+    for (PostgreSQL's backends, uvicorn's workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the name: state ppid ... utime(12) stime(13) cutime(14) cstime(15)
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = sum(int(x) for x in fields[11:15]) / tick
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += times.get(current, 0.0)
+        todo += [child for child, parent in parents.items() if parent == current]
+    return total
+
+
+def postmaster_pid(data_dir: Path) -> int:
+    return int((data_dir / "pg" / "pgdata" / "postmaster.pid").read_text().split()[0])
+
+
+async def measure_cost(
+    base: str,
+    path: str,
+    devices: list[SimDevice],
+    body: Any,
+    count: int,
+    server_pid: int,
+    database_pid: int,
+) -> dict[str, float]:
+    """Server and database CPU per request over `count` requests, 4 at a time (as the load
+    of a few devices; the load generator's own CPU is not counted)."""
+    limits = httpx.Limits(max_connections=4, max_keepalive_connections=4)
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+
+        async def one(index: int) -> None:
+            device = devices[index % len(devices)]
+            auth = {"Authorization": f"Bearer {device.token}"}
+            answer = await client.post(path, json=body(device), headers=auth)
+            assert answer.status_code == 200, answer.text
+            if path.endswith("/sync/pull"):
+                assert answer.json()["changes"] == {}, "not a no-op pull"
+
+        for index in range(20):  # warm: connections, caches
+            await one(index)
+        server_before, database_before = cpu_seconds(server_pid), cpu_seconds(database_pid)
+        began = time.perf_counter()
+        for start in range(0, count, 4):
+            await asyncio.gather(*(one(start + i) for i in range(4)))
+        elapsed = time.perf_counter() - began
+        server = cpu_seconds(server_pid) - server_before
+        database = cpu_seconds(database_pid) - database_before
+    return {
+        "server_cpu_us": 1e6 * server / count,
+        "db_cpu_us": 1e6 * database / count,
+        "rps_at_4": count / elapsed,
+    }
+
+
+def request_cost(url: str, root: Path, devices_wanted: int, count: int) -> dict[str, object]:
+    """A no-op pull against the baseline endpoint (bench/baseline_app.py), each in its own
+    server process on the one PostgreSQL, measured one after the other in this run."""
+    figures: dict[str, object] = {}
+    database_pid = postmaster_pid(root)
+    port = 19000 + os.getpid() % 1000
+    args = ("--no-jobs",)
+    env = {"LMSDESK_LOGIN_ATTEMPTS_PER_WINDOW": "1000000", "LMSDESK_JWT_SECRET": JWT_SECRET}
+    with served_process(url, root, args=args, env=env, port=port) as (base, server_pid):
+        devices = asyncio.run(prepare(base, devices_wanted))
+        pull = asyncio.run(
+            measure_cost(base, f"{API}/sync/pull", devices, _pull, count, server_pid, database_pid)
+        )
+    port = 17000 + os.getpid() % 1000
+    baseline_env = {**os.environ, "LMSDESK_DATABASE_URL": url, "LMSDESK_JWT_SECRET": JWT_SECRET}
+    baseline = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "baseline_app.py"), "--port", str(port)],
+        env=baseline_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                httpx.get(base, timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        path = "/baseline/me"
+        plain = asyncio.run(
+            measure_cost(base, path, devices, lambda _d: {}, count, baseline.pid, database_pid)
+        )
+    finally:
+        baseline.terminate()
+        baseline.wait(30)
+    for key, value in pull.items():
+        figures[f"noop_pull_{key}"] = round(value, 1)
+    for key, value in plain.items():
+        figures[f"baseline_{key}"] = round(value, 1)
+    figures["noop_pull_cpu_ratio"] = round(pull["server_cpu_us"] / plain["server_cpu_us"], 2)
+    figures["noop_pull_db_cpu_ratio"] = round(pull["db_cpu_us"] / plain["db_cpu_us"], 2)
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
@@ -192,6 +305,10 @@ def main() -> int:
     parser.add_argument("--levels", default="4,16,64")
     parser.add_argument("--devices", type=int, default=64)
     parser.add_argument("--single", action="store_true", help="one process only")
+    parser.add_argument("--cost-requests", type=int, default=2000)
+    parser.add_argument(
+        "--cost-only", action="store_true", help="only a no-op pull's CPU against the baseline"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
@@ -210,6 +327,12 @@ def main() -> int:
             check=True,
         )
         del seeded
+        say("A no-op pull's CPU against the baseline endpoint ...")
+        figures.update(request_cost(url, root, 16, args.cost_requests))
+        cost_goals = {"noop_pull_cpu_ratio": "<= 2 (baseline: JWT check + one SELECT)"}
+        if args.cost_only:
+            print_figures(figures, cost_goals, as_json=args.json)
+            return 0
         throughput: dict[int, float] = {}  # at the highest level
         peak: dict[int, float] = {}  # at the best level
         for workers in (1,) if args.single else (1, args.workers):
@@ -225,7 +348,7 @@ def main() -> int:
                     peak[workers] = max(peak.get(workers, 0.0), float(result["rps"]))
                 throughput[workers] = float(result["rps"])
         if args.single:
-            print_figures(figures, {}, as_json=args.json)
+            print_figures(figures, cost_goals, as_json=args.json)
             return 0
         ratio = throughput[args.workers] / throughput[1]
         figures[f"scale_ratio_{args.workers}_to_1_at_c{levels[-1]}"] = round(ratio, 2)
@@ -235,7 +358,10 @@ def main() -> int:
         figures["scale_efficiency"] = round(peak_ratio / args.workers, 2)
     finally:
         embedded.stop()
-    goals = {"scale_efficiency": ">= 0.8 (N processes >= 0.8 x N x one, while cores last)"}
+    goals = {
+        **cost_goals,
+        "scale_efficiency": ">= 0.8 (N processes >= 0.8 x N x one, while cores last)",
+    }
     print_figures(figures, goals, as_json=args.json)
     return 0
 

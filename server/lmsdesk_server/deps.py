@@ -18,7 +18,9 @@ from lmsdesk_server.errors import ApiError
 from lmsdesk_server.security.tokens import InvalidAccessToken
 
 
-def get_context(request: Request) -> ServerContext:
+# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the
+# thread pool, and each such hop costs a request more than its work here.
+async def get_context(request: Request) -> ServerContext:
     context: ServerContext = request.app.state.context
     return context
 
@@ -57,7 +59,7 @@ def get_session(context: ContextDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def get_account_service(context: ContextDep, session: SessionDep) -> AccountService:
+async def get_account_service(context: ContextDep, session: SessionDep) -> AccountService:
     return AccountService(
         session,
         access_tokens=context.access_tokens,

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, literal, select, update
+from sqlalchemy import ColumnElement, String, and_, bindparam, cast, func, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 
 from lmsdesk.contracts.enums import CourseStatus, EnrollmentStatus, OrderStatus
@@ -33,6 +33,31 @@ def _week_holds(
 ) -> ColumnElement[bool]:
     """The week's section list names this section (a JSONB array of id strings)."""
     return week.section_ids.op("?")(cast(section_id, String))
+
+
+#: Whether one of a student's active cohorts started, or had a week open, in (after, through]:
+#: `Releases.released_between` as an EXISTS, for a statement that asks it beside other things
+#: (the sync pull's no-op check). Built once; its values come from `released_between_params`.
+RELEASED_BETWEEN: ColumnElement[bool] = (
+    select(Enrollment.id)
+    .join(Cohort, Cohort.id == Enrollment.cohort_id)
+    .outerjoin(CohortWeek, CohortWeek.cohort_id == Cohort.id)
+    .where(
+        Enrollment.student_id == bindparam("released_student"),
+        Enrollment.status == EnrollmentStatus.ACTIVE,
+        (Cohort.starts_at > bindparam("released_after"))
+        & (Cohort.starts_at <= bindparam("released_through"))
+        | (CohortWeek.release_at > bindparam("released_after"))
+        & (CohortWeek.release_at <= bindparam("released_through")),
+    )
+    .exists()
+)
+
+
+def released_between_params(
+    student_id: uuid.UUID, after: datetime, through: datetime
+) -> dict[str, object]:
+    return {"released_student": student_id, "released_after": after, "released_through": through}
 
 
 class ScheduleRepository(Repository):
@@ -150,26 +175,6 @@ class ScheduleRepository(Repository):
             )
         )
         return [(row[0], row[1], row[2], row[3]) for row in self.session.execute(stmt)]
-
-    @staticmethod
-    def released_between_clause(
-        student_id: uuid.UUID, after: datetime, through: datetime
-    ) -> ColumnElement[bool]:
-        """Whether one of the student's active cohorts started, or had a week open, in
-        (after, through]: `Releases.released_between` as an EXISTS, for a statement that asks
-        it beside other things (the sync pull's no-op check)."""
-        return (
-            select(Enrollment.id)
-            .join(Cohort, Cohort.id == Enrollment.cohort_id)
-            .outerjoin(CohortWeek, CohortWeek.cohort_id == Cohort.id)
-            .where(
-                Enrollment.student_id == student_id,
-                Enrollment.status == EnrollmentStatus.ACTIVE,
-                (Cohort.starts_at > after) & (Cohort.starts_at <= through)
-                | (CohortWeek.release_at > after) & (CohortWeek.release_at <= through),
-            )
-            .exists()
-        )
 
     def lessons_of_sections(
         self, course_id: uuid.UUID, opened: set[str], closed: set[str] | None

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, String, cast, func, select, true
+from sqlalchemy import String, bindparam, cast, func, select, true
 from sqlalchemy.dialects.postgresql import insert
 
 from lmsdesk.contracts.common import Role
@@ -31,6 +31,30 @@ class RequestUser:
     session_open: bool
 
 
+# Every request runs one of these (built once: building and keying the statement anew cost
+# more than running it).
+_ROLES = (
+    select(func.array_agg(cast(UserRole.role, String)))
+    .where(UserRole.user_id == User.id)
+    .scalar_subquery()
+)
+_SESSION_OPEN = (
+    select(RefreshToken.id)
+    .where(
+        RefreshToken.family_id == bindparam("family"),
+        RefreshToken.user_id == User.id,
+        RefreshToken.revoked_at.is_(None),
+    )
+    .exists()
+)
+_REQUEST_USER = select(User.id, User.email, User.is_active, _ROLES, true()).where(
+    User.id == bindparam("user")
+)
+_REQUEST_USER_IN_SESSION = select(User.id, User.email, User.is_active, _ROLES, _SESSION_OPEN).where(
+    User.id == bindparam("user")
+)
+
+
 class UserRepository(Repository):
     def by_email(self, email: str) -> User | None:
         stmt = select(User).where(func.lower(User.email) == normalise_email(email))
@@ -39,29 +63,12 @@ class UserRepository(Repository):
     def request_user(self, user_id: uuid.UUID, session_id: uuid.UUID | None) -> RequestUser | None:
         """The user with their roles and, when a session is named, whether it is still open:
         one statement per request (a no-op sync must stay cheap)."""
-        roles = (
-            select(func.array_agg(cast(UserRole.role, String)))
-            .where(UserRole.user_id == User.id)
-            .scalar_subquery()
-        )
-        session_open: ColumnElement[bool]
         if session_id is None:
-            session_open = true()
+            found = self.session.execute(_REQUEST_USER, {"user": user_id})
         else:
-            session_open = (
-                select(RefreshToken.id)
-                .where(
-                    RefreshToken.family_id == session_id,
-                    RefreshToken.user_id == User.id,
-                    RefreshToken.revoked_at.is_(None),
-                )
-                .exists()
-            )
-        row = self.session.execute(
-            select(User.id, User.email, User.is_active, roles, session_open).where(
-                User.id == user_id
-            )
-        ).one_or_none()
+            params = {"user": user_id, "family": session_id}
+            found = self.session.execute(_REQUEST_USER_IN_SESSION, params)
+        row = found.one_or_none()
         if row is None:
             return None
         user_id, email, active, role_names, is_open = row

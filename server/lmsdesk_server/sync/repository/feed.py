@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     DateTime,
     Select,
@@ -80,14 +81,39 @@ class ShownRows:
     hidden_keys: list[str]  # rows this reader must no longer have (an archived course)
 
 
+_UNPUBLISHED = (CourseStatus.DRAFT, CourseStatus.PENDING, CourseStatus.REJECTED)
+
+
 def draft_courses(user_id: uuid.UUID, *, is_admin: bool) -> Select[uuid.UUID]:
     """The ids of the unpublished courses a user sees: their own, and for admins every
     pending one."""
-    unpublished = [CourseStatus.DRAFT, CourseStatus.PENDING, CourseStatus.REJECTED]
-    own = (Course.instructor_id == user_id) & Course.status.in_(unpublished)
+    own = (Course.instructor_id == user_id) & Course.status.in_(_UNPUBLISHED)
     if is_admin:
         own = own | (Course.status == CourseStatus.PENDING)
     return select(Course.id).where(own, Course.deleted_at.is_(None))
+
+
+@functools.cache
+def _probe(released: ColumnElement[bool]) -> Select[Any, Any, Any]:
+    """The no-op check's one statement, built once (most pulls are no-ops: building and keying
+    it anew each time cost more than running it)."""
+    clock_rows = (
+        select(
+            func.json_object_agg(
+                PartitionClock.partition,
+                func.json_build_array(
+                    PartitionClock.version, PartitionClock.tombstones_purged_through
+                ),
+            )
+        )
+        .where(PartitionClock.partition == any_(bindparam("partitions", type_=ARRAY(Text))))
+        .scalar_subquery()
+    )
+    own = (Course.instructor_id == bindparam("user")) & Course.status.in_(_UNPUBLISHED)
+    pending = bindparam("is_admin", type_=Boolean) & (Course.status == CourseStatus.PENDING)
+    drafts = select(Course.id).where(own | pending, Course.deleted_at.is_(None)).subquery()
+    draft_ids = select(func.array_agg(cast(drafts.c.id, Text))).scalar_subquery()
+    return select(clock_rows, draft_ids, released)
 
 
 @dataclass(frozen=True)
@@ -117,24 +143,12 @@ class SyncFeedRepository:
         *,
         is_admin: bool,
         released: ColumnElement[bool],
+        released_params: dict[str, object],
     ) -> Probe:
         """The clocks of `partitions`, the user's drafts and whether anything was released, in
         one statement: a pull that finds them as its cursor left them has nothing to send."""
-        clock_rows = (
-            select(
-                func.json_object_agg(
-                    PartitionClock.partition,
-                    func.json_build_array(
-                        PartitionClock.version, PartitionClock.tombstones_purged_through
-                    ),
-                )
-            )
-            .where(PartitionClock.partition.in_(partitions))
-            .scalar_subquery()
-        )
-        drafts = draft_courses(user_id, is_admin=is_admin).subquery()
-        draft_ids = select(func.array_agg(cast(drafts.c.id, Text))).scalar_subquery()
-        row = self._session.execute(select(clock_rows, draft_ids, released)).one()
+        params = {"user": user_id, "partitions": partitions, "is_admin": is_admin}
+        row = self._session.execute(_probe(released), {**params, **released_params}).one()
         clocks = {p: (int(v), int(purged)) for p, (v, purged) in (row[0] or {}).items()}
         return Probe(clocks, frozenset(row[1] or ()), bool(row[2]))
 

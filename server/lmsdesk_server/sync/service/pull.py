@@ -14,7 +14,6 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import false
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts.sync import PartitionChanges, PullRequest, PullResponse, Tombstone
@@ -30,7 +29,11 @@ from lmsdesk_server.db.partitions import (
     user_partition,
 )
 from lmsdesk_server.learning.repository.lessons import LearningRepository
-from lmsdesk_server.schedule.repository import ScheduleRepository
+from lmsdesk_server.schedule.repository import (
+    RELEASED_BETWEEN,
+    ScheduleRepository,
+    released_between_params,
+)
 from lmsdesk_server.schedule.service.releases import Releases
 from lmsdesk_server.sync.repository.feed import Reader, Scope, ShownRows, SyncFeedRepository
 from lmsdesk_server.sync.repository.tables import (
@@ -213,11 +216,14 @@ def _nothing_new(
     ):
         return False
     after = datetime.fromtimestamp(previous.pulled_at, UTC)
-    released = (
-        false() if is_admin else ScheduleRepository.released_between_clause(actor.id, after, now)
-    )
+    # Admins see every week (an empty window asks nothing).
+    released = released_between_params(actor.id, after, after if is_admin else now)
     probe = SyncFeedRepository(session).probe(
-        actor.id, sorted(previous.versions), is_admin=is_admin, released=released
+        actor.id,
+        sorted(previous.versions),
+        is_admin=is_admin,
+        released=RELEASED_BETWEEN,
+        released_params=released,
     )
     if probe.released or probe.clocks.get(user, (0, 0))[0] != previous.entitlements_through:
         return False
