@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -15,7 +16,7 @@ from lmsdesk_server.analytics.service import progress as enrollment_progress
 from lmsdesk_server.certificates import service as certificates
 from lmsdesk_server.context import ServerContext
 from lmsdesk_server.errors import ApiError
-from lmsdesk_server.security.tokens import InvalidAccessToken
+from lmsdesk_server.security.tokens import AccessClaims, InvalidAccessToken
 
 
 # Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the
@@ -35,6 +36,13 @@ def get_session(context: ContextDep) -> Iterator[Session]:
     dependency with yield runs this after the response, so a client could hear "applied",
     drop the change from its outbox and pull before the commit, or hear it for a commit that
     then failed: a lost write."""
+    with unit_of_work(context) as session:
+        yield session
+
+
+@contextmanager
+def unit_of_work(context: ServerContext) -> Iterator[Session]:
+    """`get_session` for an endpoint that does all of its work in one thread hop."""
     session = context.session_factory()
     try:
         yield session
@@ -60,6 +68,10 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 async def get_account_service(context: ContextDep, session: SessionDep) -> AccountService:
+    return account_service(context, session)
+
+
+def account_service(context: ServerContext, session: Session) -> AccountService:
     return AccountService(
         session,
         access_tokens=context.access_tokens,
@@ -80,18 +92,25 @@ def actor_from_bearer(
     accounts: AccountService,
     credentials: HTTPAuthorizationCredentials | None,
 ) -> Actor:
+    claims = verified_claims(context, credentials)
+    return accounts.actor_for(claims.user_id, claims.session_id)
+
+
+def verified_claims(
+    context: ServerContext, credentials: HTTPAuthorizationCredentials | None
+) -> AccessClaims:
+    """The access token's claims, or 401: the token alone, without the database."""
     if credentials is None:
         raise ApiError(
             401, "not_authenticated", "Sign in first.", headers={"WWW-Authenticate": "Bearer"}
         )
     try:
-        claims = context.access_tokens.verify(credentials.credentials)
+        return context.access_tokens.verify(credentials.credentials)
     except InvalidAccessToken as exc:
         message = (
             "Your access token has expired." if exc.reason == "token_expired" else "Invalid token."
         )
         raise ApiError(401, exc.reason, message, headers={"WWW-Authenticate": "Bearer"}) from exc
-    return accounts.actor_for(claims.user_id, claims.session_id)
 
 
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
@@ -102,6 +121,21 @@ def get_actor(context: ContextDep, accounts: AccountServiceDep, credentials: Bea
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]
+
+
+async def get_claims(context: ContextDep, credentials: BearerDep) -> AccessClaims:
+    return verified_claims(context, credentials)
+
+
+#: For an endpoint that signs its user in inside its own thread hop (`signed_in`): the token is
+#: checked here, before the body, as CurrentActor checks it.
+ClaimsDep = Annotated[AccessClaims, Depends(get_claims)]
+
+
+def signed_in(context: ServerContext, session: Session, claims: AccessClaims) -> Actor:
+    """CurrentActor, inside a unit of work of the endpoint's own."""
+    return account_service(context, session).actor_for(claims.user_id, claims.session_id)
+
 
 #: A list's page (DESIGN.md section 11: lists are `{items, total}` with `offset`/`limit`).
 Offset = Annotated[int, Query(ge=0, le=100_000)]
