@@ -6,7 +6,6 @@ pool and PostgreSQL as the real server, served by uvicorn with the same options.
     LMSDESK_DATABASE_URL=... LMSDESK_JWT_SECRET=... python bench/baseline_app.py --port P
 """
 
-
 import argparse
 import os
 import sys

@@ -13,11 +13,16 @@ taken alternately so drift hits both alike.
 from __future__ import annotations
 
 import argparse
+import os
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -35,23 +40,69 @@ from sync_bench import EMAIL, PASSWORD, build_catalog, say  # noqa: E402
 PROBE = Path(__file__).with_name("startup_probe.py")
 
 
+#: Installed apps start from compiled bytecode (pip and PyInstaller compile it); a shell that
+#: sets PYTHONDONTWRITEBYTECODE would make every start compile every module from source (a
+#: third of the start on this machine). So the starts keep their bytecode here, compiled by a
+#: first start that is not counted.
+BYTECODE = Path(tempfile.mkdtemp(prefix="lmsdesk-startup-pyc-"))
+PROBE_ENV = {
+    **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+    "PYTHONPYCACHEPREFIX": str(BYTECODE),
+}
+
+
 def start_ms(*args: str) -> float:
     """Milliseconds from launching the process to its "ready" line."""
+    return start_times(*args)["ready"]
+
+
+def start_times(*args: str) -> dict[str, float]:
+    """Milliseconds from launching the process to each line it prints ("painted", "ready")."""
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, str(PROBE), *args],
+        env=PROBE_ENV,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
     )
     assert process.stdout is not None
+    times: dict[str, float] = {}
     for line in process.stdout:
+        times[line.strip()] = (time.perf_counter() - started) * 1000
         if line.strip() == "ready":
-            elapsed = (time.perf_counter() - started) * 1000
             process.wait(30)
-            return elapsed
+            return times
     process.wait(30)
     raise RuntimeError(f"{args[0]} start never became ready (exit {process.returncode})")
+
+
+@contextmanager
+def hung_server(base: str) -> Iterator[None]:
+    """A listener on the server's port that accepts every connection and never answers."""
+    port = int(base.rsplit(":", 1)[1])
+    listener = socket.create_server(("127.0.0.1", port), reuse_port=True, backlog=64)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        for connection in accepted:
+            connection.close()
+        listener.close()
 
 
 def main() -> int:
@@ -85,17 +136,39 @@ def main() -> int:
         embedded.stop()
 
     say("cold starts ...")
-    bare, app = [], []
+    bare: list[float] = []
+    painted: dict[str, list[float]] = {"offline": [], "hung": []}
+    ready: dict[str, list[float]] = {"offline": [], "hung": []}
+    store = (str(work / "client"), str(work / "tokens"), base)
+    start_ms("bare")  # compiles the bytecode both kinds of start use
+    start_ms("app", *store)
     for _ in range(args.runs):
         bare.append(start_ms("bare"))
-        app.append(start_ms("app", str(work / "client"), str(work / "tokens"), base))
+        for case in ("offline", "hung"):
+            # "hung": the server's address accepts connections and never answers (a hung
+            # server, a captive portal); the catalog must not wait for it.
+            with hung_server(base) if case == "hung" else nullcontext():
+                times = start_times("app", *store)
+            painted[case].append(times.get("painted", times["ready"]))
+            ready[case].append(times["ready"])
+    bare_ms = statistics.median(bare)
     figures: dict[str, Any] = {
         "courses_in_store": args.courses,
-        "bare_window_start_ms": round(statistics.median(bare)),
-        "app_start_ms": round(statistics.median(app)),
+        "bare_window_start_ms": round(bare_ms),
     }
-    figures["startup_ratio"] = round(figures["app_start_ms"] / figures["bare_window_start_ms"], 2)
-    print_figures(figures, {"startup_ratio": "<= 2"}, as_json=args.json)
+    for case in ("offline", "hung"):
+        suffix = "" if case == "offline" else "_hung_server"
+        first = statistics.median(painted[case])
+        figures[f"first_paint_ms{suffix}"] = round(first)
+        figures[f"startup_ratio{suffix}"] = round(first / bare_ms, 2)
+        figures[f"usable_ms{suffix}"] = round(statistics.median(ready[case]))
+    goals = {
+        "startup_ratio": "<= 2 (first paint of the catalog)",
+        "startup_ratio_hung_server": "<= 2",
+        "usable_ms": "<= 1000",
+        "usable_ms_hung_server": "<= 1000",
+    }
+    print_figures(figures, goals, as_json=args.json)
     return 0
 
 

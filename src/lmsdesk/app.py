@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lmsdesk import __version__
-from lmsdesk.config import ClientSettings
 
 if TYPE_CHECKING:
     import httpx
     from PySide6.QtWidgets import QApplication
 
+    from lmsdesk.config import ClientSettings
     from lmsdesk.services.session import SessionService
     from lmsdesk.sync.token_store import TokenStore
     from lmsdesk.ui.account_controller import AccountController
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from lmsdesk.ui.reports_controller import ReportsController
     from lmsdesk.ui.schedule_controller import ScheduleController
     from lmsdesk.ui.session_controller import SessionController
+    from lmsdesk.ui.start_window import StartWindow
     from lmsdesk.ui.sync_controller import SyncController
     from lmsdesk.ui.tasks import TaskManager
 
@@ -223,7 +226,6 @@ def build(
     sync_service = SyncService(service)
     sync = SyncController(service=sync_service, tasks=tasks, parent=window)
     SyncPresenter(window=window, controller=sync, service=sync_service, tasks=tasks)
-    controller.signed_in.connect(lambda _snapshot: sync.start())
     controller.signed_out.connect(sync.stop)
     controller.reconnected.connect(sync.sync_if_allowed)
     controller.sync_requested.connect(sync.sync_now)
@@ -473,6 +475,9 @@ def build(
     window.lesson_page.questions_requested.connect(lesson_questions)
     window.lesson_page.ask_requested.connect(ask_about_lesson)
     window.closing.connect(downloads.stop)
+    # Last of what a sign-in starts: the pages' reads of the local store queue on the database
+    # lane before the first sync, which may wait on a slow or hung server.
+    controller.signed_in.connect(lambda _snapshot: sync.start())
     return Application(
         qt_app=qt_app,
         window=window,
@@ -511,6 +516,18 @@ def _show_course(window: MainWindow, course_id: uuid.UUID) -> bool:
     return shown is not None and shown.id == course_id
 
 
+def _leave_quietly_while_starting() -> None:
+    """SIGTERM or Ctrl+C before the app is up (a logout during a slow start): nothing is open
+    or queued yet, so a plain exit; `_quit_on_signals` takes over once the app exists."""
+    import signal
+
+    def leave(*_: object) -> None:
+        raise SystemExit(0)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, leave)
+
+
 def _quit_on_signals(app: Application) -> None:
     """SIGTERM (session logout, `kill`) and Ctrl+C quit through Qt, so queued writes finish.
     Python runs signal handlers only when it gets control; the timer gives it control."""
@@ -536,10 +553,58 @@ def hand_over(settings: ClientSettings, link: str) -> bool:
     return send_to_running(instance_name(settings.data_dir), link)
 
 
+def show_start_window(data_dir: Path | None = None) -> StartWindow | None:
+    """The first paint (ui/start_window.py): the stored catalog, in a window drawn before the
+    rest of the app is imported or the network is asked anything. None on a first run."""
+    from PySide6.QtWidgets import QApplication
+
+    from lmsdesk.local_db.first_paint import stored_catalog
+    from lmsdesk.ui.start_window import StartWindow
+    from lmsdesk.ui.theme import apply_theme
+
+    if data_dir is None:
+        # As ClientSettings reads it (config.py), without its import: pydantic-settings alone
+        # takes longer than this whole window.
+        import platformdirs
+
+        configured = os.environ.get("LMSDESK_DATA_DIR")
+        data_dir = Path(configured or platformdirs.user_data_dir("lmsdesk", appauthor=False))
+    courses = stored_catalog(data_dir)
+    if courses is None:
+        return None
+    existing = QApplication.instance()
+    qt_app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    apply_theme(qt_app)
+    window = StartWindow(courses)
+    window.show()
+    for _ in range(3):  # map, expose, paint: before the imports hold this thread
+        qt_app.processEvents()
+    return window
+
+
+def take_over(window: MainWindow, start: StartWindow | None) -> None:
+    """Show the app's window where the start window is, then close that."""
+    if start is None:
+        window.show()
+        return
+    if start.isMaximized():
+        window.showMaximized()
+    else:
+        window.setGeometry(start.geometry())
+        window.show()
+    start.close()
+    start.deleteLater()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.check:
         return check_installation()
+    _leave_quietly_while_starting()
+    # Not for a link handed to a running app: that one shows it, this process leaves.
+    start = None if args.link else show_start_window()
+    from lmsdesk.config import ClientSettings
+
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     # Quiet libraries: one INFO line per HTTP request (a connection check every 30 s, a sync
     # every minute) would bury what the app itself says.
@@ -551,7 +616,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0  # the running app opens it
     app = build(settings)
     _quit_on_signals(app)
-    app.window.show()
+    take_over(app.window, start)
     app.controller.start()
     if args.link:
         app.links.open(args.link)

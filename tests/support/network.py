@@ -22,6 +22,8 @@ class CuttableLink:
         self._up = threading.Event()
         self._up.set()
         self._closing = threading.Event()
+        self._hanging = threading.Event()
+        self._held: list[socket.socket] = []
         self._sockets: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._accept, daemon=True)
@@ -42,11 +44,22 @@ class CuttableLink:
                     sock.close()
             self._sockets.clear()
 
+    def hang(self) -> None:
+        """Accept connections and never answer on them (a hung server, a captive portal)."""
+        self._hanging.set()
+
     def restore(self) -> None:
+        self._hanging.clear()
+        with self._lock:
+            for sock in self._held:
+                with contextlib.suppress(OSError):
+                    sock.close()
+            self._held.clear()
         self._up.set()
 
     def close(self) -> None:
         self._closing.set()
+        self.restore()
         self.cut()
         self._listener.close()
         self._thread.join(5)
@@ -62,6 +75,10 @@ class CuttableLink:
                 return
             if not self._up.is_set():
                 client.close()  # offline: the connection is refused
+                continue
+            if self._hanging.is_set():
+                with self._lock:
+                    self._held.append(client)  # accepted, and never a byte back
                 continue
             threading.Thread(target=self._pipe, args=(client,), daemon=True).start()
 

@@ -6,7 +6,6 @@ Every method blocks (network, keyring, SQLite): the UI calls them through its ba
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import platform
 import uuid
@@ -30,6 +29,7 @@ from lmsdesk.local_db.accounts import (
     write_last_account,
 )
 from lmsdesk.local_db.engine import LocalStore
+from lmsdesk.local_db.first_paint import account_folder
 from lmsdesk.local_db.migrate import upgrade_store
 from lmsdesk.local_db.offline_credentials import find_offline_credential, save_offline_credential
 from lmsdesk.services.media_library import MediaLibrary
@@ -269,6 +269,20 @@ class SessionService:
             write_last_account(self._pointer, last)
         return opened
 
+    def resume_local(self) -> SessionSnapshot | None:
+        """The last account, opened from this computer alone: its data shows at once, whatever
+        the network does (a hung server, a captive portal), and `check_connection` then finishes
+        the sign-in with the server or ends it. None when there is nothing here to open (then
+        `resume`, which asks the server)."""
+        last = read_last_account(self._pointer)
+        if last is None:
+            return None
+        api = self._api_for(last.server_url)
+        auth = AuthSession(api, self._token_store(), _account_key(last.server_url, last.user_id))
+        if not auth.has_stored_sign_in():
+            return None
+        return self._open_offline(auth, last)
+
     def resume(self) -> SessionSnapshot | None:
         """Silent sign-in with the stored refresh token. Offline, opens the last account's local
         data. None when the user has to sign in (never signed in, signed out, session ended)."""
@@ -320,8 +334,7 @@ class SessionService:
 
     # ------------------------------------------------------------------ helpers
     def _store_for(self, server_url: str, user_id: uuid.UUID) -> LocalStore:
-        server_tag = hashlib.sha256(server_url.encode()).hexdigest()[:8]
-        folder = self._data_dir / "accounts" / f"{user_id}-{server_tag}"
+        folder = account_folder(self._data_dir, server_url, str(user_id))
         store = LocalStore(folder / "lmsdesk.sqlite3")
         upgrade_store(store.engine)
         with store.transaction() as session:

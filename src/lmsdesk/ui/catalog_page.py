@@ -40,7 +40,7 @@ from lmsdesk.services.catalog import (
 )
 from lmsdesk.ui.cart_page import price_html
 from lmsdesk.ui.fitting import scrolling
-from lmsdesk.ui.pages import heading
+from lmsdesk.ui.pages import CATALOG_HEADING, heading
 from lmsdesk.ui.theme import MUTED
 from lmsdesk.ui.video_view import clock
 
@@ -382,9 +382,7 @@ class CatalogPage(QWidget):
         self._redrawing = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
-        layout.addLayout(
-            heading("Catalog", "Courses you can take, browsable offline from the last sync.")
-        )
+        layout.addLayout(heading(*CATALOG_HEADING))
         layout.addSpacing(12)
         layout.addLayout(self._filter_bar())
         layout.addSpacing(8)

@@ -35,6 +35,7 @@ from lmsdesk.ui.insights_page import InsightsPage
 from lmsdesk.ui.lesson_page import LessonPage
 from lmsdesk.ui.moderation_page import ModerationPage
 from lmsdesk.ui.my_learning_page import MyLearningPage
+from lmsdesk.ui.pages import NAVIGATION_WIDTH
 from lmsdesk.ui.purchases_page import PurchasesPage
 from lmsdesk.ui.theme import DANGER, MUTED, OK
 from lmsdesk.ui.verify_banner import VerifyEmailBanner
@@ -61,7 +62,6 @@ TITLE_ROLE = Qt.ItemDataRole.UserRole
 #: How long "what just happened" stays on screen.
 NOTICE_MS = 8000
 #: Wide enough for the longest page name; every pixel more is taken from the page at 760 px.
-NAVIGATION_WIDTH = 150
 
 
 class MainWindow(QMainWindow):

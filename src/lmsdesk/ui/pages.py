@@ -12,6 +12,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+#: The main window's navigation column (and the start window's, which stands in for it).
+NAVIGATION_WIDTH = 150
+
+#: The catalog's heading, on its page and in the start window.
+CATALOG_HEADING = ("Catalog", "Courses you can take, browsable offline from the last sync.")
+
 
 def clear_layout(layout: QLayout) -> None:
     """Remove and delete every widget a layout holds (before filling it again)."""

@@ -71,18 +71,29 @@ class SessionController(QObject):
 
     # ------------------------------------------------------------------ start-up
     def start(self) -> None:
-        def resume() -> tuple[SessionSnapshot | None, RememberedAccount | None]:
-            return self._service.resume(), self._service.remembered_account()
+        """The last account from this computer first, so its data shows before any network
+        call (a hung server once kept the catalog away for half a minute); the server is asked
+        afterwards. An account with nothing stored here is resumed through the server."""
+
+        def resume() -> tuple[SessionSnapshot | None, RememberedAccount | None, bool]:
+            local = self._service.resume_local()
+            if local is not None:
+                return local, None, True
+            return self._service.resume(), self._service.remembered_account(), False
 
         self._tasks.run(resume, on_success=self._resumed, on_failure=self._resume_failed)
 
-    def _resumed(self, result: tuple[SessionSnapshot | None, RememberedAccount | None]) -> None:
-        snapshot, remembered = result
+    def _resumed(
+        self, result: tuple[SessionSnapshot | None, RememberedAccount | None, bool]
+    ) -> None:
+        snapshot, remembered, local = result
         if snapshot is None:
             self._window.show_signed_out()
             self._open_dialog(remembered)
             return
         self._enter(snapshot)
+        if local:
+            self.check_connection()
 
     def _resume_failed(self, error: BaseException) -> None:
         _log.error("could not open the last account", exc_info=error)

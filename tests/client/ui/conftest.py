@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from lmsdesk.app import Application, build
+from lmsdesk.app import Application, build, show_start_window, take_over
 from lmsdesk.config import ClientSettings
 from lmsdesk.player.vlc_player import create_instance
 from lmsdesk.sync.token_store import KeyringTokenStore
+from lmsdesk.ui.start_window import StartWindow
 from tests.fakes import MemoryKeyring
 from tests.support.ui import AppFactory
 
@@ -20,15 +21,18 @@ def start_app(qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring) -> It
     """Start the client as `lmsdesk` does; call again for the next start on the same machine."""
     started: list[Application] = []
 
-    def start(server_url: str) -> Application:
-        settings = ClientSettings(data_dir=tmp_path / "client-data", server_url=server_url)
+    def start(server_url: str, start_window: StartWindow | None = None) -> Application:
+        data_dir = tmp_path / "client-data"
+        # As app.main: the stored catalog first (a test may have opened it to look at it).
+        first = start_window or show_start_window(data_dir)
+        settings = ClientSettings(data_dir=data_dir, server_url=server_url)
         app = build(
             settings,
             token_store_factory=lambda: KeyringTokenStore(memory_keyring),
             player_instance=lambda: create_instance(headless=True),
         )
         qtbot.addWidget(app.window)
-        app.window.show()
+        take_over(app.window, first)
         app.controller.start()
         started.append(app)
         return app
