@@ -196,6 +196,11 @@ def build(
     from lmsdesk.ui.theme import apply_theme
     from lmsdesk.ui.times import set_viewer_zone
 
+    # The window's thread takes the interpreter lock for every Python call Qt makes into the
+    # app (a slot, a size hint, a paint). While a background lane runs Python (a sync, a page's
+    # query), each such call waited up to the default 5 ms switch interval, and a turn of the
+    # event loop with a dozen of them stalled the window; 1 ms keeps a turn short.
+    sys.setswitchinterval(0.001)
     existing = QApplication.instance()
     qt_app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     qt_app.setApplicationName("LMSDesk")

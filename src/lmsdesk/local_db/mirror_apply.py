@@ -135,6 +135,11 @@ MIRRORED: dict[str, _TablePlan] = {
 }
 
 
+#: Rows per executemany. Between two, the window's thread can take the interpreter: one
+#: executemany of a 10,000-row page held it for tens of milliseconds (a stalled window).
+UPSERT_CHUNK = 500
+
+
 def upsert_rows(session: Session, changes: dict[str, list[dict[str, Any]]]) -> int:
     applied = 0
     connection = session.connection()
@@ -142,7 +147,9 @@ def upsert_rows(session: Session, changes: dict[str, list[dict[str, Any]]]) -> i
         plan = MIRRORED.get(table_name)
         if plan is None or not rows:
             continue  # a table this client version does not mirror
-        connection.exec_driver_sql(plan.upsert_sql, [plan.values(row) for row in rows])
+        for start in range(0, len(rows), UPSERT_CHUNK):
+            chunk = rows[start : start + UPSERT_CHUNK]
+            connection.exec_driver_sql(plan.upsert_sql, [plan.values(row) for row in chunk])
         applied += len(rows)
     return applied
 

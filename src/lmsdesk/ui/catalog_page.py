@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -45,6 +46,9 @@ from lmsdesk.ui.theme import MUTED
 from lmsdesk.ui.video_view import clock
 
 LIST_ICON = QSize(64, 36)
+#: Catalog rows added before show_courses returns (at least), and per later turn.
+FIRST_ROWS = 200
+MORE_ROWS = 1000
 DETAIL_PICTURE = QSize(256, 144)  # fits the detail pane at the smallest window
 
 
@@ -387,6 +391,8 @@ class CatalogPage(QWidget):
         layout.addLayout(self._filter_bar())
         layout.addSpacing(8)
 
+        #: Bumped by each show_courses: a fill still adding rows of an older list stops.
+        self._filling = 0
         self.items = QListWidget()
         self.items.setObjectName("courseList")
         self.items.currentRowChanged.connect(self._selected)
@@ -394,6 +400,10 @@ class CatalogPage(QWidget):
         self.items.setMinimumWidth(200)
         self.items.setWordWrap(True)
         self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Laid out a hundred rows per turn of the event loop: a thousand word-wrapped rows at
+        # once held the window for 36 ms, ten thousand for 300 ms.
+        self.items.setLayoutMode(QListView.LayoutMode.Batched)
+        self.items.setBatchSize(100)
         self._pictures: dict[uuid.UUID, QPixmap] = {}
         self.detail = CourseDetail()
         scroll = scrolling(self.detail)
@@ -483,7 +493,7 @@ class CatalogPage(QWidget):
         self._pictures |= {asset: QPixmap.fromImage(image) for asset, image in pictures.items()}
         self._show_pictures()
 
-    def _show_pictures(self) -> None:
+    def _show_pictures(self, from_row: int = 0) -> None:
         by_course = {
             c.id: self._pictures[c.thumbnail_asset_id]
             for c in self._courses
@@ -492,7 +502,7 @@ class CatalogPage(QWidget):
         if by_course:
             blank = QPixmap(LIST_ICON)
             blank.fill(QColor("#e4e9f2"))  # keeps titles aligned beside the ones with pictures
-            for row in range(self.items.count()):
+            for row in range(from_row, self.items.count()):
                 item = self.items.item(row)
                 picture = by_course.get(uuid.UUID(item.data(Qt.ItemDataRole.UserRole)))
                 item.setIcon(QIcon(picture if picture is not None else blank))
@@ -503,10 +513,43 @@ class CatalogPage(QWidget):
         self.detail.picture.setVisible(picture is not None)
 
     def show_courses(self, courses: list[CourseSummary]) -> None:
+        """The list at once up to the selected course (and a screenful at least); the rest a
+        thousand rows per turn of the event loop (ten thousand at once held the window for
+        a tenth of a second)."""
         selected = self.detail.course.id if self.detail.course else None
         self._courses = courses
+        self._filling += 1
         self.items.blockSignals(True)
         self.items.clear()
+        ids = [c.id for c in courses]
+        row = ids.index(selected) if selected in ids else (0 if courses else -1)
+        self._add_rows(courses[: max(FIRST_ROWS, row + 1)])
+        self.items.blockSignals(False)
+        filtered = self.query() != CatalogQuery(sort=self.query().sort)
+        self.splitter.setVisible(bool(courses))
+        self.empty_state.setText(NO_MATCHES if filtered else NO_COURSES)
+        self.empty_state.setVisible(not courses)
+        self._redrawing = True
+        try:
+            self.items.setCurrentRow(row)
+            self._selected(row)
+        finally:
+            self._redrawing = False
+        if self.items.count() < len(courses):
+            filling = self._filling
+            QTimer.singleShot(0, lambda: self._add_more(filling))
+
+    def _add_more(self, filling: int) -> None:
+        if filling != self._filling:
+            return  # a newer list replaced this one
+        start = self.items.count()
+        self._add_rows(self._courses[start : start + MORE_ROWS])
+        if self._pictures:
+            self._show_pictures(from_row=start)
+        if self.items.count() < len(self._courses):
+            QTimer.singleShot(0, lambda: self._add_more(filling))
+
+    def _add_rows(self, courses: list[CourseSummary]) -> None:
         for course in courses:
             by = f" · {course.instructor}" if course.instructor else ""
             mark = "  ✓ Enrolled" if course.enrolled else ("  ♥" if course.wishlisted else "")
@@ -517,19 +560,6 @@ class CatalogPage(QWidget):
             item = QListWidgetItem(f"{course.title}{mark}\n{price}{by}{stars}")
             item.setData(Qt.ItemDataRole.UserRole, str(course.id))
             self.items.addItem(item)
-        self.items.blockSignals(False)
-        filtered = self.query() != CatalogQuery(sort=self.query().sort)
-        self.splitter.setVisible(bool(courses))
-        self.empty_state.setText(NO_MATCHES if filtered else NO_COURSES)
-        self.empty_state.setVisible(not courses)
-        ids = [c.id for c in courses]
-        row = ids.index(selected) if selected in ids else (0 if courses else -1)
-        self._redrawing = True
-        try:
-            self.items.setCurrentRow(row)
-            self._selected(row)
-        finally:
-            self._redrawing = False
 
     @property
     def courses(self) -> list[CourseSummary]:
@@ -538,7 +568,12 @@ class CatalogPage(QWidget):
     def select(self, course_id: uuid.UUID) -> None:
         ids = [c.id for c in self._courses]
         if course_id in ids:
-            self.items.setCurrentRow(ids.index(course_id))
+            row = ids.index(course_id)
+            if row >= self.items.count():  # not added yet: add the rows up to it now
+                start = self.items.count()
+                self._add_rows(self._courses[start : row + 1])
+                self._show_pictures(from_row=start)
+            self.items.setCurrentRow(row)
 
     def enroll_in(self, course_id: uuid.UUID) -> bool:
         """Show the course and press its Buy / Enroll button (from a locked lesson of it).

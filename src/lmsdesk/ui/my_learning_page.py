@@ -4,8 +4,10 @@ Layout and display only; the learning and download controllers act on its signal
 
 from __future__ import annotations
 
+import bisect
 import html
 import uuid
+from collections import deque
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -31,8 +33,13 @@ from lmsdesk.ui.pages import heading
 from lmsdesk.ui.times import short_time
 from lmsdesk.ui.video_view import clock
 
-#: Course cards built per turn of the event loop (each takes about 2.5 ms).
-CARDS_PER_TURN = 8
+#: Course cards built per turn of the event loop (each takes 2.5-5 ms).
+CARDS_PER_TURN = 4
+#: Cards built before the list is scrolled: a few screens' worth. More are built as the list
+#: scrolls near its end. Every card built makes each later change of the list's layout cost
+#: more, so a student of a thousand courses got a window that stalled for seconds.
+FIRST_CARDS = 24
+MORE_CARDS = 16
 
 S = DownloadState
 
@@ -244,7 +251,15 @@ class MyLearningPage(QWidget):
         self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.empty_state, 1)
         self._wanted: list[uuid.UUID] = []
-        self._pending: list[CourseProgress] = []
+        #: Cards still to build, with their place in the list.
+        self._pending: deque[tuple[int, CourseProgress]] = deque()
+        #: The list places of the cards in the layout, in layout order.
+        self._laid: list[int] = []
+        #: Cards are built for list places below this (more as the list scrolls).
+        self._build_below = FIRST_CARDS
+        bar = self.scroller.verticalScrollBar()
+        bar.valueChanged.connect(self._scrolled)
+        bar.rangeChanged.connect(self._scrolled)
         self.show_courses([], 0)
 
     def show_programs(self, programs: list[ProgramProgress]) -> None:
@@ -270,9 +285,24 @@ class MyLearningPage(QWidget):
         """Cards for the courses: unchanged ones are kept, new or changed ones built a few per
         turn of the event loop (a hundred cards at once held the window still for 250 ms)."""
         self._wanted = [course.course_id for course in courses]
-        self._pending = list(courses)
         for course_id in [c for c in self.cards if c not in set(self._wanted)]:
             self.cards.pop(course_id).deleteLater()
+        # Laid out once here in the listed order; cards built later are inserted at their
+        # place (re-laying every card on every turn made a thousand courses stall the window).
+        while self.list_layout.count():
+            self.list_layout.takeAt(0)
+        self._laid = []
+        self._pending = deque()
+        for position, course in enumerate(courses):
+            card = self.cards.get(course.course_id)
+            if card is not None and card.course == course:
+                self.list_layout.addWidget(card)
+                self._laid.append(position)
+            else:
+                if card is not None:
+                    card.hide()  # out of the layout until its replacement is built
+                self._pending.append((position, course))
+        self.list_layout.addStretch(1)
         self.scroller.setVisible(bool(courses))
         self.empty_state.setVisible(not courses)
         self.storage.setText(
@@ -280,27 +310,34 @@ class MyLearningPage(QWidget):
         )
         self._build_some()
 
+    def _scrolled(self, *_: object) -> None:
+        """Near the end of what is built (or nothing to scroll yet): build the next cards."""
+        bar = self.scroller.verticalScrollBar()
+        if not self._pending or bar.value() < bar.maximum() - bar.pageStep():
+            return
+        if self._pending[0][0] >= self._build_below:
+            self._build_below = self._pending[0][0] + MORE_CARDS
+            QTimer.singleShot(0, self._build_some)
+
     def _build_some(self) -> None:
         fresh: list[CourseCard] = []
-        while self._pending and len(fresh) < CARDS_PER_TURN:
-            course = self._pending.pop(0)
-            card = self.cards.get(course.course_id)
-            if card is not None and card.course == course:
-                continue
-            if card is not None:
-                card.deleteLater()
+        while (
+            self._pending
+            and len(fresh) < CARDS_PER_TURN
+            and self._pending[0][0] < self._build_below
+        ):
+            position, course = self._pending.popleft()
+            old = self.cards.get(course.course_id)
+            if old is not None:
+                old.deleteLater()
             self.cards[course.course_id] = card = CourseCard(course, self)
+            index = bisect.bisect_left(self._laid, position)
+            self._laid.insert(index, position)
+            self.list_layout.insertWidget(index, card)
             fresh.append(card)
-        while self.list_layout.count():  # re-laid in the listed order; kept cards stay alive
-            self.list_layout.takeAt(0)
-        for course_id in self._wanted:
-            card = self.cards.get(course_id)
-            if card is not None:
-                self.list_layout.addWidget(card)
-        self.list_layout.addStretch(1)
         for card in fresh:  # shown now, not on the layout's next turn: it is part of the page
             card.show()
-        if self._pending:
+        if self._pending and self._pending[0][0] < self._build_below:
             QTimer.singleShot(0, self._build_some)
 
     def show_notices(self, notices: dict[uuid.UUID, Notice]) -> None:
@@ -309,7 +346,10 @@ class MyLearningPage(QWidget):
             card.show_notice(notices.get(course_id))
 
     def course_titles(self) -> list[str]:
-        return [card.course.title for card in self.cards.values()]
+        """The titles as the cards stand in the list, top to bottom."""
+        items = (self.list_layout.itemAt(i) for i in range(self.list_layout.count()))
+        widgets = (item.widget() for item in items if item is not None)
+        return [w.course.title for w in widgets if isinstance(w, CourseCard)]
 
     def show_transfer(self, progress: TransferProgress) -> None:
         card = self.cards.get(progress.course_id)
