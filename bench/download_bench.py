@@ -1,5 +1,6 @@
 """Download benchmark (DESIGN.md section 8): the client's Downloader against the real server on
-127.0.0.1, and as baseline a raw httpx download of the same file in the same run.
+127.0.0.1, and as baseline a raw httpx download of the same file from a static file server
+(sendfile: the kernel copies the bytes, so no Python server caps the baseline), same run.
 
     python bench/download_bench.py [--megabytes N] [--runs N] [--json]
 
@@ -16,8 +17,12 @@ import hashlib
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +57,7 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def seed(url: str, data_dir: Path, megabytes: int) -> uuid.UUID:
+def seed(url: str, data_dir: Path, megabytes: int) -> tuple[uuid.UUID, Path]:
     """The demo catalog plus one big file: a resource of the free course's text lesson."""
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
@@ -77,17 +82,43 @@ def seed(url: str, data_dir: Path, megabytes: int) -> uuid.UUID:
             " sync_version) VALUES (%s, %s, 'Big file', 'pdf', %s, 'catalog', 1)",
             (resource, LESSON, asset),
         )
-    return asset
+    return asset, data_dir / "media" / digest
 
 
-def raw_seconds(base: str, token: str, asset: uuid.UUID, target: Path) -> float:
+@contextmanager
+def static_server(path: Path) -> Iterator[str]:
+    """The file served as a static file server serves it: the kernel copies it to the socket
+    (sendfile), so Python never touches the bytes and cannot cap the baseline."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(path.stat().st_size))
+            self.end_headers()
+            with path.open("rb") as source:
+                self.connection.sendfile(source)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/file"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def raw_seconds(url: str, target: Path) -> float:
+    """A plain download of the same bytes: stream to a file, nothing else."""
     started = time.perf_counter()
     with (
         httpx.Client(timeout=30) as client,
         target.open("wb") as sink,
-        client.stream(
-            "GET", f"{base}/api/v1/media/{asset}", headers={"Authorization": f"Bearer {token}"}
-        ) as response,
+        client.stream("GET", url) as response,
     ):
         for chunk in response.iter_bytes(256 * 1024):
             sink.write(chunk)
@@ -148,7 +179,7 @@ def main() -> int:
     figures: dict[str, Any] = {"megabytes": args.megabytes}
     try:
         upgrade_to_head(url)
-        asset = seed(url, work / "server", args.megabytes)
+        asset, stored = seed(url, work / "server", args.megabytes)
         with served(url, work / "server") as base, httpx.Client(timeout=30) as http:
             service = SessionService(
                 data_dir=work / "client",
@@ -158,13 +189,12 @@ def main() -> int:
             service.sign_in(base, EMAIL, DEMO_PASSWORD)
             PurchaseService(service).enroll_free(FREE)
             SyncService(service).sync()
-            login = {"email": EMAIL, "password": DEMO_PASSWORD}
-            token = http.post(f"{base}/api/v1/auth/login", json=login).json()["access_token"]
             raw, ours = [], []
-            for run in range(args.runs):
-                say(f"run {run + 1}/{args.runs} ...")
-                raw.append(raw_seconds(base, token, asset, work / "raw.bin"))
-                ours.append(client_seconds(service, asset))
+            with static_server(stored) as file_url:
+                for run in range(args.runs):
+                    say(f"run {run + 1}/{args.runs} ...")
+                    raw.append(raw_seconds(file_url, work / "raw.bin"))
+                    ours.append(client_seconds(service, asset))
             figures["raw_mb_per_s"] = round(args.megabytes / statistics.median(raw), 1)
             figures["client_mb_per_s"] = round(args.megabytes / statistics.median(ours), 1)
             figures["download_ratio"] = round(statistics.median(raw) / statistics.median(ours), 2)

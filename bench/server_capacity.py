@@ -86,10 +86,12 @@ class SimDevice:
 
 
 async def prepare(base: str, count: int) -> list[SimDevice]:
-    """Accounts enrolled in the free course, signed in, each with its first full pull done."""
-    devices: list[SimDevice] = []
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        for i in range(count):
+    """Accounts enrolled in the free course, signed in, each with its first full pull done
+    (eight accounts at a time: each sign-up and sign-in hashes a password)."""
+    gate = asyncio.Semaphore(8)
+
+    async def one(i: int, client: httpx.AsyncClient) -> SimDevice:
+        async with gate:
             email = f"capacity{i}-{uuid.uuid4().hex[:6]}@example.com"
             body = {"email": email, "password": PASSWORD, "full_name": f"Device {i}"}
             assert (await client.post(f"{API}/auth/register", json=body)).status_code == 201
@@ -111,8 +113,10 @@ async def prepare(base: str, count: int) -> list[SimDevice]:
                 device.cursor = page["cursor"]
                 if not page["has_more"]:
                     break
-            devices.append(device)
-    return devices
+            return device
+
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        return list(await asyncio.gather(*(one(i, client) for i in range(count))))
 
 
 def _pull(device: SimDevice) -> dict[str, Any]:
@@ -187,6 +191,100 @@ async def run_level(
     return result
 
 
+async def prepare_fleet(base: str, count: int) -> list[SimDevice]:
+    """`count` devices, two per account (a laptop and a desktop), each with its first full
+    pull done."""
+    accounts = await prepare(base, (count + 1) // 2)
+    devices: list[SimDevice] = []
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        for account in accounts:
+            devices.append(account)
+            if len(devices) == count:
+                break
+            twin = SimDevice(account.email, account.token, None)
+            auth = {"Authorization": f"Bearer {twin.token}"}
+            while True:
+                answer = await client.post(f"{API}/sync/pull", json=_pull(twin), headers=auth)
+                page = answer.json()
+                twin.cursor = page["cursor"]
+                if not page["has_more"]:
+                    break
+            devices.append(twin)
+    return devices
+
+
+async def run_fleet(
+    base: str, devices: list[SimDevice], every: float, seconds: float, seed: int
+) -> dict[str, Any]:
+    """Every device syncs every `every` seconds from a random phase, as the app does: half of
+    them push 1-3 changes first (a lesson's position, as playback saves it), then all pull
+    until nothing more comes. Open loop: a slow answer does not slow the schedule down."""
+    latencies: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    limits = httpx.Limits(max_connections=len(devices), max_keepalive_connections=len(devices))
+
+    async def timed(client: httpx.AsyncClient, kind: str, path: str, body: Any, token: str) -> Any:
+        started = time.perf_counter()
+        try:
+            answer = await client.post(
+                path, json=body, headers={"Authorization": f"Bearer {token}"}
+            )
+        except httpx.HTTPError:
+            errors[kind] += 1
+            return None
+        if answer.status_code == 503:
+            errors["503"] += 1
+            return None
+        if answer.status_code != 200:
+            errors[kind] += 1
+            return None
+        latencies[kind].append(time.perf_counter() - started)
+        return answer.json()
+
+    async def device_loop(index: int, client: httpx.AsyncClient, deadline: float) -> None:
+        rng = random.Random(seed + index)
+        device = devices[index]
+        pushing = index % 2 == 0
+        next_sync = time.perf_counter() + rng.uniform(0, every)
+        while next_sync < deadline:
+            await asyncio.sleep(max(0.0, next_sync - time.perf_counter()))
+            next_sync += every
+            if pushing:
+                push = {
+                    "device_id": device.device_id,
+                    "epoch": 1,
+                    "protocol": PROTOCOL_VERSION,
+                    "mutations": [device.mutation() for _ in range(rng.randint(1, 3))],
+                }
+                await timed(client, "push", f"{API}/sync/push", push, device.token)
+            while True:
+                page = await timed(client, "pull", f"{API}/sync/pull", _pull(device), device.token)
+                if page is None:
+                    break
+                device.cursor = page["cursor"]
+                if not page["has_more"]:
+                    break
+
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+        deadline = time.perf_counter() + seconds
+        began = time.perf_counter()
+        await asyncio.gather(*(device_loop(i, client, deadline) for i in range(len(devices))))
+        elapsed = time.perf_counter() - began
+    result: dict[str, Any] = {"fleet_devices": len(devices), "fleet_rps": 0.0}
+    every_latency = sorted(v for values in latencies.values() for v in values)
+    result["fleet_rps"] = len(every_latency) / elapsed
+    for kind in ("push", "pull"):
+        values = sorted(latencies[kind])
+        if values:
+            result[f"fleet_{kind}_p50_ms"] = 1000 * statistics.median(values)
+            result[f"fleet_{kind}_p99_ms"] = 1000 * values[int(len(values) * 0.99)]
+    if every_latency:
+        result["fleet_p99_ms"] = 1000 * every_latency[int(len(every_latency) * 0.99)]
+    result["fleet_errors"] = sum(v for k, v in errors.items() if k != "503")
+    result["fleet_503"] = errors.get("503", 0)
+    return result
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time of a process and everything under it, with children that ended and were waited
     for (PostgreSQL's backends, uvicorn's workers)."""
@@ -253,6 +351,61 @@ async def measure_cost(
     }
 
 
+def fleet(url: str, root: Path, count: int, workers: int, seconds: float) -> dict[str, object]:
+    """The fleet against `serve --workers N` (one process per core, as deployed)."""
+    with serving(url, root, workers) as base:
+        devices = asyncio.run(prepare_fleet(base, count))
+        say(f"  {len(devices)} devices ready; syncing for {seconds:.0f} s ...")
+        result = asyncio.run(run_fleet(base, devices, 5.0, seconds, 7))
+    return {k: round(v, 1) if isinstance(v, float) else v for k, v in result.items()}
+
+
+async def small_pushes(
+    base: str, devices: list[SimDevice], seconds: float, seed: int
+) -> dict[str, float]:
+    """The realistic push (beside sync_bench's batch of 10,000): every device at once, each
+    pushing 1-3 changes per request as the app does while a lesson plays, for `seconds`."""
+    latencies: list[float] = []
+    pushed = 0
+    limits = httpx.Limits(max_connections=len(devices), max_keepalive_connections=len(devices))
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+        deadline = time.perf_counter() + seconds
+
+        async def loop(index: int) -> None:
+            nonlocal pushed
+            rng = random.Random(seed + index)
+            device = devices[index]
+            while time.perf_counter() < deadline:
+                mutations = [device.mutation() for _ in range(rng.randint(1, 3))]
+                body = {
+                    "device_id": device.device_id,
+                    "epoch": 1,
+                    "protocol": PROTOCOL_VERSION,
+                    "mutations": mutations,
+                }
+                started = time.perf_counter()
+                answer = await client.post(
+                    f"{API}/sync/push",
+                    json=body,
+                    headers={"Authorization": f"Bearer {device.token}"},
+                )
+                assert answer.status_code == 200, answer.text
+                latencies.append(time.perf_counter() - started)
+                pushed += len(mutations)
+
+        began = time.perf_counter()
+        await asyncio.gather(*(loop(i) for i in range(len(devices))))
+        elapsed = time.perf_counter() - began
+    latencies.sort()
+    return {
+        "small_push_devices": len(devices),
+        "small_push_mutations_per_s": pushed / elapsed,
+        "small_push_requests_per_s": len(latencies) / elapsed,
+        "small_push_p50_ms": 1000 * statistics.median(latencies),
+        "small_push_p99_ms": 1000 * latencies[int(len(latencies) * 0.99)],
+    }
+
+
 def request_cost(url: str, root: Path, devices_wanted: int, count: int) -> dict[str, object]:
     """A no-op pull against the baseline endpoint (bench/baseline_app.py), each in its own
     server process on the one PostgreSQL, measured one after the other in this run."""
@@ -266,6 +419,7 @@ def request_cost(url: str, root: Path, devices_wanted: int, count: int) -> dict[
         pull = asyncio.run(
             measure_cost(base, f"{API}/sync/pull", devices, _pull, count, server_pid, database_pid)
         )
+        pushes = asyncio.run(small_pushes(base, devices, 10.0, 11))
     port = 17000 + os.getpid() % 1000
     baseline_env = {**os.environ, "LMSDESK_DATABASE_URL": url, "LMSDESK_JWT_SECRET": JWT_SECRET}
     baseline = subprocess.Popen(
@@ -293,6 +447,8 @@ def request_cost(url: str, root: Path, devices_wanted: int, count: int) -> dict[
         figures[f"noop_pull_{key}"] = round(value, 1)
     for key, value in plain.items():
         figures[f"baseline_{key}"] = round(value, 1)
+    for key, value in pushes.items():
+        figures[key] = round(value, 1)
     figures["noop_pull_cpu_ratio"] = round(pull["server_cpu_us"] / plain["server_cpu_us"], 2)
     figures["noop_pull_db_cpu_ratio"] = round(pull["db_cpu_us"] / plain["db_cpu_us"], 2)
     return figures
@@ -306,6 +462,9 @@ def main() -> int:
     parser.add_argument("--devices", type=int, default=64)
     parser.add_argument("--single", action="store_true", help="one process only")
     parser.add_argument("--cost-requests", type=int, default=2000)
+    parser.add_argument("--fleet", type=int, default=1000, help="devices in the fleet (0: none)")
+    parser.add_argument("--fleet-seconds", type=float, default=30.0)
+    parser.add_argument("--fleet-only", action="store_true")
     parser.add_argument(
         "--cost-only", action="store_true", help="only a no-op pull's CPU against the baseline"
     )
@@ -327,9 +486,19 @@ def main() -> int:
             check=True,
         )
         del seeded
+        cost_goals = {
+            "noop_pull_cpu_ratio": "<= 2 (baseline: JWT check + one SELECT)",
+            "fleet_p99_ms": "< 250",
+            "fleet_errors": "0",
+        }
+        if args.fleet:
+            say(f"A fleet of {args.fleet} devices syncing every 5 s, half of them pushing ...")
+            figures.update(fleet(url, root, args.fleet, args.workers, args.fleet_seconds))
+        if args.fleet_only:
+            print_figures(figures, cost_goals, as_json=args.json)
+            return 0
         say("A no-op pull's CPU against the baseline endpoint ...")
         figures.update(request_cost(url, root, 16, args.cost_requests))
-        cost_goals = {"noop_pull_cpu_ratio": "<= 2 (baseline: JWT check + one SELECT)"}
         if args.cost_only:
             print_figures(figures, cost_goals, as_json=args.json)
             return 0
