@@ -9,11 +9,7 @@ widget. Read widget state before submitting.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import sys
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from enum import Enum
@@ -35,19 +31,6 @@ class Lane(Enum):
     UPLOAD = "upload"
 
 
-#: The lanes' threads give way to the window's thread for the CPU (Linux's nice value of a
-#: thread is its own; a thread a lane starts, such as the sync's page fetcher, inherits it).
-#: On a two-core laptop a sync's apply, the page fetch and the window otherwise share the cores
-#: equally, and the window waited its turn for tens of milliseconds.
-BACKGROUND_NICE = 10
-
-
-def _give_way_to_the_window() -> None:
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
-
-
 class TaskManager(QObject):
     _deliver = Signal(object)
     #: Emitted with the number of ops still running, so the window can show a busy indicator.
@@ -56,10 +39,10 @@ class TaskManager(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._lanes = {
-            Lane.DATABASE: ThreadPoolExecutor(1, "lmsdesk-db", initializer=_give_way_to_the_window),
-            Lane.IO: ThreadPoolExecutor(2, "lmsdesk-io", initializer=_give_way_to_the_window),
-            Lane.DOWNLOAD: ThreadPoolExecutor(1, "lmsdesk-dl", initializer=_give_way_to_the_window),
-            Lane.UPLOAD: ThreadPoolExecutor(1, "lmsdesk-ul", initializer=_give_way_to_the_window),
+            Lane.DATABASE: ThreadPoolExecutor(max_workers=1, thread_name_prefix="lmsdesk-db"),
+            Lane.IO: ThreadPoolExecutor(max_workers=2, thread_name_prefix="lmsdesk-io"),
+            Lane.DOWNLOAD: ThreadPoolExecutor(max_workers=1, thread_name_prefix="lmsdesk-dl"),
+            Lane.UPLOAD: ThreadPoolExecutor(max_workers=1, thread_name_prefix="lmsdesk-ul"),
         }
         self._running = 0
         self._closed = False
