@@ -40,8 +40,9 @@ def bare() -> int:
 
 def lmsdesk(data_dir: str, tokens: str, server: str) -> int:
     # As `lmsdesk` starts (app.main): the stored catalog first, then the app.
-    from lmsdesk.app import show_start_window, take_over
+    from lmsdesk.app import favour_the_window, show_start_window, take_over
 
+    favour_the_window()
     start = show_start_window(Path(data_dir))
     if start is not None and start.courses.count():
         print("painted", flush=True)

@@ -65,7 +65,7 @@ class Heartbeat:
 def measure(base: str, work: Path, figures: dict[str, Any]) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from lmsdesk.app import build
+    from lmsdesk.app import build, favour_the_window
     from lmsdesk.config import ClientSettings
 
     tokens = work / "tokens"
@@ -80,6 +80,7 @@ def measure(base: str, work: Path, figures: dict[str, Any]) -> None:
         signed.store.close()
     http.close()
 
+    favour_the_window()  # as `lmsdesk` starts (app.main)
     app = build(
         ClientSettings(data_dir=work / "client", server_url=base),
         token_store_factory=lambda: PrivateFileTokenStore(tokens),
