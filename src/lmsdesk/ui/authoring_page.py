@@ -50,7 +50,9 @@ class AuthoringPage(QWidget):
         )
         self.new_button.clicked.connect(self.new_course_requested)
         shortcut = QShortcut(QKeySequence.StandardKey.New, self)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # Anywhere in the window while this page shows (Qt skips shortcuts of hidden pages):
+        # an instructor who just picked Authoring in the navigation has the focus there.
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         shortcut.activated.connect(self.new_course_requested)
         # The page heading shows over the list; the editor has the room to itself (its own
         # title and "← All courses" say where one is).
