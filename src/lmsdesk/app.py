@@ -522,7 +522,9 @@ def _leave_quietly_while_starting() -> None:
     import signal
 
     def leave(*_: object) -> None:
-        raise SystemExit(0)
+        # Not SystemExit: raised inside a Qt call (the start window is painting) it would be
+        # swallowed and the app would go on starting with no one to quit it.
+        os._exit(0)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, leave)
