@@ -274,25 +274,26 @@ class SessionService:
         the network does (a hung server, a captive portal), and `check_connection` then finishes
         the sign-in with the server or ends it. None when there is nothing here to open (then
         `resume`, which asks the server)."""
+        stored = self._stored_sign_in()
+        return None if stored is None else self._open_offline(stored[1], stored[0])
+
+    def _stored_sign_in(self) -> tuple[LastAccount, AuthSession] | None:
+        """The last account and its session, when this computer still holds its sign-in."""
         last = read_last_account(self._pointer)
         if last is None:
             return None
         api = self._api_for(last.server_url)
         auth = AuthSession(api, self._token_store(), _account_key(last.server_url, last.user_id))
-        if not auth.has_stored_sign_in():
-            return None
-        return self._open_offline(auth, last)
+        return (last, auth) if auth.has_stored_sign_in() else None
 
     def resume(self) -> SessionSnapshot | None:
         """Silent sign-in with the stored refresh token. Offline, opens the last account's local
         data. None when the user has to sign in (never signed in, signed out, session ended)."""
-        last = read_last_account(self._pointer)
-        if last is None:
+        stored = self._stored_sign_in()
+        if stored is None:
             return None
-        api = self._api_for(last.server_url)
-        auth = AuthSession(api, self._token_store(), _account_key(last.server_url, last.user_id))
-        if not auth.has_stored_sign_in():
-            return None
+        last, auth = stored
+        api = auth.api
         try:
             auth.refresh()
             me = auth.call(api.me)
