@@ -18,6 +18,7 @@ from lmsdesk.contracts import hlc
 from lmsdesk.contracts import mutations as m
 from lmsdesk.contracts.common import Role
 from lmsdesk.contracts.sync import PROTOCOL_VERSION
+from lmsdesk_server.admission import MAX_IN_FLIGHT
 from lmsdesk_server.demo.seed import demo_id
 from tests.support.live_server import PASSWORD, LiveServer
 from tests.support.postgres import PostgresForTests
@@ -97,7 +98,11 @@ def test_a_storm_of_syncs_is_answered_and_the_server_recovers_at_once(server: Li
     answers = asyncio.run(_storm(server, tokens))
     took = time.monotonic() - started
     assert set(answers) <= {"200", "503"}, answers
-    assert answers["200"] >= 50, answers
+    # More than the first places were served: the queue moved as requests finished, rather
+    # than every waiter timing out behind a server that seized up. How many more is the
+    # machine's throughput over the queue's 2 s (bench/server_capacity.py measures it), not a
+    # rule.
+    assert answers["200"] > MAX_IN_FLIGHT, answers
     assert took < 45, f"the storm took {took:.1f} s"
 
     after = time.monotonic()
