@@ -10,6 +10,7 @@ community entry in the cursor.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, text
@@ -44,6 +45,7 @@ __all__ = [
     "unpin_partitions",
     "user_partition",
     "write_tombstone",
+    "written",
 ]
 
 
@@ -63,13 +65,33 @@ _BUMP = text(
 )
 
 
+_BUMPED = "lmsdesk.bumped_clocks"
+_STAMPED = "lmsdesk.stamped_tables"
+
+
 def bump_partition(session: Session, partition: str) -> int:
     """Advance the partition's clock and return the new version.
 
     The upsert holds the clock row's lock until the transaction ends, so writers to one partition
     commit in version order and a reader never sees version N+1 before N.
     """
-    return int(session.execute(_BUMP, {"partition": partition}).scalar_one())
+    version = int(session.execute(_BUMP, {"partition": partition}).scalar_one())
+    session.info.setdefault(_BUMPED, []).append((partition, version))
+    return version
+
+
+@dataclass(frozen=True)
+class Written:
+    """What this session wrote to the feed so far: every clock bump in order, including any a
+    rolled-back savepoint undid (so it errs towards "more was written"), and the tables of
+    the rows stamped, per partition."""
+
+    bumps: list[tuple[str, int]]
+    tables: dict[str, set[str]]
+
+
+def written(session: Session) -> Written:
+    return Written(list(session.info.get(_BUMPED, [])), dict(session.info.get(_STAMPED, {})))
 
 
 _LOCK = text(
@@ -113,6 +135,8 @@ def stamp(session: Session, row: Any, partition: str) -> None:
             version = bump_partition(session, clock)
     row.sync_partition = partition
     row.sync_version = version
+    table = getattr(row, "__tablename__", "?")  # unknown: after_push leaves it to a pull
+    session.info.setdefault(_STAMPED, {}).setdefault(partition, set()).add(table)
 
 
 def write_tombstone(session: Session, partition: str, table: str, row_id: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Response
@@ -14,6 +15,7 @@ from lmsdesk_server.deps import ClaimsDep, ContextDep, signed_in, unit_of_work
 from lmsdesk_server.errors import ApiError
 from lmsdesk_server.observability import SYNC_PULLS, SYNC_PUSHED
 from lmsdesk_server.security.tokens import AccessClaims
+from lmsdesk_server.sync.service import after_push
 from lmsdesk_server.sync.service import pull as sync_pull
 from lmsdesk_server.sync.service import push as sync_push
 
@@ -43,18 +45,23 @@ def _check_protocol(protocol: int) -> None:
 
 
 @router.post("/sync/push", response_model=PushResponse, responses=_errors)
-async def push(body: PushRequest, claims: ClaimsDep, context: ContextDep) -> PushResponse:
+async def push(body: PushRequest, claims: ClaimsDep, context: ContextDep) -> Response:
     _check_protocol(body.protocol)
     answer = await run_in_threadpool(_push, context, claims, body)
     for result in answer.results:
         SYNC_PUSHED.labels(result.status.value).inc()
-    return answer
+    # Without `pulled` when there is none: a client from before it refuses unknown fields.
+    exclude = {"pulled"} if answer.pulled is None else None
+    return Response(answer.model_dump_json(exclude=exclude), media_type="application/json")
 
 
 def _push(context: ServerContext, claims: AccessClaims, body: PushRequest) -> PushResponse:
     with unit_of_work(context) as session:
         actor = signed_in(context, session, claims)
-        return sync_push.push(session, actor, body, payments=context.payments)
+        answer = sync_push.push(session, actor, body, payments=context.payments)
+        now = datetime.now(UTC)
+        pulled = after_push.page_after_push(session, actor, body.cursor, context.cursor_codec, now)
+        return answer if pulled is None else answer.model_copy(update={"pulled": pulled})
 
 
 @router.post("/sync/pull", response_model=PullResponse, responses=_errors)

@@ -45,6 +45,9 @@ class PushRequest(WireModel):
     epoch: Annotated[int, Field(ge=0, lt=2**31)]
     protocol: int
     mutations: Annotated[list[Mutation], Field(max_length=2000)]
+    #: The device's pull cursor: when nothing but this push moved what the user sees, the
+    #: answer carries the rows written and the cursor past them, and no pull is needed.
+    cursor: Annotated[str | None, Field(max_length=16_384)] = None
 
     @model_validator(mode="after")
     def _in_order_and_distinct(self) -> PushRequest:
@@ -62,12 +65,6 @@ class MutationResult(WireModel):
     status: MutationStatus
     reason: str | None = None
     row: dict[str, Any] | None = None
-
-
-class PushResponse(WireModel):
-    acked_through: int
-    results: list[MutationResult]
-    server_hlc: int
 
 
 #: A partition a client may ask to receive whole again: its own user partition or a draft.
@@ -116,6 +113,15 @@ class PullResponse(WireModel):
     partitions: PartitionChanges
     server_time: datetime
     server_hlc: int
+
+
+class PushResponse(WireModel):
+    acked_through: int
+    results: list[MutationResult]
+    server_hlc: int
+    #: With a cursor in the push: the rows it wrote as a pull page, applied like one. Its
+    #: `has_more` is false when the device, with this page, has everything: no pull needed.
+    pulled: PullResponse | None = None
 
 
 # ---------------------------------------------------------------------------- mutation arguments

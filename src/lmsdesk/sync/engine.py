@@ -138,8 +138,9 @@ class SyncEngine:
         started = datetime.now(UTC)
         self._changed = set()
         try:
-            pushed, rejected = self._push_all(report)
-            pulled, pages, revoked = self._pull_all(report)
+            pushed, rejected, current = self._push_all(report)
+            # The push's own answer may have brought everything: then there is nothing to pull.
+            pulled, pages, revoked = (0, 0, []) if current else self._pull_all(report)
         except ServerUnreachable as exc:
             return self._finish(started, SyncStatus.OFFLINE, str(exc), retry_after=exc.retry_after)
         except SessionEnded as exc:
@@ -174,8 +175,11 @@ class SyncEngine:
             **figures,
         )
 
-    def _push_all(self, report: Progress) -> tuple[int, int]:
+    def _push_all(self, report: Progress) -> tuple[int, int, bool]:
+        """Push every queued change. Returns how many were sent and refused, and whether the
+        last answer brought everything there was to pull."""
         pushed = rejected = 0
+        current = False
         with self._store.reading() as session:
             total = outbox.counts(session)[0]
         while True:
@@ -184,9 +188,11 @@ class SyncEngine:
                     session, limit=self._push_batch, max_bytes=PUSH_BATCH_BYTES
                 )
                 if not batch:
-                    return pushed, rejected
+                    return pushed, rejected, current
                 outbox.mark_sending(session, [m.seq for m in batch])
                 device_id, epoch = outbox.device_identity(session)
+                # Partitions to receive again need a pull: no shortcut then.
+                cursor = None if sync_state.resync_wanted(session) else sync_state.cursor(session)
             # Built without re-validation: every field comes from our own outbox.
             request = PushRequest.model_construct(
                 device_id=device_id,
@@ -198,10 +204,13 @@ class SyncEngine:
                     )
                     for m in batch
                 ],
+                cursor=cursor,
             )
             response = self._auth.call(functools.partial(self._auth.api.push, body=request))
-            rejected += self._store_results(response)
+            refused = self._store_results(response)
+            rejected += refused
             pushed += len(response.results)
+            current = response.pulled is not None and not response.pulled.has_more and not refused
             report("push", pushed, max(total, pushed))  # background changes are not in total
 
     def _store_results(self, response: PushResponse) -> int:
@@ -223,6 +232,9 @@ class SyncEngine:
                     done.append(result.seq)
             outbox.settle(session, done)
             outbox.observe_server_hlc(session, response.server_hlc)
+            if response.pulled is not None:
+                # With the results: a crash keeps both or neither, as for a pulled page.
+                self._apply_page(session, response.pulled)
         return rejected
 
     def _pull_all(self, report: Progress) -> tuple[int, int, list[str]]:

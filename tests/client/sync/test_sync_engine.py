@@ -232,3 +232,27 @@ def test_a_sync_reports_the_tables_it_changed_and_a_no_op_sync_none(
     enrolled = engine.sync()
     assert "enrollments" in enrolled.changed
     assert "lesson_progress" not in enrolled.changed
+
+
+def test_a_push_from_a_current_store_needs_no_pull(
+    laptops: Callable[[str], Laptop], student: str, live_server: LiveServer, http: httpx.Client
+) -> None:
+    """The push's answer brings the server's row and the cursor past it: one request, and the
+    next sync still brings what others change."""
+    live_server.enroll(student, FREE)
+    laptop = laptops("laptop")
+    engine = laptop.sign_in(student)
+    engine.sync()
+    paths: list[str] = []
+    http.event_hooks["request"] = [lambda request: paths.append(request.url.path)]
+    engine.record(m.SET_POSITION, SetPositionArgs(lesson_id=VIDEO, position_seconds=12))
+    outcome = engine.sync()
+    assert (outcome.status, outcome.pushed) == (SyncStatus.IDLE, 1)
+    assert paths == ["/api/v1/sync/push"]
+    assert "lesson_progress" in outcome.changed
+    row = laptop.progress(VIDEO)
+    assert row is not None
+    assert row.last_position_seconds == 12
+
+    live_server.enroll(student, PAID)
+    assert "enrollments" in engine.sync().changed

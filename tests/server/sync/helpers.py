@@ -7,10 +7,10 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts import hlc
@@ -22,6 +22,8 @@ from lmsdesk_server.db.partitions import stamp, user_partition
 from lmsdesk_server.demo.seed import DemoSeeder, demo_id
 from lmsdesk_server.resources import resources_dir
 from lmsdesk_server.storage.filesystem import FileStore
+
+T = TypeVar("T")
 
 API = "/api/v1"
 FREE = demo_id("course:offline-first-basics")
@@ -80,20 +82,30 @@ class Device:
             "hlc": self.last_hlc,
         }
 
-    def push(self, *mutations: dict[str, Any], protocol: int = PROTOCOL_VERSION) -> Any:
+    def push(
+        self,
+        *mutations: dict[str, Any],
+        protocol: int = PROTOCOL_VERSION,
+        with_cursor: bool = False,
+    ) -> Any:
+        """Push; `with_cursor` sends the device's cursor, as the app does, and takes the one a
+        page in the answer moves it to."""
+        request = {
+            "device_id": str(self.device_id),
+            "epoch": 1,
+            "protocol": protocol,
+            "mutations": list(mutations),
+        }
+        if with_cursor:
+            request["cursor"] = self.cursor
         response = self.client.post(
-            f"{API}/sync/push",
-            json={
-                "device_id": str(self.device_id),
-                "epoch": 1,
-                "protocol": protocol,
-                "mutations": list(mutations),
-            },
-            headers={"Authorization": f"Bearer {self.token}"},
+            f"{API}/sync/push", json=request, headers={"Authorization": f"Bearer {self.token}"}
         )
         assert response.status_code == 200, response.text
         body = response.json()
         self.last_hlc = max(self.last_hlc, body["server_hlc"])
+        if body.get("pulled"):
+            self.cursor = body["pulled"]["cursor"]
         return body
 
     def pull(self, limit: int = 5000, resync: Sequence[str] = ()) -> dict[str, Any]:
@@ -140,3 +152,20 @@ def rows(pages: list[dict[str, Any]], table: str) -> dict[str, dict[str, Any]]:
         for row in page["changes"].get(table, []):
             found[str(row.get("id") or row)] = row
     return found
+
+
+def statements_of(engine: Engine, call: Callable[[], T]) -> tuple[T, list[str]]:
+    """What a call returns and the SQL it runs, leaving out transaction control (the tests'
+    savepoints)."""
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        result = call()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return result, seen

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event, text, update
+from sqlalchemy import Engine, text, update
 from sqlalchemy.orm import Session
 
 from lmsdesk.contracts import mutations as m
@@ -35,6 +34,7 @@ from tests.server.sync.helpers import (
     DeviceFactory,
     enroll,
     rows,
+    statements_of,
 )
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -266,23 +266,6 @@ def test_timestamps_arrive_as_utc_text_with_microseconds(
     assert got["enrolled_at"] == "2026-03-01T09:30:05.120000+00:00"
 
 
-def _statements_of(engine: Engine, call: Callable[[], T]) -> tuple[T, list[str]]:
-    """What a call returns and the SQL it runs, leaving out transaction control (the tests'
-    savepoints)."""
-    seen: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        result = call()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return result, seen
-
-
 def test_a_no_op_pull_runs_two_statements_for_every_role(
     session: Session, device_for: DeviceFactory, migrated_engine: Engine
 ) -> None:
@@ -295,7 +278,7 @@ def test_a_no_op_pull_runs_two_statements_for_every_role(
         device = device_for(user)
         device.pull_all()
         # The user's sign-in, then the clocks, drafts and releases in one read.
-        answer, statements = _statements_of(migrated_engine, device.pull)
+        answer, statements = statements_of(migrated_engine, device.pull)
         assert len(statements) == 2, (user.roles, statements)
         assert answer["changes"] == {}
         assert answer["tombstones"] == []
@@ -309,7 +292,7 @@ def test_a_no_op_check_misses_no_new_draft_and_no_course_sent_for_review(
     teaching, moderating = device_for(instructor), device_for(admin)
     teaching.pull_all()
     moderating.pull_all()
-    assert len(_statements_of(migrated_engine, teaching.pull)[1]) == 2
+    assert len(statements_of(migrated_engine, teaching.pull)[1]) == 2
     # A draft writes only to its own partition, which the instructor's cursor has never held.
     created = teaching.client.post(
         f"{API}/authoring/courses",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
@@ -24,6 +24,9 @@ _TABLE = LessonProgress.__table__
 
 @dataclass(slots=True)
 class ProgressState:
+    #: The table its rows are written to (the feed asks, when a row is stamped).
+    __tablename__: ClassVar[str] = "lesson_progress"
+
     id: uuid.UUID
     student_id: uuid.UUID
     lesson_id: uuid.UUID

@@ -109,7 +109,7 @@ def visible(session: Session, actor: Actor) -> Visible:
 def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCodec) -> PulledPage:
     now = datetime.now(UTC)
     previous = codec.decode(request.cursor, actor.id) or Cursor(user_id=actor.id)
-    if _nothing_new(session, actor, request, previous, now):
+    if nothing_new(session, actor, request.resync, previous, now):
         return _empty_page(request, previous, codec, now)
     feed = SyncFeedRepository(session)
     learning = LearningRepository(session)
@@ -194,8 +194,8 @@ def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCode
     return page
 
 
-def _nothing_new(
-    session: Session, actor: Actor, request: PullRequest, previous: Cursor, now: datetime
+def nothing_new(
+    session: Session, actor: Actor, resync: list[str], previous: Cursor, now: datetime
 ) -> bool:
     """Whether the whole pull below would send nothing, asked in one statement (most pulls
     are this: a device polling a catalog that did not move).
@@ -208,7 +208,7 @@ def _nothing_new(
     is_admin = actor.has_admin()
     user = user_partition(actor.id)
     if (
-        request.resync
+        resync
         or previous.as_admin != is_admin
         or previous.pulled_at <= 0
         or user not in previous.versions
