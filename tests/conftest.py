@@ -28,6 +28,12 @@ if TYPE_CHECKING:
     from tests.support.s3 import S3ForTests
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files marked `long` run first: the workers take files in this order, and a long one
+    started last keeps the other worker idle until it ends."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 @pytest.fixture(autouse=True)
 def collect_garbage_on_the_main_thread() -> Iterator[None]:
     """Cycles holding Qt widgets must die on the UI thread (see lmsdesk.ui.garbage): no automatic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +18,13 @@ from lmsdesk_server.security.passwords import hash_password
 DEFAULT_PASSWORD = "correct horse battery"
 
 
+@functools.cache
+def _hash_of(password: str) -> str:
+    """One argon2 hash per password for every test user (each costs 0.2 s by design; the hash
+    carries its own salt and parameters, so logins verify it as they would any other)."""
+    return hash_password(password)
+
+
 def make_user(
     session: Session,
     *,
@@ -29,7 +37,7 @@ def make_user(
     user = User(
         email=email,
         email_skeleton=email_skeleton(email),
-        password_hash=hash_password(password),
+        password_hash=_hash_of(password),
         full_name=fields.pop("full_name", "Test User"),
         # Verified unless a test says otherwise: buying needs it, and most tests buy.
         email_verified_at=fields.pop("email_verified_at", datetime.now(UTC)),

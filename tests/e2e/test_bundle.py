@@ -17,7 +17,7 @@ import pytest
 from lmsdesk import __version__
 from tests.support.live_server import LiveServer
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.long]
 ROOT = Path(__file__).resolve().parents[2]
 
 

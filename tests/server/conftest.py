@@ -3,7 +3,10 @@ test runs inside a transaction that is rolled back (Polar's tests/fixtures/datab
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,7 +37,7 @@ from lmsdesk_server.storage import MediaStore
 from lmsdesk_server.storage.filesystem import FileStore
 from lmsdesk_server.sync.service.cursor import CursorCodec, cursor_key
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.server.sync.helpers import API, Device, DeviceFactory, seed
+from tests.server.sync.helpers import API, Device, DeviceFactory, seed_into
 from tests.support.postgres import PostgresForTests
 from tests.support.server_keys import TEST_JWT_SECRET, TEST_WEBHOOK_SECRET
 
@@ -48,9 +51,41 @@ def migrated_engine(postgres: PostgresForTests) -> Iterator[Engine]:
     engine.dispose()
 
 
+@dataclass(frozen=True)
+class SeededDatabase:
+    engine: Engine
+    media: Path  # the demo's media files, as the seeder stored them
+
+
+@pytest.fixture(scope="session")
+def seeded_database(
+    postgres: PostgresForTests, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SeededDatabase]:
+    """A second database with the demo data, seeded once per test process: seeding took 2.5 s,
+    and a third of the server tests want it (before, each seeded inside its own transaction)."""
+    url = postgres.fresh_database("lmsdesk_test_seeded")
+    upgrade_to_head(url)
+    engine = create_engine(url)
+    media = tmp_path_factory.mktemp("seeded-media")
+    with Session(engine) as session, session.begin():
+        seed_into(session, FileStore(media))
+    yield SeededDatabase(engine, media)
+    engine.dispose()
+
+
 @pytest.fixture
-def connection(migrated_engine: Engine) -> Iterator[Connection]:
-    with migrated_engine.connect() as conn:
+def test_engine(request: pytest.FixtureRequest, migrated_engine: Engine) -> Engine:
+    """The database a test's transaction runs in: the seeded one when it asks for `seeded`
+    (itself or through a fixture), else the empty one."""
+    if "seeded" in request.fixturenames:
+        database: SeededDatabase = request.getfixturevalue("seeded_database")
+        return database.engine
+    return migrated_engine
+
+
+@pytest.fixture
+def connection(test_engine: Engine) -> Iterator[Connection]:
+    with test_engine.connect() as conn:
         outer = conn.begin()
         yield conn
         outer.rollback()
@@ -78,13 +113,13 @@ def media_store(tmp_path: Path) -> MediaStore:
 
 @pytest.fixture
 def context(
-    migrated_engine: Engine,
+    test_engine: Engine,
     session_factory: sessionmaker[Session],
     tmp_path: Path,
     media_store: MediaStore,
 ) -> ServerContext:
     settings = ServerSettings(
-        database_url=migrated_engine.url.render_as_string(hide_password=False),
+        database_url=test_engine.url.render_as_string(hide_password=False),
         server_data_dir=tmp_path / "server-data",
         jwt_secret=SecretStr(TEST_JWT_SECRET),
     )
@@ -97,7 +132,7 @@ def context(
     )
     return ServerContext(
         settings=settings,
-        engine=migrated_engine,
+        engine=test_engine,
         session_factory=session_factory,
         access_tokens=AccessTokens(TEST_JWT_SECRET, timedelta(minutes=15)),
         throttle=LoginThrottle(session_factory, max_failures=5, window_seconds=300),
@@ -160,8 +195,15 @@ def racing_context(
 
 
 @pytest.fixture
-def seeded(session: Session, tmp_path: Path) -> None:
-    seed(session, tmp_path)
+def seeded(seeded_database: SeededDatabase, tmp_path: Path) -> None:
+    """The demo data (the test's transaction runs in `seeded_database`, see `test_engine`), its
+    media where the `context` server keeps media (linked, not copied)."""
+    shutil.copytree(
+        seeded_database.media,
+        tmp_path / "server-data" / "media",
+        copy_function=os.link,
+        dirs_exist_ok=True,
+    )
 
 
 @pytest.fixture

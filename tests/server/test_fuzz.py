@@ -27,6 +27,8 @@ from tests.support.publishing import own_live_server  # noqa: F401  (fuzzing wri
 EXAMPLES = int(os.environ.get("LMSDESK_FUZZ_EXAMPLES", "40"))
 RANDOM = bool(os.environ.get("LMSDESK_FUZZ_RANDOM"))
 
+pytestmark = pytest.mark.long
+
 
 @pytest.fixture(scope="module")
 def signed_in(live_server: LiveServer) -> dict[str, str]:

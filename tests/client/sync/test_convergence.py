@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -42,6 +43,8 @@ QUIZ = demo_id("offline-first-basics:quizrow")
 LESSONS = (VIDEO, TEXT)
 QUIZ_ATTEMPTS = 3
 DAY_MS = 24 * 3600 * 1000
+
+pytestmark = pytest.mark.long
 
 
 def _answers(correct: bool) -> dict[str, Any]:

@@ -23,6 +23,8 @@ QUIZ = demo_id("offline-first-basics:quizrow")
 QUIZ_ATTEMPTS = 3  # the demo quiz's limit
 ROUNDS = 160  # per client; each must die at least 100 times: 200+ kill points in all
 
+pytestmark = pytest.mark.long
+
 
 @pytest.mark.parametrize("seed", [11, 29])
 def test_killed_mid_sync_loses_nothing_and_repeats_nothing(

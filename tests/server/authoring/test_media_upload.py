@@ -21,7 +21,7 @@ from tests.server.sync.helpers import API, DeviceFactory, rows
 from tests.support.media import fake_mp4
 from tests.support.s3 import store_for
 
-pytestmark = pytest.mark.usefixtures("seeded")
+pytestmark = [pytest.mark.usefixtures("seeded"), pytest.mark.long]
 VIDEO = fake_mp4(1024 * 1024)
 
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -10,12 +8,10 @@ from lmsdesk.contracts.common import Role
 from lmsdesk_server.db.models import User
 from tests.factories import make_user
 from tests.server.payments.helpers import login
-from tests.server.sync.helpers import seed
 
 
 @pytest.fixture
-def student(session: Session, tmp_path: Path) -> User:
-    seed(session, tmp_path)
+def student(session: Session, seeded: None) -> User:  # noqa: ARG001 - the demo courses bought
     return make_user(session, roles=(Role.STUDENT,))
 
 

@@ -6,7 +6,6 @@ import itertools
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 from fastapi.testclient import TestClient
@@ -38,9 +37,8 @@ PAID_TEXT = demo_id("practical-sqlite:text")
 PAID_QUIZ = demo_id("practical-sqlite:quizrow")
 
 
-def seed(session: Session, tmp_path: Path) -> None:
-    # Where the `context` fixture's server keeps its media.
-    store = FileStore(tmp_path / "server-data" / "media")
+def seed_into(session: Session, store: FileStore) -> None:
+    """The demo data (tests ask for it with the `seeded` fixture, which seeds once)."""
     DemoSeeder(session, resources=resources_dir(), store=store).run()
 
 

@@ -267,7 +267,7 @@ def test_timestamps_arrive_as_utc_text_with_microseconds(
 
 
 def test_a_no_op_pull_runs_two_statements_for_every_role(
-    session: Session, device_for: DeviceFactory, migrated_engine: Engine
+    session: Session, device_for: DeviceFactory, test_engine: Engine
 ) -> None:
     instructor = session.get(User, demo_id("instructor@example.com"))
     assert instructor is not None
@@ -278,21 +278,21 @@ def test_a_no_op_pull_runs_two_statements_for_every_role(
         device = device_for(user)
         device.pull_all()
         # The user's sign-in, then the clocks, drafts and releases in one read.
-        answer, statements = statements_of(migrated_engine, device.pull)
+        answer, statements = statements_of(test_engine, device.pull)
         assert len(statements) == 2, (user.roles, statements)
         assert answer["changes"] == {}
         assert answer["tombstones"] == []
 
 
 def test_a_no_op_check_misses_no_new_draft_and_no_course_sent_for_review(
-    session: Session, device_for: DeviceFactory, migrated_engine: Engine
+    session: Session, device_for: DeviceFactory, test_engine: Engine
 ) -> None:
     instructor = make_user(session, roles=(Role.INSTRUCTOR,))
     admin = make_user(session, roles=(Role.ADMIN,))
     teaching, moderating = device_for(instructor), device_for(admin)
     teaching.pull_all()
     moderating.pull_all()
-    assert len(statements_of(migrated_engine, teaching.pull)[1]) == 2
+    assert len(statements_of(test_engine, teaching.pull)[1]) == 2
     # A draft writes only to its own partition, which the instructor's cursor has never held.
     created = teaching.client.post(
         f"{API}/authoring/courses",

@@ -42,7 +42,7 @@ def _progress(page: dict[str, Any]) -> dict[str, float]:
 
 @pytest.mark.usefixtures("seeded")
 def test_a_current_device_gets_its_rows_in_the_push_answer_and_has_nothing_to_pull(
-    session: Session, student: User, device_for: DeviceFactory, migrated_engine: Engine
+    session: Session, student: User, device_for: DeviceFactory, test_engine: Engine
 ) -> None:
     enroll(session, student, FREE)
     device = device_for(student)
@@ -56,7 +56,7 @@ def test_a_current_device_gets_its_rows_in_the_push_answer_and_has_nothing_to_pu
     assert page["has_more"] is False  # nothing else moved: no pull needed
     assert _progress(page) == {str(FREE_VIDEO): 12}
     # Were it asked anyway, the pull would be the 2-statement no-op: nothing came back twice.
-    after, statements = statements_of(migrated_engine, device.pull)
+    after, statements = statements_of(test_engine, device.pull)
     assert after["changes"] == {}
     assert len(statements) == 2
 
