@@ -217,8 +217,9 @@ async def run_fleet(
     base: str, devices: list[SimDevice], every: float, seconds: float, seed: int
 ) -> dict[str, Any]:
     """Every device syncs every `every` seconds from a random phase, as the app does: half of
-    them push 1-3 changes first (a lesson's position, as playback saves it), then all pull
-    until nothing more comes. Open loop: a slow answer does not slow the schedule down."""
+    them push 1-3 changes first (a lesson's position, as playback saves it) with their cursor,
+    then all pull until nothing more comes, unless the push's answer brought everything. Open
+    loop: a slow answer does not slow the schedule down."""
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     limits = httpx.Limits(max_connections=len(devices), max_keepalive_connections=len(devices))
@@ -255,8 +256,15 @@ async def run_fleet(
                     "epoch": 1,
                     "protocol": PROTOCOL_VERSION,
                     "mutations": [device.mutation() for _ in range(rng.randint(1, 3))],
+                    "cursor": device.cursor,
                 }
-                await timed(client, "push", f"{API}/sync/push", push, device.token)
+                answer = await timed(client, "push", f"{API}/sync/push", push, device.token)
+                page = (answer or {}).get("pulled")
+                if page is not None:
+                    # As the app does: the push's page moves the cursor; nothing more, no pull.
+                    device.cursor = page["cursor"]
+                    if not page["has_more"]:
+                        continue
             while True:
                 page = await timed(client, "pull", f"{API}/sync/pull", _pull(device), device.token)
                 if page is None:
