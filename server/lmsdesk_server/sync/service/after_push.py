@@ -66,11 +66,9 @@ def page_after_push(
         return None
     version = seen + 1
     feed = SyncFeedRepository(session)
-    changes = {}
-    for name in sorted(writes.tables.get(user, ())):
-        shown = feed.rows_between(BY_NAME[name], Scope.of(user), seen, version, _NO_ONE)
-        if shown.count:
-            changes[name] = json.loads(shown.rows_json)
+    tables = [BY_NAME[name] for name in sorted(writes.tables.get(user, ()))]
+    shown = feed.tables_between(tables, Scope.of(user), seen, version, _NO_ONE)
+    changes = {name: json.loads(rows.rows_json) for name, rows in shown.items() if rows.count}
     advanced = replace(
         previous,
         versions={**previous.versions, user: version},

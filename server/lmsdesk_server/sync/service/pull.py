@@ -165,8 +165,10 @@ def pull(session: Session, actor: Actor, request: PullRequest, codec: CursorCode
         budget = max(page.limit - page.size, 1)
         boundary = feed.version_at(scope, seen, budget - 1)
         through = version if boundary is None else boundary
-        for table in tables_of(partition):
-            page.add_rows(table, partition, feed.rows_between(table, scope, seen, through, reader))
+        tables = tables_of(partition)
+        found = feed.tables_between(tables, scope, seen, through, reader)
+        for table in tables:
+            page.add_rows(table, partition, found[table.name])
         for tomb in feed.tombstones_between(scope, seen, through):
             page.tombstones.append(
                 Tombstone(table=tomb.table_name, row_id=tomb.row_id, partition=tomb.partition)
