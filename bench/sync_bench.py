@@ -236,7 +236,7 @@ def measure(
         position = SetPositionArgs(lesson_id=lesson, position_seconds=float(index % 600))
         engine.record(m.SET_POSITION, position)
     started = time.perf_counter()
-    pushed, rejected = engine._push_all(lambda *_: None)
+    pushed, rejected, _current = engine._push_all(lambda *_: None)
     elapsed = time.perf_counter() - started
     figures["push_mutations"] = pushed
     figures["push_rejected"] = rejected
